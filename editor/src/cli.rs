@@ -1,0 +1,227 @@
+//! Headless subcommands: check, export, import.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use plaatwerk_export::{Background, Exporter, SizeRequest};
+use plaatwerk_model::{Color, Plate, Region, format};
+
+/// Plaatwerk draws and exports praatplaten: large illustrated plates that show how a
+/// team works.
+///
+/// Without a subcommand it opens the editor on the bundled example plate.
+#[derive(Parser)]
+#[command(name = "plaatwerk", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check plate files; prints every problem with file, layer and element.
+    ///
+    /// Exits 0 when all files are valid, 1 otherwise.
+    Check {
+        /// Plate files (*.plate).
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+    },
+    /// Export a plate, or a region of it, as PNG or SVG.
+    ///
+    /// The format follows the output's extension. With neither --width, --height nor
+    /// --scale the image has one pixel per plate unit. Given only one of width and
+    /// height, the other follows the aspect ratio; given both, the region grows around
+    /// its centre to fit, so nothing is stretched.
+    ///
+    /// Example: plaatwerk export plates/wijkteam-basis.plate -o basis.png --width 1920
+    Export {
+        /// The plate to export.
+        plate: PathBuf,
+        /// Output file: .png or .svg.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Width in pixels.
+        #[arg(long)]
+        width: Option<u32>,
+        /// Height in pixels.
+        #[arg(long)]
+        height: Option<u32>,
+        /// Pixels per plate unit (2 gives a double-size image).
+        #[arg(long)]
+        scale: Option<f32>,
+        /// Part of the plate to export, in plate units: X,Y,WIDTH,HEIGHT.
+        #[arg(long, value_parser = parse_region)]
+        region: Option<Region>,
+        /// Background: `plate` (its own colour), `transparent`, or a colour like #ffffff.
+        #[arg(long, default_value = "plate", value_parser = parse_background)]
+        background: Background,
+        /// Anti-aliasing samples per pixel for PNG: 1 (fastest) or 4.
+        #[arg(long, default_value_t = 4, value_parser = parse_samples)]
+        samples: u32,
+    },
+    /// Import SVG artwork (drawn in Inkscape, Illustrator, Affinity, …) as a new plate.
+    Import {
+        /// The SVG file.
+        svg: PathBuf,
+        /// The plate to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Replace the output if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn parse_samples(s: &str) -> Result<u32, String> {
+    match s {
+        "1" => Ok(1),
+        "4" => Ok(4),
+        other => Err(format!("\"{other}\" samples: use 1 or 4")),
+    }
+}
+
+fn parse_region(s: &str) -> Result<Region, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let nums: Result<Vec<f32>, _> = parts.iter().map(|p| p.parse::<f32>()).collect();
+    match nums {
+        Ok(v) if v.len() == 4 && v.iter().all(|n| n.is_finite()) && v[2] > 0.0 && v[3] > 0.0 => {
+            Ok(Region { x: v[0], y: v[1], width: v[2], height: v[3] })
+        }
+        _ => Err(format!(
+            "\"{s}\" is not a region; write X,Y,WIDTH,HEIGHT with a positive width and height, e.g. 0,0,800,600"
+        )),
+    }
+}
+
+fn parse_background(s: &str) -> Result<Background, String> {
+    match s {
+        "plate" => Ok(Background::Plate),
+        "transparent" | "none" => Ok(Background::Transparent),
+        other => other
+            .parse::<Color>()
+            .map(Background::Color)
+            .map_err(|_| format!("\"{other}\" is not a background; use plate, transparent or a colour like #ffffff")),
+    }
+}
+
+/// Parses arguments and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            eprintln!(
+                "plaatwerk: the editor window is not part of this build yet; use a subcommand (see plaatwerk --help)"
+            );
+            return ExitCode::from(2);
+        }
+        Some(Command::Check { plates }) => check(&plates),
+        Some(Command::Export { plate, output, width, height, scale, region, background, samples }) => {
+            export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples)
+        }
+        Some(Command::Import { svg, output, force }) => import(&svg, &output, force),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("plaatwerk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut bad = 0;
+    for path in plates {
+        match format::load(path) {
+            Ok(p) => println!(
+                "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views)",
+                path.display(),
+                p.layers.len(),
+                p.element_count(),
+                p.roles.len(),
+                p.cutouts.len(),
+                p.views.len()
+            ),
+            Err(e) => {
+                bad += 1;
+                for line in e.problems() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+    Ok(if bad == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn load(path: &Path) -> anyhow::Result<Plate> {
+    let t = Instant::now();
+    let plate = format::load(path)?;
+    if t.elapsed().as_secs_f32() > 0.5 {
+        eprintln!(
+            "loaded {} ({} elements) in {:.1} s",
+            path.display(),
+            plate.element_count(),
+            t.elapsed().as_secs_f32()
+        );
+    }
+    Ok(plate)
+}
+
+fn export(
+    plate_path: &Path,
+    out: &Path,
+    size: SizeRequest,
+    region: Option<Region>,
+    background: Background,
+    samples: u32,
+) -> anyhow::Result<ExitCode> {
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if ext != "png" && ext != "svg" {
+        bail!("{}: cannot tell the format; the output must end in .png or .svg", out.display());
+    }
+    let plate = load(plate_path)?;
+    let (region, w, h) = plaatwerk_export::resolve(&plate, region, size)?;
+    let bg = background.resolve(&plate);
+    let start = Instant::now();
+    if ext == "svg" {
+        plaatwerk_export::export_svg(&plate, region, w, h, bg, out)?;
+    } else {
+        let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
+        let mut last = Instant::now();
+        let mut progress = |done: usize, total: usize| {
+            if total > 1 && (last.elapsed().as_millis() > 250 || done == total) {
+                eprintln!("rendering tile {done}/{total}");
+                last = Instant::now();
+            }
+        };
+        exporter.export_png(&plate, region, w, h, bg, out, &mut progress)?;
+        for warning in exporter.renderer.warnings.drain(..) {
+            eprintln!("{}: warning: {warning}", plate_path.display());
+        }
+    }
+    eprintln!("wrote {} ({w} × {h} px) in {:.2} s", out.display(), start.elapsed().as_secs_f32());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(svg: &Path, out: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    if out.exists() && !force {
+        bail!("{}: exists already; pass --force to replace it", out.display());
+    }
+    let (plate, warnings) = plaatwerk_import::import_svg_file(svg)?;
+    for w in &warnings {
+        eprintln!("{}: warning: {w}", svg.display());
+    }
+    format::save(&plate, out)?;
+    eprintln!(
+        "wrote {} ({} elements, {} × {})",
+        out.display(),
+        plate.element_count(),
+        plate.meta.width,
+        plate.meta.height
+    );
+    Ok(ExitCode::SUCCESS)
+}

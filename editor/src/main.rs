@@ -1,0 +1,9 @@
+//! `plaatwerk`: the editor and the headless command line for praatplaten.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}

@@ -1,0 +1,139 @@
+//! Plaatwerk exporters: PNG (through the GPU renderer) and SVG (vector, text as outlines).
+
+mod png;
+mod size;
+mod svg;
+
+use std::path::Path;
+
+use plaatwerk_geometry::SceneCache;
+use plaatwerk_model::{Color, Plate, Region};
+use plaatwerk_render::{Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, render_to_image};
+
+pub use png::encode_png;
+pub use size::{SizeError, SizeRequest, resolve};
+pub use svg::plate_to_svg;
+
+/// Largest side of an export in pixels.
+pub const MAX_SIDE: u32 = plaatwerk_render::MAX_OUTPUT_SIDE;
+
+/// What fills the image behind the plate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Background {
+    /// The plate's own background colour.
+    #[default]
+    Plate,
+    /// Nothing: transparent pixels.
+    Transparent,
+    /// A colour.
+    Color(Color),
+}
+
+impl Background {
+    /// The colour to clear with, `None` for transparent.
+    pub fn resolve(self, plate: &Plate) -> Option<Color> {
+        match self {
+            Background::Plate => Some(plate.meta.background),
+            Background::Transparent => None,
+            Background::Color(c) => Some(c),
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Size or region makes no sense.
+    #[error(transparent)]
+    Size(#[from] SizeError),
+    /// Rendering failed.
+    #[error(transparent)]
+    Render(#[from] plaatwerk_render::RenderError),
+    /// Encoding failed.
+    #[error("{file}: cannot encode: {message}")]
+    Encode {
+        /// Output file.
+        file: String,
+        /// Reason.
+        message: String,
+    },
+    /// Writing failed.
+    #[error("{file}: cannot write: {source}")]
+    Write {
+        /// Output file.
+        file: String,
+        /// Reason.
+        source: std::io::Error,
+    },
+}
+
+/// A headless exporter: a GPU, a renderer and a tessellation cache, reusable across
+/// exports of the same plate.
+pub struct Exporter {
+    /// The GPU.
+    pub gpu: Gpu,
+    /// The renderer (offscreen format `Rgba8Unorm`).
+    pub renderer: Renderer,
+    /// Tessellated elements.
+    pub cache: SceneCache,
+}
+
+impl Exporter {
+    /// Opens the GPU headless. `samples` is the MSAA count (4 for exports, 1 is faster).
+    pub fn new(samples: u32) -> Result<Exporter, ExportError> {
+        let gpu = Gpu::headless()?;
+        let renderer = Renderer::new(&gpu, wgpu_format(), samples);
+        Ok(Exporter { gpu, renderer, cache: SceneCache::new() })
+    }
+
+    /// Renders a region of the plate to pixels.
+    pub fn render(
+        &mut self,
+        plate: &Plate,
+        region: Region,
+        width: u32,
+        height: u32,
+        background: Option<Color>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(RgbaImage, RenderStats), ExportError> {
+        let req = RenderRequest { region, width, height, background, layers: None, max_tile: None };
+        Ok(render_to_image(&self.gpu, &mut self.renderer, &mut self.cache, plate, &req, progress)?)
+    }
+
+    /// Renders and writes a PNG atomically.
+    pub fn export_png(
+        &mut self,
+        plate: &Plate,
+        region: Region,
+        width: u32,
+        height: u32,
+        background: Option<Color>,
+        out: &Path,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<RenderStats, ExportError> {
+        let (img, stats) = self.render(plate, region, width, height, background, progress)?;
+        let file = out.display().to_string();
+        let bytes = encode_png(&img, &plate.meta.title)
+            .map_err(|message| ExportError::Encode { file: file.clone(), message })?;
+        plaatwerk_model::format::write_atomically(out, &bytes).map_err(|source| ExportError::Write { file, source })?;
+        Ok(stats)
+    }
+}
+
+/// Writes an SVG file atomically.
+pub fn export_svg(
+    plate: &Plate,
+    region: Region,
+    width: u32,
+    height: u32,
+    background: Option<Color>,
+    out: &Path,
+) -> Result<(), ExportError> {
+    let svg = plate_to_svg(plate, region, width, height, background, None);
+    plaatwerk_model::format::write_atomically(out, svg.as_bytes())
+        .map_err(|source| ExportError::Write { file: out.display().to_string(), source })
+}
+
+fn wgpu_format() -> plaatwerk_render::TextureFormat {
+    plaatwerk_render::TextureFormat::Rgba8Unorm
+}

@@ -1,0 +1,344 @@
+//! SVG export: vectors stay vectors, text and ink become outlines.
+//!
+//! Opacity is applied the way the GPU renderer applies it: multiplied into each
+//! painted shape (`fill-opacity`, `stroke-opacity`), never as group compositing, so
+//! other SVG renderers show the same picture as Plaatwerk.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use plaatwerk_geometry::outline::{arrow_shape, to_svg_data};
+use plaatwerk_geometry::{HIGHLIGHTER_OPACITY, ink::ink_shape, label_backdrop_paint, sticky_parts, text_outline};
+use plaatwerk_model::{
+    Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Plate, Region, Spread, StrokeStyle,
+    Transform,
+};
+
+/// Writes the plate's visible layers (or those in `layers`, by index) as an SVG
+/// document showing `region` at `width` × `height` pixels.
+pub fn plate_to_svg(
+    plate: &Plate,
+    region: Region,
+    width: u32,
+    height: u32,
+    background: Option<Color>,
+    layers: Option<&[bool]>,
+) -> String {
+    let mut w = SvgWriter {
+        out: String::new(),
+        defs: String::new(),
+        next_id: 0,
+        tolerance: 0.1 * region.width / width.max(1) as f32,
+    };
+    for (i, layer) in plate.layers.iter().enumerate() {
+        let shown = match layers {
+            Some(v) => v.get(i).copied().unwrap_or(false),
+            None => layer.visible,
+        };
+        if !shown || layer.opacity <= 0.0 {
+            continue;
+        }
+        let _ = writeln!(w.out, "<g id=\"{}\">", attr(&format!("layer-{}", layer.id)));
+        for e in &layer.elements {
+            w.element(e, layer.opacity);
+        }
+        w.out.push_str("</g>\n");
+    }
+    let mut doc = String::new();
+    let _ = writeln!(doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(
+        doc,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{width}\" height=\"{height}\" viewBox=\"{} {} {} {}\">",
+        num(region.x),
+        num(region.y),
+        num(region.width),
+        num(region.height)
+    );
+    let _ = writeln!(doc, "<title>{}</title>", text(&plate.meta.title));
+    if !w.defs.is_empty() {
+        let _ = writeln!(doc, "<defs>\n{}</defs>", w.defs);
+    }
+    if let Some(bg) = background {
+        let _ = writeln!(
+            doc,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {}/>",
+            num(region.x),
+            num(region.y),
+            num(region.width),
+            num(region.height),
+            color_attrs("fill", bg, 1.0)
+        );
+    }
+    doc.push_str(&w.out);
+    doc.push_str("</svg>\n");
+    doc
+}
+
+struct SvgWriter {
+    out: String,
+    defs: String,
+    next_id: usize,
+    tolerance: f32,
+}
+
+fn num(v: f32) -> String {
+    let r = (v * 1000.0).round() / 1000.0;
+    if r == 0.0 { "0".to_owned() } else { format!("{r}") }
+}
+
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn color_attrs(what: &str, c: Color, opacity: f32) -> String {
+    let a = f32::from(c.a) / 255.0 * opacity;
+    let rgb = format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b);
+    if a >= 1.0 {
+        format!("{what}=\"{rgb}\"")
+    } else {
+        format!("{what}=\"{rgb}\" {what}-opacity=\"{}\"", num_opacity(a))
+    }
+}
+
+fn num_opacity(a: f32) -> String {
+    format!("{}", (a.clamp(0.0, 1.0) * 10000.0).round() / 10000.0)
+}
+
+fn matrix(t: &Transform) -> String {
+    format!("matrix({} {} {} {} {} {})", t.a, t.b, t.c, t.d, t.e, t.f)
+}
+
+impl SvgWriter {
+    fn paint_attrs(&mut self, what: &str, p: &Paint, opacity: f32) -> String {
+        match p {
+            Paint::Solid(c) => color_attrs(what, *c, opacity),
+            Paint::Gradient(g) => {
+                self.next_id += 1;
+                let id = format!("g{}", self.next_id);
+                let (tag, geometry, stops, spread, transform) = match g {
+                    Gradient::Linear(l) => (
+                        "linearGradient",
+                        format!("x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"", l.start[0], l.start[1], l.end[0], l.end[1]),
+                        &l.stops,
+                        l.spread,
+                        l.transform,
+                    ),
+                    Gradient::Radial(r) => {
+                        let f = r.focal.unwrap_or(r.center);
+                        (
+                            "radialGradient",
+                            format!(
+                                "cx=\"{}\" cy=\"{}\" r=\"{}\" fx=\"{}\" fy=\"{}\"",
+                                r.center[0], r.center[1], r.radius, f[0], f[1]
+                            ),
+                            &r.stops,
+                            r.spread,
+                            r.transform,
+                        )
+                    }
+                };
+                let spread = match spread {
+                    Spread::Pad => "",
+                    Spread::Repeat => " spreadMethod=\"repeat\"",
+                    Spread::Reflect => " spreadMethod=\"reflect\"",
+                };
+                let gt = if transform.is_identity() {
+                    String::new()
+                } else {
+                    format!(" gradientTransform=\"{}\"", matrix(&transform))
+                };
+                let _ =
+                    writeln!(self.defs, "<{tag} id=\"{id}\" gradientUnits=\"userSpaceOnUse\" {geometry}{spread}{gt}>");
+                for s in stops {
+                    let c = s.color;
+                    let _ = writeln!(
+                        self.defs,
+                        "<stop offset=\"{}\" stop-color=\"#{:02x}{:02x}{:02x}\" stop-opacity=\"{}\"/>",
+                        s.offset,
+                        c.r,
+                        c.g,
+                        c.b,
+                        num_opacity(f32::from(c.a) / 255.0)
+                    );
+                }
+                let _ = writeln!(self.defs, "</{tag}>");
+                if opacity < 1.0 {
+                    format!("{what}=\"url(#{id})\" {what}-opacity=\"{}\"", num_opacity(opacity))
+                } else {
+                    format!("{what}=\"url(#{id})\"")
+                }
+            }
+        }
+    }
+
+    fn stroke_attrs(&mut self, s: &StrokeStyle, opacity: f32) -> String {
+        let mut a = self.paint_attrs("stroke", &s.paint, opacity);
+        let _ = write!(a, " stroke-width=\"{}\"", num(s.width));
+        match s.cap {
+            LineCap::Butt => {}
+            LineCap::Round => a.push_str(" stroke-linecap=\"round\""),
+            LineCap::Square => a.push_str(" stroke-linecap=\"square\""),
+        }
+        match s.join {
+            LineJoin::Miter => {}
+            LineJoin::MiterClip => a.push_str(" stroke-linejoin=\"miter-clip\""),
+            LineJoin::Round => a.push_str(" stroke-linejoin=\"round\""),
+            LineJoin::Bevel => a.push_str(" stroke-linejoin=\"bevel\""),
+        }
+        if s.miter_limit != 4.0 {
+            let _ = write!(a, " stroke-miterlimit=\"{}\"", s.miter_limit);
+        }
+        if s.dashes.iter().any(|d| *d > 0.0) {
+            let list: Vec<String> = s.dashes.iter().map(|d| num(*d)).collect();
+            let _ = write!(a, " stroke-dasharray=\"{}\"", list.join(" "));
+            if s.dash_offset != 0.0 {
+                let _ = write!(a, " stroke-dashoffset=\"{}\"", num(s.dash_offset));
+            }
+        }
+        a
+    }
+
+    fn shape(
+        &mut self,
+        tag_and_geometry: &str,
+        fill: Option<&Paint>,
+        rule: FillRule,
+        stroke: Option<&StrokeStyle>,
+        opacity: f32,
+    ) {
+        let fill_attrs = match fill {
+            Some(p) => self.paint_attrs("fill", p, opacity),
+            None => "fill=\"none\"".to_owned(),
+        };
+        let rule = if rule == FillRule::Evenodd { " fill-rule=\"evenodd\"" } else { "" };
+        let stroke_attrs = match stroke {
+            Some(s) if s.width > 0.0 => format!(" {}", self.stroke_attrs(s, opacity)),
+            _ => String::new(),
+        };
+        let _ = writeln!(self.out, "<{tag_and_geometry} {fill_attrs}{rule}{stroke_attrs}/>");
+    }
+
+    fn filled_path(&mut self, d: &str, paint: &Paint, opacity: f32) {
+        if d.is_empty() {
+            return;
+        }
+        self.shape(&format!("path d=\"{d}\""), Some(paint), FillRule::Nonzero, None, opacity);
+    }
+
+    fn element(&mut self, e: &Element, opacity: f32) {
+        let opacity = opacity * e.opacity;
+        if opacity <= 0.0 {
+            return;
+        }
+        let wrapped = !e.transform.is_identity();
+        if wrapped {
+            let _ = writeln!(self.out, "<g transform=\"{}\">", matrix(&e.transform));
+        }
+        let tol = self.tolerance / e.transform.mean_scale().max(1e-6);
+        match &e.kind {
+            ElementKind::Stroke(s) => {
+                let shape = ink_shape(s, tol);
+                let o = if s.pen == Pen::Highlighter { opacity * HIGHLIGHTER_OPACITY } else { opacity };
+                self.filled_path(&to_svg_data(&shape.to_path(tol)), &Paint::Solid(s.color), o);
+            }
+            ElementKind::Path(p) => {
+                let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&p.d));
+                self.shape(&format!("path d=\"{d}\""), p.fill.as_ref(), p.fill_rule, p.stroke.as_ref(), opacity);
+            }
+            ElementKind::Rect(r) => {
+                if r.width > 0.0 && r.height > 0.0 {
+                    let rx = if r.radius > 0.0 { format!(" rx=\"{}\"", num(r.radius)) } else { String::new() };
+                    let g = format!(
+                        "rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{rx}",
+                        num(r.x),
+                        num(r.y),
+                        num(r.width),
+                        num(r.height)
+                    );
+                    self.shape(&g, r.fill.as_ref(), FillRule::Nonzero, r.stroke.as_ref(), opacity);
+                }
+            }
+            ElementKind::Ellipse(el) => {
+                if el.rx > 0.0 && el.ry > 0.0 {
+                    let g = format!(
+                        "ellipse cx=\"{}\" cy=\"{}\" rx=\"{}\" ry=\"{}\"",
+                        num(el.cx),
+                        num(el.cy),
+                        num(el.rx),
+                        num(el.ry)
+                    );
+                    self.shape(&g, el.fill.as_ref(), FillRule::Nonzero, el.stroke.as_ref(), opacity);
+                }
+            }
+            ElementKind::Arrow(a) => {
+                let shape = arrow_shape(a);
+                let mut st = StrokeStyle::solid(a.color, a.width);
+                st.cap = LineCap::Round;
+                st.join = LineJoin::Round;
+                st.dashes = a.dashes.clone();
+                self.shape(
+                    &format!("path d=\"{}\"", to_svg_data(&shape.shaft)),
+                    None,
+                    FillRule::Nonzero,
+                    Some(&st),
+                    opacity,
+                );
+                st.dashes.clear();
+                let open = to_svg_data(&shape.open_heads);
+                if !open.is_empty() {
+                    self.shape(&format!("path d=\"{open}\""), None, FillRule::Nonzero, Some(&st), opacity);
+                }
+                self.filled_path(&to_svg_data(&shape.filled_heads), &Paint::Solid(a.color), opacity);
+                if let Some((label, backdrop)) = plaatwerk_geometry::arrow_label(a) {
+                    self.filled_path(
+                        &to_svg_data(&plaatwerk_geometry::outline::rect_path(&backdrop)),
+                        &label_backdrop_paint(),
+                        opacity,
+                    );
+                    self.filled_path(&to_svg_data(&text_outline(&label)), &Paint::Solid(label.color), opacity);
+                }
+            }
+            ElementKind::Text(t) => {
+                self.filled_path(&to_svg_data(&text_outline(t)), &Paint::Solid(t.color), opacity);
+            }
+            ElementKind::Sticky(s) => {
+                if s.width > 0.0 && s.height > 0.0 {
+                    let parts = sticky_parts(s);
+                    let rect = |r: &plaatwerk_model::Rect| to_svg_data(&plaatwerk_geometry::outline::rect_path(r));
+                    self.filled_path(&rect(&parts.shadow), &parts.shadow_paint, opacity);
+                    self.filled_path(&rect(&parts.paper), &Paint::Solid(s.color), opacity);
+                    self.filled_path(
+                        &to_svg_data(&text_outline(&parts.text)),
+                        &Paint::Solid(parts.text.color),
+                        opacity,
+                    );
+                }
+            }
+            ElementKind::Image(img) => {
+                let data = base64::engine::general_purpose::STANDARD.encode(&img.data);
+                let o = if opacity < 1.0 { format!(" opacity=\"{}\"", num_opacity(opacity)) } else { String::new() };
+                let _ = writeln!(
+                    self.out,
+                    "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\"{o} xlink:href=\"data:{};base64,{data}\"/>",
+                    num(img.x),
+                    num(img.y),
+                    num(img.width),
+                    num(img.height),
+                    attr(&img.mime)
+                );
+            }
+            ElementKind::Group(g) => {
+                for c in &g.children {
+                    self.element(c, opacity);
+                }
+            }
+        }
+        if wrapped {
+            self.out.push_str("</g>\n");
+        }
+    }
+}

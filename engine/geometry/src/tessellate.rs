@@ -1,0 +1,419 @@
+//! Element → triangles. Every element kind, in plate space, at a chosen tolerance.
+
+use lyon::path::Path as LyonPath;
+use lyon::tessellation::{
+    BuffersBuilder, FillOptions, FillTessellator, FillVertex, StrokeOptions, StrokeTessellator, StrokeVertex,
+    VertexBuffers,
+};
+use plaatwerk_model::{
+    Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Stroke, StrokeStyle, Text,
+    Transform,
+};
+
+use crate::Bounds;
+use crate::ink::{circle_segments, ink_shape};
+use crate::mesh::{ElementMesh, GradientPaint, GradientShape, Primitive, PrimitivePaint};
+use crate::outline::{arrow_shape, dash_path, ellipse_path, path_from_svg, rect_path, sticky_padding};
+use crate::text::{TextStyle, layout};
+
+/// Opacity multiplier of highlighter ink.
+pub const HIGHLIGHTER_OPACITY: f32 = 0.45;
+
+/// Reusable lyon tessellators (they keep allocations between calls).
+#[derive(Default)]
+pub struct Tessellator {
+    fill: FillTessellator,
+    stroke: StrokeTessellator,
+}
+
+struct Ctx {
+    world: Transform,
+    opacity: f32,
+    /// Tolerance in element space.
+    tol: f32,
+}
+
+impl Tessellator {
+    /// A tessellator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tessellates a top-level element. `tolerance` is the largest allowed deviation in
+    /// plate units (pick it from the zoom: 0.25 px / zoom is invisible).
+    pub fn element(&mut self, e: &Element, tolerance: f32) -> ElementMesh {
+        let mut mesh = ElementMesh::default();
+        // Tessellation must never take the editor down: a panic inside lyon on some
+        // degenerate input leaves this element empty instead.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut m = ElementMesh::default();
+            self.add(&mut m, e, &Transform::IDENTITY, 1.0, tolerance.max(1e-4));
+            m
+        }));
+        match result {
+            Ok(m) => mesh = m,
+            Err(_) => {
+                self.fill = FillTessellator::new();
+                self.stroke = StrokeTessellator::new();
+            }
+        }
+        let mut b = Bounds::EMPTY;
+        for p in &mesh.primitives {
+            for v in &p.vertices {
+                b.add_point(*v);
+            }
+        }
+        mesh.bounds = b;
+        mesh
+    }
+
+    fn add(&mut self, mesh: &mut ElementMesh, e: &Element, parent: &Transform, opacity: f32, tolerance: f32) {
+        let world = parent.pre_concat(&e.transform);
+        let scale = world.mean_scale();
+        if !(scale > 1e-9) {
+            return;
+        }
+        let cx = Ctx { world, opacity: opacity * e.opacity.clamp(0.0, 1.0), tol: tolerance / scale };
+        if cx.opacity <= 0.0 {
+            return;
+        }
+        match &e.kind {
+            ElementKind::Stroke(s) => self.ink(mesh, s, &cx),
+            ElementKind::Path(p) => {
+                let path = path_from_svg(&p.d);
+                if let Some(fill) = &p.fill {
+                    self.fill_path(mesh, &path, p.fill_rule, fill, &cx);
+                }
+                if let Some(st) = &p.stroke {
+                    self.stroke_path(mesh, &path, st, &cx);
+                }
+            }
+            ElementKind::Rect(r) => {
+                if r.width <= 0.0 || r.height <= 0.0 {
+                    return;
+                }
+                let path = rect_path(r);
+                if let Some(fill) = &r.fill {
+                    self.fill_path(mesh, &path, FillRule::Nonzero, fill, &cx);
+                }
+                if let Some(st) = &r.stroke {
+                    self.stroke_path(mesh, &path, st, &cx);
+                }
+            }
+            ElementKind::Ellipse(el) => {
+                if el.rx <= 0.0 || el.ry <= 0.0 {
+                    return;
+                }
+                let path = ellipse_path(el);
+                if let Some(fill) = &el.fill {
+                    self.fill_path(mesh, &path, FillRule::Nonzero, fill, &cx);
+                }
+                if let Some(st) = &el.stroke {
+                    self.stroke_path(mesh, &path, st, &cx);
+                }
+            }
+            ElementKind::Arrow(a) => {
+                let shape = arrow_shape(a);
+                let mut st = StrokeStyle::solid(a.color, a.width);
+                st.cap = LineCap::Round;
+                st.join = LineJoin::Round;
+                st.dashes = a.dashes.clone();
+                self.stroke_path(mesh, &shape.shaft, &st, &cx);
+                st.dashes.clear();
+                self.stroke_path(mesh, &shape.open_heads, &st, &cx);
+                self.fill_path(mesh, &shape.filled_heads, FillRule::Nonzero, &Paint::Solid(a.color), &cx);
+                if let Some((text, backdrop)) = arrow_label(a) {
+                    self.fill_path(mesh, &rect_path(&backdrop), FillRule::Nonzero, &label_backdrop_paint(), &cx);
+                    self.text(mesh, &text, &cx);
+                }
+            }
+            ElementKind::Text(t) => self.text(mesh, t, &cx),
+            ElementKind::Sticky(s) => {
+                if s.width <= 0.0 || s.height <= 0.0 {
+                    return;
+                }
+                let parts = sticky_parts(s);
+                self.fill_path(mesh, &rect_path(&parts.shadow), FillRule::Nonzero, &parts.shadow_paint, &cx);
+                self.fill_path(mesh, &rect_path(&parts.paper), FillRule::Nonzero, &Paint::Solid(s.color), &cx);
+                self.text(mesh, &parts.text, &cx);
+            }
+            ElementKind::Image(img) => {
+                if img.width <= 0.0 || img.height <= 0.0 {
+                    return;
+                }
+                let corners = [
+                    [img.x, img.y],
+                    [img.x + img.width, img.y],
+                    [img.x + img.width, img.y + img.height],
+                    [img.x, img.y + img.height],
+                ];
+                let placement = cx.world.pre_concat(
+                    &Transform::translate(img.x, img.y).pre_concat(&Transform::scale(img.width, img.height)),
+                );
+                let Some(to_image) = placement.invert() else { return };
+                mesh.primitives.push(Primitive {
+                    vertices: corners.iter().map(|c| cx.world.apply(c[0], c[1])).collect(),
+                    indices: vec![0, 1, 2, 0, 2, 3],
+                    paint: PrimitivePaint::Image { element: e.id, to_image, opacity: cx.opacity },
+                });
+            }
+            ElementKind::Group(g) => {
+                for c in &g.children {
+                    self.add(mesh, c, &cx.world, cx.opacity, tolerance);
+                }
+            }
+        }
+    }
+
+    fn ink(&mut self, mesh: &mut ElementMesh, s: &Stroke, cx: &Ctx) {
+        let shape = ink_shape(s, cx.tol);
+        let mut color = s.color;
+        if s.pen == Pen::Highlighter {
+            color = color.with_opacity(HIGHLIGHTER_OPACITY);
+        }
+        let mut vertices: Vec<[f32; 2]> = Vec::new();
+        let mut indices: Vec<u32> = Vec::new();
+        for ribbon in &shape.ribbons {
+            let base = vertices.len() as u32;
+            for (l, r) in ribbon {
+                vertices.push(cx.world.apply(l[0], l[1]));
+                vertices.push(cx.world.apply(r[0], r[1]));
+            }
+            for i in 0..ribbon.len().saturating_sub(1) as u32 {
+                let k = base + 2 * i;
+                indices.extend_from_slice(&[k, k + 1, k + 2, k + 1, k + 3, k + 2]);
+            }
+        }
+        for (c, r) in &shape.dots {
+            let n = circle_segments(*r, cx.tol) as u32;
+            let base = vertices.len() as u32;
+            vertices.push(cx.world.apply(c[0], c[1]));
+            for k in 0..n {
+                let a = k as f32 / n as f32 * std::f32::consts::TAU;
+                vertices.push(cx.world.apply(c[0] + r * a.cos(), c[1] + r * a.sin()));
+            }
+            for k in 0..n {
+                indices.extend_from_slice(&[base, base + 1 + k, base + 1 + (k + 1) % n]);
+            }
+        }
+        if !indices.is_empty() {
+            mesh.primitives.push(Primitive { vertices, indices, paint: solid(color, cx.opacity) });
+        }
+    }
+
+    fn text(&mut self, mesh: &mut ElementMesh, t: &Text, cx: &Ctx) {
+        let path = text_outline(t);
+        self.fill_path(mesh, &path, FillRule::Nonzero, &Paint::Solid(t.color), cx);
+    }
+
+    fn fill_path(&mut self, mesh: &mut ElementMesh, path: &LyonPath, rule: FillRule, paint: &Paint, cx: &Ctx) {
+        let mut buffers: VertexBuffers<[f32; 2], u32> = VertexBuffers::new();
+        let rule = match rule {
+            FillRule::Nonzero => lyon::tessellation::FillRule::NonZero,
+            FillRule::Evenodd => lyon::tessellation::FillRule::EvenOdd,
+        };
+        let options = FillOptions::tolerance(cx.tol).with_fill_rule(rule);
+        let world = cx.world;
+        let result = self.fill.tessellate_path(
+            path,
+            &options,
+            &mut BuffersBuilder::new(&mut buffers, |v: FillVertex| {
+                let p = v.position();
+                world.apply(p.x, p.y)
+            }),
+        );
+        if result.is_ok() && !buffers.indices.is_empty() {
+            mesh.primitives.push(Primitive {
+                vertices: buffers.vertices,
+                indices: buffers.indices,
+                paint: resolve_paint(paint, cx),
+            });
+        }
+    }
+
+    fn stroke_path(&mut self, mesh: &mut ElementMesh, path: &LyonPath, st: &StrokeStyle, cx: &Ctx) {
+        if st.width <= 0.0 {
+            return;
+        }
+        let dashed;
+        let path = if st.dashes.iter().any(|d| *d > 0.0) {
+            dashed = dash_path(path, &st.dashes, st.dash_offset, cx.tol);
+            &dashed
+        } else {
+            path
+        };
+        let cap = match st.cap {
+            LineCap::Butt => lyon::tessellation::LineCap::Butt,
+            LineCap::Round => lyon::tessellation::LineCap::Round,
+            LineCap::Square => lyon::tessellation::LineCap::Square,
+        };
+        let join = match st.join {
+            LineJoin::Miter => lyon::tessellation::LineJoin::Miter,
+            LineJoin::MiterClip => lyon::tessellation::LineJoin::MiterClip,
+            LineJoin::Round => lyon::tessellation::LineJoin::Round,
+            LineJoin::Bevel => lyon::tessellation::LineJoin::Bevel,
+        };
+        let options = StrokeOptions::tolerance(cx.tol)
+            .with_line_width(st.width)
+            .with_line_cap(cap)
+            .with_line_join(join)
+            .with_miter_limit(st.miter_limit.max(1.0));
+        let mut buffers: VertexBuffers<[f32; 2], u32> = VertexBuffers::new();
+        let world = cx.world;
+        let result = self.stroke.tessellate_path(
+            path,
+            &options,
+            &mut BuffersBuilder::new(&mut buffers, |v: StrokeVertex| {
+                let p = v.position();
+                world.apply(p.x, p.y)
+            }),
+        );
+        if result.is_ok() && !buffers.indices.is_empty() {
+            mesh.primitives.push(Primitive {
+                vertices: buffers.vertices,
+                indices: buffers.indices,
+                paint: resolve_paint(&st.paint, cx),
+            });
+        }
+    }
+}
+
+/// Glyph outlines of a text element (fill with the non-zero rule).
+pub fn text_outline(t: &Text) -> LyonPath {
+    let style = TextStyle { size: t.size, weight: t.weight, align: t.align, wrap_width: t.wrap_width };
+    layout(&t.text, style).outline(t.x, t.y)
+}
+
+/// The drawn parts of a sticky note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StickyParts {
+    /// Soft shadow below the note.
+    pub shadow: plaatwerk_model::Rect,
+    /// Its paint (translucent black).
+    pub shadow_paint: Paint,
+    /// The paper.
+    pub paper: plaatwerk_model::Rect,
+    /// The text, shrunk to fit.
+    pub text: Text,
+}
+
+/// Splits a sticky note into shadow, paper and text.
+pub fn sticky_parts(s: &plaatwerk_model::Sticky) -> StickyParts {
+    let lift = (s.width.min(s.height) * 0.03).max(1.0);
+    let shadow = plaatwerk_model::Rect {
+        x: s.x + lift,
+        y: s.y + lift * 1.5,
+        width: s.width,
+        height: s.height,
+        radius: lift,
+        fill: None,
+        stroke: None,
+    };
+    let paper = plaatwerk_model::Rect { x: s.x, y: s.y, ..shadow.clone() };
+    StickyParts { shadow, shadow_paint: Paint::Solid(Color::rgba(0, 0, 0, 46)), paper, text: sticky_text(s) }
+}
+
+/// Paint of the plate behind an arrow label.
+pub fn label_backdrop_paint() -> Paint {
+    Paint::Solid(Color::rgba(255, 255, 255, 230))
+}
+
+/// An arrow's label text and the rounded box behind it, or `None` without a label.
+pub fn arrow_label(a: &plaatwerk_model::Arrow) -> Option<(Text, plaatwerk_model::Rect)> {
+    if a.label.is_empty() {
+        return None;
+    }
+    let middle = arrow_shape(a).middle;
+    let size = (a.width * 4.0 + 10.0).clamp(10.0, 40.0);
+    let text = Text {
+        x: middle[0],
+        y: middle[1] - size * crate::text::LINE_HEIGHT / 2.0,
+        text: a.label.clone(),
+        size,
+        color: a.color,
+        align: plaatwerk_model::Align::Center,
+        weight: plaatwerk_model::Weight::Bold,
+        wrap_width: Some(size * 12.0),
+    };
+    let l = layout(&text.text, TextStyle { size, weight: text.weight, align: text.align, wrap_width: text.wrap_width });
+    let pad = size * 0.2;
+    let backdrop = plaatwerk_model::Rect {
+        x: middle[0] - l.width / 2.0 - pad,
+        y: text.y - pad * 0.5,
+        width: l.width + 2.0 * pad,
+        height: l.height + pad,
+        radius: pad,
+        fill: None,
+        stroke: None,
+    };
+    Some((text, backdrop))
+}
+
+/// The text of a sticky note, shrunk until it fits the note.
+pub fn sticky_text(s: &plaatwerk_model::Sticky) -> Text {
+    let pad = sticky_padding(s.size, s.width, s.height);
+    let inner_w = (s.width - 2.0 * pad).max(1.0);
+    let inner_h = (s.height - 2.0 * pad).max(1.0);
+    let mut size = s.size;
+    while size > 4.0 {
+        let style = TextStyle {
+            size,
+            weight: plaatwerk_model::Weight::Regular,
+            align: plaatwerk_model::Align::Left,
+            wrap_width: Some(inner_w),
+        };
+        if layout(&s.text, style).height <= inner_h {
+            break;
+        }
+        size *= 0.9;
+    }
+    Text {
+        x: s.x + pad,
+        y: s.y + pad,
+        text: s.text.clone(),
+        size,
+        color: s.text_color,
+        align: plaatwerk_model::Align::Left,
+        weight: plaatwerk_model::Weight::Regular,
+        wrap_width: Some(inner_w),
+    }
+}
+
+fn solid(c: Color, opacity: f32) -> PrimitivePaint {
+    let [r, g, b, a] = c.to_f32();
+    PrimitivePaint::Solid([r, g, b, a * opacity])
+}
+
+fn resolve_paint(p: &Paint, cx: &Ctx) -> PrimitivePaint {
+    let g = match p {
+        Paint::Solid(c) => return solid(*c, cx.opacity),
+        Paint::Gradient(g) => g,
+    };
+    let (shape, stops, spread, transform) = match g {
+        Gradient::Linear(l) => (GradientShape::Linear { start: l.start, end: l.end }, &l.stops, l.spread, l.transform),
+        Gradient::Radial(r) => (
+            GradientShape::Radial { center: r.center, radius: r.radius, focal: r.focal.unwrap_or(r.center) },
+            &r.stops,
+            r.spread,
+            r.transform,
+        ),
+    };
+    let stops: Vec<(f32, [f32; 4])> = stops
+        .iter()
+        .map(|s| {
+            let [r, g, b, a] = s.color.to_f32();
+            (s.offset, [r, g, b, a * cx.opacity])
+        })
+        .collect();
+    let degenerate = match shape {
+        GradientShape::Linear { start, end } => start == end,
+        GradientShape::Radial { radius, .. } => radius <= 0.0,
+    };
+    match cx.world.pre_concat(&transform).invert() {
+        Some(to_gradient) if !degenerate && stops.len() > 1 => {
+            PrimitivePaint::Gradient(GradientPaint { shape, to_gradient, stops, spread })
+        }
+        // A gradient with one stop, no extent or a flat transform shows its last colour.
+        _ => PrimitivePaint::Solid(stops.last().map(|s| s.1).unwrap_or([0.0; 4])),
+    }
+}

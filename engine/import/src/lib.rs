@@ -1,0 +1,298 @@
+//! SVG import: artwork drawn elsewhere becomes plate elements.
+//!
+//! usvg resolves CSS, `use`, units, shapes and inheritance; this crate maps its tree to
+//! plate elements: paths with fills and strokes (colours, linear and radial gradients),
+//! groups with transforms and opacity, text (as outlines, through the bundled font) and
+//! embedded PNG/JPEG images. What a plate cannot hold (filters, masks, clip paths,
+//! patterns) is reported as a warning, never silently dropped.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use plaatwerk_model::{
+    Color, Element, ElementId, ElementKind, FillRule, Gradient, GradientStop, Group, Image, Layer, LineCap, LineJoin,
+    LinearGradient, Paint, Plate, RadialGradient, Spread, StrokeStyle, Transform,
+};
+
+/// Why an SVG could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Reason.
+        source: std::io::Error,
+    },
+    /// usvg could not parse it.
+    #[error("{file}: not a valid SVG: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// Reason.
+        message: String,
+    },
+}
+
+/// Imported elements, the artwork's size and what could not be imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// Top-level elements, back to front.
+    pub elements: Vec<Element>,
+    /// Width of the artwork (SVG user units).
+    pub width: f32,
+    /// Height of the artwork.
+    pub height: f32,
+    /// Things left out or approximated, one line each, without duplicates.
+    pub warnings: Vec<String>,
+}
+
+/// Largest SVG file read, in bytes.
+pub const MAX_SVG_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Parses SVG data into elements whose ids start at `first_id`. `file` names it in errors.
+pub fn import_svg(data: &[u8], file: &str, first_id: u64) -> Result<Imported, ImportError> {
+    let mut opt = usvg::Options::default();
+    for font in plaatwerk_geometry::text::bundled_font_data() {
+        opt.fontdb_mut().load_font_data(font.to_vec());
+    }
+    opt.font_family = "Noto Sans".to_owned();
+    let tree = usvg::Tree::from_data(data, &opt)
+        .map_err(|e| ImportError::Parse { file: file.to_owned(), message: e.to_string() })?;
+    let mut cx = Converter { next_id: first_id, warnings: BTreeSet::new() };
+    let elements = cx.group_children(tree.root(), 0);
+    Ok(Imported {
+        elements,
+        width: tree.size().width(),
+        height: tree.size().height(),
+        warnings: cx.warnings.into_iter().collect(),
+    })
+}
+
+/// Reads an SVG file into a new plate with one layer, named after the file.
+pub fn import_svg_file(path: &Path) -> Result<(Plate, Vec<String>), ImportError> {
+    let file = path.display().to_string();
+    let len = std::fs::metadata(path).map_err(|source| ImportError::Read { file: file.clone(), source })?.len();
+    if len > MAX_SVG_BYTES {
+        return Err(ImportError::Parse {
+            file,
+            message: format!("the file is {len} bytes; the limit is {MAX_SVG_BYTES}"),
+        });
+    }
+    let data = std::fs::read(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
+    let imported = import_svg(&data, &file, 1)?;
+    let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Import".to_owned());
+    let mut plate = Plate::new(title, imported.width.max(1.0), imported.height.max(1.0));
+    plate.layers = vec![Layer { elements: imported.elements, ..Layer::new("illustratie", "Illustratie") }];
+    Ok((plate, imported.warnings))
+}
+
+struct Converter {
+    next_id: u64,
+    warnings: BTreeSet<String>,
+}
+
+fn transform(t: usvg::Transform) -> Transform {
+    Transform { a: t.sx, b: t.ky, c: t.kx, d: t.sy, e: t.tx, f: t.ty }
+}
+
+fn color(c: usvg::Color, opacity: f32) -> Color {
+    Color::rgba(c.red, c.green, c.blue, (opacity.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+fn path_data(p: &usvg::tiny_skia_path::Path) -> String {
+    use usvg::tiny_skia_path::PathSegment as S;
+    let mut d = String::new();
+    for seg in p.segments() {
+        let _ = match seg {
+            S::MoveTo(a) => write!(d, "M{} {}", a.x, a.y),
+            S::LineTo(a) => write!(d, "L{} {}", a.x, a.y),
+            S::QuadTo(a, b) => write!(d, "Q{} {} {} {}", a.x, a.y, b.x, b.y),
+            S::CubicTo(a, b, c) => write!(d, "C{} {} {} {} {} {}", a.x, a.y, b.x, b.y, c.x, c.y),
+            S::Close => write!(d, "Z"),
+        };
+    }
+    d
+}
+
+impl Converter {
+    fn id(&mut self) -> ElementId {
+        let id = ElementId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    fn group_children(&mut self, g: &usvg::Group, depth: usize) -> Vec<Element> {
+        let mut out = Vec::new();
+        for node in g.children() {
+            match node {
+                usvg::Node::Group(child) => {
+                    if child.clip_path().is_some() {
+                        self.warnings.insert("clip paths are not imported; the clipped artwork is shown whole".into());
+                    }
+                    if child.mask().is_some() {
+                        self.warnings.insert("masks are not imported; the masked artwork is shown whole".into());
+                    }
+                    if !child.filters().is_empty() {
+                        self.warnings.insert("filters (blur, shadow, …) are not imported".into());
+                    }
+                    let children = self.group_children(child, depth + 1);
+                    if children.is_empty() {
+                        continue;
+                    }
+                    let t = transform(child.transform());
+                    let opacity = child.opacity().get();
+                    // Groups that change nothing are folded away; deep nesting is
+                    // flattened so plates stay within the model's depth limit.
+                    if (t.is_identity() && opacity >= 1.0) || depth >= plaatwerk_model::MAX_GROUP_DEPTH - 2 {
+                        if depth >= plaatwerk_model::MAX_GROUP_DEPTH - 2 && !t.is_identity() {
+                            for mut c in children {
+                                c.transform = t.pre_concat(&c.transform);
+                                c.opacity *= opacity;
+                                out.push(c);
+                            }
+                        } else {
+                            out.extend(children);
+                        }
+                        continue;
+                    }
+                    let mut e = Element::new(self.id(), ElementKind::Group(Group { children }));
+                    e.transform = t;
+                    e.opacity = opacity;
+                    out.push(e);
+                }
+                usvg::Node::Path(p) => out.extend(self.path(p)),
+                usvg::Node::Image(img) => {
+                    if let Some(e) = self.image(img, depth) {
+                        out.push(e);
+                    }
+                }
+                usvg::Node::Text(t) => out.extend(self.group_children(t.flattened(), depth + 1)),
+            }
+        }
+        out
+    }
+
+    fn paint(&mut self, p: &usvg::Paint, opacity: f32) -> Paint {
+        let stops = |s: &[usvg::Stop]| -> Vec<GradientStop> {
+            s.iter()
+                .map(|s| GradientStop {
+                    offset: s.offset().get(),
+                    color: color(s.color(), s.opacity().get() * opacity),
+                })
+                .collect()
+        };
+        let spread = |s: usvg::SpreadMethod| match s {
+            usvg::SpreadMethod::Pad => Spread::Pad,
+            usvg::SpreadMethod::Reflect => Spread::Reflect,
+            usvg::SpreadMethod::Repeat => Spread::Repeat,
+        };
+        match p {
+            usvg::Paint::Color(c) => Paint::Solid(color(*c, opacity)),
+            usvg::Paint::LinearGradient(g) => Paint::Gradient(Gradient::Linear(LinearGradient {
+                start: [g.x1(), g.y1()],
+                end: [g.x2(), g.y2()],
+                stops: stops(g.stops()),
+                spread: spread(g.spread_method()),
+                transform: transform(g.transform()),
+            })),
+            usvg::Paint::RadialGradient(g) => {
+                if g.fr().get() > 0.0 {
+                    self.warnings.insert("radial gradients with a focal radius (fr) are drawn with fr = 0".into());
+                }
+                Paint::Gradient(Gradient::Radial(RadialGradient {
+                    center: [g.cx(), g.cy()],
+                    radius: g.r().get(),
+                    focal: ((g.fx(), g.fy()) != (g.cx(), g.cy())).then_some([g.fx(), g.fy()]),
+                    stops: stops(g.stops()),
+                    spread: spread(g.spread_method()),
+                    transform: transform(g.transform()),
+                }))
+            }
+            usvg::Paint::Pattern(_) => {
+                self.warnings.insert("patterns are not imported; pattern fills become mid grey".into());
+                Paint::Solid(Color::rgb(128, 128, 128).with_opacity(opacity))
+            }
+        }
+    }
+
+    fn path(&mut self, p: &usvg::Path) -> Vec<Element> {
+        if !p.is_visible() {
+            return Vec::new();
+        }
+        let d = path_data(p.data());
+        let fill = p.fill().map(|f| {
+            let rule = match f.rule() {
+                usvg::FillRule::NonZero => FillRule::Nonzero,
+                usvg::FillRule::EvenOdd => FillRule::Evenodd,
+            };
+            (self.paint(f.paint(), f.opacity().get()), rule)
+        });
+        let stroke = p.stroke().map(|s| StrokeStyle {
+            paint: self.paint(s.paint(), s.opacity().get()),
+            width: s.width().get(),
+            cap: match s.linecap() {
+                usvg::LineCap::Butt => LineCap::Butt,
+                usvg::LineCap::Round => LineCap::Round,
+                usvg::LineCap::Square => LineCap::Square,
+            },
+            join: match s.linejoin() {
+                usvg::LineJoin::Miter => LineJoin::Miter,
+                usvg::LineJoin::MiterClip => LineJoin::MiterClip,
+                usvg::LineJoin::Round => LineJoin::Round,
+                usvg::LineJoin::Bevel => LineJoin::Bevel,
+            },
+            miter_limit: s.miterlimit().get().max(1.0),
+            dashes: s.dasharray().map(<[f32]>::to_vec).unwrap_or_default(),
+            dash_offset: s.dashoffset(),
+        });
+        let (fill_paint, rule) = match fill {
+            Some((p, r)) => (Some(p), r),
+            None => (None, FillRule::Nonzero),
+        };
+        let make = |this: &mut Self, fill: Option<Paint>, stroke: Option<StrokeStyle>| {
+            Element::new(
+                this.id(),
+                ElementKind::Path(plaatwerk_model::Path { d: d.clone(), fill, fill_rule: rule, stroke }),
+            )
+        };
+        match p.paint_order() {
+            usvg::PaintOrder::StrokeAndFill if fill_paint.is_some() && stroke.is_some() => {
+                vec![make(self, None, stroke), make(self, fill_paint, None)]
+            }
+            _ => vec![make(self, fill_paint, stroke)],
+        }
+    }
+
+    fn image(&mut self, img: &usvg::Image, depth: usize) -> Option<Element> {
+        if !img.is_visible() {
+            return None;
+        }
+        let size = img.size();
+        let (mime, data) = match img.kind() {
+            usvg::ImageKind::PNG(d) => ("image/png", d.as_ref().clone()),
+            usvg::ImageKind::JPEG(d) => ("image/jpeg", d.as_ref().clone()),
+            usvg::ImageKind::GIF(_) | usvg::ImageKind::WEBP(_) => {
+                self.warnings.insert("GIF and WebP images are not imported; convert them to PNG".into());
+                return None;
+            }
+            usvg::ImageKind::SVG(tree) => {
+                let children = self.group_children(tree.root(), depth + 1);
+                return Some(Element::new(self.id(), ElementKind::Group(Group { children })));
+            }
+        };
+        Some(Element::new(
+            self.id(),
+            ElementKind::Image(Image {
+                x: 0.0,
+                y: 0.0,
+                width: size.width(),
+                height: size.height(),
+                mime: mime.to_owned(),
+                data,
+            }),
+        ))
+    }
+}

@@ -1,0 +1,163 @@
+//! Edits: every change to a plate as a value that can be applied and undone.
+//!
+//! The editor and plugins change plates only through [`Edit`]s. Applying one returns
+//! its inverse (for undo) and the ids of the elements it touched, so caches downstream
+//! (tessellation, spatial index) update only what changed.
+
+use crate::{Element, ElementId, Plate};
+
+/// One change to a plate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Put an element on a layer at an index (top level of the layer).
+    Insert {
+        /// Layer index, bottom first.
+        layer: usize,
+        /// Position in the layer; the end when it equals the element count.
+        index: usize,
+        /// The new element.
+        element: Element,
+    },
+    /// Take the element at an index off a layer.
+    Remove {
+        /// Layer index.
+        layer: usize,
+        /// Position in the layer.
+        index: usize,
+    },
+    /// Swap the element at an index for another.
+    Replace {
+        /// Layer index.
+        layer: usize,
+        /// Position in the layer.
+        index: usize,
+        /// The element that takes its place.
+        element: Element,
+    },
+    /// Several edits as one undo step (applied in order, undone in reverse).
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not be applied. The plate is unchanged when this is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The layer index does not exist.
+    #[error("there is no layer {0}")]
+    NoLayer(usize),
+    /// The element index does not exist on the layer.
+    #[error("layer {layer} has no element at position {index}")]
+    NoElement {
+        /// Layer index.
+        layer: usize,
+        /// Position asked for.
+        index: usize,
+    },
+}
+
+/// What applying an edit did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The edit that undoes it.
+    pub inverse: Edit,
+    /// Elements added, removed or changed.
+    pub touched: Vec<ElementId>,
+}
+
+impl Plate {
+    /// Applies an edit; on error the plate is unchanged.
+    pub fn apply(&mut self, edit: Edit) -> Result<Applied, EditError> {
+        match edit {
+            Edit::Insert { layer, index, element } => {
+                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
+                if index > l.elements.len() {
+                    return Err(EditError::NoElement { layer, index });
+                }
+                let touched = vec![element.id];
+                l.elements.insert(index, element);
+                Ok(Applied { inverse: Edit::Remove { layer, index }, touched })
+            }
+            Edit::Remove { layer, index } => {
+                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
+                if index >= l.elements.len() {
+                    return Err(EditError::NoElement { layer, index });
+                }
+                let element = l.elements.remove(index);
+                let touched = vec![element.id];
+                Ok(Applied { inverse: Edit::Insert { layer, index, element }, touched })
+            }
+            Edit::Replace { layer, index, element } => {
+                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
+                let slot = l.elements.get_mut(index).ok_or(EditError::NoElement { layer, index })?;
+                let old = std::mem::replace(slot, element);
+                let touched = if old.id == slot.id { vec![old.id] } else { vec![old.id, slot.id] };
+                Ok(Applied { inverse: Edit::Replace { layer, index, element: old }, touched })
+            }
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                let mut touched = Vec::new();
+                for e in edits {
+                    match self.apply(e) {
+                        Ok(a) => {
+                            inverses.push(a.inverse);
+                            touched.extend(a.touched);
+                        }
+                        Err(err) => {
+                            // Roll back what was done so the plate stays unchanged.
+                            for inv in inverses.into_iter().rev() {
+                                let _ = self.apply(inv);
+                            }
+                            return Err(err);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Applied { inverse: Edit::Batch(inverses), touched })
+            }
+        }
+    }
+}
+
+/// Unbounded undo and redo stacks.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+impl History {
+    /// Applies an edit as a new undo step and clears the redo stack.
+    pub fn apply(&mut self, plate: &mut Plate, edit: Edit) -> Result<Vec<ElementId>, EditError> {
+        let applied = plate.apply(edit)?;
+        self.undo.push(applied.inverse);
+        self.redo.clear();
+        Ok(applied.touched)
+    }
+
+    /// Undoes the last step; `None` when there is nothing to undo.
+    pub fn undo(&mut self, plate: &mut Plate) -> Option<Result<Vec<ElementId>, EditError>> {
+        let edit = self.undo.pop()?;
+        Some(plate.apply(edit).map(|a| {
+            self.redo.push(a.inverse);
+            a.touched
+        }))
+    }
+
+    /// Redoes the last undone step; `None` when there is nothing to redo.
+    pub fn redo(&mut self, plate: &mut Plate) -> Option<Result<Vec<ElementId>, EditError>> {
+        let edit = self.redo.pop()?;
+        Some(plate.apply(edit).map(|a| {
+            self.undo.push(a.inverse);
+            a.touched
+        }))
+    }
+
+    /// Whether there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}

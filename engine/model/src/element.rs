@@ -1,0 +1,537 @@
+//! Elements: everything that can stand on a layer.
+//!
+//! In a file an element is an object with a few common keys (`id`, `roles`, `opacity`,
+//! `transform`, `generator`) and exactly one key that names its kind and holds its
+//! content, e.g. `{"id": 7, "roles": ["huisarts"], "text": {"x": 10, ...}}`. Reading it
+//! with a hand-written visitor keeps loading fast (no buffering of the whole object)
+//! and lets an unknown kind be reported by name.
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::paint::{is_default, is_zero};
+use crate::{Color, FillRule, Paint, StrokeStyle, Transform};
+
+/// Stable identifier of an element, unique within a plate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ElementId(pub u64);
+
+impl fmt::Display for ElementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where generated content came from: a plugin, its version and the parameters it got.
+///
+/// Stored with the generated elements so a plate renders without the plugin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generator {
+    /// Plugin id, e.g. `nl.plaatwerk.football-field`.
+    pub plugin: String,
+    /// Plugin version that made the content (semver).
+    pub version: String,
+    /// Parameters the plugin was called with.
+    #[serde(default)]
+    pub params: serde_json::Value,
+}
+
+/// One element on a layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// Stable id, unique in the plate.
+    pub id: ElementId,
+    /// Ids of the roles this element belongs to.
+    pub roles: Vec<String>,
+    /// Opacity 0..=1 applied to the whole element.
+    pub opacity: f32,
+    /// Element space to parent space.
+    pub transform: Transform,
+    /// Set when a plugin made this element (usually a group).
+    pub generator: Option<Generator>,
+    /// What the element is.
+    pub kind: ElementKind,
+}
+
+impl Element {
+    /// A new element with no roles, full opacity and no transform.
+    pub fn new(id: ElementId, kind: ElementKind) -> Self {
+        Element { id, roles: Vec::new(), opacity: 1.0, transform: Transform::IDENTITY, generator: None, kind }
+    }
+
+    /// The children of a group, empty for other kinds.
+    pub fn children(&self) -> &[Element] {
+        match &self.kind {
+            ElementKind::Group(g) => &g.children,
+            _ => &[],
+        }
+    }
+}
+
+/// The kinds of element, each with its content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ElementKind {
+    /// Freehand ink with pressure.
+    Stroke(Stroke),
+    /// A vector path with fill and/or outline (SVG path data).
+    Path(Path),
+    /// A rectangle, optionally with rounded corners.
+    Rect(Rect),
+    /// An ellipse or circle.
+    Ellipse(Ellipse),
+    /// A straight or curved arrow with heads.
+    Arrow(Arrow),
+    /// A text label.
+    Text(Text),
+    /// A sticky note: a coloured square with text.
+    Sticky(Sticky),
+    /// An embedded raster image.
+    Image(Image),
+    /// A group of elements.
+    Group(Group),
+}
+
+/// Every kind name, in the order the file format documents them.
+pub const ELEMENT_KINDS: &[&str] = &["stroke", "path", "rect", "ellipse", "arrow", "text", "sticky", "image", "group"];
+
+impl ElementKind {
+    /// The key that names this kind in a file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ElementKind::Stroke(_) => "stroke",
+            ElementKind::Path(_) => "path",
+            ElementKind::Rect(_) => "rect",
+            ElementKind::Ellipse(_) => "ellipse",
+            ElementKind::Arrow(_) => "arrow",
+            ElementKind::Text(_) => "text",
+            ElementKind::Sticky(_) => "sticky",
+            ElementKind::Image(_) => "image",
+            ElementKind::Group(_) => "group",
+        }
+    }
+}
+
+/// One sample of a freehand stroke.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StrokePoint {
+    /// X in element space.
+    pub x: f32,
+    /// Y in element space.
+    pub y: f32,
+    /// Pen pressure 0..=1 (1 when the device has none).
+    pub pressure: f32,
+}
+
+/// Which pen drew a stroke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pen {
+    /// Opaque ink.
+    #[default]
+    Ink,
+    /// Translucent marker, drawn under the ink of its layer.
+    Highlighter,
+}
+
+/// Freehand ink: a width that follows the pressure of each point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stroke {
+    /// Ink colour.
+    pub color: Color,
+    /// Width at full pressure, plate units.
+    pub width: f32,
+    /// Which pen.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub pen: Pen,
+    /// Samples, written in the file as a flat `[x, y, pressure, x, y, pressure, …]` list.
+    #[serde(with = "flat_points")]
+    pub points: Vec<StrokePoint>,
+}
+
+/// A vector path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Path {
+    /// SVG path data (`M 0 0 L 10 0 Z`).
+    pub d: String,
+    /// Fill, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<Paint>,
+    /// Which areas the fill covers.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fill_rule: FillRule,
+    /// Outline, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stroke: Option<StrokeStyle>,
+}
+
+/// A rectangle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width (≥ 0).
+    pub width: f32,
+    /// Height (≥ 0).
+    pub height: f32,
+    /// Corner radius.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub radius: f32,
+    /// Fill, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<Paint>,
+    /// Outline, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stroke: Option<StrokeStyle>,
+}
+
+/// An ellipse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ellipse {
+    /// Centre x.
+    pub cx: f32,
+    /// Centre y.
+    pub cy: f32,
+    /// Horizontal radius (≥ 0).
+    pub rx: f32,
+    /// Vertical radius (≥ 0).
+    pub ry: f32,
+    /// Fill, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<Paint>,
+    /// Outline, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stroke: Option<StrokeStyle>,
+}
+
+/// The tip at one end of an arrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrowHead {
+    /// No head.
+    None,
+    /// A filled triangle.
+    #[default]
+    Triangle,
+    /// Two open lines.
+    Open,
+    /// A filled dot.
+    Dot,
+}
+
+/// An arrow, a hand-over from one place to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arrow {
+    /// Start point.
+    pub from: [f32; 2],
+    /// End point.
+    pub to: [f32; 2],
+    /// Control point of a curved arrow (quadratic curve); straight when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<[f32; 2]>,
+    /// Line colour.
+    pub color: Color,
+    /// Line width.
+    pub width: f32,
+    /// Tip at `from`.
+    #[serde(default = "no_head", skip_serializing_if = "is_no_head")]
+    pub head_start: ArrowHead,
+    /// Tip at `to`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub head_end: ArrowHead,
+    /// Dash pattern; solid when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dashes: Vec<f32>,
+    /// Optional label drawn at the middle of the arrow.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+}
+
+fn no_head() -> ArrowHead {
+    ArrowHead::None
+}
+
+fn is_no_head(h: &ArrowHead) -> bool {
+    *h == ArrowHead::None
+}
+
+/// Horizontal alignment of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    /// Lines start at `x`.
+    #[default]
+    Left,
+    /// Lines are centred on `x`.
+    Center,
+    /// Lines end at `x`.
+    Right,
+}
+
+/// Font weight of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    /// Regular weight.
+    #[default]
+    Regular,
+    /// Bold weight.
+    Bold,
+}
+
+/// A text label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// Anchor x (meaning depends on `align`).
+    pub x: f32,
+    /// Top of the first line.
+    pub y: f32,
+    /// The text; `\n` starts a new line.
+    pub text: String,
+    /// Font size in plate units.
+    pub size: f32,
+    /// Text colour.
+    pub color: Color,
+    /// Horizontal alignment.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub align: Align,
+    /// Font weight.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub weight: Weight,
+    /// Lines wrap at this width; no wrapping when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_width: Option<f32>,
+}
+
+/// A sticky note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sticky {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+    /// The note's text, wrapped to the note.
+    pub text: String,
+    /// Paper colour.
+    pub color: Color,
+    /// Text colour.
+    #[serde(default = "black", skip_serializing_if = "is_black")]
+    pub text_color: Color,
+    /// Font size.
+    pub size: f32,
+}
+
+fn black() -> Color {
+    Color::BLACK
+}
+
+fn is_black(c: &Color) -> bool {
+    *c == Color::BLACK
+}
+
+/// An embedded raster image (PNG or JPEG), so a plate travels as one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width on the plate.
+    pub width: f32,
+    /// Height on the plate.
+    pub height: f32,
+    /// `image/png` or `image/jpeg`.
+    pub mime: String,
+    /// The encoded image bytes, base64 in the file.
+    #[serde(with = "base64_bytes")]
+    pub data: Vec<u8>,
+}
+
+/// A group of elements that move and fade together.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Members, back to front.
+    pub children: Vec<Element>,
+}
+
+impl Serialize for Element {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.id)?;
+        if !self.roles.is_empty() {
+            m.serialize_entry("roles", &self.roles)?;
+        }
+        if self.opacity != 1.0 {
+            m.serialize_entry("opacity", &self.opacity)?;
+        }
+        if !self.transform.is_identity() {
+            m.serialize_entry("transform", &self.transform)?;
+        }
+        if let Some(g) = &self.generator {
+            m.serialize_entry("generator", g)?;
+        }
+        match &self.kind {
+            ElementKind::Stroke(v) => m.serialize_entry("stroke", v)?,
+            ElementKind::Path(v) => m.serialize_entry("path", v)?,
+            ElementKind::Rect(v) => m.serialize_entry("rect", v)?,
+            ElementKind::Ellipse(v) => m.serialize_entry("ellipse", v)?,
+            ElementKind::Arrow(v) => m.serialize_entry("arrow", v)?,
+            ElementKind::Text(v) => m.serialize_entry("text", v)?,
+            ElementKind::Sticky(v) => m.serialize_entry("sticky", v)?,
+            ElementKind::Image(v) => m.serialize_entry("image", v)?,
+            ElementKind::Group(v) => m.serialize_entry("group", v)?,
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Element;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an element object with an id and one kind key (stroke, path, rect, …)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
+        let mut id = None;
+        let mut roles = Vec::new();
+        let mut opacity = 1.0;
+        let mut transform = Transform::IDENTITY;
+        let mut generator = None;
+        let mut kind: Option<ElementKind> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let key = key.as_ref();
+            let new_kind = match key {
+                "id" => {
+                    id = Some(map.next_value()?);
+                    continue;
+                }
+                "roles" => {
+                    roles = map.next_value()?;
+                    continue;
+                }
+                "opacity" => {
+                    opacity = map.next_value()?;
+                    continue;
+                }
+                "transform" => {
+                    transform = map.next_value()?;
+                    continue;
+                }
+                "generator" => {
+                    generator = Some(map.next_value()?);
+                    continue;
+                }
+                "stroke" => ElementKind::Stroke(map.next_value()?),
+                "path" => ElementKind::Path(map.next_value()?),
+                "rect" => ElementKind::Rect(map.next_value()?),
+                "ellipse" => ElementKind::Ellipse(map.next_value()?),
+                "arrow" => ElementKind::Arrow(map.next_value()?),
+                "text" => ElementKind::Text(map.next_value()?),
+                "sticky" => ElementKind::Sticky(map.next_value()?),
+                "image" => ElementKind::Image(map.next_value()?),
+                "group" => ElementKind::Group(map.next_value()?),
+                other => {
+                    return Err(de::Error::custom(format_args!(
+                        "unknown element kind \"{other}\"; known kinds are {}",
+                        ELEMENT_KINDS.join(", ")
+                    )));
+                }
+            };
+            if let Some(old) = &kind {
+                return Err(de::Error::custom(format_args!(
+                    "element has two kinds, \"{}\" and \"{}\"; an element has exactly one",
+                    old.name(),
+                    new_kind.name()
+                )));
+            }
+            kind = Some(new_kind);
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        let kind = kind.ok_or_else(|| {
+            de::Error::custom(format_args!("element {id} has no kind; give one of {}", ELEMENT_KINDS.join(", ")))
+        })?;
+        Ok(Element { id, roles, opacity, transform, generator, kind })
+    }
+}
+
+/// Flat `[x, y, p, …]` arrays keep 100k-stroke plates small and diffable.
+mod flat_points {
+    use std::fmt::Write as _;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::StrokePoint;
+
+    pub fn serialize<S: Serializer>(points: &[StrokePoint], s: S) -> Result<S::Ok, S::Error> {
+        // Written as one raw line: a pretty printer would put every number on its own line.
+        let mut text = String::with_capacity(points.len() * 18 + 2);
+        text.push('[');
+        for (i, p) in points.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            let _ = write!(text, "{}, {}, {}", p.x, p.y, p.pressure);
+        }
+        text.push(']');
+        let raw = serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<StrokePoint>, D::Error> {
+        let flat = Vec::<f32>::deserialize(d)?;
+        if flat.len() % 3 != 0 {
+            return Err(D::Error::custom(format_args!(
+                "points hold {} numbers; they must come in threes (x, y, pressure)",
+                flat.len()
+            )));
+        }
+        Ok(flat.chunks_exact(3).map(|c| StrokePoint { x: c[0], y: c[1], pressure: c[2] }).collect())
+    }
+}
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(|e| D::Error::custom(format_args!("image data is not valid base64: {e}")))
+    }
+}

@@ -1,0 +1,32 @@
+//! The plate document: types, the `.plate` file format, validation, upgrades and edits.
+//!
+//! This crate knows nothing of GPUs, windows or UI toolkits. Everything above it
+//! (geometry, renderer, exporters, editor, plugins) reads plates through these types
+//! and changes them through [`Edit`]s.
+
+mod color;
+mod edit;
+mod element;
+mod error;
+pub mod format;
+mod paint;
+mod plate;
+mod transform;
+mod validate;
+
+pub use color::{Color, ColorParseError};
+pub use edit::{Applied, Edit, EditError, History};
+pub use element::{
+    Align, Arrow, ArrowHead, ELEMENT_KINDS, Element, ElementId, ElementKind, Ellipse, Generator, Group, Image, Path,
+    Pen, Rect, Sticky, Stroke, StrokePoint, Text, Weight,
+};
+pub use error::{PlateError, Problem};
+pub use paint::{
+    FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
+};
+pub use plate::{Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility};
+pub use transform::Transform;
+pub use validate::{
+    MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,
+    check_path_data, sniff_image, validate,
+};

@@ -1,0 +1,241 @@
+//! The plate: metadata, roles, layers, cut-outs and saved views.
+
+use serde::{Deserialize, Serialize};
+
+use crate::paint::is_default;
+use crate::{Color, Element, ElementId};
+
+/// A praatplaat: the whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plate {
+    /// Title, language, canvas.
+    pub meta: Meta,
+    /// People and parties on the plate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// Layers, bottom first.
+    pub layers: Vec<Layer>,
+    /// Named regions exported as images, slides or backgrounds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cutouts: Vec<CutOut>,
+    /// Saved camera positions for presenting, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
+}
+
+/// Plate metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Title shown in the editor and exports.
+    pub title: String,
+    /// BCP 47 language tag of the plate's text, e.g. `nl`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Canvas width in plate units (1 unit = 1 pixel at scale 1).
+    pub width: f32,
+    /// Canvas height in plate units.
+    pub height: f32,
+    /// Canvas colour; exports may replace it.
+    #[serde(default = "white", skip_serializing_if = "is_white")]
+    pub background: Color,
+}
+
+fn default_language() -> String {
+    "nl".to_owned()
+}
+
+fn white() -> Color {
+    Color::WHITE
+}
+
+fn is_white(c: &Color) -> bool {
+    *c == Color::WHITE
+}
+
+/// A person or party on the plate (wijkteammedewerker, huisarts, inwoner, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Short stable id used in element tags, e.g. `gezinscoach`.
+    pub id: String,
+    /// Display name, e.g. `Gezinscoach`.
+    pub name: String,
+    /// Colour used by overlays and legends.
+    pub color: Color,
+}
+
+/// An ordered layer of elements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// Stable id, e.g. `basis`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Hidden layers are neither drawn nor exported.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub visible: bool,
+    /// Locked layers cannot be edited in the editor.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub locked: bool,
+    /// Opacity 0..=1 of the whole layer.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub opacity: f32,
+    /// Elements, back to front.
+    #[serde(default)]
+    pub elements: Vec<Element>,
+}
+
+impl Layer {
+    /// An empty, visible, unlocked layer.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Layer { id: id.into(), name: name.into(), visible: true, locked: false, opacity: 1.0, elements: Vec::new() }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn is_one(v: &f32) -> bool {
+    *v == 1.0
+}
+
+/// An axis-aligned rectangle in plate units, written `[x, y, width, height]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f32; 4]", into = "[f32; 4]")]
+pub struct Region {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+impl From<[f32; 4]> for Region {
+    fn from([x, y, width, height]: [f32; 4]) -> Self {
+        Region { x, y, width, height }
+    }
+}
+
+impl From<Region> for [f32; 4] {
+    fn from(r: Region) -> Self {
+        [r.x, r.y, r.width, r.height]
+    }
+}
+
+/// Which layers and roles a cut-out or view shows. Empty lists mean "as the plate is".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visibility {
+    /// Ids of the layers shown; all visible layers when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
+    /// Ids of the roles highlighted; none (plain plate) when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// A named region of the plate with a size preset: an excerpt that follows the plate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CutOut {
+    /// Name, also the exported file's stem.
+    pub name: String,
+    /// Region of the plate.
+    pub region: Region,
+    /// Size preset id, e.g. `slide-16x9`, `teams-background`, `a4-print`.
+    pub preset: String,
+    /// Layer and role state.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub show: Visibility,
+    /// Caption band text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// URL for a QR code to the digital plate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_url: Option<String>,
+    /// Background override for this cut-out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<Color>,
+}
+
+/// A camera: which plate point is in the middle, and how far zoomed in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Camera {
+    /// Plate point at the centre of the screen.
+    pub center: [f32; 2],
+    /// Screen pixels per plate unit.
+    pub zoom: f32,
+}
+
+/// A saved view (a stop while presenting).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// Name shown in the presenter.
+    pub name: String,
+    /// Camera of the stop.
+    pub camera: Camera,
+    /// Layer and role state of the stop.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub show: Visibility,
+    /// Presenter notes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+impl Plate {
+    /// An empty plate with one layer called "basis".
+    pub fn new(title: impl Into<String>, width: f32, height: f32) -> Self {
+        Plate {
+            meta: Meta { title: title.into(), language: default_language(), width, height, background: Color::WHITE },
+            roles: Vec::new(),
+            layers: vec![Layer::new("basis", "Basis")],
+            cutouts: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+
+    /// One more than the largest element id in use (groups included).
+    pub fn next_free_id(&self) -> ElementId {
+        fn walk(els: &[Element], max: &mut u64) {
+            for e in els {
+                *max = (*max).max(e.id.0);
+                walk(e.children(), max);
+            }
+        }
+        let mut max = 0;
+        for l in &self.layers {
+            walk(&l.elements, &mut max);
+        }
+        ElementId(max + 1)
+    }
+
+    /// The layer with an id.
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// Number of elements, group members included.
+    pub fn element_count(&self) -> usize {
+        fn count(els: &[Element]) -> usize {
+            els.iter().map(|e| 1 + count(e.children())).sum()
+        }
+        self.layers.iter().map(|l| count(&l.elements)).sum()
+    }
+}

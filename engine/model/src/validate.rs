@@ -1,0 +1,410 @@
+//! Checks a plate for values no renderer or exporter should ever see.
+//!
+//! Loading runs this, and so should anything that builds plates from outside input
+//! (SVG import, plugins). Each problem names the layer and element by id.
+
+use std::collections::HashSet;
+
+use crate::element::{ElementKind, Stroke};
+use crate::{Element, Paint, Plate, Problem, StrokeStyle, Transform};
+
+/// Largest width or height of a canvas, in plate units.
+pub const MAX_CANVAS_SIDE: f32 = 100_000.0;
+/// Largest canvas area (width × height) in plate units².
+pub const MAX_CANVAS_AREA: f64 = 400_000_000.0;
+/// Most points one stroke may hold.
+pub const MAX_STROKE_POINTS: usize = 1_000_000;
+/// Largest embedded image, in bytes.
+pub const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
+/// Deepest nesting of groups.
+pub const MAX_GROUP_DEPTH: usize = 32;
+/// Largest coordinate magnitude anywhere.
+pub const MAX_COORDINATE: f32 = 10_000_000.0;
+
+/// Returns every problem found in the plate; empty when it is valid.
+pub fn validate(plate: &Plate) -> Vec<Problem> {
+    let mut v = Validator { problems: Vec::new(), ids: HashSet::new(), roles: HashSet::new() };
+    v.plate(plate);
+    v.problems
+}
+
+struct Validator<'a> {
+    problems: Vec<Problem>,
+    ids: HashSet<u64>,
+    roles: HashSet<&'a str>,
+}
+
+impl<'a> Validator<'a> {
+    fn report(&mut self, place: &str, message: impl Into<String>) {
+        // A broken 100k-stroke plate should not produce 100k lines.
+        if self.problems.len() < 200 {
+            self.problems.push(Problem { place: place.to_owned(), message: message.into() });
+        }
+    }
+
+    fn number(&mut self, place: &str, field: &str, v: f32) -> bool {
+        if v.is_nan() {
+            self.report(place, format!("{field} is NaN"));
+            false
+        } else if !v.is_finite() || v.abs() > MAX_COORDINATE {
+            self.report(place, format!("{field} is {v}, beyond ±{MAX_COORDINATE}"));
+            false
+        } else {
+            true
+        }
+    }
+
+    fn non_negative(&mut self, place: &str, field: &str, v: f32) {
+        if self.number(place, field, v) && v < 0.0 {
+            self.report(place, format!("{field} is {v}; it must not be negative"));
+        }
+    }
+
+    fn unit(&mut self, place: &str, field: &str, v: f32) {
+        if self.number(place, field, v) && !(0.0..=1.0).contains(&v) {
+            self.report(place, format!("{field} is {v}; it must lie between 0 and 1"));
+        }
+    }
+
+    fn plate(&mut self, plate: &'a Plate) {
+        let m = &plate.meta;
+        let place = "meta";
+        let (w_ok, h_ok) = (self.number(place, "width", m.width), self.number(place, "height", m.height));
+        if w_ok && h_ok {
+            if m.width <= 0.0 || m.height <= 0.0 {
+                self.report(place, format!("canvas is {} × {}; both sides must be positive", m.width, m.height));
+            } else if m.width > MAX_CANVAS_SIDE || m.height > MAX_CANVAS_SIDE {
+                self.report(
+                    place,
+                    format!("canvas is {} × {}; no side may exceed {MAX_CANVAS_SIDE}", m.width, m.height),
+                );
+            } else if f64::from(m.width) * f64::from(m.height) > MAX_CANVAS_AREA {
+                self.report(
+                    place,
+                    format!(
+                        "canvas is {} × {} = {} units²; the largest plate is {MAX_CANVAS_AREA} units² (20000 × 20000)",
+                        m.width,
+                        m.height,
+                        f64::from(m.width) * f64::from(m.height)
+                    ),
+                );
+            }
+        }
+
+        for (i, r) in plate.roles.iter().enumerate() {
+            let place = format!("role {}", i + 1);
+            if r.id.trim().is_empty() {
+                self.report(&place, "role id is empty");
+            } else if !self.roles.insert(&r.id) {
+                self.report(&format!("role \"{}\"", r.id), "role id is used twice");
+            }
+        }
+
+        let mut layer_ids = HashSet::new();
+        for layer in &plate.layers {
+            let place = format!("layer \"{}\"", layer.id);
+            if layer.id.trim().is_empty() {
+                self.report(&place, "layer id is empty");
+            }
+            if !layer_ids.insert(layer.id.as_str()) {
+                self.report(&place, "layer id is used twice");
+            }
+            self.unit(&place, "opacity", layer.opacity);
+            for e in &layer.elements {
+                self.element(&place, e, 0);
+            }
+        }
+        if plate.layers.is_empty() {
+            self.report("layers", "a plate needs at least one layer");
+        }
+
+        let mut names = HashSet::new();
+        for c in &plate.cutouts {
+            let place = format!("cut-out \"{}\"", c.name);
+            if c.name.trim().is_empty() {
+                self.report(&place, "cut-out name is empty");
+            }
+            if !names.insert(c.name.as_str()) {
+                self.report(&place, "cut-out name is used twice");
+            }
+            let r = c.region;
+            let ok = [("x", r.x), ("y", r.y), ("width", r.width), ("height", r.height)]
+                .iter()
+                .all(|(f, v)| self.number(&place, &format!("region {f}"), *v));
+            if ok && (r.width <= 0.0 || r.height <= 0.0) {
+                self.report(&place, format!("region is {} × {}; both sides must be positive", r.width, r.height));
+            }
+            if c.preset.trim().is_empty() {
+                self.report(&place, "preset is empty");
+            }
+            self.visibility(&place, &c.show, &layer_ids);
+        }
+        for (i, view) in plate.views.iter().enumerate() {
+            let place = format!("view {} \"{}\"", i + 1, view.name);
+            self.number(&place, "camera centre x", view.camera.center[0]);
+            self.number(&place, "camera centre y", view.camera.center[1]);
+            if self.number(&place, "camera zoom", view.camera.zoom) && view.camera.zoom <= 0.0 {
+                self.report(&place, format!("camera zoom is {}; it must be positive", view.camera.zoom));
+            }
+            self.visibility(&place, &view.show, &layer_ids);
+        }
+    }
+
+    fn visibility(&mut self, place: &str, show: &crate::Visibility, layers: &HashSet<&str>) {
+        for l in &show.layers {
+            if !layers.contains(l.as_str()) {
+                self.report(place, format!("shows layer \"{l}\", which the plate does not have"));
+            }
+        }
+        for r in &show.roles {
+            if !self.roles.contains(r.as_str()) {
+                self.report(place, format!("highlights role \"{r}\", which the plate does not have"));
+            }
+        }
+    }
+
+    fn element(&mut self, parent: &str, e: &Element, depth: usize) {
+        let place = format!("{parent}, element {} ({})", e.id, e.kind.name());
+        if !self.ids.insert(e.id.0) {
+            self.report(&place, format!("id {} is used by another element too", e.id));
+        }
+        for r in &e.roles {
+            if !self.roles.contains(r.as_str()) {
+                self.report(&place, format!("tagged with role \"{r}\", which the plate does not have"));
+            }
+        }
+        self.unit(&place, "opacity", e.opacity);
+        self.transform(&place, "transform", &e.transform);
+        match &e.kind {
+            ElementKind::Stroke(s) => self.stroke(&place, s),
+            ElementKind::Path(p) => {
+                if let Err(msg) = check_path_data(&p.d) {
+                    self.report(&place, format!("path data: {msg}"));
+                }
+                if let Some(f) = &p.fill {
+                    self.paint(&place, "fill", f);
+                }
+                if let Some(s) = &p.stroke {
+                    self.stroke_style(&place, s);
+                }
+            }
+            ElementKind::Rect(r) => {
+                self.number(&place, "x", r.x);
+                self.number(&place, "y", r.y);
+                self.non_negative(&place, "width", r.width);
+                self.non_negative(&place, "height", r.height);
+                self.non_negative(&place, "radius", r.radius);
+                if let Some(f) = &r.fill {
+                    self.paint(&place, "fill", f);
+                }
+                if let Some(s) = &r.stroke {
+                    self.stroke_style(&place, s);
+                }
+            }
+            ElementKind::Ellipse(el) => {
+                self.number(&place, "cx", el.cx);
+                self.number(&place, "cy", el.cy);
+                self.non_negative(&place, "rx", el.rx);
+                self.non_negative(&place, "ry", el.ry);
+                if let Some(f) = &el.fill {
+                    self.paint(&place, "fill", f);
+                }
+                if let Some(s) = &el.stroke {
+                    self.stroke_style(&place, s);
+                }
+            }
+            ElementKind::Arrow(a) => {
+                for (f, p) in [("from", Some(a.from)), ("to", Some(a.to)), ("control", a.control)] {
+                    if let Some([x, y]) = p {
+                        self.number(&place, &format!("{f} x"), x);
+                        self.number(&place, &format!("{f} y"), y);
+                    }
+                }
+                self.non_negative(&place, "width", a.width);
+                self.dashes(&place, &a.dashes);
+            }
+            ElementKind::Text(t) => {
+                self.number(&place, "x", t.x);
+                self.number(&place, "y", t.y);
+                self.font_size(&place, t.size);
+                if let Some(w) = t.wrap_width {
+                    self.non_negative(&place, "wrap width", w);
+                }
+                self.text_length(&place, &t.text);
+            }
+            ElementKind::Sticky(s) => {
+                self.number(&place, "x", s.x);
+                self.number(&place, "y", s.y);
+                self.non_negative(&place, "width", s.width);
+                self.non_negative(&place, "height", s.height);
+                self.font_size(&place, s.size);
+                self.text_length(&place, &s.text);
+            }
+            ElementKind::Image(img) => {
+                self.number(&place, "x", img.x);
+                self.number(&place, "y", img.y);
+                self.non_negative(&place, "width", img.width);
+                self.non_negative(&place, "height", img.height);
+                let sniffed = sniff_image(&img.data);
+                match (img.mime.as_str(), sniffed) {
+                    (_, _) if img.data.len() > MAX_IMAGE_BYTES => self
+                        .report(&place, format!("image is {} bytes; the limit is {MAX_IMAGE_BYTES}", img.data.len())),
+                    ("image/png", Some("image/png")) | ("image/jpeg", Some("image/jpeg")) => {}
+                    ("image/png" | "image/jpeg", _) => self.report(
+                        &place,
+                        format!("image data is not a {} file (the bytes do not start as one)", img.mime),
+                    ),
+                    (other, _) => self.report(
+                        &place,
+                        format!("image type \"{other}\" is not supported; use image/png or image/jpeg"),
+                    ),
+                }
+            }
+            ElementKind::Group(g) => {
+                if depth >= MAX_GROUP_DEPTH {
+                    self.report(&place, format!("groups are nested deeper than {MAX_GROUP_DEPTH}"));
+                    return;
+                }
+                for c in &g.children {
+                    self.element(&place, c, depth + 1);
+                }
+            }
+        }
+    }
+
+    fn stroke(&mut self, place: &str, s: &Stroke) {
+        self.non_negative(place, "width", s.width);
+        if s.points.is_empty() {
+            self.report(place, "stroke has no points");
+        }
+        if s.points.len() > MAX_STROKE_POINTS {
+            self.report(place, format!("stroke has {} points; the limit is {MAX_STROKE_POINTS}", s.points.len()));
+            return;
+        }
+        for (i, p) in s.points.iter().enumerate() {
+            let ok =
+                self.number(place, &format!("point {i} x"), p.x) & self.number(place, &format!("point {i} y"), p.y);
+            if !ok {
+                return;
+            }
+            if !p.pressure.is_finite() || !(0.0..=1.0).contains(&p.pressure) {
+                self.report(place, format!("point {i} pressure is {}; it must lie between 0 and 1", p.pressure));
+                return;
+            }
+        }
+    }
+
+    fn font_size(&mut self, place: &str, size: f32) {
+        if self.number(place, "font size", size) && !(size > 0.0 && size <= 10_000.0) {
+            self.report(place, format!("font size is {size}; it must lie between 0 and 10000"));
+        }
+    }
+
+    fn text_length(&mut self, place: &str, text: &str) {
+        if text.len() > 1_000_000 {
+            self.report(place, format!("text is {} bytes long; the limit is 1000000", text.len()));
+        }
+    }
+
+    fn transform(&mut self, place: &str, field: &str, t: &Transform) {
+        if t.values().iter().any(|v| !v.is_finite()) {
+            self.report(place, format!("{field} holds a value that is not a finite number"));
+        }
+    }
+
+    fn paint(&mut self, place: &str, field: &str, p: &Paint) {
+        let Paint::Gradient(g) = p else { return };
+        let (stops, transform) = match g {
+            crate::Gradient::Linear(l) => {
+                for (f, v) in
+                    [("start x", l.start[0]), ("start y", l.start[1]), ("end x", l.end[0]), ("end y", l.end[1])]
+                {
+                    self.number(place, &format!("{field} gradient {f}"), v);
+                }
+                (&l.stops, &l.transform)
+            }
+            crate::Gradient::Radial(r) => {
+                self.number(place, &format!("{field} gradient centre x"), r.center[0]);
+                self.number(place, &format!("{field} gradient centre y"), r.center[1]);
+                self.non_negative(place, &format!("{field} gradient radius"), r.radius);
+                if let Some([x, y]) = r.focal {
+                    self.number(place, &format!("{field} gradient focal x"), x);
+                    self.number(place, &format!("{field} gradient focal y"), y);
+                }
+                (&r.stops, &r.transform)
+            }
+        };
+        if stops.is_empty() {
+            self.report(place, format!("{field} gradient has no colour stops"));
+        }
+        let mut last = 0.0f32;
+        for (i, s) in stops.iter().enumerate() {
+            self.unit(place, &format!("{field} gradient stop {i} offset"), s.offset);
+            if s.offset < last {
+                self.report(place, format!("{field} gradient stop {i} offset {} is below the one before", s.offset));
+            }
+            last = s.offset;
+        }
+        self.transform(place, &format!("{field} gradient transform"), transform);
+    }
+
+    fn stroke_style(&mut self, place: &str, s: &StrokeStyle) {
+        self.paint(place, "stroke", &s.paint);
+        self.non_negative(place, "stroke width", s.width);
+        if self.number(place, "miter limit", s.miter_limit) && s.miter_limit < 1.0 {
+            self.report(place, format!("miter limit is {}; it must be at least 1", s.miter_limit));
+        }
+        self.dashes(place, &s.dashes);
+        self.number(place, "dash offset", s.dash_offset);
+    }
+
+    fn dashes(&mut self, place: &str, dashes: &[f32]) {
+        for (i, d) in dashes.iter().enumerate() {
+            self.non_negative(place, &format!("dash {i}"), *d);
+        }
+        if !dashes.is_empty() && dashes.iter().all(|d| *d <= 0.0) {
+            self.report(place, "dash pattern has no positive length");
+        }
+    }
+}
+
+/// Which image format the bytes start as.
+pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// Checks SVG path data: it must parse and hold only finite numbers.
+pub fn check_path_data(d: &str) -> Result<(), String> {
+    for seg in svgtypes::PathParser::from(d) {
+        match seg {
+            Ok(seg) => {
+                if !segment_is_finite(&seg) {
+                    return Err("a coordinate is not a finite number".to_owned());
+                }
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(())
+}
+
+fn segment_is_finite(seg: &svgtypes::PathSegment) -> bool {
+    use svgtypes::PathSegment as S;
+    let nums: Vec<f64> = match *seg {
+        S::MoveTo { x, y, .. } | S::LineTo { x, y, .. } | S::SmoothQuadratic { x, y, .. } => vec![x, y],
+        S::HorizontalLineTo { x, .. } => vec![x],
+        S::VerticalLineTo { y, .. } => vec![y],
+        S::CurveTo { x1, y1, x2, y2, x, y, .. } => vec![x1, y1, x2, y2, x, y],
+        S::SmoothCurveTo { x2, y2, x, y, .. } => vec![x2, y2, x, y],
+        S::Quadratic { x1, y1, x, y, .. } => vec![x1, y1, x, y],
+        S::EllipticalArc { rx, ry, x_axis_rotation, x, y, .. } => vec![rx, ry, x_axis_rotation, x, y],
+        S::ClosePath { .. } => vec![],
+    };
+    nums.iter().all(|v| v.is_finite() && v.abs() < f64::from(MAX_COORDINATE))
+}

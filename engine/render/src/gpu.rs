@@ -1,0 +1,79 @@
+//! The GPU context: instance, adapter, device and queue.
+
+use std::sync::{Arc, Mutex};
+
+use crate::RenderError;
+
+/// A wgpu device and queue, plus what the renderer needs to know about them.
+///
+/// Validation errors from wgpu are collected here instead of panicking, so a bad
+/// export reports an error and the editor keeps running.
+pub struct Gpu {
+    /// The adapter the device came from.
+    pub adapter: wgpu::Adapter,
+    /// The device.
+    pub device: wgpu::Device,
+    /// Its queue.
+    pub queue: wgpu::Queue,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl Gpu {
+    /// Opens a GPU without a window (for export and tests). Honours `WGPU_BACKEND`
+    /// (`vulkan`, `gl`) and `WGPU_ADAPTER_NAME`; works on Mesa's software drivers.
+    pub fn headless() -> Result<Gpu, RenderError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+        Self::from_adapter(adapter)
+    }
+
+    /// Opens a device on an adapter the caller chose (the editor picks one that can
+    /// draw to its window).
+    pub fn from_adapter(adapter: wgpu::Adapter) -> Result<Gpu, RenderError> {
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("plaatwerk"),
+            required_features: wgpu::Features::empty(),
+            required_limits: limits,
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::MemoryUsage,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| RenderError::NoDevice(e.to_string()))?;
+        Ok(Self::from_device(adapter, device, queue))
+    }
+
+    /// Wraps a device someone else opened (e.g. egui-wgpu's).
+    pub fn from_device(adapter: wgpu::Adapter, device: wgpu::Device, queue: wgpu::Queue) -> Gpu {
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut v) = sink.lock() {
+                v.push(e.to_string());
+            }
+        }));
+        Gpu { adapter, device, queue, errors }
+    }
+
+    /// A line describing the adapter, e.g. `llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)`.
+    pub fn describe(&self) -> String {
+        let info = self.adapter.get_info();
+        format!("{} ({:?})", info.name, info.backend)
+    }
+
+    /// Largest texture side the device allows.
+    pub fn max_texture_side(&self) -> u32 {
+        self.device.limits().max_texture_dimension_2d
+    }
+
+    /// Takes the errors wgpu reported since the last call.
+    pub fn take_errors(&self) -> Vec<String> {
+        self.errors.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()
+    }
+}

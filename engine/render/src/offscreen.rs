@@ -1,0 +1,235 @@
+//! Rendering a plate region to pixels, in tiles when it exceeds the GPU's texture limit.
+
+use plaatwerk_geometry::{Bounds, SceneCache};
+use plaatwerk_model::{Color, Plate, Region};
+
+use crate::renderer::DEPTH_FORMAT;
+use crate::{Gpu, RenderError, Renderer};
+
+/// Largest output image, in pixels (about 2 GB of RGBA).
+pub const MAX_OUTPUT_PIXELS: u64 = 500_000_000;
+/// Largest output side, in pixels.
+pub const MAX_OUTPUT_SIDE: u32 = 100_000;
+
+/// What to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderRequest {
+    /// Plate region that fills the image.
+    pub region: Region,
+    /// Image width in pixels.
+    pub width: u32,
+    /// Image height in pixels.
+    pub height: u32,
+    /// Background; transparent when `None`.
+    pub background: Option<Color>,
+    /// Per layer (by index): drawn or not. `None` draws the layers marked visible.
+    pub layers: Option<Vec<bool>>,
+    /// Largest tile side; `None` uses the GPU's limit (capped at 4096). Tests set it
+    /// small to exercise tiling.
+    pub max_tile: Option<u32>,
+}
+
+/// An image with straight (not premultiplied) alpha, rows top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RgbaImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width × height × 4` bytes, RGBA, sRGB-encoded.
+    pub pixels: Vec<u8>,
+}
+
+/// Statistics of one render, for progress and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderStats {
+    /// Elements drawn.
+    pub elements: usize,
+    /// Triangles uploaded.
+    pub triangles: usize,
+    /// Tiles rendered.
+    pub tiles: usize,
+}
+
+/// Renders a plate region offscreen. `progress(done, total)` is called after each tile.
+pub fn render_to_image(
+    gpu: &Gpu,
+    renderer: &mut Renderer,
+    cache: &mut SceneCache,
+    plate: &Plate,
+    req: &RenderRequest,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(RgbaImage, RenderStats), RenderError> {
+    let (w, h) = (req.width, req.height);
+    if w == 0 || h == 0 || w > MAX_OUTPUT_SIDE || h > MAX_OUTPUT_SIDE || u64::from(w) * u64::from(h) > MAX_OUTPUT_PIXELS
+    {
+        return Err(RenderError::BadSize { width: w, height: h });
+    }
+    let r = req.region;
+    if !(r.width > 0.0
+        && r.height > 0.0
+        && r.x.is_finite()
+        && r.y.is_finite()
+        && r.width.is_finite()
+        && r.height.is_finite())
+    {
+        return Err(RenderError::BadRegion(format!("{} {} {} {}", r.x, r.y, r.width, r.height)));
+    }
+    let sx = w as f32 / r.width;
+    let sy = h as f32 / r.height;
+    cache.sync(plate, 0.25 / sx.max(sy));
+    let region = Bounds::from_region(r).inflate(1.0 / sx.min(sy));
+    let shown = |i: usize| match &req.layers {
+        Some(v) => v.get(i).copied().unwrap_or(false),
+        None => plate.layers.get(i).is_some_and(|l| l.visible),
+    };
+    let items = cache.draw_list(plate, &region, shown);
+    let scene = renderer.prepare(gpu, plate, cache, &items, |i| plate.layers.get(i).map_or(1.0, |l| l.opacity));
+
+    let tile = req.max_tile.unwrap_or(4096).min(gpu.max_texture_side()).max(16);
+    let tiles_x = w.div_ceil(tile);
+    let tiles_y = h.div_ceil(tile);
+    let total = (tiles_x * tiles_y) as usize;
+    let mut out = vec![0u8; w as usize * h as usize * 4];
+    let clear = match req.background {
+        Some(c) => {
+            let [r, g, b, a] = c.to_f32();
+            wgpu::Color { r: f64::from(r * a), g: f64::from(g * a), b: f64::from(b * a), a: f64::from(a) }
+        }
+        None => wgpu::Color::TRANSPARENT,
+    };
+    let mut done = 0;
+    for ty in 0..tiles_y {
+        for tx in 0..tiles_x {
+            let (x0, y0) = (tx * tile, ty * tile);
+            let (tw, th) = ((w - x0).min(tile), (h - y0).min(tile));
+            scene.set_view(gpu, [r.x + x0 as f32 / sx, r.y + y0 as f32 / sy], [tw as f32 / sx, th as f32 / sy]);
+            let pixels = render_tile(gpu, renderer, &scene, tw, th, clear)?;
+            let row = tw as usize * 4;
+            for y in 0..th as usize {
+                let dst = ((y0 as usize + y) * w as usize + x0 as usize) * 4;
+                out[dst..dst + row].copy_from_slice(&pixels[y * row..(y + 1) * row]);
+            }
+            done += 1;
+            progress(done, total);
+        }
+    }
+    unpremultiply(&mut out);
+    let errors = gpu.take_errors();
+    if let Some(first) = errors.first() {
+        return Err(RenderError::Gpu(first.clone()));
+    }
+    let stats = RenderStats { elements: items.len(), triangles: scene.triangles, tiles: total };
+    Ok((RgbaImage { width: w, height: h, pixels: out }, stats))
+}
+
+fn render_tile(
+    gpu: &Gpu,
+    renderer: &Renderer,
+    scene: &crate::PreparedScene,
+    w: u32,
+    h: u32,
+    clear: wgpu::Color,
+) -> Result<Vec<u8>, RenderError> {
+    let device = &gpu.device;
+    let size = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
+    let texture = |label, format, samples, usage| {
+        device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size,
+            mip_level_count: 1,
+            sample_count: samples,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage,
+            view_formats: &[],
+        })
+    };
+    let samples = renderer.samples();
+    let resolved =
+        texture("tile", renderer.format(), 1, wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC);
+    let resolved_view = resolved.create_view(&Default::default());
+    let msaa =
+        (samples > 1).then(|| texture("tile msaa", renderer.format(), samples, wgpu::TextureUsages::RENDER_ATTACHMENT));
+    let msaa_view = msaa.as_ref().map(|t| t.create_view(&Default::default()));
+    let depth = texture("tile depth", DEPTH_FORMAT, samples, wgpu::TextureUsages::RENDER_ATTACHMENT);
+    let depth_view = depth.create_view(&Default::default());
+
+    let padded_row = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("readback"),
+        size: u64::from(padded_row) * u64::from(h),
+        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("tile") });
+    {
+        let (view, resolve_target) = match &msaa_view {
+            Some(m) => (m, Some(&resolved_view)),
+            None => (&resolved_view, None),
+        };
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("tile"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target,
+                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(clear), store: wgpu::StoreOp::Store },
+            })],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &depth_view,
+                depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        renderer.draw(&mut pass, scene);
+    }
+    encoder.copy_texture_to_buffer(
+        wgpu::TexelCopyTextureInfo {
+            texture: &resolved,
+            mip_level: 0,
+            origin: wgpu::Origin3d::ZERO,
+            aspect: wgpu::TextureAspect::All,
+        },
+        wgpu::TexelCopyBufferInfo {
+            buffer: &readback,
+            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded_row), rows_per_image: Some(h) },
+        },
+        size,
+    );
+    gpu.queue.submit([encoder.finish()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    readback.map_async(wgpu::MapMode::Read, .., move |r| {
+        let _ = tx.send(r);
+    });
+    gpu.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| RenderError::Gpu(e.to_string()))?;
+    rx.recv().map_err(|e| RenderError::Gpu(e.to_string()))?.map_err(|e| RenderError::Gpu(e.to_string()))?;
+    let mapped = readback.get_mapped_range(..).map_err(|e| RenderError::Gpu(e.to_string()))?;
+    let row = w as usize * 4;
+    let mut pixels = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
+        let start = y * padded_row as usize;
+        pixels.extend_from_slice(&mapped[start..start + row]);
+    }
+    drop(mapped);
+    readback.unmap();
+    Ok(pixels)
+}
+
+fn unpremultiply(px: &mut [u8]) {
+    for p in px.chunks_exact_mut(4) {
+        let a = u32::from(p[3]);
+        if a == 0 {
+            p[0] = 0;
+            p[1] = 0;
+            p[2] = 0;
+        } else if a < 255 {
+            for c in &mut p[..3] {
+                *c = ((u32::from(*c) * 255 + a / 2) / a).min(255) as u8;
+            }
+        }
+    }
+}

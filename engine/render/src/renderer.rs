@@ -1,0 +1,256 @@
+//! The renderer: one pipeline for every plate element, for windows and offscreen.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use plaatwerk_model::{ElementId, Image};
+use wgpu::util::DeviceExt as _;
+
+use crate::Gpu;
+use crate::scene::Vertex;
+
+/// Depth format used to paint each primitive's pixels once (see `scene.rs`).
+pub const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
+
+/// Draws prepared scenes into render passes of one colour format and sample count.
+///
+/// Colours are sRGB-encoded values written as they are: use a non-sRGB target format
+/// (e.g. `Rgba8Unorm`, `Bgra8Unorm`) so that blending happens in sRGB space like in SVG
+/// renderers and browsers.
+pub struct Renderer {
+    pub(crate) pipeline: wgpu::RenderPipeline,
+    pub(crate) globals_layout: wgpu::BindGroupLayout,
+    image_layout: wgpu::BindGroupLayout,
+    pub(crate) linear_sampler: wgpu::Sampler,
+    pub(crate) missing_image: wgpu::BindGroup,
+    images: HashMap<ElementId, (u64, wgpu::BindGroup)>,
+    pub(crate) frame_images: HashMap<ElementId, wgpu::BindGroup>,
+    format: wgpu::TextureFormat,
+    samples: u32,
+    /// Problems met while drawing (an image that would not decode, …), oldest first.
+    pub warnings: Vec<String>,
+}
+
+impl Renderer {
+    /// Builds the pipeline for a target format and MSAA sample count (1 or 4).
+    pub fn new(gpu: &Gpu, format: wgpu::TextureFormat, samples: u32) -> Renderer {
+        let device = &gpu.device;
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("plaatwerk shader"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("shader.wgsl").into()),
+        });
+        let globals_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("globals"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::VERTEX,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Storage { read_only: true },
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                texture_entry(2),
+                sampler_entry(3),
+            ],
+        });
+        let image_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("image"),
+            entries: &[texture_entry(0), sampler_entry(1)],
+        });
+        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("plaatwerk"),
+            bind_group_layouts: &[Some(&globals_layout), Some(&image_layout)],
+            immediate_size: 0,
+        });
+        let attributes = wgpu::vertex_attr_array![0 => Float32x2, 1 => Unorm8x4, 2 => Uint32, 3 => Float32];
+        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("plaatwerk"),
+            layout: Some(&layout),
+            vertex: wgpu::VertexState {
+                module: &shader,
+                entry_point: Some("vs_main"),
+                compilation_options: Default::default(),
+                buffers: &[Some(wgpu::VertexBufferLayout {
+                    array_stride: size_of::<Vertex>() as u64,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &attributes,
+                })],
+            },
+            primitive: wgpu::PrimitiveState {
+                topology: wgpu::PrimitiveTopology::TriangleList,
+                cull_mode: None,
+                ..Default::default()
+            },
+            depth_stencil: Some(wgpu::DepthStencilState {
+                format: DEPTH_FORMAT,
+                depth_write_enabled: Some(true),
+                // Strictly less: a primitive's own overlapping triangles do not paint a
+                // pixel twice (no dark seams in translucent ink), later primitives do.
+                depth_compare: Some(wgpu::CompareFunction::Less),
+                stencil: Default::default(),
+                bias: Default::default(),
+            }),
+            multisample: wgpu::MultisampleState { count: samples, mask: !0, alpha_to_coverage_enabled: false },
+            fragment: Some(wgpu::FragmentState {
+                module: &shader,
+                entry_point: Some("fs_main"),
+                compilation_options: Default::default(),
+                targets: &[Some(wgpu::ColorTargetState {
+                    format,
+                    blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                    write_mask: wgpu::ColorWrites::ALL,
+                })],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        let linear_sampler = device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("linear"),
+            address_mode_u: wgpu::AddressMode::ClampToEdge,
+            address_mode_v: wgpu::AddressMode::ClampToEdge,
+            mag_filter: wgpu::FilterMode::Linear,
+            min_filter: wgpu::FilterMode::Linear,
+            ..Default::default()
+        });
+        // Shown where an image cannot be decoded: a light grey that says "something
+        // belongs here" without hiding the rest of the plate.
+        let missing = texture_from_rgba(gpu, 1, 1, &[200, 200, 200, 255]);
+        let missing_image = image_group(device, &image_layout, &missing, &linear_sampler);
+        Renderer {
+            pipeline,
+            globals_layout,
+            image_layout,
+            linear_sampler,
+            missing_image,
+            images: HashMap::new(),
+            frame_images: HashMap::new(),
+            format,
+            samples,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Target format this renderer draws into.
+    pub fn format(&self) -> wgpu::TextureFormat {
+        self.format
+    }
+
+    /// MSAA sample count.
+    pub fn samples(&self) -> u32 {
+        self.samples
+    }
+
+    /// The bind group of an image element, decoding and uploading it on first use.
+    pub(crate) fn image_bind_group(&mut self, gpu: &Gpu, id: ElementId, img: &Image) -> wgpu::BindGroup {
+        let key = image_key(&img.data);
+        if let Some((k, group)) = self.images.get(&id) {
+            if *k == key {
+                return group.clone();
+            }
+        }
+        let group = match decode(&img.data, gpu.max_texture_side()) {
+            Ok((w, h, rgba)) => {
+                let tex = texture_from_rgba(gpu, w, h, &rgba);
+                image_group(&gpu.device, &self.image_layout, &tex, &self.linear_sampler)
+            }
+            Err(e) => {
+                self.warnings.push(format!("element {id}: the image cannot be shown: {e}"));
+                self.missing_image.clone()
+            }
+        };
+        self.images.insert(id, (key, group.clone()));
+        group
+    }
+}
+
+fn image_key(data: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.len().hash(&mut h);
+    data[..data.len().min(4096)].hash(&mut h);
+    data[data.len().saturating_sub(4096)..].hash(&mut h);
+    h.finish()
+}
+
+/// Decodes PNG/JPEG into premultiplied RGBA, shrinking images larger than the GPU allows.
+fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), String> {
+    let img = image::load_from_memory(data).map_err(|e| e.to_string())?;
+    let img = if img.width() > max_side || img.height() > max_side { img.thumbnail(max_side, max_side) } else { img };
+    let mut rgba = img.to_rgba8();
+    for px in rgba.pixels_mut() {
+        let a = u16::from(px[3]);
+        for c in 0..3 {
+            px[c] = ((u16::from(px[c]) * a + 127) / 255) as u8;
+        }
+    }
+    Ok((rgba.width(), rgba.height(), rgba.into_raw()))
+}
+
+fn texture_from_rgba(gpu: &Gpu, width: u32, height: u32, rgba: &[u8]) -> wgpu::Texture {
+    gpu.device.create_texture_with_data(
+        &gpu.queue,
+        &wgpu::TextureDescriptor {
+            label: Some("image"),
+            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: wgpu::TextureFormat::Rgba8Unorm,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        },
+        wgpu::util::TextureDataOrder::LayerMajor,
+        rgba,
+    )
+}
+
+fn image_group(
+    device: &wgpu::Device,
+    layout: &wgpu::BindGroupLayout,
+    tex: &wgpu::Texture,
+    sampler: &wgpu::Sampler,
+) -> wgpu::BindGroup {
+    let view = tex.create_view(&wgpu::TextureViewDescriptor::default());
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("image"),
+        layout,
+        entries: &[
+            wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(&view) },
+            wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::Sampler(sampler) },
+        ],
+    })
+}
+
+fn texture_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::FRAGMENT,
+        ty: wgpu::BindingType::Texture {
+            sample_type: wgpu::TextureSampleType::Float { filterable: true },
+            view_dimension: wgpu::TextureViewDimension::D2,
+            multisampled: false,
+        },
+        count: None,
+    }
+}
+
+fn sampler_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::FRAGMENT,
+        ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+        count: None,
+    }
+}

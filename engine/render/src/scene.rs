@@ -1,0 +1,334 @@
+//! Turning cached meshes into GPU buffers, and drawing them.
+
+use std::collections::HashMap;
+
+use bytemuck::{Pod, Zeroable};
+use plaatwerk_geometry::{DrawItem, GradientPaint, GradientShape, PrimitivePaint, SceneCache};
+use plaatwerk_model::{Element, ElementId, ElementKind, Image, Plate, Spread, Transform};
+use wgpu::util::DeviceExt as _;
+
+use crate::{Gpu, Renderer};
+
+/// Gradient ramps are 256 texels wide; one row per gradient.
+const RAMP_WIDTH: usize = 256;
+/// Most gradients one scene draws with their own ramp; the rest fall back to a colour.
+const MAX_RAMPS: usize = 4096;
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+pub(crate) struct Vertex {
+    pub position: [f32; 2],
+    pub color: [u8; 4],
+    pub paint: u32,
+    pub depth: f32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+pub(crate) struct PaintData {
+    kind: u32,
+    spread: u32,
+    row: f32,
+    ramp_rows: f32,
+    m0: [f32; 4],
+    m1: [f32; 4],
+    p0: [f32; 4],
+    p1: [f32; 4],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+pub(crate) struct CameraData {
+    pub origin: [f32; 2],
+    pub scale: [f32; 2],
+}
+
+/// One draw call.
+enum DrawCmd {
+    /// Indices drawn with the shared bind groups.
+    Plain(std::ops::Range<u32>),
+    /// Indices drawn with an image bound.
+    Image(std::ops::Range<u32>, ElementId),
+}
+
+/// A scene uploaded to the GPU, ready to draw with any camera.
+pub struct PreparedScene {
+    vertices: Option<wgpu::Buffer>,
+    indices: Option<wgpu::Buffer>,
+    camera: wgpu::Buffer,
+    globals: wgpu::BindGroup,
+    commands: Vec<DrawCmd>,
+    /// Number of triangles uploaded.
+    pub triangles: usize,
+    /// Number of draw calls.
+    pub draw_calls: usize,
+}
+
+impl PreparedScene {
+    /// Points the scene's camera at a plate rectangle (`origin`, size in plate units)
+    /// filling the target.
+    pub fn set_view(&self, gpu: &Gpu, origin: [f32; 2], size: [f32; 2]) {
+        let data = CameraData { origin, scale: [2.0 / size[0].max(1e-9), -2.0 / size[1].max(1e-9)] };
+        gpu.queue.write_buffer(&self.camera, 0, bytemuck::bytes_of(&data));
+    }
+}
+
+fn transform_rows(t: &Transform) -> ([f32; 4], [f32; 4]) {
+    ([t.a, t.c, t.e, 0.0], [t.b, t.d, t.f, 0.0])
+}
+
+fn premultiplied(c: [f32; 4]) -> [f32; 4] {
+    [c[0] * c[3], c[1] * c[3], c[2] * c[3], c[3]]
+}
+
+fn ramp_row(g: &GradientPaint, out: &mut Vec<u8>) {
+    let stops = &g.stops;
+    for x in 0..RAMP_WIDTH {
+        let t = x as f32 / (RAMP_WIDTH - 1) as f32;
+        let c = match stops.iter().position(|s| s.0 >= t) {
+            None => premultiplied(stops.last().map(|s| s.1).unwrap_or([0.0; 4])),
+            Some(0) => premultiplied(stops[0].1),
+            Some(i) => {
+                let (a, b) = (stops[i - 1], stops[i]);
+                let span = b.0 - a.0;
+                let f = if span > 1e-9 { (t - a.0) / span } else { 1.0 };
+                let (pa, pb) = (premultiplied(a.1), premultiplied(b.1));
+                [0, 1, 2, 3].map(|k| pa[k] + (pb[k] - pa[k]) * f)
+            }
+        };
+        out.extend(c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8));
+    }
+}
+
+fn to_u8(c: [f32; 4]) -> [u8; 4] {
+    c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+/// All image elements of a plate by id (they may sit inside groups).
+fn images_of(plate: &Plate) -> HashMap<ElementId, &Image> {
+    fn walk<'a>(els: &'a [Element], out: &mut HashMap<ElementId, &'a Image>) {
+        for e in els {
+            match &e.kind {
+                ElementKind::Image(img) => {
+                    out.insert(e.id, img);
+                }
+                ElementKind::Group(g) => walk(&g.children, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for l in &plate.layers {
+        walk(&l.elements, &mut out);
+    }
+    out
+}
+
+impl Renderer {
+    /// Uploads the meshes of `items` (from [`SceneCache::draw_list`]) in order.
+    /// `layer_opacity` gives each layer's opacity by index.
+    pub fn prepare(
+        &mut self,
+        gpu: &Gpu,
+        plate: &Plate,
+        cache: &SceneCache,
+        items: &[DrawItem],
+        layer_opacity: impl Fn(usize) -> f32,
+    ) -> PreparedScene {
+        let total_prims: usize = items.iter().filter_map(|i| cache.mesh(i.id)).map(|m| m.primitives.len()).sum();
+        let mut vertices: Vec<Vertex> = Vec::new();
+        let mut indices: Vec<u32> = Vec::new();
+        let mut paints: Vec<PaintData> = vec![PaintData::zeroed()];
+        let mut ramps: Vec<u8> = Vec::new();
+        let mut commands: Vec<DrawCmd> = Vec::new();
+        let mut plain_start = 0u32;
+        let mut k = 0usize;
+        let mut image_refs: Vec<(ElementId, wgpu::BindGroup)> = Vec::new();
+        let images = if cache_has_images(cache, items) { images_of(plate) } else { HashMap::new() };
+
+        for item in items {
+            let Some(mesh) = cache.mesh(item.id) else { continue };
+            let lo = layer_opacity(item.layer).clamp(0.0, 1.0);
+            if lo <= 0.0 {
+                k += mesh.primitives.len();
+                continue;
+            }
+            for prim in &mesh.primitives {
+                k += 1;
+                let depth = 1.0 - k as f32 / (total_prims + 2) as f32;
+                let (color, paint_index, image) = match &prim.paint {
+                    PrimitivePaint::Solid(c) => (to_u8([c[0], c[1], c[2], c[3] * lo]), 0u32, None),
+                    PrimitivePaint::Gradient(g) => {
+                        let rows = ramps.len() / (RAMP_WIDTH * 4);
+                        if rows >= MAX_RAMPS {
+                            let last = g.stops.last().map(|s| s.1).unwrap_or([0.0; 4]);
+                            (to_u8([last[0], last[1], last[2], last[3] * lo]), 0, None)
+                        } else {
+                            ramp_row(g, &mut ramps);
+                            let (m0, m1) = transform_rows(&g.to_gradient);
+                            let (kind, p0, p1) = match g.shape {
+                                GradientShape::Linear { start, end } => {
+                                    (1, [start[0], start[1], end[0], end[1]], [0.0; 4])
+                                }
+                                GradientShape::Radial { center, radius, focal } => {
+                                    (2, [center[0], center[1], radius, 0.0], [focal[0], focal[1], 0.0, 0.0])
+                                }
+                            };
+                            paints.push(PaintData {
+                                kind,
+                                spread: match g.spread {
+                                    Spread::Pad => 0,
+                                    Spread::Repeat => 1,
+                                    Spread::Reflect => 2,
+                                },
+                                row: rows as f32,
+                                ramp_rows: 0.0,
+                                m0,
+                                m1,
+                                p0,
+                                p1,
+                            });
+                            (to_u8([1.0, 1.0, 1.0, lo]), (paints.len() - 1) as u32, None)
+                        }
+                    }
+                    PrimitivePaint::Image { element, to_image, opacity } => {
+                        let (m0, m1) = transform_rows(to_image);
+                        paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
+                        let group = match images.get(element) {
+                            Some(img) => self.image_bind_group(gpu, *element, img),
+                            None => self.missing_image.clone(),
+                        };
+                        (to_u8([1.0, 1.0, 1.0, opacity * lo]), (paints.len() - 1) as u32, Some((*element, group)))
+                    }
+                };
+                if let Some(img) = image {
+                    let now = indices.len() as u32;
+                    if now > plain_start {
+                        commands.push(DrawCmd::Plain(plain_start..now));
+                    }
+                    let base = vertices.len() as u32;
+                    vertices.extend(prim.vertices.iter().map(|p| Vertex {
+                        position: *p,
+                        color,
+                        paint: paint_index,
+                        depth,
+                    }));
+                    indices.extend(prim.indices.iter().map(|i| i + base));
+                    let end = indices.len() as u32;
+                    commands.push(DrawCmd::Image(now..end, img.0));
+                    image_refs.push(img);
+                    plain_start = end;
+                    continue;
+                }
+                let base = vertices.len() as u32;
+                vertices.extend(prim.vertices.iter().map(|p| Vertex {
+                    position: *p,
+                    color,
+                    paint: paint_index,
+                    depth,
+                }));
+                indices.extend(prim.indices.iter().map(|i| i + base));
+            }
+        }
+        let end = indices.len() as u32;
+        if end > plain_start {
+            commands.push(DrawCmd::Plain(plain_start..end));
+        }
+
+        let rows = (ramps.len() / (RAMP_WIDTH * 4)).max(1);
+        if ramps.is_empty() {
+            ramps = vec![0; RAMP_WIDTH * 4];
+        }
+        for p in &mut paints {
+            p.ramp_rows = rows as f32;
+        }
+        let device = &gpu.device;
+        let ramp_texture = device.create_texture_with_data(
+            &gpu.queue,
+            &wgpu::TextureDescriptor {
+                label: Some("gradient ramps"),
+                size: wgpu::Extent3d { width: RAMP_WIDTH as u32, height: rows as u32, depth_or_array_layers: 1 },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: wgpu::TextureFormat::Rgba8Unorm,
+                usage: wgpu::TextureUsages::TEXTURE_BINDING,
+                view_formats: &[],
+            },
+            wgpu::util::TextureDataOrder::LayerMajor,
+            &ramps,
+        );
+        let ramp_view = ramp_texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let paint_buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("paints"),
+            contents: bytemuck::cast_slice(&paints),
+            usage: wgpu::BufferUsages::STORAGE,
+        });
+        let camera = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("camera"),
+            size: size_of::<CameraData>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let globals = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("globals"),
+            layout: &self.globals_layout,
+            entries: &[
+                wgpu::BindGroupEntry { binding: 0, resource: camera.as_entire_binding() },
+                wgpu::BindGroupEntry { binding: 1, resource: paint_buffer.as_entire_binding() },
+                wgpu::BindGroupEntry { binding: 2, resource: wgpu::BindingResource::TextureView(&ramp_view) },
+                wgpu::BindGroupEntry { binding: 3, resource: wgpu::BindingResource::Sampler(&self.linear_sampler) },
+            ],
+        });
+        let make = |label, data: &[u8], usage| {
+            (!data.is_empty()).then(|| {
+                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some(label),
+                    contents: data,
+                    usage,
+                })
+            })
+        };
+        let vbuf = make("vertices", bytemuck::cast_slice(&vertices), wgpu::BufferUsages::VERTEX);
+        let ibuf = make("indices", bytemuck::cast_slice(&indices), wgpu::BufferUsages::INDEX);
+        self.frame_images = image_refs.into_iter().collect();
+        PreparedScene {
+            vertices: vbuf,
+            indices: ibuf,
+            camera,
+            globals,
+            draw_calls: commands.len(),
+            commands,
+            triangles: indices.len() / 3,
+        }
+    }
+
+    /// Records the scene into a render pass made for this renderer's format and
+    /// sample count (see [`Renderer::new`]).
+    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, scene: &PreparedScene) {
+        let (Some(v), Some(i)) = (&scene.vertices, &scene.indices) else { return };
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &scene.globals, &[]);
+        pass.set_bind_group(1, &self.missing_image, &[]);
+        pass.set_vertex_buffer(0, v.slice(..));
+        pass.set_index_buffer(i.slice(..), wgpu::IndexFormat::Uint32);
+        for cmd in &scene.commands {
+            match cmd {
+                DrawCmd::Plain(range) => pass.draw_indexed(range.clone(), 0, 0..1),
+                DrawCmd::Image(range, id) => {
+                    let group = self.frame_images.get(id).unwrap_or(&self.missing_image);
+                    pass.set_bind_group(1, group, &[]);
+                    pass.draw_indexed(range.clone(), 0, 0..1);
+                    pass.set_bind_group(1, &self.missing_image, &[]);
+                }
+            }
+        }
+    }
+}
+
+fn cache_has_images(cache: &SceneCache, items: &[DrawItem]) -> bool {
+    items
+        .iter()
+        .filter_map(|i| cache.mesh(i.id))
+        .any(|m| m.primitives.iter().any(|p| matches!(p.paint, PrimitivePaint::Image { .. })))
+}

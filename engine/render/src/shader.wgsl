@@ -1,0 +1,104 @@
+// Plaatwerk's one shader: solid colours, gradients and images, in sRGB-encoded values
+// with premultiplied alpha (blending happens in sRGB space, as in SVG renderers).
+
+struct Camera {
+    // clip = (plate - origin) * scale + vec2(-1, 1)
+    origin: vec2<f32>,
+    scale: vec2<f32>,
+};
+
+struct Paint {
+    // 0 solid, 1 linear, 2 radial, 3 image
+    kind: u32,
+    // 0 pad, 1 repeat, 2 reflect
+    spread: u32,
+    row: f32,
+    ramp_rows: f32,
+    // plate space -> paint space: x' = dot(m0.xyz, (x, y, 1)), y' = dot(m1.xyz, (x, y, 1))
+    m0: vec4<f32>,
+    m1: vec4<f32>,
+    // linear: start.xy, end.xy; radial: centre.xy, radius, 0
+    p0: vec4<f32>,
+    // radial: focal.xy
+    p1: vec4<f32>,
+};
+
+@group(0) @binding(0) var<uniform> camera: Camera;
+@group(0) @binding(1) var<storage, read> paints: array<Paint>;
+@group(0) @binding(2) var ramps: texture_2d<f32>;
+@group(0) @binding(3) var ramp_sampler: sampler;
+@group(1) @binding(0) var image: texture_2d<f32>;
+@group(1) @binding(1) var image_sampler: sampler;
+
+struct VertexIn {
+    @location(0) position: vec2<f32>,
+    @location(1) color: vec4<f32>,
+    @location(2) paint: u32,
+    @location(3) depth: f32,
+};
+
+struct VertexOut {
+    @builtin(position) clip: vec4<f32>,
+    @location(0) color: vec4<f32>,
+    @location(1) plate: vec2<f32>,
+    @location(2) @interpolate(flat) paint: u32,
+};
+
+@vertex
+fn vs_main(v: VertexIn) -> VertexOut {
+    var out: VertexOut;
+    let xy = (v.position - camera.origin) * camera.scale + vec2<f32>(-1.0, 1.0);
+    out.clip = vec4<f32>(xy, v.depth, 1.0);
+    out.color = v.color;
+    out.plate = v.position;
+    out.paint = v.paint;
+    return out;
+}
+
+fn spread(t: f32, mode: u32) -> f32 {
+    if mode == 1u {
+        return fract(t);
+    }
+    if mode == 2u {
+        let m = t - 2.0 * floor(t * 0.5);
+        return select(m, 2.0 - m, m > 1.0);
+    }
+    return clamp(t, 0.0, 1.0);
+}
+
+@fragment
+fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
+    if in.paint == 0u {
+        return vec4<f32>(in.color.rgb * in.color.a, in.color.a);
+    }
+    let p = paints[in.paint];
+    let q = vec2<f32>(dot(p.m0.xyz, vec3<f32>(in.plate, 1.0)), dot(p.m1.xyz, vec3<f32>(in.plate, 1.0)));
+    if p.kind == 3u {
+        let texel = textureSampleLevel(image, image_sampler, q, 0.0);
+        return texel * in.color.a;
+    }
+    var t = 0.0;
+    if p.kind == 1u {
+        let d = p.p0.zw - p.p0.xy;
+        t = dot(q - p.p0.xy, d) / max(dot(d, d), 1e-12);
+    } else {
+        // Two-point conical gradient, focal point inside the end circle:
+        // find t with |q - f - t (c - f)| = t r.
+        let f = p.p1.xy;
+        let cd = p.p0.xy - f;
+        let d = q - f;
+        let r = p.p0.z;
+        let a = dot(cd, cd) - r * r;
+        let b = dot(d, cd);
+        let dd = dot(d, d);
+        if abs(a) < 1e-6 {
+            t = dd / max(2.0 * b, 1e-12);
+        } else {
+            let disc = max(b * b - a * dd, 0.0);
+            t = (b - sqrt(disc)) / a;
+        }
+    }
+    let u = spread(t, p.spread);
+    let uv = vec2<f32>((u * 255.0 + 0.5) / 256.0, (p.row + 0.5) / p.ramp_rows);
+    return textureSampleLevel(ramps, ramp_sampler, uv, 0.0);
+}
