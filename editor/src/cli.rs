@@ -30,6 +30,13 @@ enum Command {
         #[arg(required = true)]
         plates: Vec<PathBuf>,
     },
+    /// Rewrite plates in the canonical layout (stable key order, one line per stroke),
+    /// as Plaatwerk saves them. Handy after editing a plate by hand.
+    Format {
+        /// Plate files (*.plate).
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+    },
     /// Export a plate, or a region of it, as PNG or SVG.
     ///
     /// The format follows the output's extension. With neither --width, --height nor
@@ -119,6 +126,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
         Some(Command::Check { plates }) => check(&plates),
+        Some(Command::Format { plates }) => reformat(&plates),
         Some(Command::Export { plate, output, width, height, scale, region, background, samples }) => {
             export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples)
         }
@@ -155,6 +163,20 @@ fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if bad == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn reformat(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    for path in plates {
+        let plate = format::load(path)?;
+        let before = std::fs::read(path).unwrap_or_default();
+        if before == format::to_string(&plate).as_bytes() {
+            println!("{}: already canonical", path.display());
+        } else {
+            format::save(&plate, path)?;
+            println!("{}: rewritten", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load(path: &Path) -> anyhow::Result<Plate> {

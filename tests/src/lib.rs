@@ -1,1 +1,193 @@
-//! placeholder
+//! Shared helpers for Plaatwerk's integration tests: one headless GPU per test binary,
+//! tolerant image comparison, and expected | diff | actual strips on failure.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use plaatwerk_export::Exporter;
+use plaatwerk_model::{Color, Plate, Region};
+use plaatwerk_render::RgbaImage;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `shared/svg-suite`, beside the repository (where CI and sessions keep it), or
+/// `$PLAATWERK_SVG_SUITE`.
+pub fn svg_suite_dir() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("PLAATWERK_SVG_SUITE") {
+        return Some(PathBuf::from(p));
+    }
+    let p = repo_root().join("../shared/svg-suite");
+    p.is_dir().then_some(p)
+}
+
+/// Where tests write what they make (diff strips, rendered files).
+pub fn out_dir() -> PathBuf {
+    let p = repo_root().join("tests/out");
+    let _ = std::fs::create_dir_all(&p);
+    p
+}
+
+/// True when golden references should be rewritten (`PLAATWERK_BLESS=1`).
+pub fn blessing() -> bool {
+    std::env::var("PLAATWERK_BLESS").is_ok_and(|v| v == "1")
+}
+
+/// The exporter shared by all tests of a binary (opening a GPU is slow). MSAA 4 like
+/// real exports.
+pub fn exporter() -> MutexGuard<'static, Exporter> {
+    static EXPORTER: OnceLock<Mutex<Exporter>> = OnceLock::new();
+    let m = EXPORTER.get_or_init(|| {
+        let e = Exporter::new(4).unwrap_or_else(|e| panic!("a headless GPU is needed for these tests: {e}"));
+        eprintln!("rendering on {}", e.gpu.describe());
+        Mutex::new(e)
+    });
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Renders a region of a plate (fresh tessellation cache each time).
+pub fn render(plate: &Plate, region: Region, width: u32, height: u32, background: Option<Color>) -> RgbaImage {
+    let mut ex = exporter();
+    ex.cache.clear();
+    let (img, _) = ex
+        .render(plate, region, width, height, background, &mut |_, _| {})
+        .unwrap_or_else(|e| panic!("render failed: {e}"));
+    img
+}
+
+/// Reads a PNG as straight-alpha RGBA8 (expands grey, palette and 16-bit images).
+pub fn load_png(path: &Path) -> RgbaImage {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    let info = reader.next_frame(&mut buf).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (w, h) = (info.width, info.height);
+    let n = (w * h) as usize;
+    let pixels = match info.color_type {
+        png::ColorType::Rgba => buf[..n * 4].to_vec(),
+        png::ColorType::Rgb => buf[..n * 3].chunks_exact(3).flat_map(|c| [c[0], c[1], c[2], 255]).collect(),
+        png::ColorType::GrayscaleAlpha => buf[..n * 2].chunks_exact(2).flat_map(|c| [c[0], c[0], c[0], c[1]]).collect(),
+        png::ColorType::Grayscale => buf[..n].iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        png::ColorType::Indexed => panic!("{}: palette not expanded", path.display()),
+    };
+    RgbaImage { width: w, height: h, pixels }
+}
+
+/// Writes an RGBA image as PNG.
+pub fn save_png(img: &RgbaImage, path: &Path) {
+    let bytes = plaatwerk_export::encode_png(img, "").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// How two images differ.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// Pixels where a premultiplied channel differs by more than the threshold.
+    pub differing: usize,
+    /// All pixels.
+    pub total: usize,
+    /// Largest channel difference seen.
+    pub max_delta: u8,
+}
+
+impl Comparison {
+    /// Share of differing pixels, 0..=1.
+    pub fn share(&self) -> f64 {
+        if self.total == 0 { 0.0 } else { self.differing as f64 / self.total as f64 }
+    }
+}
+
+fn premul(p: &[u8]) -> [i32; 4] {
+    let a = i32::from(p[3]);
+    [i32::from(p[0]) * a / 255, i32::from(p[1]) * a / 255, i32::from(p[2]) * a / 255, a]
+}
+
+/// Compares premultiplied RGBA (so invisible colour under alpha 0 does not count).
+/// Images of different sizes differ everywhere.
+pub fn compare(expected: &RgbaImage, actual: &RgbaImage, threshold: u8) -> (Comparison, RgbaImage) {
+    let total = (expected.width * expected.height) as usize;
+    let mut diff = RgbaImage { width: expected.width, height: expected.height, pixels: vec![0; total * 4] };
+    if expected.width != actual.width || expected.height != actual.height {
+        return (Comparison { differing: total, total, max_delta: 255 }, diff);
+    }
+    let mut differing = 0;
+    let mut max_delta = 0u8;
+    for (i, (e, a)) in expected.pixels.chunks_exact(4).zip(actual.pixels.chunks_exact(4)).enumerate() {
+        let (pe, pa) = (premul(e), premul(a));
+        let d = (0..4).map(|k| (pe[k] - pa[k]).unsigned_abs()).max().unwrap_or(0).min(255) as u8;
+        max_delta = max_delta.max(d);
+        let o = &mut diff.pixels[i * 4..i * 4 + 4];
+        if d > threshold {
+            differing += 1;
+            o.copy_from_slice(&[255, 0, 0, 255]);
+        } else {
+            // Faint grey copy of the expected image for orientation.
+            let g = (255 - (255 - pe[0].max(pe[1]).max(pe[2])) / 4) as u8;
+            o.copy_from_slice(&[g, g, g, 255]);
+        }
+    }
+    (Comparison { differing, total, max_delta }, diff)
+}
+
+/// Side by side: expected | diff | actual, on a checkerboard so transparency shows.
+pub fn strip(expected: &RgbaImage, diff: &RgbaImage, actual: &RgbaImage) -> RgbaImage {
+    let w = expected.width.max(actual.width);
+    let h = expected.height.max(actual.height);
+    let sw = w * 3 + 8;
+    let mut px = vec![255u8; (sw * h * 4) as usize];
+    for (k, img) in [expected, diff, actual].into_iter().enumerate() {
+        let ox = k as u32 * (w + 4);
+        for y in 0..img.height {
+            for x in 0..img.width {
+                let s = ((y * img.width + x) * 4) as usize;
+                let src = &img.pixels[s..s + 4];
+                let checker = if ((x / 8) + (y / 8)) % 2 == 0 { 255u32 } else { 220 };
+                let a = u32::from(src[3]);
+                let d = (((y * sw) + ox + x) * 4) as usize;
+                for c in 0..3 {
+                    px[d + c] = ((u32::from(src[c]) * a + checker * (255 - a)) / 255) as u8;
+                }
+                px[d + 3] = 255;
+            }
+        }
+    }
+    RgbaImage { width: sw, height: h, pixels: px }
+}
+
+/// Compares a render with a committed reference PNG. Refreshes the reference when
+/// blessing; on failure writes `<name>.strip.png` (expected | diff | actual) to
+/// `tests/out/` and panics with the numbers.
+pub fn assert_golden(name: &str, actual: &RgbaImage, threshold: u8, max_share: f64) {
+    let reference = repo_root().join("tests/golden").join(format!("{name}.png"));
+    if blessing() || !reference.exists() {
+        if !blessing() {
+            panic!(
+                "{}: no reference image; run with PLAATWERK_BLESS=1 to create it, then look at it before committing",
+                reference.display()
+            );
+        }
+        let _ = std::fs::create_dir_all(reference.parent().unwrap_or(Path::new(".")));
+        save_png(actual, &reference);
+        return;
+    }
+    let expected = load_png(&reference);
+    let (cmp, diff) = compare(&expected, actual, threshold);
+    if cmp.share() > max_share {
+        let out = out_dir().join(format!("{name}.strip.png"));
+        save_png(&strip(&expected, &diff, actual), &out);
+        save_png(actual, &out_dir().join(format!("{name}.actual.png")));
+        panic!(
+            "{name}: {} of {} pixels ({:.3}%) differ by more than {threshold} (max {}), allowed {:.3}%; see {}",
+            cmp.differing,
+            cmp.total,
+            cmp.share() * 100.0,
+            cmp.max_delta,
+            max_share * 100.0,
+            out.display()
+        );
+    }
+}

@@ -132,8 +132,8 @@ impl SvgWriter {
                         (
                             "radialGradient",
                             format!(
-                                "cx=\"{}\" cy=\"{}\" r=\"{}\" fx=\"{}\" fy=\"{}\"",
-                                r.center[0], r.center[1], r.radius, f[0], f[1]
+                                "cx=\"{}\" cy=\"{}\" r=\"{}\" fx=\"{}\" fy=\"{}\" fr=\"{}\"",
+                                r.center[0], r.center[1], r.radius, f[0], f[1], r.focal_radius
                             ),
                             &r.stops,
                             r.spread,

@@ -36,6 +36,8 @@ pub enum GradientShape {
         radius: f32,
         /// Focal point.
         focal: [f32; 2],
+        /// Radius of the focal circle.
+        focal_radius: f32,
     },
 }
 

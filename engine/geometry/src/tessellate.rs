@@ -257,7 +257,9 @@ impl Tessellator {
             .with_line_width(st.width)
             .with_line_cap(cap)
             .with_line_join(join)
-            .with_miter_limit(st.miter_limit.max(1.0));
+            // lyon compares the miter length with twice the limit (see its
+            // `miter_limit_is_exceeded`); SVG compares it with the limit itself.
+            .with_miter_limit((st.miter_limit / 2.0).max(1.0));
         let mut buffers: VertexBuffers<[f32; 2], u32> = VertexBuffers::new();
         let world = cx.world;
         let result = self.stroke.tessellate_path(
@@ -323,23 +325,39 @@ pub fn arrow_label(a: &plaatwerk_model::Arrow) -> Option<(Text, plaatwerk_model:
     if a.label.is_empty() {
         return None;
     }
-    let middle = arrow_shape(a).middle;
-    let size = (a.width * 4.0 + 10.0).clamp(10.0, 40.0);
+    let shape = arrow_shape(a);
+    let middle = shape.middle;
+    let size = (a.width * 2.5 + 12.0).clamp(12.0, 36.0);
+    let style = TextStyle {
+        size,
+        weight: plaatwerk_model::Weight::Bold,
+        align: plaatwerk_model::Align::Center,
+        wrap_width: Some(size * 12.0),
+    };
+    let l = layout(&a.label, style);
+    let pad = size * 0.2;
+    // Beside the line rather than on it: above a mostly horizontal arrow, right of a
+    // mostly vertical one, so the label never hides the hand-over it names.
+    let (dx, dy) = (a.to[0] - a.from[0], a.to[1] - a.from[1]);
+    let gap = a.width * 0.5 + pad * 1.5;
+    let (cx, top) = if dx.abs() >= dy.abs() {
+        (middle[0], middle[1] - gap - l.height)
+    } else {
+        (middle[0] + gap + l.width / 2.0 + pad, middle[1] - l.height / 2.0)
+    };
     let text = Text {
-        x: middle[0],
-        y: middle[1] - size * crate::text::LINE_HEIGHT / 2.0,
+        x: cx,
+        y: top,
         text: a.label.clone(),
         size,
         color: a.color,
-        align: plaatwerk_model::Align::Center,
-        weight: plaatwerk_model::Weight::Bold,
-        wrap_width: Some(size * 12.0),
+        align: style.align,
+        weight: style.weight,
+        wrap_width: style.wrap_width,
     };
-    let l = layout(&text.text, TextStyle { size, weight: text.weight, align: text.align, wrap_width: text.wrap_width });
-    let pad = size * 0.2;
     let backdrop = plaatwerk_model::Rect {
-        x: middle[0] - l.width / 2.0 - pad,
-        y: text.y - pad * 0.5,
+        x: cx - l.width / 2.0 - pad,
+        y: top - pad * 0.5,
         width: l.width + 2.0 * pad,
         height: l.height + pad,
         radius: pad,
@@ -356,16 +374,18 @@ pub fn sticky_text(s: &plaatwerk_model::Sticky) -> Text {
     let inner_h = (s.height - 2.0 * pad).max(1.0);
     let mut size = s.size;
     while size > 4.0 {
-        let style = TextStyle {
+        let style = |wrap| TextStyle {
             size,
             weight: plaatwerk_model::Weight::Regular,
             align: plaatwerk_model::Align::Left,
-            wrap_width: Some(inner_w),
+            wrap_width: wrap,
         };
-        if layout(&s.text, style).height <= inner_h {
+        // Fits when the lines fit the height and no word has to be broken.
+        let widest_word = s.text.split_whitespace().map(|w| layout(w, style(None)).width).fold(0.0, f32::max);
+        if widest_word <= inner_w && layout(&s.text, style(Some(inner_w))).height <= inner_h {
             break;
         }
-        size *= 0.9;
+        size *= 0.92;
     }
     Text {
         x: s.x + pad,
@@ -392,7 +412,12 @@ fn resolve_paint(p: &Paint, cx: &Ctx) -> PrimitivePaint {
     let (shape, stops, spread, transform) = match g {
         Gradient::Linear(l) => (GradientShape::Linear { start: l.start, end: l.end }, &l.stops, l.spread, l.transform),
         Gradient::Radial(r) => (
-            GradientShape::Radial { center: r.center, radius: r.radius, focal: r.focal.unwrap_or(r.center) },
+            GradientShape::Radial {
+                center: r.center,
+                radius: r.radius,
+                focal: r.focal.unwrap_or(r.center),
+                focal_radius: r.focal_radius,
+            },
             &r.stops,
             r.spread,
             r.transform,

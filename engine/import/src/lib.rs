@@ -199,13 +199,11 @@ impl Converter {
                 transform: transform(g.transform()),
             })),
             usvg::Paint::RadialGradient(g) => {
-                if g.fr().get() > 0.0 {
-                    self.warnings.insert("radial gradients with a focal radius (fr) are drawn with fr = 0".into());
-                }
                 Paint::Gradient(Gradient::Radial(RadialGradient {
                     center: [g.cx(), g.cy()],
                     radius: g.r().get(),
                     focal: ((g.fx(), g.fy()) != (g.cx(), g.cy())).then_some([g.fx(), g.fy()]),
+                    focal_radius: g.fr().get(),
                     stops: stops(g.stops()),
                     spread: spread(g.spread_method()),
                     transform: transform(g.transform()),

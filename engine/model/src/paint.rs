@@ -56,6 +56,9 @@ pub struct RadialGradient {
     /// Focal point (offset 0); the centre when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focal: Option<[f32; 2]>,
+    /// Radius of the focal circle (SVG's `fr`); 0 is a point.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub focal_radius: f32,
     /// Colour stops, offsets ascending in 0..=1.
     pub stops: Vec<GradientStop>,
     /// What happens beyond the end circle.

@@ -327,6 +327,7 @@ impl<'a> Validator<'a> {
                 self.number(place, &format!("{field} gradient centre x"), r.center[0]);
                 self.number(place, &format!("{field} gradient centre y"), r.center[1]);
                 self.non_negative(place, &format!("{field} gradient radius"), r.radius);
+                self.non_negative(place, &format!("{field} gradient focal radius"), r.focal_radius);
                 if let Some([x, y]) = r.focal {
                     self.number(place, &format!("{field} gradient focal x"), x);
                     self.number(place, &format!("{field} gradient focal y"), y);

@@ -170,8 +170,8 @@ impl Renderer {
                                 GradientShape::Linear { start, end } => {
                                     (1, [start[0], start[1], end[0], end[1]], [0.0; 4])
                                 }
-                                GradientShape::Radial { center, radius, focal } => {
-                                    (2, [center[0], center[1], radius, 0.0], [focal[0], focal[1], 0.0, 0.0])
+                                GradientShape::Radial { center, radius, focal, focal_radius } => {
+                                    (2, [center[0], center[1], radius, 0.0], [focal[0], focal[1], focal_radius, 0.0])
                                 }
                             };
                             paints.push(PaintData {

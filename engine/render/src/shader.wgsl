@@ -82,20 +82,41 @@ fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
         let d = p.p0.zw - p.p0.xy;
         t = dot(q - p.p0.xy, d) / max(dot(d, d), 1e-12);
     } else {
-        // Two-point conical gradient, focal point inside the end circle:
-        // find t with |q - f - t (c - f)| = t r.
+        // Two-point conical gradient from the focal circle (f, fr) at t = 0 to the
+        // end circle (c, r) at t = 1: the largest t whose circle passes through q.
         let f = p.p1.xy;
+        let fr = p.p1.z;
         let cd = p.p0.xy - f;
+        let dr = p.p0.z - fr;
         let d = q - f;
-        let r = p.p0.z;
-        let a = dot(cd, cd) - r * r;
-        let b = dot(d, cd);
-        let dd = dot(d, d);
+        let a = dot(cd, cd) - dr * dr;
+        let b = dot(d, cd) + fr * dr;
+        let c = dot(d, d) - fr * fr;
         if abs(a) < 1e-6 {
-            t = dd / max(2.0 * b, 1e-12);
+            if abs(b) < 1e-9 {
+                // Both circles coincide: inside is the first stop, outside the last.
+                t = select(1.0, 0.0, c <= 0.0);
+            } else {
+                t = c / (2.0 * b);
+                if fr + t * dr < 0.0 {
+                    return vec4<f32>(0.0);
+                }
+            }
         } else {
-            let disc = max(b * b - a * dd, 0.0);
-            t = (b - sqrt(disc)) / a;
+            let disc = b * b - a * c;
+            if disc < 0.0 {
+                return vec4<f32>(0.0);
+            }
+            let s = sqrt(disc);
+            let t1 = (b + s) / a;
+            let t2 = (b - s) / a;
+            t = max(t1, t2);
+            if fr + t * dr < 0.0 {
+                t = min(t1, t2);
+                if fr + t * dr < 0.0 {
+                    return vec4<f32>(0.0);
+                }
+            }
         }
     }
     let u = spread(t, p.spread);

@@ -1,0 +1,82 @@
+//! SVG import conformance on the resvg test subset in `shared/svg-suite/`: each SVG is
+//! imported, rendered by Plaatwerk at the reference's size and compared with resvg's
+//! reference PNG. The test fails when the pass rate drops below the recorded floor.
+
+use std::path::{Path, PathBuf};
+
+use plaatwerk_model::{Layer, Plate, Region};
+use plaatwerk_tests::{compare, out_dir, render, save_png, strip, svg_suite_dir};
+
+/// A premultiplied channel may differ by this much (anti-aliasing differs between
+/// renderers)…
+const THRESHOLD: u8 = 32;
+/// …in at most this share of the pixels.
+const MAX_SHARE: f64 = 0.01;
+/// The pass rate reached (482 of 513 on 2026-11-23); raise it when the importer gets better.
+const FLOOR: f64 = 0.935;
+
+fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            svgs(&p, out);
+        } else if p.extension().is_some_and(|e| e == "svg") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn svg_suite_pass_rate() {
+    let Some(dir) = svg_suite_dir() else {
+        panic!("shared/svg-suite not found beside the repository; set PLAATWERK_SVG_SUITE");
+    };
+    let mut files = Vec::new();
+    svgs(&dir, &mut files);
+    assert!(files.len() > 400, "expected the whole suite, found {} files", files.len());
+    let fail_dir = out_dir().join("svg-suite");
+    let _ = std::fs::create_dir_all(&fail_dir);
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    for svg in &files {
+        let name = svg.strip_prefix(&dir).unwrap_or(svg).display().to_string();
+        let reference = plaatwerk_tests::load_png(&svg.with_extension("png"));
+        let data = std::fs::read(svg).unwrap_or_default();
+        let imported = match plaatwerk_import::import_svg(&data, &name, 1) {
+            Ok(i) => i,
+            Err(e) => {
+                failures.push(format!("{name}: import failed: {e}"));
+                continue;
+            }
+        };
+        let mut plate = Plate::new(name.clone(), imported.width.max(1.0), imported.height.max(1.0));
+        plate.layers = vec![Layer { elements: imported.elements, ..Layer::new("svg", "SVG") }];
+        if let Err(e) = plaatwerk_model::format::check(&plate, &name) {
+            failures.push(format!("{name}: invalid plate: {e}"));
+            continue;
+        }
+        let region = Region { x: 0.0, y: 0.0, width: imported.width.max(1.0), height: imported.height.max(1.0) };
+        let actual = render(&plate, region, reference.width, reference.height, None);
+        let (cmp, diff) = compare(&reference, &actual, THRESHOLD);
+        if cmp.share() <= MAX_SHARE {
+            passed += 1;
+        } else {
+            failures.push(format!("{name}: {:.2}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta));
+            let flat = name.replace(['/', '\\'], "__");
+            save_png(&strip(&reference, &diff, &actual), &fail_dir.join(format!("{flat}.strip.png")));
+        }
+    }
+    let rate = passed as f64 / files.len() as f64;
+    let report = format!(
+        "SVG suite: {passed} of {} passed ({:.1}%), threshold {THRESHOLD}, max {:.1}% differing pixels\n{}\n",
+        files.len(),
+        rate * 100.0,
+        MAX_SHARE * 100.0,
+        failures.join("\n")
+    );
+    let _ = std::fs::write(out_dir().join("svg-suite-report.txt"), &report);
+    eprintln!("{}", report.lines().next().unwrap_or_default());
+    assert!(rate >= FLOOR, "pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt", rate * 100.0, FLOOR * 100.0);
+}
