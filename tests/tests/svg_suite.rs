@@ -78,5 +78,10 @@ fn svg_suite_pass_rate() {
     );
     let _ = std::fs::write(out_dir().join("svg-suite-report.txt"), &report);
     eprintln!("{}", report.lines().next().unwrap_or_default());
-    assert!(rate >= FLOOR, "pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt", rate * 100.0, FLOOR * 100.0);
+    assert!(
+        rate >= FLOOR,
+        "pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt",
+        rate * 100.0,
+        FLOOR * 100.0
+    );
 }

@@ -198,17 +198,15 @@ impl Converter {
                 spread: spread(g.spread_method()),
                 transform: transform(g.transform()),
             })),
-            usvg::Paint::RadialGradient(g) => {
-                Paint::Gradient(Gradient::Radial(RadialGradient {
-                    center: [g.cx(), g.cy()],
-                    radius: g.r().get(),
-                    focal: ((g.fx(), g.fy()) != (g.cx(), g.cy())).then_some([g.fx(), g.fy()]),
-                    focal_radius: g.fr().get(),
-                    stops: stops(g.stops()),
-                    spread: spread(g.spread_method()),
-                    transform: transform(g.transform()),
-                }))
-            }
+            usvg::Paint::RadialGradient(g) => Paint::Gradient(Gradient::Radial(RadialGradient {
+                center: [g.cx(), g.cy()],
+                radius: g.r().get(),
+                focal: ((g.fx(), g.fy()) != (g.cx(), g.cy())).then_some([g.fx(), g.fy()]),
+                focal_radius: g.fr().get(),
+                stops: stops(g.stops()),
+                spread: spread(g.spread_method()),
+                transform: transform(g.transform()),
+            })),
             usvg::Paint::Pattern(_) => {
                 self.warnings.insert("patterns are not imported; pattern fills become mid grey".into());
                 Paint::Solid(Color::rgb(128, 128, 128).with_opacity(opacity))

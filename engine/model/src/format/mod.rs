@@ -246,8 +246,7 @@ fn typed_error(text: &str, file: &str, first: serde_json::Error) -> PlateError {
 fn path_error(text: &str, file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> PlateError {
     let inner = e.inner();
     // For a syntax error the tree cannot be read, so names come from the path alone.
-    let value: Option<serde_json::Value> =
-        if inner.is_syntax() || inner.is_eof() { None } else { serde_json::from_str(text).ok() };
+    let value: Option<serde_json::Value> = if inner.is_eof() { None } else { serde_json::from_str(text).ok() };
     let mut place = describe_path(e.path(), value.as_ref());
     let lc = line_col(inner);
     if !lc.is_empty() {
@@ -265,6 +264,9 @@ fn clean_message(e: &serde_json::Error, text: &str) -> String {
     };
     if e.is_eof() {
         return format!("{msg}: the file ends too early; it may be truncated (an interrupted copy or save?)");
+    }
+    if msg == "number out of range" {
+        return "number out of range; plates hold numbers up to ±3.4e38, and coordinates up to ±1e7".to_owned();
     }
     if e.is_syntax() {
         if let Some(word) = word_at(text, e.line(), e.column()) {

@@ -1,0 +1,169 @@
+//! Rendering: golden images, regions, transparency, tiling, layer visibility, the
+//! tessellation cache, and SVG export checked against resvg.
+
+use plaatwerk_geometry::{Bounds, SceneCache};
+use plaatwerk_model::{Color, Edit, Element, ElementKind, Plate, Region, Stroke, StrokePoint, format};
+use plaatwerk_render::RenderRequest;
+use plaatwerk_tests::{assert_golden, compare, exporter, out_dir, render, repo_root, save_png, strip};
+
+fn example() -> Plate {
+    format::load(&repo_root().join("plates/wijkteam-basis.plate")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn fixture(name: &str) -> Plate {
+    format::load(&repo_root().join("tests/fixtures").join(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn whole(plate: &Plate) -> Region {
+    Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height }
+}
+
+/// Golden tolerance: software rasterizers are deterministic, but allow Mesa updates
+/// to move anti-aliased edges a little.
+const THRESHOLD: u8 = 24;
+const SHARE: f64 = 0.003;
+
+#[test]
+fn golden_example_plate() {
+    let plate = example();
+    let img = render(&plate, whole(&plate), 800, 500, Some(plate.meta.background));
+    assert_golden("wijkteam-basis-800", &img, THRESHOLD, SHARE);
+}
+
+#[test]
+fn golden_every_element_kind() {
+    let plate = fixture("alle-soorten.plate");
+    let img = render(&plate, whole(&plate), 800, 500, Some(plate.meta.background));
+    assert_golden("alle-soorten-800", &img, THRESHOLD, SHARE);
+}
+
+#[test]
+fn golden_region_with_transparent_background() {
+    let plate = example();
+    let region = Region { x: 100.0, y: 300.0, width: 420.0, height: 320.0 };
+    let img = render(&plate, region, 420, 320, None);
+    // Outside the station boxes the plate's own background is gone.
+    assert_eq!(img.pixels[3], 0, "top-left pixel should be transparent");
+    assert_golden("wijkteam-vraag-transparant", &img, THRESHOLD, SHARE);
+}
+
+#[test]
+fn tiled_render_matches_single_pass() {
+    let plate = example();
+    let mut ex = exporter();
+    ex.cache.clear();
+    let mut run = |max_tile: Option<u32>| {
+        let req = RenderRequest {
+            region: whole(&plate),
+            width: 1000,
+            height: 625,
+            background: Some(Color::WHITE),
+            layers: None,
+            max_tile,
+        };
+        let ex = &mut *ex;
+        plaatwerk_render::render_to_image(&ex.gpu, &mut ex.renderer, &mut ex.cache, &plate, &req, &mut |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (single, s1) = run(None);
+    let (tiled, s2) = run(Some(256));
+    assert_eq!(s1.tiles, 1);
+    assert_eq!(s2.tiles, 12);
+    let (cmp, diff) = compare(&single, &tiled, 2);
+    if cmp.differing > 0 {
+        save_png(&strip(&single, &diff, &tiled), &out_dir().join("tiling.strip.png"));
+    }
+    // A tile's camera origin is computed in floats, so an edge pixel may round the
+    // other way; no seams or shifted tiles (which would differ by thousands of pixels).
+    assert!(cmp.differing <= 10, "tiles differ from a single pass: {cmp:?}");
+}
+
+#[test]
+fn hidden_layers_are_not_drawn() {
+    let mut plate = example();
+    let with = render(&plate, whole(&plate), 400, 250, Some(Color::WHITE));
+    for l in &mut plate.layers {
+        l.visible = l.id == "achtergrond";
+    }
+    let without = render(&plate, whole(&plate), 400, 250, Some(Color::WHITE));
+    let (cmp, _) = compare(&with, &without, 24);
+    assert!(cmp.share() > 0.1, "hiding layers changed only {:.3}% of pixels", cmp.share() * 100.0);
+    // The title area holds only the background's colour now.
+    let px = |img: &plaatwerk_render::RgbaImage, x: u32, y: u32| {
+        let i = ((y * img.width + x) * 4) as usize;
+        [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+    };
+    assert_eq!(px(&without, 60, 16), [255, 255, 255]);
+    assert_ne!(px(&with, 60, 16), [255, 255, 255]);
+}
+
+#[test]
+fn an_edit_retessellates_only_what_changed() {
+    let mut plate = example();
+    let mut cache = SceneCache::new();
+    cache.sync(&plate, 0.25);
+    let all = cache.tessellations;
+    assert_eq!(all as usize, plate.layers.iter().map(|l| l.elements.len()).sum::<usize>());
+    let id = plate.next_free_id();
+    let stroke = Element::new(
+        id,
+        ElementKind::Stroke(Stroke {
+            color: Color::BLACK,
+            width: 5.0,
+            pen: Default::default(),
+            points: vec![
+                StrokePoint { x: 10.0, y: 10.0, pressure: 1.0 },
+                StrokePoint { x: 90.0, y: 40.0, pressure: 0.5 },
+            ],
+        }),
+    );
+    let applied = plate.apply(Edit::Insert { layer: 4, index: 0, element: stroke }).expect("insert");
+    cache.invalidate(&applied.touched);
+    cache.sync(&plate, 0.25);
+    assert_eq!(cache.tessellations, all + 1);
+    // The spatial index finds the new stroke and hit testing picks it.
+    let near = cache.query(&Bounds::from_xywh(40.0, 20.0, 5.0, 5.0));
+    assert!(near.contains(&id));
+    assert_eq!(cache.hit_test(&plate, [50.0, 25.0], 2.0, |_| true), Some(id));
+    // Zooming out reuses the finer meshes; zooming in makes finer ones.
+    cache.sync(&plate, 4.0);
+    assert_eq!(cache.tessellations, all + 1);
+    cache.sync(&plate, 0.05);
+    assert!(cache.tessellations > all + 1);
+}
+
+fn resvg_render(svg: &str, width: u32, height: u32) -> plaatwerk_render::RgbaImage {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default())
+        .unwrap_or_else(|e| panic!("resvg cannot read our SVG: {e}"));
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
+    let sx = width as f32 / tree.size().width();
+    let sy = height as f32 / tree.size().height();
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(sx, sy), &mut pixmap.as_mut());
+    let pixels = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    plaatwerk_render::RgbaImage { width, height, pixels }
+}
+
+#[test]
+fn svg_export_renders_the_same_in_resvg() {
+    for (name, plate) in [("wijkteam-basis", example()), ("alle-soorten", fixture("alle-soorten.plate"))] {
+        let (w, h) = (800, 500);
+        let ours = render(&plate, whole(&plate), w, h, Some(plate.meta.background));
+        let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), w, h, Some(plate.meta.background), None);
+        let theirs = resvg_render(&svg, w, h);
+        let (cmp, diff) = compare(&theirs, &ours, 40);
+        save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("svg-vs-resvg-{name}.strip.png")));
+        assert!(
+            cmp.share() < 0.01,
+            "{name}: {:.3}% of pixels differ between our PNG and resvg's rendering of our SVG (max {})",
+            cmp.share() * 100.0,
+            cmp.max_delta
+        );
+    }
+}
