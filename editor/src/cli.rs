@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
-use plaatwerk_export::{Background, Exporter, SizeRequest};
+use plaatwerk_export::{Background, ExportView, Exporter, SizeRequest};
 use plaatwerk_model::{Color, Plate, Region, format};
 
 /// Plaatwerk draws and exports praatplaten: large illustrated plates that show how a
@@ -207,10 +207,10 @@ fn export(
     }
     let plate = load(plate_path)?;
     let (region, w, h) = plaatwerk_export::resolve(&plate, region, size)?;
-    let bg = background.resolve(&plate);
+    let view = ExportView { region, width: w, height: h, background: background.resolve(&plate) };
     let start = Instant::now();
     if ext == "svg" {
-        plaatwerk_export::export_svg(&plate, region, w, h, bg, out)?;
+        plaatwerk_export::export_svg(&plate, &view, out)?;
     } else {
         let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
         let mut last = Instant::now();
@@ -220,7 +220,7 @@ fn export(
                 last = Instant::now();
             }
         };
-        exporter.export_png(&plate, region, w, h, bg, out, &mut progress)?;
+        exporter.export_png(&plate, &view, out, &mut progress)?;
         for warning in exporter.renderer.warnings.drain(..) {
             eprintln!("{}: warning: {warning}", plate_path.display());
         }

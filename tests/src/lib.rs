@@ -52,7 +52,7 @@ pub fn render(plate: &Plate, region: Region, width: u32, height: u32, background
     let mut ex = exporter();
     ex.cache.clear();
     let (img, _) = ex
-        .render(plate, region, width, height, background, &mut |_, _| {})
+        .render(plate, &plaatwerk_export::ExportView { region, width, height, background }, &mut |_, _| {})
         .unwrap_or_else(|e| panic!("render failed: {e}"));
     img
 }

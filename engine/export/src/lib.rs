@@ -67,6 +67,19 @@ pub enum ExportError {
     },
 }
 
+/// What an export shows: a plate region at a pixel size over a background.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExportView {
+    /// Plate region that fills the image.
+    pub region: Region,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Background colour; transparent when `None`.
+    pub background: Option<Color>,
+}
+
 /// A headless exporter: a GPU, a renderer and a tessellation cache, reusable across
 /// exports of the same plate.
 pub struct Exporter {
@@ -90,13 +103,17 @@ impl Exporter {
     pub fn render(
         &mut self,
         plate: &Plate,
-        region: Region,
-        width: u32,
-        height: u32,
-        background: Option<Color>,
+        view: &ExportView,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<(RgbaImage, RenderStats), ExportError> {
-        let req = RenderRequest { region, width, height, background, layers: None, max_tile: None };
+        let req = RenderRequest {
+            region: view.region,
+            width: view.width,
+            height: view.height,
+            background: view.background,
+            layers: None,
+            max_tile: None,
+        };
         Ok(render_to_image(&self.gpu, &mut self.renderer, &mut self.cache, plate, &req, progress)?)
     }
 
@@ -104,14 +121,11 @@ impl Exporter {
     pub fn export_png(
         &mut self,
         plate: &Plate,
-        region: Region,
-        width: u32,
-        height: u32,
-        background: Option<Color>,
+        view: &ExportView,
         out: &Path,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RenderStats, ExportError> {
-        let (img, stats) = self.render(plate, region, width, height, background, progress)?;
+        let (img, stats) = self.render(plate, view, progress)?;
         let file = out.display().to_string();
         let bytes = encode_png(&img, &plate.meta.title)
             .map_err(|message| ExportError::Encode { file: file.clone(), message })?;
@@ -121,15 +135,8 @@ impl Exporter {
 }
 
 /// Writes an SVG file atomically.
-pub fn export_svg(
-    plate: &Plate,
-    region: Region,
-    width: u32,
-    height: u32,
-    background: Option<Color>,
-    out: &Path,
-) -> Result<(), ExportError> {
-    let svg = plate_to_svg(plate, region, width, height, background, None);
+pub fn export_svg(plate: &Plate, view: &ExportView, out: &Path) -> Result<(), ExportError> {
+    let svg = plate_to_svg(plate, view.region, view.width, view.height, view.background, None);
     plaatwerk_model::format::write_atomically(out, svg.as_bytes())
         .map_err(|source| ExportError::Write { file: out.display().to_string(), source })
 }

@@ -33,6 +33,14 @@ pub fn resolve(plate: &Plate, region: Option<Region>, size: SizeRequest) -> Resu
             r.x, r.y, r.width, r.height
         )));
     }
+    for (what, v) in [("width", size.width), ("height", size.height)] {
+        if let Some(v) = v.filter(|v| *v > crate::MAX_SIDE) {
+            return Err(SizeError::Invalid(format!(
+                "the {what} {v} is too large; it must be 1 to {} pixels",
+                crate::MAX_SIDE
+            )));
+        }
+    }
     let aspect = r.width / r.height;
     let px = |v: f32, what: &str| -> Result<u32, SizeError> {
         let p = v.round();

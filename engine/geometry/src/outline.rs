@@ -152,11 +152,9 @@ pub fn dash_path(path: &LyonPath, dashes: &[f32], offset: f32, tolerance: f32) -
                         state = (i, left - step);
                     }
                 }
-                if let PathEvent::End { .. } = event {
-                    if drawing {
-                        out.end(false);
-                        drawing = false;
-                    }
+                if matches!(event, PathEvent::End { .. }) && drawing {
+                    out.end(false);
+                    drawing = false;
                 }
             }
             PathEvent::End { .. } => {

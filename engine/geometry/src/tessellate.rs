@@ -70,7 +70,7 @@ impl Tessellator {
     fn add(&mut self, mesh: &mut ElementMesh, e: &Element, parent: &Transform, opacity: f32, tolerance: f32) {
         let world = parent.pre_concat(&e.transform);
         let scale = world.mean_scale();
-        if !(scale > 1e-9) {
+        if scale.is_nan() || scale <= 1e-9 {
             return;
         }
         let cx = Ctx { world, opacity: opacity * e.opacity.clamp(0.0, 1.0), tol: tolerance / scale };

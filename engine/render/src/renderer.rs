@@ -156,10 +156,10 @@ impl Renderer {
     /// The bind group of an image element, decoding and uploading it on first use.
     pub(crate) fn image_bind_group(&mut self, gpu: &Gpu, id: ElementId, img: &Image) -> wgpu::BindGroup {
         let key = image_key(&img.data);
-        if let Some((k, group)) = self.images.get(&id) {
-            if *k == key {
-                return group.clone();
-            }
+        if let Some((k, group)) = self.images.get(&id)
+            && *k == key
+        {
+            return group.clone();
         }
         let group = match decode(&img.data, gpu.max_texture_side()) {
             Ok((w, h, rgba)) => {

@@ -268,8 +268,10 @@ fn clean_message(e: &serde_json::Error, text: &str) -> String {
     if msg == "number out of range" {
         return "number out of range; plates hold numbers up to ±3.4e38, and coordinates up to ±1e7".to_owned();
     }
-    if e.is_syntax() {
-        if let Some(word) = word_at(text, e.line(), e.column()) {
+    if e.is_syntax()
+        && let Some(word) = word_at(text, e.line(), e.column())
+    {
+        {
             let lower = word.to_ascii_lowercase();
             if lower.starts_with("nan") || lower.starts_with("inf") || lower.starts_with("-inf") {
                 return format!("{word} is not a number a plate can hold; write a finite number");

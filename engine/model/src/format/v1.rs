@@ -46,8 +46,10 @@ pub(super) fn upgrade(mut doc: Value) -> Result<Value, String> {
 }
 
 fn flatten_points(element: &mut Value) {
-    if let Some(stroke) = element.get_mut("stroke").and_then(Value::as_object_mut) {
-        if let Some(Value::Array(points)) = stroke.get_mut("points") {
+    if let Some(stroke) = element.get_mut("stroke").and_then(Value::as_object_mut)
+        && let Some(Value::Array(points)) = stroke.get_mut("points")
+    {
+        {
             let flat: Vec<Value> = points
                 .iter()
                 .flat_map(|p| match p {

@@ -1,0 +1,205 @@
+//! The `plaatwerk` command line, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn plaatwerk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+        .args(args)
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .output()
+        .expect("run plaatwerk")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn example() -> String {
+    repo().join("plates/wijkteam-basis.plate").display().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p.display().to_string()
+}
+
+/// Asserts a failed check: exit code 1, no panic, the file and the place named.
+fn assert_check_fails(file: &str, place: &str) {
+    let o = plaatwerk(&["check", file]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{file}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.starts_with(file), "error should start with the file name: {err}");
+    assert!(err.contains(place), "error should name {place:?}: {err}");
+}
+
+#[test]
+fn check_accepts_the_example_plate() {
+    let o = plaatwerk(&["check", &example()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ok (5 layers"));
+}
+
+#[test]
+fn check_rejects_each_kind_of_broken_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = std::fs::read_to_string(example()).expect("read");
+    let base = |elements: &str, meta: &str| {
+        format!(
+            r##"{{"format": "plaatwerk.plate", "version": 2, "meta": {meta},
+"layers": [{{"id": "basis", "name": "Basis", "elements": [{elements}]}}]}}"##
+        )
+    };
+    let meta = r#"{"title": "t", "width": 100, "height": 100}"#;
+
+    let truncated = write(dir.path(), "afgebroken.plate", &good[..good.len() / 3]);
+    assert_check_fails(&truncated, "line ");
+
+    let newer = write(dir.path(), "nieuwer.plate", &base("", meta).replace("\"version\": 2", "\"version\": 3"));
+    assert_check_fails(&newer, "format version 3");
+
+    let nan = write(
+        dir.path(),
+        "nan.plate",
+        &base(r##"{"id": 5, "stroke": {"color": "#000000", "width": 2, "points": [0, 0, 1, NaN, 3, 1]}}"##, meta),
+    );
+    assert_check_fails(&nan, "element");
+
+    let huge = write(dir.path(), "gigapixel.plate", &base("", r#"{"title": "t", "width": 40000, "height": 25000}"#));
+    assert_check_fails(&huge, "meta: canvas is 40000 × 25000");
+
+    let unknown = write(dir.path(), "onbekend.plate", &base(r##"{"id": 9, "hologram": {}}"##, meta));
+    assert_check_fails(&unknown, "layer \"basis\", element 9");
+}
+
+#[test]
+fn export_png_at_1920_keeps_the_aspect_ratio() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("basis.png");
+    let o = plaatwerk(&["export", &example(), "-o", &out.display().to_string(), "--width", "1920", "--samples", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = plaatwerk_tests::load_png(&out);
+    assert_eq!((img.width, img.height), (1920, 1200));
+    // Opaque: the plate's background fills the image.
+    assert!(img.pixels.chunks_exact(4).all(|p| p[3] == 255));
+    assert!(stderr(&o).contains("wrote"), "{}", stderr(&o));
+}
+
+#[test]
+fn export_region_height_scale_and_background() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("vraag.png");
+    let out_s = out.display().to_string();
+    let o = plaatwerk(&[
+        "export",
+        &example(),
+        "-o",
+        &out_s,
+        "--region",
+        "100,300,400,300",
+        "--height",
+        "150",
+        "--background",
+        "transparent",
+        "--samples",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = plaatwerk_tests::load_png(&out);
+    assert_eq!((img.width, img.height), (200, 150));
+    assert!(img.pixels.chunks_exact(4).any(|p| p[3] == 0), "transparent background expected");
+
+    let o = plaatwerk(&[
+        "export",
+        &example(),
+        "-o",
+        &out_s,
+        "--scale",
+        "0.25",
+        "--background",
+        "#ff0000",
+        "--samples",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = plaatwerk_tests::load_png(&out);
+    assert_eq!((img.width, img.height), (400, 250));
+    assert_eq!(&img.pixels[..4], &[255, 0, 0, 255]);
+}
+
+#[test]
+fn export_svg_is_vector_with_text_as_outlines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("basis.svg");
+    let o = plaatwerk(&["export", &example(), "-o", &out.display().to_string(), "--width", "1920"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).expect("svg");
+    assert!(svg.contains("width=\"1920\" height=\"1200\" viewBox=\"0 0 1600 1000\""));
+    assert!(!svg.contains("<text"), "text must be outlines");
+    assert!(svg.contains("<title>Werken in het wijkteam — de basis</title>"));
+}
+
+#[test]
+fn bad_export_arguments_are_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = plaatwerk(&["export", &example(), "-o", &dir.path().join("x.gif").display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("must end in .png or .svg"), "{}", stderr(&o));
+    let o = plaatwerk(&["export", &example(), "-o", "x.png", "--region", "0,0,-5,4"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a region"), "{}", stderr(&o));
+    let o = plaatwerk(&["export", &example(), "-o", "x.png", "--width", "200000"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("200000"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_svg_makes_a_plate_that_checks_and_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svg = write(
+        dir.path(),
+        "kunst.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#e76f51"/><stop offset="1" stop-color="#2a9d8f"/></linearGradient></defs>
+  <g transform="translate(10 10)" opacity="0.8"><rect width="80" height="60" rx="8" fill="url(#g)" stroke="#264653" stroke-width="3"/></g>
+  <circle cx="150" cy="50" r="30" fill="none" stroke="#000" stroke-dasharray="6 4"/>
+  <text x="100" y="95" font-size="12">één</text>
+</svg>"##,
+    );
+    let plate = dir.path().join("kunst.plate").display().to_string();
+    let o = plaatwerk(&["import", &svg, "-o", &plate]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plaatwerk(&["check", &plate]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&plate).expect("plate");
+    assert!(text.contains("\"linear\""), "gradient imported");
+    assert!(text.contains("\"dashes\""), "dashes imported");
+    assert!(text.contains("\"group\""), "group with opacity imported");
+    // Refuses to overwrite without --force.
+    let o = plaatwerk(&["import", &svg, "-o", &plate]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("pass --force"), "{}", stderr(&o));
+    // A broken SVG names the file.
+    let broken = write(dir.path(), "kapot.svg", "<svg><rect");
+    let o = plaatwerk(&["import", &broken, "-o", &dir.path().join("k.plate").display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("kapot.svg: not a valid SVG"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let o = plaatwerk(&["--help"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    for word in ["check", "export", "import", "format", "praatplaten"] {
+        assert!(out.contains(word), "--help lacks {word}: {out}");
+    }
+    let o = plaatwerk(&["export", "--help"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("--region") && out.contains("--background") && out.contains("aspect ratio"), "{out}");
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs exactly what CI runs: formatting, clippy, and every test (headless GPU tests on
+# Mesa's software Vulkan driver when no GPU is present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+# Mesa wants a private runtime directory; without one it prints warnings.
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "${XDG_RUNTIME_DIR}" ]; then
+  export XDG_RUNTIME_DIR="$(mktemp -d)"
+  chmod 0700 "$XDG_RUNTIME_DIR"
+fi
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace

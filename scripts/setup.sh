@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the system packages Plaatwerk's tests need on Debian/Ubuntu: Mesa's software
+# Vulkan and GL drivers (headless rendering without a GPU), Xvfb and friends (window
+# tests), ImageMagick and xdotool (screenshots, clicks). Idempotent.
+set -euo pipefail
+
+packages=(
+  mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
+  xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
+  imagemagick xdotool
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "setup: missing packages: ${missing[*]}; install them as root" >&2
+    exit 1
+  fi
+fi
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
