@@ -119,6 +119,21 @@ impl SceneCache {
         }
     }
 
+    /// Tessellates one top-level element again (after an edit made or changed it),
+    /// without looking at the rest of the plate: the cost does not grow with the plate.
+    pub fn update_element(&mut self, element: &plaatwerk_model::Element, tolerance: f32) {
+        let level = level_of(tolerance);
+        let mesh = self.tessellator.element(element, 2f32.powi(level));
+        self.tessellations += 1;
+        if let Some(old) = self.entries.remove(&element.id) {
+            self.index.remove(&Indexed { id: element.id, bounds: old.mesh.bounds });
+        }
+        if !mesh.bounds.is_empty() {
+            self.index.insert(Indexed { id: element.id, bounds: mesh.bounds });
+        }
+        self.entries.insert(element.id, Entry { mesh, level });
+    }
+
     /// The mesh of an element, if it has been tessellated.
     pub fn mesh(&self, id: ElementId) -> Option<&ElementMesh> {
         self.entries.get(&id).map(|e| &e.mesh)

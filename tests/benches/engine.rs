@@ -1,0 +1,245 @@
+//! Engine benchmark: prints a table. Run with `cargo bench --workspace --bench engine`.
+//!
+//! - tessellation throughput on 10k and 100k synthetic freehand strokes;
+//! - time to add one stroke to a 10k and a 100k-stroke plate (edit + tessellate +
+//!   index; it must not grow with the plate);
+//! - export at 3840×2160 of a tiger-like SVG (imported) next to resvg rendering the
+//!   same SVG in the same run, and of a 100k-stroke plate;
+//! - load and save time and file size of a 100k-stroke plate.
+//!
+//! `PLAATWERK_BENCH_QUICK=1` runs smaller sizes (for a smoke run in debug builds).
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use plaatwerk_export::{ExportView, Exporter};
+use plaatwerk_geometry::SceneCache;
+use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, Layer, Plate, Region, Stroke, StrokePoint, format};
+
+/// Small deterministic PRNG (xorshift) so every run draws the same strokes.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+fn stroke(rng: &mut Rng, id: u64, w: f32, h: f32) -> Element {
+    let n = 20 + (rng.next() * 40.0) as usize;
+    let (mut x, mut y) = (rng.next() * w, rng.next() * h);
+    let mut angle = rng.next() * std::f32::consts::TAU;
+    let mut points = Vec::with_capacity(n);
+    for i in 0..n {
+        angle += (rng.next() - 0.5) * 0.6;
+        x += angle.cos() * 4.0;
+        y += angle.sin() * 4.0;
+        let t = i as f32 / n as f32;
+        points.push(StrokePoint { x, y, pressure: (0.3 + 0.7 * (t * std::f32::consts::PI).sin()).clamp(0.0, 1.0) });
+    }
+    let c = (rng.next() * 200.0) as u8;
+    Element::new(
+        ElementId(id),
+        ElementKind::Stroke(Stroke {
+            color: Color::rgb(c, 60, 255 - c),
+            width: 2.0 + rng.next() * 6.0,
+            pen: Default::default(),
+            points,
+        }),
+    )
+}
+
+fn stroke_plate(count: usize) -> Plate {
+    let (w, h) = (8000.0, 4500.0);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut plate = Plate::new(format!("{count} strokes"), w, h);
+    plate.layers = vec![Layer::new("inkt", "Inkt")];
+    plate.layers[0].elements = (0..count).map(|i| stroke(&mut rng, i as u64 + 1, w, h)).collect();
+    plate
+}
+
+/// A tiger-like SVG: a few hundred filled and stroked cubic Bézier shapes in nested,
+/// transformed groups, about the size and mix of the Ghostscript tiger.
+fn tiger_like_svg() -> String {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut s = String::from(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900" viewBox="0 0 900 900"><g transform="translate(450 450)">"#,
+    );
+    for g in 0..12 {
+        let _ = write!(s, r#"<g transform="rotate({}) scale({})">"#, g * 30, 0.6 + rng.next() * 0.5);
+        for _ in 0..22 {
+            let (cx, cy) = (rng.next() * 600.0 - 300.0, rng.next() * 600.0 - 300.0);
+            let r = 20.0 + rng.next() * 90.0;
+            let _ = write!(s, "<path d=\"M{} {}", cx + r, cy);
+            let segs = 8 + (rng.next() * 16.0) as usize;
+            for k in 1..=segs {
+                let a0 = (k as f32 - 0.66) / segs as f32 * std::f32::consts::TAU;
+                let a1 = (k as f32 - 0.33) / segs as f32 * std::f32::consts::TAU;
+                let a2 = k as f32 / segs as f32 * std::f32::consts::TAU;
+                let rr = |rng: &mut Rng| r * (0.7 + rng.next() * 0.6);
+                let (r0, r1, r2) = (rr(&mut rng), rr(&mut rng), r);
+                let _ = write!(
+                    s,
+                    " C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+                    cx + r0 * a0.cos(),
+                    cy + r0 * a0.sin(),
+                    cx + r1 * a1.cos(),
+                    cy + r1 * a1.sin(),
+                    cx + r2 * a2.cos(),
+                    cy + r2 * a2.sin()
+                );
+            }
+            let fill = format!(
+                "#{:02x}{:02x}{:02x}",
+                (rng.next() * 255.0) as u8,
+                (rng.next() * 160.0) as u8,
+                (rng.next() * 80.0) as u8
+            );
+            let stroke = if rng.next() < 0.5 { r##" stroke="#000" stroke-width="1.5""## } else { "" };
+            let _ = write!(s, " Z\" fill=\"{fill}\"{stroke}/>");
+        }
+        s.push_str("</g>");
+    }
+    s.push_str("</g></svg>");
+    s
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let quick = std::env::var("PLAATWERK_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[10_000, 100_000] };
+    let big = *sizes.last().unwrap_or(&10_000);
+    let mut rows: Vec<(String, String)> = Vec::new();
+
+    // Tessellation throughput.
+    for &n in sizes {
+        let plate = stroke_plate(n);
+        let mut cache = SceneCache::new();
+        let t = Instant::now();
+        cache.sync(&plate, 0.25);
+        let el = t.elapsed();
+        let tris: usize = plate.layers[0].elements.iter().filter_map(|e| cache.mesh(e.id)).map(|m| m.triangle_count()).sum();
+        rows.push((
+            format!("tessellate {n} strokes"),
+            format!("{} ({:.0} strokes/s, {:.1} M triangles)", ms(el), n as f64 / el.as_secs_f64(), tris as f64 / 1e6),
+        ));
+    }
+
+    // Adding one stroke: edit + tessellate + index, median of 50.
+    for &n in sizes {
+        let mut plate = stroke_plate(n);
+        let mut cache = SceneCache::new();
+        cache.sync(&plate, 0.25);
+        let mut rng = Rng(7);
+        let mut times = Vec::new();
+        for k in 0..50 {
+            let e = stroke(&mut rng, (n + k + 1) as u64, 8000.0, 4500.0);
+            let index = plate.layers[0].elements.len();
+            let t = Instant::now();
+            let applied = plate.apply(Edit::Insert { layer: 0, index, element: e }).expect("insert");
+            if let Some(el) = plate.layers[0].elements.last() {
+                cache.update_element(el, 0.25);
+            }
+            times.push(t.elapsed());
+            assert_eq!(applied.touched.len(), 1);
+        }
+        rows.push((format!("add one stroke to {n}-stroke plate"), format!("{} median", ms(median(times)))));
+    }
+
+    // Exports at 3840×2160.
+    let mut ex = Exporter::new(4).expect("GPU");
+    rows.push(("GPU".into(), ex.gpu.describe()));
+    let (w, h) = (3840u32, 2160u32);
+
+    let svg = tiger_like_svg();
+    let _ = std::fs::create_dir_all(plaatwerk_tests::out_dir());
+    let _ = std::fs::write(plaatwerk_tests::out_dir().join("tiger-like.svg"), &svg);
+    let imported = plaatwerk_import::import_svg(svg.as_bytes(), "tiger-like.svg", 1).expect("import");
+    let mut tiger = Plate::new("tiger-like", imported.width, imported.height);
+    tiger.layers[0].elements = imported.elements;
+    let region = Region { x: 0.0, y: 0.0, width: 900.0, height: 900.0 };
+    // Fit the square art into 16:9 like the CLI does.
+    let (region, w2, h2) = plaatwerk_export::resolve(
+        &tiger,
+        Some(region),
+        plaatwerk_export::SizeRequest { width: Some(w), height: Some(h), scale: None },
+    )
+    .expect("size");
+    let view = ExportView { region, width: w2, height: h2, background: Some(Color::WHITE) };
+    let t = Instant::now();
+    let (img, stats) = ex.render(&tiger, &view, &mut |_, _| {}).expect("render tiger");
+    let ours = t.elapsed();
+    let _ = plaatwerk_tests::save_png(&img, &plaatwerk_tests::out_dir().join("tiger-like-4k.png"));
+    let ours_cached = {
+        let t = Instant::now();
+        let _ = ex.render(&tiger, &view, &mut |_, _| {}).expect("render tiger");
+        t.elapsed()
+    };
+
+    let t = Instant::now();
+    let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).expect("usvg");
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).expect("pixmap");
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let scale = h as f32 / 900.0;
+    let dx = (w as f32 - 900.0 * scale) / 2.0;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, dx, 0.0), &mut pixmap.as_mut());
+    let theirs = t.elapsed();
+    rows.push((
+        "tiger-like SVG → PNG 3840×2160, Plaatwerk (MSAA 4, cold)".into(),
+        format!("{} ({} triangles)", ms(ours), stats.triangles),
+    ));
+    rows.push(("tiger-like SVG → PNG 3840×2160, Plaatwerk (warm cache)".into(), ms(ours_cached)));
+    rows.push(("tiger-like SVG → PNG 3840×2160, resvg (same run)".into(), ms(theirs)));
+    rows.push((
+        "ratio Plaatwerk cold / resvg".into(),
+        format!("{:.2}× (warm {:.2}×)", ours.as_secs_f64() / theirs.as_secs_f64(), ours_cached.as_secs_f64() / theirs.as_secs_f64()),
+    ));
+
+    let plate = stroke_plate(big);
+    let view = ExportView {
+        region: Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height },
+        width: w,
+        height: h,
+        background: Some(Color::WHITE),
+    };
+    ex.cache.clear();
+    let t = Instant::now();
+    let (_, stats) = ex.render(&plate, &view, &mut |_, _| {}).expect("render strokes");
+    rows.push((format!("{big}-stroke plate → PNG 3840×2160 (cold)"), format!("{} ({} triangles)", ms(t.elapsed()), stats.triangles)));
+    let t = Instant::now();
+    let _ = ex.render(&plate, &view, &mut |_, _| {}).expect("render strokes");
+    rows.push((format!("{big}-stroke plate → PNG 3840×2160 (warm cache)"), ms(t.elapsed())));
+
+    // Load and save.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("groot.plate");
+    let t = Instant::now();
+    format::save(&plate, &path).expect("save");
+    let save = t.elapsed();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let t = Instant::now();
+    let loaded = format::load(&path).expect("load");
+    let load = t.elapsed();
+    assert_eq!(loaded.element_count(), big);
+    rows.push((format!("save {big}-stroke plate"), ms(save)));
+    rows.push((format!("load {big}-stroke plate (parse + validate)"), ms(load)));
+    rows.push((format!("file size {big}-stroke plate"), format!("{:.1} MB", size as f64 / 1e6)));
+
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
+    println!("\n| {:width$} | result |", "benchmark");
+    println!("|{}|--------|", "-".repeat(width + 2));
+    for (k, v) in rows {
+        println!("| {k:width$} | {v} |");
+    }
+}
