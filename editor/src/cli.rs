@@ -22,6 +22,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a plate in the editor.
+    Edit {
+        /// The plate file.
+        plate: PathBuf,
+    },
     /// Check plate files; prints every problem with file, layer and element.
     ///
     /// Exits 0 when all files are valid, 1 otherwise.
@@ -119,12 +124,8 @@ fn parse_background(s: &str) -> Result<Background, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => {
-            eprintln!(
-                "plaatwerk: the editor window is not part of this build yet; use a subcommand (see plaatwerk --help)"
-            );
-            return ExitCode::from(2);
-        }
+        None => crate::app::run(None).map(|()| ExitCode::SUCCESS),
+        Some(Command::Edit { plate }) => crate::app::run(Some(plate)).map(|()| ExitCode::SUCCESS),
         Some(Command::Check { plates }) => check(&plates),
         Some(Command::Format { plates }) => reformat(&plates),
         Some(Command::Export { plate, output, width, height, scale, region, background, samples }) => {

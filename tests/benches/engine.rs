@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use plaatwerk_export::{ExportView, Exporter};
 use plaatwerk_geometry::SceneCache;
-use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, Layer, Plate, Region, Stroke, StrokePoint, format};
+use plaatwerk_model::{
+    Color, Edit, Element, ElementId, ElementKind, Layer, Plate, Region, Stroke, StrokePoint, format,
+};
 
 /// Small deterministic PRNG (xorshift) so every run draws the same strokes.
 struct Rng(u64);
@@ -129,7 +131,8 @@ fn main() {
         let t = Instant::now();
         cache.sync(&plate, 0.25);
         let el = t.elapsed();
-        let tris: usize = plate.layers[0].elements.iter().filter_map(|e| cache.mesh(e.id)).map(|m| m.triangle_count()).sum();
+        let tris: usize =
+            plate.layers[0].elements.iter().filter_map(|e| cache.mesh(e.id)).map(|m| m.triangle_count()).sum();
         rows.push((
             format!("tessellate {n} strokes"),
             format!("{} ({:.0} strokes/s, {:.1} M triangles)", ms(el), n as f64 / el.as_secs_f64(), tris as f64 / 1e6),
@@ -180,7 +183,7 @@ fn main() {
     let t = Instant::now();
     let (img, stats) = ex.render(&tiger, &view, &mut |_, _| {}).expect("render tiger");
     let ours = t.elapsed();
-    let _ = plaatwerk_tests::save_png(&img, &plaatwerk_tests::out_dir().join("tiger-like-4k.png"));
+    plaatwerk_tests::save_png(&img, &plaatwerk_tests::out_dir().join("tiger-like-4k.png"));
     let ours_cached = {
         let t = Instant::now();
         let _ = ex.render(&tiger, &view, &mut |_, _| {}).expect("render tiger");
@@ -203,7 +206,11 @@ fn main() {
     rows.push(("tiger-like SVG → PNG 3840×2160, resvg (same run)".into(), ms(theirs)));
     rows.push((
         "ratio Plaatwerk cold / resvg".into(),
-        format!("{:.2}× (warm {:.2}×)", ours.as_secs_f64() / theirs.as_secs_f64(), ours_cached.as_secs_f64() / theirs.as_secs_f64()),
+        format!(
+            "{:.2}× (warm {:.2}×)",
+            ours.as_secs_f64() / theirs.as_secs_f64(),
+            ours_cached.as_secs_f64() / theirs.as_secs_f64()
+        ),
     ));
 
     let plate = stroke_plate(big);
@@ -216,7 +223,10 @@ fn main() {
     ex.cache.clear();
     let t = Instant::now();
     let (_, stats) = ex.render(&plate, &view, &mut |_, _| {}).expect("render strokes");
-    rows.push((format!("{big}-stroke plate → PNG 3840×2160 (cold)"), format!("{} ({} triangles)", ms(t.elapsed()), stats.triangles)));
+    rows.push((
+        format!("{big}-stroke plate → PNG 3840×2160 (cold)"),
+        format!("{} ({} triangles)", ms(t.elapsed()), stats.triangles),
+    ));
     let t = Instant::now();
     let _ = ex.render(&plate, &view, &mut |_, _| {}).expect("render strokes");
     rows.push((format!("{big}-stroke plate → PNG 3840×2160 (warm cache)"), ms(t.elapsed())));

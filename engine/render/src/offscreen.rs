@@ -3,8 +3,7 @@
 use plaatwerk_geometry::{Bounds, SceneCache};
 use plaatwerk_model::{Color, Plate, Region};
 
-use crate::renderer::DEPTH_FORMAT;
-use crate::{Gpu, RenderError, Renderer};
+use crate::{Gpu, RenderError, RenderTarget, Renderer};
 
 /// Largest output image, in pixels (about 2 GB of RGBA).
 pub const MAX_OUTPUT_PIXELS: u64 = 500_000_000;
@@ -84,20 +83,14 @@ pub fn render_to_image(
         None => plate.layers.get(i).is_some_and(|l| l.visible),
     };
     let items = cache.draw_list(plate, &region, shown);
-    let scene = renderer.prepare(gpu, plate, cache, &items, |i| plate.layers.get(i).map_or(1.0, |l| l.opacity));
+    let scene = renderer.prepare(gpu, plate, cache, &items, |i| plate.layers.get(i).map_or(1.0, |l| l.opacity), None);
 
     let tile = req.max_tile.unwrap_or(4096).min(gpu.max_texture_side()).max(16);
     let tiles_x = w.div_ceil(tile);
     let tiles_y = h.div_ceil(tile);
     let total = (tiles_x * tiles_y) as usize;
     let mut out = vec![0u8; w as usize * h as usize * 4];
-    let clear = match req.background {
-        Some(c) => {
-            let [r, g, b, a] = c.to_f32();
-            wgpu::Color { r: f64::from(r * a), g: f64::from(g * a), b: f64::from(b * a), a: f64::from(a) }
-        }
-        None => wgpu::Color::TRANSPARENT,
-    };
+    let clear = req.background;
     let mut done = 0;
     for ty in 0..tiles_y {
         for tx in 0..tiles_x {
@@ -129,32 +122,10 @@ fn render_tile(
     scene: &crate::PreparedScene,
     w: u32,
     h: u32,
-    clear: wgpu::Color,
+    clear: Option<Color>,
 ) -> Result<Vec<u8>, RenderError> {
     let device = &gpu.device;
-    let size = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
-    let texture = |label, format, samples, usage| {
-        device.create_texture(&wgpu::TextureDescriptor {
-            label: Some(label),
-            size,
-            mip_level_count: 1,
-            sample_count: samples,
-            dimension: wgpu::TextureDimension::D2,
-            format,
-            usage,
-            view_formats: &[],
-        })
-    };
-    let samples = renderer.samples();
-    let resolved =
-        texture("tile", renderer.format(), 1, wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC);
-    let resolved_view = resolved.create_view(&Default::default());
-    let msaa =
-        (samples > 1).then(|| texture("tile msaa", renderer.format(), samples, wgpu::TextureUsages::RENDER_ATTACHMENT));
-    let msaa_view = msaa.as_ref().map(|t| t.create_view(&Default::default()));
-    let depth = texture("tile depth", DEPTH_FORMAT, samples, wgpu::TextureUsages::RENDER_ATTACHMENT);
-    let depth_view = depth.create_view(&Default::default());
-
+    let target = RenderTarget::new(gpu, renderer, w, h);
     let padded_row = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
     let readback = device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("readback"),
@@ -163,33 +134,10 @@ fn render_tile(
         mapped_at_creation: false,
     });
     let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("tile") });
-    {
-        let (view, resolve_target) = match &msaa_view {
-            Some(m) => (m, Some(&resolved_view)),
-            None => (&resolved_view, None),
-        };
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: Some("tile"),
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view,
-                depth_slice: None,
-                resolve_target,
-                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(clear), store: wgpu::StoreOp::Store },
-            })],
-            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                view: &depth_view,
-                depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
-                stencil_ops: None,
-            }),
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
-        });
-        renderer.draw(&mut pass, scene);
-    }
+    target.encode(&mut encoder, renderer, scene, clear);
     encoder.copy_texture_to_buffer(
         wgpu::TexelCopyTextureInfo {
-            texture: &resolved,
+            texture: target.texture(),
             mip_level: 0,
             origin: wgpu::Origin3d::ZERO,
             aspect: wgpu::TextureAspect::All,
@@ -198,7 +146,7 @@ fn render_tile(
             buffer: &readback,
             layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded_row), rows_per_image: Some(h) },
         },
-        size,
+        wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
     );
     gpu.queue.submit([encoder.finish()]);
     let (tx, rx) = std::sync::mpsc::channel();

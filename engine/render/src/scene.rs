@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use bytemuck::{Pod, Zeroable};
-use plaatwerk_geometry::{DrawItem, GradientPaint, GradientShape, PrimitivePaint, SceneCache};
-use plaatwerk_model::{Element, ElementId, ElementKind, Image, Plate, Spread, Transform};
+use plaatwerk_geometry::{Bounds, DrawItem, GradientPaint, GradientShape, PrimitivePaint, SceneCache};
+use plaatwerk_model::{Color, Element, ElementId, ElementKind, Image, Plate, Spread, Transform};
 use wgpu::util::DeviceExt as _;
 
 use crate::{Gpu, Renderer};
@@ -134,6 +134,7 @@ impl Renderer {
         cache: &SceneCache,
         items: &[DrawItem],
         layer_opacity: impl Fn(usize) -> f32,
+        paper: Option<(Bounds, Color)>,
     ) -> PreparedScene {
         let total_prims: usize = items.iter().filter_map(|i| cache.mesh(i.id)).map(|m| m.primitives.len()).sum();
         let mut vertices: Vec<Vertex> = Vec::new();
@@ -145,6 +146,15 @@ impl Renderer {
         let mut k = 0usize;
         let mut image_refs: Vec<(ElementId, wgpu::BindGroup)> = Vec::new();
         let images = if cache_has_images(cache, items) { images_of(plate) } else { HashMap::new() };
+        if let Some((b, c)) = paper {
+            // The plate's paper, under everything (largest depth that still passes).
+            let color = to_u8(c.to_f32());
+            let depth = 1.0 - 1.0 / (total_prims + 2) as f32 * 0.5;
+            for p in [[b.min[0], b.min[1]], [b.max[0], b.min[1]], [b.max[0], b.max[1]], [b.min[0], b.max[1]]] {
+                vertices.push(Vertex { position: p, color, paint: 0, depth });
+            }
+            indices.extend_from_slice(&[0, 1, 2, 0, 2, 3]);
+        }
 
         for item in items {
             let Some(mesh) = cache.mesh(item.id) else { continue };
