@@ -214,6 +214,10 @@ fn export(
         plaatwerk_export::export_svg(&plate, &view, out)?;
     } else {
         let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
+        let n = plate.element_count();
+        if n > 5000 {
+            eprintln!("tessellating {n} elements…");
+        }
         let mut last = Instant::now();
         let mut progress = |done: usize, total: usize| {
             if total > 1 && (last.elapsed().as_millis() > 250 || done == total) {

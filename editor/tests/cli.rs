@@ -193,6 +193,34 @@ fn import_svg_makes_a_plate_that_checks_and_exports() {
 }
 
 #[test]
+fn a_broken_embedded_image_is_reported_and_the_rest_still_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Starts like a PNG (so the plate is valid) but the image data is cut off.
+    let data = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB";
+    let plate = write(
+        dir.path(),
+        "kapot-beeld.plate",
+        &format!(
+            r##"{{"format": "plaatwerk.plate", "version": 2, "meta": {{"title": "t", "width": 100, "height": 100}},
+"layers": [{{"id": "basis", "name": "Basis", "elements": [
+  {{"id": 4, "image": {{"x": 10, "y": 10, "width": 50, "height": 50, "mime": "image/png", "data": "{data}"}}}},
+  {{"id": 5, "rect": {{"x": 70, "y": 70, "width": 20, "height": 20, "fill": "#ff0000"}}}}]}}]}}"##
+        ),
+    );
+    let out = dir.path().join("uit.png");
+    let o = plaatwerk(&["export", &plate, "-o", &out.display().to_string(), "--samples", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("kapot-beeld.plate: warning: element 4: the image cannot be shown"), "{}", stderr(&o));
+    let img = plaatwerk_tests::load_png(&out);
+    let px = |x: u32, y: u32| {
+        let i = ((y * img.width + x) * 4) as usize;
+        [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+    };
+    assert_eq!(px(80, 80), [255, 0, 0], "the rest of the plate is drawn");
+    assert_eq!(px(30, 30), [200, 200, 200], "a grey placeholder marks the missing image");
+}
+
+#[test]
 fn help_explains_the_commands() {
     let o = plaatwerk(&["--help"]);
     let out = String::from_utf8_lossy(&o.stdout);
