@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use plaatwerk_export::{ExportView, Exporter};
 use plaatwerk_model::{
-    Align, Arrow, ArrowHead, Color, Element, ElementId, ElementKind, Plate, Rect, Region, Role, StrokeStyle, Text, Weight,
-    format,
+    Align, Arrow, ArrowHead, Color, Element, ElementId, ElementKind, Plate, Rect, Region, Role, StrokeStyle, Text,
+    Weight, format,
 };
 
 fn main() -> anyhow::Result<()> {
@@ -82,6 +82,10 @@ fn main() -> anyhow::Result<()> {
     plaatwerk_export::export_svg(&plate, &view, &out.join("voorbeeld.svg"))?;
     let mut exporter = Exporter::new(4)?;
     exporter.export_png(&plate, &view, &out.join("voorbeeld.png"), &mut |_, _| {})?;
-    println!("wrote {0}/voorbeeld.plate, {0}/voorbeeld.svg and {0}/voorbeeld.png on {1}", out.display(), exporter.gpu.describe());
+    println!(
+        "wrote {0}/voorbeeld.plate, {0}/voorbeeld.svg and {0}/voorbeeld.png on {1}",
+        out.display(),
+        exporter.gpu.describe()
+    );
     Ok(())
 }

@@ -167,3 +167,47 @@ fn svg_export_renders_the_same_in_resvg() {
         );
     }
 }
+
+#[test]
+fn a_translucent_group_fades_as_one_picture() {
+    use plaatwerk_model::{Group, Paint, Rect as RectEl};
+    let rect = |id: u64, x: f32, color: Color| {
+        Element::new(
+            plaatwerk_model::ElementId(id),
+            ElementKind::Rect(RectEl {
+                x,
+                y: 10.0,
+                width: 60.0,
+                height: 60.0,
+                radius: 0.0,
+                fill: Some(Paint::Solid(color)),
+                stroke: None,
+            }),
+        )
+    };
+    let mut group = Element::new(
+        plaatwerk_model::ElementId(1),
+        ElementKind::Group(Group {
+            children: vec![rect(2, 10.0, Color::rgb(255, 0, 0)), rect(3, 40.0, Color::rgb(0, 0, 255))],
+        }),
+    );
+    group.opacity = 0.5;
+    let mut plate = Plate::new("groep", 110.0, 80.0);
+    plate.layers[0].elements.push(group);
+    let img = render(&plate, whole(&plate), 110, 80, Some(Color::WHITE));
+    let px = |x: u32, y: u32| {
+        let i = ((y * img.width + x) * 4) as usize;
+        [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+    };
+    // Where the rectangles overlap only the blue one shows, faded to half over white,
+    // exactly as SVG's group opacity composes it; no red shines through.
+    let overlap = px(55, 40);
+    assert!(overlap[0].abs_diff(127) <= 2 && overlap[1].abs_diff(127) <= 2 && overlap[2] == 255, "{overlap:?}");
+    let red_only = px(20, 40);
+    assert!(red_only[0] == 255 && red_only[1].abs_diff(127) <= 2, "{red_only:?}");
+    // resvg agrees.
+    let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 110, 80, Some(Color::WHITE), None);
+    let theirs = resvg_render(&svg, 110, 80);
+    let i = ((40 * 110 + 55) * 4) as usize;
+    assert!(theirs.pixels[i].abs_diff(overlap[0]) <= 2 && theirs.pixels[i + 2].abs_diff(overlap[2]) <= 2);
+}

@@ -12,8 +12,8 @@ use plaatwerk_tests::{compare, out_dir, render, save_png, strip, svg_suite_dir};
 const THRESHOLD: u8 = 32;
 /// …in at most this share of the pixels.
 const MAX_SHARE: f64 = 0.01;
-/// The pass rate reached (482 of 513 on 2026-11-23); raise it when the importer gets better.
-const FLOOR: f64 = 0.935;
+/// The pass rate reached (484 of 513 on 2026-11-23); raise it when the importer gets better.
+const FLOOR: f64 = 0.94;
 
 fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };

@@ -1,8 +1,8 @@
 //! SVG export: vectors stay vectors, text and ink become outlines.
 //!
-//! Opacity is applied the way the GPU renderer applies it: multiplied into each
-//! painted shape (`fill-opacity`, `stroke-opacity`), never as group compositing, so
-//! other SVG renderers show the same picture as Plaatwerk.
+//! Element and layer opacity become `<g opacity>` (group compositing). The GPU renderer
+//! lets the top-most shape of a translucent group win each pixel, which gives the same
+//! picture for opaque shapes, the common case in illustrations.
 
 use std::fmt::Write as _;
 
@@ -38,9 +38,11 @@ pub fn plate_to_svg(
         if !shown || layer.opacity <= 0.0 {
             continue;
         }
-        let _ = writeln!(w.out, "<g id=\"{}\">", attr(&format!("layer-{}", layer.id)));
+        let fade =
+            if layer.opacity < 1.0 { format!(" opacity=\"{}\"", num_opacity(layer.opacity)) } else { String::new() };
+        let _ = writeln!(w.out, "<g id=\"{}\"{fade}>", attr(&format!("layer-{}", layer.id)));
         for e in &layer.elements {
-            w.element(e, layer.opacity);
+            w.element(e, 1.0);
         }
         w.out.push_str("</g>\n");
     }
@@ -230,13 +232,19 @@ impl SvgWriter {
     }
 
     fn element(&mut self, e: &Element, opacity: f32) {
-        let opacity = opacity * e.opacity;
-        if opacity <= 0.0 {
+        if opacity * e.opacity <= 0.0 {
             return;
         }
-        let wrapped = !e.transform.is_identity();
+        let mut group_attrs = String::new();
+        if !e.transform.is_identity() {
+            let _ = write!(group_attrs, " transform=\"{}\"", matrix(&e.transform));
+        }
+        if e.opacity < 1.0 {
+            let _ = write!(group_attrs, " opacity=\"{}\"", num_opacity(e.opacity));
+        }
+        let wrapped = !group_attrs.is_empty();
         if wrapped {
-            let _ = writeln!(self.out, "<g transform=\"{}\">", matrix(&e.transform));
+            let _ = writeln!(self.out, "<g{group_attrs}>");
         }
         let tol = self.tolerance / e.transform.mean_scale().max(1e-6);
         match &e.kind {

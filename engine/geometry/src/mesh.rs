@@ -71,6 +71,17 @@ pub struct Primitive {
     pub paint: PrimitivePaint,
 }
 
+impl Primitive {
+    /// The lowest alpha the paint can produce (images count as opaque).
+    pub fn alpha_floor(&self) -> f32 {
+        match &self.paint {
+            PrimitivePaint::Solid(c) => c[3],
+            PrimitivePaint::Gradient(g) => g.stops.iter().map(|s| s.1[3]).fold(1.0, f32::min),
+            PrimitivePaint::Image { opacity, .. } => *opacity,
+        }
+    }
+}
+
 /// Everything one top-level element draws, back to front.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElementMesh {
@@ -78,6 +89,11 @@ pub struct ElementMesh {
     pub primitives: Vec<Primitive>,
     /// Bounds of all vertices.
     pub bounds: Bounds,
+    /// Ranges of primitives that fade as one (an element or group with opacity below 1):
+    /// the renderer lets the top-most primitive of the range win each pixel, so shapes
+    /// inside a translucent group do not show through each other. Outermost ranges
+    /// only, in order, never overlapping.
+    pub knockouts: Vec<std::ops::Range<usize>>,
 }
 
 impl Default for Bounds {

@@ -77,6 +77,21 @@ impl Tessellator {
         if cx.opacity <= 0.0 {
             return;
         }
+        let start = mesh.primitives.len();
+        self.add_kind(mesh, e, &cx, tolerance);
+        let end = mesh.primitives.len();
+        // Knocking out is exact when every shape in the range is opaque apart from the
+        // fade itself; with translucent shapes inside, they blend one by one instead.
+        let opaque = mesh.primitives[start..end].iter().all(|p| p.alpha_floor() >= cx.opacity - 1e-3);
+        if e.opacity < 1.0 && end - start > 1 && opaque {
+            // This range replaces any inner ranges (they lie inside it).
+            mesh.knockouts.retain(|r| r.start < start);
+            mesh.knockouts.push(start..end);
+        }
+    }
+
+    fn add_kind(&mut self, mesh: &mut ElementMesh, e: &Element, cx: &Ctx, tolerance: f32) {
+        let cx = Ctx { world: cx.world, opacity: cx.opacity, tol: cx.tol };
         match &e.kind {
             ElementKind::Stroke(s) => self.ink(mesh, s, &cx),
             ElementKind::Path(p) => {

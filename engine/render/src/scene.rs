@@ -137,109 +137,80 @@ impl Renderer {
         paper: Option<(Bounds, Color)>,
     ) -> PreparedScene {
         let total_prims: usize = items.iter().filter_map(|i| cache.mesh(i.id)).map(|m| m.primitives.len()).sum();
-        let mut vertices: Vec<Vertex> = Vec::new();
-        let mut indices: Vec<u32> = Vec::new();
-        let mut paints: Vec<PaintData> = vec![PaintData::zeroed()];
-        let mut ramps: Vec<u8> = Vec::new();
-        let mut commands: Vec<DrawCmd> = Vec::new();
-        let mut plain_start = 0u32;
-        let mut k = 0usize;
-        let mut image_refs: Vec<(ElementId, wgpu::BindGroup)> = Vec::new();
         let images = if cache_has_images(cache, items) { images_of(plate) } else { HashMap::new() };
-        if let Some((b, c)) = paper {
+        let mut b = Builder {
+            vertices: Vec::new(),
+            indices: Vec::new(),
+            paints: vec![PaintData::zeroed()],
+            ramps: Vec::new(),
+            commands: Vec::new(),
+            plain_start: 0,
+            image_refs: Vec::new(),
+            images,
+            slot: 0,
+            slots: total_prims + 2,
+        };
+        if let Some((bounds, c)) = paper {
             // The plate's paper, under everything (largest depth that still passes).
             let color = to_u8(c.to_f32());
-            let depth = 1.0 - 1.0 / (total_prims + 2) as f32 * 0.5;
-            for p in [[b.min[0], b.min[1]], [b.max[0], b.min[1]], [b.max[0], b.max[1]], [b.min[0], b.max[1]]] {
-                vertices.push(Vertex { position: p, color, paint: 0, depth });
+            let depth = 1.0 - 0.5 / b.slots as f32;
+            for p in [
+                [bounds.min[0], bounds.min[1]],
+                [bounds.max[0], bounds.min[1]],
+                [bounds.max[0], bounds.max[1]],
+                [bounds.min[0], bounds.max[1]],
+            ] {
+                b.vertices.push(Vertex { position: p, color, paint: 0, depth });
             }
-            indices.extend_from_slice(&[0, 1, 2, 0, 2, 3]);
+            b.indices.extend_from_slice(&[0, 1, 2, 0, 2, 3]);
         }
-
-        for item in items {
-            let Some(mesh) = cache.mesh(item.id) else { continue };
-            let lo = layer_opacity(item.layer).clamp(0.0, 1.0);
+        let mut i = 0;
+        while i < items.len() {
+            let layer = items[i].layer;
+            let run = items[i..].iter().take_while(|it| it.layer == layer).count();
+            let lo = layer_opacity(layer).clamp(0.0, 1.0);
+            let meshes: Vec<_> = items[i..i + run].iter().filter_map(|it| cache.mesh(it.id)).collect();
+            i += run;
             if lo <= 0.0 {
-                k += mesh.primitives.len();
                 continue;
             }
-            for prim in &mesh.primitives {
-                k += 1;
-                let depth = 1.0 - k as f32 / (total_prims + 2) as f32;
-                let (color, paint_index, image) = match &prim.paint {
-                    PrimitivePaint::Solid(c) => (to_u8([c[0], c[1], c[2], c[3] * lo]), 0u32, None),
-                    PrimitivePaint::Gradient(g) => {
-                        let rows = ramps.len() / (RAMP_WIDTH * 4);
-                        if rows >= MAX_RAMPS {
-                            let last = g.stops.last().map(|s| s.1).unwrap_or([0.0; 4]);
-                            (to_u8([last[0], last[1], last[2], last[3] * lo]), 0, None)
-                        } else {
-                            ramp_row(g, &mut ramps);
-                            let (m0, m1) = transform_rows(&g.to_gradient);
-                            let (kind, p0, p1) = match g.shape {
-                                GradientShape::Linear { start, end } => {
-                                    (1, [start[0], start[1], end[0], end[1]], [0.0; 4])
-                                }
-                                GradientShape::Radial { center, radius, focal, focal_radius } => {
-                                    (2, [center[0], center[1], radius, 0.0], [focal[0], focal[1], focal_radius, 0.0])
-                                }
-                            };
-                            paints.push(PaintData {
-                                kind,
-                                spread: match g.spread {
-                                    Spread::Pad => 0,
-                                    Spread::Repeat => 1,
-                                    Spread::Reflect => 2,
-                                },
-                                row: rows as f32,
-                                ramp_rows: 0.0,
-                                m0,
-                                m1,
-                                p0,
-                                p1,
-                            });
-                            (to_u8([1.0, 1.0, 1.0, lo]), (paints.len() - 1) as u32, None)
-                        }
+            let opaque = || meshes.iter().all(|m| m.primitives.iter().all(|p| p.alpha_floor() >= 0.999));
+            if lo < 1.0 && opaque() {
+                // A translucent layer fades as one picture: top-most primitive wins.
+                let depth = b.next_depth();
+                for mesh in meshes.iter().rev() {
+                    for prim in mesh.primitives.iter().rev() {
+                        b.emit(self, gpu, prim, depth, lo);
                     }
-                    PrimitivePaint::Image { element, to_image, opacity } => {
-                        let (m0, m1) = transform_rows(to_image);
-                        paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
-                        let group = match images.get(element) {
-                            Some(img) => self.image_bind_group(gpu, *element, img),
-                            None => self.missing_image.clone(),
-                        };
-                        (to_u8([1.0, 1.0, 1.0, opacity * lo]), (paints.len() - 1) as u32, Some((*element, group)))
+                }
+                continue;
+            }
+            for mesh in meshes {
+                if lo < 1.0 {
+                    for prim in &mesh.primitives {
+                        let depth = b.next_depth();
+                        b.emit(self, gpu, prim, depth, lo);
                     }
-                };
-                if let Some(img) = image {
-                    let now = indices.len() as u32;
-                    if now > plain_start {
-                        commands.push(DrawCmd::Plain(plain_start..now));
-                    }
-                    let base = vertices.len() as u32;
-                    vertices.extend(prim.vertices.iter().map(|p| Vertex {
-                        position: *p,
-                        color,
-                        paint: paint_index,
-                        depth,
-                    }));
-                    indices.extend(prim.indices.iter().map(|i| i + base));
-                    let end = indices.len() as u32;
-                    commands.push(DrawCmd::Image(now..end, img.0));
-                    image_refs.push(img);
-                    plain_start = end;
                     continue;
                 }
-                let base = vertices.len() as u32;
-                vertices.extend(prim.vertices.iter().map(|p| Vertex {
-                    position: *p,
-                    color,
-                    paint: paint_index,
-                    depth,
-                }));
-                indices.extend(prim.indices.iter().map(|i| i + base));
+                let mut p = 0;
+                let mut knockouts = mesh.knockouts.iter().peekable();
+                while p < mesh.primitives.len() {
+                    if let Some(r) = knockouts.next_if(|r| r.start == p) {
+                        let depth = b.next_depth();
+                        for prim in mesh.primitives[r.clone()].iter().rev() {
+                            b.emit(self, gpu, prim, depth, 1.0);
+                        }
+                        p = r.end.max(p + 1);
+                    } else {
+                        let depth = b.next_depth();
+                        b.emit(self, gpu, &mesh.primitives[p], depth, 1.0);
+                        p += 1;
+                    }
+                }
             }
         }
+        let Builder { vertices, indices, mut paints, mut ramps, mut commands, plain_start, image_refs, .. } = b;
         let end = indices.len() as u32;
         if end > plain_start {
             commands.push(DrawCmd::Plain(plain_start..end));
@@ -332,6 +303,88 @@ impl Renderer {
                     pass.set_bind_group(1, &self.missing_image, &[]);
                 }
             }
+        }
+    }
+}
+
+/// Collects vertices, paints and draw calls while a scene is prepared.
+struct Builder<'p> {
+    vertices: Vec<Vertex>,
+    indices: Vec<u32>,
+    paints: Vec<PaintData>,
+    ramps: Vec<u8>,
+    commands: Vec<DrawCmd>,
+    plain_start: u32,
+    image_refs: Vec<(ElementId, wgpu::BindGroup)>,
+    images: HashMap<ElementId, &'p Image>,
+    /// Depth slots handed out, and how many there are.
+    slot: usize,
+    slots: usize,
+}
+
+impl Builder<'_> {
+    /// The next depth, nearer than all before (the depth test is strictly less).
+    fn next_depth(&mut self) -> f32 {
+        self.slot += 1;
+        1.0 - self.slot as f32 / self.slots as f32
+    }
+
+    fn emit(&mut self, renderer: &mut Renderer, gpu: &Gpu, prim: &plaatwerk_geometry::Primitive, depth: f32, lo: f32) {
+        let (color, paint_index, image) = match &prim.paint {
+            PrimitivePaint::Solid(c) => (to_u8([c[0], c[1], c[2], c[3] * lo]), 0u32, None),
+            PrimitivePaint::Gradient(g) => {
+                let rows = self.ramps.len() / (RAMP_WIDTH * 4);
+                if rows >= MAX_RAMPS {
+                    let last = g.stops.last().map(|s| s.1).unwrap_or([0.0; 4]);
+                    (to_u8([last[0], last[1], last[2], last[3] * lo]), 0, None)
+                } else {
+                    ramp_row(g, &mut self.ramps);
+                    let (m0, m1) = transform_rows(&g.to_gradient);
+                    let (kind, p0, p1) = match g.shape {
+                        GradientShape::Linear { start, end } => (1, [start[0], start[1], end[0], end[1]], [0.0; 4]),
+                        GradientShape::Radial { center, radius, focal, focal_radius } => {
+                            (2, [center[0], center[1], radius, 0.0], [focal[0], focal[1], focal_radius, 0.0])
+                        }
+                    };
+                    self.paints.push(PaintData {
+                        kind,
+                        spread: match g.spread {
+                            Spread::Pad => 0,
+                            Spread::Repeat => 1,
+                            Spread::Reflect => 2,
+                        },
+                        row: rows as f32,
+                        ramp_rows: 0.0,
+                        m0,
+                        m1,
+                        p0,
+                        p1,
+                    });
+                    (to_u8([1.0, 1.0, 1.0, lo]), (self.paints.len() - 1) as u32, None)
+                }
+            }
+            PrimitivePaint::Image { element, to_image, opacity } => {
+                let (m0, m1) = transform_rows(to_image);
+                self.paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
+                let group = match self.images.get(element) {
+                    Some(img) => renderer.image_bind_group(gpu, *element, img),
+                    None => renderer.missing_image.clone(),
+                };
+                (to_u8([1.0, 1.0, 1.0, opacity * lo]), (self.paints.len() - 1) as u32, Some((*element, group)))
+            }
+        };
+        let now = self.indices.len() as u32;
+        if image.is_some() && now > self.plain_start {
+            self.commands.push(DrawCmd::Plain(self.plain_start..now));
+        }
+        let base = self.vertices.len() as u32;
+        self.vertices.extend(prim.vertices.iter().map(|p| Vertex { position: *p, color, paint: paint_index, depth }));
+        self.indices.extend(prim.indices.iter().map(|i| i + base));
+        if let Some(img) = image {
+            let end = self.indices.len() as u32;
+            self.commands.push(DrawCmd::Image(now..end, img.0));
+            self.image_refs.push(img);
+            self.plain_start = end;
         }
     }
 }
