@@ -295,3 +295,33 @@ fn edits_undo_and_redo_exactly() {
     assert!(err.is_err());
     assert_eq!(plate, before);
 }
+
+#[test]
+fn no_cut_or_flipped_byte_makes_loading_panic() {
+    let text = std::fs::read_to_string(example()).expect("read");
+    let bytes = text.as_bytes();
+    let mut checked = 0;
+    for cut in (0..bytes.len()).step_by(41) {
+        if let Ok(prefix) = std::str::from_utf8(&bytes[..cut]) {
+            let _ = format::from_str(prefix, "cut.plate");
+            checked += 1;
+        }
+    }
+    // Flip characters to other JSON-significant ones all over the file.
+    let mut seed = 12345u64;
+    for _ in 0..300 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let pos = (seed >> 33) as usize % bytes.len();
+        let replacement =
+            [b'{', b'}', b'[', b']', b'"', b',', b':', b'0', b'-', b'e', b'n'][(seed >> 20) as usize % 11];
+        let mut changed = bytes.to_vec();
+        changed[pos] = replacement;
+        if let Ok(s) = String::from_utf8(changed) {
+            if let Err(e) = format::from_str(&s, "flip.plate") {
+                assert!(e.to_string().starts_with("flip.plate"), "{e}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 500);
+}

@@ -91,6 +91,9 @@ pub fn ellipse_path(e: &Ellipse) -> LyonPath {
     b.build()
 }
 
+/// Most repetitions of a dash pattern along one path.
+pub const MAX_DASH_CYCLES: f32 = 20_000.0;
+
 /// Splits a path into dashes. `dashes` alternates on/off lengths; odd-length patterns
 /// repeat twice as SVG does.
 pub fn dash_path(path: &LyonPath, dashes: &[f32], offset: f32, tolerance: f32) -> LyonPath {
@@ -100,6 +103,20 @@ pub fn dash_path(path: &LyonPath, dashes: &[f32], offset: f32, tolerance: f32) -
     }
     let total: f32 = pattern.iter().sum();
     if pattern.is_empty() || total <= 0.0 {
+        return path.clone();
+    }
+    // A pattern far finer than the path is long would make millions of dashes (and
+    // could exhaust memory); past a limit the line is drawn solid instead.
+    let length: f32 = path
+        .iter()
+        .flattened(tolerance.max(1e-3))
+        .map(|e| match e {
+            PathEvent::Line { from, to } => (to - from).length(),
+            PathEvent::End { last, first, close: true } => (first - last).length(),
+            _ => 0.0,
+        })
+        .sum();
+    if length / total > MAX_DASH_CYCLES {
         return path.clone();
     }
     let mut out = LyonPath::builder();
