@@ -40,7 +40,13 @@ fn stroke(rng: &mut Rng, id: u64, w: f32, h: f32) -> Element {
         x += angle.cos() * 4.0;
         y += angle.sin() * 4.0;
         let t = i as f32 / n as f32;
-        points.push(StrokePoint { x, y, pressure: (0.3 + 0.7 * (t * std::f32::consts::PI).sin()).clamp(0.0, 1.0) });
+        // Quantized as pen input arrives (1/100 unit, pressure in 1/1000).
+        let q = |v: f32, s: f32| (v * s).round() / s;
+        points.push(StrokePoint {
+            x: q(x, 100.0),
+            y: q(y, 100.0),
+            pressure: q((0.3 + 0.7 * (t * std::f32::consts::PI).sin()).clamp(0.0, 1.0), 1000.0),
+        });
     }
     let c = (rng.next() * 200.0) as u8;
     Element::new(

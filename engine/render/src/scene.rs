@@ -150,19 +150,20 @@ impl Renderer {
             slot: 0,
             slots: total_prims + 2,
         };
-        if let Some((bounds, c)) = paper {
-            // The plate's paper, under everything (largest depth that still passes).
-            let color = to_u8(c.to_f32());
-            let depth = 1.0 - 0.5 / b.slots as f32;
-            for p in [
+        // Paper and primitives become units (one depth each), collected back to front.
+        let paper_prim = paper.map(|(bounds, c)| plaatwerk_geometry::Primitive {
+            vertices: vec![
                 [bounds.min[0], bounds.min[1]],
                 [bounds.max[0], bounds.min[1]],
                 [bounds.max[0], bounds.max[1]],
                 [bounds.min[0], bounds.max[1]],
-            ] {
-                b.vertices.push(Vertex { position: p, color, paint: 0, depth });
-            }
-            b.indices.extend_from_slice(&[0, 1, 2, 0, 2, 3]);
+            ],
+            indices: vec![0, 1, 2, 0, 2, 3],
+            paint: PrimitivePaint::Solid(c.to_f32()),
+        });
+        let mut units: Vec<Unit<'_>> = Vec::with_capacity(total_prims + 1);
+        if let Some(p) = &paper_prim {
+            units.push(Unit { prims: UnitPrims::One(p), depth: b.next_depth(), lo: 1.0 });
         }
         let mut i = 0;
         while i < items.len() {
@@ -177,37 +178,39 @@ impl Renderer {
             let opaque = || meshes.iter().all(|m| m.primitives.iter().all(|p| p.alpha_floor() >= 0.999));
             if lo < 1.0 && opaque() {
                 // A translucent layer fades as one picture: top-most primitive wins.
-                let depth = b.next_depth();
-                for mesh in meshes.iter().rev() {
-                    for prim in mesh.primitives.iter().rev() {
-                        b.emit(self, gpu, prim, depth, lo);
-                    }
-                }
+                let prims = meshes.iter().rev().flat_map(|m| m.primitives.iter().rev()).collect();
+                units.push(Unit { prims: UnitPrims::Many(prims), depth: b.next_depth(), lo });
                 continue;
             }
             for mesh in meshes {
-                if lo < 1.0 {
-                    for prim in &mesh.primitives {
-                        let depth = b.next_depth();
-                        b.emit(self, gpu, prim, depth, lo);
-                    }
-                    continue;
-                }
                 let mut p = 0;
                 let mut knockouts = mesh.knockouts.iter().peekable();
                 while p < mesh.primitives.len() {
-                    if let Some(r) = knockouts.next_if(|r| r.start == p) {
-                        let depth = b.next_depth();
-                        for prim in mesh.primitives[r.clone()].iter().rev() {
-                            b.emit(self, gpu, prim, depth, 1.0);
+                    match knockouts.next_if(|r| r.start == p) {
+                        Some(r) if lo >= 1.0 => {
+                            let prims = mesh.primitives[r.clone()].iter().rev().collect();
+                            units.push(Unit { prims: UnitPrims::Many(prims), depth: b.next_depth(), lo });
+                            p = r.end.max(p + 1);
                         }
-                        p = r.end.max(p + 1);
-                    } else {
-                        let depth = b.next_depth();
-                        b.emit(self, gpu, &mesh.primitives[p], depth, 1.0);
-                        p += 1;
+                        _ => {
+                            units.push(Unit { prims: UnitPrims::One(&mesh.primitives[p]), depth: b.next_depth(), lo });
+                            p += 1;
+                        }
                     }
                 }
+            }
+        }
+        // Opaque units front to back, so the depth test rejects hidden pixels before
+        // they are shaded (illustrations overlap a lot); then translucent units back to
+        // front over them. Each unit keeps its own depth, so the picture is the same.
+        for u in units.iter().rev().filter(|u| u.is_opaque()) {
+            for prim in u.prims.iter() {
+                b.emit(self, gpu, prim, u.depth, u.lo);
+            }
+        }
+        for u in units.iter().filter(|u| !u.is_opaque()) {
+            for prim in u.prims.iter() {
+                b.emit(self, gpu, prim, u.depth, u.lo);
             }
         }
         let Builder { vertices, indices, mut paints, mut ramps, mut commands, plain_start, image_refs, .. } = b;
@@ -304,6 +307,37 @@ impl Renderer {
                 }
             }
         }
+    }
+}
+
+/// Primitives drawn at one depth: one primitive, or a block that fades as one
+/// (top-most first, so it wins each pixel).
+struct Unit<'m> {
+    prims: UnitPrims<'m>,
+    depth: f32,
+    lo: f32,
+}
+
+enum UnitPrims<'m> {
+    One(&'m plaatwerk_geometry::Primitive),
+    Many(Vec<&'m plaatwerk_geometry::Primitive>),
+}
+
+impl<'m> UnitPrims<'m> {
+    fn iter(&self) -> impl Iterator<Item = &'m plaatwerk_geometry::Primitive> + '_ {
+        let (one, many) = match self {
+            UnitPrims::One(p) => (Some(*p), &[][..]),
+            UnitPrims::Many(v) => (None, &v[..]),
+        };
+        one.into_iter().chain(many.iter().copied())
+    }
+}
+
+impl Unit<'_> {
+    /// Whether every pixel the unit covers is fully opaque (images may hold alpha).
+    fn is_opaque(&self) -> bool {
+        self.lo >= 1.0
+            && self.prims.iter().all(|p| !matches!(p.paint, PrimitivePaint::Image { .. }) && p.alpha_floor() >= 0.999)
     }
 }
 
