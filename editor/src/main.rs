@@ -2,8 +2,6 @@
 
 mod app;
 mod cli;
-mod i18n;
-mod settings;
 
 use std::process::ExitCode;
 

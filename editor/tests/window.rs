@@ -1,8 +1,9 @@
-//! The editor in a real window under Xvfb: it opens the bundled example plate, draws it,
-//! and follows the keyboard. Skipped (with a message) where Xvfb is not installed, except
-//! in CI (`CI=true`), where it must run.
+//! The editor in a real window under Xvfb, driven with xdotool as a user would:
+//! it opens the bundled example plate, draws a stroke, saves with Ctrl+S, and recovers
+//! unsaved work after being killed. Screenshots go to `tests/out/`. Skipped (with a
+//! message) where Xvfb is not installed, except in CI (`CI=true`), where it must run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,9 @@ struct Kill(Child);
 
 impl Drop for Kill {
     fn drop(&mut self) {
+        // SIGTERM first so Xvfb removes its lock file; then make sure.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        std::thread::sleep(Duration::from_millis(200));
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -24,27 +28,111 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<String> {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        let out = Command::new("xdotool").args(["search", "--name", name]).env("DISPLAY", display).output().ok()?;
-        let ids = String::from_utf8_lossy(&out.stdout);
-        if let Some(id) = ids.lines().next().filter(|l| !l.trim().is_empty()) {
-            return Some(id.trim().to_owned());
-        }
-        std::thread::sleep(Duration::from_millis(200));
+fn skip() -> bool {
+    if have("Xvfb") && have("xdotool") && have("import") {
+        return false;
     }
-    None
+    assert!(std::env::var("CI").is_err(), "CI must install Xvfb, xdotool and ImageMagick (see .ci/run)");
+    eprintln!("skipped: Xvfb, xdotool or ImageMagick missing (scripts/setup.sh installs them)");
+    true
 }
 
-fn screenshot(display: &str, window: &str, out: &std::path::Path) -> plaatwerk_render::RgbaImage {
-    let status = Command::new("import")
-        .args(["-window", window, &format!("png32:{}", out.display())])
-        .env("DISPLAY", display)
-        .status()
-        .expect("run import (ImageMagick)");
-    assert!(status.success(), "screenshot failed");
-    plaatwerk_tests::load_png(out)
+/// An X server of its own for one test.
+struct Screen {
+    display: String,
+    _xvfb: Kill,
+    home: tempfile::TempDir,
+}
+
+impl Screen {
+    fn start() -> Screen {
+        // Xvfb picks a free display itself and writes its number to the pipe.
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut number = String::new();
+        if let Some(out) = xvfb.stdout.as_mut() {
+            use std::io::Read as _;
+            let mut byte = [0u8; 1];
+            while out.read(&mut byte).is_ok_and(|n| n == 1) && byte[0] != b'\n' {
+                number.push(byte[0] as char);
+            }
+        }
+        let display = format!(":{}", number.trim());
+        assert!(number.trim().parse::<u32>().is_ok(), "Xvfb did not report a display ({number:?})");
+        Screen { display, _xvfb: Kill(xvfb), home: tempfile::tempdir().expect("tempdir") }
+    }
+
+    fn editor(&self, args: &[&str]) -> Kill {
+        let log = std::fs::File::create(self.home.path().join("editor.log")).expect("log");
+        Kill(
+            Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+                .args(args)
+                .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+                .env("DISPLAY", &self.display)
+                .env("PLAATWERK_CONFIG_DIR", self.home.path().join("config"))
+                .env("PLAATWERK_DATA_DIR", self.home.path().join("data"))
+                .env("LANG", "nl_NL.UTF-8")
+                .env("XDG_RUNTIME_DIR", self.home.path())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("start plaatwerk"),
+        )
+    }
+
+    fn xdo(&self, args: &[&str]) {
+        let _ = Command::new("xdotool").args(args).env("DISPLAY", &self.display).status();
+    }
+
+    fn window(&self, name: &str) -> String {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            if let Ok(out) =
+                Command::new("xdotool").args(["search", "--name", name]).env("DISPLAY", &self.display).output()
+                && let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next().filter(|l| !l.trim().is_empty())
+            {
+                let id = id.trim().to_owned();
+                // Give the first frames time to render on a software rasterizer.
+                std::thread::sleep(Duration::from_secs(3));
+                self.xdo(&["windowfocus", "--sync", &id]);
+                return id;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!(
+            "no window {name:?} appeared; log:\n{}",
+            std::fs::read_to_string(self.home.path().join("editor.log")).unwrap_or_default()
+        );
+    }
+
+    fn screenshot(&self, window: &str, name: &str) -> plaatwerk_render::RgbaImage {
+        let out = plaatwerk_tests::out_dir().join(name);
+        let status = Command::new("import")
+            .args(["-window", window, &format!("png32:{}", out.display())])
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("run import (ImageMagick)");
+        assert!(status.success(), "screenshot failed");
+        plaatwerk_tests::load_png(&out)
+    }
+
+    /// Draws with the pen through the middle of the canvas.
+    fn draw_stroke(&self) {
+        self.xdo(&["mousemove", "640", "560"]);
+        self.xdo(&["key", "p"]);
+        std::thread::sleep(Duration::from_millis(300));
+        self.xdo(&["mousedown", "1"]);
+        for i in 0..30 {
+            self.xdo(&["mousemove", &(560 + i * 6).to_string(), &(560 + (i % 8) * 5).to_string()]);
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        self.xdo(&["mouseup", "1"]);
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 /// Share of pixels close to a colour.
@@ -53,65 +141,81 @@ fn share_near(img: &plaatwerk_render::RgbaImage, rgb: [u8; 3]) -> f64 {
     n as f64 / (img.width * img.height) as f64
 }
 
+fn strokes_in(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap_or_default().matches("\"stroke\": {").count()
+}
+
 #[test]
-fn editor_opens_the_example_plate_in_a_window() {
-    if !have("Xvfb") || !have("xdotool") || !have("import") {
-        assert!(std::env::var("CI").is_err(), "CI must install Xvfb, xdotool and ImageMagick (see .ci/run)");
-        eprintln!("skipped: Xvfb, xdotool or ImageMagick missing (scripts/setup.sh installs them)");
+fn editor_opens_the_example_plate_and_zooms() {
+    if skip() {
         return;
     }
-    let display = format!(":{}", 90 + std::process::id() % 100);
-    let _xvfb = Kill(
-        Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb"),
-    );
-    std::thread::sleep(Duration::from_millis(500));
-    let config = tempfile::tempdir().expect("tempdir");
-    let log = std::fs::File::create(config.path().join("editor.log")).expect("log");
-    let _editor = Kill(
-        Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
-            .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
-            .env("DISPLAY", &display)
-            .env("PLAATWERK_CONFIG_DIR", config.path())
-            .env("LANG", "nl_NL.UTF-8")
-            .env("XDG_RUNTIME_DIR", config.path())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start plaatwerk"),
-    );
-    let window = wait_for_window(&display, "wijkteam-basis.plate", Duration::from_secs(60)).unwrap_or_else(|| {
-        panic!(
-            "no editor window appeared; log:\n{}",
-            std::fs::read_to_string(config.path().join("editor.log")).unwrap_or_default()
-        )
-    });
-    // Give the first frames time to render on a software rasterizer.
-    std::thread::sleep(Duration::from_secs(3));
-    let out = plaatwerk_tests::out_dir();
-    let first = screenshot(&display, &window, &out.join("window-editor.png"));
+    let screen = Screen::start();
+    let _editor = screen.editor(&[]);
+    let window = screen.window("wijkteam-basis.plate");
+    let first = screen.screenshot(&window, "window-editor.png");
     // The plate's paper (#fbf7ef) fills a good part of the window.
     let paper = share_near(&first, [0xfb, 0xf7, 0xef]);
-    assert!(paper > 0.15, "plate paper covers only {:.1}% of the window", paper * 100.0);
-
-    // Zoom in with the keyboard: the paper grows as the view closes in on the plate.
-    // No window manager runs under Xvfb: focus the window, then type as a user would.
-    let xdo = |args: &[&str]| {
-        let _ = Command::new("xdotool").args(args).env("DISPLAY", &display).status();
-    };
-    xdo(&["windowfocus", "--sync", &window]);
-    xdo(&["mousemove", "--window", &window, "640", "400"]);
+    assert!(paper > 0.12, "plate paper covers only {:.1}% of the window", paper * 100.0);
+    screen.xdo(&["mousemove", "640", "400"]);
     for _ in 0..4 {
-        xdo(&["key", "plus"]);
+        screen.xdo(&["key", "plus"]);
         std::thread::sleep(Duration::from_millis(300));
     }
     std::thread::sleep(Duration::from_secs(2));
-    let zoomed = screenshot(&display, &window, &out.join("window-editor-zoomed.png"));
+    let zoomed = screen.screenshot(&window, "window-editor-zoomed.png");
     let grey = share_near(&zoomed, [0xd9, 0xd6, 0xd0]);
     let grey_before = share_near(&first, [0xd9, 0xd6, 0xd0]);
     assert!(grey < grey_before, "zooming in should hide the grey around the plate ({grey_before:.3} → {grey:.3})");
+}
+
+#[test]
+fn draw_a_stroke_and_save_it_with_the_keyboard() {
+    if skip() {
+        return;
+    }
+    let screen = Screen::start();
+    let plate = screen.home.path().join("tekening.plate");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    std::fs::copy(&example, &plate).expect("copy");
+    let before = strokes_in(&plate);
+    let _editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("tekening.plate");
+    screen.draw_stroke();
+    screen.screenshot(&window, "window-stroke.png");
+    screen.xdo(&["key", "ctrl+s"]);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(strokes_in(&plate), before + 1, "the saved plate has the new stroke");
+    plaatwerk_model::format::load(&plate).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn unsaved_work_survives_a_crash() {
+    if skip() {
+        return;
+    }
+    let screen = Screen::start();
+    let plate = screen.home.path().join("sessie.plate");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    std::fs::copy(&example, &plate).expect("copy");
+    let before = strokes_in(&plate);
+    let mut editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let _ = screen.window("sessie.plate");
+    screen.draw_stroke();
+    // Autosave runs every few seconds while there are unsaved changes.
+    std::thread::sleep(Duration::from_secs(5));
+    // kill -9: no chance to save anything on the way out.
+    let _ = Command::new("kill").args(["-9", &editor.0.id().to_string()]).status();
+    let _ = editor.0.wait();
+    assert_eq!(strokes_in(&plate), before, "nothing was saved to the plate itself");
+
+    let _editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("sessie.plate");
+    screen.screenshot(&window, "window-recover-offer.png");
+    screen.xdo(&["key", "Return"]);
+    std::thread::sleep(Duration::from_secs(1));
+    screen.screenshot(&window, "window-recovered.png");
+    screen.xdo(&["key", "ctrl+s"]);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(strokes_in(&plate), before + 1, "the recovered stroke was saved");
 }

@@ -1,27 +1,32 @@
-//! The editor window: eframe (winit + egui) around the engine's renderer.
+//! The editor window: eframe (winit + egui) around the editor core and the engine's
+//! renderer.
 //!
 //! The canvas is drawn by the same renderer that exports plates, into a texture that
-//! egui shows; it is redrawn only when the camera, the canvas size or what is shown
-//! changes. Editing tools come with issue #3; this window opens, shows and navigates
-//! plates.
+//! egui shows. It is redrawn only when something changed: the camera, the canvas size,
+//! the plate (its revision), or what is being drawn right now.
 
 mod camera;
+mod panels;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use eframe::egui;
-use plaatwerk_geometry::{Bounds, SceneCache};
+use plaatwerk::core::{EditorCore, Notice, Pointer, TextRequest, Tool};
+use plaatwerk::i18n::Lang;
+use plaatwerk::recovery::{Found, Recovery};
+use plaatwerk::settings::Settings;
+use plaatwerk_geometry::{Bounds, ElementMesh, Tessellator};
 use plaatwerk_model::{Plate, format};
-use plaatwerk_render::{Gpu, RenderTarget, Renderer};
+use plaatwerk_render::{Gpu, RenderTarget, Renderer, SceneExtras};
 
 pub use camera::Camera;
-
-use crate::i18n::{Lang, Text};
-use crate::settings::Settings;
 
 /// The example plate, built in so `plaatwerk` always has something to open.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
 const EXAMPLE_NAME: &str = "plates/wijkteam-basis.plate";
+/// Seconds between autosaves of unsaved changes.
+const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 
 /// Finds the example plate: in the working directory, then in the source tree.
 fn example_path() -> Option<PathBuf> {
@@ -38,11 +43,12 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
     let (plate, path, error) = match path.or_else(example_path) {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
-            Err(e) => (empty_plate(), Some(p), Some(e.to_string())),
+            Err(e) if !p.exists() => (Plate::new(file_title(&p), 1600.0, 1000.0), Some(p), Some(e.to_string())),
+            Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
         },
         None => match format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME) {
             Ok(plate) => (plate, None, None),
-            Err(e) => (empty_plate(), None, Some(e.to_string())),
+            Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
         },
     };
     let options = eframe::NativeOptions {
@@ -65,48 +71,73 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
     })
 }
 
-fn empty_plate() -> Plate {
-    Plate::new("", 1600.0, 1000.0)
+fn file_title(p: &Path) -> String {
+    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// GPU objects of the canvas, made on the first frame from eframe's device.
 struct CanvasGpu {
     gpu: Gpu,
     renderer: Renderer,
-    cache: SceneCache,
     target: Option<RenderTarget>,
     texture: Option<egui::TextureId>,
-    /// What the texture shows: camera, size, layers.
-    shown: Option<(Camera, [u32; 2], Vec<bool>)>,
+    /// What the texture shows: camera, size, plate revision.
+    shown: Option<(Camera, [u32; 2], u64)>,
 }
 
-/// The editor's state.
+/// Dialogs that wait for an answer.
+enum Dialog {
+    Error(String),
+    Text { request: TextRequest, text: String },
+    SaveAs { path: String, then_close: bool },
+    UnsavedOnClose,
+    Recover(Found),
+}
+
+/// The editor's window state.
 pub struct EditorApp {
-    plate: Plate,
-    path: Option<PathBuf>,
+    core: EditorCore,
     settings: Settings,
     camera: Option<Camera>,
-    layer_shown: Vec<bool>,
     canvas: Option<CanvasGpu>,
-    error: Option<String>,
+    overlay_tess: Tessellator,
+    dialog: Option<Dialog>,
     status: String,
     title: String,
+    /// A canvas gesture is under way (pointer went down on the canvas).
+    drawing: bool,
+    /// The overlay changed since the last canvas render.
+    overlay_dirty: bool,
+    recovery: Option<Recovery>,
+    last_autosave: Instant,
+    autosaved_revision: u64,
+    allowed_to_close: bool,
 }
 
 impl EditorApp {
-    /// An editor on a plate; `error` is shown in a dialog when loading failed.
+    /// An editor on a plate; `error` is shown when loading failed.
     pub fn new(plate: Plate, path: Option<PathBuf>, error: Option<String>, settings: Settings) -> EditorApp {
-        let layer_shown = plate.layers.iter().map(|l| l.visible).collect();
+        let recovery = Recovery::from_environment();
+        let dialog = match (&error, &recovery) {
+            (Some(e), _) => Some(Dialog::Error(e.clone())),
+            (None, Some(r)) => r.find(path.as_deref()).map(Dialog::Recover),
+            _ => None,
+        };
         EditorApp {
-            plate,
-            path,
+            core: EditorCore::new(plate, path),
             settings,
             camera: None,
-            layer_shown,
             canvas: None,
-            error,
+            overlay_tess: Tessellator::new(),
+            dialog,
             status: String::new(),
             title: String::new(),
+            drawing: false,
+            overlay_dirty: true,
+            recovery,
+            last_autosave: Instant::now(),
+            autosaved_revision: 0,
+            allowed_to_close: false,
         }
     }
 
@@ -115,87 +146,15 @@ impl EditorApp {
     }
 
     fn file_name(&self) -> String {
-        match &self.path {
+        match &self.core.path {
             Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            None => EXAMPLE_NAME.rsplit('/').next().unwrap_or(EXAMPLE_NAME).to_owned(),
-        }
-    }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
-        let lang = self.lang();
-        ui.horizontal(|ui| {
-            ui.heading(if self.plate.meta.title.is_empty() { "Plaatwerk" } else { &self.plate.meta.title });
-            ui.separator();
-            ui.label(format!("{} · {}", self.file_name(), lang.t(Text::Saved)));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(lang.t(Text::Language)).on_hover_text(lang.t(Text::LanguageTip)).clicked() {
-                    self.settings.lang = if lang == Lang::Nl { Lang::En } else { Lang::Nl };
-                    if let Err(e) = self.settings.save() {
-                        self.status = e;
-                    }
-                }
-                if ui.button("+").on_hover_text(lang.t(Text::ZoomIn)).clicked() {
-                    self.zoom_center(1.25, viewport);
-                }
-                if ui.button("−").on_hover_text(lang.t(Text::ZoomOut)).clicked() {
-                    self.zoom_center(0.8, viewport);
-                }
-                if ui.button(lang.t(Text::Fit)).on_hover_text(lang.t(Text::FitTip)).clicked() {
-                    self.fit(viewport);
-                }
-            });
-        });
-    }
-
-    fn side_panel(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
-        let lang = self.lang();
-        ui.heading(lang.t(Text::Layers));
-        // Top layer first, as in drawing programs.
-        for i in (0..self.plate.layers.len()).rev() {
-            let layer = &self.plate.layers[i];
-            let label = format!("{} ({} {})", layer.name, layer.elements.len(), lang.t(Text::Elements));
-            ui.horizontal(|ui| {
-                if let Some(shown) = self.layer_shown.get_mut(i) {
-                    ui.checkbox(shown, label).on_hover_text(lang.t(Text::Visible));
-                }
-                if layer.locked {
-                    ui.weak(lang.t(Text::Locked));
-                }
-            });
-        }
-        if !self.plate.roles.is_empty() {
-            ui.separator();
-            ui.heading(lang.t(Text::Roles));
-            for role in &self.plate.roles {
-                ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                    let c = role.color;
-                    ui.painter().circle_filled(rect.center(), 6.0, egui::Color32::from_rgb(c.r, c.g, c.b));
-                    ui.label(&role.name);
-                });
-            }
-        }
-        if !self.plate.views.is_empty() {
-            ui.separator();
-            ui.heading(lang.t(Text::Views));
-            let mut jump = None;
-            for view in &self.plate.views {
-                let r = ui.button(&view.name);
-                let r = if view.notes.is_empty() { r } else { r.on_hover_text(&view.notes) };
-                if r.clicked() {
-                    jump = Some(view.camera);
-                }
-            }
-            if let Some(c) = jump {
-                // Saved views are in plate units at a reference canvas; scale to fit.
-                let fit = Camera::fit([self.plate.meta.width, self.plate.meta.height], viewport);
-                self.camera = Some(Camera { center: c.center, zoom: fit.zoom * c.zoom });
-            }
+            None => self.lang().pick("naamloos", "untitled").to_owned(),
         }
     }
 
     fn fit(&mut self, viewport: [f32; 2]) {
-        self.camera = Some(Camera::fit([self.plate.meta.width, self.plate.meta.height], viewport));
+        let m = &self.core.plate.meta;
+        self.camera = Some(Camera::fit([m.width, m.height], viewport));
     }
 
     fn zoom_center(&mut self, factor: f32, viewport: [f32; 2]) {
@@ -204,17 +163,53 @@ impl EditorApp {
         }
     }
 
-    /// Draws the plate into the canvas texture when what it shows changed.
+    fn save(&mut self, then_close: bool, ctx: &egui::Context) {
+        if self.core.path.is_none() {
+            self.dialog = Some(Dialog::SaveAs { path: "naamloos.plate".into(), then_close });
+            return;
+        }
+        match self.core.save() {
+            Ok(p) => {
+                if let Some(r) = &self.recovery {
+                    r.discard(Some(&p));
+                }
+                self.status = format!("{} {}", self.lang().pick("Opgeslagen:", "Saved:"), p.display());
+                if then_close {
+                    self.allowed_to_close = true;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    fn autosave(&mut self) {
+        if !self.core.is_dirty()
+            || self.core.revision() == self.autosaved_revision
+            || self.last_autosave.elapsed() < AUTOSAVE_EVERY
+        {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        self.autosaved_revision = self.core.revision();
+        if let Some(r) = &self.recovery
+            && let Err(e) = r.write(&self.core.plate, self.core.path.as_deref())
+        {
+            self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
+        }
+    }
+
+    /// Draws the plate and the overlay into the canvas texture when something changed.
     fn render_canvas(&mut self, frame: &eframe::Frame, size: [u32; 2]) -> Option<egui::TextureId> {
         let rs = frame.wgpu_render_state()?;
         let camera = self.camera?;
         let canvas = self.canvas.get_or_insert_with(|| {
             let gpu = Gpu::from_device(rs.adapter.clone(), rs.device.clone(), rs.queue.clone());
             let renderer = Renderer::new(&gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 4);
-            CanvasGpu { gpu, renderer, cache: SceneCache::new(), target: None, texture: None, shown: None }
+            CanvasGpu { gpu, renderer, target: None, texture: None, shown: None }
         });
-        let key = (camera, size, self.layer_shown.clone());
-        if canvas.shown.as_ref() == Some(&key) {
+        let key = (camera, size, self.core.revision());
+        if canvas.shown.as_ref() == Some(&key) && !self.overlay_dirty {
             return canvas.texture;
         }
         if canvas.target.as_ref().map(RenderTarget::size) != Some((size[0], size[1])) {
@@ -236,52 +231,72 @@ impl EditorApp {
         }
         let viewport = [size[0] as f32, size[1] as f32];
         let region = camera.region(viewport);
-        canvas.cache.sync(&self.plate, 0.25 / camera.zoom);
-        let shown = &self.layer_shown;
-        let items = canvas.cache.draw_list(&self.plate, &Bounds::from_region(region).inflate(2.0 / camera.zoom), |i| {
-            shown.get(i).copied().unwrap_or(false)
+        let tolerance = 0.25 / camera.zoom;
+        self.core.cache.sync(&self.core.plate, tolerance);
+        let plate = &self.core.plate;
+        let items = self.core.cache.draw_list(plate, &Bounds::from_region(region).inflate(2.0 / camera.zoom), |i| {
+            plate.layers.get(i).is_some_and(|l| l.visible)
         });
+        let overlays: Vec<ElementMesh> =
+            self.core.overlay().iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
+        let extras = SceneExtras {
+            paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
+            overlays: &overlays,
+        };
         let scene = canvas.renderer.prepare(
             &canvas.gpu,
-            &self.plate,
-            &canvas.cache,
+            plate,
+            &self.core.cache,
             &items,
-            |i| self.plate.layers.get(i).map_or(1.0, |l| l.opacity),
-            Some((
-                Bounds::from_xywh(0.0, 0.0, self.plate.meta.width, self.plate.meta.height),
-                self.plate.meta.background,
-            )),
+            |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
+            &extras,
         );
         scene.set_view(&canvas.gpu, [region.x, region.y], [region.width, region.height]);
         if let Some(target) = &canvas.target {
             // Around the plate: a quiet grey, so its edges show.
             target.render(&canvas.gpu, &canvas.renderer, &scene, Some(plaatwerk_model::Color::rgb(0xd9, 0xd6, 0xd0)));
         }
-        let errors = canvas.gpu.take_errors();
-        if let Some(e) = errors.first() {
-            self.status = format!("{}: {e}", self.settings.lang.t(Text::RenderFailed));
+        if let Some(e) = canvas.gpu.take_errors().first() {
+            self.status = format!("{} {e}", self.settings.lang.pick("Tekenen mislukt:", "Drawing failed:"));
         }
         for w in canvas.renderer.warnings.drain(..) {
             self.status = w;
         }
         canvas.shown = Some(key);
+        self.overlay_dirty = false;
         canvas.texture
     }
 
-    fn handle_canvas_input(&mut self, ui: &egui::Ui, response: &egui::Response, viewport: [f32; 2], ppp: f32) {
-        let Some(camera) = &mut self.camera else { return };
-        if response.dragged() {
+    fn canvas_input(&mut self, ui: &egui::Ui, response: &egui::Response, viewport: [f32; 2], ppp: f32) {
+        let Some(mut camera) = self.camera else { return };
+        let rect = response.rect;
+        let to_screen = |p: egui::Pos2| {
+            let p = (p - rect.min) * ppp;
+            [p.x, p.y]
+        };
+        let (space, scroll, zoom, hover, events, pressed, released, shift, time) = ui.input(|i| {
+            (
+                i.key_down(egui::Key::Space),
+                i.smooth_scroll_delta,
+                i.zoom_delta(),
+                i.pointer.hover_pos(),
+                i.events.clone(),
+                i.pointer.primary_pressed(),
+                i.pointer.primary_released(),
+                i.modifiers.shift,
+                i.time,
+            )
+        });
+        // Pan: middle or right drag, or space + drag.
+        let panning = response.dragged_by(egui::PointerButton::Middle)
+            || response.dragged_by(egui::PointerButton::Secondary)
+            || (space && response.dragged_by(egui::PointerButton::Primary));
+        if panning {
             let d = response.drag_delta() * ppp;
             camera.pan([d.x, d.y]);
         }
         if response.hovered() {
-            let (scroll, zoom, pointer) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta(), i.pointer.hover_pos()));
-            let at = pointer
-                .map(|p| {
-                    let p = (p - response.rect.min) * ppp;
-                    [p.x, p.y]
-                })
-                .unwrap_or([viewport[0] / 2.0, viewport[1] / 2.0]);
+            let at = hover.map(to_screen).unwrap_or([viewport[0] / 2.0, viewport[1] / 2.0]);
             if scroll.y != 0.0 {
                 camera.zoom_at((scroll.y * 0.0025).exp(), at, viewport);
             }
@@ -289,38 +304,298 @@ impl EditorApp {
                 camera.zoom_at(zoom, at, viewport);
             }
         }
+        self.camera = Some(camera);
+        let pixel = 1.0 / camera.zoom;
+        let pointer = |pos: egui::Pos2| Pointer {
+            pos: camera.plate_point(to_screen(pos), viewport),
+            pressure: None,
+            time,
+            shift,
+            pixel,
+        };
+        if pressed
+            && !space
+            && !self.drawing
+            && self.dialog.is_none()
+            && let Some(pos) = hover.filter(|p| rect.contains(*p))
+        {
+            self.core.pointer_down(pointer(pos));
+            self.drawing = true;
+            self.overlay_dirty = true;
+            if let Some(request) = self.core.text_request.take() {
+                self.dialog = Some(Dialog::Text { request, text: String::new() });
+                self.drawing = false;
+            }
+        }
+        if self.drawing {
+            // Every sample of this frame, not only the last: smooth lines at low frame rates.
+            for ev in &events {
+                if let egui::Event::PointerMoved(pos) = ev {
+                    self.core.pointer_move(pointer(*pos));
+                    self.overlay_dirty = true;
+                }
+                if let egui::Event::Touch { pos, force: Some(force), .. } = ev {
+                    let mut p = pointer(*pos);
+                    p.pressure = Some(*force);
+                    self.core.pointer_move(p);
+                    self.overlay_dirty = true;
+                }
+            }
+            if released {
+                let pos = hover.or_else(|| ui.input(|i| i.pointer.interact_pos())).unwrap_or(rect.center());
+                self.core.pointer_up(pointer(pos));
+                self.drawing = false;
+                self.overlay_dirty = true;
+            }
+        }
+        if let Some(Notice::LayerNotEditable(name)) = self.core.notice.take() {
+            self.status = format!(
+                "{} \"{name}\" {}",
+                self.lang().pick("Laag", "Layer"),
+                self.lang().pick(
+                    "is vergrendeld of verborgen: kies een andere laag",
+                    "is locked or hidden: pick another layer"
+                )
+            );
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context, viewport: [f32; 2]) {
+        if self.dialog.is_some() || ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let ppp = ctx.pixels_per_point();
+        let cmd = egui::Modifiers::COMMAND;
+        let (undo, redo, redo2, save, save_as, delete, fit, zin, zout, hundred) = ctx.input_mut(|i| {
+            (
+                i.consume_key(cmd, egui::Key::Z),
+                i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::Z),
+                i.consume_key(cmd, egui::Key::Y),
+                i.consume_key(cmd, egui::Key::S),
+                i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::S),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Delete)
+                    || i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Plus)
+                    || i.consume_key(egui::Modifiers::NONE, egui::Key::Equals),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Minus),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Num0),
+            )
+        });
+        if redo || redo2 {
+            self.core.redo();
+        } else if undo {
+            self.core.undo();
+        }
+        if save_as {
+            let path =
+                self.core.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "naamloos.plate".into());
+            self.dialog = Some(Dialog::SaveAs { path, then_close: false });
+        } else if save {
+            self.save(false, ctx);
+        }
+        if delete {
+            self.core.delete_selection();
+        }
+        if fit {
+            self.fit(viewport);
+        }
+        if zin {
+            self.zoom_center(1.25, viewport);
+        }
+        if zout {
+            self.zoom_center(0.8, viewport);
+        }
+        if hundred && let Some(c) = &mut self.camera {
+            c.zoom = ppp;
+        }
+        for tool in Tool::ALL {
+            let key = egui::Key::from_name(&tool.shortcut().to_string());
+            if let Some(key) = key
+                && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+            {
+                self.core.set_tool(tool);
+            }
+        }
+        self.overlay_dirty = true;
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(dialog) = self.dialog.take() else { return };
+        let mut keep = true;
+        let mut next: Option<Dialog> = None;
+        let window = |title: &str| {
+            egui::Window::new(title.to_owned())
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        };
+        let dialog = match dialog {
+            Dialog::Error(msg) => {
+                window(lang.pick("Er ging iets mis", "Something went wrong")).show(ctx, |ui| {
+                    ui.label(&msg);
+                    if ui.button(lang.pick("Sluiten", "Close")).clicked() {
+                        keep = false;
+                    }
+                });
+                Dialog::Error(msg)
+            }
+            Dialog::Text { request, mut text } => {
+                let title = if request.sticky {
+                    lang.pick("Nieuwe sticky note", "New sticky note")
+                } else {
+                    lang.pick("Nieuwe tekst", "New text")
+                };
+                window(title).show(ctx, |ui| {
+                    let edit = ui.add(
+                        egui::TextEdit::multiline(&mut text)
+                            .desired_rows(3)
+                            .hint_text(lang.pick("Typ hier…", "Type here…")),
+                    );
+                    edit.request_focus();
+                    ui.horizontal(|ui| {
+                        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.command);
+                        if ui.button(lang.pick("Plaatsen (Ctrl+Enter)", "Place (Ctrl+Enter)")).clicked() || enter {
+                            self.core.place_text(&request, &text);
+                            keep = false;
+                        }
+                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked()
+                            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                        {
+                            keep = false;
+                        }
+                    });
+                });
+                Dialog::Text { request, text }
+            }
+            Dialog::SaveAs { mut path, then_close } => {
+                window(lang.pick("Opslaan als", "Save as")).show(ctx, |ui| {
+                    ui.label(lang.pick("Bestand:", "File:"));
+                    ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("Opslaan", "Save")).clicked() {
+                            let mut p = PathBuf::from(path.trim());
+                            if p.extension().is_none() {
+                                p.set_extension("plate");
+                            }
+                            let old = self.core.path.clone();
+                            match self.core.save_as(&p) {
+                                Ok(()) => {
+                                    if let Some(r) = &self.recovery {
+                                        r.discard(old.as_deref());
+                                        r.discard(Some(&p));
+                                    }
+                                    self.status = format!("{} {}", lang.pick("Opgeslagen:", "Saved:"), p.display());
+                                    keep = false;
+                                    if then_close {
+                                        self.allowed_to_close = true;
+                                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                                    }
+                                }
+                                Err(e) => next = Some(Dialog::Error(e.to_string())),
+                            }
+                        }
+                        if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
+                            keep = false;
+                        }
+                    });
+                });
+                Dialog::SaveAs { path, then_close }
+            }
+            Dialog::UnsavedOnClose => {
+                window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {
+                    ui.label(lang.pick(
+                        "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen.",
+                        "This plate has changes that are not saved yet.",
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("Opslaan", "Save")).clicked() {
+                            keep = false;
+                            self.save(true, ctx);
+                        }
+                        if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
+                            keep = false;
+                            if let Some(r) = &self.recovery {
+                                r.discard(self.core.path.as_deref());
+                            }
+                            self.allowed_to_close = true;
+                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        }
+                        if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
+                            keep = false;
+                        }
+                    });
+                });
+                Dialog::UnsavedOnClose
+            }
+            Dialog::Recover(found) => {
+                window(lang.pick("Herstellen na een crash?", "Recover after a crash?")).show(ctx, |ui| {
+                    let ago = found.written.elapsed().map(|d| d.as_secs() / 60).unwrap_or(0);
+                    ui.label(format!(
+                        "{} ({ago} {})",
+                        lang.pick(
+                            "Er is een automatisch bewaarde versie met wijzigingen die niet zijn opgeslagen",
+                            "There is an autosaved version with changes that were not saved"
+                        ),
+                        lang.pick("minuten geleden", "minutes ago")
+                    ));
+                    ui.horizontal(|ui| {
+                        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        if ui.button(lang.pick("Herstellen (Enter)", "Recover (Enter)")).clicked() || enter {
+                            keep = false;
+                            if let Some(r) = &self.recovery {
+                                match r.load(&found) {
+                                    Ok(plate) => {
+                                        let path = self.core.path.clone();
+                                        self.core.replace_plate(plate, path);
+                                        self.core.mark_dirty();
+                                        self.status = lang
+                                            .pick("Hersteld; sla op om te bewaren.", "Recovered; save to keep it.")
+                                            .to_owned();
+                                    }
+                                    Err(e) => next = Some(Dialog::Error(e.to_string())),
+                                }
+                            }
+                        }
+                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
+                            keep = false;
+                            if let Some(r) = &self.recovery {
+                                r.discard(self.core.path.as_deref());
+                            }
+                        }
+                    });
+                });
+                Dialog::Recover(found)
+            }
+        };
+        self.dialog = next.or(if keep { Some(dialog) } else { None });
+        self.overlay_dirty = true;
     }
 }
 
 impl eframe::App for EditorApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        let title = format!("{} — Plaatwerk", self.file_name());
+        let dirty = self.core.is_dirty();
+        let title = format!("{}{} — Plaatwerk", if dirty { "● " } else { "" }, self.file_name());
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && dirty && !self.allowed_to_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::UnsavedOnClose);
         }
         let ppp = ctx.pixels_per_point();
         let last_viewport = self.canvas.as_ref().and_then(|c| c.shown.as_ref()).map(|s| [s.1[0] as f32, s.1[1] as f32]);
         let viewport_guess = last_viewport.unwrap_or([1000.0, 700.0]);
 
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui, viewport_guess));
-        let lang = self.lang();
-        let status = self.status.clone();
-        let zoom = self.camera.map_or(100.0, |c| c.zoom * 100.0 / ppp);
-        egui::Panel::bottom("status").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(format!("{zoom:.0}%"));
-                ui.separator();
-                ui.weak(lang.t(Text::Hint));
-                if !status.is_empty() {
-                    ui.separator();
-                    ui.label(status);
-                }
-            });
-        });
-        egui::Panel::left("layers").resizable(true).default_size(240.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.side_panel(ui, viewport_guess));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, ppp));
+        egui::Panel::left("tools").resizable(false).default_size(150.0).show(ui, |ui| self.tools_panel(ui));
+        egui::Panel::right("layers").resizable(true).default_size(250.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.layers_panel(ui, viewport_guess));
         });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let rect = ui.available_rect_before_wrap();
@@ -330,30 +605,8 @@ impl eframe::App for EditorApp {
                 self.fit(viewport);
             }
             let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
-            self.handle_canvas_input(ui, &response, viewport, ppp);
-            // The viewer has no text fields yet; once it has, shortcuts must skip them.
-            {
-                let (fit, zin, zout, hundred) = ctx.input(|i| {
-                    (
-                        i.key_pressed(egui::Key::F),
-                        i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
-                        i.key_pressed(egui::Key::Minus),
-                        i.key_pressed(egui::Key::Num0),
-                    )
-                });
-                if fit {
-                    self.fit(viewport);
-                }
-                if zin {
-                    self.zoom_center(1.25, viewport);
-                }
-                if zout {
-                    self.zoom_center(0.8, viewport);
-                }
-                if hundred && let Some(c) = &mut self.camera {
-                    c.zoom = ppp;
-                }
-            }
+            self.canvas_input(ui, &response, viewport, ppp);
+            self.shortcuts(&ctx, viewport);
             if let Some(tex) = self.render_canvas(frame, size) {
                 ui.painter().image(
                     tex,
@@ -362,15 +615,20 @@ impl eframe::App for EditorApp {
                     egui::Color32::WHITE,
                 );
             }
+            let cursor = if self.drawing || matches!(self.core.tool, Tool::Pen | Tool::Highlighter) {
+                egui::CursorIcon::Crosshair
+            } else {
+                egui::CursorIcon::Default
+            };
+            if response.hovered() {
+                ctx.set_cursor_icon(cursor);
+            }
         });
-
-        if let Some(err) = self.error.clone() {
-            egui::Window::new(lang.t(Text::CannotOpen)).collapsible(false).resizable(true).show(&ctx, |ui| {
-                ui.label(err);
-                if ui.button(lang.t(Text::Close)).clicked() {
-                    self.error = None;
-                }
-            });
+        self.dialogs(&ctx);
+        self.autosave();
+        if self.core.is_dirty() {
+            // Wake up for the next autosave even when nothing moves.
+            ctx.request_repaint_after(AUTOSAVE_EVERY);
         }
     }
 }

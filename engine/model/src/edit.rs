@@ -34,8 +34,35 @@ pub enum Edit {
         /// The element that takes its place.
         element: Element,
     },
+    /// Change a layer's name, visibility, lock or opacity.
+    SetLayer {
+        /// Layer index.
+        layer: usize,
+        /// The new properties.
+        props: LayerProps,
+    },
     /// Several edits as one undo step (applied in order, undone in reverse).
     Batch(Vec<Edit>),
+}
+
+/// The properties of a layer that [`Edit::SetLayer`] changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerProps {
+    /// Display name.
+    pub name: String,
+    /// Drawn or not.
+    pub visible: bool,
+    /// Editable or not.
+    pub locked: bool,
+    /// Opacity 0..=1.
+    pub opacity: f32,
+}
+
+impl LayerProps {
+    /// The properties of a layer.
+    pub fn of(layer: &crate::Layer) -> LayerProps {
+        LayerProps { name: layer.name.clone(), visible: layer.visible, locked: layer.locked, opacity: layer.opacity }
+    }
 }
 
 /// Why an edit could not be applied. The plate is unchanged when this is returned.
@@ -92,6 +119,15 @@ impl Plate {
                 let touched = if old.id == slot.id { vec![old.id] } else { vec![old.id, slot.id] };
                 Ok(Applied { inverse: Edit::Replace { layer, index, element: old }, touched })
             }
+            Edit::SetLayer { layer, props } => {
+                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
+                let old = LayerProps::of(l);
+                l.name = props.name;
+                l.visible = props.visible;
+                l.locked = props.locked;
+                l.opacity = props.opacity.clamp(0.0, 1.0);
+                Ok(Applied { inverse: Edit::SetLayer { layer, props: old }, touched: Vec::new() })
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 let mut touched = Vec::new();
@@ -131,6 +167,13 @@ impl History {
         self.undo.push(applied.inverse);
         self.redo.clear();
         Ok(applied.touched)
+    }
+
+    /// Records an undo step for changes already made to the plate (a drag applied live):
+    /// `inverse` must restore the state before them.
+    pub fn record(&mut self, inverse: Edit) {
+        self.undo.push(inverse);
+        self.redo.clear();
     }
 
     /// Undoes the last step; `None` when there is nothing to undo.

@@ -15,7 +15,7 @@ mod transform;
 mod validate;
 
 pub use color::{Color, ColorParseError};
-pub use edit::{Applied, Edit, EditError, History};
+pub use edit::{Applied, Edit, EditError, History, LayerProps};
 pub use element::{
     Align, Arrow, ArrowHead, ELEMENT_KINDS, Element, ElementId, ElementKind, Ellipse, Generator, Group, Image, Path,
     Pen, Rect, Sticky, Stroke, StrokePoint, Text, Weight,

@@ -83,7 +83,14 @@ pub fn render_to_image(
         None => plate.layers.get(i).is_some_and(|l| l.visible),
     };
     let items = cache.draw_list(plate, &region, shown);
-    let scene = renderer.prepare(gpu, plate, cache, &items, |i| plate.layers.get(i).map_or(1.0, |l| l.opacity), None);
+    let scene = renderer.prepare(
+        gpu,
+        plate,
+        cache,
+        &items,
+        |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
+        &Default::default(),
+    );
 
     let tile = req.max_tile.unwrap_or(4096).min(gpu.max_texture_side()).max(16);
     let tiles_x = w.div_ceil(tile);

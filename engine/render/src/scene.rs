@@ -134,9 +134,12 @@ impl Renderer {
         cache: &SceneCache,
         items: &[DrawItem],
         layer_opacity: impl Fn(usize) -> f32,
-        paper: Option<(Bounds, Color)>,
+        extras: &SceneExtras<'_>,
     ) -> PreparedScene {
-        let total_prims: usize = items.iter().filter_map(|i| cache.mesh(i.id)).map(|m| m.primitives.len()).sum();
+        let paper = extras.paper;
+        let total_prims: usize =
+            items.iter().filter_map(|i| cache.mesh(i.id)).map(|m| m.primitives.len()).sum::<usize>()
+                + extras.overlays.iter().map(|m| m.primitives.len()).sum::<usize>();
         let images = if cache_has_images(cache, items) { images_of(plate) } else { HashMap::new() };
         let mut b = Builder {
             vertices: Vec::new(),
@@ -198,6 +201,11 @@ impl Renderer {
                         }
                     }
                 }
+            }
+        }
+        for mesh in extras.overlays {
+            for prim in &mesh.primitives {
+                units.push(Unit { prims: UnitPrims::One(prim), depth: b.next_depth(), lo: 1.0 });
             }
         }
         // Opaque units front to back, so the depth test rejects hidden pixels before
@@ -308,6 +316,15 @@ impl Renderer {
             }
         }
     }
+}
+
+/// What a scene draws besides the plate's elements.
+#[derive(Default)]
+pub struct SceneExtras<'a> {
+    /// The plate's paper (canvas rectangle and colour), drawn under everything.
+    pub paper: Option<(Bounds, Color)>,
+    /// Meshes drawn over the plate in order: a stroke being drawn, selection marks.
+    pub overlays: &'a [plaatwerk_geometry::ElementMesh],
 }
 
 /// Primitives drawn at one depth: one primitive, or a block that fades as one

@@ -1,0 +1,263 @@
+//! The panels around the canvas: top bar, tools and palette, layers and roles, status.
+
+use eframe::egui;
+use plaatwerk::core::Tool;
+use plaatwerk_model::{Color, LayerProps};
+
+use super::{Camera, Dialog, EditorApp};
+
+/// Colours an illustrator reaches without menus.
+const PALETTE: [Color; 10] = [
+    Color::rgb(0x26, 0x46, 0x53),
+    Color::rgb(0x00, 0x00, 0x00),
+    Color::rgb(0xe7, 0x6f, 0x51),
+    Color::rgb(0xf4, 0xa2, 0x61),
+    Color::rgb(0xe9, 0xc4, 0x6a),
+    Color::rgb(0x2a, 0x9d, 0x8f),
+    Color::rgb(0x45, 0x7b, 0x9d),
+    Color::rgb(0x8d, 0x5a, 0x97),
+    Color::rgb(0x6a, 0x99, 0x4e),
+    Color::rgb(0xff, 0xff, 0xff),
+];
+
+/// Line widths in plate units.
+const WIDTHS: [f32; 4] = [2.0, 4.0, 8.0, 16.0];
+
+fn color32(c: Color) -> egui::Color32 {
+    egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+}
+
+impl EditorApp {
+    fn tool_name(&self, tool: Tool) -> &'static str {
+        let l = self.lang();
+        match tool {
+            Tool::Select => l.pick("Selecteren", "Select"),
+            Tool::Pen => l.pick("Pen", "Pen"),
+            Tool::Highlighter => l.pick("Markeerstift", "Highlighter"),
+            Tool::Eraser => l.pick("Gum", "Eraser"),
+            Tool::Rect => l.pick("Rechthoek", "Rectangle"),
+            Tool::Ellipse => l.pick("Ellips", "Ellipse"),
+            Tool::Arrow => l.pick("Pijl", "Arrow"),
+            Tool::Text => l.pick("Tekst", "Text"),
+            Tool::Sticky => l.pick("Sticky note", "Sticky note"),
+        }
+    }
+
+    pub(super) fn top_bar(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            let title = if self.core.plate.meta.title.is_empty() {
+                "Plaatwerk".to_owned()
+            } else {
+                self.core.plate.meta.title.clone()
+            };
+            ui.strong(title);
+            ui.separator();
+            let state = if self.core.is_dirty() {
+                lang.pick("niet opgeslagen", "not saved")
+            } else {
+                lang.pick("opgeslagen", "saved")
+            };
+            ui.label(format!("{} · {state}", self.file_name()));
+            ui.separator();
+            let ctx = ui.ctx().clone();
+            if ui.button(lang.pick("Opslaan", "Save")).on_hover_text("Ctrl+S").clicked() {
+                self.save(false, &ctx);
+            }
+            if ui.button(lang.pick("Opslaan als…", "Save as…")).on_hover_text("Ctrl+Shift+S").clicked() {
+                let path =
+                    self.core.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "naamloos.plate".into());
+                self.dialog = Some(Dialog::SaveAs { path, then_close: false });
+            }
+            if ui
+                .add_enabled(self.core.can_undo(), egui::Button::new(lang.pick("Ongedaan maken", "Undo")))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                self.core.undo();
+            }
+            if ui
+                .add_enabled(self.core.can_redo(), egui::Button::new(lang.pick("Opnieuw", "Redo")))
+                .on_hover_text("Ctrl+Shift+Z")
+                .clicked()
+            {
+                self.core.redo();
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(lang.other().pick("Nederlands", "English"))
+                    .on_hover_text(lang.pick("Switch to English", "Schakel naar het Nederlands"))
+                    .clicked()
+                {
+                    self.settings.lang = lang.other();
+                    if let Err(e) = self.settings.save() {
+                        self.status = e;
+                    }
+                }
+                if ui.button("+").on_hover_text(lang.pick("Inzoomen (+)", "Zoom in (+)")).clicked() {
+                    self.zoom_center(1.25, viewport);
+                }
+                if ui.button("−").on_hover_text(lang.pick("Uitzoomen (−)", "Zoom out (−)")).clicked() {
+                    self.zoom_center(0.8, viewport);
+                }
+                if ui
+                    .button(lang.pick("Passend", "Fit"))
+                    .on_hover_text(lang.pick("Hele plaat in beeld (F)", "Whole plate (F)"))
+                    .clicked()
+                {
+                    self.fit(viewport);
+                }
+            });
+        });
+    }
+
+    pub(super) fn status_bar(&mut self, ui: &mut egui::Ui, ppp: f32) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            let zoom = self.camera.map_or(100.0, |c| c.zoom * 100.0 / ppp);
+            ui.label(format!("{zoom:.0}%"));
+            ui.separator();
+            ui.label(format!("{} ({})", self.tool_name(self.core.tool), self.core.tool.shortcut()));
+            ui.separator();
+            ui.weak(lang.pick(
+                "Spatie/middelste knop + slepen: verschuiven · scrollen: zoomen · F: passend",
+                "Space/middle button + drag: pan · scroll: zoom · F: fit",
+            ));
+            if !self.status.is_empty() {
+                ui.separator();
+                ui.label(&self.status);
+            }
+        });
+    }
+
+    pub(super) fn tools_panel(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.heading(lang.pick("Gereedschap", "Tools"));
+        for tool in Tool::ALL {
+            let label = format!("{}  {}", tool.shortcut(), self.tool_name(tool));
+            let tip = format!("{} ({})", self.tool_name(tool), tool.shortcut());
+            if ui.selectable_label(self.core.tool == tool, label).on_hover_text(tip).clicked() {
+                self.core.set_tool(tool);
+                self.overlay_dirty = true;
+            }
+        }
+        ui.separator();
+        ui.label(lang.pick("Kleur", "Colour"));
+        egui::Grid::new("palette").spacing([4.0, 4.0]).show(ui, |ui| {
+            for (i, c) in PALETTE.iter().enumerate() {
+                let (rect, resp) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
+                ui.painter().rect_filled(rect, 4.0, color32(*c));
+                if self.core.color == *c {
+                    ui.painter().rect_stroke(
+                        rect.expand(2.0),
+                        4.0,
+                        egui::Stroke::new(2.0, egui::Color32::from_rgb(0x1e, 0x88, 0xe5)),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+                if resp.on_hover_text(c.to_string()).clicked() {
+                    self.core.color = *c;
+                }
+                if i % 5 == 4 {
+                    ui.end_row();
+                }
+            }
+        });
+        ui.label(lang.pick("Dikte", "Width"));
+        ui.horizontal(|ui| {
+            for w in WIDTHS {
+                if ui.selectable_label(self.core.width == w, format!("{w}")).clicked() {
+                    self.core.width = w;
+                }
+            }
+        });
+        if !self.core.selection.is_empty() {
+            ui.separator();
+            ui.label(format!("{} {}", self.core.selection.len(), lang.pick("geselecteerd", "selected")));
+            if ui.button(lang.pick("Verwijderen (Del)", "Delete (Del)")).clicked() {
+                self.core.delete_selection();
+                self.overlay_dirty = true;
+            }
+        }
+    }
+
+    pub(super) fn layers_panel(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        let lang = self.lang();
+        ui.heading(lang.pick("Lagen", "Layers"));
+        ui.weak(lang.pick("actief · zichtbaar · slot", "active · visible · lock"));
+        let mut change = None;
+        for i in (0..self.core.plate.layers.len()).rev() {
+            let layer = &self.core.plate.layers[i];
+            let props = LayerProps::of(layer);
+            let count = layer.elements.len();
+            ui.horizontal(|ui| {
+                if ui
+                    .radio(self.core.active_layer == i, "")
+                    .on_hover_text(lang.pick("Actieve laag", "Active layer"))
+                    .clicked()
+                {
+                    self.core.active_layer = i;
+                }
+                let mut visible = props.visible;
+                if ui.checkbox(&mut visible, "").on_hover_text(lang.pick("Zichtbaar", "Visible")).changed() {
+                    change = Some((i, LayerProps { visible, ..props.clone() }));
+                }
+                let mut locked = props.locked;
+                if ui
+                    .checkbox(&mut locked, "")
+                    .on_hover_text(lang.pick(
+                        "Vergrendeld: beschermd tegen selecteren en gummen",
+                        "Locked: safe from selection and eraser",
+                    ))
+                    .changed()
+                {
+                    change = Some((i, LayerProps { locked, ..props.clone() }));
+                }
+                ui.label(format!("{} ({count})", props.name));
+            });
+            ui.horizontal(|ui| {
+                ui.add_space(24.0);
+                let mut opacity = props.opacity;
+                let r = ui.add(
+                    egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false).text(lang.pick("dekking", "opacity")),
+                );
+                if r.drag_stopped() || (r.changed() && !r.dragged()) {
+                    change = Some((i, LayerProps { opacity, ..props.clone() }));
+                }
+            });
+        }
+        if let Some((i, props)) = change {
+            self.core.set_layer(i, props);
+            self.overlay_dirty = true;
+        }
+        if !self.core.plate.roles.is_empty() {
+            ui.separator();
+            ui.heading(lang.pick("Rollen", "Roles"));
+            for role in &self.core.plate.roles {
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter().circle_filled(rect.center(), 6.0, color32(role.color));
+                    ui.label(&role.name);
+                });
+            }
+        }
+        if !self.core.plate.views.is_empty() {
+            ui.separator();
+            ui.heading(lang.pick("Weergaven", "Views"));
+            let mut jump = None;
+            for view in &self.core.plate.views {
+                let r = ui.button(&view.name);
+                let r = if view.notes.is_empty() { r } else { r.on_hover_text(&view.notes) };
+                if r.clicked() {
+                    jump = Some(view.camera);
+                }
+            }
+            if let Some(c) = jump {
+                // Saved views count zoom relative to the whole plate in view.
+                let m = &self.core.plate.meta;
+                let fit = Camera::fit([m.width, m.height], viewport);
+                self.camera = Some(Camera { center: c.center, zoom: fit.zoom * c.zoom });
+            }
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The editor core: a plate, its undo history, the tools and the selection.
+//!
+//! Everything here runs without a window. Pointer positions are in plate units; the
+//! window converts screen positions with its camera. Every change goes through
+//! [`Edit`]s, so it can be undone, and the tessellation cache is told which elements
+//! changed.
+
+pub mod pen;
+
+use std::path::{Path, PathBuf};
+
+use plaatwerk_geometry::{Bounds, SceneCache};
+use plaatwerk_model::{
+    Align, Arrow, ArrowHead, Color, Edit, Element, ElementId, ElementKind, Ellipse, History, LayerProps, Paint, Pen,
+    Plate, PlateError, Rect, Sticky, Stroke, StrokeStyle, Text, Transform, Weight, format,
+};
+
+use self::pen::PenInput;
+
+/// The tools, each with its keyboard shortcut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// Select, move and delete elements (V).
+    Select,
+    /// Pressure ink (P).
+    Pen,
+    /// Translucent marker drawn under the ink (H).
+    Highlighter,
+    /// Removes whole strokes and elements it touches (E).
+    Eraser,
+    /// Rectangles (R).
+    Rect,
+    /// Ellipses (O).
+    Ellipse,
+    /// Arrows (A).
+    Arrow,
+    /// Text labels (T).
+    Text,
+    /// Sticky notes (N).
+    Sticky,
+}
+
+impl Tool {
+    /// All tools in toolbar order.
+    pub const ALL: [Tool; 9] = [
+        Tool::Select,
+        Tool::Pen,
+        Tool::Highlighter,
+        Tool::Eraser,
+        Tool::Rect,
+        Tool::Ellipse,
+        Tool::Arrow,
+        Tool::Text,
+        Tool::Sticky,
+    ];
+
+    /// The key that picks the tool.
+    pub fn shortcut(self) -> char {
+        match self {
+            Tool::Select => 'V',
+            Tool::Pen => 'P',
+            Tool::Highlighter => 'H',
+            Tool::Eraser => 'E',
+            Tool::Rect => 'R',
+            Tool::Ellipse => 'O',
+            Tool::Arrow => 'A',
+            Tool::Text => 'T',
+            Tool::Sticky => 'N',
+        }
+    }
+}
+
+/// One pointer event on the canvas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pointer {
+    /// Position in plate units.
+    pub pos: [f32; 2],
+    /// Pen pressure 0..=1 when the device reports it.
+    pub pressure: Option<f32>,
+    /// Seconds, from any fixed start.
+    pub time: f64,
+    /// Shift held (adds to the selection).
+    pub shift: bool,
+    /// Plate units per screen pixel (hit radius, sample spacing).
+    pub pixel: f32,
+}
+
+/// A request to the window for text (after a click with the text or sticky tool).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRequest {
+    /// Where the text goes (plate units).
+    pub pos: [f32; 2],
+    /// A sticky note rather than a label.
+    pub sticky: bool,
+}
+
+/// Something the window should tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The active layer is locked or hidden; nothing was drawn.
+    LayerNotEditable(String),
+}
+
+enum Gesture {
+    Ink(PenInput, Pen),
+    Erase(Vec<Edit>),
+    Shape { start: [f32; 2], now: [f32; 2] },
+    Move { last: [f32; 2], originals: Vec<(usize, usize, Element)> },
+    BoxSelect { start: [f32; 2], now: [f32; 2] },
+}
+
+/// The editor's state apart from the window.
+pub struct EditorCore {
+    /// The open plate.
+    pub plate: Plate,
+    /// Its file; `None` until saved.
+    pub path: Option<PathBuf>,
+    /// Tessellated elements (for drawing and hit testing).
+    pub cache: SceneCache,
+    /// The tool in use.
+    pub tool: Tool,
+    /// New elements go to this layer.
+    pub active_layer: usize,
+    /// Selected top-level elements.
+    pub selection: Vec<ElementId>,
+    /// Colour for new elements.
+    pub color: Color,
+    /// Line width for new elements.
+    pub width: f32,
+    /// Waiting for text from the window.
+    pub text_request: Option<TextRequest>,
+    /// For the status bar.
+    pub notice: Option<Notice>,
+    history: History,
+    gesture: Option<Gesture>,
+    next_id: u64,
+    revision: u64,
+    saved_revision: u64,
+}
+
+impl EditorCore {
+    /// A core on a plate loaded from `path` (or never saved).
+    pub fn new(plate: Plate, path: Option<PathBuf>) -> EditorCore {
+        let next_id = plate.next_free_id().0;
+        let active_layer = plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
+        EditorCore {
+            plate,
+            path,
+            cache: SceneCache::new(),
+            tool: Tool::Pen,
+            active_layer,
+            selection: Vec::new(),
+            color: Color::rgb(0x26, 0x46, 0x53),
+            width: 4.0,
+            text_request: None,
+            notice: None,
+            history: History::default(),
+            gesture: None,
+            next_id,
+            revision: 0,
+            saved_revision: 0,
+        }
+    }
+
+    /// Counts every change; the window redraws when it moves.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether there are changes since the last save.
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// Marks the plate as changed (e.g. recovered from an autosave).
+    pub fn mark_dirty(&mut self) {
+        self.revision += 1;
+    }
+
+    /// Whether undo / redo have something to do.
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// See [`EditorCore::can_undo`].
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    fn new_id(&mut self) -> ElementId {
+        self.next_id += 1;
+        ElementId(self.next_id - 1)
+    }
+
+    fn editable(&self, layer: usize) -> bool {
+        self.plate.layers.get(layer).is_some_and(|l| l.visible && !l.locked)
+    }
+
+    fn changed(&mut self, touched: &[ElementId]) {
+        self.cache.invalidate(touched);
+        self.revision += 1;
+    }
+
+    /// Applies an edit as one undo step.
+    pub fn apply(&mut self, edit: Edit) {
+        if let Ok(touched) = self.history.apply(&mut self.plate, edit) {
+            self.changed(&touched);
+        }
+    }
+
+    /// Undoes the last step.
+    pub fn undo(&mut self) {
+        self.gesture = None;
+        if let Some(Ok(touched)) = self.history.undo(&mut self.plate) {
+            self.changed(&touched);
+            self.selection.retain(|id| locate(&self.plate, *id).is_some());
+        }
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(&mut self) {
+        self.gesture = None;
+        if let Some(Ok(touched)) = self.history.redo(&mut self.plate) {
+            self.changed(&touched);
+            self.selection.retain(|id| locate(&self.plate, *id).is_some());
+        }
+    }
+
+    /// Switches tool (and ends any gesture).
+    pub fn set_tool(&mut self, tool: Tool) {
+        self.tool = tool;
+        self.gesture = None;
+        if tool != Tool::Select {
+            self.selection.clear();
+        }
+    }
+
+    /// Changes a layer's properties as an undoable step.
+    pub fn set_layer(&mut self, layer: usize, props: LayerProps) {
+        self.apply(Edit::SetLayer { layer, props });
+        if !self.editable(layer) {
+            // Selected elements on a layer that became locked or hidden are let go.
+            let plate = &self.plate;
+            self.selection.retain(|id| locate(plate, *id).is_some_and(|(l, _)| l != layer));
+        }
+    }
+
+    fn insert(&mut self, element: Element) -> bool {
+        let layer = self.active_layer;
+        if !self.editable(layer) {
+            let name = self.plate.layers.get(layer).map(|l| l.name.clone()).unwrap_or_default();
+            self.notice = Some(Notice::LayerNotEditable(name));
+            return false;
+        }
+        let index = self.plate.layers[layer].elements.len();
+        self.apply(Edit::Insert { layer, index, element });
+        true
+    }
+
+    /// A pointer went down on the canvas.
+    pub fn pointer_down(&mut self, p: Pointer) {
+        self.notice = None;
+        self.gesture = match self.tool {
+            Tool::Pen | Tool::Highlighter => {
+                if !self.editable(self.active_layer) {
+                    let name = self.plate.layers.get(self.active_layer).map(|l| l.name.clone()).unwrap_or_default();
+                    self.notice = Some(Notice::LayerNotEditable(name));
+                    return;
+                }
+                let pen = if self.tool == Tool::Pen { Pen::Ink } else { Pen::Highlighter };
+                Some(Gesture::Ink(PenInput::start(p.pos, p.pressure, p.time, p.pixel * 0.5), pen))
+            }
+            Tool::Eraser => {
+                let mut removed = Vec::new();
+                self.erase_at(p, &mut removed);
+                Some(Gesture::Erase(removed))
+            }
+            Tool::Rect | Tool::Ellipse | Tool::Arrow => Some(Gesture::Shape { start: p.pos, now: p.pos }),
+            Tool::Text | Tool::Sticky => {
+                self.text_request = Some(TextRequest { pos: p.pos, sticky: self.tool == Tool::Sticky });
+                None
+            }
+            Tool::Select => {
+                let hit = self.pick(p);
+                match hit {
+                    Some(id) => {
+                        if p.shift {
+                            if let Some(i) = self.selection.iter().position(|s| *s == id) {
+                                self.selection.remove(i);
+                                return;
+                            }
+                            self.selection.push(id);
+                        } else if !self.selection.contains(&id) {
+                            self.selection = vec![id];
+                        }
+                        let originals = self
+                            .selection
+                            .iter()
+                            .filter_map(|id| locate(&self.plate, *id))
+                            .map(|(l, i)| (l, i, self.plate.layers[l].elements[i].clone()))
+                            .collect();
+                        Some(Gesture::Move { last: p.pos, originals })
+                    }
+                    None => {
+                        if !p.shift {
+                            self.selection.clear();
+                        }
+                        Some(Gesture::BoxSelect { start: p.pos, now: p.pos })
+                    }
+                }
+            }
+        };
+    }
+
+    /// The pointer moved (with the button held, or not).
+    pub fn pointer_move(&mut self, p: Pointer) {
+        let Some(mut gesture) = self.gesture.take() else { return };
+        match &mut gesture {
+            Gesture::Ink(input, _) => input.push(p.pos, p.pressure, p.time),
+            Gesture::Erase(removed) => self.erase_at(p, removed),
+            Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } => *now = p.pos,
+            Gesture::Move { last, originals } => {
+                let (dx, dy) = (p.pos[0] - last[0], p.pos[1] - last[1]);
+                *last = p.pos;
+                let mut touched = Vec::new();
+                for (l, i, _) in originals.iter() {
+                    let Some(e) = self.plate.layers.get(*l).and_then(|layer| layer.elements.get(*i)) else { continue };
+                    let mut moved = e.clone();
+                    moved.transform = Transform::translate(dx, dy).pre_concat(&moved.transform);
+                    // Applied live; the whole drag becomes one undo step on release.
+                    if let Ok(a) = self.plate.apply(Edit::Replace { layer: *l, index: *i, element: moved }) {
+                        touched.extend(a.touched);
+                    }
+                }
+                self.changed(&touched);
+            }
+        }
+        self.gesture = Some(gesture);
+    }
+
+    /// The pointer was released: the gesture becomes an edit.
+    pub fn pointer_up(&mut self, p: Pointer) {
+        let Some(gesture) = self.gesture.take() else { return };
+        match gesture {
+            Gesture::Ink(input, pen) => {
+                let points = input.finish(p.pos);
+                let width = if pen == Pen::Highlighter { self.width * 4.0 } else { self.width };
+                let color = if pen == Pen::Highlighter { highlighter_color(self.color) } else { self.color };
+                let id = self.new_id();
+                self.insert(Element::new(id, ElementKind::Stroke(Stroke { color, width, pen, points })));
+            }
+            Gesture::Erase(removed) => {
+                if !removed.is_empty() {
+                    // Undo puts them back in the reverse order they were taken.
+                    self.history.record(Edit::Batch(removed.into_iter().rev().collect()));
+                    self.revision += 1;
+                }
+            }
+            Gesture::Shape { start, .. } => {
+                if let Some(kind) = self.shape(start, p.pos, p.pixel) {
+                    let id = self.new_id();
+                    self.insert(Element::new(id, kind));
+                }
+            }
+            Gesture::Move { originals, last: _ } => {
+                let moved = originals
+                    .iter()
+                    .any(|(l, i, e)| self.plate.layers.get(*l).and_then(|x| x.elements.get(*i)) != Some(e));
+                if moved {
+                    let inverse =
+                        originals.into_iter().map(|(layer, index, element)| Edit::Replace { layer, index, element });
+                    self.history.record(Edit::Batch(inverse.collect()));
+                }
+            }
+            Gesture::BoxSelect { start, now } => {
+                let b = Bounds {
+                    min: [start[0].min(now[0]), start[1].min(now[1])],
+                    max: [start[0].max(now[0]), start[1].max(now[1])],
+                };
+                if b.width() > 2.0 * p.pixel || b.height() > 2.0 * p.pixel {
+                    let hits = self.cache.query(&b);
+                    for layer in &self.plate.layers {
+                        if !layer.visible || layer.locked {
+                            continue;
+                        }
+                        for e in &layer.elements {
+                            if hits.contains(&e.id) && !self.selection.contains(&e.id) {
+                                self.selection.push(e.id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn pick(&self, p: Pointer) -> Option<ElementId> {
+        let plate = &self.plate;
+        self.cache
+            .hit_test(plate, p.pos, p.pixel * 4.0, |l| plate.layers.get(l).is_some_and(|x| x.visible && !x.locked))
+    }
+
+    fn erase_at(&mut self, p: Pointer, removed: &mut Vec<Edit>) {
+        while let Some(id) = self.pick(p) {
+            let Some((layer, index)) = locate(&self.plate, id) else { break };
+            match self.plate.apply(Edit::Remove { layer, index }) {
+                Ok(a) => {
+                    removed.push(a.inverse);
+                    self.changed(&a.touched);
+                    self.selection.retain(|s| *s != id);
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn shape(&self, start: [f32; 2], end: [f32; 2], pixel: f32) -> Option<ElementKind> {
+        let (mut w, mut h) = ((end[0] - start[0]).abs(), (end[1] - start[1]).abs());
+        let (mut x, mut y) = (start[0].min(end[0]), start[1].min(end[1]));
+        let click = w < 3.0 * pixel && h < 3.0 * pixel;
+        if click {
+            // A click places a shape of a useful size.
+            (x, y, w, h) = (start[0], start[1], 160.0, 100.0);
+        }
+        let stroke = StrokeStyle::solid(self.color, self.width);
+        let fill = Some(Paint::Solid(self.color.with_opacity(0.15)));
+        Some(match self.tool {
+            Tool::Rect => {
+                ElementKind::Rect(Rect { x, y, width: w, height: h, radius: 12.0, fill, stroke: Some(stroke) })
+            }
+            Tool::Ellipse => ElementKind::Ellipse(Ellipse {
+                cx: x + w / 2.0,
+                cy: y + h / 2.0,
+                rx: w / 2.0,
+                ry: h / 2.0,
+                fill,
+                stroke: Some(stroke),
+            }),
+            Tool::Arrow => {
+                let to = if click { [start[0] + 160.0, start[1]] } else { end };
+                ElementKind::Arrow(Arrow {
+                    from: start,
+                    to,
+                    control: None,
+                    color: self.color,
+                    width: self.width,
+                    head_start: ArrowHead::None,
+                    head_end: ArrowHead::Triangle,
+                    dashes: Vec::new(),
+                    label: String::new(),
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    /// Places text the window asked for after a click with the text or sticky tool.
+    pub fn place_text(&mut self, request: &TextRequest, text: &str) {
+        self.text_request = None;
+        if text.trim().is_empty() {
+            return;
+        }
+        let [x, y] = request.pos;
+        let kind = if request.sticky {
+            ElementKind::Sticky(Sticky {
+                x,
+                y,
+                width: 180.0,
+                height: 180.0,
+                text: text.to_owned(),
+                color: Color::rgb(0xff, 0xf1, 0x76),
+                text_color: Color::BLACK,
+                size: 22.0,
+            })
+        } else {
+            ElementKind::Text(Text {
+                x,
+                y,
+                text: text.to_owned(),
+                size: 24.0,
+                color: self.color,
+                align: Align::Left,
+                weight: Weight::Regular,
+                wrap_width: None,
+            })
+        };
+        let id = self.new_id();
+        self.insert(Element::new(id, kind));
+    }
+
+    /// Deletes the selected elements (one undo step).
+    pub fn delete_selection(&mut self) {
+        let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| locate(&self.plate, *id)).collect();
+        // Remove from the back so earlier indices stay valid.
+        places.sort_unstable_by(|a, b| b.cmp(a));
+        let edits: Vec<Edit> = places.into_iter().map(|(layer, index)| Edit::Remove { layer, index }).collect();
+        if !edits.is_empty() {
+            self.apply(Edit::Batch(edits));
+        }
+        self.selection.clear();
+    }
+
+    /// Elements to draw over the plate: the stroke or shape being drawn, selection
+    /// boxes, the selection rectangle.
+    pub fn overlay(&self) -> Vec<Element> {
+        let mut out = Vec::new();
+        let mark = Color::rgb(0x1e, 0x88, 0xe5);
+        let outline = |b: Bounds, id: u64| {
+            let mut s = StrokeStyle::solid(mark, 1.5);
+            s.dashes = vec![6.0, 4.0];
+            Element::new(
+                ElementId(id),
+                ElementKind::Rect(Rect {
+                    x: b.min[0],
+                    y: b.min[1],
+                    width: b.width(),
+                    height: b.height(),
+                    radius: 0.0,
+                    fill: None,
+                    stroke: Some(s),
+                }),
+            )
+        };
+        match &self.gesture {
+            Some(Gesture::Ink(input, pen)) => {
+                let (color, width) = if *pen == Pen::Highlighter {
+                    (highlighter_color(self.color), self.width * 4.0)
+                } else {
+                    (self.color, self.width)
+                };
+                out.push(Element::new(
+                    ElementId(u64::MAX),
+                    ElementKind::Stroke(Stroke { color, width, pen: *pen, points: input.points().to_vec() }),
+                ));
+            }
+            Some(Gesture::Shape { start, now }) => {
+                if let Some(kind) = self.shape(*start, *now, 0.0) {
+                    out.push(Element::new(ElementId(u64::MAX), kind));
+                }
+            }
+            Some(Gesture::BoxSelect { start, now }) => {
+                let b = Bounds {
+                    min: [start[0].min(now[0]), start[1].min(now[1])],
+                    max: [start[0].max(now[0]), start[1].max(now[1])],
+                };
+                out.push(outline(b, u64::MAX - 1));
+            }
+            _ => {}
+        }
+        for id in &self.selection {
+            if let Some(mesh) = self.cache.mesh(*id) {
+                out.push(outline(mesh.bounds.inflate(4.0), u64::MAX - 2));
+            }
+        }
+        out
+    }
+
+    /// Saves to the plate's file; an error leaves the file as it was.
+    pub fn save(&mut self) -> Result<PathBuf, PlateError> {
+        let path = self.path.clone().unwrap_or_else(|| PathBuf::from("naamloos.plate"));
+        self.save_as(&path)?;
+        Ok(path)
+    }
+
+    /// Saves to another file, which becomes the plate's file.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), PlateError> {
+        format::save(&self.plate, path)?;
+        self.path = Some(path.to_path_buf());
+        self.saved_revision = self.revision;
+        Ok(())
+    }
+
+    /// Replaces the plate (after loading another file), with a fresh history.
+    pub fn replace_plate(&mut self, plate: Plate, path: Option<PathBuf>) {
+        *self = EditorCore { tool: self.tool, color: self.color, width: self.width, ..EditorCore::new(plate, path) };
+    }
+}
+
+/// Highlighter ink: the colour made light and bright.
+fn highlighter_color(c: Color) -> Color {
+    let mix = |v: u8| ((u16::from(v) + 255 * 2) / 3) as u8;
+    Color::rgb(mix(c.r), mix(c.g), mix(c.b))
+}
+
+/// Layer and index of a top-level element.
+pub fn locate(plate: &Plate, id: ElementId) -> Option<(usize, usize)> {
+    plate.layers.iter().enumerate().find_map(|(li, l)| l.elements.iter().position(|e| e.id == id).map(|i| (li, i)))
+}

@@ -1,0 +1,95 @@
+//! Autosave and crash recovery: the open plate is written to a recovery file every few
+//! seconds while it has unsaved changes; after a crash the next start offers it back.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use plaatwerk_model::{Plate, PlateError, format};
+
+/// Where recovery files live.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    dir: PathBuf,
+}
+
+/// A recovery file found for a plate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The recovery file.
+    pub file: PathBuf,
+    /// When it was written.
+    pub written: SystemTime,
+}
+
+/// FNV-1a: a stable name for a plate's recovery file across runs and builds.
+fn fnv(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Recovery {
+    /// `$PLAATWERK_DATA_DIR/recovery`, else `$XDG_DATA_HOME/plaatwerk/recovery`, else
+    /// `~/.local/share/plaatwerk/recovery`.
+    pub fn from_environment() -> Option<Recovery> {
+        let base = if let Some(d) = std::env::var_os("PLAATWERK_DATA_DIR") {
+            PathBuf::from(d)
+        } else if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+            PathBuf::from(d).join("plaatwerk")
+        } else {
+            PathBuf::from(std::env::var_os("HOME")?).join(".local/share/plaatwerk")
+        };
+        Some(Recovery { dir: base.join("recovery") })
+    }
+
+    /// Recovery files in a given folder (tests).
+    pub fn in_dir(dir: PathBuf) -> Recovery {
+        Recovery { dir }
+    }
+
+    /// The recovery file of a plate (`None`: a plate that was never saved).
+    pub fn file_for(&self, plate: Option<&Path>) -> PathBuf {
+        let key = match plate {
+            Some(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string(),
+            None => "naamloos".to_owned(),
+        };
+        let stem = plate
+            .and_then(|p| p.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "naamloos".into());
+        self.dir.join(format!("{stem}-{:016x}.plate", fnv(&key)))
+    }
+
+    /// Writes the plate's recovery file atomically.
+    pub fn write(&self, plate: &Plate, source: Option<&Path>) -> Result<PathBuf, String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        let file = self.file_for(source);
+        format::write_atomically(&file, format::to_string(plate).as_bytes())
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        Ok(file)
+    }
+
+    /// A recovery file newer than the plate on disk (or of a plate that is gone).
+    pub fn find(&self, source: Option<&Path>) -> Option<Found> {
+        let file = self.file_for(source);
+        let written = std::fs::metadata(&file).and_then(|m| m.modified()).ok()?;
+        let plate_time = source.and_then(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        match plate_time {
+            Some(t) if t > written => None,
+            _ => Some(Found { file, written }),
+        }
+    }
+
+    /// Reads a recovery file.
+    pub fn load(&self, found: &Found) -> Result<Plate, PlateError> {
+        format::load(&found.file)
+    }
+
+    /// Removes the plate's recovery file (after a save, or when the user declines it).
+    pub fn discard(&self, source: Option<&Path>) {
+        let _ = std::fs::remove_file(self.file_for(source));
+    }
+}
