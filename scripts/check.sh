@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 log="$(mktemp)"
 set +e
-cargo test --workspace 2>&1 | tee "$log"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole workspace (cargo prints one per test binary).

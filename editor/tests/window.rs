@@ -47,10 +47,12 @@ struct Screen {
 impl Screen {
     fn start() -> Screen {
         // Xvfb picks a free display itself and writes its number to the pipe.
+        let home = tempfile::tempdir().expect("tempdir");
+        let log = std::fs::File::create(home.path().join("xvfb.log")).expect("log");
         let mut xvfb = Command::new("Xvfb")
             .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start Xvfb");
         let mut number = String::new();
@@ -63,7 +65,32 @@ impl Screen {
         }
         let display = format!(":{}", number.trim());
         assert!(number.trim().parse::<u32>().is_ok(), "Xvfb did not report a display ({number:?})");
-        Screen { display, _xvfb: Kill(xvfb), home: tempfile::tempdir().expect("tempdir") }
+        let screen = Screen { display, _xvfb: Kill(xvfb), home };
+        screen.wait_until_ready();
+        screen
+    }
+
+    /// Waits until the X server answers a client.
+    fn wait_until_ready(&self) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            let ok = Command::new("xdotool")
+                .arg("getdisplaygeometry")
+                .env("DISPLAY", &self.display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("X server {} does not answer; its log:\n{}", self.display, self.log("xvfb.log"));
+    }
+
+    fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.home.path().join(name)).unwrap_or_default()
     }
 
     fn editor(&self, args: &[&str]) -> Kill {
@@ -104,8 +131,10 @@ impl Screen {
             std::thread::sleep(Duration::from_millis(200));
         }
         panic!(
-            "no window {name:?} appeared; log:\n{}",
-            std::fs::read_to_string(self.home.path().join("editor.log")).unwrap_or_default()
+            "no window {name:?} appeared on {}; editor log:\n{}\nX server log:\n{}",
+            self.display,
+            self.log("editor.log"),
+            self.log("xvfb.log")
         );
     }
 

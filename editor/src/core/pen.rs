@@ -55,10 +55,16 @@ impl PenInput {
 
     /// Ends the stroke at the pointer's last position.
     pub fn finish(mut self, pos: [f32; 2]) -> Vec<StrokePoint> {
+        // The ink ends where the pen left the paper, not where smoothing lagged behind.
         if let Some(last) = self.points.last().copied() {
+            let end = StrokePoint { x: q(pos[0]), y: q(pos[1]), pressure: last.pressure };
             let d = ((pos[0] - last.x).powi(2) + (pos[1] - last.y).powi(2)).sqrt();
             if d >= self.min_step {
-                self.points.push(StrokePoint { x: q(pos[0]), y: q(pos[1]), pressure: last.pressure });
+                self.points.push(end);
+            } else if self.points.len() > 1
+                && let Some(l) = self.points.last_mut()
+            {
+                *l = end;
             }
         }
         self.points
