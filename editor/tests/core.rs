@@ -222,3 +222,60 @@ fn locate_finds_top_level_elements() {
     let id = c.plate.layers[2].elements[3].id;
     assert_eq!(locate(&c.plate, id), Some((2, 3)));
 }
+
+#[test]
+fn copy_paste_duplicate_and_z_order() {
+    let mut c = core();
+    c.set_tool(Tool::Select);
+    let sticky = c.plate.layers[4].elements[0].id;
+    c.pointer_down(at(1250.0, 800.0, 0.0));
+    c.pointer_up(at(1250.0, 800.0, 0.0));
+    assert_eq!(c.selection, vec![sticky]);
+    let clip = c.copy().expect("something to copy");
+
+    // Paste into another plate: new ids, shifted, selected, one undo step.
+    let mut other = EditorCore::new(Plate::new("leeg", 800.0, 600.0), None);
+    assert!(other.paste(&clip));
+    assert_eq!(other.plate.element_count(), 1);
+    let pasted = &other.plate.layers[0].elements[0];
+    assert_eq!(other.selection, vec![pasted.id]);
+    assert_eq!((pasted.transform.e, pasted.transform.f), (24.0, 24.0));
+    format::check(&other.plate, "paste").unwrap_or_else(|e| panic!("{e}"));
+    other.undo();
+    assert_eq!(other.plate.element_count(), 0);
+    assert!(!other.paste("not a clipboard"), "foreign text is ignored");
+
+    // Duplicate within the plate gets fresh ids.
+    let before = count(&c);
+    assert!(c.duplicate());
+    assert_eq!(count(&c), before + 1);
+    let copy_id = c.selection[0];
+    assert_ne!(copy_id, sticky);
+
+    // Send the copy to the back of its layer, then to the front again.
+    c.reorder_selection(false);
+    assert_eq!(c.plate.layers[4].elements[0].id, copy_id);
+    c.reorder_selection(true);
+    assert_eq!(c.plate.layers[4].elements.last().map(|e| e.id), Some(copy_id));
+    c.undo();
+    assert_eq!(c.plate.layers[4].elements[0].id, copy_id);
+}
+
+#[test]
+fn roles_are_created_and_tagged_with_undo() {
+    let mut c = core();
+    c.set_tool(Tool::Select);
+    c.pointer_down(at(1250.0, 800.0, 0.0));
+    c.pointer_up(at(1250.0, 800.0, 0.0));
+    let id = c.add_role("Buurtsportcoach", plaatwerk_model::Color::rgb(1, 2, 3)).expect("role");
+    assert_eq!(id, "buurtsportcoach");
+    assert_eq!(c.add_role("Buurtsportcoach", plaatwerk_model::Color::rgb(1, 2, 3)).as_deref(), Some("buurtsportcoach-2"));
+    c.tag_selection(&id, true);
+    assert!(c.selection_has_role(&id));
+    format::check(&c.plate, "roles").unwrap_or_else(|e| panic!("{e}"));
+    c.undo();
+    assert!(!c.selection_has_role(&id));
+    c.undo();
+    c.undo();
+    assert!(c.plate.roles.iter().all(|r| !r.id.starts_with("buurtsportcoach")));
+}

@@ -112,6 +112,8 @@ pub struct EditorApp {
     last_autosave: Instant,
     autosaved_revision: u64,
     allowed_to_close: bool,
+    /// The roles panel's text field.
+    new_role: String,
 }
 
 impl EditorApp {
@@ -138,6 +140,7 @@ impl EditorApp {
             last_autosave: Instant::now(),
             autosaved_revision: 0,
             allowed_to_close: false,
+            new_role: String::new(),
         }
     }
 
@@ -382,6 +385,43 @@ impl EditorApp {
                 i.consume_key(egui::Modifiers::NONE, egui::Key::Num0),
             )
         });
+        let (duplicate, front, back, clipboard) = ctx.input_mut(|i| {
+            let clipboard: Vec<egui::Event> =
+                i.events.iter().filter(|e| matches!(e, egui::Event::Copy | egui::Event::Cut | egui::Event::Paste(_))).cloned().collect();
+            (
+                i.consume_key(cmd, egui::Key::D),
+                i.consume_key(cmd, egui::Key::CloseBracket),
+                i.consume_key(cmd, egui::Key::OpenBracket),
+                clipboard,
+            )
+        });
+        for ev in clipboard {
+            match ev {
+                egui::Event::Copy | egui::Event::Cut => {
+                    if let Some(text) = self.core.copy() {
+                        ctx.copy_text(text);
+                        if matches!(ev, egui::Event::Cut) {
+                            self.core.delete_selection();
+                        }
+                    }
+                }
+                egui::Event::Paste(text) => {
+                    if !self.core.paste(&text) {
+                        self.status = self.lang().pick("Niets om te plakken", "Nothing to paste").to_owned();
+                    }
+                }
+                _ => {}
+            }
+        }
+        if duplicate {
+            self.core.duplicate();
+        }
+        if front {
+            self.core.reorder_selection(true);
+        }
+        if back {
+            self.core.reorder_selection(false);
+        }
         if redo || redo2 {
             self.core.redo();
         } else if undo {

@@ -230,17 +230,41 @@ impl EditorApp {
             self.core.set_layer(i, props);
             self.overlay_dirty = true;
         }
-        if !self.core.plate.roles.is_empty() {
-            ui.separator();
-            ui.heading(lang.pick("Rollen", "Roles"));
-            for role in &self.core.plate.roles {
-                ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                    ui.painter().circle_filled(rect.center(), 6.0, color32(role.color));
-                    ui.label(&role.name);
-                });
-            }
+        ui.separator();
+        ui.heading(lang.pick("Rollen", "Roles"));
+        if !self.core.selection.is_empty() {
+            ui.weak(lang.pick("Vink aan: selectie hoort bij de rol", "Tick: the selection belongs to the role"));
         }
+        let mut tag = None;
+        for role in &self.core.plate.roles {
+            ui.horizontal(|ui| {
+                if !self.core.selection.is_empty() {
+                    let mut on = self.core.selection_has_role(&role.id);
+                    if ui.checkbox(&mut on, "").changed() {
+                        tag = Some((role.id.clone(), on));
+                    }
+                }
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().circle_filled(rect.center(), 6.0, color32(role.color));
+                ui.label(&role.name);
+            });
+        }
+        if let Some((role, on)) = tag {
+            self.core.tag_selection(&role, on);
+        }
+        ui.horizontal(|ui| {
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut self.new_role)
+                    .desired_width(140.0)
+                    .hint_text(lang.pick("Nieuwe rol…", "New role…")),
+            );
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("+").on_hover_text(lang.pick("Rol toevoegen in de gekozen kleur", "Add role in the chosen colour")).clicked() || enter)
+                && self.core.add_role(&self.new_role, self.core.color).is_some()
+            {
+                self.new_role.clear();
+            }
+        });
         if !self.core.plate.views.is_empty() {
             ui.separator();
             ui.heading(lang.pick("Weergaven", "Views"));

@@ -41,6 +41,8 @@ pub enum Edit {
         /// The new properties.
         props: LayerProps,
     },
+    /// Replace the plate's list of roles.
+    SetRoles(Vec<crate::Role>),
     /// Several edits as one undo step (applied in order, undone in reverse).
     Batch(Vec<Edit>),
 }
@@ -127,6 +129,10 @@ impl Plate {
                 l.locked = props.locked;
                 l.opacity = props.opacity.clamp(0.0, 1.0);
                 Ok(Applied { inverse: Edit::SetLayer { layer, props: old }, touched: Vec::new() })
+            }
+            Edit::SetRoles(roles) => {
+                let old = std::mem::replace(&mut self.roles, roles);
+                Ok(Applied { inverse: Edit::SetRoles(old), touched: Vec::new() })
             }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
