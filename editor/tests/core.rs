@@ -269,7 +269,10 @@ fn roles_are_created_and_tagged_with_undo() {
     c.pointer_up(at(1250.0, 800.0, 0.0));
     let id = c.add_role("Buurtsportcoach", plaatwerk_model::Color::rgb(1, 2, 3)).expect("role");
     assert_eq!(id, "buurtsportcoach");
-    assert_eq!(c.add_role("Buurtsportcoach", plaatwerk_model::Color::rgb(1, 2, 3)).as_deref(), Some("buurtsportcoach-2"));
+    assert_eq!(
+        c.add_role("Buurtsportcoach", plaatwerk_model::Color::rgb(1, 2, 3)).as_deref(),
+        Some("buurtsportcoach-2")
+    );
     c.tag_selection(&id, true);
     assert!(c.selection_has_role(&id));
     format::check(&c.plate, "roles").unwrap_or_else(|e| panic!("{e}"));
@@ -278,4 +281,64 @@ fn roles_are_created_and_tagged_with_undo() {
     c.undo();
     c.undo();
     assert!(c.plate.roles.iter().all(|r| !r.id.starts_with("buurtsportcoach")));
+}
+
+#[test]
+fn changes_on_disk_reload_or_ask_and_never_lose_a_side() {
+    use plaatwerk::core::disk::{DiskChange, Resolution};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plaat.plate");
+    let mut c = core();
+    c.save_as(&path).expect("save");
+    // Our own save is not a change.
+    assert!(matches!(c.disk_changed(), DiskChange::Unchanged));
+
+    // A colleague adds a role: no local edits, so it reloads in place.
+    let mut theirs = c.plate.clone();
+    theirs.roles.push(plaatwerk_model::Role {
+        id: "buurman".into(),
+        name: "Buurman".into(),
+        color: plaatwerk_model::Color::BLACK,
+    });
+    format::save(&theirs, &path).expect("their save");
+    assert!(matches!(c.disk_changed(), DiskChange::Reloaded));
+    assert!(c.plate.roles.iter().any(|r| r.id == "buurman"));
+    assert!(!c.is_dirty());
+
+    // Mid-save garbage keeps the open plate and says why.
+    std::fs::write(&path, "{ half").expect("write");
+    assert!(matches!(c.disk_changed(), DiskChange::Invalid(msg) if msg.contains("plaat.plate")));
+    format::save(&theirs, &path).expect("their save");
+    let _ = c.disk_changed();
+
+    // Now both sides change: local ink, and their new title.
+    c.set_tool(Tool::Pen);
+    drag(&mut c, [100.0, 900.0], [400.0, 950.0]);
+    let mine = c.plate.clone();
+    theirs.meta.title = "Nieuwe titel".into();
+    format::save(&theirs, &path).expect("their save");
+    let DiskChange::Conflict(incoming) = c.disk_changed() else { panic!("a conflict") };
+    assert_eq!(incoming.meta.title, "Nieuwe titel");
+    assert_eq!(c.plate, mine, "nothing changes before the user chooses");
+
+    // Save mine as a copy and take theirs: both versions exist afterwards.
+    let copy = c.resolve(*incoming, Resolution::SaveMineAsCopy).expect("resolve").expect("copy path");
+    assert_eq!(format::load(&copy).expect("copy loads"), mine);
+    assert_eq!(c.plate.meta.title, "Nieuwe titel");
+    assert!(matches!(c.disk_changed(), DiskChange::Unchanged));
+
+    // Keep mine: not asked again for the same file version.
+    drag(&mut c, [100.0, 900.0], [400.0, 950.0]);
+    theirs.meta.title = "Nog een titel".into();
+    format::save(&theirs, &path).expect("their save");
+    let DiskChange::Conflict(incoming) = c.disk_changed() else { panic!("a conflict") };
+    let local = c.plate.clone();
+    c.resolve(*incoming, Resolution::KeepMine).expect("resolve");
+    assert_eq!(c.plate, local);
+    assert!(matches!(c.disk_changed(), DiskChange::Unchanged));
+
+    // Deleted under our feet: the plate stays open.
+    std::fs::remove_file(&path).expect("rm");
+    assert!(matches!(c.disk_changed(), DiskChange::Gone));
+    assert_eq!(c.plate, local);
 }

@@ -248,3 +248,27 @@ fn unsaved_work_survives_a_crash() {
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(strokes_in(&plate), before + 1, "the recovered stroke was saved");
 }
+
+#[test]
+fn a_change_on_disk_shows_up_in_the_open_window() {
+    if skip() {
+        return;
+    }
+    let screen = Screen::start();
+    let plate = screen.home.path().join("gedeeld.plate");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    std::fs::copy(&example, &plate).expect("copy");
+    let _editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("gedeeld.plate");
+    let before = screen.screenshot(&window, "window-before-disk-change.png");
+    assert!(share_near(&before, [0xfb, 0xf7, 0xef]) > 0.12);
+    // A colleague (or a sync client) gives the plate a new background colour.
+    let text = std::fs::read_to_string(&plate)
+        .expect("read")
+        .replace("\"background\": \"#fbf7ef\"", "\"background\": \"#dbeafe\"");
+    plaatwerk_model::format::write_atomically(&plate, text.as_bytes()).expect("write");
+    std::thread::sleep(Duration::from_secs(3));
+    let after = screen.screenshot(&window, "window-after-disk-change.png");
+    assert!(share_near(&after, [0xdb, 0xea, 0xfe]) > 0.12, "the new background shows without a restart");
+    assert!(share_near(&after, [0xfb, 0xf7, 0xef]) < 0.01);
+}

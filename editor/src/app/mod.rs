@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
+use plaatwerk::core::disk::{DiskChange, Resolution};
 use plaatwerk::core::{EditorCore, Notice, Pointer, TextRequest, Tool};
 use plaatwerk::i18n::Lang;
 use plaatwerk::recovery::{Found, Recovery};
@@ -92,6 +93,39 @@ enum Dialog {
     SaveAs { path: String, then_close: bool },
     UnsavedOnClose,
     Recover(Found),
+    Conflict(Box<Plate>),
+}
+
+/// Watches the plate's folder for changes by others.
+struct DiskWatch {
+    _watcher: notify::RecommendedWatcher,
+    events: std::sync::mpsc::Receiver<()>,
+    path: PathBuf,
+    pending: Option<Instant>,
+}
+
+impl DiskWatch {
+    fn start(path: &Path, ctx: &egui::Context) -> Result<DiskWatch, String> {
+        use notify::Watcher as _;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        let ctx = ctx.clone();
+        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res
+                && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
+            {
+                let _ = tx.send(());
+                ctx.request_repaint_after(Duration::from_millis(450));
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        watcher.watch(&dir, notify::RecursiveMode::NonRecursive).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(DiskWatch { _watcher: watcher, events: rx, path: path.to_path_buf(), pending: None })
+    }
 }
 
 /// The editor's window state.
@@ -114,6 +148,7 @@ pub struct EditorApp {
     allowed_to_close: bool,
     /// The roles panel's text field.
     new_role: String,
+    watch: Option<DiskWatch>,
 }
 
 impl EditorApp {
@@ -125,8 +160,10 @@ impl EditorApp {
             (None, Some(r)) => r.find(path.as_deref()).map(Dialog::Recover),
             _ => None,
         };
+        let mut core = EditorCore::new(plate, path);
+        core.remember_disk();
         EditorApp {
-            core: EditorCore::new(plate, path),
+            core,
             settings,
             camera: None,
             canvas: None,
@@ -141,6 +178,7 @@ impl EditorApp {
             autosaved_revision: 0,
             allowed_to_close: false,
             new_role: String::new(),
+            watch: None,
         }
     }
 
@@ -199,6 +237,58 @@ impl EditorApp {
             && let Err(e) = r.write(&self.core.plate, self.core.path.as_deref())
         {
             self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
+        }
+    }
+
+    /// Follows the plate's file: reload when nothing is lost, ask when both sides changed.
+    fn watch_disk(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        match (&self.core.path, &self.watch) {
+            (Some(p), Some(w)) if *p == w.path => {}
+            (Some(p), _) => match DiskWatch::start(p, ctx) {
+                Ok(w) => self.watch = Some(w),
+                Err(e) => {
+                    self.status =
+                        format!("{} {e}", lang.pick("Kan het bestand niet volgen:", "Cannot watch the file:"));
+                    self.watch = None;
+                }
+            },
+            (None, _) => self.watch = None,
+        }
+        let Some(w) = &mut self.watch else { return };
+        while w.events.try_recv().is_ok() {
+            w.pending = Some(Instant::now());
+        }
+        // Wait until writes settle: editors and sync clients write in several steps.
+        let Some(since) = w.pending else { return };
+        if since.elapsed() < Duration::from_millis(400) || self.drawing || self.dialog.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
+        w.pending = None;
+        match self.core.disk_changed() {
+            DiskChange::Unchanged => {}
+            DiskChange::Reloaded => {
+                self.status = lang
+                    .pick("Bijgewerkt: de plaat is op schijf veranderd.", "Updated: the plate changed on disk.")
+                    .to_owned();
+                self.overlay_dirty = true;
+            }
+            DiskChange::Conflict(theirs) => self.dialog = Some(Dialog::Conflict(theirs)),
+            DiskChange::Gone => {
+                self.status = lang
+                    .pick(
+                        "Het bestand is verplaatst of verwijderd; sla op om het te bewaren.",
+                        "The file was moved or deleted; save to keep the plate.",
+                    )
+                    .to_owned();
+            }
+            DiskChange::Invalid(e) => {
+                self.status = format!(
+                    "{} {e}",
+                    lang.pick("Het bestand op schijf is nu ongeldig:", "The file on disk is invalid now:")
+                );
+            }
         }
     }
 
@@ -386,8 +476,12 @@ impl EditorApp {
             )
         });
         let (duplicate, front, back, clipboard) = ctx.input_mut(|i| {
-            let clipboard: Vec<egui::Event> =
-                i.events.iter().filter(|e| matches!(e, egui::Event::Copy | egui::Event::Cut | egui::Event::Paste(_))).cloned().collect();
+            let clipboard: Vec<egui::Event> = i
+                .events
+                .iter()
+                .filter(|e| matches!(e, egui::Event::Copy | egui::Event::Cut | egui::Event::Paste(_)))
+                .cloned()
+                .collect();
             (
                 i.consume_key(cmd, egui::Key::D),
                 i.consume_key(cmd, egui::Key::CloseBracket),
@@ -569,6 +663,44 @@ impl EditorApp {
                 });
                 Dialog::UnsavedOnClose
             }
+            Dialog::Conflict(theirs) => {
+                let mut answer = None;
+                window(lang.pick("De plaat is ook elders gewijzigd", "The plate also changed elsewhere")).show(ctx, |ui| {
+                    ui.label(lang.pick(
+                        "Iemand anders heeft het bestand gewijzigd terwijl jij wijzigingen hebt die nog niet zijn opgeslagen.",
+                        "Someone else changed the file while you have changes that are not saved yet.",
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("Mijn versie houden", "Keep mine")).clicked() {
+                            answer = Some(Resolution::KeepMine);
+                        }
+                        if ui.button(lang.pick("Hun versie nemen", "Take theirs")).clicked() {
+                            answer = Some(Resolution::TakeTheirs);
+                        }
+                        if ui.button(lang.pick("Mijn versie als kopie bewaren", "Save mine as a copy")).clicked() {
+                            answer = Some(Resolution::SaveMineAsCopy);
+                        }
+                    });
+                });
+                match answer {
+                    Some(how) => {
+                        keep = false;
+                        match self.core.resolve((*theirs).clone(), how) {
+                            Ok(Some(copy)) => {
+                                self.status = format!(
+                                    "{} {}",
+                                    lang.pick("Jouw versie staat in", "Your version is in"),
+                                    copy.display()
+                                );
+                            }
+                            Ok(None) => {}
+                            Err(e) => next = Some(Dialog::Error(e.to_string())),
+                        }
+                    }
+                    None => {}
+                }
+                Dialog::Conflict(theirs)
+            }
             Dialog::Recover(found) => {
                 window(lang.pick("Herstellen na een crash?", "Recover after a crash?")).show(ctx, |ui| {
                     let ago = found.written.elapsed().map(|d| d.as_secs() / 60).unwrap_or(0);
@@ -665,6 +797,7 @@ impl eframe::App for EditorApp {
             }
         });
         self.dialogs(&ctx);
+        self.watch_disk(&ctx);
         self.autosave();
         if self.core.is_dirty() {
             // Wake up for the next autosave even when nothing moves.

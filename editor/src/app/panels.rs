@@ -259,7 +259,11 @@ impl EditorApp {
                     .hint_text(lang.pick("Nieuwe rol…", "New role…")),
             );
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui.button("+").on_hover_text(lang.pick("Rol toevoegen in de gekozen kleur", "Add role in the chosen colour")).clicked() || enter)
+            if (ui
+                .button("+")
+                .on_hover_text(lang.pick("Rol toevoegen in de gekozen kleur", "Add role in the chosen colour"))
+                .clicked()
+                || enter)
                 && self.core.add_role(&self.new_role, self.core.color).is_some()
             {
                 self.new_role.clear();

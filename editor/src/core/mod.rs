@@ -5,6 +5,7 @@
 //! [`Edit`]s, so it can be undone, and the tessellation cache is told which elements
 //! changed.
 
+pub mod disk;
 pub mod pen;
 
 use std::path::{Path, PathBuf};
@@ -136,6 +137,8 @@ pub struct EditorCore {
     next_id: u64,
     revision: u64,
     saved_revision: u64,
+    /// Hash of the file's bytes as last read or written by us.
+    pub disk_hash: Option<u64>,
 }
 
 impl EditorCore {
@@ -159,6 +162,7 @@ impl EditorCore {
             next_id,
             revision: 0,
             saved_revision: 0,
+            disk_hash: None,
         }
     }
 
@@ -669,7 +673,8 @@ impl EditorCore {
     pub fn selection_has_role(&self, role: &str) -> bool {
         !self.selection.is_empty()
             && self.selection.iter().all(|id| {
-                locate(&self.plate, *id).is_some_and(|(l, i)| self.plate.layers[l].elements[i].roles.iter().any(|r| r == role))
+                locate(&self.plate, *id)
+                    .is_some_and(|(l, i)| self.plate.layers[l].elements[i].roles.iter().any(|r| r == role))
             })
     }
 
@@ -740,12 +745,23 @@ impl EditorCore {
         format::save(&self.plate, path)?;
         self.path = Some(path.to_path_buf());
         self.saved_revision = self.revision;
+        self.disk_hash = std::fs::read(path).ok().map(|b| disk::hash(&b));
         Ok(())
     }
 
     /// Replaces the plate (after loading another file), with a fresh history.
     pub fn replace_plate(&mut self, plate: Plate, path: Option<PathBuf>) {
-        *self = EditorCore { tool: self.tool, color: self.color, width: self.width, ..EditorCore::new(plate, path) };
+        let active = self.active_layer;
+        *self = EditorCore {
+            tool: self.tool,
+            color: self.color,
+            width: self.width,
+            disk_hash: self.disk_hash,
+            ..EditorCore::new(plate, path)
+        };
+        if active < self.plate.layers.len() {
+            self.active_layer = active;
+        }
     }
 }
 
