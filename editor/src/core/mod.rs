@@ -556,14 +556,13 @@ impl EditorCore {
         let known: Vec<String> = self.plate.roles.iter().map(|r| r.id.clone()).collect();
         let mut edits = Vec::new();
         let mut ids = Vec::new();
-        let mut index = self.plate.layers[layer].elements.len();
-        for mut e in elements {
+        let first = self.plate.layers[layer].elements.len();
+        for (index, mut e) in (first..).zip(elements) {
             self.renumber(&mut e);
             e.roles.retain(|r| known.contains(r));
             e.transform = Transform::translate(offset, offset).pre_concat(&e.transform);
             ids.push(e.id);
             edits.push(Edit::Insert { layer, index, element: e });
-            index += 1;
         }
         // Refuse what would make the plate invalid (say, NaN from a hand-edited clipboard).
         let mut probe = self.plate.clone();
