@@ -499,10 +499,8 @@ impl EditorApp {
                         }
                     }
                 }
-                egui::Event::Paste(text) => {
-                    if !self.core.paste(&text) {
-                        self.status = self.lang().pick("Niets om te plakken", "Nothing to paste").to_owned();
-                    }
+                egui::Event::Paste(text) if !self.core.paste(&text) => {
+                    self.status = self.lang().pick("Niets om te plakken", "Nothing to paste").to_owned();
                 }
                 _ => {}
             }
@@ -682,22 +680,19 @@ impl EditorApp {
                         }
                     });
                 });
-                match answer {
-                    Some(how) => {
-                        keep = false;
-                        match self.core.resolve((*theirs).clone(), how) {
-                            Ok(Some(copy)) => {
-                                self.status = format!(
-                                    "{} {}",
-                                    lang.pick("Jouw versie staat in", "Your version is in"),
-                                    copy.display()
-                                );
-                            }
-                            Ok(None) => {}
-                            Err(e) => next = Some(Dialog::Error(e.to_string())),
+                if let Some(how) = answer {
+                    keep = false;
+                    match self.core.resolve((*theirs).clone(), how) {
+                        Ok(Some(copy)) => {
+                            self.status = format!(
+                                "{} {}",
+                                lang.pick("Jouw versie staat in", "Your version is in"),
+                                copy.display()
+                            );
                         }
+                        Ok(None) => {}
+                        Err(e) => next = Some(Dialog::Error(e.to_string())),
                     }
-                    None => {}
                 }
                 Dialog::Conflict(theirs)
             }
