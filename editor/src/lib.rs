@@ -2,6 +2,8 @@
 //! autosave. The window (`app`, in the binary) turns input into calls on
 //! [`core::EditorCore`] and draws what it holds; tests drive the core directly.
 
+pub mod camera;
+pub mod canvas;
 pub mod core;
 pub mod i18n;
 pub mod recovery;

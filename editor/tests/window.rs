@@ -46,34 +46,35 @@ struct Screen {
 
 impl Screen {
     fn start() -> Screen {
-        // Xvfb picks a free display itself and writes its number to the pipe.
-        let home = tempfile::tempdir().expect("tempdir");
-        let log = std::fs::File::create(home.path().join("xvfb.log")).expect("log");
-        let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("start Xvfb");
-        let mut number = String::new();
-        if let Some(out) = xvfb.stdout.as_mut() {
-            use std::io::Read as _;
-            let mut byte = [0u8; 1];
-            while out.read(&mut byte).is_ok_and(|n| n == 1) && byte[0] != b'\n' {
-                number.push(byte[0] as char);
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        for _ in 0..20 {
+            let n = 300 + (std::process::id() * 7 + NEXT.fetch_add(1, Ordering::SeqCst) * 13) % 600;
+            let taken =
+                Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists();
+            if taken {
+                continue;
             }
+            let home = tempfile::tempdir().expect("tempdir");
+            let log = std::fs::File::create(home.path().join("xvfb.log")).expect("log");
+            let xvfb = Command::new("Xvfb")
+                .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("start Xvfb");
+            let screen = Screen { display: format!(":{n}"), _xvfb: Kill(xvfb), home };
+            if screen.ready(Duration::from_secs(10)) {
+                return screen;
+            }
+            // Another server took this display first; try the next one.
         }
-        let display = format!(":{}", number.trim());
-        assert!(number.trim().parse::<u32>().is_ok(), "Xvfb did not report a display ({number:?})");
-        let screen = Screen { display, _xvfb: Kill(xvfb), home };
-        screen.wait_until_ready();
-        screen
+        panic!("no free X display found");
     }
 
-    /// Waits until the X server answers a client.
-    fn wait_until_ready(&self) {
+    fn ready(&self, timeout: Duration) -> bool {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
+        while start.elapsed() < timeout {
             let ok = Command::new("xdotool")
                 .arg("getdisplaygeometry")
                 .env("DISPLAY", &self.display)
@@ -82,11 +83,11 @@ impl Screen {
                 .status()
                 .is_ok_and(|s| s.success());
             if ok {
-                return;
+                return true;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("X server {} does not answer; its log:\n{}", self.display, self.log("xvfb.log"));
+        false
     }
 
     fn log(&self, name: &str) -> String {

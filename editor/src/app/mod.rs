@@ -5,7 +5,6 @@
 //! egui shows. It is redrawn only when something changed: the camera, the canvas size,
 //! the plate (its revision), or what is being drawn right now.
 
-mod camera;
 mod panels;
 
 use std::path::{Path, PathBuf};
@@ -17,11 +16,11 @@ use plaatwerk::core::{EditorCore, Notice, Pointer, TextRequest, Tool};
 use plaatwerk::i18n::Lang;
 use plaatwerk::recovery::{Found, Recovery};
 use plaatwerk::settings::Settings;
-use plaatwerk_geometry::{Bounds, ElementMesh, Tessellator};
 use plaatwerk_model::{Plate, format};
-use plaatwerk_render::{Gpu, RenderTarget, Renderer, SceneExtras};
+use plaatwerk_render::Gpu;
 
-pub use camera::Camera;
+use plaatwerk::camera::Camera;
+use plaatwerk::canvas::Canvas;
 
 /// The example plate, built in so `plaatwerk` always has something to open.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
@@ -79,8 +78,7 @@ fn file_title(p: &Path) -> String {
 /// GPU objects of the canvas, made on the first frame from eframe's device.
 struct CanvasGpu {
     gpu: Gpu,
-    renderer: Renderer,
-    target: Option<RenderTarget>,
+    canvas: Canvas,
     texture: Option<egui::TextureId>,
     /// What the texture shows: camera, size, plate revision.
     shown: Option<(Camera, [u32; 2], u64)>,
@@ -134,7 +132,6 @@ pub struct EditorApp {
     settings: Settings,
     camera: Option<Camera>,
     canvas: Option<CanvasGpu>,
-    overlay_tess: Tessellator,
     dialog: Option<Dialog>,
     status: String,
     title: String,
@@ -167,7 +164,6 @@ impl EditorApp {
             settings,
             camera: None,
             canvas: None,
-            overlay_tess: Tessellator::new(),
             dialog,
             status: String::new(),
             title: String::new(),
@@ -298,15 +294,17 @@ impl EditorApp {
         let camera = self.camera?;
         let canvas = self.canvas.get_or_insert_with(|| {
             let gpu = Gpu::from_device(rs.adapter.clone(), rs.device.clone(), rs.queue.clone());
-            let renderer = Renderer::new(&gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 4);
-            CanvasGpu { gpu, renderer, target: None, texture: None, shown: None }
+            let canvas = Canvas::new(&gpu);
+            CanvasGpu { gpu, canvas, texture: None, shown: None }
         });
         let key = (camera, size, self.core.revision());
         if canvas.shown.as_ref() == Some(&key) && !self.overlay_dirty {
             return canvas.texture;
         }
-        if canvas.target.as_ref().map(RenderTarget::size) != Some((size[0], size[1])) {
-            let target = RenderTarget::new(&canvas.gpu, &canvas.renderer, size[0], size[1]);
+        let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
+        if let Some(target) = canvas.canvas.target()
+            && (new_target || canvas.texture.is_none())
+        {
             let mut egui_renderer = rs.renderer.write();
             match canvas.texture {
                 Some(id) => egui_renderer.update_egui_texture_from_wgpu_texture(
@@ -320,39 +318,11 @@ impl EditorApp {
                         Some(egui_renderer.register_native_texture(&rs.device, target.view(), wgpu::FilterMode::Linear))
                 }
             }
-            canvas.target = Some(target);
-        }
-        let viewport = [size[0] as f32, size[1] as f32];
-        let region = camera.region(viewport);
-        let tolerance = 0.25 / camera.zoom;
-        self.core.cache.sync(&self.core.plate, tolerance);
-        let plate = &self.core.plate;
-        let items = self.core.cache.draw_list(plate, &Bounds::from_region(region).inflate(2.0 / camera.zoom), |i| {
-            plate.layers.get(i).is_some_and(|l| l.visible)
-        });
-        let overlays: Vec<ElementMesh> =
-            self.core.overlay().iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
-        let extras = SceneExtras {
-            paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
-            overlays: &overlays,
-        };
-        let scene = canvas.renderer.prepare(
-            &canvas.gpu,
-            plate,
-            &self.core.cache,
-            &items,
-            |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
-            &extras,
-        );
-        scene.set_view(&canvas.gpu, [region.x, region.y], [region.width, region.height]);
-        if let Some(target) = &canvas.target {
-            // Around the plate: a quiet grey, so its edges show.
-            target.render(&canvas.gpu, &canvas.renderer, &scene, Some(plaatwerk_model::Color::rgb(0xd9, 0xd6, 0xd0)));
         }
         if let Some(e) = canvas.gpu.take_errors().first() {
             self.status = format!("{} {e}", self.settings.lang.pick("Tekenen mislukt:", "Drawing failed:"));
         }
-        for w in canvas.renderer.warnings.drain(..) {
+        for w in canvas.canvas.renderer.warnings.drain(..) {
             self.status = w;
         }
         canvas.shown = Some(key);

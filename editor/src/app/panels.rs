@@ -4,7 +4,9 @@ use eframe::egui;
 use plaatwerk::core::Tool;
 use plaatwerk_model::{Color, LayerProps};
 
-use super::{Camera, Dialog, EditorApp};
+use plaatwerk::camera::Camera;
+
+use super::{Dialog, EditorApp};
 
 /// Colours an illustrator reaches without menus.
 const PALETTE: [Color; 10] = [

@@ -751,11 +751,15 @@ impl EditorCore {
     /// Replaces the plate (after loading another file), with a fresh history.
     pub fn replace_plate(&mut self, plate: Plate, path: Option<PathBuf>) {
         let active = self.active_layer;
+        // Revisions keep counting up, so anything keyed on them sees the new plate.
+        let revision = self.revision + 1;
         *self = EditorCore {
             tool: self.tool,
             color: self.color,
             width: self.width,
             disk_hash: self.disk_hash,
+            revision,
+            saved_revision: revision,
             ..EditorCore::new(plate, path)
         };
         if active < self.plate.layers.len() {

@@ -152,6 +152,8 @@ impl Renderer {
             images,
             slot: 0,
             slots: total_prims + 2,
+            near: extras.depth_range.map_or(0.0, |r| r.0),
+            far: extras.depth_range.map_or(1.0, |r| r.1),
         };
         // Paper and primitives become units (one depth each), collected back to front.
         let paper_prim = paper.map(|(bounds, c)| plaatwerk_geometry::Primitive {
@@ -325,6 +327,9 @@ pub struct SceneExtras<'a> {
     pub paper: Option<(Bounds, Color)>,
     /// Meshes drawn over the plate in order: a stroke being drawn, selection marks.
     pub overlays: &'a [plaatwerk_geometry::ElementMesh],
+    /// Depth range `(near, far)` this scene uses; `None` is the whole range. Scenes
+    /// drawn in one pass get separate ranges, the nearer range on top.
+    pub depth_range: Option<(f32, f32)>,
 }
 
 /// Primitives drawn at one depth: one primitive, or a block that fades as one
@@ -371,13 +376,16 @@ struct Builder<'p> {
     /// Depth slots handed out, and how many there are.
     slot: usize,
     slots: usize,
+    /// Depth range of the scene.
+    near: f32,
+    far: f32,
 }
 
 impl Builder<'_> {
     /// The next depth, nearer than all before (the depth test is strictly less).
     fn next_depth(&mut self) -> f32 {
         self.slot += 1;
-        1.0 - self.slot as f32 / self.slots as f32
+        self.far - (self.far - self.near) * (self.slot as f32 / self.slots as f32)
     }
 
     fn emit(&mut self, renderer: &mut Renderer, gpu: &Gpu, prim: &plaatwerk_geometry::Primitive, depth: f32, lo: f32) {

@@ -75,6 +75,18 @@ impl RenderTarget {
         scene: &PreparedScene,
         clear: Option<Color>,
     ) {
+        self.encode_all(encoder, renderer, &[scene], clear);
+    }
+
+    /// Records drawing several scenes in one pass, in order; give each its own depth
+    /// range (see `SceneExtras::depth_range`) so later ones stay on top.
+    pub fn encode_all(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        renderer: &Renderer,
+        scenes: &[&PreparedScene],
+        clear: Option<Color>,
+    ) {
         let clear = match clear {
             Some(c) => {
                 let [r, g, b, a] = c.to_f32();
@@ -103,7 +115,16 @@ impl RenderTarget {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        renderer.draw(&mut pass, scene);
+        for scene in scenes {
+            renderer.draw(&mut pass, scene);
+        }
+    }
+
+    /// Draws several scenes in one pass and submits the work.
+    pub fn render_all(&self, gpu: &Gpu, renderer: &Renderer, scenes: &[&PreparedScene], clear: Option<Color>) {
+        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("plate") });
+        self.encode_all(&mut encoder, renderer, scenes, clear);
+        gpu.queue.submit([encoder.finish()]);
     }
 
     /// Draws `scene` and submits the work.
