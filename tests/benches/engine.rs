@@ -14,60 +14,8 @@ use std::time::{Duration, Instant};
 
 use plaatwerk_export::{ExportView, Exporter};
 use plaatwerk_geometry::SceneCache;
-use plaatwerk_model::{
-    Color, Edit, Element, ElementId, ElementKind, Layer, Plate, Region, Stroke, StrokePoint, format,
-};
-
-/// Small deterministic PRNG (xorshift) so every run draws the same strokes.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
-
-fn stroke(rng: &mut Rng, id: u64, w: f32, h: f32) -> Element {
-    let n = 20 + (rng.next() * 40.0) as usize;
-    let (mut x, mut y) = (rng.next() * w, rng.next() * h);
-    let mut angle = rng.next() * std::f32::consts::TAU;
-    let mut points = Vec::with_capacity(n);
-    for i in 0..n {
-        angle += (rng.next() - 0.5) * 0.6;
-        x += angle.cos() * 4.0;
-        y += angle.sin() * 4.0;
-        let t = i as f32 / n as f32;
-        // Quantized as pen input arrives (1/100 unit, pressure in 1/1000).
-        let q = |v: f32, s: f32| (v * s).round() / s;
-        points.push(StrokePoint {
-            x: q(x, 100.0),
-            y: q(y, 100.0),
-            pressure: q((0.3 + 0.7 * (t * std::f32::consts::PI).sin()).clamp(0.0, 1.0), 1000.0),
-        });
-    }
-    let c = (rng.next() * 200.0) as u8;
-    Element::new(
-        ElementId(id),
-        ElementKind::Stroke(Stroke {
-            color: Color::rgb(c, 60, 255 - c),
-            width: 2.0 + rng.next() * 6.0,
-            pen: Default::default(),
-            points,
-        }),
-    )
-}
-
-fn stroke_plate(count: usize) -> Plate {
-    let (w, h) = (8000.0, 4500.0);
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut plate = Plate::new(format!("{count} strokes"), w, h);
-    plate.layers = vec![Layer::new("inkt", "Inkt")];
-    plate.layers[0].elements = (0..count).map(|i| stroke(&mut rng, i as u64 + 1, w, h)).collect();
-    plate
-}
+use plaatwerk_model::{Color, Edit, Plate, Region, format};
+use plaatwerk_tests::synthetic::{Rng, stroke, stroke_plate};
 
 /// A tiger-like SVG: a few hundred filled and stroked cubic Bézier shapes in nested,
 /// transformed groups, about the size and mix of the Ghostscript tiger.

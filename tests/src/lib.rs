@@ -1,6 +1,8 @@
 //! Shared helpers for Plaatwerk's integration tests: one headless GPU per test binary,
 //! tolerant image comparison, and expected | diff | actual strips on failure.
 
+pub mod synthetic;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
