@@ -25,17 +25,17 @@ fn tiger_like_svg() -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900" viewBox="0 0 900 900"><g transform="translate(450 450)">"#,
     );
     for g in 0..12 {
-        let _ = write!(s, r#"<g transform="rotate({}) scale({})">"#, g * 30, 0.6 + rng.next() * 0.5);
+        let _ = write!(s, r#"<g transform="rotate({}) scale({})">"#, g * 30, 0.6 + rng.unit() * 0.5);
         for _ in 0..22 {
-            let (cx, cy) = (rng.next() * 600.0 - 300.0, rng.next() * 600.0 - 300.0);
-            let r = 20.0 + rng.next() * 90.0;
+            let (cx, cy) = (rng.unit() * 600.0 - 300.0, rng.unit() * 600.0 - 300.0);
+            let r = 20.0 + rng.unit() * 90.0;
             let _ = write!(s, "<path d=\"M{} {}", cx + r, cy);
-            let segs = 8 + (rng.next() * 16.0) as usize;
+            let segs = 8 + (rng.unit() * 16.0) as usize;
             for k in 1..=segs {
                 let a0 = (k as f32 - 0.66) / segs as f32 * std::f32::consts::TAU;
                 let a1 = (k as f32 - 0.33) / segs as f32 * std::f32::consts::TAU;
                 let a2 = k as f32 / segs as f32 * std::f32::consts::TAU;
-                let rr = |rng: &mut Rng| r * (0.7 + rng.next() * 0.6);
+                let rr = |rng: &mut Rng| r * (0.7 + rng.unit() * 0.6);
                 let (r0, r1, r2) = (rr(&mut rng), rr(&mut rng), r);
                 let _ = write!(
                     s,
@@ -50,11 +50,11 @@ fn tiger_like_svg() -> String {
             }
             let fill = format!(
                 "#{:02x}{:02x}{:02x}",
-                (rng.next() * 255.0) as u8,
-                (rng.next() * 160.0) as u8,
-                (rng.next() * 80.0) as u8
+                (rng.unit() * 255.0) as u8,
+                (rng.unit() * 160.0) as u8,
+                (rng.unit() * 80.0) as u8
             );
-            let stroke = if rng.next() < 0.5 { r##" stroke="#000" stroke-width="1.5""## } else { "" };
+            let stroke = if rng.unit() < 0.5 { r##" stroke="#000" stroke-width="1.5""## } else { "" };
             let _ = write!(s, " Z\" fill=\"{fill}\"{stroke}/>");
         }
         s.push_str("</g>");

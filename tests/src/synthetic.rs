@@ -7,7 +7,7 @@ pub struct Rng(pub u64);
 
 impl Rng {
     /// Next number in 0..1.
-    pub fn next(&mut self) -> f32 {
+    pub fn unit(&mut self) -> f32 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -17,12 +17,12 @@ impl Rng {
 
 /// A random-walk stroke of 20–60 samples with a pressure swell, somewhere in w × h.
 pub fn stroke(rng: &mut Rng, id: u64, w: f32, h: f32) -> Element {
-    let n = 20 + (rng.next() * 40.0) as usize;
-    let (mut x, mut y) = (rng.next() * w, rng.next() * h);
-    let mut angle = rng.next() * std::f32::consts::TAU;
+    let n = 20 + (rng.unit() * 40.0) as usize;
+    let (mut x, mut y) = (rng.unit() * w, rng.unit() * h);
+    let mut angle = rng.unit() * std::f32::consts::TAU;
     let mut points = Vec::with_capacity(n);
     for i in 0..n {
-        angle += (rng.next() - 0.5) * 0.6;
+        angle += (rng.unit() - 0.5) * 0.6;
         x += angle.cos() * 4.0;
         y += angle.sin() * 4.0;
         let t = i as f32 / n as f32;
@@ -34,12 +34,12 @@ pub fn stroke(rng: &mut Rng, id: u64, w: f32, h: f32) -> Element {
             pressure: q((0.3 + 0.7 * (t * std::f32::consts::PI).sin()).clamp(0.0, 1.0), 1000.0),
         });
     }
-    let c = (rng.next() * 200.0) as u8;
+    let c = (rng.unit() * 200.0) as u8;
     Element::new(
         ElementId(id),
         ElementKind::Stroke(Stroke {
             color: Color::rgb(c, 60, 255 - c),
-            width: 2.0 + rng.next() * 6.0,
+            width: 2.0 + rng.unit() * 6.0,
             pen: Default::default(),
             points,
         }),
