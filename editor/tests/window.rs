@@ -107,21 +107,35 @@ impl Screen {
     }
 
     fn editor(&self, args: &[&str]) -> Kill {
-        let log = std::fs::File::create(self.home.path().join("editor.log")).expect("log");
-        Kill(
-            Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
-                .args(args)
-                .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
-                .env("DISPLAY", &self.display)
-                .env("PLAATWERK_CONFIG_DIR", self.home.path().join("config"))
-                .env("PLAATWERK_DATA_DIR", self.home.path().join("data"))
-                .env("LANG", "nl_NL.UTF-8")
-                .env("XDG_RUNTIME_DIR", self.home.path())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .expect("start plaatwerk"),
-        )
+        // Under heavy load a fresh X server has refused the first client now and then
+        // ("Failed to open connection"); a user would start the program again, and so
+        // does the test, at most three times.
+        for attempt in 0..3 {
+            let log = std::fs::File::create(self.home.path().join("editor.log")).expect("log");
+            let mut child = Kill(
+                Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+                    .args(args)
+                    .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+                    .env("DISPLAY", &self.display)
+                    .env("PLAATWERK_CONFIG_DIR", self.home.path().join("config"))
+                    .env("PLAATWERK_DATA_DIR", self.home.path().join("data"))
+                    .env("LANG", "nl_NL.UTF-8")
+                    .env("XDG_RUNTIME_DIR", self.home.path())
+                    .stdout(Stdio::null())
+                    .stderr(log)
+                    .spawn()
+                    .expect("start plaatwerk"),
+            );
+            std::thread::sleep(Duration::from_millis(1500));
+            let refused = matches!(child.0.try_wait(), Ok(Some(_)))
+                && self.log("editor.log").contains("open connection to X server");
+            if !refused || attempt == 2 {
+                return child;
+            }
+            eprintln!("the X server refused the editor; starting it again");
+            self.ready(Duration::from_secs(10));
+        }
+        unreachable!("the loop returns on its last attempt")
     }
 
     fn xdo(&self, args: &[&str]) {
