@@ -550,6 +550,13 @@ impl EditorApp {
                     lang.pick("Nieuwe tekst", "New text")
                 };
                 window(title).show(ctx, |ui| {
+                    // Taken before the text field sees them, or it would type a newline.
+                    let (enter, escape) = ui.input_mut(|i| {
+                        (
+                            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter),
+                            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                        )
+                    });
                     let edit = ui.add(
                         egui::TextEdit::multiline(&mut text)
                             .desired_rows(3)
@@ -557,14 +564,11 @@ impl EditorApp {
                     );
                     edit.request_focus();
                     ui.horizontal(|ui| {
-                        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.command);
                         if ui.button(lang.pick("Plaatsen (Ctrl+Enter)", "Place (Ctrl+Enter)")).clicked() || enter {
                             self.core.place_text(&request, &text);
                             keep = false;
                         }
-                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked()
-                            || ui.input(|i| i.key_pressed(egui::Key::Escape))
-                        {
+                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() || escape {
                             keep = false;
                         }
                     });
