@@ -94,11 +94,12 @@ impl SceneCache {
                 if stale {
                     let mesh = self.tessellator.element(e, 2f32.powi(level));
                     self.tessellations += 1;
-                    if let Some(old) = self.entries.insert(e.id, Entry { mesh: mesh.clone(), level }) {
+                    let bounds = mesh.bounds;
+                    if let Some(old) = self.entries.insert(e.id, Entry { mesh, level }) {
                         self.index.remove(&Indexed { id: e.id, bounds: old.mesh.bounds });
                     }
-                    if !mesh.bounds.is_empty() {
-                        fresh.push(Indexed { id: e.id, bounds: mesh.bounds });
+                    if !bounds.is_empty() {
+                        fresh.push(Indexed { id: e.id, bounds });
                     }
                 }
             }
