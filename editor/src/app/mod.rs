@@ -5,13 +5,14 @@
 //! egui shows. It is redrawn only when something changed: the camera, the canvas size,
 //! the plate (its revision), or what is being drawn right now.
 
+mod dialogs;
 mod panels;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use plaatwerk::core::disk::{DiskChange, Resolution};
+use plaatwerk::core::disk::DiskChange;
 use plaatwerk::core::{EditorCore, Notice, Pointer, TextRequest, Tool};
 use plaatwerk::i18n::Lang;
 use plaatwerk::recovery::{Found, Recovery};
@@ -519,198 +520,6 @@ impl EditorApp {
                 self.core.set_tool(tool);
             }
         }
-        self.overlay_dirty = true;
-    }
-
-    fn dialogs(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        let Some(dialog) = self.dialog.take() else { return };
-        let mut keep = true;
-        let mut next: Option<Dialog> = None;
-        let window = |title: &str| {
-            egui::Window::new(title.to_owned())
-                .collapsible(false)
-                .resizable(false)
-                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        };
-        let dialog = match dialog {
-            Dialog::Error(msg) => {
-                window(lang.pick("Er ging iets mis", "Something went wrong")).show(ctx, |ui| {
-                    ui.label(&msg);
-                    if ui.button(lang.pick("Sluiten", "Close")).clicked() {
-                        keep = false;
-                    }
-                });
-                Dialog::Error(msg)
-            }
-            Dialog::Text { request, mut text } => {
-                let title = if request.sticky {
-                    lang.pick("Nieuwe sticky note", "New sticky note")
-                } else {
-                    lang.pick("Nieuwe tekst", "New text")
-                };
-                window(title).show(ctx, |ui| {
-                    // Taken before the text field sees them, or it would type a newline.
-                    let (enter, escape) = ui.input_mut(|i| {
-                        (
-                            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter),
-                            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
-                        )
-                    });
-                    let edit = ui.add(
-                        egui::TextEdit::multiline(&mut text)
-                            .desired_rows(3)
-                            .hint_text(lang.pick("Typ hier…", "Type here…")),
-                    );
-                    edit.request_focus();
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Plaatsen (Ctrl+Enter)", "Place (Ctrl+Enter)")).clicked() || enter {
-                            self.core.place_text(&request, &text);
-                            keep = false;
-                        }
-                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() || escape {
-                            keep = false;
-                        }
-                    });
-                });
-                Dialog::Text { request, text }
-            }
-            Dialog::SaveAs { mut path, then_close } => {
-                window(lang.pick("Opslaan als", "Save as")).show(ctx, |ui| {
-                    ui.label(lang.pick("Bestand:", "File:"));
-                    ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0));
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Opslaan", "Save")).clicked() {
-                            let mut p = PathBuf::from(path.trim());
-                            if p.extension().is_none() {
-                                p.set_extension("plate");
-                            }
-                            let old = self.core.path.clone();
-                            match self.core.save_as(&p) {
-                                Ok(()) => {
-                                    if let Some(r) = &self.recovery {
-                                        r.discard(old.as_deref());
-                                        r.discard(Some(&p));
-                                    }
-                                    self.status = format!("{} {}", lang.pick("Opgeslagen:", "Saved:"), p.display());
-                                    keep = false;
-                                    if then_close {
-                                        self.allowed_to_close = true;
-                                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                                    }
-                                }
-                                Err(e) => next = Some(Dialog::Error(e.to_string())),
-                            }
-                        }
-                        if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
-                            keep = false;
-                        }
-                    });
-                });
-                Dialog::SaveAs { path, then_close }
-            }
-            Dialog::UnsavedOnClose => {
-                window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {
-                    ui.label(lang.pick(
-                        "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen.",
-                        "This plate has changes that are not saved yet.",
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Opslaan", "Save")).clicked() {
-                            keep = false;
-                            self.save(true, ctx);
-                        }
-                        if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
-                            keep = false;
-                            if let Some(r) = &self.recovery {
-                                r.discard(self.core.path.as_deref());
-                            }
-                            self.allowed_to_close = true;
-                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                        }
-                        if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
-                            keep = false;
-                        }
-                    });
-                });
-                Dialog::UnsavedOnClose
-            }
-            Dialog::Conflict(theirs) => {
-                let mut answer = None;
-                window(lang.pick("De plaat is ook elders gewijzigd", "The plate also changed elsewhere")).show(ctx, |ui| {
-                    ui.label(lang.pick(
-                        "Iemand anders heeft het bestand gewijzigd terwijl jij wijzigingen hebt die nog niet zijn opgeslagen.",
-                        "Someone else changed the file while you have changes that are not saved yet.",
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Mijn versie houden", "Keep mine")).clicked() {
-                            answer = Some(Resolution::KeepMine);
-                        }
-                        if ui.button(lang.pick("Hun versie nemen", "Take theirs")).clicked() {
-                            answer = Some(Resolution::TakeTheirs);
-                        }
-                        if ui.button(lang.pick("Mijn versie als kopie bewaren", "Save mine as a copy")).clicked() {
-                            answer = Some(Resolution::SaveMineAsCopy);
-                        }
-                    });
-                });
-                if let Some(how) = answer {
-                    keep = false;
-                    match self.core.resolve((*theirs).clone(), how) {
-                        Ok(Some(copy)) => {
-                            self.status = format!(
-                                "{} {}",
-                                lang.pick("Jouw versie staat in", "Your version is in"),
-                                copy.display()
-                            );
-                        }
-                        Ok(None) => {}
-                        Err(e) => next = Some(Dialog::Error(e.to_string())),
-                    }
-                }
-                Dialog::Conflict(theirs)
-            }
-            Dialog::Recover(found) => {
-                window(lang.pick("Herstellen na een crash?", "Recover after a crash?")).show(ctx, |ui| {
-                    let ago = found.written.elapsed().map(|d| d.as_secs() / 60).unwrap_or(0);
-                    ui.label(format!(
-                        "{} ({ago} {})",
-                        lang.pick(
-                            "Er is een automatisch bewaarde versie met wijzigingen die niet zijn opgeslagen",
-                            "There is an autosaved version with changes that were not saved"
-                        ),
-                        lang.pick("minuten geleden", "minutes ago")
-                    ));
-                    ui.horizontal(|ui| {
-                        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-                        if ui.button(lang.pick("Herstellen (Enter)", "Recover (Enter)")).clicked() || enter {
-                            keep = false;
-                            if let Some(r) = &self.recovery {
-                                match r.load(&found) {
-                                    Ok(plate) => {
-                                        let path = self.core.path.clone();
-                                        self.core.replace_plate(plate, path);
-                                        self.core.mark_dirty();
-                                        self.status = lang
-                                            .pick("Hersteld; sla op om te bewaren.", "Recovered; save to keep it.")
-                                            .to_owned();
-                                    }
-                                    Err(e) => next = Some(Dialog::Error(e.to_string())),
-                                }
-                            }
-                        }
-                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
-                            keep = false;
-                            if let Some(r) = &self.recovery {
-                                r.discard(self.core.path.as_deref());
-                            }
-                        }
-                    });
-                });
-                Dialog::Recover(found)
-            }
-        };
-        self.dialog = next.or(if keep { Some(dialog) } else { None });
         self.overlay_dirty = true;
     }
 }
