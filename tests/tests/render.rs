@@ -211,3 +211,45 @@ fn a_translucent_group_fades_as_one_picture() {
     let i = ((40 * 110 + 55) * 4) as usize;
     assert!(theirs.pixels[i].abs_diff(overlap[0]) <= 2 && theirs.pixels[i + 2].abs_diff(overlap[2]) <= 2);
 }
+
+#[test]
+fn highlighter_goes_under_the_ink_of_its_layer() {
+    use plaatwerk_model::{Pen, Text, Weight};
+    let mut plate = Plate::new("markeer", 200.0, 60.0);
+    let text = Element::new(
+        plaatwerk_model::ElementId(1),
+        ElementKind::Text(Text {
+            x: 10.0,
+            y: 5.0,
+            text: "■■■■■".into(),
+            size: 40.0,
+            color: Color::BLACK,
+            align: Default::default(),
+            weight: Weight::Bold,
+            wrap_width: None,
+        }),
+    );
+    // Drawn after the text, but a highlighter: it must not tint the black.
+    let marker = Element::new(
+        plaatwerk_model::ElementId(2),
+        ElementKind::Stroke(Stroke {
+            color: Color::rgb(255, 220, 0),
+            width: 40.0,
+            pen: Pen::Highlighter,
+            points: vec![
+                StrokePoint { x: 5.0, y: 30.0, pressure: 1.0 },
+                StrokePoint { x: 195.0, y: 30.0, pressure: 1.0 },
+            ],
+        }),
+    );
+    plate.layers[0].elements = vec![text, marker];
+    let img = render(&plate, whole(&plate), 200, 60, Some(Color::WHITE));
+    let darkest =
+        img.pixels.chunks_exact(4).map(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])).min().unwrap_or(765);
+    assert!(darkest < 30, "the text stays black under the marker (darkest {darkest})");
+    let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 200, 60, Some(Color::WHITE), None);
+    assert!(
+        svg.find("fill-opacity").unwrap_or(usize::MAX) < svg.find("fill=\"#000000\"").unwrap_or(0),
+        "marker first in SVG"
+    );
+}

@@ -41,8 +41,11 @@ pub fn plate_to_svg(
         let fade =
             if layer.opacity < 1.0 { format!(" opacity=\"{}\"", num_opacity(layer.opacity)) } else { String::new() };
         let _ = writeln!(w.out, "<g id=\"{}\"{fade}>", attr(&format!("layer-{}", layer.id)));
-        for e in &layer.elements {
-            w.element(e, 1.0);
+        // Highlighter ink under the rest of the layer, as on screen.
+        for under in [true, false] {
+            for e in layer.elements.iter().filter(|e| plaatwerk_geometry::is_highlighter(e) == under) {
+                w.element(e, 1.0);
+            }
         }
         w.out.push_str("</g>\n");
     }

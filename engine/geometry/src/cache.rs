@@ -37,6 +37,11 @@ fn level_of(tolerance: f32) -> i32 {
     tolerance.max(1e-6).log2().floor() as i32
 }
 
+/// Whether an element is highlighter ink (drawn under the rest of its layer).
+pub fn is_highlighter(e: &plaatwerk_model::Element) -> bool {
+    matches!(&e.kind, plaatwerk_model::ElementKind::Stroke(s) if s.pen == plaatwerk_model::Pen::Highlighter)
+}
+
 /// One drawable top-level element in drawing order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DrawItem {
@@ -155,11 +160,13 @@ impl SceneCache {
             if !layer_shown(li) {
                 continue;
             }
-            // Walking a layer costs a hash lookup per element; skipping the layer when
-            // the viewport holds few elements keeps culling cheap on huge plates.
-            for e in &layer.elements {
-                if hits.contains(&e.id) {
-                    out.push(DrawItem { layer: li, id: e.id });
+            // Highlighter ink goes under the other elements of its layer, like a marker
+            // on paper under the ink drawn over it.
+            for under in [true, false] {
+                for e in &layer.elements {
+                    if is_highlighter(e) == under && hits.contains(&e.id) {
+                        out.push(DrawItem { layer: li, id: e.id });
+                    }
                 }
             }
         }
