@@ -133,6 +133,15 @@ fn select_move_and_delete_with_undo() {
     c.undo();
     assert_eq!(c.plate, before);
 
+    // A click without moving changes nothing, so the plate stays saved.
+    let mut fresh = core();
+    fresh.set_tool(Tool::Select);
+    fresh.pointer_down(at(1250.0, 800.0, 0.0));
+    fresh.pointer_move(at(1250.0, 800.0, 0.05));
+    fresh.pointer_up(at(1250.0, 800.0, 0.1));
+    assert_eq!(fresh.selection.len(), 1);
+    assert!(!fresh.is_dirty() && !fresh.can_undo());
+
     // Clicking on a locked layer's element selects nothing.
     c.pointer_down(at(300.0, 470.0, 0.0));
     c.pointer_up(at(300.0, 470.0, 0.0));

@@ -195,6 +195,23 @@ impl EditorApp {
         self.camera = Some(Camera::fit([m.width, m.height], viewport));
     }
 
+    /// Fits the selected elements in view (the whole plate when nothing is selected).
+    fn zoom_to_selection(&mut self, viewport: [f32; 2]) {
+        let b = self
+            .core
+            .selection
+            .iter()
+            .filter_map(|id| self.core.cache.mesh(*id))
+            .fold(plaatwerk_geometry::Bounds::EMPTY, |b, m| b.union(&m.bounds));
+        if b.is_empty() {
+            self.fit(viewport);
+            return;
+        }
+        let mut c = Camera::fit([b.width().max(1.0), b.height().max(1.0)], viewport);
+        c.center = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
+        self.camera = Some(c);
+    }
+
     fn zoom_center(&mut self, factor: f32, viewport: [f32; 2]) {
         if let Some(c) = &mut self.camera {
             c.zoom_at(factor, [viewport[0] / 2.0, viewport[1] / 2.0], viewport);
@@ -430,6 +447,11 @@ impl EditorApp {
         }
         let ppp = ctx.pixels_per_point();
         let cmd = egui::Modifiers::COMMAND;
+        // Before plain F, which would also match with Shift held.
+        let to_selection = ctx.input_mut(|i| i.consume_key(egui::Modifiers::SHIFT, egui::Key::F));
+        if to_selection {
+            self.zoom_to_selection(viewport);
+        }
         let (undo, redo, redo2, save, save_as, delete, fit, zin, zout, hundred) = ctx.input_mut(|i| {
             (
                 i.consume_key(cmd, egui::Key::Z),

@@ -325,6 +325,11 @@ impl EditorCore {
             Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } => *now = p.pos,
             Gesture::Move { last, originals } => {
                 let (dx, dy) = (p.pos[0] - last[0], p.pos[1] - last[1]);
+                if dx == 0.0 && dy == 0.0 {
+                    // A click is not a move: the plate stays unchanged (and saved).
+                    self.gesture = Some(gesture);
+                    return;
+                }
                 *last = p.pos;
                 let mut touched = Vec::new();
                 for (l, i, _) in originals.iter() {
