@@ -253,6 +253,10 @@ fn copy_paste_duplicate_and_z_order() {
     other.undo();
     assert_eq!(other.plate.element_count(), 0);
     assert!(!other.paste("not a clipboard"), "foreign text is ignored");
+    // A hand-edited clipboard with an impossible value is refused, not pasted.
+    let broken = clip.replacen("\"width\":", "\"width\":-", 1);
+    assert!(!other.paste(&broken), "a negative width is refused");
+    assert_eq!(other.plate.element_count(), 0);
 
     // Duplicate within the plate gets fresh ids.
     let before = count(&c);

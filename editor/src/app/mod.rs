@@ -445,6 +445,9 @@ impl EditorApp {
         if self.dialog.is_some() || ctx.egui_wants_keyboard_input() {
             return;
         }
+        // Only what changes the overlay (selection, tool) forces a redraw here; camera
+        // and plate changes are part of the canvas's own key.
+        let before = (self.core.selection.clone(), self.core.tool);
         let ppp = ctx.pixels_per_point();
         let cmd = egui::Modifiers::COMMAND;
         // Before plain F, which would also match with Shift held.
@@ -542,7 +545,9 @@ impl EditorApp {
                 self.core.set_tool(tool);
             }
         }
-        self.overlay_dirty = true;
+        if before != (self.core.selection.clone(), self.core.tool) {
+            self.overlay_dirty = true;
+        }
     }
 }
 

@@ -570,8 +570,25 @@ impl EditorCore {
             edits.push(Edit::Insert { layer, index, element: e });
         }
         // Refuse what would make the plate invalid (say, NaN from a hand-edited clipboard).
-        let mut probe = self.plate.clone();
-        if probe.apply(Edit::Batch(edits.clone())).is_err() || !plaatwerk_model::validate(&probe).is_empty() {
+        // Only the new elements are checked, against the plate's canvas and roles; their
+        // ids are fresh, so they cannot clash with the rest.
+        let probe = Plate {
+            meta: self.plate.meta.clone(),
+            roles: self.plate.roles.clone(),
+            layers: vec![plaatwerk_model::Layer {
+                elements: edits
+                    .iter()
+                    .filter_map(|e| match e {
+                        Edit::Insert { element, .. } => Some(element.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                ..plaatwerk_model::Layer::new("probe", "probe")
+            }],
+            cutouts: Vec::new(),
+            views: Vec::new(),
+        };
+        if !plaatwerk_model::validate(&probe).is_empty() {
             return false;
         }
         self.apply(Edit::Batch(edits));
