@@ -21,16 +21,6 @@ pub struct Found {
     pub written: SystemTime,
 }
 
-/// FNV-1a: a stable name for a plate's recovery file across runs and builds.
-fn fnv(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 impl Recovery {
     /// `$PLAATWERK_DATA_DIR/recovery`, else `$XDG_DATA_HOME/plaatwerk/recovery`, else
     /// `~/.local/share/plaatwerk/recovery`.
@@ -60,7 +50,7 @@ impl Recovery {
             .and_then(|p| p.file_stem())
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "naamloos".into());
-        self.dir.join(format!("{stem}-{:016x}.plate", fnv(&key)))
+        self.dir.join(format!("{stem}-{:016x}.plate", crate::core::disk::hash(key.as_bytes())))
     }
 
     /// Writes the plate's recovery file atomically.

@@ -10,7 +10,8 @@ use plaatwerk_model::{Plate, format};
 
 use super::EditorCore;
 
-/// FNV-1a of the file's bytes, to tell our own saves from other writers.
+/// FNV-1a of some bytes: tells our own saves from other writers, and names recovery
+/// files stably across runs and builds.
 pub fn hash(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {

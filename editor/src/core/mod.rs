@@ -649,13 +649,7 @@ impl EditorCore {
         if name.is_empty() {
             return None;
         }
-        let base: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .trim_matches('-')
-            .to_owned();
+        let base = plaatwerk_model::slug(name);
         let base = if base.is_empty() { "rol".to_owned() } else { base };
         let mut id = base.clone();
         let mut n = 2;

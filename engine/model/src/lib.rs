@@ -24,7 +24,7 @@ pub use error::{PlateError, Problem};
 pub use paint::{
     FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
 };
-pub use plate::{Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility};
+pub use plate::{Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, slug};
 pub use transform::Transform;
 pub use validate::{
     MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,

@@ -239,3 +239,17 @@ impl Plate {
         self.layers.iter().map(|l| count(&l.elements)).sum()
     }
 }
+
+/// A stable id made from a display name: lower case, letters and digits, runs of
+/// anything else as one `-` (`"Basis laag"` → `basis-laag`). May be empty.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}

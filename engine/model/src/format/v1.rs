@@ -24,7 +24,7 @@ pub(super) fn upgrade(mut doc: Value) -> Result<Value, String> {
         for (i, layer) in layers.iter_mut().enumerate() {
             let Some(layer) = layer.as_object_mut() else { continue };
             let name = layer.get("name").and_then(Value::as_str).unwrap_or("laag").to_owned();
-            let mut id = slug(&name);
+            let mut id = crate::slug(&name);
             if id.is_empty() {
                 id = format!("laag-{}", i + 1);
             }
@@ -65,16 +65,4 @@ fn flatten_points(element: &mut Value) {
             flatten_points(c);
         }
     }
-}
-
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
 }
