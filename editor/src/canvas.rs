@@ -114,7 +114,7 @@ impl Canvas {
             self.base = Some(BaseScene { scene, region: margin, zoom: camera.zoom, revision: core.revision() });
             info.rebuilt = true;
         }
-        let overlay_elements = core.overlay();
+        let overlay_elements = core.overlay(1.0 / camera.zoom);
         let overlay = (!overlay_elements.is_empty()).then(|| {
             let tolerance = 0.25 / camera.zoom;
             let meshes: Vec<ElementMesh> =

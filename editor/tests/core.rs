@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use plaatwerk::core::{EditorCore, Notice, Pointer, Tool, locate};
+use plaatwerk::core::handles::Handle;
+use plaatwerk::core::{EditorCore, EraserMode, Notice, Pointer, Tool, locate};
 use plaatwerk::recovery::Recovery;
 use plaatwerk_model::{ElementKind, LayerProps, Pen, Plate, format};
 
@@ -354,4 +355,192 @@ fn changes_on_disk_reload_or_ask_and_never_lose_a_side() {
     std::fs::remove_file(&path).expect("rm");
     assert!(matches!(c.disk_changed(), DiskChange::Gone));
     assert_eq!(c.plate, local);
+}
+
+/// A plate with one unlocked layer and nothing on it.
+fn blank() -> EditorCore {
+    let mut c = EditorCore::new(Plate::new("leeg", 1000.0, 800.0), None);
+    c.cache.sync(&c.plate.clone(), 0.5);
+    c
+}
+
+/// Presses at `a`, moves straight to `b`, releases.
+fn straight(core: &mut EditorCore, a: [f32; 2], b: [f32; 2], shift: bool) {
+    core.pointer_down(Pointer { shift, ..at(a[0], a[1], 0.0) });
+    for i in 1..=10 {
+        let t = i as f32 / 10.0;
+        let p = [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+        core.pointer_move(Pointer { shift, ..at(p[0], p[1], f64::from(t)) });
+    }
+    core.pointer_up(Pointer { shift, ..at(b[0], b[1], 1.0) });
+}
+
+fn only(c: &EditorCore) -> &plaatwerk_model::Element {
+    c.plate.layers[c.active_layer].elements.last().expect("an element")
+}
+
+#[test]
+fn corner_handles_resize_boxes_keeping_line_width_and_undo_in_one_step() {
+    let mut c = blank();
+    c.set_tool(Tool::Rect);
+    straight(&mut c, [100.0, 100.0], [300.0, 200.0], false);
+    c.set_tool(Tool::Select);
+    c.pointer_down(at(200.0, 150.0, 0.0));
+    c.pointer_up(at(200.0, 150.0, 0.0));
+    assert_eq!(c.selection.len(), 1);
+    let before = c.plate.clone();
+    let handles = c.handles(1.0);
+    assert_eq!(handles.len(), 5, "four corners and a rotate knob");
+    let br = handles.iter().find(|(h, _)| *h == Handle::Corner(2)).expect("bottom right").1;
+    // Dragging the bottom right corner 100 units right and down doubles the width.
+    straight(&mut c, br, [br[0] + 200.0, br[1] + 100.0], false);
+    let ElementKind::Rect(r) = &only(&c).kind else { panic!("a rectangle") };
+    assert!((r.x - 100.0).abs() < 6.0 && (r.y - 100.0).abs() < 6.0, "the opposite corner stays: {r:?}");
+    assert!(r.width > 390.0 && r.width < 420.0, "{r:?}");
+    assert!(r.height > 190.0 && r.height < 220.0, "{r:?}");
+    assert_eq!(r.stroke.as_ref().map(|s| s.width), Some(c.width), "the line keeps its width");
+    assert!(only(&c).transform.is_identity());
+    c.undo();
+    assert_eq!(c.plate, before, "the whole drag is one undo step");
+}
+
+#[test]
+fn the_rotate_knob_turns_the_selection_about_its_centre_and_shift_snaps() {
+    let mut c = blank();
+    c.set_tool(Tool::Pen);
+    straight(&mut c, [100.0, 300.0], [300.0, 300.0], false);
+    c.set_tool(Tool::Select);
+    c.pointer_down(at(200.0, 300.0, 0.0));
+    c.pointer_up(at(200.0, 300.0, 0.0));
+    let b = c.selection_bounds();
+    let center = [(b.min[0] + b.max[0]) / 2.0, (b.min[1] + b.max[1]) / 2.0];
+    let knob = c.handles(1.0).iter().find(|(h, _)| *h == Handle::Rotate).expect("knob").1;
+    // A quarter turn, a little off: Shift snaps to 90°.
+    let r = knob[1] - center[1];
+    straight(&mut c, knob, [center[0] - r + 3.0, center[1] + 4.0], true);
+    let t = only(&c).transform;
+    assert!(t.a.abs() < 1e-4 && (t.b.abs() - 1.0).abs() < 1e-4, "a quarter turn: {t:?}");
+    let b2 = c.selection_bounds();
+    let c2 = [(b2.min[0] + b2.max[0]) / 2.0, (b2.min[1] + b2.max[1]) / 2.0];
+    assert!((c2[0] - center[0]).abs() < 2.0 && (c2[1] - center[1]).abs() < 2.0, "{center:?} {c2:?}");
+    assert!(b2.height() > 150.0 && b2.width() < 60.0, "the line stands up now: {b2:?}");
+}
+
+#[test]
+fn a_single_arrow_has_end_and_bend_handles() {
+    let mut c = blank();
+    c.set_tool(Tool::Arrow);
+    straight(&mut c, [100.0, 500.0], [500.0, 500.0], false);
+    c.set_tool(Tool::Select);
+    c.pointer_down(at(300.0, 500.0, 0.0));
+    c.pointer_up(at(300.0, 500.0, 0.0));
+    let handles = c.handles(1.0);
+    assert_eq!(
+        handles.iter().map(|h| h.0).collect::<Vec<_>>(),
+        [Handle::ArrowFrom, Handle::ArrowTo, Handle::ArrowBend]
+    );
+    straight(&mut c, [300.0, 500.0], [300.0, 400.0], false);
+    let ElementKind::Arrow(a) = &only(&c).kind else { panic!("an arrow") };
+    let control = a.control.expect("bent");
+    // The curve's middle is where the pointer let go.
+    let mid_y = 0.25 * a.from[1] + 0.5 * control[1] + 0.25 * a.to[1];
+    assert!((mid_y - 400.0).abs() < 0.5, "{a:?}");
+    straight(&mut c, [500.0, 500.0], [600.0, 450.0], false);
+    let ElementKind::Arrow(a) = &only(&c).kind else { panic!("an arrow") };
+    assert_eq!(a.to, [600.0, 450.0]);
+    assert_eq!(a.from, [100.0, 500.0]);
+}
+
+#[test]
+fn the_precise_eraser_cuts_a_stroke_in_two_and_undo_makes_it_whole() {
+    let mut c = blank();
+    c.set_tool(Tool::Pen);
+    straight(&mut c, [100.0, 300.0], [500.0, 300.0], false);
+    let before = c.plate.clone();
+    c.set_tool(Tool::Eraser);
+    c.set_tool(Tool::Eraser);
+    assert_eq!(c.eraser, EraserMode::Precise, "E twice switches to the precise eraser");
+    // Across the middle, top to bottom.
+    straight(&mut c, [300.0, 250.0], [300.0, 350.0], false);
+    let strokes: Vec<_> = c.plate.layers[c.active_layer]
+        .elements
+        .iter()
+        .map(|e| match &e.kind {
+            ElementKind::Stroke(s) => s.points.clone(),
+            _ => panic!("only strokes"),
+        })
+        .collect();
+    assert_eq!(strokes.len(), 2, "two pieces");
+    let gap = strokes[1][0].x - strokes[0].last().expect("point").x;
+    assert!(gap > 16.0 && gap < 16.0 + c.width + 4.0, "the gap is the eraser's width plus the ink's: {gap}");
+    c.undo();
+    assert_eq!(c.plate, before, "one undo step");
+    // Only ink is cut: a rectangle under the precise eraser stays.
+    c.set_tool(Tool::Rect);
+    straight(&mut c, [600.0, 100.0], [700.0, 200.0], false);
+    let n = count(&c);
+    c.set_tool(Tool::Eraser);
+    straight(&mut c, [600.0, 150.0], [700.0, 150.0], false);
+    assert_eq!(count(&c), n);
+}
+
+#[test]
+fn pictures_are_inserted_as_images_or_imported_svg_and_bad_files_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("foto.png");
+    image::RgbaImage::from_pixel(400, 200, image::Rgba([200, 30, 30, 255])).save(&png).expect("png");
+    let svg = dir.path().join("huis.svg");
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="80">
+            <rect x="10" y="10" width="80" height="60" fill="#2a9d8f"/><circle cx="50" cy="40" r="10" fill="red"/></svg>"##,
+    )
+    .expect("svg");
+    let mut c = blank();
+    let warnings = c.insert_file(&png, [500.0, 400.0]).expect("png inserted");
+    assert!(warnings.is_empty());
+    let ElementKind::Image(img) = &only(&c).kind else { panic!("an image") };
+    assert_eq!((img.width, img.height), (400.0, 200.0), "small pictures keep their size");
+    assert_eq!((img.x, img.y), (300.0, 300.0), "centred where it was dropped");
+    assert_eq!(c.selection, vec![only(&c).id]);
+
+    c.insert_file(&svg, [200.0, 200.0]).expect("svg inserted");
+    let ElementKind::Group(g) = &only(&c).kind else { panic!("a group") };
+    assert_eq!(g.children.len(), 2, "the SVG's shapes are editable elements");
+    assert!(plaatwerk_model::validate(&c.plate).is_empty(), "ids stay unique");
+    c.undo();
+    c.undo();
+    assert_eq!(count(&c), 0, "each insert is one undo step");
+
+    let text = dir.path().join("notities.txt");
+    std::fs::write(&text, "geen plaatje").expect("txt");
+    let err = c.insert_file(&text, [0.0, 0.0]).expect_err("not a picture");
+    assert!(err.contains("notities.txt") && err.contains("PNG"), "{err}");
+    let broken = dir.path().join("kapot.png");
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnonsense").expect("broken");
+    let err = c.insert_file(&broken, [0.0, 0.0]).expect_err("broken png");
+    assert!(err.contains("kapot.png"), "{err}");
+    let err = c.insert_file(&dir.path().join("weg.png"), [0.0, 0.0]).expect_err("missing");
+    assert!(err.contains("weg.png"), "{err}");
+    assert_eq!(count(&c), 0);
+}
+
+#[test]
+fn text_is_edited_in_place_as_one_step_and_emptied_labels_go() {
+    let mut c = blank();
+    c.set_tool(Tool::Text);
+    c.pointer_down(at(100.0, 100.0, 0.0));
+    let request = c.text_request.take().expect("asks for text");
+    c.place_text(&request, "Wie doet wat?");
+    let id = only(&c).id;
+    c.cache.sync(&c.plate.clone(), 0.5);
+    assert_eq!(c.text_at(at(120.0, 112.0, 0.0)), Some(id));
+    assert!(c.set_text(id, "Wie doet wát?"));
+    assert_eq!(c.text_of(id), Some("Wie doet wát?"));
+    c.undo();
+    assert_eq!(c.text_of(id), Some("Wie doet wat?"));
+    assert!(c.set_text(id, "  "));
+    assert_eq!(count(&c), 0, "an emptied label is removed");
+    c.undo();
+    assert_eq!(count(&c), 1);
 }

@@ -5,7 +5,10 @@
 //! [`Edit`]s, so it can be undone, and the tessellation cache is told which elements
 //! changed.
 
+pub mod cut;
 pub mod disk;
+pub mod handles;
+pub mod insert;
 pub mod pen;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +19,18 @@ use plaatwerk_model::{
     Plate, PlateError, Rect, Sticky, Stroke, StrokeStyle, Text, Transform, Weight, format,
 };
 
+use self::handles::Handle;
 use self::pen::PenInput;
+
+/// What the eraser takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EraserMode {
+    /// Whole strokes and elements it touches.
+    #[default]
+    Whole,
+    /// Only the ink under it: strokes are cut in pieces; other elements stay.
+    Precise,
+}
 
 /// The tools, each with its keyboard shortcut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +41,8 @@ pub enum Tool {
     Pen,
     /// Translucent marker drawn under the ink (H).
     Highlighter,
-    /// Removes whole strokes and elements it touches (E).
+    /// Removes whole strokes and elements it touches, or cuts ink precisely (E; E again
+    /// switches mode).
     Eraser,
     /// Rectangles (R).
     Rect,
@@ -104,10 +119,27 @@ pub enum Notice {
 
 enum Gesture {
     Ink(PenInput, Pen),
-    Erase(Vec<Edit>),
-    Shape { start: [f32; 2], now: [f32; 2] },
-    Move { last: [f32; 2], originals: Vec<(usize, usize, Element)> },
-    BoxSelect { start: [f32; 2], now: [f32; 2] },
+    /// Inverse edits of what was erased so far, and the pointer's last position.
+    Erase(Vec<Edit>, [f32; 2]),
+    Shape {
+        start: [f32; 2],
+        now: [f32; 2],
+    },
+    /// Dragging a selection handle (resize, rotate, arrow end or bend).
+    Handle {
+        handle: Handle,
+        start: [f32; 2],
+        frame: Bounds,
+        originals: Vec<(usize, usize, Element)>,
+    },
+    Move {
+        last: [f32; 2],
+        originals: Vec<(usize, usize, Element)>,
+    },
+    BoxSelect {
+        start: [f32; 2],
+        now: [f32; 2],
+    },
 }
 
 /// The editor's state apart from the window.
@@ -132,6 +164,10 @@ pub struct EditorCore {
     pub text_request: Option<TextRequest>,
     /// For the status bar.
     pub notice: Option<Notice>,
+    /// What the eraser takes.
+    pub eraser: EraserMode,
+    /// Plate units per screen pixel at the last pointer event (handle sizes, tolerance).
+    pub pixel: f32,
     history: History,
     gesture: Option<Gesture>,
     next_id: u64,
@@ -157,6 +193,8 @@ impl EditorCore {
             width: 4.0,
             text_request: None,
             notice: None,
+            eraser: EraserMode::Whole,
+            pixel: 1.0,
             history: History::default(),
             gesture: None,
             next_id,
@@ -202,6 +240,23 @@ impl EditorCore {
 
     fn changed(&mut self, touched: &[ElementId]) {
         self.cache.invalidate(touched);
+        // Tessellate the changed elements again right away, so hit tests and handles
+        // within the same gesture see them (the cost is that of the changed elements).
+        let tolerance = self.pixel * 0.25;
+        if touched.len() <= 16 {
+            for id in touched {
+                if let Some((l, i)) = locate(&self.plate, *id) {
+                    self.cache.update_element(&self.plate.layers[l].elements[i], tolerance);
+                }
+            }
+        } else {
+            let wanted: std::collections::HashSet<ElementId> = touched.iter().copied().collect();
+            for layer in &self.plate.layers {
+                for e in layer.elements.iter().filter(|e| wanted.contains(&e.id)) {
+                    self.cache.update_element(e, tolerance);
+                }
+            }
+        }
         self.revision += 1;
     }
 
@@ -232,6 +287,12 @@ impl EditorCore {
 
     /// Switches tool (and ends any gesture).
     pub fn set_tool(&mut self, tool: Tool) {
+        if tool == Tool::Eraser && self.tool == Tool::Eraser {
+            self.eraser = match self.eraser {
+                EraserMode::Whole => EraserMode::Precise,
+                EraserMode::Precise => EraserMode::Whole,
+            };
+        }
         self.tool = tool;
         self.gesture = None;
         if tool != Tool::Select {
@@ -264,6 +325,7 @@ impl EditorCore {
     /// A pointer went down on the canvas.
     pub fn pointer_down(&mut self, p: Pointer) {
         self.notice = None;
+        self.pixel = p.pixel;
         self.gesture = match self.tool {
             Tool::Pen | Tool::Highlighter => {
                 if !self.editable(self.active_layer) {
@@ -277,7 +339,7 @@ impl EditorCore {
             Tool::Eraser => {
                 let mut removed = Vec::new();
                 self.erase_at(p, &mut removed);
-                Some(Gesture::Erase(removed))
+                Some(Gesture::Erase(removed, p.pos))
             }
             Tool::Rect | Tool::Ellipse | Tool::Arrow => Some(Gesture::Shape { start: p.pos, now: p.pos }),
             Tool::Text | Tool::Sticky => {
@@ -285,6 +347,11 @@ impl EditorCore {
                 None
             }
             Tool::Select => {
+                if let Some(handle) = self.handle_at(p.pos, p.pixel) {
+                    let frame = self.selection_bounds();
+                    return self.gesture =
+                        Some(Gesture::Handle { handle, start: p.pos, frame, originals: self.originals() });
+                }
                 let hit = self.pick(p);
                 match hit {
                     Some(id) => {
@@ -297,13 +364,7 @@ impl EditorCore {
                         } else if !self.selection.contains(&id) {
                             self.selection = vec![id];
                         }
-                        let originals = self
-                            .selection
-                            .iter()
-                            .filter_map(|id| locate(&self.plate, *id))
-                            .map(|(l, i)| (l, i, self.plate.layers[l].elements[i].clone()))
-                            .collect();
-                        Some(Gesture::Move { last: p.pos, originals })
+                        Some(Gesture::Move { last: p.pos, originals: self.originals() })
                     }
                     None => {
                         if !p.shift {
@@ -319,9 +380,32 @@ impl EditorCore {
     /// The pointer moved (with the button held, or not).
     pub fn pointer_move(&mut self, p: Pointer) {
         let Some(mut gesture) = self.gesture.take() else { return };
+        self.pixel = p.pixel;
         match &mut gesture {
             Gesture::Ink(input, _) => input.push(p.pos, p.pressure, p.time),
-            Gesture::Erase(removed) => self.erase_at(p, removed),
+            Gesture::Erase(removed, last) => {
+                // Fast drags would skip over thin lines: erase along the way.
+                let step = (p.pixel * 4.0).max(1e-3);
+                let d = ((p.pos[0] - last[0]).powi(2) + (p.pos[1] - last[1]).powi(2)).sqrt();
+                let n = ((d / step).ceil() as usize).clamp(1, 256);
+                for k in 1..=n {
+                    let t = k as f32 / n as f32;
+                    let at = [last[0] + (p.pos[0] - last[0]) * t, last[1] + (p.pos[1] - last[1]) * t];
+                    self.erase_at(Pointer { pos: at, ..p }, removed);
+                }
+                *last = p.pos;
+            }
+            Gesture::Handle { handle, start, frame, originals } => {
+                let edits = self.handle_edits(*handle, *start, p.pos, *frame, originals, p.shift);
+                let mut touched = Vec::new();
+                for edit in edits {
+                    // Applied live; the whole drag becomes one undo step on release.
+                    if let Ok(a) = self.plate.apply(edit) {
+                        touched.extend(a.touched);
+                    }
+                }
+                self.changed(&touched);
+            }
             Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } => *now = p.pos,
             Gesture::Move { last, originals } => {
                 let (dx, dy) = (p.pos[0] - last[0], p.pos[1] - last[1]);
@@ -358,7 +442,7 @@ impl EditorCore {
                 let id = self.new_id();
                 self.insert(Element::new(id, ElementKind::Stroke(Stroke { color, width, pen, points })));
             }
-            Gesture::Erase(removed) => {
+            Gesture::Erase(removed, _) => {
                 if !removed.is_empty() {
                     // Undo puts them back in the reverse order they were taken.
                     self.history.record(Edit::Batch(removed.into_iter().rev().collect()));
@@ -371,7 +455,7 @@ impl EditorCore {
                     self.insert(Element::new(id, kind));
                 }
             }
-            Gesture::Move { originals, last: _ } => {
+            Gesture::Move { originals, .. } | Gesture::Handle { originals, .. } => {
                 let moved = originals
                     .iter()
                     .any(|(l, i, e)| self.plate.layers.get(*l).and_then(|x| x.elements.get(*i)) != Some(e));
@@ -410,6 +494,9 @@ impl EditorCore {
     }
 
     fn erase_at(&mut self, p: Pointer, removed: &mut Vec<Edit>) {
+        if self.eraser == EraserMode::Precise {
+            return self.cut_at(p, removed);
+        }
         while let Some(id) = self.pick(p) {
             let Some((layer, index)) = locate(&self.plate, id) else { break };
             match self.plate.apply(Edit::Remove { layer, index }) {
@@ -421,6 +508,67 @@ impl EditorCore {
                 Err(_) => break,
             }
         }
+    }
+
+    /// The precise eraser: cuts the ink under the pointer out of strokes on editable
+    /// layers; a stroke cut in two becomes two strokes (the first keeps its id).
+    fn cut_at(&mut self, p: Pointer, undo: &mut Vec<Edit>) {
+        let r = p.pixel * ERASER_PX;
+        let area = Bounds { min: [p.pos[0] - r, p.pos[1] - r], max: [p.pos[0] + r, p.pos[1] + r] };
+        let hits = self.cache.query(&area);
+        if hits.is_empty() {
+            return;
+        }
+        let mut places: Vec<(usize, usize)> = hits
+            .iter()
+            .filter_map(|id| locate(&self.plate, *id))
+            .filter(|(l, i)| {
+                self.editable(*l) && matches!(self.plate.layers[*l].elements[*i].kind, ElementKind::Stroke(_))
+            })
+            .collect();
+        // Back to front, so inserting pieces does not move the places still to do.
+        places.sort_unstable_by(|a, b| b.cmp(a));
+        for (layer, index) in places {
+            let e = &self.plate.layers[layer].elements[index];
+            let ElementKind::Stroke(stroke) = &e.kind else { continue };
+            let Some(inv) = e.transform.invert() else { continue };
+            let center = inv.apply(p.pos[0], p.pos[1]);
+            // Half the ink's width is added, so the round caps end at the eraser's edge.
+            let radius = r / e.transform.mean_scale().max(1e-6) + stroke.width * 0.5;
+            let Some(pieces) = cut::cut_polyline(&stroke.points, center, radius) else { continue };
+            let template = e.clone();
+            let mut edits = Vec::new();
+            let mut pieces = pieces.into_iter();
+            match pieces.next() {
+                None => edits.push(Edit::Remove { layer, index }),
+                Some(first) => {
+                    let with = |points, id| {
+                        let mut e = template.clone();
+                        e.id = id;
+                        if let ElementKind::Stroke(s) = &mut e.kind {
+                            s.points = points;
+                        }
+                        e
+                    };
+                    edits.push(Edit::Replace { layer, index, element: with(first, template.id) });
+                    for (k, piece) in pieces.enumerate() {
+                        let id = self.new_id();
+                        edits.push(Edit::Insert { layer, index: index + 1 + k, element: with(piece, id) });
+                    }
+                }
+            }
+            for edit in edits {
+                match self.plate.apply(edit) {
+                    Ok(a) => {
+                        undo.push(a.inverse);
+                        self.changed(&a.touched);
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        let plate = &self.plate;
+        self.selection.retain(|id| locate(plate, *id).is_some());
     }
 
     fn shape(&self, start: [f32; 2], end: [f32; 2], pixel: f32) -> Option<ElementKind> {
@@ -497,6 +645,53 @@ impl EditorCore {
         self.insert(Element::new(id, kind));
     }
 
+    /// The text element (label or sticky note) under the pointer on an editable layer,
+    /// for editing in place.
+    pub fn text_at(&self, p: Pointer) -> Option<ElementId> {
+        let id = self.pick(p)?;
+        let (l, i) = locate(&self.plate, id)?;
+        matches!(self.plate.layers[l].elements[i].kind, ElementKind::Text(_) | ElementKind::Sticky(_)).then_some(id)
+    }
+
+    /// The words of a label or sticky note.
+    pub fn text_of(&self, id: ElementId) -> Option<&str> {
+        let (l, i) = locate(&self.plate, id)?;
+        match &self.plate.layers[l].elements[i].kind {
+            ElementKind::Text(t) => Some(&t.text),
+            ElementKind::Sticky(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// Changes the words of a label or sticky note as one undo step. Empty words remove
+    /// a label; a sticky note stays (an empty note is still a note). Returns whether
+    /// anything changed.
+    pub fn set_text(&mut self, id: ElementId, text: &str) -> bool {
+        let Some((layer, index)) = locate(&self.plate, id) else { return false };
+        if !self.editable(layer) || self.text_of(id) == Some(text) {
+            return false;
+        }
+        let mut e = self.plate.layers[layer].elements[index].clone();
+        match &mut e.kind {
+            ElementKind::Text(_) if text.trim().is_empty() => {
+                self.apply(Edit::Remove { layer, index });
+                self.selection.retain(|s| *s != id);
+                return true;
+            }
+            ElementKind::Text(t) => t.text = text.to_owned(),
+            ElementKind::Sticky(s) => s.text = text.to_owned(),
+            _ => return false,
+        }
+        // The old element's id is in the plate, so the new one is checked on its own.
+        match self.check_elements(vec![e]).map(|mut v| v.pop()) {
+            Ok(Some(element)) => {
+                self.apply(Edit::Replace { layer, index, element });
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Deletes the selected elements (one undo step).
     pub fn delete_selection(&mut self) {
         let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| locate(&self.plate, *id)).collect();
@@ -559,41 +754,15 @@ impl EditorCore {
             return false;
         }
         let known: Vec<String> = self.plate.roles.iter().map(|r| r.id.clone()).collect();
-        let mut edits = Vec::new();
-        let mut ids = Vec::new();
-        let first = self.plate.layers[layer].elements.len();
-        for (index, mut e) in (first..).zip(elements) {
+        let mut copies = Vec::new();
+        for mut e in elements {
             self.renumber(&mut e);
             e.roles.retain(|r| known.contains(r));
             e.transform = Transform::translate(offset, offset).pre_concat(&e.transform);
-            ids.push(e.id);
-            edits.push(Edit::Insert { layer, index, element: e });
+            copies.push(e);
         }
-        // Refuse what would make the plate invalid (say, NaN from a hand-edited clipboard).
-        // Only the new elements are checked, against the plate's canvas and roles; their
-        // ids are fresh, so they cannot clash with the rest.
-        let probe = Plate {
-            meta: self.plate.meta.clone(),
-            roles: self.plate.roles.clone(),
-            layers: vec![plaatwerk_model::Layer {
-                elements: edits
-                    .iter()
-                    .filter_map(|e| match e {
-                        Edit::Insert { element, .. } => Some(element.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                ..plaatwerk_model::Layer::new("probe", "probe")
-            }],
-            cutouts: Vec::new(),
-            views: Vec::new(),
-        };
-        if !plaatwerk_model::validate(&probe).is_empty() {
-            return false;
-        }
-        self.apply(Edit::Batch(edits));
-        self.selection = ids;
-        true
+        // Refuses what would make the plate invalid (say, NaN from a hand-edited clipboard).
+        self.insert_checked(copies).is_ok()
     }
 
     /// New ids for an element and everything inside it.
@@ -694,13 +863,14 @@ impl EditorCore {
     }
 
     /// Elements to draw over the plate: the stroke or shape being drawn, selection
-    /// boxes, the selection rectangle.
-    pub fn overlay(&self) -> Vec<Element> {
+    /// boxes and handles, the selection rectangle. `pixel` is the size of a screen
+    /// pixel in plate units.
+    pub fn overlay(&self, pixel: f32) -> Vec<Element> {
         let mut out = Vec::new();
         let mark = Color::rgb(0x1e, 0x88, 0xe5);
         let outline = |b: Bounds, id: u64| {
-            let mut s = StrokeStyle::solid(mark, 1.5);
-            s.dashes = vec![6.0, 4.0];
+            let mut s = StrokeStyle::solid(mark, 1.5 * pixel);
+            s.dashes = vec![6.0 * pixel, 4.0 * pixel];
             Element::new(
                 ElementId(id),
                 ElementKind::Rect(Rect {
@@ -742,8 +912,11 @@ impl EditorCore {
         }
         for id in &self.selection {
             if let Some(mesh) = self.cache.mesh(*id) {
-                out.push(outline(mesh.bounds.inflate(4.0), u64::MAX - 2));
+                out.push(outline(mesh.bounds.inflate(4.0 * pixel), u64::MAX - 2));
             }
+        }
+        if !matches!(self.gesture, Some(Gesture::Move { .. })) {
+            self.handle_overlay(pixel, &mut out);
         }
         out
     }
@@ -783,6 +956,9 @@ impl EditorCore {
         }
     }
 }
+
+/// The precise eraser's radius on screen, in pixels.
+pub const ERASER_PX: f32 = 8.0;
 
 /// Highlighter ink: the colour made light and bright.
 fn highlighter_color(c: Color) -> Color {

@@ -52,6 +52,19 @@ impl Transform {
         Transform { a: sx, d: sy, ..Self::IDENTITY }
     }
 
+    /// A rotation about the origin by `radians` (clockwise on screen, where y points down).
+    pub fn rotate(radians: f32) -> Self {
+        let (sin, cos) = radians.sin_cos();
+        Transform { a: cos, b: sin, c: -sin, d: cos, e: 0.0, f: 0.0 }
+    }
+
+    /// `inner` done about `center` instead of the origin.
+    pub fn about(center: [f32; 2], inner: &Transform) -> Self {
+        Transform::translate(center[0], center[1])
+            .pre_concat(inner)
+            .pre_concat(&Transform::translate(-center[0], -center[1]))
+    }
+
     /// True when this is the identity (used to leave it out of files).
     pub fn is_identity(&self) -> bool {
         *self == Self::IDENTITY

@@ -1,0 +1,138 @@
+//! Putting pictures on a plate: PNG and JPEG as images, SVG through the importer as a
+//! group of editable elements.
+
+use std::path::Path;
+
+use plaatwerk_model::{Edit, Element, ElementKind, Group, Image, Transform};
+
+use super::{EditorCore, Notice};
+
+/// Inserted pictures are scaled down to at most this part of the plate's width or height.
+const MAX_SHARE: f32 = 0.6;
+
+/// What kind of picture a file holds, from its first bytes (and, for SVG, its name).
+fn sniff(data: &[u8], path: &Path) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some("image/png");
+    }
+    if data.starts_with(&[0xff, 0xd8, 0xff]) {
+        return Some("image/jpeg");
+    }
+    let svg_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let head = String::from_utf8_lossy(&data[..data.len().min(1024)]).to_ascii_lowercase();
+    (svg_name || head.contains("<svg")).then_some("image/svg+xml")
+}
+
+impl EditorCore {
+    /// Inserts the picture in `path` on the active layer, centred at `at` (plate units),
+    /// as one undo step; it becomes the selection. Returns warnings (SVG features that
+    /// were left out), or an error that names the file.
+    pub fn insert_file(&mut self, path: &Path, at: [f32; 2]) -> Result<Vec<String>, String> {
+        let name = path.display().to_string();
+        let too_big = |n: u64| format!("{name}: the file is {n} bytes; pictures up to 64 MB can be inserted");
+        let len = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?.len();
+        if len > plaatwerk_model::MAX_IMAGE_BYTES as u64 {
+            return Err(too_big(len));
+        }
+        let data = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        let (plate_w, plate_h) = (self.plate.meta.width, self.plate.meta.height);
+        let fit = |w: f32, h: f32| (MAX_SHARE * plate_w / w).min(MAX_SHARE * plate_h / h).min(1.0);
+        let (element, warnings) = match sniff(&data, path) {
+            Some(mime @ ("image/png" | "image/jpeg")) => {
+                let reader = image::ImageReader::new(std::io::Cursor::new(&data))
+                    .with_guessed_format()
+                    .map_err(|e| format!("{name}: {e}"))?;
+                let (w, h) = reader.into_dimensions().map_err(|e| format!("{name}: not a readable picture: {e}"))?;
+                if w == 0 || h == 0 {
+                    return Err(format!("{name}: the picture is empty ({w}×{h} pixels)"));
+                }
+                let s = fit(w as f32, h as f32);
+                let (w, h) = (w as f32 * s, h as f32 * s);
+                let id = self.new_id();
+                let kind = ElementKind::Image(Image {
+                    x: at[0] - w / 2.0,
+                    y: at[1] - h / 2.0,
+                    width: w,
+                    height: h,
+                    mime: mime.to_owned(),
+                    data,
+                });
+                (Element::new(id, kind), Vec::new())
+            }
+            Some(_) => {
+                let first = self.next_id;
+                let imported = plaatwerk_import::import_svg(&data, &name, first).map_err(|e| e.to_string())?;
+                if imported.elements.is_empty() {
+                    return Err(format!("{name}: the SVG draws nothing"));
+                }
+                self.next_id = first + count_ids(&imported.elements) + 1;
+                let (w, h) = (imported.width.max(1.0), imported.height.max(1.0));
+                let s = fit(w, h);
+                let mut group = Element::new(self.new_id(), ElementKind::Group(Group { children: imported.elements }));
+                group.transform =
+                    Transform::translate(at[0] - w * s / 2.0, at[1] - h * s / 2.0).pre_concat(&Transform::scale(s, s));
+                (group, imported.warnings)
+            }
+            None => {
+                return Err(format!(
+                    "{name}: not a PNG, JPEG or SVG file; those are the pictures that can be inserted"
+                ));
+            }
+        };
+        self.insert_checked(vec![element]).map_err(|e| format!("{name}: {e}"))?;
+        Ok(warnings)
+    }
+
+    /// Inserts new elements at the top of the active layer as one undo step, after
+    /// checking them against the plate's limits; they become the selection.
+    pub(super) fn insert_checked(&mut self, elements: Vec<Element>) -> Result<(), String> {
+        let layer = self.active_layer;
+        if !self.editable(layer) {
+            let name = self.plate.layers.get(layer).map(|l| l.name.clone()).unwrap_or_default();
+            self.notice = Some(Notice::LayerNotEditable(name.clone()));
+            return Err(format!("layer \"{name}\" is locked or hidden"));
+        }
+        let elements = self.check_elements(elements)?;
+        let first = self.plate.layers[layer].elements.len();
+        let mut ids = Vec::new();
+        let edits = (first..)
+            .zip(elements)
+            .map(|(index, element)| {
+                ids.push(element.id);
+                Edit::Insert { layer, index, element }
+            })
+            .collect();
+        self.apply(Edit::Batch(edits));
+        self.selection = ids;
+        Ok(())
+    }
+}
+
+impl EditorCore {
+    /// Checks new elements against the plate's limits and roles, on their own (their
+    /// ids are fresh, so they cannot clash with the rest). Returns them unchanged.
+    pub(super) fn check_elements(&self, elements: Vec<Element>) -> Result<Vec<Element>, String> {
+        let probe = plaatwerk_model::Plate {
+            meta: self.plate.meta.clone(),
+            roles: self.plate.roles.clone(),
+            layers: vec![plaatwerk_model::Layer { elements, ..plaatwerk_model::Layer::new("probe", "probe") }],
+            cutouts: Vec::new(),
+            views: Vec::new(),
+        };
+        match plaatwerk_model::validate(&probe).first() {
+            Some(problem) => Err(problem.message.clone()),
+            None => Ok(probe.layers.into_iter().flat_map(|l| l.elements).collect()),
+        }
+    }
+}
+
+/// The number of ids used by elements and everything inside them.
+fn count_ids(elements: &[Element]) -> u64 {
+    elements
+        .iter()
+        .map(|e| match &e.kind {
+            ElementKind::Group(g) => 1 + count_ids(&g.children),
+            _ => 1,
+        })
+        .sum()
+}
