@@ -38,6 +38,14 @@ impl Camera {
         ]
     }
 
+    /// Screen position of a plate point (the inverse of [`Camera::plate_point`]).
+    pub fn screen_point(&self, plate: [f32; 2], viewport: [f32; 2]) -> [f32; 2] {
+        [
+            (plate[0] - self.center[0]) * self.zoom + viewport[0] / 2.0,
+            (plate[1] - self.center[1]) * self.zoom + viewport[1] / 2.0,
+        ]
+    }
+
     /// Moves the plate with the pointer by a screen delta.
     pub fn pan(&mut self, delta: [f32; 2]) {
         self.center[0] -= delta[0] / self.zoom;

@@ -1,4 +1,5 @@
-//! Settings remembered between runs (the UI language), in the user's config folder.
+//! Settings remembered between runs (UI language, recent files, grid), in the user's
+//! config folder.
 
 use std::path::PathBuf;
 
@@ -11,7 +12,20 @@ use crate::i18n::Lang;
 pub struct Settings {
     /// UI language.
     pub lang: Lang,
+    /// Plates opened or saved lately, newest first.
+    #[serde(default)]
+    pub recent: Vec<PathBuf>,
+    /// Whether the canvas shows a dot grid.
+    #[serde(default = "yes")]
+    pub grid: bool,
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// How many recent files are remembered.
+pub const MAX_RECENT: usize = 10;
 
 impl Settings {
     /// `$PLAATWERK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/plaatwerk`, else `~/.config/plaatwerk`.
@@ -28,9 +42,17 @@ impl Settings {
     /// Reads the settings; defaults (language from the system locale) when there are none
     /// or they cannot be read.
     pub fn load() -> Settings {
-        let fallback = Settings { lang: Lang::from_environment() };
+        let fallback = Settings { lang: Lang::from_environment(), recent: Vec::new(), grid: true };
         let Some(path) = Self::path() else { return fallback };
         std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(fallback)
+    }
+
+    /// Puts a plate at the top of the recent files (once; the oldest drop off).
+    pub fn remember(&mut self, path: &std::path::Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
     }
 
     /// Writes the settings atomically; failures are returned for the status bar.
@@ -42,5 +64,26 @@ impl Settings {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         plaatwerk_model::format::write_atomically(&path, text.as_bytes())
             .map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_newest_first_without_doubles_and_bounded() {
+        let mut s = Settings { lang: Lang::En, recent: Vec::new(), grid: true };
+        for i in 0..15 {
+            s.remember(std::path::Path::new(&format!("/nergens/{i}.plate")));
+        }
+        s.remember(std::path::Path::new("/nergens/12.plate"));
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.recent[0], PathBuf::from("/nergens/12.plate"));
+        assert_eq!(s.recent[1], PathBuf::from("/nergens/14.plate"));
+        assert_eq!(s.recent.iter().filter(|p| p.ends_with("12.plate")).count(), 1);
+        // Old settings files without the new fields still load.
+        let old: Settings = serde_json::from_str(r#"{"lang":"Nl"}"#).expect("old settings");
+        assert!(old.grid && old.recent.is_empty());
     }
 }

@@ -544,3 +544,35 @@ fn text_is_edited_in_place_as_one_step_and_emptied_labels_go() {
     c.undo();
     assert_eq!(count(&c), 1);
 }
+
+#[test]
+fn layers_are_added_moved_renamed_and_removed_with_undo() {
+    let mut c = core();
+    let before = c.plate.clone();
+    let n = c.plate.layers.len();
+    c.add_layer("Sessie maart");
+    assert_eq!(c.plate.layers.len(), n + 1);
+    let active = c.active_layer;
+    assert_eq!(c.plate.layers[active].name, "Sessie maart");
+    assert_eq!(c.plate.layers[active].id, "sessie-maart");
+    c.set_tool(Tool::Pen);
+    drag(&mut c, [100.0, 900.0], [300.0, 900.0]);
+    assert_eq!(c.plate.layers[active].elements.len(), 1, "new ink goes to the new layer");
+    if active > 0 {
+        assert!(c.move_layer(active, false));
+        assert_eq!(c.active_layer, active - 1, "the active layer moves along");
+        assert_eq!(c.plate.layers[active - 1].name, "Sessie maart");
+    }
+    let mut props = LayerProps::of(&c.plate.layers[c.active_layer]);
+    props.name = "Sessie april".into();
+    c.set_layer(c.active_layer, props);
+    assert!(c.remove_layer(c.active_layer));
+    assert_eq!(c.plate.layers.len(), n);
+    assert!(plaatwerk_model::validate(&c.plate).is_empty());
+    for _ in 0..6 {
+        c.undo();
+    }
+    assert_eq!(c.plate, before, "every layer change is undone");
+    let mut single = blank();
+    assert!(!single.remove_layer(0), "the last layer stays");
+}

@@ -1,12 +1,12 @@
-//! The dialogs that wait for an answer: errors, text for a new label or note, save as,
-//! unsaved changes on close, a change on disk, recovery after a crash.
-
-use std::path::PathBuf;
+//! The dialogs that wait for an answer: errors, choosing a file (open, save as, insert
+//! a picture), unsaved changes, renaming a layer, a change on disk, recovery after a
+//! crash.
 
 use eframe::egui;
 use plaatwerk::core::disk::Resolution;
+use plaatwerk_model::LayerProps;
 
-use super::{Dialog, EditorApp};
+use super::{Dialog, EditorApp, files};
 
 impl EditorApp {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
@@ -30,71 +30,96 @@ impl EditorApp {
                 });
                 Dialog::Error(msg)
             }
-            Dialog::Text { request, mut text } => {
-                let title = if request.sticky {
-                    lang.pick("Nieuwe sticky note", "New sticky note")
-                } else {
-                    lang.pick("Nieuwe tekst", "New text")
-                };
-                window(title).show(ctx, |ui| {
-                    // Taken before the text field sees them, or it would type a newline.
-                    let (enter, escape) = ui.input_mut(|i| {
-                        (
-                            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter),
-                            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
-                        )
-                    });
-                    let edit = ui.add(
-                        egui::TextEdit::multiline(&mut text)
-                            .desired_rows(3)
-                            .hint_text(lang.pick("Typ hier…", "Type here…")),
-                    );
-                    edit.request_focus();
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Plaatsen (Ctrl+Enter)", "Place (Ctrl+Enter)")).clicked() || enter {
-                            self.core.place_text(&request, &text);
-                            keep = false;
-                        }
-                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() || escape {
-                            keep = false;
-                        }
-                    });
-                });
-                Dialog::Text { request, text }
-            }
-            Dialog::SaveAs { mut path, then_close } => {
-                window(lang.pick("Opslaan als", "Save as")).show(ctx, |ui| {
-                    ui.label(lang.pick("Bestand:", "File:"));
-                    ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0));
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Opslaan", "Save")).clicked() {
-                            let mut p = PathBuf::from(path.trim());
-                            if p.extension().is_none() {
-                                p.set_extension("plate");
-                            }
-                            let old = self.core.path.clone();
-                            match self.core.save_as(&p) {
-                                Ok(()) => {
-                                    if let Some(r) = &self.recovery {
-                                        r.discard(old.as_deref());
-                                        r.discard(Some(&p));
+            Dialog::File(mut picker) => {
+                let recent = self.settings.recent.clone();
+                match picker.show(ctx, lang, &recent) {
+                    files::Picked::Open => {}
+                    files::Picked::Cancel => keep = false,
+                    files::Picked::File(p) => {
+                        keep = false;
+                        match picker.purpose {
+                            files::Purpose::Open => self.open_plate(p, false),
+                            files::Purpose::Insert { at } => self.insert_picture(&p, at),
+                            files::Purpose::SaveAs { then_close } => {
+                                let old = self.core.path.clone();
+                                match self.core.save_as(&p) {
+                                    Ok(()) => {
+                                        if let Some(r) = &self.recovery {
+                                            r.discard(old.as_deref());
+                                            r.discard(Some(&p));
+                                        }
+                                        self.settings.remember(&p);
+                                        let _ = self.settings.save();
+                                        self.status = format!("{} {}", lang.pick("Opgeslagen:", "Saved:"), p.display());
+                                        if then_close {
+                                            self.allowed_to_close = true;
+                                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                                        }
                                     }
-                                    self.status = format!("{} {}", lang.pick("Opgeslagen:", "Saved:"), p.display());
-                                    keep = false;
-                                    if then_close {
-                                        self.allowed_to_close = true;
-                                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                                    }
+                                    Err(e) => next = Some(Dialog::Error(e.to_string())),
                                 }
-                                Err(e) => next = Some(Dialog::Error(e.to_string())),
                             }
+                        }
+                        // What the choice led to (an error, a recovery offer) comes next.
+                        if next.is_none() {
+                            next = self.dialog.take();
+                        }
+                    }
+                }
+                Dialog::File(picker)
+            }
+            Dialog::UnsavedBeforeOpen(path) => {
+                window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {
+                    ui.label(lang.pick(
+                        "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen. Eerst opslaan?",
+                        "This plate has changes that are not saved yet. Save them first?",
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("Opslaan en openen", "Save and open")).clicked() {
+                            keep = false;
+                            match self.core.save() {
+                                Ok(_) => self.open_plate(path.clone(), true),
+                                Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+                            }
+                            next = self.dialog.take();
+                        }
+                        if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
+                            keep = false;
+                            self.open_plate(path.clone(), true);
+                            next = self.dialog.take();
                         }
                         if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
                             keep = false;
                         }
                     });
                 });
-                Dialog::SaveAs { path, then_close }
+                Dialog::UnsavedBeforeOpen(path)
+            }
+            Dialog::RenameLayer { index, mut name } => {
+                window(lang.pick("Laag hernoemen", "Rename layer")).show(ctx, |ui| {
+                    let (enter, escape) = ui.input_mut(|i| {
+                        (
+                            i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+                            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                        )
+                    });
+                    ui.add(egui::TextEdit::singleline(&mut name).desired_width(260.0)).request_focus();
+                    ui.horizontal(|ui| {
+                        if (ui.button(lang.pick("Hernoemen (Enter)", "Rename (Enter)")).clicked() || enter)
+                            && !name.trim().is_empty()
+                        {
+                            keep = false;
+                            if let Some(layer) = self.core.plate.layers.get(index) {
+                                let props = LayerProps { name: name.trim().to_owned(), ..LayerProps::of(layer) };
+                                self.core.set_layer(index, props);
+                            }
+                        }
+                        if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() || escape {
+                            keep = false;
+                        }
+                    });
+                });
+                Dialog::RenameLayer { index, name }
             }
             Dialog::UnsavedOnClose => {
                 window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {

@@ -6,14 +6,16 @@
 //! the plate (its revision), or what is being drawn right now.
 
 mod dialogs;
+mod files;
 mod panels;
+mod text;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use plaatwerk::core::disk::DiskChange;
-use plaatwerk::core::{EditorCore, Notice, Pointer, TextRequest, Tool};
+use plaatwerk::core::{EditorCore, Notice, Pointer, Tool};
 use plaatwerk::i18n::Lang;
 use plaatwerk::recovery::{Found, Recovery};
 use plaatwerk::settings::Settings;
@@ -88,9 +90,10 @@ struct CanvasGpu {
 /// Dialogs that wait for an answer.
 enum Dialog {
     Error(String),
-    Text { request: TextRequest, text: String },
-    SaveAs { path: String, then_close: bool },
+    File(Box<files::FilePicker>),
     UnsavedOnClose,
+    UnsavedBeforeOpen(PathBuf),
+    RenameLayer { index: usize, name: String },
     Recover(Found),
     Conflict(Box<Plate>),
 }
@@ -147,6 +150,8 @@ pub struct EditorApp {
     /// The roles panel's text field.
     new_role: String,
     watch: Option<DiskWatch>,
+    /// Text being typed in place on the canvas.
+    text_editing: Option<text::TextEditing>,
 }
 
 impl EditorApp {
@@ -176,6 +181,7 @@ impl EditorApp {
             allowed_to_close: false,
             new_role: String::new(),
             watch: None,
+            text_editing: None,
         }
     }
 
@@ -220,11 +226,13 @@ impl EditorApp {
 
     fn save(&mut self, then_close: bool, ctx: &egui::Context) {
         if self.core.path.is_none() {
-            self.dialog = Some(Dialog::SaveAs { path: "naamloos.plate".into(), then_close });
+            self.ask_save_as(then_close);
             return;
         }
         match self.core.save() {
             Ok(p) => {
+                self.settings.remember(&p);
+                let _ = self.settings.save();
                 if let Some(r) = &self.recovery {
                     r.discard(Some(&p));
                 }
@@ -236,6 +244,82 @@ impl EditorApp {
             }
             Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
         }
+    }
+
+    fn ask_save_as(&mut self, then_close: bool) {
+        let start = self.core.path.clone().unwrap_or_else(|| PathBuf::from("naamloos.plate"));
+        self.dialog =
+            Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::SaveAs { then_close }, Some(&start)))));
+    }
+
+    fn ask_open(&mut self) {
+        let start = self.core.path.clone().or_else(|| std::env::current_dir().ok());
+        self.dialog = Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::Open, start.as_deref()))));
+    }
+
+    fn ask_insert(&mut self, at: [f32; 2]) {
+        let start = self.settings.recent.first().and_then(|p| p.parent()).map(Path::to_path_buf);
+        let start = start.or_else(|| std::env::current_dir().ok());
+        self.dialog =
+            Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::Insert { at }, start.as_deref()))));
+    }
+
+    /// The middle of the canvas, in plate units (where inserted pictures go).
+    fn view_center(&self) -> [f32; 2] {
+        self.camera.map_or([self.core.plate.meta.width / 2.0, self.core.plate.meta.height / 2.0], |c| c.center)
+    }
+
+    /// Opens another plate; asks first when this one has unsaved changes.
+    fn open_plate(&mut self, path: PathBuf, force: bool) {
+        if self.core.is_dirty() && !force {
+            self.dialog = Some(Dialog::UnsavedBeforeOpen(path));
+            return;
+        }
+        let lang = self.lang();
+        match format::load(&path) {
+            Ok(plate) => {
+                self.text_editing = None;
+                if let Some(r) = &self.recovery {
+                    r.discard(self.core.path.as_deref());
+                }
+                self.core.replace_plate(plate, Some(path.clone()));
+                self.core.active_layer =
+                    self.core.plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
+                self.core.remember_disk();
+                self.camera = None;
+                self.overlay_dirty = true;
+                self.settings.remember(&path);
+                let _ = self.settings.save();
+                self.status = format!("{} {}", lang.pick("Geopend:", "Opened:"), path.display());
+                if let Some(found) = self.recovery.as_ref().and_then(|r| r.find(Some(&path))) {
+                    self.dialog = Some(Dialog::Recover(found));
+                }
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    /// Inserts a picture file at a plate position, reporting in the status bar.
+    fn insert_picture(&mut self, path: &Path, at: [f32; 2]) {
+        let lang = self.lang();
+        // The picture comes in selected, ready to move or resize.
+        self.core.set_tool(Tool::Select);
+        match self.core.insert_file(path, at) {
+            Ok(warnings) if warnings.is_empty() => {
+                self.status = format!("{} {}", lang.pick("Ingevoegd:", "Inserted:"), path.display());
+            }
+            Ok(warnings) => {
+                self.status = format!(
+                    "{} {} ({}: {})",
+                    lang.pick("Ingevoegd:", "Inserted:"),
+                    path.display(),
+                    lang.pick("niet alles kon mee", "not everything came along"),
+                    warnings.join("; ")
+                );
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(e)),
+        }
+        self.overlay_dirty = true;
     }
 
     fn autosave(&mut self) {
@@ -394,19 +478,48 @@ impl EditorApp {
             shift,
             pixel,
         };
-        if pressed
+        // Pictures and plates dropped on the window.
+        let dropped: Vec<PathBuf> = ui.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        for path in dropped {
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("plate")) {
+                self.open_plate(path, false);
+                break;
+            }
+            let at = hover.map_or_else(|| self.view_center(), |p| camera.plate_point(to_screen(p), viewport));
+            self.insert_picture(&path, at);
+        }
+        // On the canvas and not under a window or the text field (works also when the
+        // press comes without a hover before it, as from a touch screen).
+        let on_canvas = hover.filter(|p| rect.contains(*p) && ui.ctx().layer_id_at(*p) == Some(ui.layer_id()));
+        if pressed && self.text_editing.is_some() && on_canvas.is_some() {
+            // A click beside the text field finishes the text; it draws nothing.
+            self.commit_text();
+        } else if pressed
             && !space
             && !self.drawing
             && self.dialog.is_none()
-            && let Some(pos) = hover.filter(|p| rect.contains(*p))
+            && let Some(pos) = on_canvas
         {
-            self.core.pointer_down(pointer(pos));
+            let p = pointer(pos);
+            self.core.pointer_down(p);
             self.drawing = true;
             self.overlay_dirty = true;
             if let Some(request) = self.core.text_request.take() {
-                self.dialog = Some(Dialog::Text { request, text: String::new() });
                 self.drawing = false;
+                // Clicking a label or note with the text tools edits it.
+                match self.core.text_at(p) {
+                    Some(id) => self.start_editing(id),
+                    None => self.start_new_text(request),
+                }
             }
+        }
+        if response.double_clicked()
+            && self.core.tool == Tool::Select
+            && self.text_editing.is_none()
+            && let Some(pos) = on_canvas
+            && let Some(id) = self.core.text_at(pointer(pos))
+        {
+            self.start_editing(id);
         }
         if self.drawing {
             // Every sample of this frame, not only the last: smooth lines at low frame rates.
@@ -442,7 +555,7 @@ impl EditorApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context, viewport: [f32; 2]) {
-        if self.dialog.is_some() || ctx.egui_wants_keyboard_input() {
+        if self.dialog.is_some() || self.text_editing.is_some() || ctx.egui_wants_keyboard_input() {
             return;
         }
         // Only what changes the overlay (selection, tool) forces a redraw here; camera
@@ -471,6 +584,24 @@ impl EditorApp {
                 i.consume_key(egui::Modifiers::NONE, egui::Key::Num0),
             )
         });
+        let (open, insert, grid) = ctx.input_mut(|i| {
+            (
+                i.consume_key(cmd, egui::Key::O),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::I),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::G),
+            )
+        });
+        if open {
+            self.ask_open();
+        }
+        if insert {
+            let at = self.view_center();
+            self.ask_insert(at);
+        }
+        if grid {
+            self.settings.grid = !self.settings.grid;
+            let _ = self.settings.save();
+        }
         let (duplicate, front, back, clipboard) = ctx.input_mut(|i| {
             let clipboard: Vec<egui::Event> = i
                 .events
@@ -516,9 +647,7 @@ impl EditorApp {
             self.core.undo();
         }
         if save_as {
-            let path =
-                self.core.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "naamloos.plate".into());
-            self.dialog = Some(Dialog::SaveAs { path, then_close: false });
+            self.ask_save_as(false);
         } else if save {
             self.save(false, ctx);
         }
@@ -547,6 +676,57 @@ impl EditorApp {
         }
         if before != (self.core.selection.clone(), self.core.tool) {
             self.overlay_dirty = true;
+        }
+    }
+}
+
+impl EditorApp {
+    /// A dot every grid step over the paper, fading out where dots would crowd.
+    fn draw_grid(&self, painter: &egui::Painter, rect: egui::Rect, camera: Camera, viewport: [f32; 2], ppp: f32) {
+        let m = &self.core.plate.meta;
+        // 20 plate units, doubled until dots are at least 14 screen pixels apart.
+        let mut step = 20.0f32;
+        while step * camera.zoom < 14.0 * ppp {
+            step *= 2.0;
+        }
+        let region = camera.region(viewport);
+        let x0 = (region.x.max(0.0) / step).ceil() as i64;
+        let x1 = ((region.x + region.width).min(m.width) / step).floor() as i64;
+        let y0 = (region.y.max(0.0) / step).ceil() as i64;
+        let y1 = ((region.y + region.height).min(m.height) / step).floor() as i64;
+        if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > 40_000 {
+            return;
+        }
+        let color = egui::Color32::from_black_alpha(38);
+        for gx in x0..=x1 {
+            for gy in y0..=y1 {
+                let s = camera.screen_point([gx as f32 * step, gy as f32 * step], viewport);
+                painter.circle_filled(rect.min + egui::vec2(s[0], s[1]) / ppp, 1.0, color);
+            }
+        }
+    }
+
+    /// The pointer's shape over the canvas: resize arrows on handles, a crosshair for ink.
+    fn cursor(&self, ui: &egui::Ui, rect: egui::Rect, viewport: [f32; 2], ppp: f32) -> egui::CursorIcon {
+        use plaatwerk::core::handles::Handle;
+        if self.drawing && matches!(self.core.tool, Tool::Pen | Tool::Highlighter | Tool::Eraser) {
+            return egui::CursorIcon::Crosshair;
+        }
+        let handle = match (self.camera, ui.input(|i| i.pointer.hover_pos())) {
+            (Some(camera), Some(pos)) => {
+                let s = (pos - rect.min) * ppp;
+                let p = camera.plate_point([s.x, s.y], viewport);
+                self.core.handle_at(p, 1.0 / camera.zoom)
+            }
+            _ => None,
+        };
+        match (handle, self.core.tool) {
+            (Some(Handle::Corner(0 | 2)), _) => egui::CursorIcon::ResizeNwSe,
+            (Some(Handle::Corner(_)), _) => egui::CursorIcon::ResizeNeSw,
+            (Some(_), _) => egui::CursorIcon::Grab,
+            (None, Tool::Pen | Tool::Highlighter | Tool::Eraser) => egui::CursorIcon::Crosshair,
+            (None, Tool::Text | Tool::Sticky) => egui::CursorIcon::Text,
+            (None, _) => egui::CursorIcon::Default,
         }
     }
 }
@@ -592,11 +772,15 @@ impl eframe::App for EditorApp {
                     egui::Color32::WHITE,
                 );
             }
-            let cursor = if self.drawing || matches!(self.core.tool, Tool::Pen | Tool::Highlighter) {
-                egui::CursorIcon::Crosshair
-            } else {
-                egui::CursorIcon::Default
-            };
+            if self.settings.grid
+                && let Some(camera) = self.camera
+            {
+                self.draw_grid(ui.painter(), rect, camera, viewport, ppp);
+            }
+            if let Some(camera) = self.camera {
+                self.text_field(&ctx, rect, camera, viewport);
+            }
+            let cursor = self.cursor(ui, rect, viewport, ppp);
             if response.hovered() {
                 ctx.set_cursor_icon(cursor);
             }

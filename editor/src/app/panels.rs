@@ -1,7 +1,7 @@
 //! The panels around the canvas: top bar, tools and palette, layers and roles, status.
 
 use eframe::egui;
-use plaatwerk::core::Tool;
+use plaatwerk::core::{EraserMode, Tool};
 use plaatwerk_model::{Color, LayerProps};
 
 use plaatwerk::camera::Camera;
@@ -24,6 +24,14 @@ const PALETTE: [Color; 10] = [
 
 /// Line widths in plate units.
 const WIDTHS: [f32; 4] = [2.0, 4.0, 8.0, 16.0];
+
+/// What a layer row's buttons ask for.
+enum LayerAction {
+    Up,
+    Down,
+    Remove,
+    Rename,
+}
 
 fn color32(c: Color) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
@@ -63,13 +71,35 @@ impl EditorApp {
             ui.label(format!("{} · {state}", self.file_name()));
             ui.separator();
             let ctx = ui.ctx().clone();
+            ui.menu_button(lang.pick("Bestand", "File"), |ui| {
+                if ui.button(lang.pick("Openen… (Ctrl+O)", "Open… (Ctrl+O)")).clicked() {
+                    self.ask_open();
+                }
+                ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
+                    if self.settings.recent.is_empty() {
+                        ui.weak(lang.pick("(nog niets)", "(nothing yet)"));
+                    }
+                    for p in self.settings.recent.clone() {
+                        if ui.button(p.display().to_string()).clicked() {
+                            self.open_plate(p, false);
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button(lang.pick("Opslaan (Ctrl+S)", "Save (Ctrl+S)")).clicked() {
+                    self.save(false, &ctx);
+                }
+                if ui.button(lang.pick("Opslaan als… (Ctrl+Shift+S)", "Save as… (Ctrl+Shift+S)")).clicked() {
+                    self.ask_save_as(false);
+                }
+                ui.separator();
+                if ui.button(lang.pick("Afbeelding invoegen… (I)", "Insert picture… (I)")).clicked() {
+                    let at = self.view_center();
+                    self.ask_insert(at);
+                }
+            });
             if ui.button(lang.pick("Opslaan", "Save")).on_hover_text("Ctrl+S").clicked() {
                 self.save(false, &ctx);
-            }
-            if ui.button(lang.pick("Opslaan als…", "Save as…")).on_hover_text("Ctrl+Shift+S").clicked() {
-                let path =
-                    self.core.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "naamloos.plate".into());
-                self.dialog = Some(Dialog::SaveAs { path, then_close: false });
             }
             if ui
                 .add_enabled(self.core.can_undo(), egui::Button::new(lang.pick("Ongedaan maken", "Undo")))
@@ -95,6 +125,11 @@ impl EditorApp {
                     if let Err(e) = self.settings.save() {
                         self.status = e;
                     }
+                }
+                let mut grid = self.settings.grid;
+                if ui.checkbox(&mut grid, lang.pick("Raster", "Grid")).on_hover_text("G").changed() {
+                    self.settings.grid = grid;
+                    let _ = self.settings.save();
                 }
                 if ui.button("+").on_hover_text(lang.pick("Inzoomen (+)", "Zoom in (+)")).clicked() {
                     self.zoom_center(1.25, viewport);
@@ -143,6 +178,32 @@ impl EditorApp {
                 self.overlay_dirty = true;
             }
         }
+        if self.core.tool == Tool::Eraser {
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
+                let tip = lang.pick("E nogmaals: wissel", "E again: switch");
+                ui.radio_value(&mut self.core.eraser, EraserMode::Whole, lang.pick("hele lijnen", "whole strokes"))
+                    .on_hover_text(tip);
+            });
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
+                let tip =
+                    lang.pick("Knipt alleen inkt weg, precies onder de gum", "Cuts only the ink under the eraser");
+                ui.radio_value(&mut self.core.eraser, EraserMode::Precise, lang.pick("precies", "precise"))
+                    .on_hover_text(tip);
+            });
+        }
+        if ui
+            .button(lang.pick("🖼 Afbeelding…", "🖼 Picture…"))
+            .on_hover_text(lang.pick(
+                "Afbeelding invoegen: PNG, JPEG of SVG (I), of sleep een bestand op het venster",
+                "Insert picture: PNG, JPEG or SVG (I), or drop a file on the window",
+            ))
+            .clicked()
+        {
+            let at = self.view_center();
+            self.ask_insert(at);
+        }
         ui.separator();
         ui.label(lang.pick("Kleur", "Colour"));
         egui::Grid::new("palette").spacing([4.0, 4.0]).show(ui, |ui| {
@@ -188,7 +249,9 @@ impl EditorApp {
         ui.heading(lang.pick("Lagen", "Layers"));
         ui.weak(lang.pick("actief · zichtbaar · slot", "active · visible · lock"));
         let mut change = None;
-        for i in (0..self.core.plate.layers.len()).rev() {
+        let mut action: Option<(usize, LayerAction)> = None;
+        let n = self.core.plate.layers.len();
+        for i in (0..n).rev() {
             let layer = &self.core.plate.layers[i];
             let props = LayerProps::of(layer);
             let count = layer.elements.len();
@@ -215,7 +278,12 @@ impl EditorApp {
                 {
                     change = Some((i, LayerProps { locked, ..props.clone() }));
                 }
-                ui.label(format!("{} ({count})", props.name));
+                let name = ui
+                    .add(egui::Label::new(format!("{} ({count})", props.name)).sense(egui::Sense::click()))
+                    .on_hover_text(lang.pick("Dubbelklik: hernoemen", "Double-click: rename"));
+                if name.double_clicked() {
+                    action = Some((i, LayerAction::Rename));
+                }
             });
             ui.horizontal(|ui| {
                 ui.add_space(24.0);
@@ -226,11 +294,34 @@ impl EditorApp {
                 if r.drag_stopped() || (r.changed() && !r.dragged()) {
                     change = Some((i, LayerProps { opacity, ..props.clone() }));
                 }
+                if i + 1 < n && ui.small_button("⏶").on_hover_text(lang.pick("Omhoog", "Up")).clicked() {
+                    action = Some((i, LayerAction::Up));
+                }
+                if i > 0 && ui.small_button("⏷").on_hover_text(lang.pick("Omlaag", "Down")).clicked() {
+                    action = Some((i, LayerAction::Down));
+                }
+                if n > 1 && ui.small_button("🗑").on_hover_text(lang.pick("Laag verwijderen", "Delete layer")).clicked()
+                {
+                    action = Some((i, LayerAction::Remove));
+                }
             });
         }
         if let Some((i, props)) = change {
             self.core.set_layer(i, props);
             self.overlay_dirty = true;
+        }
+        match action {
+            Some((i, LayerAction::Up)) => _ = self.core.move_layer(i, true),
+            Some((i, LayerAction::Down)) => _ = self.core.move_layer(i, false),
+            Some((i, LayerAction::Remove)) => _ = self.core.remove_layer(i),
+            Some((index, LayerAction::Rename)) => {
+                let name = self.core.plate.layers[index].name.clone();
+                self.dialog = Some(Dialog::RenameLayer { index, name });
+            }
+            None => {}
+        }
+        if ui.button(lang.pick("+ Nieuwe laag", "+ New layer")).clicked() {
+            self.core.add_layer(lang.pick("Nieuwe laag", "New layer"));
         }
         ui.separator();
         ui.heading(lang.pick("Rollen", "Roles"));

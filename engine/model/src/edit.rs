@@ -43,6 +43,25 @@ pub enum Edit {
     },
     /// Replace the plate's list of roles.
     SetRoles(Vec<crate::Role>),
+    /// Puts a whole layer in at `index` (0 = bottom).
+    InsertLayer {
+        /// Position in the layer list.
+        index: usize,
+        /// The layer, with its elements.
+        layer: Box<crate::Layer>,
+    },
+    /// Takes the layer at `index` out, with its elements.
+    RemoveLayer {
+        /// Position in the layer list.
+        index: usize,
+    },
+    /// Moves a layer from one position in the stack to another.
+    MoveLayer {
+        /// Where it is.
+        from: usize,
+        /// Where it goes (its index afterwards).
+        to: usize,
+    },
     /// Several edits as one undo step (applied in order, undone in reverse).
     Batch(Vec<Edit>),
 }
@@ -133,6 +152,34 @@ impl Plate {
             Edit::SetRoles(roles) => {
                 let old = std::mem::replace(&mut self.roles, roles);
                 Ok(Applied { inverse: Edit::SetRoles(old), touched: Vec::new() })
+            }
+            Edit::InsertLayer { index, layer } => {
+                if index > self.layers.len() {
+                    return Err(EditError::NoLayer(index));
+                }
+                let touched = layer.elements.iter().map(|e| e.id).collect();
+                self.layers.insert(index, *layer);
+                Ok(Applied { inverse: Edit::RemoveLayer { index }, touched })
+            }
+            Edit::RemoveLayer { index } => {
+                if index >= self.layers.len() {
+                    return Err(EditError::NoLayer(index));
+                }
+                let layer = self.layers.remove(index);
+                let touched = layer.elements.iter().map(|e| e.id).collect();
+                Ok(Applied { inverse: Edit::InsertLayer { index, layer: Box::new(layer) }, touched })
+            }
+            Edit::MoveLayer { from, to } => {
+                let n = self.layers.len();
+                if from >= n {
+                    return Err(EditError::NoLayer(from));
+                }
+                if to >= n {
+                    return Err(EditError::NoLayer(to));
+                }
+                let layer = self.layers.remove(from);
+                self.layers.insert(to, layer);
+                Ok(Applied { inverse: Edit::MoveLayer { from: to, to: from }, touched: Vec::new() })
             }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());

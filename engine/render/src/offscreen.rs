@@ -131,47 +131,60 @@ fn render_tile(
     h: u32,
     clear: Option<Color>,
 ) -> Result<Vec<u8>, RenderError> {
-    let device = &gpu.device;
     let target = RenderTarget::new(gpu, renderer, w, h);
-    let padded_row = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-    let readback = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("readback"),
-        size: u64::from(padded_row) * u64::from(h),
-        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-        mapped_at_creation: false,
-    });
-    let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("tile") });
-    target.encode(&mut encoder, renderer, scene, clear);
-    encoder.copy_texture_to_buffer(
-        wgpu::TexelCopyTextureInfo {
-            texture: target.texture(),
-            mip_level: 0,
-            origin: wgpu::Origin3d::ZERO,
-            aspect: wgpu::TextureAspect::All,
-        },
-        wgpu::TexelCopyBufferInfo {
-            buffer: &readback,
-            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded_row), rows_per_image: Some(h) },
-        },
-        wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-    );
-    gpu.queue.submit([encoder.finish()]);
-    let (tx, rx) = std::sync::mpsc::channel();
-    readback.map_async(wgpu::MapMode::Read, .., move |r| {
-        let _ = tx.send(r);
-    });
-    gpu.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| RenderError::Gpu(e.to_string()))?;
-    rx.recv().map_err(|e| RenderError::Gpu(e.to_string()))?.map_err(|e| RenderError::Gpu(e.to_string()))?;
-    let mapped = readback.get_mapped_range(..).map_err(|e| RenderError::Gpu(e.to_string()))?;
-    let row = w as usize * 4;
-    let mut pixels = Vec::with_capacity(row * h as usize);
-    for y in 0..h as usize {
-        let start = y * padded_row as usize;
-        pixels.extend_from_slice(&mapped[start..start + row]);
+    target.render(gpu, renderer, scene, clear);
+    target.read_pixels(gpu)
+}
+
+impl RenderTarget {
+    /// Copies the target's pixels back from the GPU: rows top to bottom, RGBA8 with
+    /// premultiplied alpha. Waits for the GPU.
+    pub fn read_pixels(&self, gpu: &Gpu) -> Result<Vec<u8>, RenderError> {
+        let device = &gpu.device;
+        let (w, h) = self.size();
+        let padded_row = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: u64::from(padded_row) * u64::from(h),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
+        encoder.copy_texture_to_buffer(
+            wgpu::TexelCopyTextureInfo {
+                texture: self.texture(),
+                mip_level: 0,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            wgpu::TexelCopyBufferInfo {
+                buffer: &readback,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(padded_row),
+                    rows_per_image: Some(h),
+                },
+            },
+            wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+        );
+        gpu.queue.submit([encoder.finish()]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        readback.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
+        gpu.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| RenderError::Gpu(e.to_string()))?;
+        rx.recv().map_err(|e| RenderError::Gpu(e.to_string()))?.map_err(|e| RenderError::Gpu(e.to_string()))?;
+        let mapped = readback.get_mapped_range(..).map_err(|e| RenderError::Gpu(e.to_string()))?;
+        let row = w as usize * 4;
+        let mut pixels = Vec::with_capacity(row * h as usize);
+        for y in 0..h as usize {
+            let start = y * padded_row as usize;
+            pixels.extend_from_slice(&mapped[start..start + row]);
+        }
+        drop(mapped);
+        readback.unmap();
+        Ok(pixels)
     }
-    drop(mapped);
-    readback.unmap();
-    Ok(pixels)
 }
 
 fn unpremultiply(px: &mut [u8]) {

@@ -24,7 +24,6 @@ pub struct Renderer {
     pub(crate) linear_sampler: wgpu::Sampler,
     pub(crate) missing_image: wgpu::BindGroup,
     images: HashMap<ElementId, (u64, wgpu::BindGroup)>,
-    pub(crate) frame_images: HashMap<ElementId, wgpu::BindGroup>,
     format: wgpu::TextureFormat,
     samples: u32,
     /// Problems met while drawing (an image that would not decode, …), oldest first.
@@ -136,7 +135,6 @@ impl Renderer {
             linear_sampler,
             missing_image,
             images: HashMap::new(),
-            frame_images: HashMap::new(),
             format,
             samples,
             warnings: Vec::new(),

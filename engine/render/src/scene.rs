@@ -47,8 +47,9 @@ pub(crate) struct CameraData {
 enum DrawCmd {
     /// Indices drawn with the shared bind groups.
     Plain(std::ops::Range<u32>),
-    /// Indices drawn with an image bound.
-    Image(std::ops::Range<u32>, ElementId),
+    /// Indices drawn with an image bound. The scene holds its own bind group, so
+    /// preparing another scene (the editor's overlay, say) cannot take it away.
+    Image(std::ops::Range<u32>, wgpu::BindGroup),
 }
 
 /// A scene uploaded to the GPU, ready to draw with any camera.
@@ -148,7 +149,6 @@ impl Renderer {
             ramps: Vec::new(),
             commands: Vec::new(),
             plain_start: 0,
-            image_refs: Vec::new(),
             images,
             slot: 0,
             slots: total_prims + 2,
@@ -223,7 +223,7 @@ impl Renderer {
                 b.emit(self, gpu, prim, u.depth, u.lo);
             }
         }
-        let Builder { vertices, indices, mut paints, mut ramps, mut commands, plain_start, image_refs, .. } = b;
+        let Builder { vertices, indices, mut paints, mut ramps, mut commands, plain_start, .. } = b;
         let end = indices.len() as u32;
         if end > plain_start {
             commands.push(DrawCmd::Plain(plain_start..end));
@@ -285,7 +285,6 @@ impl Renderer {
         };
         let vbuf = make("vertices", bytemuck::cast_slice(&vertices), wgpu::BufferUsages::VERTEX);
         let ibuf = make("indices", bytemuck::cast_slice(&indices), wgpu::BufferUsages::INDEX);
-        self.frame_images = image_refs.into_iter().collect();
         PreparedScene {
             vertices: vbuf,
             indices: ibuf,
@@ -309,8 +308,7 @@ impl Renderer {
         for cmd in &scene.commands {
             match cmd {
                 DrawCmd::Plain(range) => pass.draw_indexed(range.clone(), 0, 0..1),
-                DrawCmd::Image(range, id) => {
-                    let group = self.frame_images.get(id).unwrap_or(&self.missing_image);
+                DrawCmd::Image(range, group) => {
                     pass.set_bind_group(1, group, &[]);
                     pass.draw_indexed(range.clone(), 0, 0..1);
                     pass.set_bind_group(1, &self.missing_image, &[]);
@@ -371,7 +369,6 @@ struct Builder<'p> {
     ramps: Vec<u8>,
     commands: Vec<DrawCmd>,
     plain_start: u32,
-    image_refs: Vec<(ElementId, wgpu::BindGroup)>,
     images: HashMap<ElementId, &'p Image>,
     /// Depth slots handed out, and how many there are.
     slot: usize,
@@ -441,8 +438,7 @@ impl Builder<'_> {
         self.indices.extend(prim.indices.iter().map(|i| i + base));
         if let Some(img) = image {
             let end = self.indices.len() as u32;
-            self.commands.push(DrawCmd::Image(now..end, img.0));
-            self.image_refs.push(img);
+            self.commands.push(DrawCmd::Image(now..end, img.1));
             self.plain_start = end;
         }
     }

@@ -1,0 +1,51 @@
+//! The editor's canvas drawn headless (software rasterizer in CI): the plate and the
+//! live overlay on top of it.
+
+use std::path::PathBuf;
+
+use plaatwerk::camera::Camera;
+use plaatwerk::canvas::Canvas;
+use plaatwerk::core::EditorCore;
+use plaatwerk_model::{ElementId, format};
+use plaatwerk_render::Gpu;
+
+fn pixels(canvas: &mut Canvas, gpu: &Gpu, core: &mut EditorCore, camera: Camera, size: [u32; 2]) -> Vec<u8> {
+    canvas.draw(gpu, core, camera, size);
+    canvas.target().expect("a target").read_pixels(gpu).expect("read back")
+}
+
+#[test]
+fn the_overlay_does_not_take_the_plates_pictures_away() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    let plate = format::load(&path).expect("example");
+    let gpu = Gpu::headless().expect("a GPU or software rasterizer");
+    let mut canvas = Canvas::new(&gpu);
+    let mut core = EditorCore::new(plate, None);
+    let size = [800u32, 500u32];
+    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [800.0, 500.0]);
+    let plain = pixels(&mut canvas, &gpu, &mut core, camera, size);
+    // Selecting a sticky note far from the house picture adds an overlay scene.
+    core.selection = vec![ElementId(68)];
+    core.mark_dirty();
+    let selected = pixels(&mut canvas, &gpu, &mut core, camera, size);
+    assert_ne!(plain, selected, "the selection shows");
+    // The house picture sits at x 1460..1556, y 36..132 on a 1600×1000 plate.
+    let s = 800.0 / 1600.0;
+    let (x0, x1, y0, y1) = ((1465.0 * s) as usize, (1550.0 * s) as usize, (40.0 * s) as usize, (128.0 * s) as usize);
+    let mut differ = 0;
+    let mut roof = 0;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = (y * size[0] as usize + x) * 4;
+            if plain[i..i + 4] != selected[i..i + 4] {
+                differ += 1;
+            }
+            // The house's red-orange roof: the picture is really drawn, not a placeholder.
+            if selected[i] > 180 && selected[i + 1] < 140 && selected[i + 2] < 120 {
+                roof += 1;
+            }
+        }
+    }
+    assert!(roof > 20, "the picture is drawn ({roof} roof pixels)");
+    assert_eq!(differ, 0, "the picture looks the same with and without an overlay");
+}
