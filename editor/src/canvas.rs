@@ -5,8 +5,13 @@
 //! part that was prepared (the viewport plus a margin) and the zoom stays close to the
 //! one it was tessellated for, so a frame costs no uploads and no work that grows with
 //! the plate. Drawing re-uploads only the stroke being drawn.
+//!
+//! A finished stroke (or any element added on top of everything) does not re-upload
+//! the plate either: elements that only came on top since the plate scene was made go
+//! into a small scene of their own, drawn over it, until there are too many of them or
+//! the view leaves the prepared part.
 
-use plaatwerk_geometry::{Bounds, ElementMesh, Tessellator};
+use plaatwerk_geometry::{Bounds, DrawItem, ElementMesh, Tessellator};
 use plaatwerk_model::{Color, Region};
 use plaatwerk_render::{Gpu, PreparedScene, RenderTarget, Renderer, SceneExtras};
 
@@ -16,12 +21,45 @@ use crate::core::EditorCore;
 /// Grey around the plate, so its edges show.
 pub const SURROUND: Color = Color::rgb(0xd9, 0xd6, 0xd0);
 
-/// Depth ranges: the plate below, the live overlay on top.
-const BASE_DEPTH: (f32, f32) = (0.02, 1.0);
+/// Depth ranges: the plate below, elements added since on it, the live overlay on top.
+const BASE_DEPTH: (f32, f32) = (0.04, 1.0);
+const ADDED_DEPTH: (f32, f32) = (0.02, 0.04);
 const OVERLAY_DEPTH: (f32, f32) = (0.0, 0.02);
+
+/// Elements added on top are collected in their own scene up to this many; then the
+/// plate scene is made again.
+const MAX_ADDED: usize = 256;
+
+/// What a prepared scene shows: its items with their mesh stamps, and the layer
+/// settings and paper it was made with.
+#[derive(PartialEq)]
+struct Shown {
+    items: Vec<(DrawItem, u64)>,
+    layers: Vec<(bool, u32)>,
+    paper: [u32; 3],
+}
+
+impl Shown {
+    fn of(core: &EditorCore, items: &[DrawItem]) -> Shown {
+        let plate = &core.plate;
+        Shown {
+            items: items.iter().map(|i| (*i, core.cache.stamp(i.id).unwrap_or(0))).collect(),
+            layers: plate.layers.iter().map(|l| (l.visible, l.opacity.to_bits())).collect(),
+            paper: [plate.meta.width.to_bits(), plate.meta.height.to_bits(), {
+                let c = plate.meta.background;
+                u32::from_be_bytes([c.r, c.g, c.b, c.a])
+            }],
+        }
+    }
+}
 
 struct BaseScene {
     scene: PreparedScene,
+    /// Elements added on top since `scene` was made.
+    added: Option<PreparedScene>,
+    /// What `scene` and `added` show together; `base_len` items of it are in `scene`.
+    shown: Shown,
+    base_len: usize,
     region: Region,
     zoom: f32,
     revision: u64,
@@ -32,6 +70,8 @@ struct BaseScene {
 pub struct FrameInfo {
     /// The plate scene was prepared and uploaded again.
     pub rebuilt: bool,
+    /// Only elements added on top were prepared and uploaded.
+    pub appended: bool,
     /// Triangles in the plate scene.
     pub triangles: usize,
 }
@@ -77,14 +117,51 @@ impl Canvas {
         let viewport = [size[0] as f32, size[1] as f32];
         let region = camera.region(viewport);
         let visible = Bounds::from_region(region);
-        let reusable = self.base.as_ref().is_some_and(|b| {
-            b.revision == core.revision()
-                && camera.zoom <= b.zoom * 1.5
+        let in_view = self.base.as_ref().is_some_and(|b| {
+            camera.zoom <= b.zoom * 1.5
                 && camera.zoom >= b.zoom / 1.5
                 && Bounds::from_region(b.region).contains(visible.min)
                 && Bounds::from_region(b.region).contains(visible.max)
         });
+        let mut reusable = in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision());
         let mut info = FrameInfo::default();
+        if in_view
+            && !reusable
+            && let Some(base) = &mut self.base
+        {
+            // The plate changed: if all that happened is elements coming on top, only
+            // those are prepared.
+            core.cache.sync(&core.plate, 0.25 / base.zoom);
+            let plate = &core.plate;
+            let items = core.cache.draw_list(plate, &Bounds::from_region(base.region), |i| {
+                plate.layers.get(i).is_some_and(|l| l.visible)
+            });
+            let now = Shown::of(core, &items);
+            let old = &base.shown;
+            let on_top = now.layers == old.layers
+                && now.paper == old.paper
+                && now.items.len() >= old.items.len()
+                && now.items.len() - base.base_len <= MAX_ADDED
+                && now.items[..old.items.len()] == old.items[..];
+            if on_top {
+                if now.items.len() > old.items.len() {
+                    let extras = SceneExtras { paper: None, overlays: &[], depth_range: Some(ADDED_DEPTH) };
+                    let added = &items[base.base_len..];
+                    base.added = Some(self.renderer.prepare(
+                        gpu,
+                        plate,
+                        &core.cache,
+                        added,
+                        |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
+                        &extras,
+                    ));
+                    info.appended = true;
+                }
+                base.shown = now;
+                base.revision = core.revision();
+                reusable = true;
+            }
+        }
         if !reusable {
             // Prepare the viewport plus half of it on every side.
             let margin = Region {
@@ -111,7 +188,16 @@ impl Canvas {
                 |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
                 &extras,
             );
-            self.base = Some(BaseScene { scene, region: margin, zoom: camera.zoom, revision: core.revision() });
+            let shown = Shown::of(core, &items);
+            self.base = Some(BaseScene {
+                scene,
+                added: None,
+                base_len: shown.items.len(),
+                shown,
+                region: margin,
+                zoom: camera.zoom,
+                revision: core.revision(),
+            });
             info.rebuilt = true;
         }
         let overlay_elements = core.overlay(1.0 / camera.zoom);
@@ -126,6 +212,10 @@ impl Canvas {
         info.triangles = base.scene.triangles;
         base.scene.set_view(gpu, [region.x, region.y], [region.width, region.height]);
         let mut scenes = vec![&base.scene];
+        if let Some(a) = &base.added {
+            a.set_view(gpu, [region.x, region.y], [region.width, region.height]);
+            scenes.push(a);
+        }
         if let Some(o) = &overlay {
             o.set_view(gpu, [region.x, region.y], [region.width, region.height]);
             scenes.push(o);

@@ -49,3 +49,45 @@ fn the_overlay_does_not_take_the_plates_pictures_away() {
     assert!(roof > 20, "the picture is drawn ({roof} roof pixels)");
     assert_eq!(differ, 0, "the picture looks the same with and without an overlay");
 }
+
+#[test]
+fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_same() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    let plate = format::load(&path).expect("example");
+    let gpu = Gpu::headless().expect("a GPU or software rasterizer");
+    let mut canvas = Canvas::new(&gpu);
+    let mut core = EditorCore::new(plate, None);
+    let size = [640u32, 400u32];
+    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [640.0, 400.0]);
+    let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
+    assert!(first.rebuilt);
+    core.set_tool(plaatwerk::core::Tool::Pen);
+    for (k, y) in [300.0f32, 420.0, 540.0].into_iter().enumerate() {
+        let p = |x: f32, t: f64| plaatwerk::core::Pointer {
+            pos: [x, y],
+            pressure: None,
+            time: t,
+            shift: false,
+            pixel: 2.5,
+        };
+        core.pointer_down(p(200.0, 0.0));
+        for i in 1..=30 {
+            core.pointer_move(p(200.0 + i as f32 * 30.0, f64::from(i) * 0.01));
+        }
+        core.pointer_up(p(1100.0, 0.4));
+        let (_, info) = canvas.draw(&gpu, &mut core, camera, size);
+        assert!(!info.rebuilt && info.appended, "stroke {k}: {info:?}");
+    }
+    let incremental = canvas.target().expect("target").read_pixels(&gpu).expect("pixels");
+    let mut fresh_canvas = Canvas::new(&gpu);
+    let mut fresh_core = EditorCore::new(core.plate.clone(), None);
+    let (_, info) = fresh_canvas.draw(&gpu, &mut fresh_core, camera, size);
+    assert!(info.rebuilt);
+    let fresh = fresh_canvas.target().expect("target").read_pixels(&gpu).expect("pixels");
+    let differ = incremental.chunks(4).zip(fresh.chunks(4)).filter(|(a, b)| a != b).count();
+    assert!(differ < 50, "{differ} pixels differ from drawing the plate afresh");
+    // Taking a stroke away is not "on top": the plate is prepared again.
+    core.undo();
+    let (_, info) = canvas.draw(&gpu, &mut core, camera, size);
+    assert!(info.rebuilt);
+}

@@ -316,3 +316,90 @@ fn a_change_on_disk_shows_up_in_the_open_window() {
     assert!(share_near(&after, [0xdb, 0xea, 0xfe]) > 0.12, "the new background shows without a restart");
     assert!(share_near(&after, [0xfb, 0xf7, 0xef]) < 0.01);
 }
+
+impl Screen {
+    /// Presses at `a`, drags to `b` in steps, releases.
+    fn drag(&self, a: (i32, i32), b: (i32, i32)) {
+        self.xdo(&["mousemove", &a.0.to_string(), &a.1.to_string()]);
+        std::thread::sleep(Duration::from_millis(200));
+        self.xdo(&["mousedown", "1"]);
+        for i in 1..=12 {
+            let x = a.0 + (b.0 - a.0) * i / 12;
+            let y = a.1 + (b.1 - a.1) * i / 12;
+            self.xdo(&["mousemove", &x.to_string(), &y.to_string()]);
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        self.xdo(&["mouseup", "1"]);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    /// Picks a tool with its key, clicks at a point and types text in place.
+    fn type_at(&self, tool: &str, at: (i32, i32), text: &str) {
+        self.xdo(&["key", tool]);
+        std::thread::sleep(Duration::from_millis(300));
+        self.xdo(&["mousemove", &at.0.to_string(), &at.1.to_string()]);
+        std::thread::sleep(Duration::from_millis(200));
+        self.xdo(&["click", "1"]);
+        std::thread::sleep(Duration::from_millis(1000));
+        self.xdo(&["type", "--delay", "40", text]);
+        std::thread::sleep(Duration::from_millis(500));
+        self.xdo(&["key", "ctrl+Return"]);
+        std::thread::sleep(Duration::from_millis(700));
+    }
+}
+
+#[test]
+fn every_kind_of_mark_is_drawn_undone_saved_and_reopened() {
+    if skip() {
+        return;
+    }
+    let _one_at_a_time = serial();
+    let screen = Screen::start();
+    let plate = screen.home.path().join("workshop.plate");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    std::fs::copy(&example, &plate).expect("copy");
+    let text = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    // Top-level elements of each kind: (ink, highlighter, rectangles).
+    let kinds = |p: &Path| {
+        let plate = plaatwerk_model::format::load(p).unwrap_or_else(|e| panic!("{e}"));
+        let all: Vec<plaatwerk_model::ElementKind> =
+            plate.layers.into_iter().flat_map(|l| l.elements).map(|e| e.kind).collect();
+        let pen = |want: plaatwerk_model::Pen| {
+            all.iter().filter(|k| matches!(k, plaatwerk_model::ElementKind::Stroke(s) if s.pen == want)).count()
+        };
+        let rects = all.iter().filter(|k| matches!(k, plaatwerk_model::ElementKind::Rect(_))).count();
+        (pen(plaatwerk_model::Pen::Ink), pen(plaatwerk_model::Pen::Highlighter), rects)
+    };
+    let (ink, marker, rects) = kinds(&plate);
+    let mut editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("workshop.plate");
+    screen.draw_stroke();
+    screen.xdo(&["key", "h"]);
+    screen.drag((420, 620), (640, 610));
+    screen.xdo(&["key", "r"]);
+    screen.drag((700, 600), (820, 680));
+    screen.type_at("t", (300, 700), "Hallo plaat");
+    screen.type_at("n", (860, 690), "Wie doet wat");
+    // One undo takes the sticky note away, redo brings it back.
+    screen.xdo(&["key", "Escape"]);
+    screen.xdo(&["key", "ctrl+z"]);
+    std::thread::sleep(Duration::from_millis(700));
+    screen.screenshot(&window, "window-marks-undone.png");
+    screen.xdo(&["key", "ctrl+shift+z"]);
+    std::thread::sleep(Duration::from_millis(700));
+    screen.xdo(&["key", "ctrl+s"]);
+    std::thread::sleep(Duration::from_secs(1));
+    screen.screenshot(&window, "window-marks.png");
+    let saved = text(&plate);
+    assert!(saved.contains("\"text\": \"Hallo plaat\""), "the label is saved");
+    assert!(saved.contains("\"text\": \"Wie doet wat\""), "the sticky note is saved (redo after undo)");
+    assert_eq!(kinds(&plate), (ink + 1, marker + 1, rects + 1), "pen, highlighter and rectangle are saved");
+    // Closing and opening again shows the same plate.
+    let _ = Command::new("kill").arg(editor.0.id().to_string()).status();
+    let _ = editor.0.wait();
+    let _editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("workshop.plate");
+    let reopened = screen.screenshot(&window, "window-marks-reopened.png");
+    // The sticky note's yellow is there after reopening.
+    assert!(share_near(&reopened, [0xff, 0xf1, 0x76]) > 0.002, "the sticky note shows after reopening");
+}

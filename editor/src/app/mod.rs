@@ -568,13 +568,14 @@ impl EditorApp {
         if to_selection {
             self.zoom_to_selection(viewport);
         }
-        let (undo, redo, redo2, save, save_as, delete, fit, zin, zout, hundred) = ctx.input_mut(|i| {
+        // With Shift first: egui matches Ctrl+Z also when Shift is held.
+        let (redo, undo, redo2, save_as, save, delete, fit, zin, zout, hundred) = ctx.input_mut(|i| {
             (
-                i.consume_key(cmd, egui::Key::Z),
                 i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::Z),
+                i.consume_key(cmd, egui::Key::Z),
                 i.consume_key(cmd, egui::Key::Y),
-                i.consume_key(cmd, egui::Key::S),
                 i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::S),
+                i.consume_key(cmd, egui::Key::S),
                 i.consume_key(egui::Modifiers::NONE, egui::Key::Delete)
                     || i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace),
                 i.consume_key(egui::Modifiers::NONE, egui::Key::F),

@@ -30,6 +30,8 @@ struct Entry {
     mesh: ElementMesh,
     /// Tolerance level the mesh was made at (log₂ of the tolerance, rounded down).
     level: i32,
+    /// When the mesh was made: different stamps mean different meshes.
+    stamp: u64,
 }
 
 /// Tolerance level for a tolerance: meshes made at a level serve all coarser ones.
@@ -59,6 +61,7 @@ pub struct SceneCache {
     tessellator: Tessellator,
     /// Elements tessellated since the cache was made (for tests and benchmarks).
     pub tessellations: u64,
+    next_stamp: u64,
 }
 
 impl SceneCache {
@@ -100,7 +103,8 @@ impl SceneCache {
                     let mesh = self.tessellator.element(e, 2f32.powi(level));
                     self.tessellations += 1;
                     let bounds = mesh.bounds;
-                    if let Some(old) = self.entries.insert(e.id, Entry { mesh, level }) {
+                    let stamp = self.new_stamp();
+                    if let Some(old) = self.entries.insert(e.id, Entry { mesh, level, stamp }) {
                         self.index.remove(&Indexed { id: e.id, bounds: old.mesh.bounds });
                     }
                     if !bounds.is_empty() {
@@ -137,7 +141,19 @@ impl SceneCache {
         if !mesh.bounds.is_empty() {
             self.index.insert(Indexed { id: element.id, bounds: mesh.bounds });
         }
-        self.entries.insert(element.id, Entry { mesh, level });
+        let stamp = self.new_stamp();
+        self.entries.insert(element.id, Entry { mesh, level, stamp });
+    }
+
+    /// A number that changes whenever the element's mesh is made again, so a renderer
+    /// can tell whether what it uploaded is still current.
+    pub fn stamp(&self, id: ElementId) -> Option<u64> {
+        self.entries.get(&id).map(|e| e.stamp)
+    }
+
+    fn new_stamp(&mut self) -> u64 {
+        self.next_stamp += 1;
+        self.next_stamp
     }
 
     /// The mesh of an element, if it has been tessellated.
