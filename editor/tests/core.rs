@@ -153,12 +153,23 @@ fn select_move_and_delete_with_undo() {
 fn shapes_text_and_sticky_notes() {
     let mut c = core();
     let layer = c.active_layer;
-    for tool in [Tool::Rect, Tool::Ellipse, Tool::Arrow] {
+    for tool in [Tool::Rect, Tool::Ellipse, Tool::Line, Tool::Arrow] {
         c.set_tool(tool);
         drag(&mut c, [100.0, 100.0], [300.0, 220.0]);
     }
-    let kinds: Vec<&str> = c.plate.layers[layer].elements.iter().rev().take(3).map(|e| e.kind.name()).collect();
-    assert_eq!(kinds, ["arrow", "ellipse", "rect"]);
+    let kinds: Vec<&str> = c.plate.layers[layer].elements.iter().rev().take(4).map(|e| e.kind.name()).collect();
+    assert_eq!(kinds, ["arrow", "arrow", "ellipse", "rect"]);
+    let heads: Vec<bool> = c.plate.layers[layer]
+        .elements
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| match &e.kind {
+            ElementKind::Arrow(a) => a.head_end != plaatwerk_model::ArrowHead::None,
+            _ => panic!("an arrow"),
+        })
+        .collect();
+    assert_eq!(heads, [true, false], "a line has no heads");
     c.set_tool(Tool::Sticky);
     c.pointer_down(at(500.0, 500.0, 0.0));
     let request = c.text_request.clone().expect("asks for text");

@@ -47,6 +47,7 @@ impl EditorApp {
             Tool::Eraser => l.pick("Gum", "Eraser"),
             Tool::Rect => l.pick("Rechthoek", "Rectangle"),
             Tool::Ellipse => l.pick("Ellips", "Ellipse"),
+            Tool::Line => l.pick("Lijn", "Line"),
             Tool::Arrow => l.pick("Pijl", "Arrow"),
             Tool::Text => l.pick("Tekst", "Text"),
             Tool::Sticky => l.pick("Sticky note", "Sticky note"),

@@ -48,6 +48,8 @@ pub enum Tool {
     Rect,
     /// Ellipses (O).
     Ellipse,
+    /// Straight lines; drag the middle handle to bend them (L).
+    Line,
     /// Arrows (A).
     Arrow,
     /// Text labels (T).
@@ -58,13 +60,14 @@ pub enum Tool {
 
 impl Tool {
     /// All tools in toolbar order.
-    pub const ALL: [Tool; 9] = [
+    pub const ALL: [Tool; 10] = [
         Tool::Select,
         Tool::Pen,
         Tool::Highlighter,
         Tool::Eraser,
         Tool::Rect,
         Tool::Ellipse,
+        Tool::Line,
         Tool::Arrow,
         Tool::Text,
         Tool::Sticky,
@@ -79,6 +82,7 @@ impl Tool {
             Tool::Eraser => 'E',
             Tool::Rect => 'R',
             Tool::Ellipse => 'O',
+            Tool::Line => 'L',
             Tool::Arrow => 'A',
             Tool::Text => 'T',
             Tool::Sticky => 'N',
@@ -387,7 +391,7 @@ impl EditorCore {
                 self.erase_at(p, &mut removed);
                 Some(Gesture::Erase(removed, p.pos))
             }
-            Tool::Rect | Tool::Ellipse | Tool::Arrow => Some(Gesture::Shape { start: p.pos, now: p.pos }),
+            Tool::Rect | Tool::Ellipse | Tool::Line | Tool::Arrow => Some(Gesture::Shape { start: p.pos, now: p.pos }),
             Tool::Text | Tool::Sticky => {
                 self.text_request = Some(TextRequest { pos: p.pos, sticky: self.tool == Tool::Sticky });
                 None
@@ -639,7 +643,7 @@ impl EditorCore {
                 fill,
                 stroke: Some(stroke),
             }),
-            Tool::Arrow => {
+            Tool::Arrow | Tool::Line => {
                 let to = if click { [start[0] + 160.0, start[1]] } else { end };
                 ElementKind::Arrow(Arrow {
                     from: start,
@@ -648,7 +652,7 @@ impl EditorCore {
                     color: self.color,
                     width: self.width,
                     head_start: ArrowHead::None,
-                    head_end: ArrowHead::Triangle,
+                    head_end: if self.tool == Tool::Line { ArrowHead::None } else { ArrowHead::Triangle },
                     dashes: Vec::new(),
                     label: String::new(),
                 })
