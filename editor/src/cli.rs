@@ -75,6 +75,9 @@ enum Command {
         #[arg(long, default_value_t = 4, value_parser = parse_samples)]
         samples: u32,
     },
+    /// Plugins: list them, put a metaphor on a plate, make generated content again.
+    #[command(subcommand)]
+    Plugins(crate::plugins_cli::PluginsCommand),
     /// Import SVG artwork (drawn in Inkscape, Illustrator, Affinity, …) as a new plate.
     Import {
         /// The SVG file.
@@ -132,6 +135,7 @@ pub fn run() -> ExitCode {
             export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples)
         }
         Some(Command::Import { svg, output, force }) => import(&svg, &output, force),
+        Some(Command::Plugins(command)) => crate::plugins_cli::run(command),
     };
     match result {
         Ok(code) => code,

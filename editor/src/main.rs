@@ -2,6 +2,7 @@
 
 mod app;
 mod cli;
+mod plugins_cli;
 
 use std::process::ExitCode;
 

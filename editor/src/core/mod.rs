@@ -9,6 +9,7 @@ pub mod cut;
 pub mod disk;
 pub mod handles;
 pub mod insert;
+pub mod metaphor;
 pub mod pen;
 
 use std::path::{Path, PathBuf};

@@ -335,6 +335,21 @@ pub fn label_backdrop_paint() -> Paint {
     Paint::Solid(Color::rgba(255, 255, 255, 230))
 }
 
+/// A colour dark enough to read on the label's white box: light colours (a yellow
+/// pass on a green pitch, say) are darkened, others stay as they are.
+fn readable_on_white(c: Color) -> Color {
+    let lin = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+    if luminance <= 0.45 {
+        return c;
+    }
+    let dark = |v: u8| (f32::from(v) * 0.45).round() as u8;
+    Color::rgba(dark(c.r), dark(c.g), dark(c.b), c.a)
+}
+
 /// An arrow's label text and the rounded box behind it, or `None` without a label.
 pub fn arrow_label(a: &plaatwerk_model::Arrow) -> Option<(Text, plaatwerk_model::Rect)> {
     if a.label.is_empty() {
@@ -365,7 +380,7 @@ pub fn arrow_label(a: &plaatwerk_model::Arrow) -> Option<(Text, plaatwerk_model:
         y: top,
         text: a.label.clone(),
         size,
-        color: a.color,
+        color: readable_on_white(a.color),
         align: style.align,
         weight: style.weight,
         wrap_width: style.wrap_width,

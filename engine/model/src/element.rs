@@ -36,6 +36,9 @@ pub struct Generator {
     pub plugin: String,
     /// Plugin version that made the content (semver).
     pub version: String,
+    /// Which of the plugin's capabilities made it (e.g. `voetbalveld`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub capability: String,
     /// Parameters the plugin was called with.
     #[serde(default)]
     pub params: serde_json::Value,

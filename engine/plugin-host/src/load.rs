@@ -1,0 +1,265 @@
+//! Loading one plugin file: copy, open, check the descriptor, shake hands.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, SystemTime};
+
+use plaatwerk_plugin_api::abi::{ABI_VERSION, DESCRIPTOR_SYMBOL, Descriptor, MAGIC};
+use plaatwerk_plugin_api::{PluginInfo, Reply, Request};
+
+use crate::watch::Change;
+use crate::{Loaded, PluginFile, PluginHost};
+
+/// What a file looked like: its length and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp { len: m.len(), modified: m.modified().ok() })
+}
+
+/// Whether a folder entry is a plugin library to try.
+pub(crate) fn is_candidate(path: &Path, prefix: Option<&str>) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let suffix = std::env::consts::DLL_SUFFIX;
+    name.ends_with(suffix) && !name.starts_with('.') && prefix.is_none_or(|p| name.starts_with(p)) && path.is_file()
+}
+
+impl PluginHost {
+    /// Loads `path` when it is new or changed since it was last looked at.
+    pub(crate) fn load_if_changed(&mut self, path: &Path) -> Option<Change> {
+        let now = stamp(path);
+        let index = match self.files.iter().position(|f| f.path == path) {
+            Some(i) => {
+                if self.files[i].stamp == now {
+                    return None;
+                }
+                i
+            }
+            None => {
+                self.files.push(PluginFile { path: path.to_path_buf(), loaded: None, error: None, stamp: None });
+                self.files.len() - 1
+            }
+        };
+        let generation = self.files[index].loaded.as_ref().map_or(1, |l| l.generation + 1);
+        let result = self.load(path, generation);
+        let file = &mut self.files[index];
+        file.stamp = now;
+        let name = path.display().to_string();
+        Some(match result {
+            Ok((loaded, stamp)) => {
+                file.stamp = Some(stamp);
+                let id = loaded.info.id.clone();
+                let version = loaded.info.version.clone();
+                let reloaded = file.loaded.is_some();
+                file.loaded = Some(loaded);
+                file.error = None;
+                // A second file with a plugin id already taken is reported, not used.
+                let shadowed = self.files.iter().take(index).any(|f| f.id() == Some(id.as_str()));
+                if shadowed {
+                    let message = format!("another plugin file already provides \"{id}\"; this one is not used");
+                    self.files[index].loaded = None;
+                    self.files[index].error = Some(message.clone());
+                    return Some(Change::Failed { file: name, error: message });
+                }
+                if reloaded { Change::Reloaded { id, version } } else { Change::Loaded { id, version } }
+            }
+            Err(message) => {
+                file.error = Some(message.clone());
+                Change::Failed { file: name, error: message }
+            }
+        })
+    }
+
+    /// The loading steps; errors are messages (the caller adds the file name).
+    fn load(&mut self, path: &Path, generation: u32) -> Result<(Loaded, Stamp), String> {
+        let (copy, stamp) = self.private_copy(path)?;
+        // SAFETY: opening a library runs its initialisers. Rust cdylibs have none unless
+        // they add them on purpose, and a plugin folder holds code the user chose to
+        // run. The copy is ours, so nobody rewrites it while it is mapped.
+        let library = unsafe { libloading::Library::new(&copy) }.map_err(|e| {
+            format!("not a loadable library ({e}); plugins are native libraries built with `crate-type = [\"cdylib\"]`")
+        })?;
+        let symbol = format!("{DESCRIPTOR_SYMBOL}\0");
+        // SAFETY: the symbol's address is only turned into a pointer here; it is read
+        // below only after its magic bytes and size are checked.
+        let descriptor: *const Descriptor = match unsafe { library.get::<*const Descriptor>(symbol.as_bytes()) } {
+            Ok(s) => *s,
+            Err(_) => return Err(missing_symbol_message(&library)),
+        };
+        if descriptor.is_null() {
+            return Err(format!("the symbol {DESCRIPTOR_SYMBOL} is null"));
+        }
+        // SAFETY: the symbol exists in a mapped library; the first 16 bytes (magic,
+        // version, size) are plain data in every ABI version.
+        let (magic, abi, size) = unsafe {
+            let d = descriptor.cast::<u8>();
+            let mut magic = [0u8; 8];
+            std::ptr::copy_nonoverlapping(d, magic.as_mut_ptr(), 8);
+            let abi = std::ptr::read_unaligned(d.add(8).cast::<u32>());
+            let size = std::ptr::read_unaligned(d.add(12).cast::<u32>());
+            (magic, abi, size)
+        };
+        if magic != MAGIC {
+            return Err(format!(
+                "{DESCRIPTOR_SYMBOL} does not start with the Plaatwerk magic bytes; not a Plaatwerk plugin"
+            ));
+        }
+        if abi != ABI_VERSION {
+            return Err(format!(
+                "built for plugin ABI {abi}; this Plaatwerk loads ABI {ABI_VERSION}: rebuild the plugin with a matching plaatwerk-plugin-api"
+            ));
+        }
+        if (size as usize) < size_of::<Descriptor>() {
+            return Err(format!(
+                "its descriptor is {size} bytes; ABI {ABI_VERSION} needs at least {}",
+                size_of::<Descriptor>()
+            ));
+        }
+        // SAFETY: magic, ABI version and size match this host's `Descriptor`, so the
+        // struct has this layout and `call` is the plugin's entry point.
+        let call = unsafe { (*descriptor).call };
+        let mut loaded = Loaded {
+            info: placeholder_info(),
+            generation,
+            call,
+            library: Arc::new(library),
+            hung: Arc::new(AtomicBool::new(false)),
+        };
+        let reply = crate::call::call(
+            &loaded,
+            &Request::Handshake {
+                protocol: plaatwerk_plugin_api::PROTOCOL_VERSION.to_owned(),
+                host: format!("plaatwerk {}", env!("CARGO_PKG_VERSION")),
+            },
+            &self.limits,
+        )
+        .map_err(|e| format!("handshake failed: {}", call_message(&e)))?;
+        let Reply::Handshake(info) = reply else {
+            return Err("answered the handshake with something else than a handshake".to_owned());
+        };
+        check_info(&info)?;
+        loaded.info = info;
+        Ok((loaded, stamp))
+    }
+
+    /// Copies the library to a fresh private path; the source must not change while
+    /// it is copied (a build tool may be writing it).
+    fn private_copy(&mut self, path: &Path) -> Result<(PathBuf, Stamp), String> {
+        std::fs::create_dir_all(&self.private).map_err(|e| format!("{}: {e}", self.private.display()))?;
+        for _ in 0..10 {
+            let before = stamp(path).ok_or("the file is gone")?;
+            if before.len == 0 {
+                return Err("the file is empty; not a library".to_owned());
+            }
+            self.copies += 1;
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let copy = self.private.join(format!("{stem}-{}{}", self.copies, std::env::consts::DLL_SUFFIX));
+            let copied = std::fs::copy(path, &copy).map_err(|e| format!("cannot copy it: {e}"))?;
+            let after = stamp(path);
+            if after == Some(before) && copied == before.len {
+                return Ok((copy, before));
+            }
+            // Being written right now: wait for the writer.
+            let _ = std::fs::remove_file(&copy);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("the file kept changing while it was loaded; try again when the build is done".to_owned())
+    }
+}
+
+/// The error for a library without our descriptor, naming another ABI if it has one.
+fn missing_symbol_message(library: &libloading::Library) -> String {
+    for major in (0..10).filter(|m| *m != ABI_VERSION) {
+        let name = format!("PLAATWERK_PLUGIN_ABI_{major}\0");
+        // SAFETY: only whether the symbol exists is asked; it is not used.
+        if unsafe { library.get::<*const u8>(name.as_bytes()) }.is_ok() {
+            return format!(
+                "built for plugin ABI {major}; this Plaatwerk loads ABI {ABI_VERSION}: rebuild it with a matching plaatwerk-plugin-api"
+            );
+        }
+    }
+    format!(
+        "has no {DESCRIPTOR_SYMBOL} symbol: not a Plaatwerk plugin (plugins end with `plaatwerk_plugin_api::export_plugin!(…)`)"
+    )
+}
+
+fn placeholder_info() -> PluginInfo {
+    PluginInfo {
+        id: String::new(),
+        name: Default::default(),
+        version: String::new(),
+        protocol: String::new(),
+        capabilities: Vec::new(),
+    }
+}
+
+fn call_message(e: &crate::PluginError) -> String {
+    match e {
+        crate::PluginError::Call { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The major and minor number of a `major.minor.patch` version.
+fn major_minor(v: &str) -> Option<(u64, u64)> {
+    let mut parts = v.trim().split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().unwrap_or("0").parse().ok()?;
+    Some((major, minor))
+}
+
+/// Checks what a plugin says about itself.
+fn check_info(info: &PluginInfo) -> Result<(), String> {
+    let (ours, _) = major_minor(plaatwerk_plugin_api::PROTOCOL_VERSION).unwrap_or((1, 0));
+    match major_minor(&info.protocol) {
+        Some((major, _)) if major == ours => {}
+        Some(_) => {
+            return Err(format!(
+                "speaks plugin protocol {}; this Plaatwerk speaks {}: rebuild it with a matching plaatwerk-plugin-api",
+                info.protocol,
+                plaatwerk_plugin_api::PROTOCOL_VERSION
+            ));
+        }
+        None => return Err(format!("its protocol version \"{}\" is not a version number", info.protocol)),
+    }
+    let id_ok = !info.id.is_empty()
+        && info.id.len() <= 100
+        && info.id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !id_ok {
+        return Err(format!("its id \"{}\" is not valid (letters, digits, '.', '-', '_')", info.id.escape_debug()));
+    }
+    if major_minor(&info.version).is_none() {
+        return Err(format!("its version \"{}\" is not a version number", info.version));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &info.capabilities {
+        if c.id.is_empty() || !seen.insert((&c.kind, &c.id)) {
+            return Err(format!("capability ids must be unique and not empty (\"{}\")", c.id));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_versions_are_compared_by_major() {
+        let mut info = placeholder_info();
+        info.id = "nl.test".into();
+        info.version = "0.1.0".into();
+        info.protocol = "1.7.0".into();
+        assert!(check_info(&info).is_ok());
+        info.protocol = "2.0.0".into();
+        assert!(check_info(&info).expect_err("major 2").contains("speaks plugin protocol 2.0.0"));
+        info.protocol = "één".into();
+        assert!(check_info(&info).is_err());
+    }
+}

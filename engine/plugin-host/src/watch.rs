@@ -1,0 +1,84 @@
+//! Watching plugin folders for rebuilt libraries (notify), with debouncing: a build
+//! writes a library in several steps, so a change counts only once the folder has
+//! been quiet for a moment.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::Folder;
+
+/// How long a folder must be quiet before changed plugins are loaded.
+const QUIET: Duration = Duration::from_millis(300);
+
+/// What a scan or poll did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A plugin loaded for the first time.
+    Loaded {
+        /// Its id.
+        id: String,
+        /// Its version.
+        version: String,
+    },
+    /// A plugin file changed and its new build loaded.
+    Reloaded {
+        /// Its id.
+        id: String,
+        /// Its (new) version.
+        version: String,
+    },
+    /// A file failed to load; a previous generation, if any, stays in use.
+    Failed {
+        /// The file.
+        file: String,
+        /// Why.
+        error: String,
+    },
+    /// Plugin files went away (plugins already loaded stay usable until restart).
+    Removed,
+}
+
+pub(crate) struct Watcher {
+    _inner: notify::RecommendedWatcher,
+    events: mpsc::Receiver<()>,
+    last_event: Option<Instant>,
+}
+
+impl Watcher {
+    pub(crate) fn start(folders: &[Folder]) -> Result<Watcher, String> {
+        use notify::Watcher as _;
+        let (tx, rx) = mpsc::channel();
+        let mut inner = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if res.is_ok() {
+                let _ = tx.send(());
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        for f in folders {
+            if f.path.is_dir() {
+                inner
+                    .watch(&f.path, notify::RecursiveMode::NonRecursive)
+                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
+            }
+        }
+        Ok(Watcher { _inner: inner, events: rx, last_event: None })
+    }
+
+    /// True once after the folders changed and then stayed quiet for a moment.
+    pub(crate) fn settled(&mut self) -> bool {
+        while self.events.try_recv().is_ok() {
+            self.last_event = Some(Instant::now());
+        }
+        match self.last_event {
+            Some(t) if t.elapsed() >= QUIET => {
+                self.last_event = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn pending(&self) -> bool {
+        self.last_event.is_some()
+    }
+}
