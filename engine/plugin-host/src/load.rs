@@ -79,6 +79,7 @@ impl PluginHost {
     /// The loading steps; errors are messages (the caller adds the file name).
     fn load(&mut self, path: &Path, generation: u32) -> Result<(Loaded, Stamp), String> {
         let (copy, stamp) = self.private_copy(path)?;
+        check_file(&copy)?;
         // SAFETY: opening a library runs its initialisers. Rust cdylibs have none unless
         // they add them on purpose, and a plugin folder holds code the user chose to
         // run. The copy is ours, so nobody rewrites it while it is mapped.
@@ -171,6 +172,63 @@ impl PluginHost {
         }
         Err("the file kept changing while it was loaded; try again when the build is done".to_owned())
     }
+}
+
+/// Checks that a file is a whole library before it is opened. The system loader maps
+/// a library's segments straight from the file, and a truncated file (a build cut
+/// short, a broken download) would crash the program when a missing page is touched.
+/// ELF files (Linux) are checked fully: headers and every loaded segment must lie
+/// within the file. Other formats go to the system loader as they are.
+fn check_file(path: &Path) -> Result<(), String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if data.len() < 4 || &data[..4] != b"\x7fELF" {
+        if cfg!(target_os = "linux") {
+            return Err("not a library (it does not start as an ELF file)".to_owned());
+        }
+        return Ok(());
+    }
+    let truncated = |need: u64| format!("the library is cut short: it has {} bytes, its parts need {need}", data.len());
+    let u16_at = |o: usize| data.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |o: usize| data.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let u64_at =
+        |o: usize| data.get(o..o + 8).map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
+    // 64-bit little-endian is what this build runs on; other ELF kinds are refused.
+    if data.get(4) != Some(&2) || data.get(5) != Some(&1) {
+        return Err("not a 64-bit little-endian library; it cannot run here".to_owned());
+    }
+    let header = (|| {
+        let phoff = u64_at(0x20)?;
+        let shoff = u64_at(0x28)?;
+        let phentsize = u64::from(u16_at(0x36)?);
+        let phnum = u64::from(u16_at(0x38)?);
+        let shentsize = u64::from(u16_at(0x3a)?);
+        let shnum = u64::from(u16_at(0x3c)?);
+        Some((phoff, shoff, phentsize, phnum, shentsize, shnum))
+    })();
+    let Some((phoff, shoff, phentsize, phnum, shentsize, shnum)) = header else {
+        return Err(truncated(64));
+    };
+    let len = data.len() as u64;
+    let ph_end = phoff.saturating_add(phentsize.saturating_mul(phnum));
+    if ph_end > len {
+        return Err(truncated(ph_end));
+    }
+    let sh_end = shoff.saturating_add(shentsize.saturating_mul(shnum));
+    if shnum > 0 && sh_end > len {
+        return Err(truncated(sh_end));
+    }
+    for k in 0..phnum {
+        let at = (phoff + k * phentsize) as usize;
+        let (Some(kind), Some(offset), Some(filesz)) = (u32_at(at), u64_at(at + 8), u64_at(at + 32)) else {
+            return Err(truncated(ph_end));
+        };
+        // Every segment's bytes must be in the file (PT_LOAD and the rest alike).
+        let end = offset.saturating_add(filesz);
+        if kind != 0 && end > len {
+            return Err(truncated(end));
+        }
+    }
+    Ok(())
 }
 
 /// The error for a library without our descriptor, naming another ABI if it has one.
