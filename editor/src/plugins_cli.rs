@@ -42,6 +42,9 @@ pub enum PluginsCommand {
         /// Where its centre goes (plate units), X,Y; the plate's centre by default.
         #[arg(long)]
         at: Option<String>,
+        /// The layer (its id) to put it on; the top unlocked layer by default.
+        #[arg(long)]
+        layer: Option<String>,
     },
     /// Make the plate's generated content again with the plugins present (after
     /// updating a plugin, say). Content from missing plugins stays as it is.
@@ -60,8 +63,8 @@ fn host_for(plate: Option<&Path>) -> PluginHost {
 pub fn run(command: PluginsCommand) -> anyhow::Result<ExitCode> {
     match command {
         PluginsCommand::List { plate } => list(plate.as_deref()),
-        PluginsCommand::Insert { plate, plugin, capability, params, at } => {
-            insert(&plate, &plugin, &capability, &params, at.as_deref())
+        PluginsCommand::Insert { plate, plugin, capability, params, at, layer } => {
+            insert(&plate, &plugin, &capability, &params, at.as_deref(), layer.as_deref())
         }
         PluginsCommand::Regenerate { plate } => regenerate(&plate),
     }
@@ -127,11 +130,18 @@ fn insert(
     capability: &str,
     params: &str,
     at: Option<&str>,
+    layer: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let params = read_params(params)?;
     let plate = format::load(plate_path)?;
     let host = host_for(Some(plate_path));
     let mut core = EditorCore::new(plate, Some(plate_path.to_path_buf()));
+    if let Some(id) = layer {
+        let ids: Vec<&str> = core.plate.layers.iter().map(|l| l.id.as_str()).collect();
+        core.active_layer = ids.iter().position(|l| *l == id).with_context(|| {
+            format!("{}: no layer \"{id}\"; its layers are {}", plate_path.display(), ids.join(", "))
+        })?;
+    }
     let at = match at {
         Some(s) => {
             let v: Vec<f32> = s.split(',').filter_map(|p| p.trim().parse().ok()).collect();

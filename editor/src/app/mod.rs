@@ -8,6 +8,7 @@
 mod dialogs;
 mod files;
 mod panels;
+mod plugins;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -152,6 +153,10 @@ pub struct EditorApp {
     watch: Option<DiskWatch>,
     /// Text being typed in place on the canvas.
     text_editing: Option<text::TextEditing>,
+    /// Plugins (started on the first frame, again after opening another plate).
+    plugins: Option<plaatwerk_plugin_host::PluginHost>,
+    /// The selected metaphor's parameters being edited.
+    form: Option<plugins::Form>,
 }
 
 impl EditorApp {
@@ -182,6 +187,8 @@ impl EditorApp {
             new_role: String::new(),
             watch: None,
             text_editing: None,
+            plugins: None,
+            form: None,
         }
     }
 
@@ -283,6 +290,8 @@ impl EditorApp {
                     r.discard(self.core.path.as_deref());
                 }
                 self.core.replace_plate(plate, Some(path.clone()));
+                // The new plate's project folder may hold other plugins.
+                self.plugins = None;
                 self.core.active_layer =
                     self.core.plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
                 self.core.remember_disk();
@@ -752,7 +761,7 @@ impl eframe::App for EditorApp {
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui, viewport_guess));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, ppp));
         egui::Panel::left("tools").resizable(false).default_size(150.0).show(ui, |ui| self.tools_panel(ui));
-        egui::Panel::right("layers").resizable(true).default_size(250.0).show(ui, |ui| {
+        egui::Panel::right("layers").resizable(true).default_size(270.0).max_size(420.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| self.layers_panel(ui, viewport_guess));
         });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
@@ -787,6 +796,7 @@ impl eframe::App for EditorApp {
             }
         });
         self.dialogs(&ctx);
+        self.poll_plugins(&ctx);
         self.watch_disk(&ctx);
         self.autosave();
         if self.core.is_dirty() {

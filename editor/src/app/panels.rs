@@ -363,6 +363,13 @@ impl EditorApp {
                 self.new_role.clear();
             }
         });
+        self.views_list(ui, viewport);
+        ui.separator();
+        self.plugins_panel(ui);
+    }
+
+    fn views_list(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        let lang = self.lang();
         if !self.core.plate.views.is_empty() {
             ui.separator();
             ui.heading(lang.pick("Weergaven", "Views"));

@@ -381,9 +381,18 @@ impl PluginHost {
 
     /// Starts watching the folders for rebuilt plugins; see [`PluginHost::poll`].
     pub fn watch(&mut self) -> Result<(), String> {
-        self.watcher = Some(watch::Watcher::start(&self.folders)?);
+        self.watch_and_wake(|| {})
+    }
+
+    /// Like [`PluginHost::watch`], calling `wake` (from another thread) whenever a
+    /// folder changes, so a window can schedule a [`PluginHost::poll`] a moment later.
+    pub fn watch_and_wake(&mut self, wake: impl Fn() + Send + 'static) -> Result<(), String> {
+        self.watcher = Some(watch::Watcher::start(&self.folders, Box::new(wake))?);
         Ok(())
     }
+
+    /// How long after a change [`PluginHost::poll`] picks it up.
+    pub const SETTLE: Duration = watch::QUIET;
 
     /// Reloads plugins whose files changed and settled (no writes for a moment).
     /// Cheap when nothing happened; call it every frame or so.

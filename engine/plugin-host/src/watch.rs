@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::Folder;
 
 /// How long a folder must be quiet before changed plugins are loaded.
-const QUIET: Duration = Duration::from_millis(300);
+pub(crate) const QUIET: Duration = Duration::from_millis(300);
 
 /// What a scan or poll did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,12 +45,13 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn start(folders: &[Folder]) -> Result<Watcher, String> {
+    pub(crate) fn start(folders: &[Folder], wake: Box<dyn Fn() + Send>) -> Result<Watcher, String> {
         use notify::Watcher as _;
         let (tx, rx) = mpsc::channel();
         let mut inner = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             if res.is_ok() {
                 let _ = tx.send(());
+                wake();
             }
         })
         .map_err(|e| e.to_string())?;

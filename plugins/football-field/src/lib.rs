@@ -215,11 +215,18 @@ pub fn pitch(request: &GenerateRequest) -> Generated {
     // Team names in their halves.
     let home = p.text("home", "Wijkteam");
     let away = p.text("away", "De vraag");
-    let name_at = |x: f32| f.pt(x, 34.0);
-    let a = name_at(len * 0.25);
-    out.push(build::text(a[0], a[1] - 18.0, &home, 32.0, lines, Align::Center, true));
-    let b = name_at(len * 0.75);
-    out.push(build::text(b[0], b[1] - 18.0, &away, 32.0, lines.with_opacity(0.8), Align::Center, true));
+    if vertical {
+        // Standing up: the names sit on either side of the halfway line.
+        let a = f.pt(len * 0.5 - 40.0, wide / 2.0);
+        out.push(build::text(a[0] + 122.0, a[1] + 8.0, &home, 26.0, lines, Align::Left, true));
+        let b = f.pt(len * 0.5 + 40.0, wide / 2.0);
+        out.push(build::text(b[0] + 122.0, b[1] - 40.0, &away, 26.0, lines.with_opacity(0.8), Align::Left, true));
+    } else {
+        let a = f.pt(len * 0.25, 34.0);
+        out.push(build::text(a[0], a[1] - 18.0, &home, 32.0, lines, Align::Center, true));
+        let b = f.pt(len * 0.75, 34.0);
+        out.push(build::text(b[0], b[1] - 18.0, &away, 32.0, lines.with_opacity(0.8), Align::Center, true));
+    }
 
     // Positions: the plate's roles, in order.
     let roles = &request.context.roles;
