@@ -281,3 +281,27 @@ fn hot_reload_picks_up_a_rebuilt_plugin_and_keeps_the_old_one_when_the_rebuild_i
     let still = host.generate(ID, "proef", &mode("good"), &context()).expect("the previous generation works");
     assert!(text_of(&still).contains("FIXTURE-GENERATION-B"));
 }
+
+#[test]
+fn overlay_plugins_get_a_plate_summary_and_the_roles_in_focus() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(fixture(), dir.path().join(lib_name("proef"))).expect("copy");
+    let mut host = host_in(dir.path());
+    host.scan();
+    let summary = |id: u64, roles: &[&str]| plaatwerk_plugin_api::ElementSummary {
+        id,
+        kind: "rect".into(),
+        bounds: [id as f32 * 100.0, 0.0, 50.0, 50.0],
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        layer: "basis".into(),
+    };
+    let elements = vec![summary(1, &["inwoner"]), summary(2, &[]), summary(3, &["inwoner"])];
+    let out = host
+        .overlay(ID, "omlijn", &serde_json::json!({}), &context(), elements, vec!["inwoner".into()])
+        .expect("overlay elements");
+    assert_eq!(out.elements.len(), 2, "one outline per element of the role in focus");
+    let err = host
+        .overlay(ID, "proef", &serde_json::json!({}), &context(), Vec::new(), Vec::new())
+        .expect_err("not an overlay");
+    assert!(err.to_string().contains("has no overlay \"proef\""), "{err}");
+}

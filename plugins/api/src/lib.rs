@@ -57,13 +57,16 @@ pub mod build;
 pub mod protocol;
 
 pub use plaatwerk_model::{
-    Align, Arrow, ArrowHead, Color, Element, ElementId, ElementKind, Ellipse, Group, Paint, Path, Rect, Role, Sticky,
-    Stroke, StrokeStyle, Text, Transform, Weight,
+    Align, Arrow, ArrowHead, Color, Element, ElementId, ElementKind, Ellipse, Group, LineCap, LineJoin, Paint, Path,
+    Rect, Role, Sticky, Stroke, StrokeStyle, Text, Transform, Weight,
 };
 pub use protocol::{
     Capability, Context, ElementSummary, GenerateRequest, Generated, Localized, OverlayRequest, Param, ParamKind,
     PluginInfo, Reply, Request, kinds,
 };
+
+/// JSON values, for parameters (re-exported so plugins need no other dependency).
+pub use serde_json::{Value, json};
 
 /// The JSON protocol version this crate speaks (semver).
 pub const PROTOCOL_VERSION: &str = "1.0.0";
@@ -152,13 +155,13 @@ impl Capability {
     }
 
     /// The parameter values with every default filled in (what the editor starts from).
-    pub fn defaults(&self) -> serde_json::Value {
-        serde_json::Value::Object(self.params.iter().map(|p| (p.key.clone(), p.default.clone())).collect())
+    pub fn defaults(&self) -> Value {
+        Value::Object(self.params.iter().map(|p| (p.key.clone(), p.default.clone())).collect())
     }
 }
 
 impl Param {
-    fn new(key: &str, label: Localized, kind: ParamKind, default: serde_json::Value) -> Param {
+    fn new(key: &str, label: Localized, kind: ParamKind, default: Value) -> Param {
         Param { key: key.to_owned(), label, kind, default }
     }
 
@@ -195,11 +198,11 @@ impl Param {
 
     /// One of the plate's roles.
     pub fn role(key: &str, label: Localized) -> Param {
-        Param::new(key, label, ParamKind::Role, serde_json::Value::Null)
+        Param::new(key, label, ParamKind::Role, Value::Null)
     }
 
     /// A list of records with the given fields.
-    pub fn list(key: &str, label: Localized, fields: Vec<Param>, max: usize, default: serde_json::Value) -> Param {
+    pub fn list(key: &str, label: Localized, fields: Vec<Param>, max: usize, default: Value) -> Param {
         Param::new(key, label, ParamKind::List { fields, max }, default)
     }
 }
@@ -220,15 +223,15 @@ impl Generated {
 }
 
 /// Reads parameter values, falling back to defaults for missing or mistyped ones.
-pub struct Params<'a>(&'a serde_json::Value);
+pub struct Params<'a>(&'a Value);
 
 impl<'a> Params<'a> {
     /// Reads from a request's `params`.
-    pub fn new(params: &'a serde_json::Value) -> Params<'a> {
+    pub fn new(params: &'a Value) -> Params<'a> {
         Params(params)
     }
 
-    fn get(&self, key: &str) -> Option<&'a serde_json::Value> {
+    fn get(&self, key: &str) -> Option<&'a Value> {
         self.0.get(key)
     }
 
@@ -239,27 +242,27 @@ impl<'a> Params<'a> {
 
     /// A number (NaN and infinities count as missing).
     pub fn number(&self, key: &str, default: f64) -> f64 {
-        self.get(key).and_then(serde_json::Value::as_f64).filter(|f| f.is_finite()).unwrap_or(default)
+        self.get(key).and_then(Value::as_f64).filter(|f| f.is_finite()).unwrap_or(default)
     }
 
     /// A text.
     pub fn text(&self, key: &str, default: &str) -> String {
-        self.get(key).and_then(serde_json::Value::as_str).unwrap_or(default).to_owned()
+        self.get(key).and_then(Value::as_str).unwrap_or(default).to_owned()
     }
 
     /// Yes or no.
     pub fn boolean(&self, key: &str, default: bool) -> bool {
-        self.get(key).and_then(serde_json::Value::as_bool).unwrap_or(default)
+        self.get(key).and_then(Value::as_bool).unwrap_or(default)
     }
 
     /// A colour (`#rrggbb`).
     pub fn color(&self, key: &str, default: Color) -> Color {
-        self.get(key).and_then(serde_json::Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(default)
+        self.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(default)
     }
 
     /// A list of records.
     pub fn list(&self, key: &str) -> Vec<Params<'a>> {
-        self.get(key).and_then(serde_json::Value::as_array).map(|a| a.iter().map(Params).collect()).unwrap_or_default()
+        self.get(key).and_then(Value::as_array).map(|a| a.iter().map(Params).collect()).unwrap_or_default()
     }
 }
 
@@ -268,7 +271,7 @@ pub mod prelude {
     pub use crate::build;
     pub use crate::{
         Capability, Color, Context, Element, ElementKind, GenerateRequest, Generated, Localized, OverlayRequest, Param,
-        Params, Plugin, PluginInfo, export_plugin,
+        Params, Plugin, PluginInfo, Value, export_plugin, json,
     };
 }
 

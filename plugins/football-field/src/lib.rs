@@ -296,7 +296,7 @@ mod tests {
     use super::*;
     use plaatwerk_plugin_api::{Context, Role};
 
-    fn request(params: serde_json::Value, roles: usize) -> GenerateRequest {
+    fn request(params: Value, roles: usize) -> GenerateRequest {
         let palette = [Color::rgb(0xe7, 0x6f, 0x51), Color::rgb(0x2a, 0x9d, 0x8f), Color::rgb(0x26, 0x46, 0x53)];
         GenerateRequest {
             capability: PITCH.to_owned(),

@@ -21,14 +21,14 @@ struct Fixture;
 
 impl Plugin for Fixture {
     fn info() -> PluginInfo {
-        let mut info = PluginInfo::new("nl.plaatwerk.test-fixture", Localized::new("Proef", "Fixture"), "0.3.0").with(
-            Capability::metaphor("proef", Localized::new("Proef", "Fixture")).param(Param::text(
+        let mut info = PluginInfo::new("nl.plaatwerk.test-fixture", Localized::new("Proef", "Fixture"), "0.3.0")
+            .with(Capability::metaphor("proef", Localized::new("Proef", "Fixture")).param(Param::text(
                 "mode",
                 Localized::new("Gedrag", "Behaviour"),
                 "good",
                 20,
-            )),
-        );
+            )))
+            .with(Capability::overlay("omlijn", Localized::new("Omlijn", "Outline")));
         // Read through a volatile load so the marker stays a real string in the binary.
         info.protocol = std::hint::black_box(PROTOCOL).to_owned();
         info
@@ -71,6 +71,18 @@ impl Plugin for Fixture {
                 out.push(build::with_role(build::rect(0.0, 0.0, 10.0, 10.0, Color::BLACK), "bestaat-niet"));
             }
             other => return Err(format!("unknown mode \"{other}\"")),
+        }
+        Ok(out)
+    }
+
+    /// Outlines the elements of the roles in focus.
+    fn overlay(request: &OverlayRequest) -> Result<Generated, String> {
+        let mut out = Generated::sized(request.context.canvas[0].max(1.0), request.context.canvas[1].max(1.0));
+        for e in &request.elements {
+            if e.roles.iter().any(|r| request.active_roles.contains(r)) {
+                let [x, y, w, h] = e.bounds;
+                out.push(build::rect_outline(x - 4.0, y - 4.0, w + 8.0, h + 8.0, Color::rgb(0xe7, 0x6f, 0x51), 3.0));
+            }
         }
         Ok(out)
     }
