@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use plaatwerk_export::{Background, ExportView, Exporter, SizeRequest};
+use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_model::{Color, Plate, Region, format};
 
 /// Plaatwerk draws and exports praatplaten: large illustrated plates that show how a
@@ -74,6 +75,16 @@ enum Command {
         /// Anti-aliasing samples per pixel for PNG: 1 (fastest) or 4.
         #[arg(long, default_value_t = 4, value_parser = parse_samples)]
         samples: u32,
+        /// Show what one role does: its elements in full colour, the rest dimmed (role
+        /// id or name).
+        #[arg(long, conflicts_with_all = ["compare", "all_roles"])]
+        role: Option<String>,
+        /// Two roles side by side, each outlined in its colour: A,B.
+        #[arg(long, conflicts_with = "all_roles")]
+        compare: Option<String>,
+        /// Mark every element with the colours of its roles, with a legend.
+        #[arg(long)]
+        all_roles: bool,
     },
     /// Plugins: list them, put a metaphor on a plate, make generated content again.
     #[command(subcommand)]
@@ -131,8 +142,21 @@ pub fn run() -> ExitCode {
         Some(Command::Edit { plate }) => crate::app::run(Some(plate)).map(|()| ExitCode::SUCCESS),
         Some(Command::Check { plates }) => check(&plates),
         Some(Command::Format { plates }) => reformat(&plates),
-        Some(Command::Export { plate, output, width, height, scale, region, background, samples }) => {
-            export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples)
+        Some(Command::Export {
+            plate,
+            output,
+            width,
+            height,
+            scale,
+            region,
+            background,
+            samples,
+            role,
+            compare,
+            all_roles,
+        }) => {
+            let overlay = OverlayRequest { role, compare, all: all_roles };
+            export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples, &overlay)
         }
         Some(Command::Import { svg, output, force }) => import(&svg, &output, force),
         Some(Command::Plugins(command)) => crate::plugins_cli::run(command),
@@ -198,6 +222,34 @@ fn load(path: &Path) -> anyhow::Result<Plate> {
     Ok(plate)
 }
 
+/// The role overlay asked for on the command line.
+struct OverlayRequest {
+    role: Option<String>,
+    compare: Option<String>,
+    all: bool,
+}
+
+impl OverlayRequest {
+    fn resolve(&self, plate: &Plate, file: &Path) -> anyhow::Result<Option<RoleOverlay>> {
+        let find =
+            |name: &str| RoleOverlay::resolve(plate, name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+        Ok(match (&self.role, &self.compare, self.all) {
+            (Some(r), _, _) => Some(RoleOverlay::Solo(find(r)?)),
+            (_, Some(pair), _) => {
+                let parts: Vec<&str> = pair.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+                let [a, b] = parts[..] else {
+                    bail!(
+                        "--compare {pair}: name two roles, separated by a comma, e.g. --compare gezinscoach,casusregisseur"
+                    );
+                };
+                Some(RoleOverlay::Compare(find(a)?, find(b)?))
+            }
+            (_, _, true) => Some(RoleOverlay::All(Vec::new())),
+            _ => None,
+        })
+    }
+}
+
 fn export(
     plate_path: &Path,
     out: &Path,
@@ -205,13 +257,19 @@ fn export(
     region: Option<Region>,
     background: Background,
     samples: u32,
+    overlay: &OverlayRequest,
 ) -> anyhow::Result<ExitCode> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if ext != "png" && ext != "svg" {
         bail!("{}: cannot tell the format; the output must end in .png or .svg", out.display());
     }
     let plate = load(plate_path)?;
+    let overlay = overlay.resolve(&plate, plate_path)?;
     let (region, w, h) = plaatwerk_export::resolve(&plate, region, size)?;
+    let plate = match &overlay {
+        Some(o) => plaatwerk_geometry::overlay::with_overlay(&plate, o, region, &plate.meta.language),
+        None => plate,
+    };
     let view = ExportView { region, width: w, height: h, background: background.resolve(&plate) };
     let start = Instant::now();
     if ext == "svg" {

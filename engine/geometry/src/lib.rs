@@ -9,6 +9,7 @@ mod cache;
 pub mod ink;
 mod mesh;
 pub mod outline;
+pub mod overlay;
 mod tessellate;
 pub mod text;
 
