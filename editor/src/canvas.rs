@@ -11,6 +11,7 @@
 //! into a small scene of their own, drawn over it, until there are too many of them or
 //! the view leaves the prepared part.
 
+use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_geometry::{Bounds, DrawItem, ElementMesh, Tessellator};
 use plaatwerk_model::{Color, Region};
 use plaatwerk_render::{Gpu, PreparedScene, RenderTarget, Renderer, SceneExtras};
@@ -21,10 +22,12 @@ use crate::core::EditorCore;
 /// Grey around the plate, so its edges show.
 pub const SURROUND: Color = Color::rgb(0xd9, 0xd6, 0xd0);
 
-/// Depth ranges: the plate below, elements added since on it, the live overlay on top.
+/// Depth ranges: the plate below, elements added since on it, the role overlay, the
+/// live overlay on top.
 const BASE_DEPTH: (f32, f32) = (0.04, 1.0);
 const ADDED_DEPTH: (f32, f32) = (0.02, 0.04);
-const OVERLAY_DEPTH: (f32, f32) = (0.0, 0.02);
+const ROLE_DEPTH: (f32, f32) = (0.01, 0.02);
+const OVERLAY_DEPTH: (f32, f32) = (0.0, 0.01);
 
 /// Elements added on top are collected in their own scene up to this many; then the
 /// plate scene is made again.
@@ -61,6 +64,8 @@ struct BaseScene {
     shown: Shown,
     base_len: usize,
     region: Region,
+    /// The view the scene was made for (the middle of `region`).
+    view: Region,
     zoom: f32,
     revision: u64,
 }
@@ -80,19 +85,51 @@ pub struct FrameInfo {
 pub struct Canvas {
     /// The renderer (format `Rgba8Unorm`, MSAA 4).
     pub renderer: Renderer,
+    /// The role overlay shown over the plate, if any.
+    pub role_overlay: Option<RoleOverlay>,
     target: Option<RenderTarget>,
     base: Option<BaseScene>,
     overlay_tess: Tessellator,
+    /// The role overlay's scene and what it was made for.
+    role: Option<(RoleKey, PreparedScene)>,
 }
 
+/// What a role overlay scene shows: overlay, plate revision, view it was made for.
+type RoleKey = (RoleOverlay, u64, [u32; 4]);
+
 impl Canvas {
+    /// Makes the role overlay's scene when the overlay, the plate or the prepared view
+    /// changed; otherwise keeps it.
+    fn prepare_roles(&mut self, gpu: &Gpu, core: &EditorCore, zoom: f32) {
+        let (Some(overlay), Some(base)) = (&self.role_overlay, &self.base) else {
+            self.role = None;
+            return;
+        };
+        let v = base.view;
+        let key: RoleKey =
+            (overlay.clone(), core.revision(), [v.x.to_bits(), v.y.to_bits(), v.width.to_bits(), v.height.to_bits()]);
+        if self.role.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let cache = &core.cache;
+        let mut bounds = |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds);
+        let elements = plaatwerk_geometry::overlay::overlay_elements(&core.plate, overlay, v, 1, None, &mut bounds);
+        let tolerance = 0.25 / zoom;
+        let meshes: Vec<ElementMesh> = elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
+        let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(ROLE_DEPTH) };
+        let scene = self.renderer.prepare(gpu, &core.plate, &core.cache, &[], |_| 1.0, &extras);
+        self.role = Some((key, scene));
+    }
+
     /// A canvas on a GPU.
     pub fn new(gpu: &Gpu) -> Canvas {
         Canvas {
             renderer: Renderer::new(gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 4),
+            role_overlay: None,
             target: None,
             base: None,
             overlay_tess: Tessellator::new(),
+            role: None,
         }
     }
 
@@ -195,11 +232,13 @@ impl Canvas {
                 base_len: shown.items.len(),
                 shown,
                 region: margin,
+                view: region,
                 zoom: camera.zoom,
                 revision: core.revision(),
             });
             info.rebuilt = true;
         }
+        self.prepare_roles(gpu, core, camera.zoom);
         let overlay_elements = core.overlay(1.0 / camera.zoom);
         let overlay = (!overlay_elements.is_empty()).then(|| {
             let tolerance = 0.25 / camera.zoom;
@@ -215,6 +254,10 @@ impl Canvas {
         if let Some(a) = &base.added {
             a.set_view(gpu, [region.x, region.y], [region.width, region.height]);
             scenes.push(a);
+        }
+        if let (Some(_), Some((_, r))) = (&self.role_overlay, &self.role) {
+            r.set_view(gpu, [region.x, region.y], [region.width, region.height]);
+            scenes.push(r);
         }
         if let Some(o) = &overlay {
             o.set_view(gpu, [region.x, region.y], [region.width, region.height]);

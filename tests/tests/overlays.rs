@@ -46,7 +46,7 @@ fn solo_brings_back_exactly_the_roles_elements_above_a_veil_with_a_legend() {
     let mut tess = Tessellator::new();
     let mut bounds = |e: &plaatwerk_model::Element| tess.element(e, 0.5).bounds;
     let overlay = RoleOverlay::Solo("gezinscoach".into());
-    let els = overlay_elements(&plate, &overlay, whole(&plate), 10_000, "nl", &mut bounds);
+    let els = overlay_elements(&plate, &overlay, whole(&plate), 10_000, Some("nl"), &mut bounds);
     let tagged =
         plate.layers.iter().flat_map(|l| &l.elements).filter(|e| e.roles.iter().any(|r| r == "gezinscoach")).count();
     let copies = els.iter().filter(|e| e.roles.iter().any(|r| r == "gezinscoach")).count();

@@ -157,6 +157,8 @@ pub struct EditorApp {
     plugins: Option<plaatwerk_plugin_host::PluginHost>,
     /// The selected metaphor's parameters being edited.
     form: Option<plugins::Form>,
+    /// The role overlay shown (a way of looking, not part of the plate).
+    role_overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>,
 }
 
 impl EditorApp {
@@ -189,6 +191,7 @@ impl EditorApp {
             text_editing: None,
             plugins: None,
             form: None,
+            role_overlay: None,
         }
     }
 
@@ -412,6 +415,7 @@ impl EditorApp {
         if canvas.shown.as_ref() == Some(&key) && !self.overlay_dirty {
             return canvas.texture;
         }
+        canvas.canvas.role_overlay = self.role_overlay.clone();
         let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
         if let Some(target) = canvas.canvas.target()
             && (new_target || canvas.texture.is_none())
@@ -594,6 +598,37 @@ impl EditorApp {
                 i.consume_key(egui::Modifiers::NONE, egui::Key::Num0),
             )
         });
+        let alt = egui::Modifiers::ALT;
+        let digits = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ];
+        let (solo, off, all) = ctx.input_mut(|i| {
+            (
+                digits.iter().position(|k| i.consume_key(alt, *k)),
+                i.consume_key(alt, egui::Key::Num0),
+                i.consume_key(alt, egui::Key::A),
+            )
+        });
+        if let Some(n) = solo
+            && let Some(role) = self.core.plate.roles.get(n)
+        {
+            let id = role.id.clone();
+            self.toggle_solo(&id, false);
+        }
+        if off {
+            self.set_role_overlay(None);
+        }
+        if all {
+            self.toggle_all_roles();
+        }
         let (open, insert, grid) = ctx.input_mut(|i| {
             (
                 i.consume_key(cmd, egui::Key::O),
@@ -691,6 +726,65 @@ impl EditorApp {
 }
 
 impl EditorApp {
+    /// Shows a role overlay (or none), redrawing the canvas.
+    fn set_role_overlay(&mut self, overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>) {
+        self.role_overlay = overlay;
+        self.overlay_dirty = true;
+    }
+
+    /// Solo a role, or switch it off when it is already shown; with `compare`, show it
+    /// beside the role shown now.
+    fn toggle_solo(&mut self, role: &str, compare: bool) {
+        let next = plaatwerk_geometry::overlay::RoleOverlay::toggled(self.role_overlay.as_ref(), role, compare);
+        self.set_role_overlay(next);
+    }
+
+    fn toggle_all_roles(&mut self) {
+        use plaatwerk_geometry::overlay::RoleOverlay;
+        let next = match self.role_overlay {
+            Some(RoleOverlay::All(_)) => None,
+            _ => Some(RoleOverlay::All(Vec::new())),
+        };
+        self.set_role_overlay(next);
+    }
+
+    /// The legend of the role overlay, in the canvas's bottom-left corner.
+    fn draw_role_legend(&self, painter: &egui::Painter, rect: egui::Rect) {
+        let Some(overlay) = &self.role_overlay else { return };
+        let roles = overlay.roles(&self.core.plate);
+        if roles.is_empty() {
+            return;
+        }
+        let title = plaatwerk_geometry::overlay::legend_title(overlay, self.lang().pick("nl", "en"));
+        let line = 20.0;
+        let width = roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(0).max(title.chars().count()) as f32
+            * 7.5
+            + 44.0;
+        let height = line * (roles.len() as f32 + 1.0) + 14.0;
+        let min = egui::pos2(rect.min.x + 14.0, rect.max.y - 14.0 - height);
+        let r = egui::Rect::from_min_size(min, egui::vec2(width, height));
+        painter.rect_filled(r, 8.0, egui::Color32::from_white_alpha(240));
+        painter.rect_stroke(r, 8.0, egui::Stroke::new(1.0, egui::Color32::from_gray(190)), egui::StrokeKind::Inside);
+        let ink = egui::Color32::from_rgb(0x26, 0x46, 0x53);
+        painter.text(min + egui::vec2(12.0, 8.0), egui::Align2::LEFT_TOP, title, egui::FontId::proportional(14.0), ink);
+        for (k, role) in roles.iter().enumerate() {
+            let y = min.y + 8.0 + line * (k as f32 + 1.0);
+            let c = role.color;
+            painter.circle_filled(
+                egui::pos2(min.x + 18.0, y + 8.0),
+                6.0,
+                egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a),
+            );
+            painter.text(
+                egui::pos2(min.x + 32.0, y),
+                egui::Align2::LEFT_TOP,
+                &role.name,
+                egui::FontId::proportional(14.0),
+                ink,
+            );
+        }
+    }
+
     /// A dot every grid step over the paper, fading out where dots would crowd.
     fn draw_grid(&self, painter: &egui::Painter, rect: egui::Rect, camera: Camera, viewport: [f32; 2], ppp: f32) {
         let m = &self.core.plate.meta;
@@ -787,6 +881,7 @@ impl eframe::App for EditorApp {
             {
                 self.draw_grid(ui.painter(), rect, camera, viewport, ppp);
             }
+            self.draw_role_legend(ui.painter(), rect);
             if let Some(camera) = self.camera {
                 self.text_field(&ctx, rect, camera, viewport);
             }

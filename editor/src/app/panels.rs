@@ -2,6 +2,7 @@
 
 use eframe::egui;
 use plaatwerk::core::{EraserMode, Tool};
+use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_model::{Color, LayerProps};
 
 use plaatwerk::camera::Camera;
@@ -330,13 +331,30 @@ impl EditorApp {
             ui.weak(lang.pick("Vink aan: selectie hoort bij de rol", "Tick: the selection belongs to the role"));
         }
         let mut tag = None;
-        for role in &self.core.plate.roles {
+        let mut solo: Option<(String, bool)> = None;
+        let shown: Vec<String> = match &self.role_overlay {
+            Some(RoleOverlay::Solo(r)) => vec![r.clone()],
+            Some(RoleOverlay::Compare(a, b)) => vec![a.clone(), b.clone()],
+            _ => Vec::new(),
+        };
+        for (n, role) in self.core.plate.roles.iter().enumerate() {
             ui.horizontal(|ui| {
                 if !self.core.selection.is_empty() {
                     let mut on = self.core.selection_has_role(&role.id);
                     if ui.checkbox(&mut on, "").changed() {
                         tag = Some((role.id.clone(), on));
                     }
+                }
+                let key = if n < 9 { format!(" (Alt+{})", n + 1) } else { String::new() };
+                let eye = ui.selectable_label(shown.contains(&role.id), "👁").on_hover_text(format!(
+                    "{}{key}",
+                    lang.pick(
+                        "Toon wat deze rol doet; Shift+klik: vergelijk met de getoonde rol",
+                        "Show what this role does; Shift+click: compare with the role shown"
+                    )
+                ));
+                if eye.clicked() {
+                    solo = Some((role.id.clone(), ui.input(|i| i.modifiers.shift)));
                 }
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 ui.painter().circle_filled(rect.center(), 6.0, color32(role.color));
@@ -345,6 +363,24 @@ impl EditorApp {
         }
         if let Some((role, on)) = tag {
             self.core.tag_selection(&role, on);
+        }
+        if let Some((role, compare)) = solo {
+            self.toggle_solo(&role, compare);
+        }
+        if !self.core.plate.roles.is_empty() {
+            ui.horizontal(|ui| {
+                let all = matches!(self.role_overlay, Some(RoleOverlay::All(_)));
+                if ui
+                    .selectable_label(all, lang.pick("Alle rollen tonen", "Show all roles"))
+                    .on_hover_text("Alt+A")
+                    .clicked()
+                {
+                    self.toggle_all_roles();
+                }
+                if self.role_overlay.is_some() && ui.button(lang.pick("Uit", "Off")).on_hover_text("Alt+0").clicked() {
+                    self.set_role_overlay(None);
+                }
+            });
         }
         ui.horizontal(|ui| {
             let field = ui.add(

@@ -46,6 +46,20 @@ impl RoleOverlay {
         plate.roles.iter().filter(|r| wanted(&r.id)).collect()
     }
 
+    /// What clicking a role does: solo it, or switch it off when it is shown alone;
+    /// with `compare`, show it beside the role shown now (or drop it from the pair).
+    pub fn toggled(current: Option<&RoleOverlay>, role: &str, compare: bool) -> Option<RoleOverlay> {
+        match (current, compare) {
+            (Some(RoleOverlay::Solo(r)), false) if r == role => None,
+            (Some(RoleOverlay::Solo(r)), true) if r != role => Some(RoleOverlay::Compare(r.clone(), role.to_owned())),
+            (Some(RoleOverlay::Compare(a, b)), true) if a == role || b == role => {
+                Some(RoleOverlay::Solo(if a == role { b.clone() } else { a.clone() }))
+            }
+            (Some(RoleOverlay::Compare(a, _)), true) => Some(RoleOverlay::Compare(a.clone(), role.to_owned())),
+            _ => Some(RoleOverlay::Solo(role.to_owned())),
+        }
+    }
+
     /// Finds a role by id or (case-insensitive) name; the error lists the plate's roles.
     pub fn resolve(plate: &Plate, name: &str) -> Result<String, String> {
         let n = name.trim();
@@ -76,13 +90,14 @@ fn outline(b: Bounds, color: Color, width: f32, radius: f32) -> ElementKind {
 
 /// The overlay's elements for the part `region` of the plate (sizes follow the region,
 /// so outlines and the legend look the same at any zoom). Ids start at `first_id`.
-/// `bounds_of` gives a top-level element's bounds on the plate.
+/// `bounds_of` gives a top-level element's bounds on the plate. `lang` picks the
+/// legend's words; `None` leaves the legend out (the editor draws its own).
 pub fn overlay_elements(
     plate: &Plate,
     overlay: &RoleOverlay,
     region: Region,
     first_id: u64,
-    lang: &str,
+    lang: Option<&str>,
     bounds_of: &mut dyn FnMut(&Element) -> Bounds,
 ) -> Vec<Element> {
     let mut out = Vec::new();
@@ -93,7 +108,8 @@ pub fn overlay_elements(
     if dims {
         // A veil in the paper's colour dims everything drawn so far.
         let veil = plate.meta.background.with_opacity(0.8);
-        let r = Bounds::from_region(region).inflate(region.width.max(region.height));
+        // Over the paper (in the editor the grey around the plate stays grey).
+        let r = Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height);
         push(
             &mut out,
             &mut next,
@@ -177,8 +193,10 @@ pub fn overlay_elements(
             }
         }
     }
-    let avoid: Vec<Bounds> = tagged.iter().map(|(_, b, _)| *b).collect();
-    legend(&mut out, &mut next, overlay, &roles, region, unit, lang, &avoid);
+    if let Some(lang) = lang {
+        let avoid: Vec<Bounds> = tagged.iter().map(|(_, b, _)| *b).collect();
+        legend(&mut out, &mut next, overlay, &roles, region, unit, lang, &avoid);
+    }
     out
 }
 
@@ -195,6 +213,18 @@ fn reid(e: &mut Element, next: &mut u64) {
             *next += 1;
             reid(c, next);
         }
+    }
+}
+
+/// The legend's heading in a language (`nl`, else English).
+pub fn legend_title(overlay: &RoleOverlay, lang: &str) -> &'static str {
+    match (overlay, lang) {
+        (RoleOverlay::Solo(_), "nl") => "Wat doet deze rol?",
+        (RoleOverlay::Solo(_), _) => "What does this role do?",
+        (RoleOverlay::Compare(..), "nl") => "Twee rollen naast elkaar",
+        (RoleOverlay::Compare(..), _) => "Two roles side by side",
+        (RoleOverlay::All(_), "nl") => "Rollen",
+        (RoleOverlay::All(_), _) => "Roles",
     }
 }
 
@@ -216,14 +246,7 @@ fn legend(
     }
     let size = unit * if roles.len() > 4 { 13.0 } else { 16.0 };
     let line = size * 1.5;
-    let title = match (overlay, lang) {
-        (RoleOverlay::Solo(_), "nl") => "Wat doet deze rol?",
-        (RoleOverlay::Solo(_), _) => "What does this role do?",
-        (RoleOverlay::Compare(..), "nl") => "Twee rollen naast elkaar",
-        (RoleOverlay::Compare(..), _) => "Two roles side by side",
-        (RoleOverlay::All(_), "nl") => "Rollen",
-        (RoleOverlay::All(_), _) => "Roles",
-    };
+    let title = legend_title(overlay, lang);
     let longest = roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(0).max(title.chars().count());
     let width = size * (2.4 + longest as f32 * 0.58);
     let height = line * (roles.len() as f32 + 1.0) + size * 0.8;
@@ -296,10 +319,28 @@ pub fn with_overlay(plate: &Plate, overlay: &RoleOverlay, region: Region, lang: 
     let tolerance = region.width.max(region.height) / 4000.0;
     let mut bounds = |e: &Element| tess.element(e, tolerance).bounds;
     let first = plate.next_free_id().0;
-    let elements = overlay_elements(plate, overlay, region, first, lang, &mut bounds);
+    let elements = overlay_elements(plate, overlay, region, first, Some(lang), &mut bounds);
     let mut out = plate.clone();
     let mut layer = plaatwerk_model::Layer::new("rol-overlay", "Rol-overlay");
     layer.elements = elements;
     out.layers.push(layer);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicking_roles_solos_compares_and_switches_off() {
+        let solo = |r: &str| Some(RoleOverlay::Solo(r.into()));
+        let pair = |a: &str, b: &str| Some(RoleOverlay::Compare(a.into(), b.into()));
+        assert_eq!(RoleOverlay::toggled(None, "a", false), solo("a"));
+        assert_eq!(RoleOverlay::toggled(solo("a").as_ref(), "a", false), None);
+        assert_eq!(RoleOverlay::toggled(solo("a").as_ref(), "b", false), solo("b"));
+        assert_eq!(RoleOverlay::toggled(solo("a").as_ref(), "b", true), pair("a", "b"));
+        assert_eq!(RoleOverlay::toggled(pair("a", "b").as_ref(), "b", true), solo("a"));
+        assert_eq!(RoleOverlay::toggled(pair("a", "b").as_ref(), "c", true), pair("a", "c"));
+        assert_eq!(RoleOverlay::toggled(Some(&RoleOverlay::All(Vec::new())), "c", false), solo("c"));
+    }
 }
