@@ -43,7 +43,7 @@ enum Command {
         #[arg(required = true)]
         plates: Vec<PathBuf>,
     },
-    /// Export a plate, or a region of it, as PNG or SVG.
+    /// Export a plate, a region of it, or its cut-outs, as PNG, JPEG, SVG or PDF.
     ///
     /// The format follows the output's extension. With neither --width, --height nor
     /// --scale the image has one pixel per plate unit. Given only one of width and
@@ -51,12 +51,28 @@ enum Command {
     /// its centre to fit, so nothing is stretched.
     ///
     /// Example: plaatwerk export plates/wijkteam-basis.plate -o basis.png --width 1920
+    ///
+    /// Cut-outs (named excerpts stored in the plate) use their preset's size, layers,
+    /// roles, caption and QR code: `--cutout NAME -o OUT.png|.jpg|.svg|.pdf`, or
+    /// `--all-cutouts -o DIR` for all of them plus a manifest (`manifest.json`, each
+    /// file with its SHA-256). Presets: slide-16x9, slide-16x9-4k, teams-background,
+    /// newsletter-banner, square-social, a4-print, a4-print-bleed, a3-print,
+    /// a3-print-bleed; add your own in `presets.json` next to the settings file.
     Export {
         /// The plate to export.
         plate: PathBuf,
-        /// Output file: .png or .svg.
+        /// Output file (.png, .jpg, .svg or .pdf), or a folder with --all-cutouts.
         #[arg(short, long)]
         output: PathBuf,
+        /// Export this cut-out of the plate (by name).
+        #[arg(long, conflicts_with_all = ["all_cutouts", "region", "width", "height", "scale"])]
+        cutout: Option<String>,
+        /// Export every cut-out of the plate into the output folder.
+        #[arg(long, conflicts_with_all = ["region", "width", "height", "scale"])]
+        all_cutouts: bool,
+        /// With --all-cutouts: write every cut-out in this format instead of its preset's.
+        #[arg(long)]
+        format: Option<String>,
         /// Width in pixels.
         #[arg(long)]
         width: Option<u32>,
@@ -142,6 +158,12 @@ pub fn run() -> ExitCode {
         Some(Command::Edit { plate }) => crate::app::run(Some(plate)).map(|()| ExitCode::SUCCESS),
         Some(Command::Check { plates }) => check(&plates),
         Some(Command::Format { plates }) => reformat(&plates),
+        Some(Command::Export { plate, output, cutout: Some(name), format: _, .. }) => {
+            export_cutouts(&plate, &output, Some(&name), None)
+        }
+        Some(Command::Export { plate, output, all_cutouts: true, format, .. }) => {
+            export_cutouts(&plate, &output, None, format.as_deref())
+        }
         Some(Command::Export {
             plate,
             output,
@@ -154,6 +176,7 @@ pub fn run() -> ExitCode {
             role,
             compare,
             all_roles,
+            ..
         }) => {
             let overlay = OverlayRequest { role, compare, all: all_roles };
             export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples, &overlay)
@@ -294,6 +317,114 @@ fn export(
     }
     eprintln!("wrote {} ({w} × {h} px) in {:.2} s", out.display(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The format of an output file, from its extension.
+fn format_of(out: &Path) -> anyhow::Result<String> {
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    match ext.as_str() {
+        "png" | "svg" | "pdf" => Ok(ext),
+        "jpg" | "jpeg" => Ok("jpg".to_owned()),
+        _ => bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg or .pdf", out.display()),
+    }
+}
+
+/// One file of an all-cut-outs export, as the manifest lists it.
+#[derive(serde::Serialize)]
+struct ManifestEntry {
+    cutout: String,
+    preset: String,
+    file: String,
+    width: u32,
+    height: u32,
+    sha256: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Exports one cut-out (`only`) to a file, or all of them into a folder with a manifest.
+fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Option<&str>) -> anyhow::Result<ExitCode> {
+    let plate = load(plate_path)?;
+    let presets = crate_settings_presets()?;
+    if plate.cutouts.is_empty() {
+        bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", plate_path.display());
+    }
+    let chosen: Vec<&plaatwerk_model::CutOut> = match only {
+        Some(name) => {
+            let c = plate.cutouts.iter().find(|c| c.name == name).with_context(|| {
+                let names: Vec<&str> = plate.cutouts.iter().map(|c| c.name.as_str()).collect();
+                format!("{}: no cut-out \"{name}\"; its cut-outs are {}", plate_path.display(), names.join(", "))
+            })?;
+            vec![c]
+        }
+        None => plate.cutouts.iter().collect(),
+    };
+    if only.is_none() {
+        if out.extension().is_some_and(|e| e == "pptx") {
+            bail!("{}: --all-cutouts writes files into a folder; give a folder name", out.display());
+        }
+        std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
+    }
+    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
+    let mut manifest = Vec::new();
+    let total = chosen.len();
+    for (k, cutout) in chosen.into_iter().enumerate() {
+        let start = Instant::now();
+        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
+            let ids: Vec<&str> = presets.iter().map(|p| p.id.as_str()).collect();
+            format!(
+                "{}: cut-out \"{}\" has preset \"{}\", which is not known; presets are {}",
+                plate_path.display(),
+                cutout.name,
+                cutout.preset,
+                ids.join(", ")
+            )
+        })?;
+        let (file, fmt) = match only {
+            Some(_) => (out.to_path_buf(), format_of(out)?),
+            None => {
+                let fmt = format.map_or_else(|| preset.format.clone(), str::to_owned);
+                let fmt = format_of(Path::new(&format!("x.{fmt}")))?;
+                (out.join(format!("{}.{fmt}", plaatwerk_model::slug(&cutout.name))), fmt)
+            }
+        };
+        let r = plaatwerk_export::cutout::prepare_cutout(&plate, cutout, preset, 1.0)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+        let bytes = exporter.encode_cutout(&r, &fmt, &mut |_, _| {})?;
+        plaatwerk_export::write_file(&file, &bytes)?;
+        eprintln!(
+            "[{}/{total}] {} ({} × {} px, {}) in {:.2} s",
+            k + 1,
+            file.display(),
+            r.view.width,
+            r.view.height,
+            preset.id,
+            start.elapsed().as_secs_f32()
+        );
+        manifest.push(ManifestEntry {
+            cutout: cutout.name.clone(),
+            preset: preset.id.clone(),
+            file: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            width: r.view.width,
+            height: r.view.height,
+            sha256: sha256(&bytes),
+        });
+    }
+    if only.is_none() {
+        let plate_name = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "plate": plate_name, "files": manifest }))?;
+        let file = out.join("manifest.json");
+        plaatwerk_export::write_file(&file, format!("{json}\n").as_bytes())?;
+        eprintln!("wrote {}", file.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn crate_settings_presets() -> anyhow::Result<Vec<plaatwerk_export::cutout::Preset>> {
+    plaatwerk::settings::Settings::presets().map_err(|e| anyhow::anyhow!(e))
 }
 
 fn import(svg: &Path, out: &Path, force: bool) -> anyhow::Result<ExitCode> {

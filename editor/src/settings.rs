@@ -47,6 +47,24 @@ impl Settings {
         std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(fallback)
     }
 
+    /// The cut-out presets: the built-in ones and the user's, from `presets.json` in
+    /// the config folder (a JSON list of presets; see `plaatwerk export --help`).
+    pub fn presets() -> Result<Vec<plaatwerk_export::cutout::Preset>, String> {
+        use plaatwerk_export::cutout::{Preset, check_preset, presets_with};
+        let Some(file) = Self::path().and_then(|p| p.parent().map(|d| d.join("presets.json"))) else {
+            return Ok(presets_with(Vec::new()));
+        };
+        let user: Vec<Preset> = match std::fs::read_to_string(&file) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        };
+        for p in &user {
+            check_preset(p).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+        Ok(presets_with(user))
+    }
+
     /// Puts a plate at the top of the recent files (once; the oldest drop off).
     pub fn remember(&mut self, path: &std::path::Path) {
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

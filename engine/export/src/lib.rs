@@ -1,5 +1,7 @@
 //! Plaatwerk exporters: PNG (through the GPU renderer) and SVG (vector, text as outlines).
 
+pub mod cutout;
+pub mod formats;
 mod png;
 mod size;
 mod svg;
@@ -132,6 +134,47 @@ impl Exporter {
         plaatwerk_model::format::write_atomically(out, &bytes).map_err(|source| ExportError::Write { file, source })?;
         Ok(stats)
     }
+}
+
+/// The file formats a plate or cut-out can be written in.
+pub const FORMATS: [&str; 4] = ["png", "jpg", "svg", "pdf"];
+
+impl Exporter {
+    /// Renders a cut-out (see [`cutout::prepare_cutout`]) and encodes it as `format`
+    /// (`png`, `jpg`, `svg` or `pdf`). Returns the file's bytes; nothing is written.
+    pub fn encode_cutout(
+        &mut self,
+        r: &cutout::CutoutRender,
+        format: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<u8>, ExportError> {
+        let file = format!("{}.{format}", r.name);
+        let encode = |message: String| ExportError::Encode { file: file.clone(), message };
+        if format == "svg" {
+            let v = &r.view;
+            return Ok(plate_to_svg(&r.plate, v.region, v.width, v.height, v.background, None).into_bytes());
+        }
+        // A fresh cache: the derived plate's overlay and band ids are its own.
+        self.cache.clear();
+        let (img, _) = self.render(&r.plate, &r.view, progress)?;
+        let matte = r.view.background.map_or([255, 255, 255], |c| [c.r, c.g, c.b]);
+        match format {
+            "png" => encode_png(&img, &r.plate.meta.title).map_err(encode),
+            "jpg" | "jpeg" => formats::encode_jpeg(&img, matte, 92).map_err(encode),
+            "pdf" => {
+                let jpeg = formats::encode_jpeg(&img, matte, 92).map_err(encode)?;
+                let title = format!("{} — {}", r.plate.meta.title, r.name);
+                Ok(formats::pdf_with_jpeg(&jpeg, img.width, img.height, r.preset.page_mm, r.preset.bleed_mm, &title))
+            }
+            other => Err(encode(format!("unknown format \"{other}\"; use png, jpg, svg or pdf"))),
+        }
+    }
+}
+
+/// Writes bytes to a file atomically (a reader never sees half a file).
+pub fn write_file(out: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    plaatwerk_model::format::write_atomically(out, bytes)
+        .map_err(|source| ExportError::Write { file: out.display().to_string(), source })
 }
 
 /// Writes an SVG file atomically.

@@ -1,0 +1,293 @@
+//! Cut-outs: named excerpts of a plate with a size preset, shown layers and roles, an
+//! optional caption band and QR code. A cut-out is worked out into a derived plate
+//! (the overlay, band and QR code as ordinary elements) and a view, so every format
+//! (PNG, JPEG, SVG, PDF) shows the same thing.
+
+use plaatwerk_geometry::overlay::{RoleOverlay, with_overlay};
+use plaatwerk_model::{
+    Align, Color, CutOut, Element, ElementId, ElementKind, Layer, Paint, Plate, Rect, Region, Text, Weight,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::ExportView;
+
+/// An output size: pixels, and for print a page in millimetres.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    /// Id used in plates (`slide-16x9`).
+    pub id: String,
+    /// What it is for, shown in lists.
+    pub name: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// For print: the trimmed page size in millimetres (the image fills it at the
+    /// preset's pixel size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_mm: Option<[f32; 2]>,
+    /// For print: bleed on every side, in millimetres (the image runs this far past
+    /// the trimmed page).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bleed_mm: f32,
+    /// The format written when none is asked for: `png`, `jpg` or `pdf`.
+    #[serde(default = "png")]
+    pub format: String,
+    /// Where the picture should stay calm (a Teams background: the face in the
+    /// middle), as a fraction of the image: x, y, width, height. Shown in the editor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_clear: Option<[f32; 4]>,
+}
+
+fn is_zero(v: &f32) -> bool {
+    *v == 0.0
+}
+
+fn png() -> String {
+    "png".to_owned()
+}
+
+/// Print resolution of the print presets.
+pub const PRINT_DPI: f32 = 300.0;
+
+fn px(mm: f32) -> u32 {
+    (mm / 25.4 * PRINT_DPI).round() as u32
+}
+
+fn print(id: &str, name: &str, page: [f32; 2], bleed: f32) -> Preset {
+    Preset {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        width: px(page[0] + 2.0 * bleed),
+        height: px(page[1] + 2.0 * bleed),
+        page_mm: Some(page),
+        bleed_mm: bleed,
+        format: "pdf".to_owned(),
+        keep_clear: None,
+    }
+}
+
+fn screen(id: &str, name: &str, width: u32, height: u32) -> Preset {
+    Preset {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        width,
+        height,
+        page_mm: None,
+        bleed_mm: 0.0,
+        format: "png".to_owned(),
+        keep_clear: None,
+    }
+}
+
+/// The presets every Plaatwerk knows.
+pub fn builtin_presets() -> Vec<Preset> {
+    let mut teams = screen("teams-background", "Teams/meeting background 1920×1080", 1920, 1080);
+    // Where a speaker's face usually sits: keep the middle calm.
+    teams.keep_clear = Some([0.3, 0.15, 0.4, 0.75]);
+    vec![
+        screen("slide-16x9", "Slide 16:9, 1920×1080", 1920, 1080),
+        screen("slide-16x9-4k", "Slide 16:9, 3840×2160", 3840, 2160),
+        teams,
+        screen("newsletter-banner", "Newsletter banner 1200×300", 1200, 300),
+        screen("square-social", "Square for social media 1080×1080", 1080, 1080),
+        print("a4-print", "A4 print, 300 dpi", [210.0, 297.0], 0.0),
+        print("a4-print-bleed", "A4 print, 300 dpi, 3 mm bleed", [210.0, 297.0], 3.0),
+        print("a3-print", "A3 print, 300 dpi", [297.0, 420.0], 0.0),
+        print("a3-print-bleed", "A3 print, 300 dpi, 3 mm bleed", [297.0, 420.0], 3.0),
+    ]
+}
+
+/// The built-in presets followed by the user's (which may replace built-in ones by id).
+pub fn presets_with(user: Vec<Preset>) -> Vec<Preset> {
+    let mut all = builtin_presets();
+    for p in user {
+        match all.iter_mut().find(|b| b.id == p.id) {
+            Some(b) => *b = p,
+            None => all.push(p),
+        }
+    }
+    all
+}
+
+/// Checks a user preset.
+pub fn check_preset(p: &Preset) -> Result<(), String> {
+    let max = crate::MAX_SIDE;
+    if p.id.trim().is_empty() {
+        return Err("a preset needs an id".to_owned());
+    }
+    if p.width == 0 || p.height == 0 || p.width > max || p.height > max {
+        return Err(format!("preset \"{}\": {}×{} pixels; each side must be 1 to {max}", p.id, p.width, p.height));
+    }
+    if !matches!(p.format.as_str(), "png" | "jpg" | "svg" | "pdf") {
+        return Err(format!("preset \"{}\": format \"{}\"; use png, jpg, svg or pdf", p.id, p.format));
+    }
+    Ok(())
+}
+
+/// A cut-out worked out: the plate to draw (with overlay, caption band and QR code),
+/// the view, and the page for print formats.
+#[derive(Debug, Clone)]
+pub struct CutoutRender {
+    /// The cut-out's name.
+    pub name: String,
+    /// The plate as the cut-out shows it.
+    pub plate: Plate,
+    /// Region and pixel size.
+    pub view: ExportView,
+    /// The preset.
+    pub preset: Preset,
+}
+
+/// Grows a region around its centre to an aspect ratio.
+fn fit(r: Region, aspect: f32) -> Region {
+    let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
+    let (w, h) = if r.width / r.height < aspect { (r.height * aspect, r.height) } else { (r.width, r.width / aspect) };
+    Region { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h }
+}
+
+/// Works out a cut-out of `plate` with `preset`; `scale` shrinks the pixel size (for
+/// thumbnails and tests; 1 for the real thing).
+pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f32) -> Result<CutoutRender, String> {
+    let name = &cutout.name;
+    let r = cutout.region;
+    if ![r.x, r.y, r.width, r.height].iter().all(|v| v.is_finite()) || r.width <= 0.0 || r.height <= 0.0 {
+        return Err(format!("cut-out \"{name}\": its region is empty"));
+    }
+    let mut derived = plate.clone();
+    if !cutout.show.layers.is_empty() {
+        for id in &cutout.show.layers {
+            if !plate.layers.iter().any(|l| &l.id == id) {
+                let known: Vec<&str> = plate.layers.iter().map(|l| l.id.as_str()).collect();
+                return Err(format!(
+                    "cut-out \"{name}\" shows layer \"{id}\", which the plate does not have; its layers are {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        for layer in &mut derived.layers {
+            layer.visible = cutout.show.layers.contains(&layer.id);
+        }
+    }
+    let w = ((preset.width as f32 * scale).round() as u32).max(1);
+    let h = ((preset.height as f32 * scale).round() as u32).max(1);
+    let band_px = if cutout.caption.is_some() || cutout.qr_url.is_some() {
+        ((h as f32 * 0.12).max(40.0 * scale)).round().min(h as f32 * 0.4) as u32
+    } else {
+        0
+    };
+    let content = fit(r, w as f32 / (h - band_px).max(1) as f32);
+    if let Some(overlay) = RoleOverlay::from_roles(&cutout.show.roles) {
+        for role in &cutout.show.roles {
+            if !plate.roles.iter().any(|x| &x.id == role) {
+                return Err(format!("cut-out \"{name}\" highlights role \"{role}\", which the plate does not have"));
+            }
+        }
+        derived = with_overlay(&derived, &overlay, content, &plate.meta.language);
+    }
+    let unit = content.width / w as f32;
+    let band = band_px as f32 * unit;
+    let background = cutout.background.unwrap_or(plate.meta.background);
+    if band_px > 0 {
+        let mut next = derived.next_free_id().0;
+        let mut layer = Layer::new("uitsnede", "Uitsnede");
+        let top = content.y + content.height;
+        let mut push = |kind: ElementKind| {
+            layer.elements.push(Element::new(ElementId(next), kind));
+            next += 1;
+        };
+        push(ElementKind::Rect(Rect {
+            x: content.x,
+            y: top,
+            width: content.width,
+            height: band,
+            radius: 0.0,
+            fill: Some(Paint::Solid(Color::WHITE)),
+            stroke: None,
+        }));
+        let margin = band * 0.12;
+        let qr_side = if cutout.qr_url.is_some() { band - 2.0 * margin } else { 0.0 };
+        if let Some(url) = &cutout.qr_url {
+            let modules = qr_modules(url).map_err(|e| format!("cut-out \"{name}\": QR code for {url}: {e}"))?;
+            let x = content.x + content.width - margin - qr_side;
+            for kind in qr_elements(&modules, x, top + margin, qr_side) {
+                push(kind);
+            }
+        }
+        if let Some(caption) = &cutout.caption {
+            // As large as fits on one line (roughly: an average glyph is 0.55 em
+            // wide), not smaller than would need more than two lines.
+            let wrap = (content.width - qr_side - 4.0 * margin).max(band);
+            let chars = caption.chars().count().max(1) as f32;
+            let size = (band * 0.3).min(wrap / (0.55 * chars)).max(band * 0.17);
+            let lines = (0.55 * size * chars / wrap).ceil().clamp(1.0, 3.0);
+            push(ElementKind::Text(Text {
+                x: content.x + 2.0 * margin,
+                y: top + (band - lines * size * 1.25) / 2.0,
+                text: caption.clone(),
+                size,
+                color: Color::rgb(0x26, 0x46, 0x53),
+                align: Align::Left,
+                weight: Weight::Bold,
+                wrap_width: Some(wrap),
+            }));
+        }
+        derived.layers.push(layer);
+    }
+    let region = Region { height: content.height + band, ..content };
+    Ok(CutoutRender {
+        name: name.clone(),
+        plate: derived,
+        view: ExportView { region, width: w, height: h, background: Some(background) },
+        preset: preset.clone(),
+    })
+}
+
+/// The dark modules of a QR code for `text` (error correction level M), row by row.
+pub fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>, String> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
+    let n = code.width();
+    let colors = code.to_colors();
+    Ok((0..n).map(|y| (0..n).map(|x| colors[y * n + x] == qrcode::Color::Dark).collect()).collect())
+}
+
+/// A QR code as elements: a white square with a quiet zone of four modules, and one
+/// black rectangle per run of dark modules in a row (crisp in vector output too).
+fn qr_elements(modules: &[Vec<bool>], x: f32, y: f32, side: f32) -> Vec<ElementKind> {
+    let n = modules.len();
+    let m = side / (n as f32 + 8.0);
+    let mut out = vec![ElementKind::Rect(Rect {
+        x,
+        y,
+        width: side,
+        height: side,
+        radius: 0.0,
+        fill: Some(Paint::Solid(Color::WHITE)),
+        stroke: None,
+    })];
+    for (row, line) in modules.iter().enumerate() {
+        let mut col = 0;
+        while col < n {
+            if !line[col] {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < n && line[col] {
+                col += 1;
+            }
+            out.push(ElementKind::Rect(Rect {
+                x: x + (start as f32 + 4.0) * m,
+                y: y + (row as f32 + 4.0) * m,
+                width: (col - start) as f32 * m,
+                // A hair taller, so rows touch without seams when anti-aliased.
+                height: m * 1.02,
+                radius: 0.0,
+                fill: Some(Paint::Solid(Color::BLACK)),
+                stroke: None,
+            }));
+        }
+    }
+    out
+}

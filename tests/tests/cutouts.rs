@@ -1,0 +1,118 @@
+//! Cut-outs of the casusregie plate: a golden image per preset, the QR code decodes
+//! back to its URL, the manifest is the same on every run, bad cut-outs are explained.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use plaatwerk_export::cutout::{builtin_presets, prepare_cutout, qr_modules};
+use plaatwerk_model::{CutOut, Plate, format};
+use plaatwerk_tests::{assert_golden, exporter, repo_root};
+
+fn casusregie() -> Plate {
+    format::load(&repo_root().join("plates/casusregie.plate")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn cutout<'a>(plate: &'a Plate, name: &str) -> &'a CutOut {
+    plate.cutouts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no cut-out {name}"))
+}
+
+fn render(plate: &Plate, name: &str, scale: f32) -> plaatwerk_render::RgbaImage {
+    let c = cutout(plate, name);
+    let presets = builtin_presets();
+    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
+    let r = prepare_cutout(plate, c, preset, scale).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (r.view.width, r.view.height),
+        ((preset.width as f32 * scale).round() as u32, (preset.height as f32 * scale).round() as u32)
+    );
+    let mut ex = exporter();
+    ex.cache.clear();
+    let (img, _) = ex.render(&r.plate, &r.view, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+    img
+}
+
+#[test]
+fn golden_image_per_preset() {
+    let plate = casusregie();
+    let presets: Vec<&str> = plate.cutouts.iter().map(|c| c.preset.as_str()).collect();
+    for needed in ["slide-16x9", "teams-background", "newsletter-banner", "a4-print", "square-social"] {
+        assert!(presets.contains(&needed), "the casusregie plate has a {needed} cut-out");
+    }
+    for c in &plate.cutouts {
+        let img = render(&plate, &c.name, 0.25);
+        assert_golden(&format!("cutout-{}", c.name), &img, 24, 0.004);
+    }
+}
+
+#[test]
+fn the_qr_code_decodes_to_its_url() {
+    let plate = casusregie();
+    let c = cutout(&plate, "a4-casusregie");
+    let url = c.qr_url.clone().expect("the A4 cut-out has a QR code");
+    let img = render(&plate, "a4-casusregie", 0.5);
+    let luma = |x: usize, y: usize| {
+        let p = &img.pixels[(y * img.width as usize + x) * 4..][..3];
+        ((u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10) as u8
+    };
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(img.width as usize, img.height as usize, luma);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the page");
+    let (_, content) = grids[0].decode().expect("the QR code decodes");
+    assert_eq!(content, url);
+    // The modules come from a real QR encoder: version 4 (33 × 33) for this URL.
+    assert_eq!(qr_modules(&url).expect("modules").len(), 33);
+}
+
+#[test]
+fn bad_cut_outs_are_explained() {
+    let plate = casusregie();
+    let presets = builtin_presets();
+    let slide = presets.iter().find(|p| p.id == "slide-16x9").expect("slide preset");
+    let mut c = cutout(&plate, "dia-overzicht").clone();
+    c.show.layers = vec!["bestaat-niet".into()];
+    let err = prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown layer");
+    assert!(err.contains("layer \"bestaat-niet\"") && err.contains("achtergrond, basis"), "{err}");
+    let mut c = cutout(&plate, "dia-overzicht").clone();
+    c.show.roles = vec!["bakker".into()];
+    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown role").contains("role \"bakker\""));
+    let mut c = cutout(&plate, "dia-overzicht").clone();
+    c.region.width = 0.0;
+    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("empty").contains("region is empty"));
+}
+
+fn plaatwerk() -> Command {
+    // The editor binary is built by the workspace build; tests of this crate find it
+    // next to their own program.
+    let exe = std::env::current_exe().expect("test program");
+    let dir = exe.parent().and_then(|d| d.parent()).map(PathBuf::from).expect("target folder");
+    let mut cmd = Command::new(dir.join(format!("plaatwerk{}", std::env::consts::EXE_SUFFIX)));
+    cmd.env("XDG_RUNTIME_DIR", std::env::temp_dir()).env("PLAATWERK_CONFIG_DIR", std::env::temp_dir().join("pw-none"));
+    cmd
+}
+
+#[test]
+fn all_cut_outs_with_a_manifest_that_is_the_same_on_every_run() {
+    let plate = repo_root().join("plates/casusregie.plate");
+    let runs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().expect("temp dir")).collect();
+    for dir in &runs {
+        let out = plaatwerk()
+            .args(["export", &plate.display().to_string(), "--all-cutouts", "-o", &dir.path().display().to_string()])
+            .output()
+            .expect("run plaatwerk (build the workspace first)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let read = |d: &tempfile::TempDir| std::fs::read_to_string(d.path().join("manifest.json")).expect("manifest");
+    let (first, second) = (read(&runs[0]), read(&runs[1]));
+    assert_eq!(first, second, "the manifest is stable across runs");
+    let manifest: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    let files = manifest["files"].as_array().expect("files");
+    assert_eq!(files.len(), 5);
+    for f in files {
+        let name = f["file"].as_str().expect("file");
+        let bytes = std::fs::read(runs[0].path().join(name)).expect("the listed file exists");
+        assert!(!bytes.is_empty());
+        assert_eq!(f["sha256"].as_str().map(str::len), Some(64));
+    }
+    let pdf = std::fs::read(runs[0].path().join("a4-casusregie.pdf")).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-1.7") && pdf.ends_with(b"%%EOF\n"));
+}
