@@ -102,6 +102,19 @@ enum Command {
         #[arg(long)]
         all_roles: bool,
     },
+    /// Keep a plate's cut-outs up to date in a folder: whenever the plate file
+    /// changes, the cut-outs whose picture changed are exported again (atomically)
+    /// and the manifest is rewritten. Stops with Ctrl+C.
+    Watch {
+        /// The plate.
+        plate: PathBuf,
+        /// The folder for the exports.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write every cut-out in this format instead of its preset's (png, jpg, svg, pdf).
+        #[arg(long)]
+        format: Option<String>,
+    },
     /// Plugins: list them, put a metaphor on a plate, make generated content again.
     #[command(subcommand)]
     Plugins(crate::plugins_cli::PluginsCommand),
@@ -183,6 +196,7 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Import { svg, output, force }) => import(&svg, &output, force),
         Some(Command::Plugins(command)) => crate::plugins_cli::run(command),
+        Some(Command::Watch { plate, output, format }) => crate::watch_cli::run(&plate, &output, format.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -338,6 +352,11 @@ struct ManifestEntry {
     width: u32,
     height: u32,
     sha256: String,
+}
+
+/// SHA-256 of bytes as hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    sha256(bytes)
 }
 
 fn sha256(bytes: &[u8]) -> String {

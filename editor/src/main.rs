@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod plugins_cli;
+mod watch_cli;
 
 use std::process::ExitCode;
 

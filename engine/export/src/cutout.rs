@@ -146,6 +146,25 @@ fn fit(r: Region, aspect: f32) -> Region {
     Region { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h }
 }
 
+/// Image size and caption band height in pixels.
+fn pixels(cutout: &CutOut, preset: &Preset, scale: f32) -> (u32, u32, u32) {
+    let w = ((preset.width as f32 * scale).round() as u32).max(1);
+    let h = ((preset.height as f32 * scale).round() as u32).max(1);
+    let band_px = if cutout.caption.is_some() || cutout.qr_url.is_some() {
+        ((h as f32 * 0.12).max(40.0 * scale)).round().min(h as f32 * 0.4) as u32
+    } else {
+        0
+    };
+    (w, h, band_px)
+}
+
+/// The part of the plate a cut-out's image shows: its region grown to the preset's
+/// shape (without the caption band).
+pub fn shown_region(cutout: &CutOut, preset: &Preset) -> Region {
+    let (w, h, band_px) = pixels(cutout, preset, 1.0);
+    fit(cutout.region, w as f32 / (h - band_px).max(1) as f32)
+}
+
 /// Works out a cut-out of `plate` with `preset`; `scale` shrinks the pixel size (for
 /// thumbnails and tests; 1 for the real thing).
 pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f32) -> Result<CutoutRender, String> {
@@ -169,13 +188,7 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
             layer.visible = cutout.show.layers.contains(&layer.id);
         }
     }
-    let w = ((preset.width as f32 * scale).round() as u32).max(1);
-    let h = ((preset.height as f32 * scale).round() as u32).max(1);
-    let band_px = if cutout.caption.is_some() || cutout.qr_url.is_some() {
-        ((h as f32 * 0.12).max(40.0 * scale)).round().min(h as f32 * 0.4) as u32
-    } else {
-        0
-    };
+    let (w, h, band_px) = pixels(cutout, preset, scale);
     let content = fit(r, w as f32 / (h - band_px).max(1) as f32);
     if let Some(overlay) = RoleOverlay::from_roles(&cutout.show.roles) {
         for role in &cutout.show.roles {
@@ -290,4 +303,54 @@ fn qr_elements(modules: &[Vec<bool>], x: f32, y: f32, side: f32) -> Vec<ElementK
         }
     }
     out
+}
+
+/// A number that changes whenever anything that a cut-out's image depends on changes:
+/// the cut-out and its preset, the plate's size, background and roles, the layers'
+/// order, visibility and opacity, and every element that meets the cut-out's region
+/// (`bounds_of` gives an element's bounds on the plate). Elements elsewhere do not
+/// count, so an edit outside all regions changes no fingerprint.
+pub fn fingerprint(
+    plate: &Plate,
+    cutout: &CutOut,
+    preset: &Preset,
+    bounds_of: &mut dyn FnMut(&Element) -> plaatwerk_geometry::Bounds,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let json = |v: &dyn erased::Json| v.json();
+    json(cutout).hash(&mut h);
+    json(preset).hash(&mut h);
+    json(&plate.meta).hash(&mut h);
+    json(&plate.roles).hash(&mut h);
+    // The part of the plate the image shows (the region fitted to the preset's
+    // shape), with a small margin for anti-aliased edges.
+    let r = shown_region(cutout, preset);
+    let area = plaatwerk_geometry::Bounds::from_region(r).inflate(r.width.max(r.height) * 0.01);
+    for layer in &plate.layers {
+        let shown = if cutout.show.layers.is_empty() { layer.visible } else { cutout.show.layers.contains(&layer.id) };
+        (&layer.id, shown, layer.opacity.to_bits()).hash(&mut h);
+        if !shown {
+            continue;
+        }
+        for e in &layer.elements {
+            if bounds_of(e).intersects(&area) {
+                json(e).hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+mod erased {
+    /// Anything serializable, as JSON text (for hashing).
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
 }
