@@ -381,10 +381,11 @@ fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Opt
         }
         None => plate.cutouts.iter().collect(),
     };
+    let deck = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pptx"));
+    if deck {
+        return export_deck(&plate, plate_path, out, &chosen, &presets);
+    }
     if only.is_none() {
-        if out.extension().is_some_and(|e| e == "pptx") {
-            bail!("{}: --all-cutouts writes files into a folder; give a folder name", out.display());
-        }
         std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
     }
     let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
@@ -439,6 +440,42 @@ fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Opt
         plaatwerk_export::write_file(&file, format!("{json}\n").as_bytes())?;
         eprintln!("wrote {}", file.display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Longest side of a picture in a slide deck (slides need no print resolution).
+const DECK_MAX_SIDE: f32 = 2400.0;
+
+/// One slide per cut-out, its picture as the slide.
+fn export_deck(
+    plate: &Plate,
+    plate_path: &Path,
+    out: &Path,
+    chosen: &[&plaatwerk_model::CutOut],
+    presets: &[plaatwerk_export::cutout::Preset],
+) -> anyhow::Result<ExitCode> {
+    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
+    let mut slides = Vec::new();
+    let start = Instant::now();
+    for (k, cutout) in chosen.iter().enumerate() {
+        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
+            format!("{}: cut-out \"{}\" has an unknown preset \"{}\"", plate_path.display(), cutout.name, cutout.preset)
+        })?;
+        let scale = (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0);
+        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, scale)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+        let png = exporter.encode_cutout(&r, "png", &mut |_, _| {})?;
+        eprintln!("[{}/{}] slide {} ({} × {} px)", k + 1, chosen.len(), cutout.name, r.view.width, r.view.height);
+        slides.push(plaatwerk_export::pptx::Slide {
+            png,
+            width: r.view.width,
+            height: r.view.height,
+            title: cutout.caption.clone().unwrap_or_else(|| cutout.name.clone()),
+        });
+    }
+    let bytes = plaatwerk_export::pptx::deck(&plate.meta.title, &slides);
+    plaatwerk_export::write_file(out, &bytes)?;
+    eprintln!("wrote {} ({} slides) in {:.2} s", out.display(), slides.len(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -231,3 +231,54 @@ fn help_explains_the_commands() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("--region") && out.contains("--background") && out.contains("aspect ratio"), "{out}");
 }
+
+fn have(tool: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn a_slide_deck_of_the_cut_outs_opens_in_libreoffice() {
+    if !have("soffice") || !have("pdfinfo") {
+        assert!(std::env::var("CI").is_err(), "CI must install libreoffice-impress and poppler-utils (see .ci/run)");
+        eprintln!("skipped: LibreOffice or poppler not installed (scripts/setup.sh installs them)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let deck = dir.path().join("casusregie.pptx");
+    let plate = repo().join("plates/casusregie.plate").display().to_string();
+    let out = plaatwerk(&["export", &plate, "--all-cutouts", "-o", &deck.display().to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lo = Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir", &dir.path().display().to_string()])
+        .arg(&deck)
+        .env("HOME", dir.path())
+        .output()
+        .expect("run LibreOffice");
+    assert!(lo.status.success(), "{}", String::from_utf8_lossy(&lo.stderr));
+    let info = Command::new("pdfinfo").arg(dir.path().join("casusregie.pdf")).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Pages:           5"), "one page per cut-out: {info}");
+    assert!(info.contains("960") && info.contains("x 540 pts"), "16:9 slides: {info}");
+}
+
+#[test]
+fn a_print_pdf_with_bleed_is_a_real_pdf() {
+    if !have("pdfinfo") {
+        assert!(std::env::var("CI").is_err(), "CI must install poppler-utils (see .ci/run)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("a4.pdf");
+    let plate = repo().join("plates/casusregie.plate").display().to_string();
+    let out = plaatwerk(&["export", &plate, "--cutout", "a4-casusregie", "-o", &pdf.display().to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Pages:           1") && info.contains("(A4)"), "{info}");
+    let missing = plaatwerk(&["export", &plate, "--cutout", "bestaat-niet", "-o", &pdf.display().to_string()]);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        !missing.status.success() && err.contains("no cut-out \"bestaat-niet\"") && err.contains("dia-overzicht"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 pub mod cutout;
 pub mod formats;
 mod png;
+pub mod pptx;
 mod size;
 mod svg;
 
