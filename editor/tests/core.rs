@@ -587,3 +587,46 @@ fn layers_are_added_moved_renamed_and_removed_with_undo() {
     let mut single = blank();
     assert!(!single.remove_layer(0), "the last layer stays");
 }
+
+#[test]
+fn cut_outs_are_drawn_in_their_presets_shape_moved_resized_and_undone() {
+    let mut c = blank();
+    c.set_tool(Tool::CutOut);
+    c.cutout_preset = "square-social".into();
+    straight(&mut c, [100.0, 100.0], [400.0, 250.0], false);
+    assert_eq!(c.plate.cutouts.len(), 1);
+    let r = c.plate.cutouts[0].region;
+    assert_eq!((r.x, r.y, r.width, r.height), (100.0, 100.0, 300.0, 300.0), "square, from the larger drag");
+    assert_eq!(c.plate.cutouts[0].preset, "square-social");
+    assert_eq!(c.active_cutout, Some(0));
+    // Drag from inside: it moves as one undo step.
+    straight(&mut c, [200.0, 200.0], [250.0, 260.0], false);
+    let moved = c.plate.cutouts[0].region;
+    assert_eq!((moved.x, moved.y, moved.width), (150.0, 160.0, 300.0));
+    // The bottom-right corner resizes; the shape stays square.
+    straight(&mut c, [450.0, 460.0], [650.0, 500.0], false);
+    let grown = c.plate.cutouts[0].region;
+    assert!((grown.width - grown.height).abs() < 1e-3 && grown.width > 450.0, "{grown:?}");
+    assert_eq!((grown.x, grown.y), (150.0, 160.0), "the opposite corner stays");
+    c.undo();
+    assert_eq!(c.plate.cutouts[0].region, moved);
+    c.undo();
+    assert_eq!(c.plate.cutouts[0].region, r);
+    c.undo();
+    assert!(c.plate.cutouts.is_empty());
+    c.redo();
+    // Another preset reshapes around the centre, names stay unique.
+    let mut cut = c.plate.cutouts[0].clone();
+    cut.preset = "slide-16x9".into();
+    c.update_cutout(0, cut).expect("preset changed");
+    let r = c.plate.cutouts[0].region;
+    assert!((r.width / r.height - 16.0 / 9.0).abs() < 1e-3);
+    assert!((r.x + r.width / 2.0 - 250.0).abs() < 1e-3, "same centre");
+    c.add_cutout(plaatwerk_model::Region { x: 0.0, y: 0.0, width: 160.0, height: 90.0 });
+    let mut dup = c.plate.cutouts[1].clone();
+    dup.name = c.plate.cutouts[0].name.clone();
+    assert!(c.update_cutout(1, dup).expect_err("taken").contains("already"));
+    c.remove_cutout(0);
+    assert_eq!(c.plate.cutouts.len(), 1);
+    assert!(plaatwerk_model::validate(&c.plate).is_empty());
+}

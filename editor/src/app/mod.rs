@@ -5,6 +5,7 @@
 //! egui shows. It is redrawn only when something changed: the camera, the canvas size,
 //! the plate (its revision), or what is being drawn right now.
 
+mod cutouts;
 mod dialogs;
 mod files;
 mod panels;
@@ -159,6 +160,8 @@ pub struct EditorApp {
     form: Option<plugins::Form>,
     /// The role overlay shown (a way of looking, not part of the plate).
     role_overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>,
+    /// Thumbnails and exports of cut-outs.
+    cutouts: cutouts::CutoutsState,
 }
 
 impl EditorApp {
@@ -172,13 +175,18 @@ impl EditorApp {
         };
         let mut core = EditorCore::new(plate, path);
         core.remember_disk();
+        let mut status = String::new();
+        match Settings::presets() {
+            Ok(p) => core.presets = p,
+            Err(e) => status = e,
+        }
         EditorApp {
             core,
             settings,
             camera: None,
             canvas: None,
             dialog,
-            status: String::new(),
+            status,
             title: String::new(),
             drawing: false,
             overlay_dirty: true,
@@ -192,6 +200,7 @@ impl EditorApp {
             plugins: None,
             form: None,
             role_overlay: None,
+            cutouts: cutouts::CutoutsState::default(),
         }
     }
 
@@ -892,6 +901,7 @@ impl eframe::App for EditorApp {
         });
         self.dialogs(&ctx);
         self.poll_plugins(&ctx);
+        self.poll_cutouts(&ctx);
         self.watch_disk(&ctx);
         self.autosave();
         if self.core.is_dirty() {

@@ -52,6 +52,7 @@ impl EditorApp {
             Tool::Arrow => l.pick("Pijl", "Arrow"),
             Tool::Text => l.pick("Tekst", "Text"),
             Tool::Sticky => l.pick("Sticky note", "Sticky note"),
+            Tool::CutOut => l.pick("Uitsnede", "Cut-out"),
         }
     }
 
@@ -400,6 +401,8 @@ impl EditorApp {
             }
         });
         self.views_list(ui, viewport);
+        ui.separator();
+        self.cutouts_panel(ui);
         ui.separator();
         self.plugins_panel(ui);
     }

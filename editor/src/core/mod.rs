@@ -6,6 +6,7 @@
 //! changed.
 
 pub mod cut;
+pub mod cutouts;
 pub mod disk;
 pub mod handles;
 pub mod insert;
@@ -57,11 +58,13 @@ pub enum Tool {
     Text,
     /// Sticky notes (N).
     Sticky,
+    /// Cut-outs: draw one in its preset's shape, drag it, resize it from a corner (U).
+    CutOut,
 }
 
 impl Tool {
     /// All tools in toolbar order.
-    pub const ALL: [Tool; 10] = [
+    pub const ALL: [Tool; 11] = [
         Tool::Select,
         Tool::Pen,
         Tool::Highlighter,
@@ -72,6 +75,7 @@ impl Tool {
         Tool::Arrow,
         Tool::Text,
         Tool::Sticky,
+        Tool::CutOut,
     ];
 
     /// The key that picks the tool.
@@ -87,6 +91,7 @@ impl Tool {
             Tool::Arrow => 'A',
             Tool::Text => 'T',
             Tool::Sticky => 'N',
+            Tool::CutOut => 'U',
         }
     }
 }
@@ -129,6 +134,18 @@ enum Gesture {
     Shape {
         start: [f32; 2],
         now: [f32; 2],
+    },
+    /// Drawing a new cut-out.
+    NewCutOut {
+        start: [f32; 2],
+        now: [f32; 2],
+    },
+    /// Moving or resizing a cut-out; the whole drag is one undo step.
+    EditCutOut {
+        index: usize,
+        handle: cutouts::CutHandle,
+        start: [f32; 2],
+        before: Vec<plaatwerk_model::CutOut>,
     },
     /// Dragging a selection handle (resize, rotate, arrow end or bend).
     Handle {
@@ -173,6 +190,14 @@ pub struct EditorCore {
     pub eraser: EraserMode,
     /// Plate units per screen pixel at the last pointer event (handle sizes, tolerance).
     pub pixel: f32,
+    /// The cut-out being worked on (its frame has handles).
+    pub active_cutout: Option<usize>,
+    /// The preset new cut-outs get.
+    pub cutout_preset: String,
+    /// Known presets (built-in and the user's).
+    pub presets: Vec<plaatwerk_export::cutout::Preset>,
+    /// Show the cut-outs' frames on the canvas (they always show with the cut-out tool).
+    pub show_cutouts: bool,
     history: History,
     gesture: Option<Gesture>,
     next_id: u64,
@@ -200,6 +225,10 @@ impl EditorCore {
             notice: None,
             eraser: EraserMode::Whole,
             pixel: 1.0,
+            active_cutout: None,
+            cutout_preset: "slide-16x9".to_owned(),
+            presets: plaatwerk_export::cutout::builtin_presets(),
+            show_cutouts: false,
             history: History::default(),
             gesture: None,
             next_id,
@@ -397,6 +426,30 @@ impl EditorCore {
                 self.text_request = Some(TextRequest { pos: p.pos, sticky: self.tool == Tool::Sticky });
                 None
             }
+            Tool::CutOut => match self.cutout_handle_at(p.pos, p.pixel) {
+                Some((index, handle)) => {
+                    Some(Gesture::EditCutOut { index, handle, start: p.pos, before: self.plate.cutouts.clone() })
+                }
+                None => {
+                    // A press on another cut-out's frame line picks it up; anywhere
+                    // else draws a new one (a cut-out may cover the whole plate).
+                    let near = 6.0 * p.pixel;
+                    let on_frame = |c: &plaatwerk_model::CutOut| {
+                        let b = Bounds::from_region(c.region);
+                        b.inflate(near).contains(p.pos) && !b.inflate(-near).contains(p.pos)
+                    };
+                    self.active_cutout = self.plate.cutouts.iter().rposition(on_frame);
+                    match self.active_cutout {
+                        Some(index) => Some(Gesture::EditCutOut {
+                            index,
+                            handle: cutouts::CutHandle::Move,
+                            start: p.pos,
+                            before: self.plate.cutouts.clone(),
+                        }),
+                        None => Some(Gesture::NewCutOut { start: p.pos, now: p.pos }),
+                    }
+                }
+            },
             Tool::Select => {
                 if let Some(handle) = self.handle_at(p.pos, p.pixel) {
                     let frame = self.selection_bounds();
@@ -457,7 +510,19 @@ impl EditorCore {
                 }
                 self.changed(&touched);
             }
-            Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } => *now = p.pos,
+            Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } | Gesture::NewCutOut { now, .. } => {
+                *now = p.pos
+            }
+            Gesture::EditCutOut { index, handle, start, before } => {
+                if let Some(original) = before.get(*index).map(|c| c.region) {
+                    let region = self.dragged_region(original, *handle, *start, p.pos);
+                    if let Some(c) = self.plate.cutouts.get_mut(*index) {
+                        // Live while dragging; one undo step on release.
+                        c.region = region;
+                        self.revision += 1;
+                    }
+                }
+            }
             Gesture::Move { last, originals } => {
                 let (dx, dy) = (p.pos[0] - last[0], p.pos[1] - last[1]);
                 if dx == 0.0 && dy == 0.0 {
@@ -497,6 +562,18 @@ impl EditorCore {
                 if !removed.is_empty() {
                     // Undo puts them back in the reverse order they were taken.
                     self.history.record(Edit::Batch(removed.into_iter().rev().collect()));
+                    self.revision += 1;
+                }
+            }
+            Gesture::NewCutOut { start, .. } => {
+                let r = cutouts::locked_region(start, p.pos, self.cutout_aspect());
+                if r.width > 8.0 * p.pixel {
+                    self.add_cutout(r);
+                }
+            }
+            Gesture::EditCutOut { before, .. } => {
+                if before != self.plate.cutouts {
+                    self.history.record(Edit::SetCutouts(before));
                     self.revision += 1;
                 }
             }
@@ -952,6 +1029,10 @@ impl EditorCore {
                     out.push(Element::new(ElementId(u64::MAX), kind));
                 }
             }
+            Some(Gesture::NewCutOut { start, now }) => {
+                let r = cutouts::locked_region(*start, *now, self.cutout_aspect());
+                out.push(outline(Bounds::from_region(r), u64::MAX - 1));
+            }
             Some(Gesture::BoxSelect { start, now }) => {
                 let b = Bounds {
                     min: [start[0].min(now[0]), start[1].min(now[1])],
@@ -969,6 +1050,7 @@ impl EditorCore {
         if !matches!(self.gesture, Some(Gesture::Move { .. })) {
             self.handle_overlay(pixel, &mut out);
         }
+        self.cutout_overlay(pixel, &mut out);
         out
     }
 
@@ -993,10 +1075,16 @@ impl EditorCore {
         let active = self.active_layer;
         // Revisions keep counting up, so anything keyed on them sees the new plate.
         let revision = self.revision + 1;
+        let presets = std::mem::take(&mut self.presets);
+        let cutout_preset = std::mem::take(&mut self.cutout_preset);
         *self = EditorCore {
             tool: self.tool,
             color: self.color,
             width: self.width,
+            eraser: self.eraser,
+            show_cutouts: self.show_cutouts,
+            presets,
+            cutout_preset,
             disk_hash: self.disk_hash,
             revision,
             saved_revision: revision,

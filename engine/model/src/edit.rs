@@ -43,6 +43,8 @@ pub enum Edit {
     },
     /// Replace the plate's list of roles.
     SetRoles(Vec<crate::Role>),
+    /// Replaces the plate's cut-outs.
+    SetCutouts(Vec<crate::CutOut>),
     /// Puts a whole layer in at `index` (0 = bottom).
     InsertLayer {
         /// Position in the layer list.
@@ -152,6 +154,10 @@ impl Plate {
             Edit::SetRoles(roles) => {
                 let old = std::mem::replace(&mut self.roles, roles);
                 Ok(Applied { inverse: Edit::SetRoles(old), touched: Vec::new() })
+            }
+            Edit::SetCutouts(cutouts) => {
+                let old = std::mem::replace(&mut self.cutouts, cutouts);
+                Ok(Applied { inverse: Edit::SetCutouts(old), touched: Vec::new() })
             }
             Edit::InsertLayer { index, layer } => {
                 if index > self.layers.len() {

@@ -1,0 +1,320 @@
+//! The cut-outs panel: every cut-out with a live thumbnail, its preset, caption and QR
+//! link; drawing new ones (tool U); exporting one or all in the background with
+//! progress.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use plaatwerk::core::Tool;
+use plaatwerk_export::cutout::{Preset, prepare_cutout};
+use plaatwerk_model::{CutOut, Plate};
+
+use super::EditorApp;
+
+/// Thumbnails are at most this many pixels wide or high.
+const THUMB: f32 = 200.0;
+
+/// Messages from the background workers.
+pub(super) enum Work {
+    Thumbs(u64, Vec<(String, egui::ColorImage)>),
+    Progress { done: usize, total: usize, name: String },
+    Exported(Result<PathBuf, String>),
+}
+
+/// The panel's state.
+#[derive(Default)]
+pub(super) struct CutoutsState {
+    thumbs: Vec<(String, egui::TextureHandle)>,
+    /// Plate revision the thumbnails show, and when the plate last changed.
+    thumbs_revision: Option<u64>,
+    changed_at: Option<(u64, Instant)>,
+    thumbs_running: bool,
+    export: Option<(usize, usize, String)>,
+    tx: Option<mpsc::Sender<Work>>,
+    rx: Option<mpsc::Receiver<Work>>,
+}
+
+fn image_of(img: &plaatwerk_render::RgbaImage) -> egui::ColorImage {
+    egui::ColorImage::from_rgba_unmultiplied([img.width as usize, img.height as usize], &img.pixels)
+}
+
+/// Renders every cut-out small (on its own GPU device, off the window's thread).
+fn thumbnails(plate: &Plate, presets: &[Preset]) -> Vec<(String, egui::ColorImage)> {
+    let Ok(mut exporter) = plaatwerk_export::Exporter::new(1) else { return Vec::new() };
+    let mut out = Vec::new();
+    for c in &plate.cutouts {
+        let Some(preset) = presets.iter().find(|p| p.id == c.preset) else { continue };
+        let scale = THUMB / preset.width.max(preset.height) as f32;
+        let Ok(r) = prepare_cutout(plate, c, preset, scale) else { continue };
+        exporter.cache.clear();
+        if let Ok((img, _)) = exporter.render(&r.plate, &r.view, &mut |_, _| {}) {
+            out.push((c.name.clone(), image_of(&img)));
+        }
+    }
+    out
+}
+
+/// Exports cut-outs into a folder, reporting progress.
+fn export_all(
+    plate: Plate,
+    only: Option<String>,
+    presets: Vec<Preset>,
+    dir: PathBuf,
+    tx: &mpsc::Sender<Work>,
+) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut exporter = plaatwerk_export::Exporter::new(4).map_err(|e| e.to_string())?;
+    let chosen: Vec<&CutOut> = plate.cutouts.iter().filter(|c| only.as_ref().is_none_or(|n| *n == c.name)).collect();
+    let total = chosen.len();
+    let mut last = dir.clone();
+    for (k, c) in chosen.into_iter().enumerate() {
+        let _ = tx.send(Work::Progress { done: k, total, name: c.name.clone() });
+        let preset = presets
+            .iter()
+            .find(|p| p.id == c.preset)
+            .ok_or_else(|| format!("cut-out \"{}\": unknown preset \"{}\"", c.name, c.preset))?;
+        let r = prepare_cutout(&plate, c, preset, 1.0)?;
+        let bytes = exporter.encode_cutout(&r, &preset.format, &mut |_, _| {}).map_err(|e| e.to_string())?;
+        last = dir.join(format!("{}.{}", plaatwerk_model::slug(&c.name), preset.format));
+        plaatwerk_export::write_file(&last, &bytes).map_err(|e| e.to_string())?;
+    }
+    let _ = tx.send(Work::Progress { done: total, total, name: String::new() });
+    Ok(if total == 1 { last } else { dir })
+}
+
+impl EditorApp {
+    fn cutout_channel(&mut self) -> mpsc::Sender<Work> {
+        if self.cutouts.tx.is_none() {
+            let (tx, rx) = mpsc::channel();
+            self.cutouts.tx = Some(tx);
+            self.cutouts.rx = Some(rx);
+        }
+        self.cutouts.tx.clone().expect("just made")
+    }
+
+    /// Picks up finished background work; starts new thumbnails when the plate has
+    /// been still for a moment.
+    pub(super) fn poll_cutouts(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        while let Some(work) = self.cutouts.rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            match work {
+                Work::Thumbs(revision, images) => {
+                    self.cutouts.thumbs = images
+                        .into_iter()
+                        .map(|(name, img)| {
+                            let tex = ctx.load_texture(format!("cutout-{name}"), img, egui::TextureOptions::LINEAR);
+                            (name, tex)
+                        })
+                        .collect();
+                    self.cutouts.thumbs_revision = Some(revision);
+                    self.cutouts.thumbs_running = false;
+                }
+                Work::Progress { done, total, name } => self.cutouts.export = Some((done, total, name)),
+                Work::Exported(result) => {
+                    self.cutouts.export = None;
+                    self.status = match result {
+                        Ok(p) => format!("{} {}", lang.pick("Geëxporteerd:", "Exported:"), p.display()),
+                        Err(e) => format!("{} {e}", lang.pick("Exporteren mislukt:", "Export failed:")),
+                    };
+                }
+            }
+        }
+        if self.cutouts.export.is_some() || self.cutouts.thumbs_running {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        let revision = self.core.revision();
+        if self.core.plate.cutouts.is_empty() || self.cutouts.thumbs_revision == Some(revision) || self.drawing {
+            return;
+        }
+        let since = match self.cutouts.changed_at {
+            Some((r, t)) if r == revision => t,
+            _ => {
+                self.cutouts.changed_at = Some((revision, Instant::now()));
+                Instant::now()
+            }
+        };
+        if since.elapsed() < Duration::from_millis(600) {
+            ctx.request_repaint_after(Duration::from_millis(650));
+            return;
+        }
+        if self.cutouts.thumbs_running {
+            return;
+        }
+        self.cutouts.thumbs_running = true;
+        let plate = self.core.plate.clone();
+        let presets = self.core.presets.clone();
+        let tx = self.cutout_channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let images = thumbnails(&plate, &presets);
+            let _ = tx.send(Work::Thumbs(revision, images));
+            ctx.request_repaint();
+        });
+    }
+
+    fn start_export(&mut self, only: Option<String>) {
+        let dir = match &self.core.path {
+            Some(p) => {
+                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                p.parent().unwrap_or(std::path::Path::new(".")).join(format!("{stem}-uitsneden"))
+            }
+            None => PathBuf::from("uitsneden"),
+        };
+        let plate = self.core.plate.clone();
+        let presets = self.core.presets.clone();
+        let tx = self.cutout_channel();
+        self.cutouts.export = Some((0, 1, String::new()));
+        std::thread::spawn(move || {
+            let result = export_all(plate, only, presets, dir, &tx);
+            let _ = tx.send(Work::Exported(result));
+        });
+    }
+
+    /// The panel.
+    pub(super) fn cutouts_panel(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.heading(lang.pick("Uitsneden", "Cut-outs"));
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("Nieuw:", "New:"));
+            let now = self.core.cutout_preset.clone();
+            egui::ComboBox::from_id_salt("new-cutout-preset").selected_text(&now).width(150.0).show_ui(ui, |ui| {
+                for p in &self.core.presets {
+                    if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
+                        self.core.cutout_preset = p.id.clone();
+                    }
+                }
+            });
+            if ui
+                .selectable_label(self.core.tool == Tool::CutOut, lang.pick("Teken (U)", "Draw (U)"))
+                .on_hover_text(lang.pick(
+                    "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
+                    "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",
+                ))
+                .clicked()
+            {
+                self.core.set_tool(Tool::CutOut);
+                self.overlay_dirty = true;
+            }
+        });
+        if ui.checkbox(&mut self.core.show_cutouts, lang.pick("Kaders tonen", "Show frames")).changed() {
+            self.overlay_dirty = true;
+        }
+        if let Some((done, total, name)) = &self.cutouts.export {
+            ui.add(
+                egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32).text(format!("{done}/{total} {name}")),
+            );
+        }
+        let mut activate = None;
+        let mut update: Option<(usize, CutOut)> = None;
+        let mut remove = None;
+        let mut export_one = None;
+        for (i, c) in self.core.plate.cutouts.iter().enumerate() {
+            let active = self.core.active_cutout == Some(i);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui.selectable_label(active, &c.name).clicked() {
+                        activate = Some(i);
+                    }
+                    ui.weak(&c.preset);
+                });
+                if let Some((_, tex)) = self.cutouts.thumbs.iter().find(|(n, _)| *n == c.name) {
+                    let size = tex.size_vec2();
+                    let scale = (240.0 / size.x).min(120.0 / size.y).min(1.0);
+                    let r = ui.add(egui::Image::new(tex).fit_to_exact_size(size * scale).sense(egui::Sense::click()));
+                    if r.clicked() {
+                        activate = Some(i);
+                    }
+                }
+                if active {
+                    let mut edited = c.clone();
+                    let mut changed = false;
+                    ui.horizontal(|ui| {
+                        ui.label(lang.pick("Naam", "Name"));
+                        changed |=
+                            ui.add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0)).lost_focus();
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("Preset");
+                        egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(
+                            ui,
+                            |ui| {
+                                for p in &self.core.presets {
+                                    if ui
+                                        .selectable_label(p.id == edited.preset, &p.id)
+                                        .on_hover_text(&p.name)
+                                        .clicked()
+                                    {
+                                        edited.preset = p.id.clone();
+                                        changed = true;
+                                    }
+                                }
+                            },
+                        );
+                    });
+                    let mut caption = edited.caption.clone().unwrap_or_default();
+                    ui.horizontal(|ui| {
+                        ui.label(lang.pick("Onderschrift", "Caption"));
+                        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).lost_focus() {
+                            edited.caption = Some(caption.trim().to_owned()).filter(|s| !s.is_empty());
+                            changed = true;
+                        }
+                    });
+                    let mut qr = edited.qr_url.clone().unwrap_or_default();
+                    ui.horizontal(|ui| {
+                        ui.label(lang.pick("QR-link", "QR link"));
+                        if ui
+                            .add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…"))
+                            .lost_focus()
+                        {
+                            edited.qr_url = Some(qr.trim().to_owned()).filter(|s| !s.is_empty());
+                            changed = true;
+                        }
+                    });
+                    if changed {
+                        update = Some((i, edited));
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("Exporteren", "Export")).clicked() {
+                            export_one = Some(c.name.clone());
+                        }
+                        if ui.button(lang.pick("Verwijderen", "Delete")).clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                }
+            });
+        }
+        if !self.core.plate.cutouts.is_empty()
+            && ui
+                .add_enabled(
+                    self.cutouts.export.is_none(),
+                    egui::Button::new(lang.pick("Alles exporteren", "Export all")),
+                )
+                .on_hover_text(lang.pick(
+                    "Naar de map <plaat>-uitsneden naast de plaat",
+                    "Into the folder <plate>-uitsneden next to the plate",
+                ))
+                .clicked()
+        {
+            self.start_export(None);
+        }
+        if let Some(i) = activate {
+            self.core.active_cutout = Some(i);
+            self.core.show_cutouts = true;
+            self.overlay_dirty = true;
+        }
+        if let Some((i, c)) = update
+            && let Err(e) = self.core.update_cutout(i, c)
+        {
+            self.status = e;
+        }
+        if let Some(i) = remove {
+            self.core.remove_cutout(i);
+        }
+        if let Some(name) = export_one {
+            self.start_export(Some(name));
+        }
+    }
+}

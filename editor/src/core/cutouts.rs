@@ -1,0 +1,204 @@
+//! Cut-outs in the editor: drawing one with its preset's shape, moving and resizing it
+//! (the shape stays), renaming, changing the preset, removing; all undoable.
+
+use plaatwerk_export::cutout::Preset;
+use plaatwerk_geometry::Bounds;
+use plaatwerk_model::{Color, CutOut, Edit, Element, ElementId, ElementKind, Rect, Region, StrokeStyle, Text};
+
+use super::EditorCore;
+
+/// What dragging on a cut-out does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutHandle {
+    /// Moves it.
+    Move,
+    /// Resizes it from a corner (0 top left, clockwise), keeping its shape.
+    Corner(u8),
+}
+
+/// The preset's shape (width / height).
+pub fn aspect_of(presets: &[Preset], id: &str) -> f32 {
+    presets.iter().find(|p| p.id == id).map_or(16.0 / 9.0, |p| p.width as f32 / p.height.max(1) as f32)
+}
+
+/// A region from two corners with a fixed shape: the larger drag direction decides.
+pub fn locked_region(a: [f32; 2], b: [f32; 2], aspect: f32) -> Region {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (w, h) =
+        if dx.abs() >= dy.abs() * aspect { (dx.abs(), dx.abs() / aspect) } else { (dy.abs() * aspect, dy.abs()) };
+    let x = if dx < 0.0 { a[0] - w } else { a[0] };
+    let y = if dy < 0.0 { a[1] - h } else { a[1] };
+    Region { x, y, width: w, height: h }
+}
+
+fn corner(r: &Region, i: u8) -> [f32; 2] {
+    match i % 4 {
+        0 => [r.x, r.y],
+        1 => [r.x + r.width, r.y],
+        2 => [r.x + r.width, r.y + r.height],
+        _ => [r.x, r.y + r.height],
+    }
+}
+
+impl EditorCore {
+    /// The shape of the preset new cut-outs get.
+    pub fn cutout_aspect(&self) -> f32 {
+        aspect_of(&self.presets, &self.cutout_preset)
+    }
+
+    fn set_cutouts(&mut self, cutouts: Vec<CutOut>) {
+        self.apply(Edit::SetCutouts(cutouts));
+    }
+
+    /// Adds a cut-out with the current preset (one undo step); it becomes the active one.
+    pub fn add_cutout(&mut self, region: Region) -> usize {
+        let mut n = self.plate.cutouts.len() + 1;
+        let mut name = format!("uitsnede-{n}");
+        while self.plate.cutouts.iter().any(|c| c.name == name) {
+            n += 1;
+            name = format!("uitsnede-{n}");
+        }
+        let mut all = self.plate.cutouts.clone();
+        all.push(CutOut {
+            name,
+            region,
+            preset: self.cutout_preset.clone(),
+            show: Default::default(),
+            caption: None,
+            qr_url: None,
+            background: None,
+        });
+        let index = all.len() - 1;
+        self.set_cutouts(all);
+        self.active_cutout = Some(index);
+        index
+    }
+
+    /// Changes a cut-out (one undo step). A preset of another shape reshapes the
+    /// region around its centre. Names must stay unique and not empty.
+    pub fn update_cutout(&mut self, index: usize, mut cutout: CutOut) -> Result<(), String> {
+        let Some(old) = self.plate.cutouts.get(index) else { return Err("no such cut-out".into()) };
+        cutout.name = cutout.name.trim().to_owned();
+        if cutout.name.is_empty() {
+            return Err("a cut-out needs a name".into());
+        }
+        if self.plate.cutouts.iter().enumerate().any(|(i, c)| i != index && c.name == cutout.name) {
+            return Err(format!("there is already a cut-out called \"{}\"", cutout.name));
+        }
+        if cutout.preset != old.preset {
+            let aspect = aspect_of(&self.presets, &cutout.preset);
+            let r = cutout.region;
+            let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
+            let area = (r.width * r.height).max(1.0);
+            let w = (area * aspect).sqrt();
+            let h = w / aspect;
+            cutout.region = Region { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h };
+        }
+        if *old == cutout {
+            return Ok(());
+        }
+        let mut all = self.plate.cutouts.clone();
+        all[index] = cutout;
+        self.set_cutouts(all);
+        Ok(())
+    }
+
+    /// Removes a cut-out (one undo step).
+    pub fn remove_cutout(&mut self, index: usize) {
+        if index >= self.plate.cutouts.len() {
+            return;
+        }
+        let mut all = self.plate.cutouts.clone();
+        all.remove(index);
+        self.set_cutouts(all);
+        self.active_cutout = None;
+    }
+
+    /// The active cut-out's handle under the pointer: a corner, or inside to move.
+    pub fn cutout_handle_at(&self, pos: [f32; 2], pixel: f32) -> Option<(usize, CutHandle)> {
+        let index = self.active_cutout?;
+        let r = self.plate.cutouts.get(index)?.region;
+        let reach = 9.0 * pixel;
+        for i in 0..4 {
+            let c = corner(&r, i);
+            if (c[0] - pos[0]).abs() <= reach && (c[1] - pos[1]).abs() <= reach {
+                return Some((index, CutHandle::Corner(i)));
+            }
+        }
+        Bounds::from_region(r).contains(pos).then_some((index, CutHandle::Move))
+    }
+
+    /// The region after dragging a handle from `start` to `now`.
+    pub(super) fn dragged_region(&self, original: Region, handle: CutHandle, start: [f32; 2], now: [f32; 2]) -> Region {
+        match handle {
+            CutHandle::Move => {
+                Region { x: original.x + now[0] - start[0], y: original.y + now[1] - start[1], ..original }
+            }
+            CutHandle::Corner(i) => {
+                let anchor = corner(&original, i + 2);
+                let aspect = original.width / original.height.max(1e-3);
+                let r = locked_region(anchor, now, aspect);
+                if r.width < 1.0 { original } else { r }
+            }
+        }
+    }
+
+    /// Frames of the cut-outs for the overlay: dashed, the active one blue with handles.
+    pub(super) fn cutout_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
+        if !self.show_cutouts && self.tool != super::Tool::CutOut {
+            return;
+        }
+        let blue = Color::rgb(0x1e, 0x88, 0xe5);
+        let grey = Color::rgb(0x6c, 0x75, 0x7d);
+        for (i, c) in self.plate.cutouts.iter().enumerate() {
+            let active = self.active_cutout == Some(i);
+            let color = if active { blue } else { grey };
+            let mut style = StrokeStyle::solid(color, if active { 2.5 } else { 1.5 } * pixel);
+            style.dashes = vec![10.0 * pixel, 6.0 * pixel];
+            let r = c.region;
+            out.push(Element::new(
+                ElementId(u64::MAX - 10),
+                ElementKind::Rect(Rect {
+                    x: r.x,
+                    y: r.y,
+                    width: r.width,
+                    height: r.height,
+                    radius: 0.0,
+                    fill: None,
+                    stroke: Some(style),
+                }),
+            ));
+            out.push(Element::new(
+                ElementId(u64::MAX - 11),
+                ElementKind::Text(Text {
+                    x: r.x + 4.0 * pixel,
+                    y: r.y - 18.0 * pixel,
+                    text: format!("{} · {}", c.name, c.preset),
+                    size: 13.0 * pixel,
+                    color,
+                    align: plaatwerk_model::Align::Left,
+                    weight: plaatwerk_model::Weight::Bold,
+                    wrap_width: None,
+                }),
+            ));
+            if active {
+                let size = 9.0 * pixel;
+                for k in 0..4 {
+                    let p = corner(&r, k);
+                    out.push(Element::new(
+                        ElementId(u64::MAX - 12),
+                        ElementKind::Rect(Rect {
+                            x: p[0] - size / 2.0,
+                            y: p[1] - size / 2.0,
+                            width: size,
+                            height: size,
+                            radius: 1.5 * pixel,
+                            fill: Some(plaatwerk_model::Paint::Solid(Color::WHITE)),
+                            stroke: Some(StrokeStyle::solid(blue, 1.5 * pixel)),
+                        }),
+                    ));
+                }
+            }
+        }
+    }
+}
