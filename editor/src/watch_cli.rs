@@ -45,9 +45,7 @@ struct Watch {
     last_bytes: Option<u64>,
 }
 
-fn element_hash(e: &plaatwerk_model::Element) -> u64 {
-    plaatwerk::core::disk::hash(serde_json::to_string(e).unwrap_or_default().as_bytes())
-}
+use plaatwerk_export::cutout::element_hash;
 
 impl Watch {
     /// Exports what changed since the last good plate. Returns how many files were written.
@@ -66,8 +64,12 @@ impl Watch {
         }
         self.cache.invalidate(&changed);
         self.cache.sync(plate, 1.0);
+        // The exporter keeps tessellations of the plate between cut-outs and saves;
+        // changed elements are made again.
+        self.exporter.cache.invalidate(&changed);
         self.seen = seen;
         let cache = &self.cache;
+        let hashes = &self.seen;
         let mut bounds =
             |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(plaatwerk_geometry::Bounds::EMPTY, |m| m.bounds);
         let mut written = 0;
@@ -83,7 +85,8 @@ impl Watch {
                 );
                 continue;
             };
-            let fp = fingerprint(plate, cutout, preset, &mut bounds);
+            let mut hash_of = |e: &plaatwerk_model::Element| hashes.get(&e.id).copied().unwrap_or_default();
+            let fp = fingerprint(plate, cutout, preset, &mut bounds, &mut hash_of);
             let fmt = self.format.clone().unwrap_or_else(|| preset.format.clone());
             let file = self.out.join(format!("{}.{fmt}", plaatwerk_model::slug(&cutout.name)));
             if self.done.get(&cutout.name).is_some_and(|d| d.fingerprint == fp) && file.exists() {

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use plaatwerk_export::Exporter;
-use plaatwerk_export::cutout::{builtin_presets, fingerprint, prepare_cutout};
+use plaatwerk_export::cutout::{builtin_presets, element_hash, fingerprint, prepare_cutout};
 use plaatwerk_geometry::SceneCache;
 use plaatwerk_model::{CutOut, Plate, Region, format};
 use plaatwerk_tests::repo_root;
@@ -74,15 +74,24 @@ fn main() {
     let presets = builtin_presets();
     let mut cache = SceneCache::new();
     cache.sync(&plate, 1.0);
-    let fp = |p: &Plate, cache: &SceneCache| -> Vec<u64> {
+    // Element hashes are kept between saves, as `plaatwerk watch` keeps them.
+    type Hashes = std::collections::HashMap<plaatwerk_model::ElementId, u64>;
+    let hashes =
+        |p: &Plate| -> Hashes { p.layers.iter().flat_map(|l| &l.elements).map(|e| (e.id, element_hash(e))).collect() };
+    let fp = |p: &Plate, cache: &SceneCache, known: &Hashes| -> Vec<u64> {
         let mut bounds =
             |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(plaatwerk_geometry::Bounds::EMPTY, |m| m.bounds);
+        let mut hash_of = |e: &plaatwerk_model::Element| known.get(&e.id).copied().unwrap_or_default();
         p.cutouts
             .iter()
-            .map(|c| fingerprint(p, c, presets.iter().find(|x| x.id == c.preset).expect("preset"), &mut bounds))
+            .map(|c| {
+                let preset = presets.iter().find(|x| x.id == c.preset).expect("preset");
+                fingerprint(p, c, preset, &mut bounds, &mut hash_of)
+            })
             .collect()
     };
-    let before = fp(&plate, &cache);
+    let mut known = hashes(&plate);
+    let before = fp(&plate, &cache, &known);
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("groot.plate");
     let mut edited = plate.clone();
@@ -101,9 +110,18 @@ fn main() {
     let loaded = format::load(&file).expect("load");
     let load = t.elapsed();
     let t = Instant::now();
-    cache.invalidate(&[id]);
+    // Which elements changed: their content hash differs (what `watch` does).
+    let mut changed = Vec::new();
+    for e in loaded.layers.iter().flat_map(|l| &l.elements) {
+        let h = element_hash(e);
+        if known.insert(e.id, h) != Some(h) {
+            changed.push(e.id);
+        }
+    }
+    assert_eq!(changed, [id]);
+    cache.invalidate(&changed);
     cache.sync(&loaded, 1.0);
-    let after = fp(&loaded, &cache);
+    let after = fp(&loaded, &cache, &known);
     let find = t.elapsed();
     let affected: Vec<usize> = (0..after.len()).filter(|&i| after[i] != before[i]).collect();
     let t = Instant::now();
@@ -111,7 +129,7 @@ fn main() {
         let c = &loaded.cutouts[i];
         let preset = presets.iter().find(|p| p.id == c.preset).expect("preset");
         let r = prepare_cutout(&loaded, c, preset, 1.0).expect("cut-out");
-        ex.cache.clear();
+        ex.cache.invalidate(&changed);
         ex.encode_cutout(&r, &preset.format, &mut |_, _| {}).expect("encode");
     }
     let export = t.elapsed();

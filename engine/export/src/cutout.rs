@@ -137,6 +137,9 @@ pub struct CutoutRender {
     pub view: ExportView,
     /// The preset.
     pub preset: Preset,
+    /// Elements with ids from here on were added for the cut-out (overlay, caption
+    /// band, QR code); the ones below are the plate's own.
+    pub extra_ids_from: u64,
 }
 
 /// Grows a region around its centre to an aspect ratio.
@@ -174,6 +177,7 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
         return Err(format!("cut-out \"{name}\": its region is empty"));
     }
     let mut derived = plate.clone();
+    let extra_ids_from = plate.next_free_id().0;
     if !cutout.show.layers.is_empty() {
         for id in &cutout.show.layers {
             if !plate.layers.iter().any(|l| &l.id == id) {
@@ -253,6 +257,7 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
         plate: derived,
         view: ExportView { region, width: w, height: h, background: Some(background) },
         preset: preset.clone(),
+        extra_ids_from,
     })
 }
 
@@ -310,11 +315,15 @@ fn qr_elements(modules: &[Vec<bool>], x: f32, y: f32, side: f32) -> Vec<ElementK
 /// order, visibility and opacity, and every element that meets the cut-out's region
 /// (`bounds_of` gives an element's bounds on the plate). Elements elsewhere do not
 /// count, so an edit outside all regions changes no fingerprint.
+///
+/// `hash_of` gives a number that changes with an element's content (callers keep
+/// these between saves; [`element_hash`] makes one).
 pub fn fingerprint(
     plate: &Plate,
     cutout: &CutOut,
     preset: &Preset,
     bounds_of: &mut dyn FnMut(&Element) -> plaatwerk_geometry::Bounds,
+    hash_of: &mut dyn FnMut(&Element) -> u64,
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -335,10 +344,18 @@ pub fn fingerprint(
         }
         for e in &layer.elements {
             if bounds_of(e).intersects(&area) {
-                json(e).hash(&mut h);
+                hash_of(e).hash(&mut h);
             }
         }
     }
+    h.finish()
+}
+
+/// A number that changes with an element's content (its JSON, hashed).
+pub fn element_hash(e: &Element) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(e).unwrap_or_default().hash(&mut h);
     h.finish()
 }
 

@@ -155,9 +155,20 @@ impl Exporter {
             let v = &r.view;
             return Ok(plate_to_svg(&r.plate, v.region, v.width, v.height, v.background, None).into_bytes());
         }
-        // A fresh cache: the derived plate's overlay and band ids are its own.
-        self.cache.clear();
-        let (img, _) = self.render(&r.plate, &r.view, progress)?;
+        let rendered = self.render(&r.plate, &r.view, progress);
+        // The plate's own elements stay tessellated for the next cut-out; what was added
+        // for this one (overlay, band, QR code) is forgotten, as its ids mean other
+        // things in the next one.
+        let extra: Vec<plaatwerk_model::ElementId> = r
+            .plate
+            .layers
+            .iter()
+            .flat_map(|l| &l.elements)
+            .map(|e| e.id)
+            .filter(|id| id.0 >= r.extra_ids_from)
+            .collect();
+        self.cache.invalidate(&extra);
+        let (img, _) = rendered?;
         let matte = r.view.background.map_or([255, 255, 255], |c| [c.r, c.g, c.b]);
         match format {
             "png" => encode_png(&img, &r.plate.meta.title).map_err(encode),
