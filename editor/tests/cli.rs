@@ -282,3 +282,39 @@ fn a_print_pdf_with_bleed_is_a_real_pdf() {
         "{err}"
     );
 }
+
+#[test]
+fn users_add_presets_in_presets_json_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("presets.json"),
+        r#"[{"id": "intranet-kop", "name": "Intranet header 1600×400", "width": 1600, "height": 400}]"#,
+    )
+    .expect("presets");
+    let plate_text = std::fs::read_to_string(repo().join("plates/casusregie.plate"))
+        .expect("plate")
+        .replace("\"preset\": \"newsletter-banner\"", "\"preset\": \"intranet-kop\"");
+    let plate = dir.path().join("p.plate");
+    std::fs::write(&plate, plate_text).expect("plate");
+    let png = dir.path().join("kop.png");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+            .args(args)
+            .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+            .env("PLAATWERK_CONFIG_DIR", &config)
+            .output()
+            .expect("run plaatwerk")
+    };
+    let p = plate.display().to_string();
+    let out = run(&["export", &p, "--cutout", "nieuwsbrief-banner", "-o", &png.display().to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let img = plaatwerk_tests::load_png(&png);
+    assert_eq!((img.width, img.height), (1600, 400), "the user's preset size");
+    std::fs::write(config.join("presets.json"), r#"[{"id": "kapot", "name": "x", "width": 0, "height": 400}]"#)
+        .expect("bad presets");
+    let out = run(&["export", &p, "--cutout", "nieuwsbrief-banner", "-o", &png.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("presets.json") && err.contains("\"kapot\""), "{err}");
+}

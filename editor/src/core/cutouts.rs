@@ -181,6 +181,26 @@ impl EditorCore {
                     wrap_width: None,
                 }),
             ));
+            if active
+                && let Some([fx, fy, fw, fh]) =
+                    self.presets.iter().find(|p| p.id == c.preset).and_then(|p| p.keep_clear)
+            {
+                // Where the picture should stay calm (a Teams background: the face).
+                let mut calm = StrokeStyle::solid(Color::rgb(0xe7, 0x6f, 0x51), 1.5 * pixel);
+                calm.dashes = vec![4.0 * pixel, 4.0 * pixel];
+                out.push(Element::new(
+                    ElementId(u64::MAX - 13),
+                    ElementKind::Rect(Rect {
+                        x: r.x + fx * r.width,
+                        y: r.y + fy * r.height,
+                        width: fw * r.width,
+                        height: fh * r.height,
+                        radius: 0.0,
+                        fill: Some(plaatwerk_model::Paint::Solid(Color::rgba(0xe7, 0x6f, 0x51, 24))),
+                        stroke: Some(calm),
+                    }),
+                ));
+            }
             if active {
                 let size = 9.0 * pixel;
                 for k in 0..4 {
