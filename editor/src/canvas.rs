@@ -87,6 +87,8 @@ pub struct Canvas {
     pub renderer: Renderer,
     /// The role overlay shown over the plate, if any.
     pub role_overlay: Option<RoleOverlay>,
+    /// Elements an overlay plugin made, with a key that changes when they do.
+    pub plugin_overlay: Option<(u64, Vec<plaatwerk_model::Element>)>,
     target: Option<RenderTarget>,
     base: Option<BaseScene>,
     overlay_tess: Tessellator,
@@ -94,26 +96,41 @@ pub struct Canvas {
     role: Option<(RoleKey, PreparedScene)>,
 }
 
-/// What a role overlay scene shows: overlay, plate revision, view it was made for.
-type RoleKey = (RoleOverlay, u64, [u32; 4]);
+/// What a role overlay scene shows: overlay, plate revision, view it was made for, and
+/// the plugin overlay's key.
+type RoleKey = (Option<RoleOverlay>, u64, [u32; 4], Option<u64>);
 
 impl Canvas {
     /// Makes the role overlay's scene when the overlay, the plate or the prepared view
     /// changed; otherwise keeps it.
     fn prepare_roles(&mut self, gpu: &Gpu, core: &EditorCore, zoom: f32) {
-        let (Some(overlay), Some(base)) = (&self.role_overlay, &self.base) else {
+        let Some(base) = &self.base else {
             self.role = None;
             return;
         };
+        if self.role_overlay.is_none() && self.plugin_overlay.is_none() {
+            self.role = None;
+            return;
+        }
         let v = base.view;
-        let key: RoleKey =
-            (overlay.clone(), core.revision(), [v.x.to_bits(), v.y.to_bits(), v.width.to_bits(), v.height.to_bits()]);
+        let key: RoleKey = (
+            self.role_overlay.clone(),
+            core.revision(),
+            [v.x.to_bits(), v.y.to_bits(), v.width.to_bits(), v.height.to_bits()],
+            self.plugin_overlay.as_ref().map(|(k, _)| *k),
+        );
         if self.role.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
         let cache = &core.cache;
         let mut bounds = |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds);
-        let elements = plaatwerk_geometry::overlay::overlay_elements(&core.plate, overlay, v, 1, None, &mut bounds);
+        let mut elements = match &self.role_overlay {
+            Some(o) => plaatwerk_geometry::overlay::overlay_elements(&core.plate, o, v, 1, None, &mut bounds),
+            None => Vec::new(),
+        };
+        if let Some((_, extra)) = &self.plugin_overlay {
+            elements.extend(extra.iter().cloned());
+        }
         let tolerance = 0.25 / zoom;
         let meshes: Vec<ElementMesh> = elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
         let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(ROLE_DEPTH) };
@@ -126,6 +143,7 @@ impl Canvas {
         Canvas {
             renderer: Renderer::new(gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 4),
             role_overlay: None,
+            plugin_overlay: None,
             target: None,
             base: None,
             overlay_tess: Tessellator::new(),
@@ -255,7 +273,7 @@ impl Canvas {
             a.set_view(gpu, [region.x, region.y], [region.width, region.height]);
             scenes.push(a);
         }
-        if let (Some(_), Some((_, r))) = (&self.role_overlay, &self.role) {
+        if let Some((_, r)) = &self.role {
             r.set_view(gpu, [region.x, region.y], [region.width, region.height]);
             scenes.push(r);
         }

@@ -162,6 +162,10 @@ pub struct EditorApp {
     role_overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>,
     /// Thumbnails and exports of cut-outs.
     cutouts: cutouts::CutoutsState,
+    /// The overlay plugin shown: plugin id and capability.
+    plugin_overlay: Option<(String, String)>,
+    /// Its last elements and what they were made for.
+    plugin_overlay_cache: Option<(u64, Vec<plaatwerk_model::Element>)>,
 }
 
 impl EditorApp {
@@ -201,6 +205,8 @@ impl EditorApp {
             form: None,
             role_overlay: None,
             cutouts: cutouts::CutoutsState::default(),
+            plugin_overlay: None,
+            plugin_overlay_cache: None,
         }
     }
 
@@ -415,6 +421,7 @@ impl EditorApp {
     fn render_canvas(&mut self, frame: &eframe::Frame, size: [u32; 2]) -> Option<egui::TextureId> {
         let rs = frame.wgpu_render_state()?;
         let camera = self.camera?;
+        let plugin_overlay = self.plugin_overlay_elements();
         let canvas = self.canvas.get_or_insert_with(|| {
             let gpu = Gpu::from_device(rs.adapter.clone(), rs.device.clone(), rs.queue.clone());
             let canvas = Canvas::new(&gpu);
@@ -425,6 +432,7 @@ impl EditorApp {
             return canvas.texture;
         }
         canvas.canvas.role_overlay = self.role_overlay.clone();
+        canvas.canvas.plugin_overlay = plugin_overlay;
         let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
         if let Some(target) = canvas.canvas.target()
             && (new_target || canvas.texture.is_none())

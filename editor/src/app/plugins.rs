@@ -79,6 +79,7 @@ impl EditorApp {
             ui.weak(lang.pick("Geen plugins gevonden.", "No plugins found."));
         }
         let mut insert: Option<(String, Capability)> = None;
+        let mut toggle_overlay: Option<(String, String, bool)> = None;
         for file in host.files() {
             let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             ui.horizontal(|ui| {
@@ -109,6 +110,21 @@ impl EditorApp {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
             if let Some(l) = &file.loaded {
+                for c in l.info.capabilities.iter().filter(|c| c.kind == kinds::OVERLAY) {
+                    ui.horizontal(|ui| {
+                        ui.add_space(16.0);
+                        let on = self.plugin_overlay.as_ref().is_some_and(|(p, k)| *p == l.info.id && *k == c.id);
+                        let b = ui.selectable_label(on, format!("👁 {}", c.name.pick(code)));
+                        let b = if c.description.pick(code).is_empty() {
+                            b
+                        } else {
+                            b.on_hover_text(c.description.pick(code))
+                        };
+                        if b.clicked() {
+                            toggle_overlay = Some((l.info.id.clone(), c.id.clone(), on));
+                        }
+                    });
+                }
                 for c in l.info.capabilities.iter().filter(|c| c.kind == kinds::METAPHOR) {
                     ui.horizontal(|ui| {
                         ui.add_space(16.0);
@@ -133,6 +149,10 @@ impl EditorApp {
                 missing.join(", "),
                 lang.pick("niet geïnstalleerd; blijft zoals het is", "not installed; stays as it is")
             ));
+        }
+        if let Some((plugin, capability, on)) = toggle_overlay {
+            self.plugin_overlay = if on { None } else { Some((plugin, capability)) };
+            self.overlay_dirty = true;
         }
         if let Some((plugin, c)) = insert {
             let at = self.view_center();
@@ -335,4 +355,60 @@ fn role_box(
         }
     });
     picked.map(serde_json::Value::from)
+}
+
+impl EditorApp {
+    /// The chosen overlay plugin's elements for the plate as it is now and the roles in
+    /// focus (made again only when either changed). Errors go to the status bar and
+    /// switch the overlay off.
+    pub(super) fn plugin_overlay_elements(&mut self) -> Option<(u64, Vec<plaatwerk_model::Element>)> {
+        use plaatwerk_geometry::overlay::RoleOverlay;
+        let (plugin, capability) = self.plugin_overlay.clone()?;
+        let active: Vec<String> = match &self.role_overlay {
+            Some(RoleOverlay::Solo(r)) => vec![r.clone()],
+            Some(RoleOverlay::Compare(a, b)) => vec![a.clone(), b.clone()],
+            _ => Vec::new(),
+        };
+        let key = plaatwerk::core::disk::hash(
+            format!("{plugin}|{capability}|{}|{}", self.core.revision(), active.join(",")).as_bytes(),
+        );
+        if let Some((k, els)) = &self.plugin_overlay_cache
+            && *k == key
+        {
+            return Some((key, els.clone()));
+        }
+        let host = self.plugins.as_ref()?;
+        let lang = lang_code(self.settings.lang);
+        let cache = &self.core.cache;
+        let summaries: Vec<plaatwerk_plugin_api::ElementSummary> = self
+            .core
+            .plate
+            .layers
+            .iter()
+            .filter(|l| l.visible)
+            .flat_map(|l| l.elements.iter().map(move |e| (l, e)))
+            .filter_map(|(l, e)| {
+                let b = cache.mesh(e.id)?.bounds;
+                (!b.is_empty()).then(|| plaatwerk_plugin_api::ElementSummary {
+                    id: e.id.0,
+                    kind: e.kind.name().to_owned(),
+                    bounds: [b.min[0], b.min[1], b.width(), b.height()],
+                    roles: e.roles.clone(),
+                    layer: l.id.clone(),
+                })
+            })
+            .collect();
+        let cx = metaphor::context(&self.core.plate, lang);
+        match host.overlay(&plugin, &capability, &serde_json::json!({}), &cx, summaries, active) {
+            Ok(out) => {
+                self.plugin_overlay_cache = Some((key, out.elements.clone()));
+                Some((key, out.elements))
+            }
+            Err(e) => {
+                self.status = e.to_string();
+                self.plugin_overlay = None;
+                None
+            }
+        }
+    }
 }

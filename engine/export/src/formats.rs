@@ -104,17 +104,17 @@ mod tests {
         let pdf = pdf_with_jpeg(&jpeg, 4, 2, Some([210.0, 297.0]), 3.0, "Casusregie — één plan");
         let text = String::from_utf8_lossy(&pdf).into_owned();
         assert!(text.starts_with("%PDF-1.7"));
-        // Every object offset in the table points at "N 0 obj".
-        let xref_at: usize = text
-            .rsplit("startxref\n")
-            .next()
-            .and_then(|t| t.lines().next())
-            .and_then(|l| l.parse().ok())
-            .expect("startxref");
-        let table = &text[xref_at..];
+        // Every object offset in the table points at "N 0 obj" (in bytes: the picture
+        // is binary).
+        let find = |needle: &[u8]| pdf.windows(needle.len()).rposition(|w| w == needle).expect("found");
+        let start = find(b"startxref\n") + b"startxref\n".len();
+        let end = start + pdf[start..].iter().position(|b| *b == b'\n').expect("line");
+        let xref_at: usize = std::str::from_utf8(&pdf[start..end]).expect("ascii").parse().expect("offset");
+        assert!(pdf[xref_at..].starts_with(b"xref\n0 7\n"));
+        let table = std::str::from_utf8(&pdf[xref_at..]).expect("the table is ascii");
         for (n, line) in table.lines().skip(3).take(6).enumerate() {
             let off: usize = line[..10].parse().expect("offset");
-            assert!(text[off..].starts_with(&format!("{} 0 obj", n + 1)), "object {} at {off}", n + 1);
+            assert!(pdf[off..].starts_with(format!("{} 0 obj", n + 1).as_bytes()), "object {} at {off}", n + 1);
         }
         // A4 plus 3 mm bleed on each side: 216 × 303 mm.
         assert!(text.contains("/MediaBox [0 0 612.283 858.898]"), "{}", &text[..400]);

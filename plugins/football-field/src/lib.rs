@@ -129,6 +129,10 @@ impl Plugin for FootballField {
                     .param(Param::color("ball", l("Passes", "Passes"), Color::rgb(0xff, 0xd1, 0x66)))
                     .param(Param::list("passes", l("Passes (overdrachten)", "Passes (hand-overs)"), pass_fields, 30, serde_json::json!([]))),
             )
+            .with(Capability::overlay(SPOTLIGHT, l("Bal in beeld", "Ball in view")).describe(l(
+                "Een ring in de kleur van de rol om alles wat de rollen in beeld doen, met een telling.",
+                "A ring in the role's colour around everything the roles in focus do, with a count.",
+            )))
     }
 
     fn generate(request: &GenerateRequest) -> Result<Generated, String> {
@@ -137,6 +141,48 @@ impl Plugin for FootballField {
         }
         Ok(pitch(request))
     }
+
+    fn overlay(request: &OverlayRequest) -> Result<Generated, String> {
+        if request.capability != SPOTLIGHT {
+            return Err(format!("no overlay \"{}\"", request.capability));
+        }
+        Ok(spotlight(request))
+    }
+}
+
+/// The overlay's id.
+pub const SPOTLIGHT: &str = "bal-in-beeld";
+
+/// "Ball in view": a ring in the role's colour around everything the roles in focus
+/// touch, like a player marked on the pitch, with a count per role.
+pub fn spotlight(request: &OverlayRequest) -> Generated {
+    let [w, h] = request.context.canvas;
+    let mut out = Generated::sized(w.max(1.0), h.max(1.0));
+    let roles = &request.context.roles;
+    let focus: Vec<&plaatwerk_plugin_api::Role> = if request.active_roles.is_empty() {
+        roles.iter().collect()
+    } else {
+        roles.iter().filter(|r| request.active_roles.contains(&r.id)).collect()
+    };
+    let mut counts = vec![0usize; focus.len()];
+    for e in &request.elements {
+        for (k, role) in focus.iter().enumerate() {
+            if !e.roles.contains(&role.id) || e.kind == "arrow" || e.kind == "stroke" {
+                continue;
+            }
+            counts[k] += 1;
+            let [x, y, bw, bh] = e.bounds;
+            let r = bw.max(bh) / 2.0 + 14.0 + 8.0 * k as f32;
+            out.push(build::circle_outline(x + bw / 2.0, y + bh / 2.0, r, role.color, 5.0));
+        }
+    }
+    for (k, role) in focus.iter().enumerate() {
+        let label = format!("{}: {}", role.name, counts[k]);
+        let y = 20.0 + k as f32 * 34.0;
+        out.push(build::circle(w - 250.0, y + 14.0, 10.0, role.color));
+        out.push(build::text(w - 232.0, y, &label, 24.0, Color::rgb(0x26, 0x46, 0x53), Align::Left, true));
+    }
+    out
 }
 
 plaatwerk_plugin_api::export_plugin!(FootballField);
@@ -330,6 +376,42 @@ mod tests {
             .collect();
         assert_eq!(arrows, [("aanmelding".to_owned(), vec!["rol-0".to_owned(), "rol-2".to_owned()])]);
         assert_eq!(out.warnings.len(), 1, "the pass to an unknown role is reported: {:?}", out.warnings);
+    }
+
+    #[test]
+    fn the_spotlight_rings_the_elements_of_the_roles_in_focus_and_counts_them() {
+        let r = request(Value::Null, 3);
+        let summary = |id: u64, kind: &str, roles: &[&str]| plaatwerk_plugin_api::ElementSummary {
+            id,
+            kind: kind.into(),
+            bounds: [id as f32 * 100.0, 100.0, 80.0, 40.0],
+            roles: roles.iter().map(|s| (*s).to_owned()).collect(),
+            layer: "basis".into(),
+        };
+        let req = OverlayRequest {
+            capability: SPOTLIGHT.into(),
+            params: Value::Null,
+            context: r.context,
+            elements: vec![
+                summary(1, "rect", &["rol-1"]),
+                summary(2, "arrow", &["rol-1"]),
+                summary(3, "rect", &["rol-2"]),
+            ],
+            active_roles: vec!["rol-1".into()],
+        };
+        let out = spotlight(&req);
+        let rings =
+            out.elements.iter().filter(|e| matches!(&e.kind, ElementKind::Ellipse(el) if el.fill.is_none())).count();
+        assert_eq!(rings, 1, "one ring: the rectangle of rol-1 (arrows carry their own colour)");
+        let texts: Vec<String> = out
+            .elements
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ElementKind::Text(t) => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["Rol 1: 1"]);
     }
 
     #[test]
