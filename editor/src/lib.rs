@@ -6,5 +6,6 @@ pub mod camera;
 pub mod canvas;
 pub mod core;
 pub mod i18n;
+pub mod present;
 pub mod recovery;
 pub mod settings;

@@ -1,0 +1,369 @@
+//! Presenting a plate, without windows: stops and stepping through them with smooth
+//! camera moves, the session layer that annotations go to (above the locked plate),
+//! the laser pointer that fades, the spotlight, and ending a session (keep, save
+//! apart, discard). The presenter and audience windows are views of this state.
+
+use std::path::Path;
+
+use plaatwerk_geometry::overlay::RoleOverlay;
+use plaatwerk_model::{Camera, Color, Element, ElementId, ElementKind, Layer, Paint, Path as PathKind, Plate, View};
+use serde::{Deserialize, Serialize};
+
+/// How long a camera move between stops takes, in seconds.
+pub const MOVE_SECONDS: f64 = 0.6;
+/// How long a laser trail point stays visible, in seconds.
+pub const LASER_SECONDS: f64 = 1.2;
+
+/// What a key or clicker button does while presenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The next stop.
+    Next,
+    /// The previous stop.
+    Previous,
+    /// The first stop.
+    First,
+    /// The last stop.
+    Last,
+}
+
+impl Step {
+    /// The step for a key name as egui names keys: presentation clickers send Page
+    /// Up/Down (most), arrows, space or B/period.
+    pub fn for_key(name: &str) -> Option<Step> {
+        Some(match name {
+            "ArrowRight" | "ArrowDown" | "PageDown" | "Space" | "Enter" | "N" => Step::Next,
+            "ArrowLeft" | "ArrowUp" | "PageUp" | "Backspace" | "P" => Step::Previous,
+            "Home" => Step::First,
+            "End" => Step::Last,
+            _ => return None,
+        })
+    }
+}
+
+/// A camera at a moment, for smooth moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Move {
+    from: Camera,
+    to: Camera,
+    started: f64,
+}
+
+fn ease(t: f64) -> f64 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// The stops of a plate and where the presentation is.
+#[derive(Debug, Clone)]
+pub struct Presenter {
+    /// The stops (the plate's saved views, in order).
+    pub stops: Vec<View>,
+    /// The current stop.
+    pub current: usize,
+    camera_move: Option<Move>,
+    camera: Camera,
+}
+
+impl Presenter {
+    /// A presenter on a plate's views; without views there is one stop: the whole plate.
+    pub fn new(plate: &Plate) -> Presenter {
+        let mut stops = plate.views.clone();
+        if stops.is_empty() {
+            stops.push(View {
+                name: plate.meta.title.clone(),
+                camera: Camera { center: [plate.meta.width / 2.0, plate.meta.height / 2.0], zoom: 1.0 },
+                show: Default::default(),
+                notes: String::new(),
+            });
+        }
+        let camera = stops[0].camera;
+        Presenter { stops, current: 0, camera_move: None, camera }
+    }
+
+    /// The current stop.
+    pub fn stop(&self) -> &View {
+        &self.stops[self.current]
+    }
+
+    /// The stop after this one, for the presenter's "next" preview.
+    pub fn next_stop(&self) -> Option<&View> {
+        self.stops.get(self.current + 1)
+    }
+
+    /// Goes to a stop (clamped), moving the camera smoothly from where it is at `now`.
+    pub fn go_to(&mut self, index: usize, now: f64) {
+        let index = index.min(self.stops.len() - 1);
+        let from = self.camera_at(now);
+        self.current = index;
+        let to = self.stops[index].camera;
+        self.camera_move = Some(Move { from, to, started: now });
+        self.camera = to;
+    }
+
+    /// Steps; returns whether the stop changed.
+    pub fn step(&mut self, step: Step, now: f64) -> bool {
+        let before = self.current;
+        let target = match step {
+            Step::Next => (self.current + 1).min(self.stops.len() - 1),
+            Step::Previous => self.current.saturating_sub(1),
+            Step::First => 0,
+            Step::Last => self.stops.len() - 1,
+        };
+        if target != before {
+            self.go_to(target, now);
+        }
+        target != before
+    }
+
+    /// The camera at a moment (the stored zoom is relative to the whole plate in
+    /// view, as saved views are). Zoom moves in log space, so it feels even.
+    pub fn camera_at(&self, now: f64) -> Camera {
+        let Some(m) = self.camera_move else { return self.camera };
+        let t = ease((now - m.started) / MOVE_SECONDS);
+        let lerp = |a: f32, b: f32| a + (b - a) * t as f32;
+        let zoom =
+            (m.from.zoom.max(1e-6).ln() + (m.to.zoom.max(1e-6).ln() - m.from.zoom.max(1e-6).ln()) * t as f32).exp();
+        Camera { center: [lerp(m.from.center[0], m.to.center[0]), lerp(m.from.center[1], m.to.center[1])], zoom }
+    }
+
+    /// Whether the camera is still moving at `now` (the window keeps drawing).
+    pub fn moving(&self, now: f64) -> bool {
+        self.camera_move.is_some_and(|m| now - m.started < MOVE_SECONDS)
+    }
+
+    /// The role overlay of the current stop.
+    pub fn overlay(&self) -> Option<RoleOverlay> {
+        RoleOverlay::from_roles(&self.stop().show.roles)
+    }
+
+    /// Whether a layer shows at the current stop (all visible layers when the stop
+    /// names none; the session layer always shows).
+    pub fn layer_shown(&self, layer: &Layer) -> bool {
+        let names = &self.stop().show.layers;
+        layer.id.starts_with(SESSION_PREFIX) || if names.is_empty() { layer.visible } else { names.contains(&layer.id) }
+    }
+}
+
+/// Session layers' ids start with this.
+pub const SESSION_PREFIX: &str = "sessie-";
+
+/// A workshop session: a name, a date, and the layer its annotations go to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// "Co-creatie maart", say.
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The session layer's id on the plate.
+    pub layer: String,
+    /// The plate's layers' lock states before the session, restored at the end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<(String, bool)>,
+}
+
+/// How a session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// The annotations stay on the plate as a layer.
+    Keep,
+    /// The annotations go to a session file next to the plate and leave the plate.
+    SaveApart,
+    /// The annotations are dropped.
+    Discard,
+}
+
+/// A session file: the session and its layer, to be opened over the plate later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionFile {
+    /// Always "plaatwerk.session".
+    pub format: String,
+    /// The plate it belongs to (its file name).
+    pub plate: String,
+    /// The session.
+    pub session: Session,
+    /// The annotations.
+    pub layer: Layer,
+}
+
+/// Starts a session: a new top layer for annotations, and every other layer locked
+/// (the plate stays safe while the group talks). Returns the session.
+pub fn start_session(plate: &mut Plate, name: &str, date: &str) -> Session {
+    let base = format!("{SESSION_PREFIX}{}", plaatwerk_model::slug(&format!("{date} {name}")));
+    let mut id = base.clone();
+    let mut n = 2;
+    while plate.layers.iter().any(|l| l.id == id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let locks = plate.layers.iter().map(|l| (l.id.clone(), l.locked)).collect();
+    for l in &mut plate.layers {
+        l.locked = true;
+    }
+    plate.layers.push(Layer::new(id.clone(), format!("Sessie {name} ({date})")));
+    Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }
+}
+
+/// Ends a session. Restores the layers' locks; then keeps, saves apart (returns the
+/// session file's contents) or drops the session layer.
+pub fn end_session(plate: &mut Plate, session: &Session, how: SessionEnd, plate_name: &str) -> Option<SessionFile> {
+    for l in &mut plate.layers {
+        if let Some((_, locked)) = session.locks.iter().find(|(id, _)| *id == l.id) {
+            l.locked = *locked;
+        }
+    }
+    let index = plate.layers.iter().position(|l| l.id == session.layer)?;
+    match how {
+        SessionEnd::Keep => None,
+        SessionEnd::Discard => {
+            plate.layers.remove(index);
+            None
+        }
+        SessionEnd::SaveApart => {
+            let layer = plate.layers.remove(index);
+            Some(SessionFile {
+                format: "plaatwerk.session".to_owned(),
+                plate: plate_name.to_owned(),
+                session: Session { locks: Vec::new(), ..session.clone() },
+                layer,
+            })
+        }
+    }
+}
+
+/// Where a session is saved apart: `casusregie.2026-03-12-co-creatie.session.json`.
+pub fn session_path(plate: &Path, session: &Session) -> std::path::PathBuf {
+    let stem = plate.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "plaat".into());
+    let slug = plaatwerk_model::slug(&format!("{} {}", session.date, session.name));
+    plate.with_file_name(format!("{stem}.{slug}.session.json"))
+}
+
+/// Writes a session file atomically.
+pub fn save_session(path: &Path, file: &SessionFile) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(file).map_err(|e| e.to_string())?;
+    plaatwerk_model::format::write_atomically(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Opens a session file over a plate ("what did we say in March?"): its layer comes
+/// back on top, locked, with fresh ids where the plate uses them already.
+pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, String> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let file: SessionFile = serde_json::from_str(&text).map_err(|e| format!("{name}: not a session file: {e}"))?;
+    if file.format != "plaatwerk.session" {
+        return Err(format!("{name}: not a session file (format \"{}\")", file.format));
+    }
+    let mut layer = file.layer;
+    let mut next = plate.next_free_id().0;
+    for e in &mut layer.elements {
+        renumber(e, &mut next);
+    }
+    layer.locked = true;
+    if plate.layers.iter().any(|l| l.id == layer.id) {
+        return Err(format!("{name}: this session is on the plate already (layer \"{}\")", layer.id));
+    }
+    let mut probe = plate.clone();
+    probe.layers.push(layer.clone());
+    if let Some(p) = plaatwerk_model::validate(&probe).first() {
+        return Err(format!("{name}: {p}"));
+    }
+    plate.layers.push(layer);
+    Ok(file.session)
+}
+
+fn renumber(e: &mut Element, next: &mut u64) {
+    e.id = ElementId(*next);
+    *next += 1;
+    if let ElementKind::Group(g) = &mut e.kind {
+        for c in &mut g.children {
+            renumber(c, next);
+        }
+    }
+}
+
+/// The laser pointer: a trail of points that fade, or stay while held (persistent).
+#[derive(Debug, Clone, Default)]
+pub struct Laser {
+    points: Vec<([f32; 2], f64)>,
+    /// Keep the trail until cleared instead of fading.
+    pub persistent: bool,
+}
+
+impl Laser {
+    /// Adds a point at a moment.
+    pub fn point(&mut self, at: [f32; 2], now: f64) {
+        self.points.push((at, now));
+    }
+
+    /// Drops what has faded.
+    pub fn fade(&mut self, now: f64) {
+        if !self.persistent {
+            self.points.retain(|(_, t)| now - t < LASER_SECONDS);
+        }
+    }
+
+    /// Clears the trail.
+    pub fn clear(&mut self) {
+        self.points.clear();
+    }
+
+    /// Whether anything shows.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The trail as elements: red dots that shrink and fade with age. `pixel` is the
+    /// size of a screen pixel in plate units.
+    pub fn elements(&self, now: f64, pixel: f32) -> Vec<Element> {
+        self.points
+            .iter()
+            .map(|(p, t)| {
+                let age = if self.persistent { 0.0 } else { ((now - t) / LASER_SECONDS).clamp(0.0, 1.0) as f32 };
+                let r = (9.0 - 5.0 * age) * pixel;
+                let alpha = (230.0 * (1.0 - age)) as u8;
+                Element::new(
+                    ElementId(u64::MAX - 20),
+                    ElementKind::Ellipse(plaatwerk_model::Ellipse {
+                        cx: p[0],
+                        cy: p[1],
+                        rx: r,
+                        ry: r,
+                        fill: Some(Paint::Solid(Color::rgba(0xe6, 0x39, 0x46, alpha))),
+                        stroke: None,
+                    }),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The spotlight's shape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spotlight {
+    /// A circle: centre and radius (plate units).
+    Circle([f32; 2], f32),
+    /// A rectangle: x, y, width, height.
+    Rect([f32; 4]),
+}
+
+impl Spotlight {
+    /// A dark veil over `area` with the spotlight cut out (even-odd fill).
+    pub fn element(&self, area: plaatwerk_model::Region) -> Element {
+        let (x0, y0, x1, y1) = (area.x, area.y, area.x + area.width, area.y + area.height);
+        let hole = match *self {
+            Spotlight::Circle([cx, cy], r) => {
+                format!("M{} {cy} A{r} {r} 0 1 0 {} {cy} A{r} {r} 0 1 0 {} {cy} Z", cx - r, cx + r, cx - r)
+            }
+            Spotlight::Rect([x, y, w, h]) => format!("M{x} {y} H{} V{} H{x} Z", x + w, y + h),
+        };
+        Element::new(
+            ElementId(u64::MAX - 21),
+            ElementKind::Path(PathKind {
+                d: format!("M{x0} {y0} H{x1} V{y1} H{x0} Z {hole}"),
+                fill: Some(Paint::Solid(Color::rgba(0, 0, 0, 150))),
+                fill_rule: plaatwerk_model::FillRule::Evenodd,
+                stroke: None,
+            }),
+        )
+    }
+}

@@ -1,0 +1,155 @@
+//! Presenting without windows: stops and stepping with clicker keys, smooth camera
+//! moves, per-stop layers and overlays, the session layer above the locked plate,
+//! ending a session three ways, the session file round trip, laser and spotlight.
+
+use std::path::PathBuf;
+
+use plaatwerk::present::{
+    LASER_SECONDS, Laser, MOVE_SECONDS, Presenter, SessionEnd, Spotlight, Step, end_session, open_session,
+    save_session, session_path, start_session,
+};
+use plaatwerk_geometry::overlay::RoleOverlay;
+use plaatwerk_model::{Plate, format};
+
+fn casusregie() -> Plate {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate");
+    format::load(&p).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn clicker_keys_step_through_the_stops_with_smooth_moves() {
+    let plate = casusregie();
+    let mut p = Presenter::new(&plate);
+    assert_eq!(p.stops.len(), 4);
+    assert_eq!(p.stop().name, "Overzicht");
+    assert_eq!(p.next_stop().map(|v| v.name.as_str()), Some("Signalen"));
+    for key in ["PageDown", "ArrowRight", "Space"] {
+        assert_eq!(Step::for_key(key), Some(Step::Next), "{key}");
+    }
+    assert_eq!(Step::for_key("PageUp"), Some(Step::Previous));
+    assert_eq!(Step::for_key("Q"), None);
+    assert!(p.step(Step::Next, 10.0));
+    assert_eq!(p.stop().name, "Signalen");
+    // Halfway through the move the camera is between the stops; afterwards it is there.
+    let a = plate.views[0].camera;
+    let b = plate.views[1].camera;
+    let mid = p.camera_at(10.0 + MOVE_SECONDS / 2.0);
+    assert!(mid.center[0] < a.center[0] && mid.center[0] > b.center[0], "{mid:?}");
+    assert!(mid.zoom > a.zoom && mid.zoom < b.zoom);
+    assert!(p.moving(10.1) && !p.moving(10.0 + MOVE_SECONDS + 0.01));
+    assert_eq!(p.camera_at(11.0), b);
+    // Stops carry their overlays.
+    p.step(Step::Next, 12.0);
+    assert_eq!(p.overlay(), Some(RoleOverlay::Solo("wijkteammedewerker".into())));
+    p.step(Step::Last, 13.0);
+    assert_eq!(p.overlay(), Some(RoleOverlay::Compare("casusregisseur".into(), "gezinscoach".into())));
+    assert!(!p.step(Step::Next, 14.0), "there is no stop after the last");
+    p.step(Step::First, 15.0);
+    assert_eq!(p.current, 0);
+    assert_eq!(p.overlay(), None);
+}
+
+#[test]
+fn a_session_layer_sits_above_the_locked_plate_and_ends_three_ways() {
+    let original = casusregie();
+    for how in [SessionEnd::Keep, SessionEnd::SaveApart, SessionEnd::Discard] {
+        let mut plate = original.clone();
+        let s = start_session(&mut plate, "Co-creatie maart", "2026-03-12");
+        let top = plate.layers.last().expect("session layer");
+        assert_eq!(top.id, s.layer);
+        assert!(!top.locked, "annotations go to the session layer");
+        assert!(plate.layers[..plate.layers.len() - 1].iter().all(|l| l.locked), "the plate is locked meanwhile");
+        let presenter = Presenter::new(&plate);
+        assert!(presenter.layer_shown(top), "the session layer shows at every stop");
+        // Annotate.
+        let id = plate.next_free_id();
+        let index = plate.layers.len() - 1;
+        plate.layers[index].elements.push(plaatwerk_model::Element::new(
+            id,
+            plaatwerk_model::ElementKind::Sticky(plaatwerk_model::Sticky {
+                x: 100.0,
+                y: 100.0,
+                width: 180.0,
+                height: 180.0,
+                text: "Wie belt de school?".into(),
+                color: plaatwerk_model::Color::rgb(0xff, 0xf1, 0x76),
+                text_color: plaatwerk_model::Color::BLACK,
+                size: 22.0,
+            }),
+        ));
+        let file = end_session(&mut plate, &s, how, "casusregie.plate");
+        let locks: Vec<bool> = plate.layers.iter().take(original.layers.len()).map(|l| l.locked).collect();
+        let before: Vec<bool> = original.layers.iter().map(|l| l.locked).collect();
+        assert_eq!(locks, before, "{how:?}: the layers' locks are as they were");
+        match how {
+            SessionEnd::Keep => {
+                assert_eq!(plate.layers.len(), original.layers.len() + 1);
+                assert!(plaatwerk_model::validate(&plate).is_empty());
+            }
+            SessionEnd::Discard => assert_eq!(plate, original),
+            SessionEnd::SaveApart => {
+                assert_eq!(plate, original, "the plate is as before");
+                let file = file.expect("a session file");
+                assert_eq!(file.layer.elements.len(), 1);
+                // Round trip: save next to the plate, open it over the plate later.
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = session_path(&dir.path().join("casusregie.plate"), &s);
+                assert!(path.display().to_string().ends_with("casusregie.2026-03-12-co-creatie-maart.session.json"));
+                save_session(&path, &file).expect("saved");
+                let mut later = original.clone();
+                let back = open_session(&mut later, &path).expect("opens");
+                assert_eq!(back.name, "Co-creatie maart");
+                let layer = later.layers.last().expect("layer");
+                assert!(layer.locked, "an old session is shown, not edited");
+                assert_eq!(layer.elements.len(), 1);
+                assert!(plaatwerk_model::validate(&later).is_empty());
+                let err = open_session(&mut later, &path).expect_err("twice");
+                assert!(err.contains("on the plate already"), "{err}");
+                std::fs::write(&path, "{}").expect("broken");
+                let err = open_session(&mut original.clone(), &path).expect_err("broken file");
+                assert!(err.contains("not a session file") && err.contains("session.json"), "{err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_laser_fades_unless_persistent_and_the_spotlight_cuts_a_hole() {
+    let mut laser = Laser::default();
+    laser.point([10.0, 10.0], 0.0);
+    laser.point([20.0, 10.0], 1.0);
+    laser.fade(LASER_SECONDS + 0.1);
+    assert_eq!(laser.elements(LASER_SECONDS + 0.1, 1.0).len(), 1, "the older point faded");
+    laser.fade(10.0);
+    assert!(laser.is_empty());
+    laser.persistent = true;
+    laser.point([5.0, 5.0], 0.0);
+    laser.fade(100.0);
+    assert!(!laser.is_empty(), "a persistent trail stays until cleared");
+    laser.clear();
+    assert!(laser.is_empty());
+
+    let area = plaatwerk_model::Region { x: 0.0, y: 0.0, width: 1000.0, height: 600.0 };
+    let veil = Spotlight::Circle([500.0, 300.0], 100.0).element(area);
+    let mut tess = plaatwerk_geometry::Tessellator::new();
+    let mesh = tess.element(&veil, 0.5);
+    // The veil covers the corners but not the middle of the circle.
+    let covers = |p: [f32; 2]| {
+        mesh.primitives.iter().any(|prim| {
+            prim.indices.chunks(3).any(|t| {
+                let [a, b, c] =
+                    [prim.vertices[t[0] as usize], prim.vertices[t[1] as usize], prim.vertices[t[2] as usize]];
+                let s = |p1: [f32; 2], p2: [f32; 2], p3: [f32; 2]| {
+                    (p1[0] - p3[0]) * (p2[1] - p3[1]) - (p2[0] - p3[0]) * (p1[1] - p3[1])
+                };
+                let (d1, d2, d3) = (s(p, a, b), s(p, b, c), s(p, c, a));
+                !((d1 < 0.0 || d2 < 0.0 || d3 < 0.0) && (d1 > 0.0 || d2 > 0.0 || d3 > 0.0))
+            })
+        })
+    };
+    assert!(covers([20.0, 20.0]) && covers([980.0, 580.0]));
+    assert!(!covers([500.0, 300.0]) && !covers([560.0, 300.0]), "the spotlight is a hole");
+    let rect = Spotlight::Rect([100.0, 100.0, 200.0, 100.0]).element(area);
+    let mesh = tess.element(&rect, 0.5);
+    assert!(!mesh.primitives.is_empty());
+}
