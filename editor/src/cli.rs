@@ -354,12 +354,8 @@ struct ManifestEntry {
     sha256: String,
 }
 
-/// SHA-256 of bytes as hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    sha256(bytes)
-}
-
-fn sha256(bytes: &[u8]) -> String {
+/// SHA-256 of bytes as hex (the manifests' content hashes).
+pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -116,7 +116,7 @@ impl Watch {
                 "file": file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 "width": r.view.width,
                 "height": r.view.height,
-                "sha256": crate::cli::sha256_hex(&bytes),
+                "sha256": crate::cli::sha256(&bytes),
             });
             self.done.insert(cutout.name.clone(), Exported { fingerprint: fp, entry });
         }

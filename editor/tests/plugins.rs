@@ -12,16 +12,7 @@ use plaatwerk_plugin_host::{Folder, PluginHost};
 const ID: &str = "nl.plaatwerk.test-fixture";
 
 fn fixture() -> PathBuf {
-    let exe = std::env::current_exe().expect("test program path");
-    let name = format!("{}plaatwerk_test_fixture_plugin{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
-    let mut dir = exe.parent().map(Path::to_path_buf);
-    while let Some(d) = dir {
-        if d.join(&name).is_file() {
-            return d.join(&name);
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    panic!("{name} was not built; run the tests with `cargo test --workspace`");
+    plaatwerk_tests::fixture_plugin()
 }
 
 fn host_with(dir: &Path, plugin: bool) -> PluginHost {

@@ -25,6 +25,21 @@ pub fn svg_suite_dir() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// The fixture plugin library (`tests/fixture-plugin`), as cargo built it in this test
+/// run: searched from the test program's folder upwards.
+pub fn fixture_plugin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test program path");
+    let name = format!("{}plaatwerk_test_fixture_plugin{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    let mut dir = exe.parent().map(Path::to_path_buf);
+    while let Some(d) = dir {
+        if d.join(&name).is_file() {
+            return d.join(&name);
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    panic!("{name} was not built; run the tests with `cargo test --workspace` (scripts/check.sh does)");
+}
+
 /// Where tests write what they make (diff strips, rendered files).
 pub fn out_dir() -> PathBuf {
     let p = repo_root().join("tests/out");

@@ -202,21 +202,8 @@ impl EditorCore {
                 ));
             }
             if active {
-                let size = 9.0 * pixel;
                 for k in 0..4 {
-                    let p = corner(&r, k);
-                    out.push(Element::new(
-                        ElementId(u64::MAX - 12),
-                        ElementKind::Rect(Rect {
-                            x: p[0] - size / 2.0,
-                            y: p[1] - size / 2.0,
-                            width: size,
-                            height: size,
-                            radius: 1.5 * pixel,
-                            fill: Some(plaatwerk_model::Paint::Solid(Color::WHITE)),
-                            stroke: Some(StrokeStyle::solid(blue, 1.5 * pixel)),
-                        }),
-                    ));
+                    out.push(super::handles::handle_square(corner(&r, k), pixel, blue, false));
                 }
             }
         }

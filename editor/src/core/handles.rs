@@ -181,7 +181,6 @@ impl EditorCore {
     /// Handles drawn over the selection.
     pub(super) fn handle_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
         let mark = Color::rgb(0x1e, 0x88, 0xe5);
-        let size = HANDLE_PX * pixel;
         let handles = self.handles(pixel);
         if let Some((_, knob)) = handles.iter().find(|(h, _)| *h == Handle::Rotate) {
             out.push(Element::new(
@@ -200,21 +199,27 @@ impl EditorCore {
             ));
         }
         for (h, at) in handles {
-            let round = !matches!(h, Handle::Corner(_));
-            out.push(Element::new(
-                ElementId(u64::MAX - 4),
-                ElementKind::Rect(Rect {
-                    x: at[0] - size / 2.0,
-                    y: at[1] - size / 2.0,
-                    width: size,
-                    height: size,
-                    radius: if round { size / 2.0 } else { 1.5 * pixel },
-                    fill: Some(Paint::Solid(Color::WHITE)),
-                    stroke: Some(StrokeStyle::solid(mark, 1.5 * pixel)),
-                }),
-            ));
+            out.push(handle_square(at, pixel, mark, !matches!(h, Handle::Corner(_))));
         }
     }
+}
+
+/// A handle as drawn on screen: a white square (or dot) with a coloured edge, the
+/// same size at any zoom (`pixel` is a screen pixel in plate units).
+pub(super) fn handle_square(at: [f32; 2], pixel: f32, color: Color, round: bool) -> Element {
+    let size = HANDLE_PX * pixel;
+    Element::new(
+        ElementId(u64::MAX - 4),
+        ElementKind::Rect(Rect {
+            x: at[0] - size / 2.0,
+            y: at[1] - size / 2.0,
+            width: size,
+            height: size,
+            radius: if round { size / 2.0 } else { 1.5 * pixel },
+            fill: Some(Paint::Solid(Color::WHITE)),
+            stroke: Some(StrokeStyle::solid(color, 1.5 * pixel)),
+        }),
+    )
 }
 
 /// An element scaled by `t` (a scale about a point, no rotation). Boxes without their

@@ -10,6 +10,7 @@ use plaatwerk_model::{
 use serde::{Deserialize, Serialize};
 
 use crate::ExportView;
+use crate::size::grow_to_aspect;
 
 /// An output size: pixels, and for print a page in millimetres.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,13 +143,6 @@ pub struct CutoutRender {
     pub extra_ids_from: u64,
 }
 
-/// Grows a region around its centre to an aspect ratio.
-fn fit(r: Region, aspect: f32) -> Region {
-    let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
-    let (w, h) = if r.width / r.height < aspect { (r.height * aspect, r.height) } else { (r.width, r.width / aspect) };
-    Region { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h }
-}
-
 /// Image size and caption band height in pixels.
 fn pixels(cutout: &CutOut, preset: &Preset, scale: f32) -> (u32, u32, u32) {
     let w = ((preset.width as f32 * scale).round() as u32).max(1);
@@ -165,7 +159,7 @@ fn pixels(cutout: &CutOut, preset: &Preset, scale: f32) -> (u32, u32, u32) {
 /// shape (without the caption band).
 pub fn shown_region(cutout: &CutOut, preset: &Preset) -> Region {
     let (w, h, band_px) = pixels(cutout, preset, 1.0);
-    fit(cutout.region, w as f32 / (h - band_px).max(1) as f32)
+    grow_to_aspect(cutout.region, w as f32 / (h - band_px).max(1) as f32)
 }
 
 /// Works out a cut-out of `plate` with `preset`; `scale` shrinks the pixel size (for
@@ -193,7 +187,7 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
         }
     }
     let (w, h, band_px) = pixels(cutout, preset, scale);
-    let content = fit(r, w as f32 / (h - band_px).max(1) as f32);
+    let content = grow_to_aspect(r, w as f32 / (h - band_px).max(1) as f32);
     if let Some(overlay) = RoleOverlay::from_roles(&cutout.show.roles) {
         for role in &cutout.show.roles {
             if !plate.roles.iter().any(|x| &x.id == role) {

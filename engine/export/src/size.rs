@@ -22,6 +22,14 @@ pub enum SizeError {
     Invalid(String),
 }
 
+/// A region grown around its centre to an aspect ratio (width / height), so nothing in
+/// it is cut off.
+pub fn grow_to_aspect(r: Region, aspect: f32) -> Region {
+    let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
+    let (w, h) = if r.width / r.height < aspect { (r.height * aspect, r.height) } else { (r.width, r.width / aspect) };
+    Region { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h }
+}
+
 /// The region to export and the pixel size. When both width and height are given and
 /// their aspect ratio differs from the region's, the region grows (around its centre)
 /// to the image's aspect ratio, so nothing is stretched or cut off.
@@ -60,14 +68,7 @@ pub fn resolve(plate: &Plate, region: Option<Region>, size: SizeRequest) -> Resu
         (Some(w), Some(h), _) => {
             let target = w as f32 / h as f32;
             if (target - aspect).abs() > 1e-4 * aspect {
-                let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
-                if target > aspect {
-                    r.width = r.height * target;
-                } else {
-                    r.height = r.width / target;
-                }
-                r.x = cx - r.width / 2.0;
-                r.y = cy - r.height / 2.0;
+                r = grow_to_aspect(r, target);
             }
             (w, h)
         }

@@ -11,19 +11,8 @@ use plaatwerk_plugin_host::{Change, Folder, PluginHost, Status};
 
 const ID: &str = "nl.plaatwerk.test-fixture";
 
-/// The fixture plugin as cargo built it for this test run.
 fn fixture() -> PathBuf {
-    let exe = std::env::current_exe().expect("test program path");
-    let name = format!("{}plaatwerk_test_fixture_plugin{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
-    let mut dir = exe.parent().map(Path::to_path_buf);
-    while let Some(d) = dir {
-        let candidate = d.join(&name);
-        if candidate.is_file() {
-            return candidate;
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    panic!("{name} was not built; run the tests with `cargo test --workspace` (scripts/check.sh does)");
+    plaatwerk_tests::fixture_plugin()
 }
 
 fn bytes() -> Vec<u8> {
