@@ -43,11 +43,11 @@ struct Shown {
 }
 
 impl Shown {
-    fn of(core: &EditorCore, items: &[DrawItem]) -> Shown {
+    fn of(core: &EditorCore, items: &[DrawItem], visible: &[bool]) -> Shown {
         let plate = &core.plate;
         Shown {
             items: items.iter().map(|i| (*i, core.cache.stamp(i.id).unwrap_or(0))).collect(),
-            layers: plate.layers.iter().map(|l| (l.visible, l.opacity.to_bits())).collect(),
+            layers: plate.layers.iter().zip(visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect(),
             paper: [plate.meta.width.to_bits(), plate.meta.height.to_bits(), {
                 let c = plate.meta.background;
                 u32::from_be_bytes([c.r, c.g, c.b, c.a])
@@ -89,6 +89,14 @@ pub struct Canvas {
     pub role_overlay: Option<RoleOverlay>,
     /// Elements an overlay plugin made, with a key that changes when they do.
     pub plugin_overlay: Option<(u64, Vec<plaatwerk_model::Element>)>,
+    /// Which layers show, by index, when not the plate's own visibility (a stop of a
+    /// presentation names its layers).
+    pub layer_filter: Option<Vec<bool>>,
+    /// Draw for the audience: what is being drawn right now, but no selection, handles
+    /// or frames.
+    pub audience: bool,
+    /// Elements drawn on top of everything this frame (laser, spotlight).
+    pub extra: Vec<plaatwerk_model::Element>,
     target: Option<RenderTarget>,
     base: Option<BaseScene>,
     overlay_tess: Tessellator,
@@ -144,6 +152,9 @@ impl Canvas {
             renderer: Renderer::new(gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 4),
             role_overlay: None,
             plugin_overlay: None,
+            layer_filter: None,
+            audience: false,
+            extra: Vec::new(),
             target: None,
             base: None,
             overlay_tess: Tessellator::new(),
@@ -178,7 +189,20 @@ impl Canvas {
                 && Bounds::from_region(b.region).contains(visible.min)
                 && Bounds::from_region(b.region).contains(visible.max)
         });
-        let mut reusable = in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision());
+        let visible: Vec<bool> = core
+            .plate
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| match &self.layer_filter {
+                Some(f) => f.get(i).copied().unwrap_or(l.visible),
+                None => l.visible,
+            })
+            .collect();
+        let layer_key: Vec<(bool, u32)> =
+            core.plate.layers.iter().zip(&visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect();
+        let mut reusable =
+            in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision() && b.shown.layers == layer_key);
         let mut info = FrameInfo::default();
         if in_view
             && !reusable
@@ -188,10 +212,10 @@ impl Canvas {
             // those are prepared.
             core.cache.sync(&core.plate, 0.25 / base.zoom);
             let plate = &core.plate;
-            let items = core.cache.draw_list(plate, &Bounds::from_region(base.region), |i| {
-                plate.layers.get(i).is_some_and(|l| l.visible)
-            });
-            let now = Shown::of(core, &items);
+            let items = core
+                .cache
+                .draw_list(plate, &Bounds::from_region(base.region), |i| visible.get(i).copied().unwrap_or(false));
+            let now = Shown::of(core, &items, &visible);
             let old = &base.shown;
             let on_top = now.layers == old.layers
                 && now.paper == old.paper
@@ -227,9 +251,8 @@ impl Canvas {
             };
             core.cache.sync(&core.plate, 0.25 / camera.zoom);
             let plate = &core.plate;
-            let items = core
-                .cache
-                .draw_list(plate, &Bounds::from_region(margin), |i| plate.layers.get(i).is_some_and(|l| l.visible));
+            let items =
+                core.cache.draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
             let extras = SceneExtras {
                 paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
                 overlays: &[],
@@ -243,7 +266,7 @@ impl Canvas {
                 |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
                 &extras,
             );
-            let shown = Shown::of(core, &items);
+            let shown = Shown::of(core, &items, &visible);
             self.base = Some(BaseScene {
                 scene,
                 added: None,
@@ -257,7 +280,8 @@ impl Canvas {
             info.rebuilt = true;
         }
         self.prepare_roles(gpu, core, camera.zoom);
-        let overlay_elements = core.overlay(1.0 / camera.zoom);
+        let mut overlay_elements = if self.audience { core.live_marks() } else { core.overlay(1.0 / camera.zoom) };
+        overlay_elements.extend(self.extra.iter().cloned());
         let overlay = (!overlay_elements.is_empty()).then(|| {
             let tolerance = 0.25 / camera.zoom;
             let meshes: Vec<ElementMesh> =

@@ -28,6 +28,17 @@ enum Command {
         /// The plate file.
         plate: PathBuf,
     },
+    /// Present a plate: the audience view fullscreen on a second display (or in a
+    /// window beside the editor), the editor as the presenter's view. Steps with the
+    /// arrow keys, Page Up/Down and space (what presentation clickers send).
+    Present {
+        /// The plate file.
+        plate: PathBuf,
+        /// The display for the audience view, counted from 0 (default: the second
+        /// display when there is one).
+        #[arg(long)]
+        display: Option<usize>,
+    },
     /// Check plate files; prints every problem with file, layer and element.
     ///
     /// Exits 0 when all files are valid, 1 otherwise.
@@ -167,8 +178,11 @@ fn parse_background(s: &str) -> Result<Background, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => crate::app::run(None).map(|()| ExitCode::SUCCESS),
-        Some(Command::Edit { plate }) => crate::app::run(Some(plate)).map(|()| ExitCode::SUCCESS),
+        None => crate::app::run(None, None).map(|()| ExitCode::SUCCESS),
+        Some(Command::Edit { plate }) => crate::app::run(Some(plate), None).map(|()| ExitCode::SUCCESS),
+        Some(Command::Present { plate, display }) => {
+            crate::app::run(Some(plate), Some(display)).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Check { plates }) => check(&plates),
         Some(Command::Format { plates }) => reformat(&plates),
         Some(Command::Export { plate, output, cutout: Some(name), format: _, .. }) => {

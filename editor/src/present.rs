@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use plaatwerk_geometry::overlay::RoleOverlay;
-use plaatwerk_model::{Camera, Color, Element, ElementId, ElementKind, Layer, Paint, Path as PathKind, Plate, View};
+use plaatwerk_model::{
+    Camera, Color, Edit, Element, ElementId, ElementKind, Layer, LayerProps, Paint, Path as PathKind, Plate, View,
+};
 use serde::{Deserialize, Serialize};
 
 /// How long a camera move between stops takes, in seconds.
@@ -189,6 +191,15 @@ pub struct SessionFile {
 /// Starts a session: a new top layer for annotations, and every other layer locked
 /// (the plate stays safe while the group talks). Returns the session.
 pub fn start_session(plate: &mut Plate, name: &str, date: &str) -> Session {
+    let (session, edit) = start_session_edit(plate, name, date);
+    // The edit is made for this plate: its layers exist.
+    let _ = plate.apply(edit);
+    session
+}
+
+/// The edit that starts a session (one undo step in the editor): every layer locked,
+/// the session layer put on top.
+pub fn start_session_edit(plate: &Plate, name: &str, date: &str) -> (Session, Edit) {
     let base = format!("{SESSION_PREFIX}{}", plaatwerk_model::slug(&format!("{date} {name}")));
     let mut id = base.clone();
     let mut n = 2;
@@ -197,38 +208,70 @@ pub fn start_session(plate: &mut Plate, name: &str, date: &str) -> Session {
         n += 1;
     }
     let locks = plate.layers.iter().map(|l| (l.id.clone(), l.locked)).collect();
-    for l in &mut plate.layers {
-        l.locked = true;
-    }
-    plate.layers.push(Layer::new(id.clone(), format!("Sessie {name} ({date})")));
-    Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }
+    let mut edits: Vec<Edit> = plate
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.locked)
+        .map(|(i, l)| Edit::SetLayer { layer: i, props: LayerProps { locked: true, ..LayerProps::of(l) } })
+        .collect();
+    edits.push(Edit::InsertLayer {
+        index: plate.layers.len(),
+        layer: Box::new(Layer::new(id.clone(), format!("Sessie {name} ({date})"))),
+    });
+    (Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }, Edit::Batch(edits))
 }
 
 /// Ends a session. Restores the layers' locks; then keeps, saves apart (returns the
 /// session file's contents) or drops the session layer.
 pub fn end_session(plate: &mut Plate, session: &Session, how: SessionEnd, plate_name: &str) -> Option<SessionFile> {
-    for l in &mut plate.layers {
-        if let Some((_, locked)) = session.locks.iter().find(|(id, _)| *id == l.id) {
-            l.locked = *locked;
+    let (edit, file) = end_session_edit(plate, session, how, plate_name);
+    let _ = plate.apply(edit);
+    file
+}
+
+/// The edit that ends a session (one undo step), and the session file's contents
+/// when it is saved apart.
+pub fn end_session_edit(
+    plate: &Plate,
+    session: &Session,
+    how: SessionEnd,
+    plate_name: &str,
+) -> (Edit, Option<SessionFile>) {
+    let mut edits: Vec<Edit> = plate
+        .layers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let (_, locked) = session.locks.iter().find(|(id, _)| *id == l.id)?;
+            (*locked != l.locked)
+                .then(|| Edit::SetLayer { layer: i, props: LayerProps { locked: *locked, ..LayerProps::of(l) } })
+        })
+        .collect();
+    let mut file = None;
+    if let Some(index) = plate.layers.iter().position(|l| l.id == session.layer) {
+        match how {
+            SessionEnd::Keep => {}
+            SessionEnd::Discard => edits.push(Edit::RemoveLayer { index }),
+            SessionEnd::SaveApart => {
+                edits.push(Edit::RemoveLayer { index });
+                file = Some(SessionFile {
+                    format: "plaatwerk.session".to_owned(),
+                    plate: plate_name.to_owned(),
+                    session: Session { locks: Vec::new(), ..session.clone() },
+                    layer: plate.layers[index].clone(),
+                });
+            }
         }
     }
-    let index = plate.layers.iter().position(|l| l.id == session.layer)?;
-    match how {
-        SessionEnd::Keep => None,
-        SessionEnd::Discard => {
-            plate.layers.remove(index);
-            None
-        }
-        SessionEnd::SaveApart => {
-            let layer = plate.layers.remove(index);
-            Some(SessionFile {
-                format: "plaatwerk.session".to_owned(),
-                plate: plate_name.to_owned(),
-                session: Session { locks: Vec::new(), ..session.clone() },
-                layer,
-            })
-        }
-    }
+    (Edit::Batch(edits), file)
+}
+
+/// The edit that takes everything off the session layer at once (one undo step).
+pub fn clear_session_edit(plate: &Plate, session: &Session) -> Option<Edit> {
+    let layer = plate.layers.iter().position(|l| l.id == session.layer)?;
+    let n = plate.layers[layer].elements.len();
+    (n > 0).then(|| Edit::Batch((0..n).rev().map(|index| Edit::Remove { layer, index }).collect()))
 }
 
 /// Where a session is saved apart: `casusregie.2026-03-12-co-creatie.session.json`.
@@ -247,6 +290,13 @@ pub fn save_session(path: &Path, file: &SessionFile) -> Result<(), String> {
 /// Opens a session file over a plate ("what did we say in March?"): its layer comes
 /// back on top, locked, with fresh ids where the plate uses them already.
 pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, String> {
+    let (session, edit) = open_session_edit(plate, path)?;
+    plate.apply(edit).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(session)
+}
+
+/// Reads a session file and makes the edit that puts its layer on top of the plate.
+pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), String> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let file: SessionFile = serde_json::from_str(&text).map_err(|e| format!("{name}: not a session file: {e}"))?;
@@ -267,8 +317,7 @@ pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, String> {
     if let Some(p) = plaatwerk_model::validate(&probe).first() {
         return Err(format!("{name}: {p}"));
     }
-    plate.layers.push(layer);
-    Ok(file.session)
+    Ok((file.session, Edit::InsertLayer { index: plate.layers.len(), layer: Box::new(layer) }))
 }
 
 fn renumber(e: &mut Element, next: &mut u64) {

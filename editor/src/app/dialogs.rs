@@ -40,6 +40,17 @@ impl EditorApp {
                         match picker.purpose {
                             files::Purpose::Open => self.open_plate(p, false),
                             files::Purpose::Insert { at } => self.insert_picture(&p, at),
+                            files::Purpose::OpenSession => match self.core.open_session_file(&p) {
+                                Ok(s) => {
+                                    self.status = format!(
+                                        "{} {} ({})",
+                                        lang.pick("Sessie geopend over de plaat:", "Session opened over the plate:"),
+                                        s.name,
+                                        s.date
+                                    );
+                                }
+                                Err(e) => next = Some(Dialog::Error(e)),
+                            },
                             files::Purpose::SaveAs { then_close } => {
                                 let old = self.core.path.clone();
                                 match self.core.save_as(&p) {
@@ -146,6 +157,54 @@ impl EditorApp {
                     });
                 });
                 Dialog::UnsavedOnClose
+            }
+            Dialog::EndSession => {
+                let mut answer = None;
+                window(lang.pick("Sessie afsluiten", "End the session")).show(ctx, |ui| {
+                    ui.label(lang.pick(
+                        "Wat moet er met de aantekeningen van deze sessie gebeuren?",
+                        "What should happen to this session's annotations?",
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button(lang.pick("Bewaren als laag", "Keep as a layer"))
+                            .on_hover_text(lang.pick(
+                                "Ze blijven op de plaat, in een eigen laag",
+                                "They stay on the plate, on a layer of their own",
+                            ))
+                            .clicked()
+                        {
+                            answer = Some(Some(plaatwerk::present::SessionEnd::Keep));
+                        }
+                        if ui
+                            .button(lang.pick("Apart opslaan", "Save apart"))
+                            .on_hover_text(lang.pick(
+                                "In een sessiebestand naast de plaat; later weer te openen",
+                                "In a session file next to the plate; can be opened again later",
+                            ))
+                            .clicked()
+                        {
+                            answer = Some(Some(plaatwerk::present::SessionEnd::SaveApart));
+                        }
+                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
+                            answer = Some(Some(plaatwerk::present::SessionEnd::Discard));
+                        }
+                        if ui.button(lang.pick("Doorgaan met presenteren", "Go on presenting")).clicked() {
+                            answer = Some(None);
+                        }
+                    });
+                });
+                match answer {
+                    Some(Some(how)) => {
+                        keep = false;
+                        if let Err(e) = self.finish_presenting(how) {
+                            next = Some(Dialog::Error(e));
+                        }
+                    }
+                    Some(None) => keep = false,
+                    None => {}
+                }
+                Dialog::EndSession
             }
             Dialog::Conflict(theirs) => {
                 let mut answer = None;

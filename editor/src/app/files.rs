@@ -16,6 +16,8 @@ pub(super) enum Purpose {
     SaveAs { then_close: bool },
     /// Insert a picture centred at this plate position.
     Insert { at: [f32; 2] },
+    /// Open a session saved apart over the plate.
+    OpenSession,
 }
 
 /// The chooser's state.
@@ -72,6 +74,7 @@ impl FilePicker {
         match self.purpose {
             Purpose::Open | Purpose::SaveAs { .. } => &["plate"],
             Purpose::Insert { .. } => &["png", "jpg", "jpeg", "svg"],
+            Purpose::OpenSession => &["json"],
         }
     }
 
@@ -123,6 +126,7 @@ impl FilePicker {
             Purpose::Open => lang.pick("Plaat openen", "Open plate"),
             Purpose::SaveAs { .. } => lang.pick("Opslaan als", "Save as"),
             Purpose::Insert { .. } => lang.pick("Afbeelding invoegen", "Insert picture"),
+            Purpose::OpenSession => lang.pick("Sessie openen over de plaat", "Open a session over the plate"),
         };
         let mut result = Picked::Open;
         let mut go_to: Option<PathBuf> = None;
@@ -189,6 +193,7 @@ impl FilePicker {
                         Purpose::Open => lang.pick("Openen (Enter)", "Open (Enter)"),
                         Purpose::SaveAs { .. } => lang.pick("Opslaan (Enter)", "Save (Enter)"),
                         Purpose::Insert { .. } => lang.pick("Invoegen (Enter)", "Insert (Enter)"),
+                        Purpose::OpenSession => lang.pick("Openen (Enter)", "Open (Enter)"),
                     };
                     if (ui.button(ok).clicked() || enter)
                         && let Some(p) = self.chosen()

@@ -7,9 +7,11 @@
 
 mod cutouts;
 mod dialogs;
+pub mod displays;
 mod files;
 mod panels;
 mod plugins;
+mod presenting;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -43,8 +45,10 @@ fn example_path() -> Option<PathBuf> {
     src.is_file().then_some(src)
 }
 
-/// Opens the editor window on a plate (the bundled example when `None`).
-pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the editor window on a plate (the bundled example when `None`). With
+/// `present`, it starts presenting right away, the audience view on the display asked
+/// for (or the second display, or a window).
+pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>) -> anyhow::Result<()> {
     let (plate, path, error) = match path.or_else(example_path) {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
@@ -64,16 +68,37 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
         renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };
-    eframe::run_native(
-        "Plaatwerk",
-        options,
-        Box::new(move |_cc| Ok(Box::new(EditorApp::new(plate, path, error, Settings::load())))),
-    )
-    .map_err(|e| {
+    let no_window = |e: &dyn std::fmt::Display| {
         anyhow::anyhow!(
             "cannot open the editor window: {e}; without a display, use the headless commands (plaatwerk --help)"
         )
-    })
+    };
+    let event_loop =
+        winit::event_loop::EventLoop::<eframe::UserEvent>::with_user_event().build().map_err(|e| no_window(&e))?;
+    let displays = displays::Displays::default();
+    let created = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let app = {
+        let displays = displays.clone();
+        let created = created.clone();
+        eframe::create_native(
+            "Plaatwerk",
+            options,
+            Box::new(move |_cc| {
+                created.store(true, std::sync::atomic::Ordering::SeqCst);
+                let mut app = EditorApp::new(plate, path, error, Settings::load());
+                app.displays = displays;
+                app.present_on_start = present;
+                Ok(Box::new(app))
+            }),
+            &event_loop,
+        )
+    };
+    let mut app = displays::WithDisplays::new(app, displays);
+    event_loop.run_app(&mut app).map_err(|e| no_window(&e))?;
+    if !created.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(no_window(&"the window or its GPU surface could not be made"));
+    }
+    Ok(())
 }
 
 fn file_title(p: &Path) -> String {
@@ -89,13 +114,48 @@ struct CanvasGpu {
     shown: Option<(Camera, [u32; 2], u64)>,
 }
 
+impl CanvasGpu {
+    /// A canvas on eframe's GPU.
+    fn new(rs: &egui_wgpu::RenderState) -> CanvasGpu {
+        let gpu = Gpu::from_device(rs.adapter.clone(), rs.device.clone(), rs.queue.clone());
+        let canvas = Canvas::new(&gpu);
+        CanvasGpu { gpu, canvas, texture: None, shown: None }
+    }
+
+    /// Tells egui about the canvas's texture after it was made (again).
+    fn register(&mut self, rs: &egui_wgpu::RenderState, new_target: bool) {
+        let Some(target) = self.canvas.target() else { return };
+        if !new_target && self.texture.is_some() {
+            return;
+        }
+        let mut egui_renderer = rs.renderer.write();
+        match self.texture {
+            Some(id) => egui_renderer.update_egui_texture_from_wgpu_texture(
+                &rs.device,
+                target.view(),
+                wgpu::FilterMode::Linear,
+                id,
+            ),
+            None => {
+                self.texture =
+                    Some(egui_renderer.register_native_texture(&rs.device, target.view(), wgpu::FilterMode::Linear))
+            }
+        }
+    }
+}
+
 /// Dialogs that wait for an answer.
 enum Dialog {
     Error(String),
     File(Box<files::FilePicker>),
     UnsavedOnClose,
+    /// How to end the workshop session: keep, save apart, discard.
+    EndSession,
     UnsavedBeforeOpen(PathBuf),
-    RenameLayer { index: usize, name: String },
+    RenameLayer {
+        index: usize,
+        name: String,
+    },
     Recover(Found),
     Conflict(Box<Plate>),
 }
@@ -166,6 +226,12 @@ pub struct EditorApp {
     plugin_overlay: Option<(String, String)>,
     /// Its last elements and what they were made for.
     plugin_overlay_cache: Option<(u64, Vec<plaatwerk_model::Element>)>,
+    /// The displays the window system has.
+    displays: displays::Displays,
+    /// Start presenting on the first frame (`plaatwerk present`), on this display.
+    present_on_start: Option<Option<usize>>,
+    /// Presenting: the audience window and the presenter's controls.
+    presenting: Option<Box<presenting::Presentation>>,
 }
 
 impl EditorApp {
@@ -207,6 +273,9 @@ impl EditorApp {
             cutouts: cutouts::CutoutsState::default(),
             plugin_overlay: None,
             plugin_overlay_cache: None,
+            displays: displays::Displays::default(),
+            present_on_start: None,
+            presenting: None,
         }
     }
 
@@ -422,35 +491,21 @@ impl EditorApp {
         let rs = frame.wgpu_render_state()?;
         let camera = self.camera?;
         let plugin_overlay = self.plugin_overlay_elements();
-        let canvas = self.canvas.get_or_insert_with(|| {
-            let gpu = Gpu::from_device(rs.adapter.clone(), rs.device.clone(), rs.queue.clone());
-            let canvas = Canvas::new(&gpu);
-            CanvasGpu { gpu, canvas, texture: None, shown: None }
-        });
+        let canvas = self.canvas.get_or_insert_with(|| CanvasGpu::new(rs));
         let key = (camera, size, self.core.revision());
         if canvas.shown.as_ref() == Some(&key) && !self.overlay_dirty {
             return canvas.texture;
         }
         canvas.canvas.role_overlay = self.role_overlay.clone();
         canvas.canvas.plugin_overlay = plugin_overlay;
+        canvas.canvas.layer_filter = self.presenting.as_ref().map(|p| p.layers(&self.core.plate));
+        canvas.canvas.extra = self
+            .presenting
+            .as_ref()
+            .map(|p| p.marks(camera.region([size[0] as f32, size[1] as f32]), 1.0 / camera.zoom))
+            .unwrap_or_default();
         let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
-        if let Some(target) = canvas.canvas.target()
-            && (new_target || canvas.texture.is_none())
-        {
-            let mut egui_renderer = rs.renderer.write();
-            match canvas.texture {
-                Some(id) => egui_renderer.update_egui_texture_from_wgpu_texture(
-                    &rs.device,
-                    target.view(),
-                    wgpu::FilterMode::Linear,
-                    id,
-                ),
-                None => {
-                    canvas.texture =
-                        Some(egui_renderer.register_native_texture(&rs.device, target.view(), wgpu::FilterMode::Linear))
-                }
-            }
-        }
+        canvas.register(rs, new_target);
         if let Some(e) = canvas.gpu.take_errors().first() {
             self.status = format!("{} {e}", self.settings.lang.pick("Tekenen mislukt:", "Drawing failed:"));
         }
@@ -645,6 +700,9 @@ impl EditorApp {
         }
         if all {
             self.toggle_all_roles();
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F5)) {
+            self.start_presenting(None);
         }
         let (open, insert, grid) = ctx.input_mut(|i| {
             (
@@ -872,9 +930,18 @@ impl eframe::App for EditorApp {
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui, viewport_guess));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, ppp));
         egui::Panel::left("tools").resizable(false).default_size(150.0).show(ui, |ui| self.tools_panel(ui));
-        egui::Panel::right("layers").resizable(true).default_size(270.0).max_size(420.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.layers_panel(ui, viewport_guess));
-        });
+        if let Some(wish) = self.present_on_start.take() {
+            self.start_presenting(wish);
+        }
+        if self.is_presenting() {
+            egui::Panel::right("presenting").resizable(true).default_size(300.0).max_size(460.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.presenting_panel(ui, frame));
+            });
+        } else {
+            egui::Panel::right("layers").resizable(true).default_size(270.0).max_size(420.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.layers_panel(ui, viewport_guess));
+            });
+        }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let rect = ui.available_rect_before_wrap();
             let size = [(rect.width() * ppp).round().max(1.0) as u32, (rect.height() * ppp).round().max(1.0) as u32];
@@ -883,7 +950,11 @@ impl eframe::App for EditorApp {
                 self.fit(viewport);
             }
             let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
-            self.canvas_input(ui, &response, viewport, ppp);
+            self.follow_stop(viewport);
+            if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
+                self.canvas_input(ui, &response, viewport, ppp);
+            }
+            self.presenting_shortcuts(&ctx);
             self.shortcuts(&ctx, viewport);
             if let Some(tex) = self.render_canvas(frame, size) {
                 ui.painter().image(
@@ -907,6 +978,7 @@ impl eframe::App for EditorApp {
                 ctx.set_cursor_icon(cursor);
             }
         });
+        self.audience_window(&ctx, frame);
         self.dialogs(&ctx);
         self.poll_plugins(&ctx);
         self.poll_cutouts(&ctx);

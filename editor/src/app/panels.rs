@@ -100,7 +100,27 @@ impl EditorApp {
                     let at = self.view_center();
                     self.ask_insert(at);
                 }
+                if ui.button(lang.pick("Sessie openen over de plaat…", "Open a session over the plate…")).clicked()
+                {
+                    let start = self.core.path.as_deref().and_then(|p| p.parent()).map(std::path::Path::to_path_buf);
+                    let start = start.or_else(|| std::env::current_dir().ok());
+                    self.dialog = Some(Dialog::File(Box::new(super::files::FilePicker::new(
+                        super::files::Purpose::OpenSession,
+                        start.as_deref(),
+                    ))));
+                }
+                ui.separator();
+                if ui.button(lang.pick("Presenteren (F5)", "Present (F5)")).clicked() {
+                    self.start_presenting(None);
+                }
             });
+            if self.is_presenting() {
+                if ui.button(lang.pick("Sessie afsluiten…", "End session…")).on_hover_text("Esc").clicked() {
+                    self.dialog = Some(Dialog::EndSession);
+                }
+            } else if ui.button(lang.pick("▶ Presenteren", "▶ Present")).on_hover_text("F5").clicked() {
+                self.start_presenting(None);
+            }
             if ui.button(lang.pick("Opslaan", "Save")).on_hover_text("Ctrl+S").clicked() {
                 self.save(false, &ctx);
             }

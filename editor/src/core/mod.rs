@@ -12,6 +12,7 @@ pub mod handles;
 pub mod insert;
 pub mod metaphor;
 pub mod pen;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 
@@ -125,6 +126,8 @@ pub struct TextRequest {
 pub enum Notice {
     /// The active layer is locked or hidden; nothing was drawn.
     LayerNotEditable(String),
+    /// Undo stops at the start of the session (the plate stays locked).
+    SessionStart,
 }
 
 enum Gesture {
@@ -205,6 +208,8 @@ pub struct EditorCore {
     saved_revision: u64,
     /// Hash of the file's bytes as last read or written by us.
     pub disk_hash: Option<u64>,
+    /// The workshop session under way, and the undo depth when it started.
+    session: Option<(crate::present::Session, usize)>,
 }
 
 impl EditorCore {
@@ -235,6 +240,7 @@ impl EditorCore {
             revision: 0,
             saved_revision: 0,
             disk_hash: None,
+            session: None,
         }
     }
 
@@ -304,6 +310,10 @@ impl EditorCore {
     /// Undoes the last step.
     pub fn undo(&mut self) {
         self.gesture = None;
+        if self.session.as_ref().is_some_and(|(_, floor)| self.history.depth() <= *floor) {
+            self.notice = Some(Notice::SessionStart);
+            return;
+        }
         if let Some(Ok(touched)) = self.history.undo(&mut self.plate) {
             self.changed(&touched);
             self.selection.retain(|id| locate(&self.plate, *id).is_some());
@@ -990,6 +1000,32 @@ impl EditorCore {
             })
     }
 
+    /// What is being drawn right now (the wet stroke, the shape being dragged), as the
+    /// audience sees it: no selection, handles or frames.
+    pub fn live_marks(&self) -> Vec<Element> {
+        let mut out = Vec::new();
+        match &self.gesture {
+            Some(Gesture::Ink(input, pen)) => {
+                let (color, width) = if *pen == Pen::Highlighter {
+                    (highlighter_color(self.color), self.width * 4.0)
+                } else {
+                    (self.color, self.width)
+                };
+                out.push(Element::new(
+                    ElementId(u64::MAX),
+                    ElementKind::Stroke(Stroke { color, width, pen: *pen, points: input.points().to_vec() }),
+                ));
+            }
+            Some(Gesture::Shape { start, now }) => {
+                if let Some(kind) = self.shape(*start, *now, 0.0) {
+                    out.push(Element::new(ElementId(u64::MAX), kind));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
     /// Elements to draw over the plate: the stroke or shape being drawn, selection
     /// boxes and handles, the selection rectangle. `pixel` is the size of a screen
     /// pixel in plate units.
@@ -1012,23 +1048,8 @@ impl EditorCore {
                 }),
             )
         };
+        out.extend(self.live_marks());
         match &self.gesture {
-            Some(Gesture::Ink(input, pen)) => {
-                let (color, width) = if *pen == Pen::Highlighter {
-                    (highlighter_color(self.color), self.width * 4.0)
-                } else {
-                    (self.color, self.width)
-                };
-                out.push(Element::new(
-                    ElementId(u64::MAX),
-                    ElementKind::Stroke(Stroke { color, width, pen: *pen, points: input.points().to_vec() }),
-                ));
-            }
-            Some(Gesture::Shape { start, now }) => {
-                if let Some(kind) = self.shape(*start, *now, 0.0) {
-                    out.push(Element::new(ElementId(u64::MAX), kind));
-                }
-            }
             Some(Gesture::NewCutOut { start, now }) => {
                 let r = cutouts::locked_region(*start, *now, self.cutout_aspect());
                 out.push(outline(Bounds::from_region(r), u64::MAX - 1));

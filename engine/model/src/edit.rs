@@ -262,4 +262,9 @@ impl History {
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }
+
+    /// How many steps can be undone (a mark that undo should not go below).
+    pub fn depth(&self) -> usize {
+        self.undo.len()
+    }
 }

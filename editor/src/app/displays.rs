@@ -1,0 +1,179 @@
+//! The displays (monitors) the window system has, kept up to date while the editor runs,
+//! so the audience window can be put on the projector and a projector plugged in or out
+//! mid-workshop is noticed rather than crashed on.
+//!
+//! eframe does not list monitors, so the editor runs eframe's application on its own
+//! winit event loop and reads the list there, between events.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eframe::UserEvent;
+use winit::application::ApplicationHandler;
+use winit::event_loop::ActiveEventLoop;
+
+/// How often the list is read again (hot-plugging).
+const REFRESH: Duration = Duration::from_secs(1);
+
+/// One display, in winit's `available_monitors()` order (what egui's `with_monitor`
+/// index means).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Display {
+    /// The window system's name ("HDMI-1"), or "display N".
+    pub name: String,
+    /// Size in physical pixels.
+    pub size: [u32; 2],
+    /// Top-left corner on the desktop, in physical pixels.
+    pub position: [i32; 2],
+}
+
+/// The current list of displays, shared between the event loop and the editor.
+#[derive(Debug, Clone, Default)]
+pub struct Displays(Arc<Mutex<Vec<Display>>>);
+
+impl Displays {
+    /// The displays now (empty before the event loop ran, or where the window system
+    /// does not say).
+    pub fn list(&self) -> Vec<Display> {
+        self.0.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    fn set(&self, list: Vec<Display>) {
+        if let Ok(mut l) = self.0.lock() {
+            *l = list;
+        }
+    }
+}
+
+/// eframe's application with the display list read between events.
+pub struct WithDisplays<'a> {
+    app: eframe::EframeWinitApplication<'a>,
+    displays: Displays,
+    read: Option<Instant>,
+}
+
+impl<'a> WithDisplays<'a> {
+    /// Wraps eframe's application.
+    pub fn new(app: eframe::EframeWinitApplication<'a>, displays: Displays) -> WithDisplays<'a> {
+        WithDisplays { app, displays, read: None }
+    }
+
+    fn refresh(&mut self, event_loop: &ActiveEventLoop) {
+        if self.read.is_some_and(|t| t.elapsed() < REFRESH) {
+            return;
+        }
+        self.read = Some(Instant::now());
+        let list = event_loop
+            .available_monitors()
+            .enumerate()
+            .map(|(i, m)| {
+                let size = m.size();
+                let pos = m.position();
+                Display {
+                    name: m.name().unwrap_or_else(|| format!("display {}", i + 1)),
+                    size: [size.width, size.height],
+                    position: [pos.x, pos.y],
+                }
+            })
+            .collect();
+        self.displays.set(list);
+    }
+}
+
+impl ApplicationHandler<UserEvent> for WithDisplays<'_> {
+    fn new_events(&mut self, event_loop: &ActiveEventLoop, cause: winit::event::StartCause) {
+        self.refresh(event_loop);
+        self.app.new_events(event_loop, cause);
+    }
+
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        self.read = None;
+        self.refresh(event_loop);
+        self.app.resumed(event_loop);
+    }
+
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, event: UserEvent) {
+        self.app.user_event(event_loop, event);
+    }
+
+    fn window_event(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        window_id: winit::window::WindowId,
+        event: winit::event::WindowEvent,
+    ) {
+        self.app.window_event(event_loop, window_id, event);
+    }
+
+    fn device_event(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        device_id: winit::event::DeviceId,
+        event: winit::event::DeviceEvent,
+    ) {
+        self.app.device_event(event_loop, device_id, event);
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.app.about_to_wait(event_loop);
+    }
+
+    fn suspended(&mut self, event_loop: &ActiveEventLoop) {
+        self.app.suspended(event_loop);
+    }
+
+    fn exiting(&mut self, event_loop: &ActiveEventLoop) {
+        self.app.exiting(event_loop);
+    }
+
+    fn memory_warning(&mut self, event_loop: &ActiveEventLoop) {
+        self.app.memory_warning(event_loop);
+    }
+}
+
+/// Which display the audience window goes on: the one asked for when it exists, else
+/// the second display when there is one, else none (a window beside the editor).
+/// Returns the index and a message when the wish could not be met.
+pub fn audience_display(displays: &[Display], wish: Option<usize>) -> (Option<usize>, Option<String>) {
+    match wish {
+        Some(n) if n < displays.len() => (Some(n), None),
+        Some(n) => {
+            let names: Vec<String> = displays.iter().enumerate().map(|(i, d)| format!("{i}: {}", d.name)).collect();
+            let fallback = (displays.len() > 1).then_some(1);
+            (
+                fallback,
+                Some(format!(
+                    "display {n} does not exist (there {} {}: {}); the audience view is {}",
+                    if displays.len() == 1 { "is" } else { "are" },
+                    displays.len(),
+                    if names.is_empty() { "none known".to_owned() } else { names.join(", ") },
+                    if fallback.is_some() { "on display 1" } else { "in a window" }
+                )),
+            )
+        }
+        None => ((displays.len() > 1).then_some(1), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(name: &str) -> Display {
+        Display { name: name.into(), size: [1920, 1080], position: [0, 0] }
+    }
+
+    #[test]
+    fn the_audience_goes_to_the_second_display_or_a_window() {
+        assert_eq!(audience_display(&[d("eDP-1")], None), (None, None));
+        assert_eq!(audience_display(&[d("eDP-1"), d("HDMI-1")], None), (Some(1), None));
+        assert_eq!(audience_display(&[d("eDP-1"), d("HDMI-1")], Some(0)), (Some(0), None));
+        let (at, msg) = audience_display(&[d("eDP-1")], Some(2));
+        assert_eq!(at, None);
+        let msg = msg.expect("a message");
+        assert!(
+            msg.contains("display 2 does not exist") && msg.contains("0: eDP-1") && msg.contains("window"),
+            "{msg}"
+        );
+    }
+}
