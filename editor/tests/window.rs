@@ -58,6 +58,11 @@ struct Screen {
 
 impl Screen {
     fn start() -> Screen {
+        Screen::start_sized("1280x800x24")
+    }
+
+    /// An X server with a screen of its own size (`"2400x900x24"`).
+    fn start_sized(size: &str) -> Screen {
         use std::sync::atomic::{AtomicU32, Ordering};
         static NEXT: AtomicU32 = AtomicU32::new(0);
         for _ in 0..20 {
@@ -70,7 +75,7 @@ impl Screen {
             let home = tempfile::tempdir().expect("tempdir");
             let log = std::fs::File::create(home.path().join("xvfb.log")).expect("log");
             let xvfb = Command::new("Xvfb")
-                .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([format!(":{n}").as_str(), "-screen", "0", size, "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(log)
                 .spawn()
@@ -402,4 +407,103 @@ fn every_kind_of_mark_is_drawn_undone_saved_and_reopened() {
     let reopened = screen.screenshot(&window, "window-marks-reopened.png");
     // The sticky note's yellow is there after reopening.
     assert!(share_near(&reopened, [0xff, 0xf1, 0x76]) > 0.002, "the sticky note shows after reopening");
+}
+
+/// Pixels that are clearly laser red (the trail over the plate's light paper).
+fn laser_pixels(img: &plaatwerk_render::RgbaImage) -> usize {
+    // #e63946 over paper; the house's roof (#e07050-ish) has more green.
+    img.pixels.chunks_exact(4).filter(|p| p[0] > 200 && p[1] < 100 && p[2] < 120 && p[0] - p[1] > 120).count()
+}
+
+fn differing(a: &plaatwerk_render::RgbaImage, b: &plaatwerk_render::RgbaImage) -> f64 {
+    if (a.width, a.height) != (b.width, b.height) {
+        return 1.0;
+    }
+    let n = a
+        .pixels
+        .chunks_exact(4)
+        .zip(b.pixels.chunks_exact(4))
+        .filter(|(p, q)| (0..3).any(|k| p[k].abs_diff(q[k]) > 24))
+        .count();
+    n as f64 / (a.width * a.height) as f64
+}
+
+#[test]
+fn present_in_two_windows_step_through_stops_point_with_the_laser_and_save_the_session_apart() {
+    if skip() {
+        return;
+    }
+    let _one_at_a_time = serial();
+    // One wide screen: with a single display the audience view is a window beside the
+    // editor (Xvfb has one output, so the fullscreen case is `--display 0`).
+    let screen = Screen::start_sized("2400x900x24");
+    let plate = screen.home.path().join("casusregie.plate");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate"), &plate).expect("copy");
+    let _editor = screen.editor(&["present", &plate.display().to_string()]);
+    let presenter = screen.window("casusregie.plate");
+    let audience = screen.window("publiek");
+    screen.xdo(&["windowfocus", "--sync", &presenter]);
+    std::thread::sleep(Duration::from_secs(1));
+    let first = screen.screenshot(&audience, "present-audience-stop1.png");
+    assert!(first.width >= 900 && first.height >= 500, "audience window {}×{}", first.width, first.height);
+    let paper = share_near(&first, [0xfb, 0xf7, 0xef]);
+    assert!(paper > 0.2, "the audience sees the plate ({:.1}% paper)", paper * 100.0);
+    // No chrome: the audience window has none of egui's panel grey.
+    let panel = share_near(&first, [0x1b, 0x1b, 0x1b]);
+    assert!(panel < 0.01, "the audience window shows UI ({:.1}% panel grey)", panel * 100.0);
+
+    // The clicker's "next" (Page Down): the camera moves to the second stop.
+    screen.xdo(&["key", "Next"]);
+    std::thread::sleep(Duration::from_secs(3));
+    let second = screen.screenshot(&audience, "present-audience-stop2.png");
+    let moved = differing(&first, &second);
+    assert!(moved > 0.2, "stepping to the next stop changed only {:.1}% of the audience view", moved * 100.0);
+    screen.screenshot(&presenter, "present-presenter-stop2.png");
+
+    // The laser: K, then move over the presenter's canvas.
+    let before = laser_pixels(&second);
+    screen.xdo(&["key", "k"]);
+    std::thread::sleep(Duration::from_millis(300));
+    screen.xdo(&["mousemove", "400", "450"]);
+    for i in 0..16 {
+        screen.xdo(&["mousemove", &(400 + i * 12).to_string(), &(450 + i * 4).to_string()]);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    let laser = screen.screenshot(&audience, "present-audience-laser.png");
+    let red = laser_pixels(&laser);
+    assert!(red > before + 200, "the laser shows on the audience window ({before} → {red} red pixels)");
+    std::thread::sleep(Duration::from_secs(3));
+    let faded = laser_pixels(&screen.screenshot(&audience, "present-audience-laser-faded.png"));
+    assert!(faded <= before + red / 10, "the laser trail fades ({red} → {faded} red pixels)");
+
+    // Back to drawing: a pen stroke on the session layer shows on the audience window.
+    screen.xdo(&["key", "Escape"]);
+    screen.xdo(&["key", "p"]);
+    std::thread::sleep(Duration::from_millis(300));
+    screen.drag((520, 470), (760, 520));
+    std::thread::sleep(Duration::from_secs(1));
+    let drawn = screen.screenshot(&audience, "present-audience-annotated.png");
+    let changed = differing(&second, &drawn);
+    assert!(changed > 0.0005, "the stroke shows on the audience window ({:.3}% changed)", changed * 100.0);
+    screen.screenshot(&presenter, "present-presenter-annotated.png");
+
+    // End: Esc, then 2 = save apart. The session file lies next to the plate.
+    screen.xdo(&["key", "Escape"]);
+    std::thread::sleep(Duration::from_millis(800));
+    screen.screenshot(&presenter, "present-end-dialog.png");
+    screen.xdo(&["key", "2"]);
+    std::thread::sleep(Duration::from_secs(2));
+    let sessions: Vec<PathBuf> = std::fs::read_dir(screen.home.path())
+        .expect("home")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".session.json"))
+        .collect();
+    assert_eq!(sessions.len(), 1, "one session file next to the plate: {sessions:?}\n{}", screen.log("editor.log"));
+    let text = std::fs::read_to_string(&sessions[0]).expect("session file");
+    assert!(text.contains("\"plaatwerk.session\"") && text.contains("\"stroke\""), "the annotation is in it:\n{text}");
+    let log = screen.log("editor.log");
+    let latency = log.lines().find(|l| l.contains("pointer to audience frame")).unwrap_or("");
+    assert!(latency.contains("median"), "the editor reports its latency:\n{log}");
+    eprintln!("{latency}");
 }

@@ -159,7 +159,21 @@ impl EditorApp {
                 Dialog::UnsavedOnClose
             }
             Dialog::EndSession => {
-                let mut answer = None;
+                let mut answer = ctx.input_mut(|i| {
+                    use plaatwerk::present::SessionEnd;
+                    let key = |i: &mut egui::InputState, k| i.consume_key(egui::Modifiers::NONE, k);
+                    if key(i, egui::Key::Num1) {
+                        Some(Some(SessionEnd::Keep))
+                    } else if key(i, egui::Key::Num2) {
+                        Some(Some(SessionEnd::SaveApart))
+                    } else if key(i, egui::Key::Num3) {
+                        Some(Some(SessionEnd::Discard))
+                    } else if key(i, egui::Key::Escape) {
+                        Some(None)
+                    } else {
+                        None
+                    }
+                });
                 window(lang.pick("Sessie afsluiten", "End the session")).show(ctx, |ui| {
                     ui.label(lang.pick(
                         "Wat moet er met de aantekeningen van deze sessie gebeuren?",
@@ -167,7 +181,7 @@ impl EditorApp {
                     ));
                     ui.horizontal(|ui| {
                         if ui
-                            .button(lang.pick("Bewaren als laag", "Keep as a layer"))
+                            .button(lang.pick("1  Bewaren als laag", "1  Keep as a layer"))
                             .on_hover_text(lang.pick(
                                 "Ze blijven op de plaat, in een eigen laag",
                                 "They stay on the plate, on a layer of their own",
@@ -177,7 +191,7 @@ impl EditorApp {
                             answer = Some(Some(plaatwerk::present::SessionEnd::Keep));
                         }
                         if ui
-                            .button(lang.pick("Apart opslaan", "Save apart"))
+                            .button(lang.pick("2  Apart opslaan", "2  Save apart"))
                             .on_hover_text(lang.pick(
                                 "In een sessiebestand naast de plaat; later weer te openen",
                                 "In a session file next to the plate; can be opened again later",
@@ -186,10 +200,10 @@ impl EditorApp {
                         {
                             answer = Some(Some(plaatwerk::present::SessionEnd::SaveApart));
                         }
-                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
+                        if ui.button(lang.pick("3  Weggooien", "3  Discard")).clicked() {
                             answer = Some(Some(plaatwerk::present::SessionEnd::Discard));
                         }
-                        if ui.button(lang.pick("Doorgaan met presenteren", "Go on presenting")).clicked() {
+                        if ui.button(lang.pick("Doorgaan met presenteren (Esc)", "Go on presenting (Esc)")).clicked() {
                             answer = Some(None);
                         }
                     });
@@ -270,7 +284,7 @@ impl EditorApp {
                                 }
                             }
                         }
-                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
+                        if ui.button(lang.pick("3  Weggooien", "3  Discard")).clicked() {
                             keep = false;
                             if let Some(r) = &self.recovery {
                                 r.discard(self.core.path.as_deref());

@@ -956,6 +956,16 @@ impl eframe::App for EditorApp {
             }
             self.presenting_shortcuts(&ctx);
             self.shortcuts(&ctx, viewport);
+            if matches!(self.core.notice, Some(Notice::SessionStart)) {
+                self.core.notice = None;
+                self.status = self
+                    .lang()
+                    .pick(
+                        "Ongedaan maken stopt bij het begin van de sessie: de plaat zelf blijft zoals hij was.",
+                        "Undo stops at the start of the session: the plate itself stays as it was.",
+                    )
+                    .to_owned();
+            }
             if let Some(tex) = self.render_canvas(frame, size) {
                 ui.painter().image(
                     tex,

@@ -202,6 +202,7 @@ impl EditorApp {
                     .to_owned(),
             },
         };
+        eprintln!("presenting: {}", self.status);
     }
 
     /// Ends presenting and the session, as the facilitator chose.
