@@ -81,6 +81,16 @@ enum Command {
         /// Export every cut-out of the plate into the output folder.
         #[arg(long, conflicts_with_all = ["region", "width", "height", "scale"])]
         all_cutouts: bool,
+        /// Export one stop (saved view) of the plate as a 16:9 slide picture.
+        #[arg(long, conflicts_with_all = ["cutout", "all_cutouts", "region", "width", "height", "scale"])]
+        stop: Option<String>,
+        /// Export every stop: to a folder, a slide deck (.pptx) or one PDF (.pdf).
+        #[arg(long, conflicts_with_all = ["cutout", "all_cutouts", "region", "width", "height", "scale"])]
+        all_stops: bool,
+        /// With --stop or --all-stops: open this session file over the plate first, so
+        /// the stops show what was drawn in the workshop.
+        #[arg(long)]
+        session: Option<PathBuf>,
         /// With --all-cutouts: write every cut-out in this format instead of its preset's.
         #[arg(long)]
         format: Option<String>,
@@ -190,6 +200,12 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Export { plate, output, all_cutouts: true, format, .. }) => {
             export_cutouts(&plate, &output, None, format.as_deref())
+        }
+        Some(Command::Export { plate, output, stop: Some(name), session, .. }) => {
+            export_stops(&plate, session.as_deref(), &output, Some(&name), None)
+        }
+        Some(Command::Export { plate, output, all_stops: true, session, format, .. }) => {
+            export_stops(&plate, session.as_deref(), &output, None, format.as_deref())
         }
         Some(Command::Export {
             plate,
@@ -377,15 +393,46 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// Exports one cut-out (`only`) to a file, or all of them into a folder with a manifest.
 fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Option<&str>) -> anyhow::Result<ExitCode> {
     let plate = load(plate_path)?;
-    let presets = crate_settings_presets()?;
     if plate.cutouts.is_empty() {
         bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", plate_path.display());
     }
+    export_cutouts_of(&plate, plate_path, out, only, format, "cut-out")
+}
+
+/// The plate's stops (saved views) exported as 16:9 cut-outs, with a session's
+/// annotations opened over the plate first when one is given.
+fn export_stops(
+    plate_path: &Path,
+    session: Option<&Path>,
+    out: &Path,
+    only: Option<&str>,
+    format: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let mut plate = load(plate_path)?;
+    if let Some(s) = session {
+        let opened = plaatwerk::present::open_session(&mut plate, s).map_err(|e| anyhow::anyhow!(e))?;
+        eprintln!("session \"{}\" of {} opened over the plate", opened.name, opened.date);
+    }
+    plate.cutouts = plaatwerk::present::stop_cutouts(&plate);
+    export_cutouts_of(&plate, plate_path, out, only, format, "stop")
+}
+
+/// Exports cut-outs of a plate: one to a file, all to a folder with a manifest, to a
+/// slide deck (.pptx), or to one PDF with a page each (.pdf).
+fn export_cutouts_of(
+    plate: &Plate,
+    plate_path: &Path,
+    out: &Path,
+    only: Option<&str>,
+    format: Option<&str>,
+    what: &str,
+) -> anyhow::Result<ExitCode> {
+    let presets = crate_settings_presets()?;
     let chosen: Vec<&plaatwerk_model::CutOut> = match only {
         Some(name) => {
             let c = plate.cutouts.iter().find(|c| c.name == name).with_context(|| {
                 let names: Vec<&str> = plate.cutouts.iter().map(|c| c.name.as_str()).collect();
-                format!("{}: no cut-out \"{name}\"; its cut-outs are {}", plate_path.display(), names.join(", "))
+                format!("{}: no {what} \"{name}\"; its {what}s are {}", plate_path.display(), names.join(", "))
             })?;
             vec![c]
         }
@@ -393,7 +440,11 @@ fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Opt
     };
     let deck = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pptx"));
     if deck {
-        return export_deck(&plate, plate_path, out, &chosen, &presets);
+        return export_deck(plate, plate_path, out, &chosen, &presets);
+    }
+    let pdf = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if only.is_none() && pdf {
+        return export_pdf_pages(plate, plate_path, out, &chosen, &presets);
     }
     if only.is_none() {
         std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
@@ -421,7 +472,7 @@ fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Opt
                 (out.join(format!("{}.{fmt}", plaatwerk_model::slug(&cutout.name))), fmt)
             }
         };
-        let r = plaatwerk_export::cutout::prepare_cutout(&plate, cutout, preset, 1.0)
+        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)
             .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
         let bytes = exporter.encode_cutout(&r, &fmt, &mut |_, _| {})?;
         plaatwerk_export::write_file(&file, &bytes)?;
@@ -486,6 +537,43 @@ fn export_deck(
     let bytes = plaatwerk_export::pptx::deck(&plate.meta.title, &slides);
     plaatwerk_export::write_file(out, &bytes)?;
     eprintln!("wrote {} ({} slides) in {:.2} s", out.display(), slides.len(), start.elapsed().as_secs_f32());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One PDF with a page per cut-out (or stop), each at its preset's page size.
+fn export_pdf_pages(
+    plate: &Plate,
+    plate_path: &Path,
+    out: &Path,
+    chosen: &[&plaatwerk_model::CutOut],
+    presets: &[plaatwerk_export::cutout::Preset],
+) -> anyhow::Result<ExitCode> {
+    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
+    let start = Instant::now();
+    let mut pictures = Vec::new();
+    for (k, cutout) in chosen.iter().enumerate() {
+        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
+            format!("{}: cut-out \"{}\" has an unknown preset \"{}\"", plate_path.display(), cutout.name, cutout.preset)
+        })?;
+        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+        let jpeg = exporter.encode_cutout(&r, "jpg", &mut |_, _| {})?;
+        eprintln!("[{}/{}] page {} ({} × {} px)", k + 1, chosen.len(), cutout.name, r.view.width, r.view.height);
+        pictures.push((jpeg, r.view.width, r.view.height, preset.page_mm, preset.bleed_mm));
+    }
+    let pages: Vec<plaatwerk_export::formats::PdfPage<'_>> = pictures
+        .iter()
+        .map(|(jpeg, width, height, page_mm, bleed_mm)| plaatwerk_export::formats::PdfPage {
+            jpeg,
+            width: *width,
+            height: *height,
+            page_mm: *page_mm,
+            bleed_mm: *bleed_mm,
+        })
+        .collect();
+    let bytes = plaatwerk_export::formats::pdf_pages(&pages, &plate.meta.title);
+    plaatwerk_export::write_file(out, &bytes)?;
+    eprintln!("wrote {} ({} pages) in {:.2} s", out.display(), pages.len(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -147,6 +147,48 @@ impl Presenter {
     }
 }
 
+/// A stop as a cut-out (16:9 slide): the region its camera shows on a 1920 × 1080
+/// screen, its layers (with the plate's session layers, which show at every stop) and
+/// its roles. Exported like any cut-out, alone, as a deck, or as pages of a PDF.
+pub fn stop_cutout(plate: &Plate, stop: &View) -> plaatwerk_model::CutOut {
+    let viewport = [1920.0, 1080.0];
+    let fit = crate::camera::Camera::fit([plate.meta.width, plate.meta.height], viewport);
+    let camera = crate::camera::Camera { center: stop.camera.center, zoom: fit.zoom * stop.camera.zoom };
+    let mut show = stop.show.clone();
+    if !show.layers.is_empty() {
+        for l in plate.layers.iter().filter(|l| l.id.starts_with(SESSION_PREFIX)) {
+            if !show.layers.contains(&l.id) {
+                show.layers.push(l.id.clone());
+            }
+        }
+    }
+    plaatwerk_model::CutOut {
+        name: stop.name.clone(),
+        region: camera.region(viewport),
+        preset: "slide-16x9".to_owned(),
+        show,
+        caption: None,
+        qr_url: None,
+        background: None,
+    }
+}
+
+/// Every stop of a plate as a cut-out, in order (names made unique).
+pub fn stop_cutouts(plate: &Plate) -> Vec<plaatwerk_model::CutOut> {
+    let mut out: Vec<plaatwerk_model::CutOut> = Vec::new();
+    for (k, stop) in Presenter::new(plate).stops.iter().enumerate() {
+        let mut c = stop_cutout(plate, stop);
+        if c.name.trim().is_empty() {
+            c.name = format!("stop {}", k + 1);
+        }
+        if out.iter().any(|o| o.name == c.name) {
+            c.name = format!("{} ({})", c.name, k + 1);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Session layers' ids start with this.
 pub const SESSION_PREFIX: &str = "sessie-";
 

@@ -318,3 +318,77 @@ fn users_add_presets_in_presets_json_and_bad_ones_are_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("presets.json") && err.contains("\"kapot\""), "{err}");
 }
+
+#[test]
+fn stops_export_as_slides_a_deck_and_a_pdf_with_the_sessions_annotations() {
+    use plaatwerk::present::{SessionEnd, end_session, save_session, session_path, start_session};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plate_path = dir.path().join("casusregie.plate");
+    std::fs::copy(repo().join("plates/casusregie.plate"), &plate_path).expect("copy");
+    let mut plate = plaatwerk_model::format::load(&plate_path).expect("loads");
+    // A workshop drew a thick red line through the middle of the first stop.
+    let s = start_session(&mut plate, "Maart", "2026-03-12");
+    let id = plate.next_free_id();
+    let top = plate.layers.len() - 1;
+    let (w, h) = (plate.meta.width, plate.meta.height);
+    plate.layers[top].elements.push(plaatwerk_model::Element::new(
+        id,
+        plaatwerk_model::ElementKind::Stroke(plaatwerk_model::Stroke {
+            color: plaatwerk_model::Color::rgb(0xd0, 0x10, 0x10),
+            width: 40.0,
+            pen: plaatwerk_model::Pen::Ink,
+            points: (0..20)
+                .map(|k| plaatwerk_model::StrokePoint {
+                    x: w * 0.2 + w * 0.6 * k as f32 / 19.0,
+                    y: h * 0.5,
+                    pressure: 1.0,
+                })
+                .collect(),
+        }),
+    ));
+    let file = end_session(&mut plate, &s, SessionEnd::SaveApart, "casusregie.plate").expect("session file");
+    let session = session_path(&plate_path, &s);
+    save_session(&session, &file).expect("saved");
+    let (p, sess) = (plate_path.display().to_string(), session.display().to_string());
+
+    // One stop, with and without the session: the red line is only in the second.
+    let plain = dir.path().join("plain.png");
+    let annotated = dir.path().join("annotated.png");
+    let o = plaatwerk(&["export", &p, "--stop", "Overzicht", "-o", &plain.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o =
+        plaatwerk(&["export", &p, "--stop", "Overzicht", "--session", &sess, "-o", &annotated.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let red = |path: &Path| {
+        let img = plaatwerk_tests::load_png(path);
+        assert_eq!((img.width, img.height), (1920, 1080), "a 16:9 slide");
+        img.pixels.chunks_exact(4).filter(|p| p[0] > 180 && p[1] < 60 && p[2] < 60).count()
+    };
+    let (before, after) = (red(&plain), red(&annotated));
+    assert!(after > before + 5000, "the session's line shows on the stop ({before} → {after} red pixels)");
+
+    // All stops: a PDF with a page each, a deck with a slide each.
+    let pdf = dir.path().join("sessie.pdf");
+    let o = plaatwerk(&["export", &p, "--all-stops", "--session", &sess, "-o", &pdf.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("/Count 4"), "four stops, four pages");
+    assert_eq!(text.matches("/Type /Page ").count(), 4);
+    let deck = dir.path().join("sessie.pptx");
+    let o = plaatwerk(&["export", &p, "--all-stops", "--session", &sess, "-o", &deck.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let zip = String::from_utf8_lossy(&std::fs::read(&deck).expect("deck")).into_owned();
+    let slides = (1..=5).filter(|k| zip.contains(&format!("ppt/slides/slide{k}.xml"))).count();
+    assert_eq!(slides, 4, "one slide per stop");
+
+    // Wrong names are explained.
+    let o = plaatwerk(&["export", &p, "--stop", "Nergens", "-o", &plain.display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("no stop \"Nergens\"") && err.contains("Overzicht, Signalen, Basishulp, Regie"), "{err}");
+    let o = plaatwerk(&["export", &p, "--all-stops", "--session", &p, "-o", &pdf.display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a session file"), "{}", stderr(&o));
+}

@@ -30,6 +30,21 @@ fn pdf_text(s: &str) -> String {
     out
 }
 
+/// One page of a PDF: a JPEG over the whole page.
+#[derive(Debug, Clone, Copy)]
+pub struct PdfPage<'a> {
+    /// The picture, JPEG-encoded.
+    pub jpeg: &'a [u8],
+    /// Its size in pixels.
+    pub width: u32,
+    /// See `width`.
+    pub height: u32,
+    /// The trimmed page in millimetres; `None` places the picture at 96 dpi.
+    pub page_mm: Option<[f32; 2]>,
+    /// Bleed on every side, in millimetres (the media box grows by it).
+    pub bleed_mm: f32,
+}
+
 /// A one-page PDF showing a JPEG over the whole page. `page_mm` is the trimmed page;
 /// with a bleed the media box grows by it on every side and the trim box marks the
 /// page. Without a page size the picture is placed at 96 dpi.
@@ -41,12 +56,14 @@ pub fn pdf_with_jpeg(
     bleed_mm: f32,
     title: &str,
 ) -> Vec<u8> {
+    pdf_pages(&[PdfPage { jpeg, width, height, page_mm, bleed_mm }], title)
+}
+
+/// A PDF with one page per picture (a session's stops, all cut-outs of a plate).
+pub fn pdf_pages(pages: &[PdfPage<'_>], title: &str) -> Vec<u8> {
     let pt = |mm: f32| mm / 25.4 * 72.0;
-    let (media_w, media_h, bleed) = match page_mm {
-        Some([w, h]) => (pt(w + 2.0 * bleed_mm), pt(h + 2.0 * bleed_mm), pt(bleed_mm)),
-        None => (width as f32 * 0.75, height as f32 * 0.75, 0.0),
-    };
-    let mut out: Vec<u8> = Vec::with_capacity(jpeg.len() + 2048);
+    let size: usize = pages.iter().map(|p| p.jpeg.len() + 1024).sum();
+    let mut out: Vec<u8> = Vec::with_capacity(size + 2048);
     let mut offsets = Vec::new();
     out.extend_from_slice(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     let mut object = |out: &mut Vec<u8>, body: &[u8]| {
@@ -55,30 +72,45 @@ pub fn pdf_with_jpeg(
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     };
+    // Objects: 1 catalog, 2 page tree, then page, picture and contents per page, then
+    // the document info.
+    let page_object = |k: usize| 3 + 3 * k;
     object(&mut out, b"<< /Type /Catalog /Pages 2 0 R >>");
-    object(&mut out, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    let page = format!(
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {mw:.3} {mh:.3}] /BleedBox [0 0 {mw:.3} {mh:.3}] \
-         /TrimBox [{b:.3} {b:.3} {tw:.3} {th:.3}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
-        mw = media_w,
-        mh = media_h,
-        b = bleed,
-        tw = media_w - bleed,
-        th = media_h - bleed
-    );
-    object(&mut out, page.as_bytes());
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
-         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-        jpeg.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(jpeg);
-    image.extend_from_slice(b"\nendstream");
-    object(&mut out, &image);
-    let draw = format!("q {media_w:.3} 0 0 {media_h:.3} 0 0 cm /Im0 Do Q");
-    let contents = format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len());
-    object(&mut out, contents.as_bytes());
+    let kids: Vec<String> = (0..pages.len()).map(|k| format!("{} 0 R", page_object(k))).collect();
+    object(&mut out, format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).as_bytes());
+    for (k, p) in pages.iter().enumerate() {
+        let (media_w, media_h, bleed) = match p.page_mm {
+            Some([w, h]) => (pt(w + 2.0 * p.bleed_mm), pt(h + 2.0 * p.bleed_mm), pt(p.bleed_mm)),
+            None => (p.width as f32 * 0.75, p.height as f32 * 0.75, 0.0),
+        };
+        let n = page_object(k);
+        let page = format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {mw:.3} {mh:.3}] /BleedBox [0 0 {mw:.3} {mh:.3}] \
+             /TrimBox [{b:.3} {b:.3} {tw:.3} {th:.3}] /Resources << /XObject << /Im0 {img} 0 R >> >> /Contents {c} 0 R >>",
+            mw = media_w,
+            mh = media_h,
+            b = bleed,
+            tw = media_w - bleed,
+            th = media_h - bleed,
+            img = n + 1,
+            c = n + 2,
+        );
+        object(&mut out, page.as_bytes());
+        let mut image = format!(
+            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB \
+             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            p.width,
+            p.height,
+            p.jpeg.len()
+        )
+        .into_bytes();
+        image.extend_from_slice(p.jpeg);
+        image.extend_from_slice(b"\nendstream");
+        object(&mut out, &image);
+        let draw = format!("q {media_w:.3} 0 0 {media_h:.3} 0 0 cm /Im0 Do Q");
+        let contents = format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len());
+        object(&mut out, contents.as_bytes());
+    }
     let info = format!("<< /Title {} /Producer (Plaatwerk) /Creator (Plaatwerk) >>", pdf_text(title));
     object(&mut out, info.as_bytes());
     let xref = out.len();
@@ -87,8 +119,12 @@ pub fn pdf_with_jpeg(
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n", offsets.len() + 1)
-            .as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1,
+            offsets.len()
+        )
+        .as_bytes(),
     );
     out
 }
