@@ -79,6 +79,8 @@ pub struct FrameInfo {
     pub appended: bool,
     /// Triangles in the plate scene.
     pub triangles: usize,
+    /// The plate was rasterized again (not only the live marks over its last picture).
+    pub plate_drawn: bool,
 }
 
 /// Draws an editor core into a texture.
@@ -98,6 +100,11 @@ pub struct Canvas {
     /// Elements drawn on top of everything this frame (laser, spotlight).
     pub extra: Vec<plaatwerk_model::Element>,
     target: Option<RenderTarget>,
+    /// The plate as last rendered (plate, elements added on top, role overlay), drawn
+    /// under the live marks of each frame; and the camera it shows.
+    backdrop: Option<(RenderTarget, Option<Camera>)>,
+    /// A second picture texture, to draw new elements over the last picture.
+    spare: Option<RenderTarget>,
     base: Option<BaseScene>,
     overlay_tess: Tessellator,
     /// The role overlay's scene and what it was made for.
@@ -111,14 +118,13 @@ type RoleKey = (Option<RoleOverlay>, u64, [u32; 4], Option<u64>);
 impl Canvas {
     /// Makes the role overlay's scene when the overlay, the plate or the prepared view
     /// changed; otherwise keeps it.
-    fn prepare_roles(&mut self, gpu: &Gpu, core: &EditorCore, zoom: f32) {
+    /// Returns whether the scene changed.
+    fn prepare_roles(&mut self, gpu: &Gpu, core: &EditorCore, zoom: f32) -> bool {
         let Some(base) = &self.base else {
-            self.role = None;
-            return;
+            return self.role.take().is_some();
         };
         if self.role_overlay.is_none() && self.plugin_overlay.is_none() {
-            self.role = None;
-            return;
+            return self.role.take().is_some();
         }
         let v = base.view;
         let key: RoleKey = (
@@ -128,7 +134,7 @@ impl Canvas {
             self.plugin_overlay.as_ref().map(|(k, _)| *k),
         );
         if self.role.as_ref().is_some_and(|(k, _)| *k == key) {
-            return;
+            return false;
         }
         let cache = &core.cache;
         let mut bounds = |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds);
@@ -144,6 +150,7 @@ impl Canvas {
         let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(ROLE_DEPTH) };
         let scene = self.renderer.prepare(gpu, &core.plate, &core.cache, &[], |_| 1.0, &extras);
         self.role = Some((key, scene));
+        true
     }
 
     /// A canvas on a GPU.
@@ -156,6 +163,8 @@ impl Canvas {
             audience: false,
             extra: Vec::new(),
             target: None,
+            backdrop: None,
+            spare: None,
             base: None,
             overlay_tess: Tessellator::new(),
             role: None,
@@ -170,6 +179,7 @@ impl Canvas {
     /// Forgets the uploaded plate (after the GPU was lost, say).
     pub fn invalidate(&mut self) {
         self.base = None;
+        self.backdrop = None;
     }
 
     /// Draws a frame of `size` pixels. Returns whether the texture was (re)created, so
@@ -204,6 +214,7 @@ impl Canvas {
         let mut reusable =
             in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision() && b.shown.layers == layer_key);
         let mut info = FrameInfo::default();
+        let mut newly: Option<PreparedScene> = None;
         if in_view
             && !reusable
             && let Some(base) = &mut self.base
@@ -226,14 +237,11 @@ impl Canvas {
                 if now.items.len() > old.items.len() {
                     let extras = SceneExtras { paper: None, overlays: &[], depth_range: Some(ADDED_DEPTH) };
                     let added = &items[base.base_len..];
-                    base.added = Some(self.renderer.prepare(
-                        gpu,
-                        plate,
-                        &core.cache,
-                        added,
-                        |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
-                        &extras,
-                    ));
+                    let opacity = |i: usize| plate.layers.get(i).map_or(1.0, |l| l.opacity);
+                    base.added = Some(self.renderer.prepare(gpu, plate, &core.cache, added, opacity, &extras));
+                    // Just the new ones, to draw over the last picture of the plate.
+                    let newest = &items[old.items.len()..];
+                    newly = Some(self.renderer.prepare(gpu, plate, &core.cache, newest, opacity, &extras));
                     info.appended = true;
                 }
                 base.shown = now;
@@ -279,7 +287,7 @@ impl Canvas {
             });
             info.rebuilt = true;
         }
-        self.prepare_roles(gpu, core, camera.zoom);
+        let roles_changed = self.prepare_roles(gpu, core, camera.zoom);
         let mut overlay_elements = if self.audience { core.live_marks() } else { core.overlay(1.0 / camera.zoom) };
         overlay_elements.extend(self.extra.iter().cloned());
         let overlay = (!overlay_elements.is_empty()).then(|| {
@@ -291,21 +299,53 @@ impl Canvas {
         });
         let (Some(base), Some(target)) = (&self.base, &self.target) else { return (new_target, info) };
         info.triangles = base.scene.triangles;
-        base.scene.set_view(gpu, [region.x, region.y], [region.width, region.height]);
-        let mut scenes = vec![&base.scene];
-        if let Some(a) = &base.added {
-            a.set_view(gpu, [region.x, region.y], [region.width, region.height]);
-            scenes.push(a);
+        let (origin, extent) = ([region.x, region.y], [region.width, region.height]);
+        // The plate is rendered again only when it, its overlay, the camera or the size
+        // changed; otherwise the last picture of it is reused under the live marks.
+        let fresh = self.backdrop.as_ref().is_none_or(|(t, c)| t.size() != target.size() || *c != Some(camera));
+        let only_added = !fresh && !info.rebuilt && !roles_changed && self.role.is_none();
+        if let (true, Some(newest), Some((old, _))) = (only_added, &newly, &self.backdrop) {
+            // Elements that only came on top: drawn over the last picture, into the
+            // spare texture, which then becomes the picture.
+            let next = match self.spare.take() {
+                Some(t) if t.size() == target.size() => t,
+                _ => RenderTarget::new(gpu, &self.renderer, size[0], size[1]),
+            };
+            newest.set_view(gpu, origin, extent);
+            let mut encoder = gpu.device.create_command_encoder(&Default::default());
+            next.encode_over(&mut encoder, gpu, &self.renderer, old, &[newest]);
+            gpu.queue.submit([encoder.finish()]);
+            if let Some((old, _)) = self.backdrop.replace((next, Some(camera))) {
+                self.spare = Some(old);
+            }
+        } else if fresh || info.rebuilt || info.appended || roles_changed {
+            let backdrop = match self.backdrop.take() {
+                Some((t, _)) if t.size() == target.size() => t,
+                _ => RenderTarget::new(gpu, &self.renderer, size[0], size[1]),
+            };
+            base.scene.set_view(gpu, origin, extent);
+            let mut scenes = vec![&base.scene];
+            if let Some(a) = &base.added {
+                a.set_view(gpu, origin, extent);
+                scenes.push(a);
+            }
+            if let Some((_, r)) = &self.role {
+                r.set_view(gpu, origin, extent);
+                scenes.push(r);
+            }
+            backdrop.render_all(gpu, &self.renderer, &scenes, Some(SURROUND));
+            self.backdrop = Some((backdrop, Some(camera)));
+            info.plate_drawn = true;
         }
-        if let Some((_, r)) = &self.role {
-            r.set_view(gpu, [region.x, region.y], [region.width, region.height]);
-            scenes.push(r);
-        }
+        let Some((backdrop, _)) = &self.backdrop else { return (new_target, info) };
+        let mut scenes = Vec::new();
         if let Some(o) = &overlay {
-            o.set_view(gpu, [region.x, region.y], [region.width, region.height]);
+            o.set_view(gpu, origin, extent);
             scenes.push(o);
         }
-        target.render_all(gpu, &self.renderer, &scenes, Some(SURROUND));
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        target.encode_over(&mut encoder, gpu, &self.renderer, backdrop, &scenes);
+        gpu.queue.submit([encoder.finish()]);
         (new_target, info)
     }
 }

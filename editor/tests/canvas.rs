@@ -76,7 +76,7 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
         }
         core.pointer_up(p(1100.0, 0.4));
         let (_, info) = canvas.draw(&gpu, &mut core, camera, size);
-        assert!(!info.rebuilt && info.appended, "stroke {k}: {info:?}");
+        assert!(!info.rebuilt && info.appended && !info.plate_drawn, "stroke {k}: {info:?}");
     }
     let incremental = canvas.target().expect("target").read_pixels(&gpu).expect("pixels");
     let mut fresh_canvas = Canvas::new(&gpu);
@@ -84,10 +84,66 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
     let (_, info) = fresh_canvas.draw(&gpu, &mut fresh_core, camera, size);
     assert!(info.rebuilt);
     let fresh = fresh_canvas.target().expect("target").read_pixels(&gpu).expect("pixels");
-    let differ = incremental.chunks(4).zip(fresh.chunks(4)).filter(|(a, b)| a != b).count();
-    assert!(differ < 50, "{differ} pixels differ from drawing the plate afresh");
+    // The new strokes are blended over the last picture of the plate rather than per
+    // MSAA sample: an anti-aliased edge pixel of a thin line where it crosses another
+    // edge may come out a little lighter or darker. Nothing more than that.
+    let diffs: Vec<u8> = incremental
+        .chunks(4)
+        .zip(fresh.chunks(4))
+        .map(|(a, b)| (0..4).map(|k| a[k].abs_diff(b[k])).max().unwrap_or(0))
+        .collect();
+    let differ = diffs.iter().filter(|d| **d > 3).count();
+    let worst = diffs.iter().copied().max().unwrap_or(0);
+    assert!(
+        differ < diffs.len() / 500 && worst <= 48,
+        "{differ} pixels differ from drawing the plate afresh, by at most {worst}"
+    );
     // Taking a stroke away is not "on top": the plate is prepared again.
     core.undo();
     let (_, info) = canvas.draw(&gpu, &mut core, camera, size);
     assert!(info.rebuilt);
+}
+
+#[test]
+fn a_wet_stroke_is_drawn_over_the_last_picture_of_the_plate_and_looks_the_same() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    let plate = format::load(&path).expect("example");
+    let gpu = Gpu::headless().expect("a GPU or software rasterizer");
+    let mut canvas = Canvas::new(&gpu);
+    let mut core = EditorCore::new(plate, None);
+    let size = [640u32, 400u32];
+    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [640.0, 400.0]);
+    let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
+    assert!(first.plate_drawn);
+    core.set_tool(plaatwerk::core::Tool::Pen);
+    let p = |x: f32, t: f64| plaatwerk::core::Pointer {
+        pos: [x, 500.0],
+        pressure: None,
+        time: t,
+        shift: false,
+        pixel: 2.5,
+    };
+    core.pointer_down(p(200.0, 0.0));
+    let mut frames = Vec::new();
+    for i in 1..=20 {
+        core.pointer_move(p(200.0 + i as f32 * 40.0, f64::from(i) * 0.01));
+        let (_, info) = canvas.draw(&gpu, &mut core, camera, size);
+        assert!(!info.plate_drawn && !info.rebuilt, "sample {i}: the plate itself was drawn again: {info:?}");
+        frames.push(canvas.target().expect("target").read_pixels(&gpu).expect("pixels"));
+    }
+    // The same moment drawn from scratch by a new canvas looks the same.
+    let fresh = pixels(&mut Canvas::new(&gpu), &gpu, &mut core, camera, size);
+    let last = frames.last().expect("frames");
+    let differ = last
+        .chunks_exact(4)
+        .zip(fresh.chunks_exact(4))
+        .filter(|(a, b)| (0..4).any(|k| a[k].abs_diff(b[k]) > 3))
+        .count();
+    assert!(differ < 40, "{differ} pixels differ from a fresh drawing");
+    assert_ne!(frames[0], *last, "the wet stroke grows from frame to frame");
+    // Moving the camera draws the plate again.
+    let mut moved = camera;
+    moved.pan([30.0, 0.0]);
+    let (_, info) = canvas.draw(&gpu, &mut core, moved, size);
+    assert!(info.plate_drawn);
 }

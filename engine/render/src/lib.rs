@@ -5,6 +5,7 @@
 //! [`Renderer::prepare`] (GPU buffers for a draw list) → [`Renderer::draw`] into any
 //! render pass, or [`render_to_image`] for pixels (tiled beyond the texture limit).
 
+mod backdrop;
 mod gpu;
 mod offscreen;
 mod renderer;

@@ -26,6 +26,7 @@ pub struct Renderer {
     images: HashMap<ElementId, (u64, wgpu::BindGroup)>,
     format: wgpu::TextureFormat,
     samples: u32,
+    pub(crate) backdrop: crate::backdrop::Backdrop,
     /// Problems met while drawing (an image that would not decode, …), oldest first.
     pub warnings: Vec<String>,
 }
@@ -137,6 +138,7 @@ impl Renderer {
             images: HashMap::new(),
             format,
             samples,
+            backdrop: crate::backdrop::Backdrop::new(gpu, format, samples),
             warnings: Vec::new(),
         }
     }

@@ -120,6 +120,58 @@ impl RenderTarget {
         }
     }
 
+    /// Records drawing `backdrop` (a finished target of the same size, copied pixel for
+    /// pixel) with `scenes` over it, in one pass.
+    pub fn encode_over(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        gpu: &Gpu,
+        renderer: &Renderer,
+        backdrop: &RenderTarget,
+        scenes: &[&PreparedScene],
+    ) {
+        let group = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("backdrop"),
+            layout: &renderer.backdrop.layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::TextureView(&backdrop.view),
+            }],
+        });
+        let (view, resolve_target) = match &self.msaa_view {
+            Some(m) => (m, Some(&self.view)),
+            None => (&self.view, None),
+        };
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("over backdrop"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &self.depth_view,
+                depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        if backdrop.size() == self.size() {
+            pass.set_pipeline(&renderer.backdrop.pipeline);
+            pass.set_bind_group(0, &group, &[]);
+            pass.draw(0..3, 0..1);
+        }
+        for scene in scenes {
+            renderer.draw(&mut pass, scene);
+        }
+    }
+
     /// Draws several scenes in one pass and submits the work.
     pub fn render_all(&self, gpu: &Gpu, renderer: &Renderer, scenes: &[&PreparedScene], clear: Option<Color>) {
         let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("plate") });
