@@ -379,9 +379,13 @@ fn every_kind_of_mark_is_drawn_undone_saved_and_reopened() {
     let mut editor = screen.editor(&["edit", &plate.display().to_string()]);
     let window = screen.window("workshop.plate");
     screen.draw_stroke();
+    // A moment after each tool key, as a hand takes: on a loaded machine a press that
+    // comes in the same frame as the key would still use the previous tool.
     screen.xdo(&["key", "h"]);
+    std::thread::sleep(Duration::from_millis(400));
     screen.drag((420, 620), (640, 610));
     screen.xdo(&["key", "r"]);
+    std::thread::sleep(Duration::from_millis(400));
     screen.drag((700, 600), (820, 680));
     screen.type_at("t", (300, 700), "Hallo plaat");
     screen.type_at("n", (860, 690), "Wie doet wat");

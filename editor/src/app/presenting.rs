@@ -620,9 +620,13 @@ impl EditorApp {
                         other => format!("{other:?}"),
                     }),
                 );
+                let plugin_overlay = self.plugin_overlay.as_ref().and(self.plugin_overlay_cache.clone());
+                let key = format!("{key}|{:?}", plugin_overlay.as_ref().map(|(k, _)| *k));
+                let Some(p) = &mut self.presenting else { return };
                 let cg = p.audience.get_or_insert_with(|| CanvasGpu::new(rs));
                 if key != p.audience_key || cg.texture.is_none() {
                     cg.canvas.audience = true;
+                    cg.canvas.plugin_overlay = plugin_overlay;
                     cg.canvas.layer_filter = Some(layers);
                     cg.canvas.role_overlay = self.role_overlay.clone();
                     cg.canvas.extra = marks;
@@ -752,6 +756,20 @@ impl EditorApp {
                 p.step(Step::Next);
             }
         });
+        if ui
+            .button(lang.pick("Stop bewaren als uitsnede", "Keep this stop as a cut-out"))
+            .on_hover_text(lang.pick(
+                "Een 16:9-uitsnede van deze stop, met zijn lagen en rollen; exporteren kan in het uitsnedepaneel of met plaatwerk export --cutout",
+                "A 16:9 cut-out of this stop, with its layers and roles; export it from the cut-outs panel or with plaatwerk export --cutout",
+            ))
+            .clicked()
+        {
+            let cutout = plaatwerk::present::stop_cutout(&self.core.plate, p.presenter.stop());
+            let index = self.core.add_cutout_as(cutout);
+            let name = self.core.plate.cutouts.get(index).map(|c| c.name.clone()).unwrap_or_default();
+            self.status = format!("{} \"{name}\"", lang.pick("Stop bewaard als uitsnede", "Stop kept as cut-out"));
+        }
+        let Some(p) = &mut self.presenting else { return };
         ui.collapsing(lang.pick("Alle stops", "All stops"), |ui| {
             let mut jump = None;
             for (i, v) in p.presenter.stops.iter().enumerate() {

@@ -74,6 +74,22 @@ impl EditorCore {
         index
     }
 
+    /// Adds a ready cut-out (a presentation stop kept as one), its name made unique;
+    /// one undo step. Returns its index.
+    pub fn add_cutout_as(&mut self, mut cutout: CutOut) -> usize {
+        let base = cutout.name.clone();
+        let mut n = 2;
+        while self.plate.cutouts.iter().any(|c| c.name == cutout.name) {
+            cutout.name = format!("{base} {n}");
+            n += 1;
+        }
+        let mut all = self.plate.cutouts.clone();
+        all.push(cutout);
+        let index = all.len() - 1;
+        self.set_cutouts(all);
+        index
+    }
+
     /// Changes a cut-out (one undo step). A preset of another shape reshapes the
     /// region around its centre. Names must stay unique and not empty.
     pub fn update_cutout(&mut self, index: usize, mut cutout: CutOut) -> Result<(), String> {
