@@ -951,11 +951,13 @@ impl eframe::App for EditorApp {
             }
             let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
             self.follow_stop(viewport);
+            // Keys first: a tool key and a press that arrive in the same frame (a quick
+            // hand, a slow frame) draw with the new tool.
+            self.presenting_shortcuts(&ctx);
+            self.shortcuts(&ctx, viewport);
             if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
                 self.canvas_input(ui, &response, viewport, ppp);
             }
-            self.presenting_shortcuts(&ctx);
-            self.shortcuts(&ctx, viewport);
             if matches!(self.core.notice, Some(Notice::SessionStart)) {
                 self.core.notice = None;
                 self.status = self
