@@ -111,9 +111,9 @@ pub struct Canvas {
     role: Option<(RoleKey, PreparedScene)>,
 }
 
-/// What a role overlay scene shows: overlay, plate revision, view it was made for, and
-/// the plugin overlay's key.
-type RoleKey = (Option<RoleOverlay>, u64, [u32; 4], Option<u64>);
+/// What a role overlay scene shows: overlay, plate revision, view it was made for, the
+/// plugin overlay's key, and the layers shown.
+type RoleKey = (Option<RoleOverlay>, u64, [u32; 4], Option<u64>, Option<Vec<bool>>);
 
 impl Canvas {
     /// Makes the role overlay's scene when the overlay, the plate or the prepared view
@@ -132,12 +132,27 @@ impl Canvas {
             core.revision(),
             [v.x.to_bits(), v.y.to_bits(), v.width.to_bits(), v.height.to_bits()],
             self.plugin_overlay.as_ref().map(|(k, _)| *k),
+            self.layer_filter.clone(),
         );
         if self.role.as_ref().is_some_and(|(k, _)| *k == key) {
             return false;
         }
         let cache = &core.cache;
-        let mut bounds = |e: &plaatwerk_model::Element| cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds);
+        // Elements on layers a presentation stop hides get no overlay either.
+        let hidden: std::collections::HashSet<plaatwerk_model::ElementId> = match &self.layer_filter {
+            Some(f) => core
+                .plate
+                .layers
+                .iter()
+                .zip(f)
+                .filter(|(_, shown)| !**shown)
+                .flat_map(|(l, _)| l.elements.iter().map(|e| e.id))
+                .collect(),
+            None => Default::default(),
+        };
+        let mut bounds = |e: &plaatwerk_model::Element| {
+            if hidden.contains(&e.id) { Bounds::EMPTY } else { cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds) }
+        };
         let mut elements = match &self.role_overlay {
             Some(o) => plaatwerk_geometry::overlay::overlay_elements(&core.plate, o, v, 1, None, &mut bounds),
             None => Vec::new(),

@@ -210,9 +210,14 @@ pub fn arrow_shape(a: &Arrow) -> ArrowShape {
     let to = point(a.to[0], a.to[1]);
     let ctrl = a.control.map(|c| point(c[0], c[1]));
     let hl = head_length(a.width);
-    // Direction of travel at each end (pointing outwards).
-    let out_end = (to - ctrl.unwrap_or(from)).normalize();
-    let out_start = (from - ctrl.unwrap_or(to)).normalize();
+    // Direction of travel at each end (pointing outwards). An arrow of no length (the
+    // first moment of dragging one out) points right rather than nowhere.
+    let direction = |v: lyon::math::Vector| {
+        let n = v.normalize();
+        if n.x.is_finite() && n.y.is_finite() { n } else { vector(1.0, 0.0) }
+    };
+    let out_end = direction(to - ctrl.unwrap_or(from));
+    let out_start = -direction(ctrl.unwrap_or(to) - from);
     let shorten = |h: ArrowHead| match h {
         ArrowHead::Triangle => hl * 0.8,
         _ => 0.0,
@@ -299,6 +304,30 @@ pub fn to_svg_data(path: &LyonPath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arrow_of_no_length_has_finite_parts() {
+        // The first moment of dragging an arrow out: from and to are the same point.
+        let a = Arrow {
+            from: [10.0, 10.0],
+            to: [10.0, 10.0],
+            control: None,
+            color: plaatwerk_model::Color::BLACK,
+            width: 3.0,
+            head_start: ArrowHead::None,
+            head_end: ArrowHead::Triangle,
+            dashes: Vec::new(),
+            label: String::new(),
+        };
+        let shape = arrow_shape(&a);
+        for path in [&shape.shaft, &shape.filled_heads, &shape.open_heads] {
+            for ev in path.iter() {
+                if let PathEvent::Line { from, to } = ev {
+                    assert!(from.x.is_finite() && from.y.is_finite() && to.x.is_finite() && to.y.is_finite());
+                }
+            }
+        }
+    }
 
     #[test]
     fn svg_path_data_round_trips() {

@@ -124,7 +124,9 @@ pub fn overlay_elements(
             }),
         );
     }
-    let view = Bounds::from_region(region);
+    // Elements a little outside the region count too: the editor prepares the overlay
+    // once for a view and keeps it while the view moves by up to half its size.
+    let view = Bounds::from_region(region).inflate(region.width.max(region.height) / 2.0);
     // The overlay's elements with their bounds, in drawing order.
     let mut tagged: Vec<(&Element, Bounds, Vec<&Role>)> = Vec::new();
     for layer in plate.layers.iter().filter(|l| l.visible) {
