@@ -94,7 +94,9 @@ fn main() {
             fit_pan.push(t.elapsed());
         }
 
-        // Drawing in the working view.
+        // Drawing in the working view (back there first: that frame draws the plate).
+        canvas.draw(&gpu, &mut core, camera, size);
+        finish(&gpu);
         core.set_tool(Tool::Pen);
         let pixel = 1.0 / camera.zoom;
         let at = |i: usize| Pointer {

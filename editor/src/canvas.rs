@@ -359,7 +359,11 @@ impl Canvas {
             scenes.push(o);
         }
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
-        target.encode_over(&mut encoder, gpu, &self.renderer, backdrop, &scenes);
+        if scenes.is_empty() {
+            target.encode_copy(&mut encoder, backdrop);
+        } else {
+            target.encode_over(&mut encoder, gpu, &self.renderer, backdrop, &scenes);
+        }
         gpu.queue.submit([encoder.finish()]);
         (new_target, info)
     }

@@ -511,3 +511,39 @@ fn present_in_two_windows_step_through_stops_point_with_the_laser_and_save_the_s
     assert!(latency.contains("median"), "the editor reports its latency:\n{log}");
     eprintln!("{latency}");
 }
+
+#[test]
+fn the_audience_view_goes_fullscreen_on_the_display_asked_for_and_a_missing_one_is_explained() {
+    if skip() {
+        return;
+    }
+    let _one_at_a_time = serial();
+    let screen = Screen::start_sized("1600x900x24");
+    let plate = screen.home.path().join("casusregie.plate");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate"), &plate).expect("copy");
+    // Display 0 is the only one Xvfb has: the audience view covers it, borderless.
+    let editor = screen.editor(&["present", &plate.display().to_string(), "--display", "0"]);
+    let audience = screen.window("publiek");
+    let geometry = Command::new("xdotool")
+        .args(["getwindowgeometry", &audience])
+        .env("DISPLAY", &screen.display)
+        .output()
+        .expect("xdotool");
+    let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+    assert!(geometry.contains("Geometry: 1600x900"), "the audience view fills the display:\n{geometry}");
+    let shot = screen.screenshot(&audience, "present-audience-fullscreen.png");
+    assert!(share_near(&shot, [0xfb, 0xf7, 0xef]) > 0.2, "the plate shows fullscreen");
+    drop(editor);
+    // A display that is not there: a clear message, and the audience view in a window.
+    let _editor = screen.editor(&["present", &plate.display().to_string(), "--display", "7"]);
+    let audience = screen.window("publiek");
+    let geometry = Command::new("xdotool")
+        .args(["getwindowgeometry", &audience])
+        .env("DISPLAY", &screen.display)
+        .output()
+        .expect("xdotool");
+    let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+    assert!(geometry.contains("Geometry: 960x540"), "the audience view is a window:\n{geometry}");
+    let log = screen.log("editor.log");
+    assert!(log.contains("display 7 does not exist") && log.contains("0: "), "{log}");
+}

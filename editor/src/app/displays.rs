@@ -131,27 +131,50 @@ impl ApplicationHandler<UserEvent> for WithDisplays<'_> {
     }
 }
 
+/// A display asked for that is not there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Missing {
+    /// The index asked for.
+    pub wanted: usize,
+    /// The displays there are, as "index: name".
+    pub present: Vec<String>,
+    /// Where the audience view went instead.
+    pub fallback: Option<usize>,
+}
+
+impl Missing {
+    /// The message, in English (for the log) or Dutch.
+    pub fn describe(&self, dutch: bool) -> String {
+        let n = self.present.len();
+        let list = if n == 0 { String::from("-") } else { self.present.join(", ") };
+        match (dutch, self.fallback) {
+            (false, at) => format!(
+                "display {} does not exist (there {} {n}: {list}); the audience view is {}",
+                self.wanted,
+                if n == 1 { "is" } else { "are" },
+                at.map_or_else(|| "in a window".to_owned(), |d| format!("on display {d}"))
+            ),
+            (true, at) => format!(
+                "scherm {} bestaat niet (er {} {n}: {list}); de publieksweergave staat {}",
+                self.wanted,
+                if n == 1 { "is" } else { "zijn" },
+                at.map_or_else(|| "in een venster".to_owned(), |d| format!("op scherm {d}"))
+            ),
+        }
+    }
+}
+
 /// Which display the audience window goes on: the one asked for when it exists, else
 /// the second display when there is one, else none (a window beside the editor).
-/// Returns the index and a message when the wish could not be met.
-pub fn audience_display(displays: &[Display], wish: Option<usize>) -> (Option<usize>, Option<String>) {
+pub fn audience_display(displays: &[Display], wish: Option<usize>) -> (Option<usize>, Option<Missing>) {
+    let second = (displays.len() > 1).then_some(1);
     match wish {
         Some(n) if n < displays.len() => (Some(n), None),
         Some(n) => {
-            let names: Vec<String> = displays.iter().enumerate().map(|(i, d)| format!("{i}: {}", d.name)).collect();
-            let fallback = (displays.len() > 1).then_some(1);
-            (
-                fallback,
-                Some(format!(
-                    "display {n} does not exist (there {} {}: {}); the audience view is {}",
-                    if displays.len() == 1 { "is" } else { "are" },
-                    displays.len(),
-                    if names.is_empty() { "none known".to_owned() } else { names.join(", ") },
-                    if fallback.is_some() { "on display 1" } else { "in a window" }
-                )),
-            )
+            let present = displays.iter().enumerate().map(|(i, d)| format!("{i}: {}", d.name)).collect();
+            (second, Some(Missing { wanted: n, present, fallback: second }))
         }
-        None => ((displays.len() > 1).then_some(1), None),
+        None => (second, None),
     }
 }
 

@@ -186,8 +186,11 @@ impl EditorApp {
             followed: None,
         }));
         self.overlay_dirty = true;
+        if let Some(m) = &message {
+            eprintln!("presenting: {}", m.describe(false));
+        }
         self.status = match message {
-            Some(m) => m,
+            Some(m) => m.describe(lang == plaatwerk::i18n::Lang::Nl),
             None => match display {
                 Some(d) => format!(
                     "{} {d}. {}",

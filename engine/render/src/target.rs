@@ -40,7 +40,8 @@ impl RenderTarget {
             1,
             wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::TEXTURE_BINDING
-                | wgpu::TextureUsages::COPY_SRC,
+                | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::COPY_DST,
         );
         let view = texture.create_view(&Default::default());
         let msaa_view = (samples > 1).then(|| {
@@ -170,6 +171,19 @@ impl RenderTarget {
         for scene in scenes {
             renderer.draw(&mut pass, scene);
         }
+    }
+
+    /// Records copying a finished target of the same size into this one (nothing to
+    /// draw on top: cheaper than a pass).
+    pub fn encode_copy(&self, encoder: &mut wgpu::CommandEncoder, from: &RenderTarget) {
+        if from.size() != self.size() {
+            return;
+        }
+        encoder.copy_texture_to_texture(
+            from.texture.as_image_copy(),
+            self.texture.as_image_copy(),
+            wgpu::Extent3d { width: self.width, height: self.height, depth_or_array_layers: 1 },
+        );
     }
 
     /// Draws several scenes in one pass and submits the work.
