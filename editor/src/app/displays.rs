@@ -194,9 +194,8 @@ mod tests {
         let (at, msg) = audience_display(&[d("eDP-1")], Some(2));
         assert_eq!(at, None);
         let msg = msg.expect("a message");
-        assert!(
-            msg.contains("display 2 does not exist") && msg.contains("0: eDP-1") && msg.contains("window"),
-            "{msg}"
-        );
+        let en = msg.describe(false);
+        assert!(en.contains("display 2 does not exist") && en.contains("0: eDP-1") && en.contains("window"), "{en}");
+        assert!(msg.describe(true).contains("scherm 2 bestaat niet"), "{}", msg.describe(true));
     }
 }
