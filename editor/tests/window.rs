@@ -531,6 +531,9 @@ fn the_audience_view_goes_fullscreen_on_the_display_asked_for_and_a_missing_one_
         .expect("xdotool");
     let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
     assert!(geometry.contains("Geometry: 1600x900"), "the audience view fills the display:\n{geometry}");
+    // Without a window manager nothing raises a fullscreen window over the editor.
+    screen.xdo(&["windowraise", &audience]);
+    std::thread::sleep(Duration::from_secs(1));
     let shot = screen.screenshot(&audience, "present-audience-fullscreen.png");
     assert!(share_near(&shot, [0xfb, 0xf7, 0xef]) > 0.2, "the plate shows fullscreen");
     drop(editor);

@@ -570,12 +570,21 @@ impl EditorApp {
             .with_title(lang.pick("Plaatwerk — publiek", "Plaatwerk — audience"))
             .with_app_id("plaatwerk-audience")
             .with_inner_size([960.0, 540.0]);
+        let scale = ctx.pixels_per_point().max(0.5);
         match p.first_display {
-            Some(d) => builder = builder.with_monitor(d).with_decorations(false),
+            Some(d) => {
+                builder = builder.with_monitor(d).with_decorations(false);
+                // Also the display's place and size: without a window manager (a kiosk,
+                // a bare X server) fullscreen is only a wish.
+                if let Some(m) = displays.get(d) {
+                    builder = builder
+                        .with_position([m.position[0] as f32 / scale, m.position[1] as f32 / scale])
+                        .with_inner_size([m.size[0] as f32 / scale, m.size[1] as f32 / scale]);
+                }
+            }
             // One display: a window at its right edge, beside the editor.
             None => {
                 if let Some(d) = displays.first() {
-                    let scale = ctx.pixels_per_point().max(0.5);
                     let x = d.position[0] as f32 / scale + (d.size[0] as f32 / scale - 980.0).max(0.0);
                     builder = builder.with_position([x, d.position[1] as f32 / scale + 40.0]);
                 }
@@ -901,11 +910,23 @@ impl EditorApp {
             });
         if choice != p.display {
             p.display = choice;
-            let cmd = match choice {
-                Some(i) => egui::ViewportCommand::SetMonitor(i),
-                None => egui::ViewportCommand::Fullscreen(false),
-            };
-            ui.ctx().send_viewport_cmd_to(audience_id(), cmd);
+            let ctx = ui.ctx();
+            let scale = ctx.pixels_per_point().max(0.5);
+            match choice.and_then(|i| displays.get(i).map(|d| (i, d))) {
+                Some((i, d)) => {
+                    let at = egui::pos2(d.position[0] as f32 / scale, d.position[1] as f32 / scale);
+                    let size = egui::vec2(d.size[0] as f32 / scale, d.size[1] as f32 / scale);
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Decorations(false));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::OuterPosition(at));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::InnerSize(size));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::SetMonitor(i));
+                }
+                None => {
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Fullscreen(false));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Decorations(true));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::InnerSize(egui::vec2(960.0, 540.0)));
+                }
+            }
         }
     }
 }
