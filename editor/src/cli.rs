@@ -548,32 +548,15 @@ fn export_pdf_pages(
     chosen: &[&plaatwerk_model::CutOut],
     presets: &[plaatwerk_export::cutout::Preset],
 ) -> anyhow::Result<ExitCode> {
-    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
     let start = Instant::now();
-    let mut pictures = Vec::new();
-    for (k, cutout) in chosen.iter().enumerate() {
-        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
-            format!("{}: cut-out \"{}\" has an unknown preset \"{}\"", plate_path.display(), cutout.name, cutout.preset)
-        })?;
-        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
-        let jpeg = exporter.encode_cutout(&r, "jpg", &mut |_, _| {})?;
-        eprintln!("[{}/{}] page {} ({} × {} px)", k + 1, chosen.len(), cutout.name, r.view.width, r.view.height);
-        pictures.push((jpeg, r.view.width, r.view.height, preset.page_mm, preset.bleed_mm));
-    }
-    let pages: Vec<plaatwerk_export::formats::PdfPage<'_>> = pictures
-        .iter()
-        .map(|(jpeg, width, height, page_mm, bleed_mm)| plaatwerk_export::formats::PdfPage {
-            jpeg,
-            width: *width,
-            height: *height,
-            page_mm: *page_mm,
-            bleed_mm: *bleed_mm,
-        })
-        .collect();
-    let bytes = plaatwerk_export::formats::pdf_pages(&pages, &plate.meta.title);
+    let bytes = plaatwerk::present::cutouts_pdf(plate, chosen, presets, &mut |k, total, name| {
+        if k < total {
+            eprintln!("[{}/{total}] page {name}", k + 1);
+        }
+    })
+    .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
     plaatwerk_export::write_file(out, &bytes)?;
-    eprintln!("wrote {} ({} pages) in {:.2} s", out.display(), pages.len(), start.elapsed().as_secs_f32());
+    eprintln!("wrote {} ({} pages) in {:.2} s", out.display(), chosen.len(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }
 

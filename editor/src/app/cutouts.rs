@@ -31,7 +31,7 @@ pub(super) struct CutoutsState {
     thumbs_revision: Option<u64>,
     changed_at: Option<(u64, Instant)>,
     thumbs_running: bool,
-    export: Option<(usize, usize, String)>,
+    pub(super) export: Option<(usize, usize, String)>,
     tx: Option<mpsc::Sender<Work>>,
     rx: Option<mpsc::Receiver<Work>>,
 }
@@ -85,7 +85,7 @@ fn export_all(
 }
 
 impl EditorApp {
-    fn cutout_channel(&mut self) -> mpsc::Sender<Work> {
+    pub(super) fn cutout_channel(&mut self) -> mpsc::Sender<Work> {
         if self.cutouts.tx.is_none() {
             let (tx, rx) = mpsc::channel();
             self.cutouts.tx = Some(tx);

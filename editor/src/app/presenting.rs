@@ -884,10 +884,50 @@ impl EditorApp {
         {
             self.core.clear_session();
         }
+        let busy = self.cutouts.export.is_some();
+        if ui
+            .add_enabled(
+                !busy,
+                egui::Button::new(lang.pick("Stops als PDF, met aantekeningen", "Stops as a PDF, with annotations")),
+            )
+            .on_hover_text(lang.pick("Een pagina per stop, naast de plaat", "A page per stop, next to the plate"))
+            .clicked()
+        {
+            self.export_stops_pdf();
+        }
+        if let Some((done, total, _)) = &self.cutouts.export {
+            ui.add(egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32).show_percentage());
+        }
         self.display_choice(ui);
         if ui.button(lang.pick("Sessie afsluiten… (Esc)", "End session… (Esc)")).clicked() {
             self.dialog = Some(Dialog::EndSession);
         }
+    }
+
+    /// Writes the stops, with the session's annotations, as a PDF next to the plate
+    /// (`casusregie.2026-03-12-maart.pdf`), in the background with progress.
+    fn export_stops_pdf(&mut self) {
+        let plate_path = self.core.path.clone().unwrap_or_else(|| std::path::PathBuf::from("naamloos.plate"));
+        let file = match self.core.session() {
+            Some(s) => plaatwerk::present::session_path(&plate_path, s).with_extension("").with_extension("pdf"),
+            None => plate_path.with_extension("stops.pdf"),
+        };
+        let plate = self.core.plate.clone();
+        let presets = self.core.presets.clone();
+        let tx = self.cutout_channel();
+        self.cutouts.export = Some((0, 1, String::new()));
+        std::thread::spawn(move || {
+            let stops = plaatwerk::present::stop_cutouts(&plate);
+            let chosen: Vec<&plaatwerk_model::CutOut> = stops.iter().collect();
+            let mut report = |done: usize, total: usize, name: &str| {
+                let _ = tx.send(super::cutouts::Work::Progress { done, total, name: name.to_owned() });
+            };
+            let result = plaatwerk::present::cutouts_pdf(&plate, &chosen, &presets, &mut report).and_then(|bytes| {
+                plaatwerk_export::write_file(&file, &bytes).map_err(|e| e.to_string())?;
+                Ok(file)
+            });
+            let _ = tx.send(super::cutouts::Work::Exported(result));
+        });
     }
 
     /// Choosing the audience display (or a window).
