@@ -919,9 +919,21 @@ impl eframe::App for EditorApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        if ctx.input(|i| i.viewport().close_requested()) && dirty && !self.allowed_to_close {
+        if ctx.input(|i| i.viewport().close_requested()) && self.is_presenting() {
+            // The session decides first what happens to its annotations (and the
+            // plate's locks come back before anything is saved).
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::EndSession);
+        } else if ctx.input(|i| i.viewport().close_requested()) && dirty && !self.allowed_to_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::UnsavedOnClose);
+        }
+        if self.is_presenting() && self.core.session().is_none() {
+            // Another plate replaced this one (opened, or taken from disk): the
+            // presentation ends with it.
+            self.presenting = None;
+            self.role_overlay = None;
+            self.overlay_dirty = true;
         }
         let ppp = ctx.pixels_per_point();
         let last_viewport = self.canvas.as_ref().and_then(|c| c.shown.as_ref()).map(|s| [s.1[0] as f32, s.1[1] as f32]);
