@@ -492,6 +492,13 @@ fn present_in_two_windows_step_through_stops_point_with_the_laser_and_save_the_s
     assert!(changed > 0.0005, "the stroke shows on the audience window ({:.3}% changed)", changed * 100.0);
     screen.screenshot(&presenter, "present-presenter-annotated.png");
 
+    // Jump straight to the fourth stop with its number.
+    screen.xdo(&["key", "4"]);
+    std::thread::sleep(Duration::from_secs(3));
+    let fourth = screen.screenshot(&audience, "present-audience-stop4.png");
+    let jumped = differing(&drawn, &fourth);
+    assert!(jumped > 0.2, "jumping to stop 4 changed only {:.1}% of the audience view", jumped * 100.0);
+
     // End: Esc, then 2 = save apart. The session file lies next to the plate.
     screen.xdo(&["key", "Escape"]);
     std::thread::sleep(Duration::from_millis(800));

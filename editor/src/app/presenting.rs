@@ -239,6 +239,9 @@ impl EditorApp {
     /// Keys while presenting, from either window: stepping (what clickers send),
     /// laser, spotlight, blank, quick note, clear, end.
     fn presenting_keys(&mut self, events: &[egui::Event]) {
+        if self.dialog.is_some() {
+            return;
+        }
         let Some(p) = &mut self.presenting else { return };
         let mut end = false;
         let mut clear = false;
@@ -258,6 +261,13 @@ impl EditorApp {
             };
             if let Some(step) = step {
                 p.step(step);
+                continue;
+            }
+            if let Some(n) = key.name().parse::<usize>().ok().filter(|n| (1..=9).contains(n)) {
+                let now = p.now();
+                p.presenter.go_to(n - 1, now);
+                p.spotlight = None;
+                p.laser.clear();
                 continue;
             }
             match key {
@@ -349,6 +359,29 @@ impl EditorApp {
                             modifiers: mods,
                         });
                     }
+                }
+            }
+            // 1…9 jump to that stop.
+            let digits = [
+                egui::Key::Num1,
+                egui::Key::Num2,
+                egui::Key::Num3,
+                egui::Key::Num4,
+                egui::Key::Num5,
+                egui::Key::Num6,
+                egui::Key::Num7,
+                egui::Key::Num8,
+                egui::Key::Num9,
+            ];
+            for key in digits {
+                if i.consume_key(egui::Modifiers::NONE, key) {
+                    taken.push(egui::Event::Key {
+                        key,
+                        physical_key: None,
+                        pressed: true,
+                        repeat: false,
+                        modifiers: egui::Modifiers::NONE,
+                    });
                 }
             }
             // Tool keys switch back to drawing but stay for the editor's shortcuts.
