@@ -701,7 +701,12 @@ impl EditorApp {
                 }
             }
             let now = p.now();
+            let trail = !p.laser.is_empty();
             p.laser.fade(now);
+            if trail {
+                // The editor's canvas shows the trail fading too.
+                self.overlay_dirty = true;
+            }
             if p.presenter.moving(now) || !p.laser.is_empty() {
                 ctx.request_repaint();
             } else {
