@@ -1,0 +1,519 @@
+//! Presenting a plate in a workshop: the audience window (the plate and nothing else,
+//! fullscreen on the projector or in a window) and, in the editor window, the
+//! presenter's controls: a preview of what the audience sees, the next stop, notes, a
+//! timer, the annotation tools, laser and spotlight.
+//!
+//! The state without windows (stops, smooth camera moves, session layer, laser,
+//! spotlight) is in `plaatwerk::present`; this module shows it.
+
+use std::time::Instant;
+
+use eframe::egui;
+use plaatwerk::camera::Camera;
+use plaatwerk::core::Tool;
+use plaatwerk::present::{Laser, Presenter, SessionEnd, Spotlight, Step};
+use plaatwerk_model::{Element, Plate, Region};
+
+use super::{CanvasGpu, Dialog, EditorApp};
+
+mod audience;
+mod panel;
+
+/// The audience window's id.
+fn audience_id() -> egui::ViewportId {
+    egui::ViewportId::from_hash_of("plaatwerk-audience")
+}
+
+/// What the pointer does while presenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PresentTool {
+    /// The editor's drawing tools, on the session layer.
+    Annotate,
+    /// A red dot that leaves a fading trail.
+    Laser,
+    /// Dims everything but a circle (drag) or a rectangle (Shift + drag).
+    Spotlight,
+}
+
+/// Latency samples kept (pointer event to audience frame).
+const SAMPLES: usize = 2000;
+
+/// A presentation under way.
+pub(super) struct Presentation {
+    presenter: Presenter,
+    /// Time base for the presenter's clock.
+    epoch: Instant,
+    started: Instant,
+    tool: PresentTool,
+    laser: Laser,
+    spotlight: Option<Spotlight>,
+    spot_start: Option<[f32; 2]>,
+    /// The audience sees black (the clicker's "blank" button).
+    blank: bool,
+    /// The display the audience window is fullscreen on; `None`: a window.
+    display: Option<usize>,
+    /// The display asked for when the window was made (the builder keeps it).
+    first_display: Option<usize>,
+    displays_seen: usize,
+    audience: Option<CanvasGpu>,
+    audience_key: String,
+    audience_size: [u32; 2],
+    next: Option<CanvasGpu>,
+    next_key: Option<(usize, u64)>,
+    /// A pointer event not yet on the audience window, and when it came.
+    pending: Option<Instant>,
+    latencies: Vec<f64>,
+    quick_note: Option<String>,
+    last_point: Option<[f32; 2]>,
+    /// A gesture that started in the audience window.
+    audience_drawing: bool,
+    laser_down: bool,
+    /// The stop whose camera the editor window follows.
+    followed: Option<usize>,
+}
+
+impl Presentation {
+    fn now(&self) -> f64 {
+        self.epoch.elapsed().as_secs_f64()
+    }
+
+    /// Which layers show at the current stop.
+    pub(super) fn layers(&self, plate: &Plate) -> Vec<bool> {
+        plate.layers.iter().map(|l| self.presenter.layer_shown(l)).collect()
+    }
+
+    /// Laser and spotlight as elements over `area`.
+    pub(super) fn marks(&self, area: Region, pixel: f32) -> Vec<Element> {
+        let mut out = Vec::new();
+        if let Some(s) = &self.spotlight {
+            out.push(s.element(area));
+        }
+        out.extend(self.laser.elements(self.now(), pixel));
+        out
+    }
+
+    /// The camera for a viewport at the current moment (stops store zoom relative to
+    /// the whole plate in view).
+    fn camera(&self, plate: &Plate, viewport: [f32; 2]) -> Camera {
+        let c = self.presenter.camera_at(self.now());
+        let fit = Camera::fit([plate.meta.width, plate.meta.height], viewport);
+        Camera { center: c.center, zoom: fit.zoom * c.zoom }
+    }
+
+    fn step(&mut self, step: Step) -> bool {
+        let now = self.now();
+        let moved = self.presenter.step(step, now);
+        if moved {
+            self.spotlight = None;
+            self.laser.clear();
+        }
+        moved
+    }
+
+    /// The pointer event time for the latency measurement.
+    fn touched(&mut self) {
+        if self.pending.is_none() {
+            self.pending = Some(Instant::now());
+        }
+    }
+
+    /// Median and 95th percentile of the latency samples, in milliseconds.
+    fn latency(&self) -> Option<(f64, f64, usize)> {
+        if self.latencies.is_empty() {
+            return None;
+        }
+        let mut v = self.latencies.clone();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        Some((at(0.5), at(0.95), v.len()))
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), for naming the session.
+fn today() -> String {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| (d.as_secs() / 86_400) as i64);
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+impl EditorApp {
+    /// Starts presenting: a session on the plate (layers locked, a session layer on
+    /// top) and the audience window on the display wished for.
+    pub(super) fn start_presenting(&mut self, wish: Option<usize>) {
+        if self.presenting.is_some() {
+            return;
+        }
+        self.commit_text();
+        let lang = self.lang();
+        let name = lang.pick("Sessie", "Session");
+        self.core.start_session(name, &today());
+        let (display, message) = super::displays::audience_display(&self.displays.list(), wish);
+        let presenter = Presenter::new(&self.core.plate);
+        self.role_overlay = presenter.overlay();
+        if matches!(self.core.tool, Tool::Select | Tool::CutOut | Tool::Eraser) {
+            self.core.set_tool(Tool::Pen);
+        }
+        self.presenting = Some(Box::new(Presentation {
+            presenter,
+            epoch: Instant::now(),
+            started: Instant::now(),
+            tool: PresentTool::Annotate,
+            laser: Laser::default(),
+            spotlight: None,
+            spot_start: None,
+            blank: false,
+            display,
+            first_display: display,
+            displays_seen: self.displays.list().len(),
+            audience: None,
+            audience_key: String::new(),
+            audience_size: [0, 0],
+            next: None,
+            next_key: None,
+            pending: None,
+            latencies: Vec::new(),
+            quick_note: None,
+            last_point: None,
+            audience_drawing: false,
+            laser_down: false,
+            followed: None,
+        }));
+        self.overlay_dirty = true;
+        if let Some(m) = &message {
+            eprintln!("presenting: {}", m.describe(false));
+        }
+        self.status = match message {
+            Some(m) => m.describe(lang == plaatwerk::i18n::Lang::Nl),
+            None => match display {
+                Some(d) => format!(
+                    "{} {d}. {}",
+                    lang.pick("Presenteren: publieksweergave op scherm", "Presenting: audience view on display"),
+                    lang.pick("Esc beëindigt de sessie.", "Esc ends the session.")
+                ),
+                None => lang
+                    .pick(
+                        "Presenteren: publieksweergave in een venster (één scherm). Esc beëindigt de sessie.",
+                        "Presenting: audience view in a window (one display). Esc ends the session.",
+                    )
+                    .to_owned(),
+            },
+        };
+        eprintln!("presenting: {}", self.status);
+    }
+
+    /// Ends presenting and the session, as the facilitator chose.
+    pub(super) fn finish_presenting(&mut self, how: SessionEnd) -> Result<(), String> {
+        let lang = self.lang();
+        let written = self.core.end_session(how)?;
+        if let Some(p) = self.presenting.take()
+            && let Some((median, p95, n)) = p.latency()
+        {
+            eprintln!("presenting: pointer to audience frame: median {median:.1} ms, p95 {p95:.1} ms ({n} samples)");
+        }
+        self.role_overlay = None;
+        self.overlay_dirty = true;
+        self.status = match (how, written) {
+            (SessionEnd::Keep, _) => {
+                lang.pick("Sessie bewaard als laag van de plaat.", "Session kept as a layer of the plate.").to_owned()
+            }
+            (SessionEnd::SaveApart, Some(p)) => {
+                format!("{} {}", lang.pick("Sessie apart opgeslagen:", "Session saved apart:"), p.display())
+            }
+            _ => lang.pick("Sessie weggegooid.", "Session discarded.").to_owned(),
+        };
+        Ok(())
+    }
+
+    /// Whether presenting.
+    pub(super) fn is_presenting(&self) -> bool {
+        self.presenting.is_some()
+    }
+
+    /// Keys while presenting, from either window: stepping (what clickers send),
+    /// laser, spotlight, blank, quick note, clear, end.
+    fn presenting_keys(&mut self, events: &[egui::Event]) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let Some(p) = &mut self.presenting else { return };
+        let mut end = false;
+        let mut clear = false;
+        let mut note = false;
+        for ev in events {
+            let egui::Event::Key { key, pressed: true, modifiers, .. } = ev else { continue };
+            if modifiers.command || modifiers.alt {
+                continue;
+            }
+            use egui::Key;
+            let step = match key {
+                Key::ArrowRight | Key::ArrowDown | Key::PageDown | Key::Space => Some(Step::Next),
+                Key::ArrowLeft | Key::ArrowUp | Key::PageUp => Some(Step::Previous),
+                Key::Home => Some(Step::First),
+                Key::End => Some(Step::Last),
+                _ => None,
+            };
+            if let Some(step) = step {
+                p.step(step);
+                continue;
+            }
+            if let Some(n) = key.name().parse::<usize>().ok().filter(|n| (1..=9).contains(n)) {
+                let now = p.now();
+                p.presenter.go_to(n - 1, now);
+                p.spotlight = None;
+                p.laser.clear();
+                continue;
+            }
+            match key {
+                Key::K => {
+                    p.tool = if p.tool == PresentTool::Laser && p.laser.persistent == modifiers.shift {
+                        PresentTool::Annotate
+                    } else {
+                        PresentTool::Laser
+                    };
+                    p.laser.persistent = modifiers.shift;
+                    p.laser.clear();
+                }
+                Key::S => {
+                    if p.tool == PresentTool::Spotlight {
+                        p.tool = PresentTool::Annotate;
+                        p.spotlight = None;
+                    } else {
+                        p.tool = PresentTool::Spotlight;
+                    }
+                }
+                Key::B | Key::Period => p.blank = !p.blank,
+                Key::Q => note = true,
+                Key::C if modifiers.shift => clear = true,
+                Key::Escape => {
+                    if p.tool != PresentTool::Annotate {
+                        p.tool = PresentTool::Annotate;
+                        p.spotlight = None;
+                        p.laser.clear();
+                    } else {
+                        end = true;
+                    }
+                }
+                Key::P | Key::H | Key::A | Key::N | Key::E | Key::L | Key::R | Key::O | Key::T => {
+                    p.tool = PresentTool::Annotate;
+                }
+                _ => {}
+            }
+        }
+        if note && p.quick_note.is_none() {
+            p.quick_note = Some(String::new());
+        }
+        self.overlay_dirty = true;
+        if clear {
+            self.core.clear_session();
+        }
+        if end && self.dialog.is_none() {
+            self.dialog = Some(Dialog::EndSession);
+        }
+    }
+
+    /// Takes the presenting keys from the editor window before its own shortcuts see
+    /// them.
+    pub(super) fn presenting_shortcuts(&mut self, ctx: &egui::Context) {
+        if self.presenting.is_none()
+            || self.dialog.is_some()
+            || self.text_editing.is_some()
+            || ctx.egui_wants_keyboard_input()
+        {
+            return;
+        }
+        let keys = [
+            egui::Key::ArrowRight,
+            egui::Key::ArrowDown,
+            egui::Key::PageDown,
+            egui::Key::Space,
+            egui::Key::ArrowLeft,
+            egui::Key::ArrowUp,
+            egui::Key::PageUp,
+            egui::Key::Home,
+            egui::Key::End,
+            egui::Key::K,
+            egui::Key::S,
+            egui::Key::B,
+            egui::Key::Period,
+            egui::Key::Q,
+            egui::Key::C,
+            egui::Key::Escape,
+        ];
+        let events: Vec<egui::Event> = ctx.input_mut(|i| {
+            let mut taken = Vec::new();
+            for key in keys {
+                for mods in [egui::Modifiers::NONE, egui::Modifiers::SHIFT] {
+                    while i.consume_key(mods, key) {
+                        taken.push(egui::Event::Key {
+                            key,
+                            physical_key: None,
+                            pressed: true,
+                            repeat: false,
+                            modifiers: mods,
+                        });
+                    }
+                }
+            }
+            // 1…9 jump to that stop.
+            let digits = [
+                egui::Key::Num1,
+                egui::Key::Num2,
+                egui::Key::Num3,
+                egui::Key::Num4,
+                egui::Key::Num5,
+                egui::Key::Num6,
+                egui::Key::Num7,
+                egui::Key::Num8,
+                egui::Key::Num9,
+            ];
+            for key in digits {
+                if i.consume_key(egui::Modifiers::NONE, key) {
+                    taken.push(egui::Event::Key {
+                        key,
+                        physical_key: None,
+                        pressed: true,
+                        repeat: false,
+                        modifiers: egui::Modifiers::NONE,
+                    });
+                }
+            }
+            // Tool keys switch back to drawing but stay for the editor's shortcuts.
+            for ev in &i.events {
+                if let egui::Event::Key { key, pressed: true, modifiers, .. } = ev
+                    && !modifiers.command
+                    && matches!(key, egui::Key::P | egui::Key::H | egui::Key::A | egui::Key::N | egui::Key::E)
+                {
+                    taken.push(ev.clone());
+                }
+            }
+            taken
+        });
+        self.presenting_keys(&events);
+    }
+
+    /// Keeps the editor window's camera on the stop while the camera moves (the
+    /// facilitator may pan away between moves).
+    pub(super) fn follow_stop(&mut self, viewport: [f32; 2]) {
+        let Some(p) = &mut self.presenting else { return };
+        let now = p.now();
+        if p.presenter.moving(now) || p.followed != Some(p.presenter.current) {
+            self.camera = Some(p.camera(&self.core.plate, viewport));
+            if p.followed != Some(p.presenter.current) {
+                self.role_overlay = p.presenter.overlay();
+                self.overlay_dirty = true;
+            }
+            p.followed = Some(p.presenter.current);
+        }
+    }
+
+    /// Laser and spotlight on a canvas (either window). Returns whether the pointer
+    /// was theirs; otherwise it is for the annotation tools.
+    fn laser_and_spotlight(
+        &mut self,
+        ui: &egui::Ui,
+        rect: egui::Rect,
+        camera: Camera,
+        viewport: [f32; 2],
+        ppp: f32,
+    ) -> bool {
+        let Some(p) = &mut self.presenting else { return false };
+        if p.tool == PresentTool::Annotate {
+            return false;
+        }
+        let to_plate = |pos: egui::Pos2| {
+            let s = (pos - rect.min) * ppp;
+            camera.plate_point([s.x, s.y], viewport)
+        };
+        let (hover, down, pressed, shift, events) = ui.input(|i| {
+            (
+                i.pointer.hover_pos(),
+                i.pointer.primary_down(),
+                i.pointer.primary_pressed(),
+                i.modifiers.shift,
+                i.events.clone(),
+            )
+        });
+        let inside = hover.is_some_and(|h| rect.contains(h) && ui.ctx().layer_id_at(h) == Some(ui.layer_id()));
+        let now = p.now();
+        match p.tool {
+            PresentTool::Laser => {
+                if pressed && inside {
+                    p.laser_down = true;
+                }
+                if !down {
+                    p.laser_down = false;
+                }
+                // The laser follows the pointer over the canvas; held down, it draws a trail.
+                for ev in &events {
+                    if let egui::Event::PointerMoved(pos) = ev
+                        && rect.contains(*pos)
+                    {
+                        let at = to_plate(*pos);
+                        p.laser.point(at, now);
+                        p.last_point = Some(at);
+                        p.touched();
+                    }
+                }
+            }
+            PresentTool::Spotlight => {
+                if pressed
+                    && inside
+                    && let Some(h) = hover
+                {
+                    p.spot_start = Some(to_plate(h));
+                }
+                if let (Some(start), Some(h), true) = (p.spot_start, hover, down) {
+                    let now_at = to_plate(h);
+                    let (dx, dy) = (now_at[0] - start[0], now_at[1] - start[1]);
+                    p.spotlight = Some(if shift {
+                        Spotlight::Rect([start[0].min(now_at[0]), start[1].min(now_at[1]), dx.abs(), dy.abs()])
+                    } else {
+                        Spotlight::Circle(start, (dx * dx + dy * dy).sqrt().max(40.0 / camera.zoom))
+                    });
+                    p.touched();
+                }
+                if !down {
+                    p.spot_start = None;
+                }
+            }
+            PresentTool::Annotate => {}
+        }
+        self.overlay_dirty = true;
+        true
+    }
+
+    /// The editor window's canvas input while presenting.
+    pub(super) fn presenting_canvas_input(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        viewport: [f32; 2],
+        ppp: f32,
+    ) -> bool {
+        let Some(camera) = self.camera else { return false };
+        if self.laser_and_spotlight(ui, response.rect, camera, viewport, ppp) {
+            return true;
+        }
+        if let Some(p) = &mut self.presenting {
+            let moved = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::PointerMoved(_))));
+            if self.drawing && moved {
+                p.touched();
+            }
+            if let Some(h) = ui.input(|i| i.pointer.hover_pos()) {
+                let s = (h - response.rect.min) * ppp;
+                p.last_point = Some(camera.plate_point([s.x, s.y], viewport));
+            }
+        }
+        false
+    }
+}

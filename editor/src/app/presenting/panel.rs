@@ -1,0 +1,302 @@
+//! The presenter's panel in the editor window: what the audience sees, the next stop,
+//! notes, a timer, the stops, the pointing and annotation tools, the session, the
+//! display choice.
+
+use eframe::egui;
+use plaatwerk::camera::Camera;
+use plaatwerk::present::Step;
+
+use super::{PresentTool, audience_id};
+use crate::app::{CanvasGpu, Dialog, EditorApp};
+
+impl EditorApp {
+    /// The presenter's panel: preview, next stop, notes, timer, stops, tools.
+    pub(in crate::app) fn presenting_panel(&mut self, ui: &mut egui::Ui, frame: &eframe::Frame) {
+        let lang = self.lang();
+        let Some(p) = &mut self.presenting else { return };
+        let elapsed = p.started.elapsed().as_secs();
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("Presenteren", "Presenting"));
+            ui.label(egui::RichText::new(format!("⏱ {:02}:{:02}", elapsed / 60, elapsed % 60)).monospace().strong());
+        });
+        ui.label(format!(
+            "{} {} / {}: {}",
+            lang.pick("Stop", "Stop"),
+            p.presenter.current + 1,
+            p.presenter.stops.len(),
+            p.presenter.stop().name
+        ));
+        // What the audience sees.
+        if let Some(tex) = p.audience.as_ref().and_then(|a| a.texture) {
+            let [w, h] = p.audience_size;
+            let width = ui.available_width();
+            let height = width * h.max(1) as f32 / w.max(1) as f32;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+            ui.painter().image(
+                tex,
+                rect,
+                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                egui::Color32::WHITE,
+            );
+            if p.blank {
+                ui.painter().rect_filled(rect, 0.0, egui::Color32::BLACK);
+            }
+            ui.painter().rect_stroke(rect, 0.0, egui::Stroke::new(1.0, egui::Color32::GRAY), egui::StrokeKind::Outside);
+        }
+        ui.weak(lang.pick("Wat het publiek ziet", "What the audience sees"));
+        let notes = p.presenter.stop().notes.clone();
+        if !notes.is_empty() {
+            ui.group(|ui| {
+                ui.strong(lang.pick("Notities", "Notes"));
+                ui.label(notes);
+            });
+        }
+        // The next stop.
+        let next = p.presenter.current + 1;
+        if let Some(view) = p.presenter.next_stop().cloned() {
+            ui.label(format!("{} {}", lang.pick("Volgende:", "Next:"), view.name));
+            if let Some(rs) = frame.wgpu_render_state() {
+                let size = [320u32, 180u32];
+                let key = (next, self.core.revision() / 50);
+                let cg = p.next.get_or_insert_with(|| CanvasGpu::new(rs));
+                if p.next_key != Some(key) {
+                    let mut ahead = p.presenter.clone();
+                    ahead.go_to(next, f64::MAX / 4.0);
+                    let fit = Camera::fit([self.core.plate.meta.width, self.core.plate.meta.height], [320.0, 180.0]);
+                    let c = view.camera;
+                    let camera = Camera { center: c.center, zoom: fit.zoom * c.zoom };
+                    cg.canvas.audience = true;
+                    cg.canvas.layer_filter =
+                        Some(self.core.plate.layers.iter().map(|l| ahead.layer_shown(l)).collect());
+                    cg.canvas.role_overlay = ahead.overlay();
+                    let (new_target, _) = cg.canvas.draw(&cg.gpu, &mut self.core, camera, size);
+                    cg.register(rs, new_target);
+                    p.next_key = Some(key);
+                }
+                if let Some(tex) = cg.texture {
+                    let width = ui.available_width() * 0.7;
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, width * 9.0 / 16.0), egui::Sense::hover());
+                    ui.painter().image(
+                        tex,
+                        rect,
+                        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                        egui::Color32::WHITE,
+                    );
+                }
+            }
+        } else {
+            ui.weak(lang.pick("Dit is de laatste stop.", "This is the last stop."));
+        }
+        ui.horizontal(|ui| {
+            if ui.button("⏮").on_hover_text("Home").clicked() {
+                p.step(Step::First);
+            }
+            if ui.button(lang.pick("◀ Vorige", "◀ Previous")).on_hover_text("PageUp / ←").clicked() {
+                p.step(Step::Previous);
+            }
+            if ui.button(lang.pick("Volgende ▶", "Next ▶")).on_hover_text("PageDown / → / spatie").clicked() {
+                p.step(Step::Next);
+            }
+        });
+        if ui
+            .button(lang.pick("Stop bewaren als uitsnede", "Keep this stop as a cut-out"))
+            .on_hover_text(lang.pick(
+                "Een 16:9-uitsnede van deze stop, met zijn lagen en rollen; exporteren kan in het uitsnedepaneel of met plaatwerk export --cutout",
+                "A 16:9 cut-out of this stop, with its layers and roles; export it from the cut-outs panel or with plaatwerk export --cutout",
+            ))
+            .clicked()
+        {
+            let cutout = plaatwerk::present::stop_cutout(&self.core.plate, p.presenter.stop());
+            let index = self.core.add_cutout_as(cutout);
+            let name = self.core.plate.cutouts.get(index).map(|c| c.name.clone()).unwrap_or_default();
+            self.status = format!("{} \"{name}\"", lang.pick("Stop bewaard als uitsnede", "Stop kept as cut-out"));
+        }
+        let Some(p) = &mut self.presenting else { return };
+        ui.collapsing(lang.pick("Alle stops", "All stops"), |ui| {
+            let mut jump = None;
+            for (i, v) in p.presenter.stops.iter().enumerate() {
+                if ui.selectable_label(i == p.presenter.current, format!("{}. {}", i + 1, v.name)).clicked() {
+                    jump = Some(i);
+                }
+            }
+            if let Some(i) = jump {
+                let now = p.now();
+                p.presenter.go_to(i, now);
+                p.spotlight = None;
+            }
+        });
+        ui.separator();
+        ui.strong(lang.pick("Aanwijzen en aantekenen", "Point and annotate"));
+        ui.horizontal_wrapped(|ui| {
+            let mut tool = p.tool;
+            ui.selectable_value(&mut tool, PresentTool::Annotate, lang.pick("✏ Tekenen", "✏ Draw")).on_hover_text(
+                lang.pick("Pen P, markeerstift H, pijl A, notitie N", "Pen P, highlighter H, arrow A, note N"),
+            );
+            ui.selectable_value(&mut tool, PresentTool::Laser, lang.pick("Laser", "Laser"))
+                .on_hover_text(lang.pick("K: vervaagt; Shift+K: blijft staan", "K: fades; Shift+K: stays"));
+            ui.selectable_value(&mut tool, PresentTool::Spotlight, lang.pick("Spotlight", "Spotlight")).on_hover_text(
+                lang.pick(
+                    "S, dan slepen: cirkel; Shift+slepen: rechthoek",
+                    "S, then drag: circle; Shift+drag: rectangle",
+                ),
+            );
+            if tool != p.tool {
+                p.tool = tool;
+                p.laser.clear();
+                if tool != PresentTool::Spotlight {
+                    p.spotlight = None;
+                }
+            }
+        });
+        if p.tool == PresentTool::Laser {
+            ui.checkbox(&mut p.laser.persistent, lang.pick("Spoor blijft staan", "Trail stays"));
+        }
+        if p.spotlight.is_some() && ui.button(lang.pick("Spotlight uit", "Spotlight off")).clicked() {
+            p.spotlight = None;
+        }
+        ui.checkbox(&mut p.blank, lang.pick("Publiek ziet zwart (B)", "Audience sees black (B)"));
+        let mut place_note = None;
+        match &mut p.quick_note {
+            Some(text) => {
+                ui.label(
+                    lang.pick("Snelle notitie (Enter plaatst, Esc stopt):", "Quick note (Enter places, Esc stops):"),
+                );
+                let r = ui.text_edit_singleline(text);
+                r.request_focus();
+                if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    place_note = Some(text.clone());
+                } else if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    place_note = Some(String::new());
+                }
+            }
+            None => {
+                if ui.button(lang.pick("Snelle notitie (Q)", "Quick note (Q)")).clicked() {
+                    p.quick_note = Some(String::new());
+                }
+            }
+        }
+        let at = p.last_point;
+        if let Some(text) = place_note {
+            p.quick_note = None;
+            if !text.trim().is_empty() {
+                let at = at.unwrap_or_else(|| self.view_center());
+                self.core.quick_note(at, text.trim(), 22.0);
+            }
+        }
+        let Some(p) = &mut self.presenting else { return };
+        if let Some((median, p95, n)) = p.latency() {
+            ui.weak(format!(
+                "{} {median:.0} ms, p95 {p95:.0} ms ({n})",
+                lang.pick("Vertraging tot het publiek: mediaan", "Latency to the audience: median")
+            ));
+        }
+        ui.separator();
+        ui.strong(lang.pick("Sessie", "Session"));
+        if let Some(s) = self.core.session() {
+            let mut name = s.name.clone();
+            let date = s.date.clone();
+            ui.horizontal(|ui| {
+                ui.label(lang.pick("Naam:", "Name:"));
+                if ui.add(egui::TextEdit::singleline(&mut name).desired_width(150.0)).changed() {
+                    self.core.rename_session(&name);
+                }
+                ui.weak(date);
+            });
+        }
+        let n = self.core.session_layer().map_or(0, |l| self.core.plate.layers[l].elements.len());
+        ui.label(format!("{n} {}", lang.pick("aantekeningen", "annotations")));
+        if ui
+            .add_enabled(
+                n > 0,
+                egui::Button::new(lang.pick("Sessielaag wissen (Shift+C)", "Clear session layer (Shift+C)")),
+            )
+            .clicked()
+        {
+            self.core.clear_session();
+        }
+        let busy = self.cutouts.export.is_some();
+        if ui
+            .add_enabled(
+                !busy,
+                egui::Button::new(lang.pick("Stops als PDF, met aantekeningen", "Stops as a PDF, with annotations")),
+            )
+            .on_hover_text(lang.pick("Een pagina per stop, naast de plaat", "A page per stop, next to the plate"))
+            .clicked()
+        {
+            self.export_stops_pdf();
+        }
+        if let Some((done, total, _)) = &self.cutouts.export {
+            ui.add(egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32).show_percentage());
+        }
+        self.display_choice(ui);
+        if ui.button(lang.pick("Sessie afsluiten… (Esc)", "End session… (Esc)")).clicked() {
+            self.dialog = Some(Dialog::EndSession);
+        }
+    }
+
+    /// Writes the stops, with the session's annotations, as a PDF next to the plate
+    /// (`casusregie.2026-03-12-maart.pdf`), in the background with progress.
+    fn export_stops_pdf(&mut self) {
+        let plate_path = self.core.path.clone().unwrap_or_else(|| std::path::PathBuf::from("naamloos.plate"));
+        let file = match self.core.session() {
+            Some(s) => plaatwerk::present::session_path(&plate_path, s).with_extension("").with_extension("pdf"),
+            None => plate_path.with_extension("stops.pdf"),
+        };
+        let plate = self.core.plate.clone();
+        let presets = self.core.presets.clone();
+        let tx = self.cutout_channel();
+        self.cutouts.export = Some((0, 1, String::new()));
+        std::thread::spawn(move || {
+            let stops = plaatwerk::present::stop_cutouts(&plate);
+            let chosen: Vec<&plaatwerk_model::CutOut> = stops.iter().collect();
+            let mut report = |done: usize, total: usize, name: &str| {
+                let _ = tx.send(crate::app::cutouts::Work::Progress { done, total, name: name.to_owned() });
+            };
+            let result = plaatwerk::present::cutouts_pdf(&plate, &chosen, &presets, &mut report).and_then(|bytes| {
+                plaatwerk_export::write_file(&file, &bytes).map_err(|e| e.to_string())?;
+                Ok(file)
+            });
+            let _ = tx.send(crate::app::cutouts::Work::Exported(result));
+        });
+    }
+
+    /// Choosing the audience display (or a window).
+    fn display_choice(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let displays = self.displays.list();
+        let Some(p) = &mut self.presenting else { return };
+        let name = |d: Option<usize>| match d.and_then(|i| displays.get(i).map(|x| (i, x))) {
+            Some((i, x)) => format!("{i}: {} ({}×{})", x.name, x.size[0], x.size[1]),
+            None => lang.pick("in een venster", "in a window").to_owned(),
+        };
+        let mut choice = p.display;
+        egui::ComboBox::from_label(lang.pick("Publieksscherm", "Audience display"))
+            .selected_text(name(choice))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut choice, None, name(None));
+                for i in 0..displays.len() {
+                    ui.selectable_value(&mut choice, Some(i), name(Some(i)));
+                }
+            });
+        if choice != p.display {
+            p.display = choice;
+            let ctx = ui.ctx();
+            let scale = ctx.pixels_per_point().max(0.5);
+            match choice.and_then(|i| displays.get(i).map(|d| (i, d))) {
+                Some((i, d)) => {
+                    let at = egui::pos2(d.position[0] as f32 / scale, d.position[1] as f32 / scale);
+                    let size = egui::vec2(d.size[0] as f32 / scale, d.size[1] as f32 / scale);
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Decorations(false));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::OuterPosition(at));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::InnerSize(size));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::SetMonitor(i));
+                }
+                None => {
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Fullscreen(false));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::Decorations(true));
+                    ctx.send_viewport_cmd_to(audience_id(), egui::ViewportCommand::InnerSize(egui::vec2(960.0, 540.0)));
+                }
+            }
+        }
+    }
+}
