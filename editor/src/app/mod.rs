@@ -502,7 +502,11 @@ impl EditorApp {
         canvas.canvas.extra = self
             .presenting
             .as_ref()
-            .map(|p| p.marks(camera.region([size[0] as f32, size[1] as f32]), 1.0 / camera.zoom))
+            .map(|p| {
+                let mut marks = p.marks(camera.region([size[0] as f32, size[1] as f32]), 1.0 / camera.zoom);
+                marks.extend(p.audience_frame(&self.core.plate, 1.0 / camera.zoom));
+                marks
+            })
             .unwrap_or_default();
         let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
         canvas.register(rs, new_target);

@@ -122,6 +122,7 @@ impl EditorApp {
         }
         let mut close = false;
         let mut rendered = false;
+        let mut resized = false;
         ctx.show_viewport_immediate(audience_id(), builder, |ui, _class| {
             let actx = ui.ctx().clone();
             if actx.input(|i| i.viewport().close_requested()) {
@@ -175,6 +176,10 @@ impl EditorApp {
                     let (new_target, _) = cg.canvas.draw(&cg.gpu, &mut self.core, camera, size);
                     cg.register(rs, new_target);
                     p.audience_key = key;
+                    if p.audience_size != size {
+                        // The presenter's canvas frames what the audience sees.
+                        resized = true;
+                    }
                     p.audience_size = size;
                     rendered = true;
                 }
@@ -188,6 +193,9 @@ impl EditorApp {
                 }
             });
         });
+        if resized {
+            self.overlay_dirty = true;
+        }
         // The audience frame is painted and handed to the window system when the
         // immediate viewport returns: that is when a pointer event has become visible.
         if let Some(p) = &mut self.presenting {

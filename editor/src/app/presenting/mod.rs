@@ -70,6 +70,8 @@ pub(super) struct Presentation {
     laser_down: bool,
     /// The stop whose camera the editor window follows.
     followed: Option<usize>,
+    /// The audience size the editor's camera was last fitted to.
+    framed: [u32; 2],
 }
 
 impl Presentation {
@@ -90,6 +92,32 @@ impl Presentation {
         }
         out.extend(self.laser.elements(self.now(), pixel));
         out
+    }
+
+    /// A dashed frame around what the audience window shows, for the presenter's
+    /// canvas (which has another shape): marks outside it are not seen in the room.
+    pub(super) fn audience_frame(&self, plate: &Plate, pixel: f32) -> Option<Element> {
+        let [w, h] = self.audience_size;
+        if w == 0 || h == 0 {
+            return None;
+        }
+        let viewport = [w as f32, h as f32];
+        let r = self.camera(plate, viewport).region(viewport);
+        let mut stroke =
+            plaatwerk_model::StrokeStyle::solid(plaatwerk_model::Color::rgb(0xe6, 0x39, 0x46), 2.0 * pixel);
+        stroke.dashes = vec![10.0 * pixel, 6.0 * pixel];
+        Some(Element::new(
+            plaatwerk_model::ElementId(u64::MAX - 22),
+            plaatwerk_model::ElementKind::Rect(plaatwerk_model::Rect {
+                x: r.x,
+                y: r.y,
+                width: r.width,
+                height: r.height,
+                radius: 0.0,
+                fill: None,
+                stroke: Some(stroke),
+            }),
+        ))
     }
 
     /// The camera for a viewport at the current moment (stops store zoom relative to
@@ -187,6 +215,7 @@ impl EditorApp {
             audience_drawing: false,
             laser_down: false,
             followed: None,
+            framed: [0, 0],
         }));
         self.overlay_dirty = true;
         if let Some(m) = &message {
@@ -406,8 +435,17 @@ impl EditorApp {
     pub(super) fn follow_stop(&mut self, viewport: [f32; 2]) {
         let Some(p) = &mut self.presenting else { return };
         let now = p.now();
-        if p.presenter.moving(now) || p.followed != Some(p.presenter.current) {
-            self.camera = Some(p.camera(&self.core.plate, viewport));
+        if p.presenter.moving(now) || p.followed != Some(p.presenter.current) || p.framed != p.audience_size {
+            // All that the audience sees fits in the editor's canvas, whatever the
+            // shapes of the two windows.
+            let mut camera = p.camera(&self.core.plate, viewport);
+            let [w, h] = p.audience_size;
+            if w > 0 && h > 0 {
+                let seen = p.camera(&self.core.plate, [w as f32, h as f32]).region([w as f32, h as f32]);
+                camera.zoom = (viewport[0] / seen.width).min(viewport[1] / seen.height) * 0.97;
+            }
+            self.camera = Some(camera);
+            p.framed = p.audience_size;
             if p.followed != Some(p.presenter.current) {
                 self.role_overlay = p.presenter.overlay();
                 self.overlay_dirty = true;
