@@ -61,8 +61,9 @@ impl EditorApp {
                 p.audience_drawing = false;
                 p.touched();
             }
+            // The wet stroke shows on the editor's canvas too.
+            self.overlay_dirty = true;
         }
-        self.overlay_dirty = true;
     }
 
     /// The audience window: the plate at the current stop, the session's marks, laser
