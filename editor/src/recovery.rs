@@ -73,6 +73,34 @@ impl Recovery {
         }
     }
 
+    /// Writes (or, without one, removes) the workshop session that goes with the
+    /// recovery file, so a crash mid-workshop can give the session back too: its
+    /// layer and the plate's locks as they were before it.
+    pub fn write_session(
+        &self,
+        session: Option<&crate::present::Session>,
+        source: Option<&Path>,
+    ) -> Result<(), String> {
+        let file = self.file_for(source).with_extension("session.json");
+        match session {
+            Some(s) => {
+                let text = serde_json::to_string_pretty(s).map_err(|e| e.to_string())?;
+                format::write_atomically(&file, text.as_bytes()).map_err(|e| format!("{}: {e}", file.display()))
+            }
+            None => {
+                let _ = std::fs::remove_file(&file);
+                Ok(())
+            }
+        }
+    }
+
+    /// The session that went with a recovery file, if one was under way and its file
+    /// reads.
+    pub fn load_session(&self, found: &Found) -> Option<crate::present::Session> {
+        let text = std::fs::read_to_string(found.file.with_extension("session.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
     /// Reads a recovery file.
     pub fn load(&self, found: &Found) -> Result<Plate, PlateError> {
         format::load(&found.file)
@@ -80,6 +108,8 @@ impl Recovery {
 
     /// Removes the plate's recovery file (after a save, or when the user declines it).
     pub fn discard(&self, source: Option<&Path>) {
-        let _ = std::fs::remove_file(self.file_for(source));
+        let file = self.file_for(source);
+        let _ = std::fs::remove_file(file.with_extension("session.json"));
+        let _ = std::fs::remove_file(file);
     }
 }

@@ -260,3 +260,42 @@ fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
         assert_eq!(a.locked, b.locked, "layer {}", a.id);
     }
 }
+
+#[test]
+fn a_crash_mid_workshop_gives_back_the_plate_and_the_session() {
+    use plaatwerk::core::{EditorCore, Tool};
+    use plaatwerk::recovery::Recovery;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plate_path = dir.path().join("casusregie.plate");
+    let original = casusregie();
+    format::save(&original, &plate_path).expect("saved");
+    let recovery = Recovery::in_dir(dir.path().join("recovery"));
+    // The workshop: a session and a stroke, autosaved as the editor does.
+    let mut core = EditorCore::new(original.clone(), Some(plate_path.clone()));
+    core.start_session("Maart", "2026-03-12");
+    core.set_tool(Tool::Pen);
+    stroke(&mut core, [200.0, 300.0], [500.0, 320.0]);
+    recovery.write(&core.plate, Some(&plate_path)).expect("autosave");
+    recovery.write_session(core.session(), Some(&plate_path)).expect("autosave the session");
+    drop(core); // the crash
+
+    let found = recovery.find(Some(&plate_path)).expect("a recovery file");
+    let mut back = EditorCore::new(original.clone(), Some(plate_path.clone()));
+    back.replace_plate(recovery.load(&found).expect("loads"), Some(plate_path.clone()));
+    let session = recovery.load_session(&found).expect("the session came along");
+    assert_eq!(session.name, "Maart");
+    assert!(back.resume_session(session));
+    let l = back.session_layer().expect("session layer");
+    assert_eq!(back.plate.layers[l].elements.len(), 1, "the stroke is back");
+    assert_eq!(back.active_layer, l, "drawing goes on on the session layer");
+    // Ending it puts the plate's locks back as they were before the workshop.
+    back.end_session(SessionEnd::Keep).expect("ends");
+    for (a, b) in back.plate.layers.iter().zip(&original.layers) {
+        assert_eq!(a.locked, b.locked, "layer {}", a.id);
+    }
+    // Without a session, the autosave leaves none behind.
+    recovery.write_session(None, Some(&plate_path)).expect("no session");
+    assert!(recovery.load_session(&found).is_none());
+    recovery.discard(Some(&plate_path));
+    assert!(recovery.find(Some(&plate_path)).is_none());
+}

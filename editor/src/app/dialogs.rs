@@ -279,12 +279,23 @@ impl EditorApp {
                                         self.status = lang
                                             .pick("Hersteld; sla op om te bewaren.", "Recovered; save to keep it.")
                                             .to_owned();
+                                        // A workshop that was under way goes on.
+                                        if let Some(s) = r.load_session(&found)
+                                            && self.core.resume_session(s)
+                                        {
+                                            self.status = lang
+                                                .pick(
+                                                    "Hersteld, met de sessie: F5 presenteert verder; daar sluit Esc de sessie af.",
+                                                    "Recovered, with the session: F5 presents on; there Esc ends the session.",
+                                                )
+                                                .to_owned();
+                                        }
                                     }
                                     Err(e) => next = Some(Dialog::Error(e.to_string())),
                                 }
                             }
                         }
-                        if ui.button(lang.pick("3  Weggooien", "3  Discard")).clicked() {
+                        if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
                             keep = false;
                             if let Some(r) = &self.recovery {
                                 r.discard(self.core.path.as_deref());

@@ -427,10 +427,12 @@ impl EditorApp {
         }
         self.last_autosave = Instant::now();
         self.autosaved_revision = self.core.revision();
-        if let Some(r) = &self.recovery
-            && let Err(e) = r.write(&self.core.plate, self.core.path.as_deref())
-        {
-            self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
+        if let Some(r) = &self.recovery {
+            let source = self.core.path.as_deref();
+            let written = r.write(&self.core.plate, source).and_then(|_| r.write_session(self.core.session(), source));
+            if let Err(e) = written {
+                self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
+            }
         }
     }
 

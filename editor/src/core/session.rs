@@ -32,6 +32,15 @@ impl EditorCore {
         &self.session.as_ref().expect("set above").0
     }
 
+    /// Takes up a session again after a crash: the recovered plate has its layer;
+    /// undo starts afresh. Returns false when the plate has no such layer.
+    pub fn resume_session(&mut self, session: Session) -> bool {
+        let Some(index) = self.plate.layers.iter().position(|l| l.id == session.layer) else { return false };
+        self.session = Some((session, self.history.depth()));
+        self.active_layer = index;
+        true
+    }
+
     /// Renames the session (its file name follows when it is saved apart); the
     /// session layer's name follows, without an undo step of its own.
     pub fn rename_session(&mut self, name: &str) {
