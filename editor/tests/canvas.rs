@@ -50,15 +50,20 @@ fn the_overlay_does_not_take_the_plates_pictures_away() {
     assert_eq!(differ, 0, "the picture looks the same with and without an overlay");
 }
 
-#[test]
-fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_same() {
+/// The example plate fitted in a 640 × 400 canvas.
+fn example_at_640() -> (Gpu, Canvas, EditorCore, Camera, [u32; 2]) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
     let plate = format::load(&path).expect("example");
     let gpu = Gpu::headless().expect("a GPU or software rasterizer");
-    let mut canvas = Canvas::new(&gpu);
-    let mut core = EditorCore::new(plate, None);
-    let size = [640u32, 400u32];
+    let canvas = Canvas::new(&gpu);
+    let core = EditorCore::new(plate, None);
     let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [640.0, 400.0]);
+    (gpu, canvas, core, camera, [640, 400])
+}
+
+#[test]
+fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_same() {
+    let (gpu, mut canvas, mut core, camera, size) = example_at_640();
     let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
     assert!(first.rebuilt);
     core.set_tool(plaatwerk::core::Tool::Pen);
@@ -106,13 +111,7 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
 
 #[test]
 fn a_wet_stroke_is_drawn_over_the_last_picture_of_the_plate_and_looks_the_same() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
-    let plate = format::load(&path).expect("example");
-    let gpu = Gpu::headless().expect("a GPU or software rasterizer");
-    let mut canvas = Canvas::new(&gpu);
-    let mut core = EditorCore::new(plate, None);
-    let size = [640u32, 400u32];
-    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [640.0, 400.0]);
+    let (gpu, mut canvas, mut core, camera, size) = example_at_640();
     let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
     assert!(first.plate_drawn);
     core.set_tool(plaatwerk::core::Tool::Pen);

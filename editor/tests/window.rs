@@ -413,6 +413,26 @@ fn every_kind_of_mark_is_drawn_undone_saved_and_reopened() {
     assert!(share_near(&reopened, [0xff, 0xf1, 0x76]) > 0.002, "the sticky note shows after reopening");
 }
 
+impl Screen {
+    /// A copy of the casusregie plate in the test's home folder.
+    fn casusregie(&self) -> PathBuf {
+        let plate = self.home.path().join("casusregie.plate");
+        std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate"), &plate)
+            .expect("copy");
+        plate
+    }
+
+    /// What `xdotool getwindowgeometry` says of a window.
+    fn geometry(&self, window: &str) -> String {
+        let out = Command::new("xdotool")
+            .args(["getwindowgeometry", window])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
 /// Pixels that are clearly laser red (the trail over the plate's light paper).
 fn laser_pixels(img: &plaatwerk_render::RgbaImage) -> usize {
     // #e63946 over paper; the house's roof (#e07050-ish) has more green.
@@ -441,8 +461,7 @@ fn present_in_two_windows_step_through_stops_point_with_the_laser_and_save_the_s
     // One wide screen: with a single display the audience view is a window beside the
     // editor (Xvfb has one output, so the fullscreen case is `--display 0`).
     let screen = Screen::start_sized("2400x900x24");
-    let plate = screen.home.path().join("casusregie.plate");
-    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate"), &plate).expect("copy");
+    let plate = screen.casusregie();
     let _editor = screen.editor(&["present", &plate.display().to_string()]);
     let presenter = screen.window("casusregie.plate");
     let audience = screen.window("publiek");
@@ -526,17 +545,11 @@ fn the_audience_view_goes_fullscreen_on_the_display_asked_for_and_a_missing_one_
     }
     let _one_at_a_time = serial();
     let screen = Screen::start_sized("1600x900x24");
-    let plate = screen.home.path().join("casusregie.plate");
-    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate"), &plate).expect("copy");
+    let plate = screen.casusregie();
     // Display 0 is the only one Xvfb has: the audience view covers it, borderless.
     let editor = screen.editor(&["present", &plate.display().to_string(), "--display", "0"]);
     let audience = screen.window("publiek");
-    let geometry = Command::new("xdotool")
-        .args(["getwindowgeometry", &audience])
-        .env("DISPLAY", &screen.display)
-        .output()
-        .expect("xdotool");
-    let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+    let geometry = screen.geometry(&audience);
     assert!(geometry.contains("Geometry: 1600x900"), "the audience view fills the display:\n{geometry}");
     // Without a window manager nothing raises a fullscreen window over the editor.
     screen.xdo(&["windowraise", &audience]);
@@ -547,12 +560,7 @@ fn the_audience_view_goes_fullscreen_on_the_display_asked_for_and_a_missing_one_
     // A display that is not there: a clear message, and the audience view in a window.
     let _editor = screen.editor(&["present", &plate.display().to_string(), "--display", "7"]);
     let audience = screen.window("publiek");
-    let geometry = Command::new("xdotool")
-        .args(["getwindowgeometry", &audience])
-        .env("DISPLAY", &screen.display)
-        .output()
-        .expect("xdotool");
-    let geometry = String::from_utf8_lossy(&geometry.stdout).into_owned();
+    let geometry = screen.geometry(&audience);
     assert!(geometry.contains("Geometry: 960x540"), "the audience view is a window:\n{geometry}");
     let log = screen.log("editor.log");
     assert!(log.contains("display 7 does not exist") && log.contains("0: "), "{log}");

@@ -32,6 +32,18 @@ use plaatwerk::canvas::Canvas;
 /// The example plate, built in so `plaatwerk` always has something to open.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
 const EXAMPLE_NAME: &str = "plates/wijkteam-basis.plate";
+/// The keys 1…9 (roles with Alt, stops while presenting).
+const DIGITS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
 /// Seconds between autosaves of unsaved changes.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 
@@ -677,20 +689,9 @@ impl EditorApp {
             )
         });
         let alt = egui::Modifiers::ALT;
-        let digits = [
-            egui::Key::Num1,
-            egui::Key::Num2,
-            egui::Key::Num3,
-            egui::Key::Num4,
-            egui::Key::Num5,
-            egui::Key::Num6,
-            egui::Key::Num7,
-            egui::Key::Num8,
-            egui::Key::Num9,
-        ];
         let (solo, off, all) = ctx.input_mut(|i| {
             (
-                digits.iter().position(|k| i.consume_key(alt, *k)),
+                DIGITS.iter().position(|k| i.consume_key(alt, *k)),
                 i.consume_key(alt, egui::Key::Num0),
                 i.consume_key(alt, egui::Key::A),
             )

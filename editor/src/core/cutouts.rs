@@ -169,21 +169,8 @@ impl EditorCore {
         for (i, c) in self.plate.cutouts.iter().enumerate() {
             let active = self.active_cutout == Some(i);
             let color = if active { blue } else { grey };
-            let mut style = StrokeStyle::solid(color, if active { 2.5 } else { 1.5 } * pixel);
-            style.dashes = vec![10.0 * pixel, 6.0 * pixel];
             let r = c.region;
-            out.push(Element::new(
-                ElementId(u64::MAX - 10),
-                ElementKind::Rect(Rect {
-                    x: r.x,
-                    y: r.y,
-                    width: r.width,
-                    height: r.height,
-                    radius: 0.0,
-                    fill: None,
-                    stroke: Some(style),
-                }),
-            ));
+            out.push(dashed_frame(r, color, if active { 2.5 } else { 1.5 }, pixel, u64::MAX - 10));
             out.push(Element::new(
                 ElementId(u64::MAX - 11),
                 ElementKind::Text(Text {
@@ -224,4 +211,23 @@ impl EditorCore {
             }
         }
     }
+}
+
+/// A dashed frame around a region, `width` and its dashes in screen pixels (`pixel`
+/// plate units each): cut-outs on the canvas, the audience's view while presenting.
+pub fn dashed_frame(r: Region, color: Color, width: f32, pixel: f32, id: u64) -> Element {
+    let mut style = StrokeStyle::solid(color, width * pixel);
+    style.dashes = vec![10.0 * pixel, 6.0 * pixel];
+    Element::new(
+        ElementId(id),
+        ElementKind::Rect(Rect {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            height: r.height,
+            radius: 0.0,
+            fill: None,
+            stroke: Some(style),
+        }),
+    )
 }

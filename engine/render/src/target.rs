@@ -95,12 +95,26 @@ impl RenderTarget {
             }
             None => wgpu::Color::TRANSPARENT,
         };
+        let mut pass = self.begin_pass(encoder, "plate", clear);
+        for scene in scenes {
+            renderer.draw(&mut pass, scene);
+        }
+    }
+
+    /// A render pass into this target (MSAA resolved into the colour texture) that
+    /// starts from a clear colour and a cleared depth buffer.
+    fn begin_pass<'e>(
+        &self,
+        encoder: &'e mut wgpu::CommandEncoder,
+        label: &str,
+        clear: wgpu::Color,
+    ) -> wgpu::RenderPass<'e> {
         let (view, resolve_target) = match &self.msaa_view {
             Some(m) => (m, Some(&self.view)),
             None => (&self.view, None),
         };
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: Some("plate"),
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some(label),
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
                 view,
                 depth_slice: None,
@@ -115,10 +129,7 @@ impl RenderTarget {
             timestamp_writes: None,
             occlusion_query_set: None,
             multiview_mask: None,
-        });
-        for scene in scenes {
-            renderer.draw(&mut pass, scene);
-        }
+        })
     }
 
     /// Records drawing `backdrop` (a finished target of the same size, copied pixel for
@@ -139,30 +150,7 @@ impl RenderTarget {
                 resource: wgpu::BindingResource::TextureView(&backdrop.view),
             }],
         });
-        let (view, resolve_target) = match &self.msaa_view {
-            Some(m) => (m, Some(&self.view)),
-            None => (&self.view, None),
-        };
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: Some("over backdrop"),
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view,
-                depth_slice: None,
-                resolve_target,
-                ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
-                    store: wgpu::StoreOp::Store,
-                },
-            })],
-            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                view: &self.depth_view,
-                depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
-                stencil_ops: None,
-            }),
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
-        });
+        let mut pass = self.begin_pass(encoder, "over backdrop", wgpu::Color::TRANSPARENT);
         if backdrop.size() == self.size() {
             pass.set_pipeline(&renderer.backdrop.pipeline);
             pass.set_bind_group(0, &group, &[]);

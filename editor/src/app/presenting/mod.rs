@@ -103,20 +103,12 @@ impl Presentation {
         }
         let viewport = [w as f32, h as f32];
         let r = self.camera(plate, viewport).region(viewport);
-        let mut stroke =
-            plaatwerk_model::StrokeStyle::solid(plaatwerk_model::Color::rgb(0xe6, 0x39, 0x46), 2.0 * pixel);
-        stroke.dashes = vec![10.0 * pixel, 6.0 * pixel];
-        Some(Element::new(
-            plaatwerk_model::ElementId(u64::MAX - 22),
-            plaatwerk_model::ElementKind::Rect(plaatwerk_model::Rect {
-                x: r.x,
-                y: r.y,
-                width: r.width,
-                height: r.height,
-                radius: 0.0,
-                fill: None,
-                stroke: Some(stroke),
-            }),
+        Some(plaatwerk::core::cutouts::dashed_frame(
+            r,
+            plaatwerk_model::Color::rgb(0xe6, 0x39, 0x46),
+            2.0,
+            pixel,
+            u64::MAX - 22,
         ))
     }
 
@@ -380,41 +372,24 @@ impl EditorApp {
         ];
         let events: Vec<egui::Event> = ctx.input_mut(|i| {
             let mut taken = Vec::new();
-            for key in keys {
-                for mods in [egui::Modifiers::NONE, egui::Modifiers::SHIFT] {
-                    while i.consume_key(mods, key) {
-                        taken.push(egui::Event::Key {
-                            key,
-                            physical_key: None,
-                            pressed: true,
-                            repeat: false,
-                            modifiers: mods,
-                        });
-                    }
-                }
-            }
-            // 1…9 jump to that stop.
-            let digits = [
-                egui::Key::Num1,
-                egui::Key::Num2,
-                egui::Key::Num3,
-                egui::Key::Num4,
-                egui::Key::Num5,
-                egui::Key::Num6,
-                egui::Key::Num7,
-                egui::Key::Num8,
-                egui::Key::Num9,
-            ];
-            for key in digits {
-                if i.consume_key(egui::Modifiers::NONE, key) {
+            let mut take = |i: &mut egui::InputState, mods: egui::Modifiers, key: egui::Key| {
+                while i.consume_key(mods, key) {
                     taken.push(egui::Event::Key {
                         key,
                         physical_key: None,
                         pressed: true,
                         repeat: false,
-                        modifiers: egui::Modifiers::NONE,
+                        modifiers: mods,
                     });
                 }
+            };
+            for key in keys {
+                take(i, egui::Modifiers::NONE, key);
+                take(i, egui::Modifiers::SHIFT, key);
+            }
+            // 1…9 jump to that stop.
+            for key in super::DIGITS {
+                take(i, egui::Modifiers::NONE, key);
             }
             // Tool keys switch back to drawing but stay for the editor's shortcuts.
             for ev in &i.events {
