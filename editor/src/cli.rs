@@ -19,6 +19,10 @@ use plaatwerk_model::{Color, Plate, Region, format};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Load plugins from the `plugins/` folder beside the plate without asking (for
+    /// scripts). Plugins are programs: use this only for plates you trust.
+    #[arg(long, global = true)]
+    trust_plugins: bool,
 }
 
 #[derive(Subcommand)]
@@ -188,10 +192,12 @@ fn parse_background(s: &str) -> Result<Background, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => crate::app::run(None, None).map(|()| ExitCode::SUCCESS),
-        Some(Command::Edit { plate }) => crate::app::run(Some(plate), None).map(|()| ExitCode::SUCCESS),
+        None => crate::app::run(None, None, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
+        Some(Command::Edit { plate }) => {
+            crate::app::run(Some(plate), None, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Present { plate, display }) => {
-            crate::app::run(Some(plate), Some(display)).map(|()| ExitCode::SUCCESS)
+            crate::app::run(Some(plate), Some(display), cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Check { plates }) => check(&plates),
         Some(Command::Format { plates }) => reformat(&plates),
@@ -225,7 +231,7 @@ pub fn run() -> ExitCode {
             export(&plate, &output, SizeRequest { width, height, scale }, region, background, samples, &overlay)
         }
         Some(Command::Import { svg, output, force }) => import(&svg, &output, force),
-        Some(Command::Plugins(command)) => crate::plugins_cli::run(command),
+        Some(Command::Plugins(command)) => crate::plugins_cli::run(command, cli.trust_plugins),
         Some(Command::Watch { plate, output, format }) => crate::watch_cli::run(&plate, &output, format.as_deref()),
     };
     match result {
@@ -237,10 +243,22 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Loads and validates a plate, and decodes its pictures once (within the budget), so
+/// a damaged picture is an error that names the element before any export starts.
+pub(crate) fn load_checked(path: &Path) -> Result<Plate, plaatwerk_model::PlateError> {
+    let plate = format::load(path)?;
+    let problems = plaatwerk_render::check_pictures(&plate);
+    if problems.is_empty() {
+        Ok(plate)
+    } else {
+        Err(plaatwerk_model::PlateError::Invalid { file: path.display().to_string(), problems })
+    }
+}
+
 fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut bad = 0;
     for path in plates {
-        match format::load(path) {
+        match load_checked(path) {
             Ok(p) => println!(
                 "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views)",
                 path.display(),
@@ -277,7 +295,7 @@ fn reformat(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
 
 fn load(path: &Path) -> anyhow::Result<Plate> {
     let t = Instant::now();
-    let plate = format::load(path)?;
+    let plate = load_checked(path)?;
     if t.elapsed().as_secs_f32() > 0.5 {
         eprintln!(
             "loaded {} ({} elements) in {:.1} s",

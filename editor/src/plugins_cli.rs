@@ -54,29 +54,57 @@ pub enum PluginsCommand {
     },
 }
 
-fn host_for(plate: Option<&Path>) -> PluginHost {
-    let mut host = PluginHost::new(PluginHost::standard_folders(plate));
+/// A host for a plate; the plate's own plugin folder is trusted for this run only
+/// when `trust` (`--trust-plugins`), otherwise only if the user trusted it before.
+fn host_for(plate: Option<&Path>, trust: bool) -> PluginHost {
+    let folders = PluginHost::standard_folders(plate);
+    let mut host = PluginHost::new(folders.clone());
+    if trust {
+        for f in folders.iter().filter(|f| f.needs_trust) {
+            let _ = host.trust(&f.path, false);
+        }
+    }
     host.scan();
+    for u in host.untrusted() {
+        eprintln!(
+            "{}: {} plugin librar{} not loaded: the folder is not trusted (plugins are programs; pass --trust-plugins, or trust it in the editor)",
+            u.path.display(),
+            u.libraries.len(),
+            if u.libraries.len() == 1 { "y" } else { "ies" }
+        );
+    }
     host
 }
 
-pub fn run(command: PluginsCommand) -> anyhow::Result<ExitCode> {
+pub fn run(command: PluginsCommand, trust: bool) -> anyhow::Result<ExitCode> {
     match command {
-        PluginsCommand::List { plate } => list(plate.as_deref()),
+        PluginsCommand::List { plate } => list(plate.as_deref(), trust),
         PluginsCommand::Insert { plate, plugin, capability, params, at, layer } => {
-            insert(&plate, &plugin, &capability, &params, at.as_deref(), layer.as_deref())
+            insert(&plate, &plugin, &capability, &params, at.as_deref(), layer.as_deref(), trust)
         }
-        PluginsCommand::Regenerate { plate } => regenerate(&plate),
+        PluginsCommand::Regenerate { plate } => regenerate(&plate, trust),
     }
 }
 
-fn list(plate: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let host = host_for(plate);
+fn list(plate: Option<&Path>, trust: bool) -> anyhow::Result<ExitCode> {
+    let host = host_for(plate, trust);
     println!("Plugin folders:");
     for f in host.folders() {
-        let state = if f.path.is_dir() { "" } else { " (not there)" };
+        let untrusted = host.untrusted().iter().any(|u| u.path == f.path);
+        let state = if !f.path.is_dir() {
+            " (not there)"
+        } else if untrusted {
+            " (not trusted: its plugins are not loaded)"
+        } else {
+            ""
+        };
         let only = f.prefix.as_deref().map(|p| format!(" (files {p}*)")).unwrap_or_default();
         println!("  {}{only}{state}", f.path.display());
+    }
+    for u in host.untrusted() {
+        for lib in &u.libraries {
+            println!("  untrusted: {}", lib.display());
+        }
     }
     if host.files().is_empty() {
         println!("No plugins found.");
@@ -131,10 +159,11 @@ fn insert(
     params: &str,
     at: Option<&str>,
     layer: Option<&str>,
+    trust: bool,
 ) -> anyhow::Result<ExitCode> {
     let params = read_params(params)?;
     let plate = format::load(plate_path)?;
-    let host = host_for(Some(plate_path));
+    let host = host_for(Some(plate_path), trust);
     let mut core = EditorCore::new(plate, Some(plate_path.to_path_buf()));
     if let Some(id) = layer {
         let ids: Vec<&str> = core.plate.layers.iter().map(|l| l.id.as_str()).collect();
@@ -163,9 +192,9 @@ fn insert(
     Ok(ExitCode::SUCCESS)
 }
 
-fn regenerate(plate_path: &Path) -> anyhow::Result<ExitCode> {
+fn regenerate(plate_path: &Path, trust: bool) -> anyhow::Result<ExitCode> {
     let plate = format::load(plate_path)?;
-    let host = host_for(Some(plate_path));
+    let host = host_for(Some(plate_path), trust);
     for missing in metaphor::missing_plugins(&plate, &host) {
         eprintln!("{}: content from {missing} stays as it is (plugin not installed)", plate_path.display());
     }

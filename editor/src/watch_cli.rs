@@ -144,8 +144,12 @@ impl Watch {
         }
         self.last_bytes = Some(h);
         let changed_at = std::fs::metadata(&self.plate_path).and_then(|m| m.modified()).ok();
-        let text = String::from_utf8_lossy(&bytes);
-        let plate = match format::from_str(&text, &self.plate_path.display().to_string()) {
+        let file = self.plate_path.display().to_string();
+        let checked = format::from_bytes(&bytes, &file).and_then(|p| {
+            let problems = plaatwerk_render::check_pictures(&p);
+            if problems.is_empty() { Ok(p) } else { Err(plaatwerk_model::PlateError::Invalid { file, problems }) }
+        });
+        let plate = match checked {
             Ok(p) => p,
             Err(e) => {
                 log!("the plate is not valid now, the last good exports stay: {e}");
@@ -173,7 +177,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
     {
         anyhow::bail!("--format {f}: use png, jpg, svg or pdf");
     }
-    let plate = format::load(plate_path)?;
+    let plate = crate::cli::load_checked(plate_path)?;
     if plate.cutouts.is_empty() {
         anyhow::bail!("{}: the plate has no cut-outs to keep up to date", plate_path.display());
     }

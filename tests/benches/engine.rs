@@ -122,7 +122,8 @@ fn main() {
     let svg = tiger_like_svg();
     let _ = std::fs::create_dir_all(plaatwerk_tests::out_dir());
     let _ = std::fs::write(plaatwerk_tests::out_dir().join("tiger-like.svg"), &svg);
-    let imported = plaatwerk_import::import_svg(svg.as_bytes(), "tiger-like.svg", 1).expect("import");
+    let imported = plaatwerk_import::import_svg(svg.as_bytes(), "tiger-like.svg", 1, plaatwerk_import::Resources::None)
+        .expect("import");
     let mut tiger = Plate::new("tiger-like", imported.width, imported.height);
     tiger.layers[0].elements = imported.elements;
     let region = Region { x: 0.0, y: 0.0, width: 900.0, height: 900.0 };

@@ -63,7 +63,7 @@ fn save_is_atomic_and_byte_stable() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| e.file_name().to_string_lossy().ends_with(format::TEMP_SUFFIX))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }

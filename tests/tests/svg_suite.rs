@@ -44,7 +44,12 @@ fn svg_suite_pass_rate() {
         let name = svg.strip_prefix(&dir).unwrap_or(svg).display().to_string();
         let reference = plaatwerk_tests::load_png(&svg.with_extension("png"));
         let data = std::fs::read(svg).unwrap_or_default();
-        let imported = match plaatwerk_import::import_svg(&data, &name, 1) {
+        let imported = match plaatwerk_import::import_svg(
+            &data,
+            &name,
+            1,
+            plaatwerk_import::Resources::Folder(svg.parent().unwrap_or(&dir)),
+        ) {
             Ok(i) => i,
             Err(e) => {
                 failures.push(format!("{name}: import failed: {e}"));

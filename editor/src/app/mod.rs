@@ -60,7 +60,7 @@ fn example_path() -> Option<PathBuf> {
 /// Opens the editor window on a plate (the bundled example when `None`). With
 /// `present`, it starts presenting right away, the audience view on the display asked
 /// for (or the second display, or a window).
-pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>) -> anyhow::Result<()> {
+pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>, trust_plugins: bool) -> anyhow::Result<()> {
     let (plate, path, error) = match path.or_else(example_path) {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
@@ -100,6 +100,7 @@ pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>) -> anyhow::Res
                 let mut app = EditorApp::new(plate, path, error, Settings::load());
                 app.displays = displays;
                 app.present_on_start = present;
+                app.plugin_trust.trust_now = trust_plugins;
                 Ok(Box::new(app))
             }),
             &event_loop,
@@ -230,6 +231,8 @@ pub struct EditorApp {
     plugins: Option<plaatwerk_plugin_host::PluginHost>,
     /// The selected metaphor's parameters being edited.
     form: Option<plugins::Form>,
+    /// Plugin folders beside plates: trusted on the command line, or declined.
+    plugin_trust: plugins::TrustState,
     /// The role overlay shown (a way of looking, not part of the plate).
     role_overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>,
     /// Thumbnails and exports of cut-outs.
@@ -281,6 +284,7 @@ impl EditorApp {
             text_editing: None,
             plugins: None,
             form: None,
+            plugin_trust: plugins::TrustState::default(),
             role_overlay: None,
             cutouts: cutouts::CutoutsState::default(),
             plugin_overlay: None,
@@ -1012,6 +1016,7 @@ impl eframe::App for EditorApp {
         self.audience_window(&ctx, frame);
         self.dialogs(&ctx);
         self.poll_plugins(&ctx);
+        self.trust_dialog(&ctx);
         self.poll_cutouts(&ctx);
         self.watch_disk(&ctx);
         self.autosave();

@@ -18,10 +18,30 @@ pub(super) struct Form {
     params: serde_json::Value,
 }
 
+/// Plugin folders that came with plates: the user's answers so far.
+#[derive(Default)]
+pub(super) struct TrustState {
+    /// `--trust-plugins`: load them without asking, for this run.
+    pub trust_now: bool,
+    /// Folders the user chose not to load in this run (asked again next time).
+    declined: Vec<std::path::PathBuf>,
+}
+
 /// Starts the plugin host for a plate: finds and loads plugins and watches their
-/// folders; a change wakes the window.
-pub(super) fn start_host(plate: Option<&std::path::Path>, ctx: &egui::Context) -> (PluginHost, Vec<Change>) {
-    let mut host = PluginHost::new(PluginHost::standard_folders(plate));
+/// folders; a change wakes the window. A plate's own plugin folder loads only when
+/// the user trusts it (asked by [`EditorApp::trust_dialog`]) or `trust_now`.
+pub(super) fn start_host(
+    plate: Option<&std::path::Path>,
+    ctx: &egui::Context,
+    trust_now: bool,
+) -> (PluginHost, Vec<Change>) {
+    let folders = PluginHost::standard_folders(plate);
+    let mut host = PluginHost::new(folders.clone());
+    if trust_now {
+        for f in folders.iter().filter(|f| f.needs_trust) {
+            let _ = host.trust(&f.path, false);
+        }
+    }
     let changes = host.scan();
     let ctx = ctx.clone();
     let _ = host.watch_and_wake(move || ctx.request_repaint_after(PluginHost::SETTLE + Duration::from_millis(50)));
@@ -36,7 +56,7 @@ impl EditorApp {
     /// Loads plugins that were rebuilt and makes their content on the plate again.
     pub(super) fn poll_plugins(&mut self, ctx: &egui::Context) {
         if self.plugins.is_none() {
-            let (host, _) = start_host(self.core.path.as_deref(), ctx);
+            let (host, _) = start_host(self.core.path.as_deref(), ctx, self.plugin_trust.trust_now);
             self.plugins = Some(host);
         }
         let Some(host) = &mut self.plugins else { return };
@@ -66,6 +86,59 @@ impl EditorApp {
                 }
                 Change::Removed => {}
             }
+        }
+    }
+
+    /// Asks whether to load the plugins that came with the plate (plugins are
+    /// programs; a plate from someone else must not run code by being opened).
+    pub(super) fn trust_dialog(&mut self, ctx: &egui::Context) {
+        let Some(host) = &self.plugins else { return };
+        let Some(folder) = host.untrusted().iter().find(|u| !self.plugin_trust.declined.contains(&u.path)).cloned()
+        else {
+            return;
+        };
+        let lang = self.lang();
+        let mut answer = None;
+        egui::Window::new(lang.pick("Plugins bij deze plaat", "Plugins with this plate"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(lang.pick(
+                    "Naast deze plaat staat een map met plugins. Plugins zijn programma's: laad ze alleen als je de afzender vertrouwt. De plaat zelf werkt ook zonder.",
+                    "A folder of plugins comes with this plate. Plugins are programs: load them only if you trust whoever sent it. The plate itself works without them.",
+                ));
+                ui.monospace(folder.path.display().to_string());
+                for lib in &folder.libraries {
+                    ui.monospace(format!("  {}", lib.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+                }
+                ui.horizontal(|ui| {
+                    if ui.button(lang.pick("Map vertrouwen en laden", "Trust this folder and load")).clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button(lang.pick("Niet laden", "Don't load")).clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+        match answer {
+            Some(true) => {
+                let Some(host) = &mut self.plugins else { return };
+                if let Err(e) = host.trust(&folder.path, true) {
+                    self.status = e.to_string();
+                }
+                let changes = host.scan();
+                let loaded = changes.iter().filter(|c| matches!(c, Change::Loaded { .. })).count();
+                let (n, _) = self.core.regenerate(host, None, lang_code(lang));
+                self.status = format!(
+                    "{loaded} {} ({n} {})",
+                    lang.pick("plugin(s) geladen", "plugin(s) loaded"),
+                    lang.pick("onderdelen bijgewerkt", "parts updated")
+                );
+                self.overlay_dirty = true;
+            }
+            Some(false) => self.plugin_trust.declined.push(folder.path),
+            None => {}
         }
     }
 

@@ -38,14 +38,10 @@ impl EditorCore {
         let (plate_w, plate_h) = (self.plate.meta.width, self.plate.meta.height);
         let fit = |w: f32, h: f32| (MAX_SHARE * plate_w / w).min(MAX_SHARE * plate_h / h).min(1.0);
         let (element, warnings) = match sniff(&data, path) {
-            Some(mime @ ("image/png" | "image/jpeg")) => {
-                let reader = image::ImageReader::new(std::io::Cursor::new(&data))
-                    .with_guessed_format()
-                    .map_err(|e| format!("{name}: {e}"))?;
-                let (w, h) = reader.into_dimensions().map_err(|e| format!("{name}: not a readable picture: {e}"))?;
-                if w == 0 || h == 0 {
-                    return Err(format!("{name}: the picture is empty ({w}×{h} pixels)"));
-                }
+            Some("image/png" | "image/jpeg") => {
+                let picture = plaatwerk_import::picture::fit_picture(data).map_err(|e| format!("{name}: {e}"))?;
+                let (w, h) = (picture.width, picture.height);
+                // Placed at the original's proportions; a downscaled picture keeps them.
                 let s = fit(w as f32, h as f32);
                 let (w, h) = (w as f32 * s, h as f32 * s);
                 let id = self.new_id();
@@ -54,14 +50,29 @@ impl EditorCore {
                     y: at[1] - h / 2.0,
                     width: w,
                     height: h,
-                    mime: mime.to_owned(),
-                    data,
+                    mime: picture.mime.to_owned(),
+                    data: picture.data,
                 });
-                (Element::new(id, kind), Vec::new())
+                let warnings = picture
+                    .downscaled_from
+                    .map(|(ow, oh)| {
+                        vec![format!(
+                            "{name}: {ow} × {oh} pixels were downscaled to {} × {}",
+                            picture.width, picture.height
+                        )]
+                    })
+                    .unwrap_or_default();
+                (Element::new(id, kind), warnings)
             }
             Some(_) => {
                 let first = self.next_id;
-                let imported = plaatwerk_import::import_svg(&data, &name, first).map_err(|e| e.to_string())?;
+                let imported = plaatwerk_import::import_svg(
+                    &data,
+                    &name,
+                    first,
+                    plaatwerk_import::Resources::Folder(path.parent().unwrap_or(Path::new("."))),
+                )
+                .map_err(|e| e.to_string())?;
                 if imported.elements.is_empty() {
                     return Err(format!("{name}: the SVG draws nothing"));
                 }

@@ -1,9 +1,11 @@
 //! Element → triangles. Every element kind, in plate space, at a chosen tolerance.
 
 use lyon::path::Path as LyonPath;
+use lyon::tessellation::VertexId;
+use lyon::tessellation::geometry_builder::{GeometryBuilder, GeometryBuilderError};
 use lyon::tessellation::{
-    BuffersBuilder, FillOptions, FillTessellator, FillVertex, StrokeOptions, StrokeTessellator, StrokeVertex,
-    VertexBuffers,
+    FillGeometryBuilder, FillOptions, FillTessellator, FillVertex, StrokeGeometryBuilder, StrokeOptions,
+    StrokeTessellator, StrokeVertex,
 };
 use plaatwerk_model::{
     Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Stroke, StrokeStyle, Text,
@@ -18,6 +20,68 @@ use crate::text::{TextStyle, layout};
 
 /// Opacity multiplier of highlighter ink.
 pub const HIGHLIGHTER_OPACITY: f32 = 0.45;
+
+/// Most vertices one fill or stroke may make. A plate within the budget never comes
+/// near it; it keeps a hostile outline from taking gigabytes (the shape is then left
+/// out rather than the program aborting).
+pub const MAX_PRIMITIVE_VERTICES: usize = 4_000_000;
+
+/// Curves are never flattened finer than this fraction of their outline's extent: at
+/// a 16,000-pixel export of a shape as large as the export, that is a quarter pixel.
+/// It bounds the segments per curve however far an element is scaled.
+const MIN_RELATIVE_TOLERANCE: f32 = 1.0 / 65_536.0;
+
+/// Triangles in plate space, with a cap on the vertex count.
+struct CappedBuffers {
+    world: Transform,
+    vertices: Vec<[f32; 2]>,
+    indices: Vec<u32>,
+}
+
+impl CappedBuffers {
+    fn new(world: Transform) -> Self {
+        CappedBuffers { world, vertices: Vec::new(), indices: Vec::new() }
+    }
+
+    fn push(&mut self, p: lyon::math::Point) -> Result<VertexId, GeometryBuilderError> {
+        if self.vertices.len() >= MAX_PRIMITIVE_VERTICES {
+            return Err(GeometryBuilderError::TooManyVertices);
+        }
+        self.vertices.push(self.world.apply(p.x, p.y));
+        Ok(VertexId(self.vertices.len() as u32 - 1))
+    }
+}
+
+impl GeometryBuilder for CappedBuffers {
+    fn add_triangle(&mut self, a: VertexId, b: VertexId, c: VertexId) {
+        self.indices.extend_from_slice(&[a.0, b.0, c.0]);
+    }
+
+    fn abort_geometry(&mut self) {
+        self.vertices = Vec::new();
+        self.indices = Vec::new();
+    }
+}
+
+impl FillGeometryBuilder for CappedBuffers {
+    fn add_fill_vertex(&mut self, v: FillVertex) -> Result<VertexId, GeometryBuilderError> {
+        self.push(v.position())
+    }
+}
+
+impl StrokeGeometryBuilder for CappedBuffers {
+    fn add_stroke_vertex(&mut self, v: StrokeVertex) -> Result<VertexId, GeometryBuilderError> {
+        self.push(v.position())
+    }
+}
+
+/// The tolerance for an outline: the one asked for, but never finer than
+/// [`MIN_RELATIVE_TOLERANCE`] of the outline's extent.
+fn tolerance_for(path: &LyonPath, tolerance: f32) -> f32 {
+    let b = lyon::algorithms::aabb::bounding_box(path.iter());
+    let extent = b.width().max(b.height());
+    if extent.is_finite() { tolerance.max(extent * MIN_RELATIVE_TOLERANCE) } else { tolerance }
+}
 
 /// Reusable lyon tessellators (they keep allocations between calls).
 #[derive(Default)]
@@ -222,21 +286,13 @@ impl Tessellator {
     }
 
     fn fill_path(&mut self, mesh: &mut ElementMesh, path: &LyonPath, rule: FillRule, paint: &Paint, cx: &Ctx) {
-        let mut buffers: VertexBuffers<[f32; 2], u32> = VertexBuffers::new();
         let rule = match rule {
             FillRule::Nonzero => lyon::tessellation::FillRule::NonZero,
             FillRule::Evenodd => lyon::tessellation::FillRule::EvenOdd,
         };
-        let options = FillOptions::tolerance(cx.tol).with_fill_rule(rule);
-        let world = cx.world;
-        let result = self.fill.tessellate_path(
-            path,
-            &options,
-            &mut BuffersBuilder::new(&mut buffers, |v: FillVertex| {
-                let p = v.position();
-                world.apply(p.x, p.y)
-            }),
-        );
+        let options = FillOptions::tolerance(tolerance_for(path, cx.tol)).with_fill_rule(rule);
+        let mut buffers = CappedBuffers::new(cx.world);
+        let result = self.fill.tessellate_path(path, &options, &mut buffers);
         if result.is_ok() && !buffers.indices.is_empty() {
             mesh.primitives.push(Primitive {
                 vertices: buffers.vertices,
@@ -252,7 +308,7 @@ impl Tessellator {
         }
         let dashed;
         let path = if st.dashes.iter().any(|d| *d > 0.0) {
-            dashed = dash_path(path, &st.dashes, st.dash_offset, cx.tol);
+            dashed = dash_path(path, &st.dashes, st.dash_offset, tolerance_for(path, cx.tol));
             &dashed
         } else {
             path
@@ -268,23 +324,15 @@ impl Tessellator {
             LineJoin::Round => lyon::tessellation::LineJoin::Round,
             LineJoin::Bevel => lyon::tessellation::LineJoin::Bevel,
         };
-        let options = StrokeOptions::tolerance(cx.tol)
+        let options = StrokeOptions::tolerance(tolerance_for(path, cx.tol))
             .with_line_width(st.width)
             .with_line_cap(cap)
             .with_line_join(join)
             // lyon compares the miter length with twice the limit (see its
             // `miter_limit_is_exceeded`); SVG compares it with the limit itself.
             .with_miter_limit((st.miter_limit / 2.0).max(1.0));
-        let mut buffers: VertexBuffers<[f32; 2], u32> = VertexBuffers::new();
-        let world = cx.world;
-        let result = self.stroke.tessellate_path(
-            path,
-            &options,
-            &mut BuffersBuilder::new(&mut buffers, |v: StrokeVertex| {
-                let p = v.position();
-                world.apply(p.x, p.y)
-            }),
-        );
+        let mut buffers = CappedBuffers::new(cx.world);
+        let result = self.stroke.tessellate_path(path, &options, &mut buffers);
         if result.is_ok() && !buffers.indices.is_empty() {
             mesh.primitives.push(Primitive {
                 vertices: buffers.vertices,
@@ -403,16 +451,17 @@ pub fn sticky_text(s: &plaatwerk_model::Sticky) -> Text {
     let inner_w = (s.width - 2.0 * pad).max(1.0);
     let inner_h = (s.height - 2.0 * pad).max(1.0);
     let mut size = s.size;
+    // Shaped once; each size tried only breaks lines again.
+    let shaped = crate::text::ShapedText::new(&s.text, plaatwerk_model::Weight::Regular);
     while size > 4.0 {
-        let style = |wrap| TextStyle {
+        let style = TextStyle {
             size,
             weight: plaatwerk_model::Weight::Regular,
             align: plaatwerk_model::Align::Left,
-            wrap_width: wrap,
+            wrap_width: Some(inner_w),
         };
         // Fits when the lines fit the height and no word has to be broken.
-        let widest_word = s.text.split_whitespace().map(|w| layout(w, style(None)).width).fold(0.0, f32::max);
-        if widest_word <= inner_w && layout(&s.text, style(Some(inner_w))).height <= inner_h {
+        if shaped.widest_word(size) <= inner_w && shaped.layout(style).height <= inner_h {
             break;
         }
         size *= 0.92;

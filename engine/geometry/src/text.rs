@@ -82,72 +82,175 @@ pub struct TextLayout {
     pub height: f32,
 }
 
-/// Shapes one run of text; returns glyphs (x relative to the run start) and the advance.
-fn shape(font: &Font, text: &str, scale: f32) -> (Vec<PlacedGlyph>, f32) {
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(text);
-    let shaped = rustybuzz::shape(&font.face, &[], buffer);
-    let mut x = 0.0;
-    let mut glyphs = Vec::with_capacity(shaped.len());
-    for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-        glyphs.push(PlacedGlyph { id: info.glyph_id as u16, x: x + pos.x_offset as f32 * scale });
-        x += pos.x_advance as f32 * scale;
-    }
-    (glyphs, x)
+/// A paragraph shaped once, in font units, so lines can be broken at any size and
+/// wrap width without shaping again: layout is linear in the text's length.
+struct ShapedParagraph {
+    /// Glyph ids, in logical order.
+    ids: Vec<u16>,
+    /// Byte offset in the paragraph of each glyph's cluster (non-decreasing).
+    clusters: Vec<u32>,
+    /// Horizontal offset of each glyph from its pen position.
+    x_offsets: Vec<f32>,
+    /// Pen position before each glyph; one more entry than glyphs (the end).
+    pen: Vec<f32>,
+    /// Byte length of the paragraph.
+    len: usize,
+    /// Word boundaries (byte ranges between spaces), as the wrapping sees them.
+    words: Vec<(usize, usize)>,
+    /// Char boundaries inside each word are found from the text when a word is broken.
+    text: String,
 }
 
-/// Lays out text: paragraphs split at `\n`, words wrapped greedily at the wrap width;
-/// a word longer than the wrap width is broken between characters.
-pub fn layout(text: &str, style: TextStyle) -> TextLayout {
-    let mut lines = Vec::new();
-    let Some(font) = font(style.weight) else {
-        return TextLayout { lines, style, width: 0.0, height: 0.0 };
-    };
-    let scale = style.size / font.face.units_per_em() as f32;
-    let measure = |s: &str| shape(font, s, scale).1;
-    for paragraph in text.split('\n') {
-        let paragraph = paragraph.trim_end_matches('\r');
-        let Some(wrap) = style.wrap_width.filter(|w| *w > 0.0) else {
-            let (glyphs, width) = shape(font, paragraph, scale);
-            lines.push(Line { glyphs, width });
-            continue;
-        };
-        let mut current = String::new();
-        let flush = |line: &str, lines: &mut Vec<Line>| {
-            let (glyphs, width) = shape(font, line, scale);
-            lines.push(Line { glyphs, width });
-        };
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if current.is_empty() { word.to_owned() } else { format!("{current} {word}") };
-            if measure(&candidate) <= wrap {
-                current = candidate;
+impl ShapedParagraph {
+    fn new(font: &Font, paragraph: &str) -> ShapedParagraph {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(paragraph);
+        let shaped = rustybuzz::shape(&font.face, &[], buffer);
+        let n = shaped.len();
+        let (mut ids, mut clusters, mut x_offsets, mut pen) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n + 1));
+        let mut x = 0.0f32;
+        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            ids.push(info.glyph_id as u16);
+            clusters.push(info.cluster);
+            x_offsets.push(pos.x_offset as f32);
+            pen.push(x);
+            x += pos.x_advance as f32;
+        }
+        pen.push(x);
+        let mut words = Vec::new();
+        let mut start = 0;
+        for (i, b) in paragraph.bytes().enumerate().chain(std::iter::once((paragraph.len(), b' '))) {
+            if b == b' ' {
+                if i > start {
+                    words.push((start, i));
+                }
+                start = i + 1;
+            }
+        }
+        ShapedParagraph { ids, clusters, x_offsets, pen, len: paragraph.len(), words, text: paragraph.to_owned() }
+    }
+
+    /// First glyph whose cluster starts at or after byte `b`.
+    fn glyph_at(&self, b: usize) -> usize {
+        self.clusters.partition_point(|c| (*c as usize) < b)
+    }
+
+    /// Advance of the bytes `a..b`, in font units.
+    fn width(&self, a: usize, b: usize) -> f32 {
+        self.pen[self.glyph_at(b)] - self.pen[self.glyph_at(a)]
+    }
+
+    fn line(&self, a: usize, b: usize, scale: f32) -> Line {
+        let (i, j) = (self.glyph_at(a), self.glyph_at(b));
+        let origin = self.pen[i];
+        let glyphs = (i..j)
+            .map(|g| PlacedGlyph { id: self.ids[g], x: (self.pen[g] - origin + self.x_offsets[g]) * scale })
+            .collect();
+        Line { glyphs, width: (self.pen[j] - origin) * scale }
+    }
+
+    /// Greedy lines at a wrap width in font units: words by spaces, a word wider than
+    /// the line broken between characters.
+    fn wrap(&self, wrap: f32, scale: f32, lines: &mut Vec<Line>) {
+        let mut current: Option<(usize, usize)> = None;
+        for &(ws, we) in &self.words {
+            if let Some((cs, _)) = current
+                && self.width(cs, we) <= wrap
+            {
+                current = Some((cs, we));
                 continue;
             }
-            if !current.is_empty() {
-                flush(&current, &mut lines);
-                current.clear();
+            if let Some((cs, ce)) = current.take() {
+                lines.push(self.line(cs, ce, scale));
             }
-            if measure(word) <= wrap {
-                current = word.to_owned();
+            if self.width(ws, we) <= wrap {
+                current = Some((ws, we));
                 continue;
             }
             // A word wider than the line: break it where it no longer fits.
-            for c in word.chars() {
-                let mut next = current.clone();
-                next.push(c);
-                if !current.is_empty() && measure(&next) > wrap {
-                    flush(&current, &mut lines);
-                    current = c.to_string();
-                } else {
-                    current = next;
+            let mut start = ws;
+            let mut end = ws;
+            for (off, c) in self.text[ws..we].char_indices() {
+                let next = ws + off + c.len_utf8();
+                if end > start && self.width(start, next) > wrap {
+                    lines.push(self.line(start, end, scale));
+                    start = ws + off;
                 }
+                end = next;
+            }
+            current = Some((start, end));
+        }
+        let (cs, ce) = current.unwrap_or((self.len, self.len));
+        lines.push(self.line(cs, ce, scale));
+    }
+
+    /// The widest word (split at any white space), in font units.
+    fn widest_word(&self) -> f32 {
+        let mut widest = 0.0f32;
+        let mut start = None;
+        for (i, c) in self.text.char_indices().chain(std::iter::once((self.len, ' '))) {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    widest = widest.max(self.width(s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
             }
         }
-        flush(&current, &mut lines);
+        widest
     }
-    let width = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-    let height = lines.len() as f32 * style.size * LINE_HEIGHT;
-    TextLayout { lines, style, width, height }
+}
+
+/// Text shaped once for any number of layouts (a sticky note tries several sizes).
+pub struct ShapedText {
+    weight: Weight,
+    paragraphs: Vec<ShapedParagraph>,
+}
+
+impl ShapedText {
+    /// Shapes text: paragraphs split at `\n`.
+    pub fn new(text: &str, weight: Weight) -> ShapedText {
+        let paragraphs = match font(weight) {
+            Some(font) => text.split('\n').map(|p| ShapedParagraph::new(font, p.trim_end_matches('\r'))).collect(),
+            None => Vec::new(),
+        };
+        ShapedText { weight, paragraphs }
+    }
+
+    /// The widest single word at a font size.
+    pub fn widest_word(&self, size: f32) -> f32 {
+        let Some(font) = font(self.weight) else { return 0.0 };
+        let scale = size / font.face.units_per_em() as f32;
+        self.paragraphs.iter().map(ShapedParagraph::widest_word).fold(0.0, f32::max) * scale
+    }
+
+    /// Lays the text out in a style (the style's weight is the shaped one).
+    pub fn layout(&self, style: TextStyle) -> TextLayout {
+        let mut lines = Vec::new();
+        let Some(font) = font(self.weight) else {
+            return TextLayout { lines, style, width: 0.0, height: 0.0 };
+        };
+        let style = TextStyle { weight: self.weight, ..style };
+        let scale = style.size / font.face.units_per_em() as f32;
+        for p in &self.paragraphs {
+            match style.wrap_width.filter(|w| *w > 0.0) {
+                Some(wrap) if scale > 0.0 => p.wrap(wrap / scale, scale, &mut lines),
+                _ => lines.push(p.line(0, p.len, scale)),
+            }
+        }
+        let width = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+        let height = lines.len() as f32 * style.size * LINE_HEIGHT;
+        TextLayout { lines, style, width, height }
+    }
+}
+
+/// Lays out text: paragraphs split at `\n`, words wrapped greedily at the wrap width;
+/// a word longer than the wrap width is broken between characters. Linear in the
+/// length of the text (each paragraph is shaped once).
+pub fn layout(text: &str, style: TextStyle) -> TextLayout {
+    ShapedText::new(text, style.weight).layout(style)
 }
 
 struct PathSink<'a> {

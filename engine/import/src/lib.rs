@@ -5,6 +5,15 @@
 //! groups with transforms and opacity, text (as outlines, through the bundled font) and
 //! embedded PNG/JPEG images. What a plate cannot hold (filters, masks, clip paths,
 //! patterns) is reported as a warning, never silently dropped.
+//!
+//! SVG is hostile input: the XML is parsed with a node limit and a bound on entity
+//! expansion, linked pictures are read only from the folder the caller allows (see
+//! [`Resources`]) and every refused link is reported, pictures are checked against the
+//! plate budget (and downscaled), and the result is validated like a plate file.
+
+mod entities;
+pub mod picture;
+mod resolve;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -51,30 +60,74 @@ pub struct Imported {
 
 /// Largest SVG file read, in bytes.
 pub const MAX_SVG_BYTES: u64 = 256 * 1024 * 1024;
+/// Most XML nodes in an SVG (a detailed illustration has tens of thousands).
+pub const MAX_SVG_NODES: u32 = 2_000_000;
+/// Most text that entities may expand to, in bytes (the "billion laughs" guard).
+pub const MAX_ENTITY_EXPANSION: u64 = 16 * 1024 * 1024;
 
-/// Parses SVG data into elements whose ids start at `first_id`. `file` names it in errors.
-pub fn import_svg(data: &[u8], file: &str, first_id: u64) -> Result<Imported, ImportError> {
+/// Where an SVG may read the pictures it links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resources<'a> {
+    /// Nowhere: linked pictures are refused (data URIs still work).
+    None,
+    /// This folder and below: regular files only, never through `..`, an absolute
+    /// path, a link out of the folder, a device or a pipe.
+    Folder(&'a Path),
+}
+
+/// Parses SVG data into elements whose ids start at `first_id`. `file` names it in
+/// errors; pictures it links to are read only from `resources`.
+pub fn import_svg(data: &[u8], file: &str, first_id: u64, resources: Resources<'_>) -> Result<Imported, ImportError> {
+    let parse = |message: String| ImportError::Parse { file: file.to_owned(), message };
+    let text = std::str::from_utf8(data).map_err(|_| parse("the file is not UTF-8 text".to_owned()))?;
+    let expanded = entities::expansion_bound(text);
+    if expanded > MAX_ENTITY_EXPANSION {
+        return Err(parse(format!(
+            "its entities expand to about {expanded} bytes; the limit is {MAX_ENTITY_EXPANSION} (an entity bomb?)"
+        )));
+    }
+    let xml_opt = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: MAX_SVG_NODES, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(text, xml_opt).map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => parse(format!("it has more than {MAX_SVG_NODES} XML nodes, the limit")),
+        other => parse(other.to_string()),
+    })?;
+    let refused = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
     let mut opt = usvg::Options::default();
     for font in plaatwerk_geometry::text::bundled_font_data() {
         opt.fontdb_mut().load_font_data(font.to_vec());
     }
     opt.font_family = "Noto Sans".to_owned();
-    let tree = usvg::Tree::from_data(data, &opt)
-        .map_err(|e| ImportError::Parse { file: file.to_owned(), message: e.to_string() })?;
+    opt.image_href_resolver = resolve::resolver(resources, refused.clone());
+    let tree = usvg::Tree::from_xmltree(&doc, &opt).map_err(|e| parse(e.to_string()))?;
     let mut cx = Converter { next_id: first_id, warnings: BTreeSet::new() };
     let elements = cx.group_children(tree.root(), 0);
-    Ok(Imported {
-        elements,
-        width: tree.size().width(),
-        height: tree.size().height(),
-        warnings: cx.warnings.into_iter().collect(),
-    })
+    let mut warnings = cx.warnings;
+    warnings.extend(refused.lock().map(|r| r.clone()).unwrap_or_default());
+    // What was imported must stay within the plate budget like any plate.
+    let (w, h) = (tree.size().width(), tree.size().height());
+    let mut check = Plate::new("import", w.clamp(1.0, 100_000.0), h.clamp(1.0, 100_000.0));
+    check.layers = vec![Layer { elements, ..Layer::new("import", "Import") }];
+    let problems: Vec<String> = plaatwerk_model::validate(&check)
+        .into_iter()
+        .filter(|p| p.place != "meta")
+        .map(|p| p.to_string().replace("layer \"import\", ", ""))
+        .collect();
+    if let Some(first) = problems.first() {
+        return Err(parse(format!("the artwork is beyond what a plate may hold: {first}")));
+    }
+    let elements = check.layers.pop().map(|l| l.elements).unwrap_or_default();
+    Ok(Imported { elements, width: w, height: h, warnings: warnings.into_iter().collect() })
 }
 
-/// Reads an SVG file into a new plate with one layer, named after the file.
+/// Reads an SVG file into a new plate with one layer, named after the file. Pictures
+/// it links to are read from its own folder and below, nowhere else.
 pub fn import_svg_file(path: &Path) -> Result<(Plate, Vec<String>), ImportError> {
     let file = path.display().to_string();
-    let len = std::fs::metadata(path).map_err(|source| ImportError::Read { file: file.clone(), source })?.len();
+    let meta = std::fs::metadata(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
+    if !meta.is_file() {
+        return Err(ImportError::Parse { file, message: "not a regular file".to_owned() });
+    }
+    let len = meta.len();
     if len > MAX_SVG_BYTES {
         return Err(ImportError::Parse {
             file,
@@ -82,7 +135,11 @@ pub fn import_svg_file(path: &Path) -> Result<(Plate, Vec<String>), ImportError>
         });
     }
     let data = std::fs::read(path).map_err(|source| ImportError::Read { file: file.clone(), source })?;
-    let imported = import_svg(&data, &file, 1)?;
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let imported = import_svg(&data, &file, 1, Resources::Folder(folder))?;
     let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Import".to_owned());
     let mut plate = Plate::new(title, imported.width.max(1.0), imported.height.max(1.0));
     plate.layers = vec![Layer { elements: imported.elements, ..Layer::new("illustratie", "Illustratie") }];
@@ -267,9 +324,8 @@ impl Converter {
             return None;
         }
         let size = img.size();
-        let (mime, data) = match img.kind() {
-            usvg::ImageKind::PNG(d) => ("image/png", d.as_ref().clone()),
-            usvg::ImageKind::JPEG(d) => ("image/jpeg", d.as_ref().clone()),
+        let data = match img.kind() {
+            usvg::ImageKind::PNG(d) | usvg::ImageKind::JPEG(d) => d.as_ref().clone(),
             usvg::ImageKind::GIF(_) | usvg::ImageKind::WEBP(_) => {
                 self.warnings.insert("GIF and WebP images are not imported; convert them to PNG".into());
                 return None;
@@ -279,6 +335,19 @@ impl Converter {
                 return Some(Element::new(self.id(), ElementKind::Group(Group { children })));
             }
         };
+        let picture = match picture::fit_picture(data) {
+            Ok(p) => p,
+            Err(e) => {
+                self.warnings.insert(format!("a picture was left out: {e}"));
+                return None;
+            }
+        };
+        if let Some((w, h)) = picture.downscaled_from {
+            self.warnings.insert(format!(
+                "a picture of {w} × {h} pixels was downscaled to {} × {}",
+                picture.width, picture.height
+            ));
+        }
         Some(Element::new(
             self.id(),
             ElementKind::Image(Image {
@@ -286,8 +355,8 @@ impl Converter {
                 y: 0.0,
                 width: size.width(),
                 height: size.height(),
-                mime: mime.to_owned(),
-                data,
+                mime: picture.mime.to_owned(),
+                data: picture.data,
             }),
         ))
     }

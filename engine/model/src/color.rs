@@ -61,7 +61,7 @@ impl FromStr for Color {
     type Err = ColorParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ColorParseError(s.to_owned());
+        let err = || ColorParseError(crate::validate::clip(s));
         let hex = s.strip_prefix('#').ok_or_else(err)?;
         if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(err());

@@ -4,6 +4,7 @@
 //! (geometry, renderer, exporters, editor, plugins) reads plates through these types
 //! and changes them through [`Edit`]s.
 
+pub mod budget;
 mod color;
 mod edit;
 mod element;
@@ -13,6 +14,7 @@ mod paint;
 mod plate;
 mod transform;
 mod validate;
+mod walk;
 
 pub use color::{Color, ColorParseError};
 pub use edit::{Applied, Edit, EditError, History, LayerProps};
@@ -30,3 +32,4 @@ pub use validate::{
     MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,
     check_path_data, sniff_image, validate,
 };
+pub use walk::{each_element, each_element_mut};

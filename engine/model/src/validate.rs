@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::budget::{self, Cost};
 use crate::element::{ElementKind, Stroke};
 use crate::{Element, Paint, Plate, Problem, StrokeStyle, Transform};
 
@@ -111,12 +112,13 @@ impl<'a> Validator<'a> {
             }
             self.unit(&place, "opacity", layer.opacity);
             for e in &layer.elements {
-                self.element(&place, e, 0);
+                self.element(&place, e, 0, &Transform::IDENTITY);
             }
         }
         if plate.layers.is_empty() {
             self.report("layers", "a plate needs at least one layer");
         }
+        self.totals(budget::plate_cost(plate));
 
         let mut names = HashSet::new();
         for c in &plate.cutouts {
@@ -163,8 +165,39 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn element(&mut self, parent: &str, e: &Element, depth: usize) {
+    fn totals(&mut self, cost: Cost) {
+        let place = "plate";
+        if cost.glyphs > budget::MAX_PLATE_GLYPHS {
+            self.report(
+                place,
+                format!("holds {} characters of text; the limit is {}", cost.glyphs, budget::MAX_PLATE_GLYPHS),
+            );
+        }
+        if cost.geometry > budget::MAX_PLATE_GEOMETRY {
+            self.report(
+                place,
+                format!(
+                    "holds {} stroke points and path segments; the limit is {}",
+                    cost.geometry,
+                    budget::MAX_PLATE_GEOMETRY
+                ),
+            );
+        }
+        if cost.image_pixels > budget::MAX_PLATE_IMAGE_PIXELS {
+            self.report(
+                place,
+                format!(
+                    "its pictures hold {} pixels in all; the limit is {} (downscale or remove some)",
+                    cost.image_pixels,
+                    budget::MAX_PLATE_IMAGE_PIXELS
+                ),
+            );
+        }
+    }
+
+    fn element(&mut self, parent: &str, e: &Element, depth: usize, parent_world: &Transform) {
         let place = format!("{parent}, element {} ({})", e.id, e.kind.name());
+        let world = parent_world.pre_concat(&e.transform);
         if !self.ids.insert(e.id.0) {
             self.report(&place, format!("id {} is used by another element too", e.id));
         }
@@ -174,18 +207,42 @@ impl<'a> Validator<'a> {
             }
         }
         self.unit(&place, "opacity", e.opacity);
-        self.transform(&place, "transform", &e.transform);
+        if self.transform(&place, "transform", &e.transform) {
+            let scale = budget::max_scale(&world);
+            if scale > budget::MAX_SCALE {
+                self.report(
+                    &place,
+                    format!(
+                        "its transforms scale it {scale:.0}×; the limit is {}× (scale the artwork itself instead)",
+                        budget::MAX_SCALE
+                    ),
+                );
+                return;
+            }
+        }
         match &e.kind {
             ElementKind::Stroke(s) => self.stroke(&place, s),
             ElementKind::Path(p) => {
                 if let Err(msg) = check_path_data(&p.d) {
                     self.report(&place, format!("path data: {msg}"));
+                    return;
+                }
+                let segments = budget::path_cost(&p.d);
+                if segments > budget::MAX_PATH_SEGMENTS {
+                    self.report(
+                        &place,
+                        format!(
+                            "path data flattens to about {segments} segments; the limit is {}",
+                            budget::MAX_PATH_SEGMENTS
+                        ),
+                    );
+                    return;
                 }
                 if let Some(f) = &p.fill {
                     self.paint(&place, "fill", f);
                 }
                 if let Some(s) = &p.stroke {
-                    self.stroke_style(&place, s);
+                    self.stroke_style(&place, s, || budget::path_length_bound(&p.d));
                 }
             }
             ElementKind::Rect(r) => {
@@ -198,7 +255,7 @@ impl<'a> Validator<'a> {
                     self.paint(&place, "fill", f);
                 }
                 if let Some(s) = &r.stroke {
-                    self.stroke_style(&place, s);
+                    self.stroke_style(&place, s, || 2.0 * (f64::from(r.width) + f64::from(r.height)));
                 }
             }
             ElementKind::Ellipse(el) => {
@@ -210,7 +267,7 @@ impl<'a> Validator<'a> {
                     self.paint(&place, "fill", f);
                 }
                 if let Some(s) = &el.stroke {
-                    self.stroke_style(&place, s);
+                    self.stroke_style(&place, s, || std::f64::consts::TAU * f64::from(el.rx.max(el.ry)));
                 }
             }
             ElementKind::Arrow(a) => {
@@ -221,7 +278,13 @@ impl<'a> Validator<'a> {
                     }
                 }
                 self.non_negative(&place, "width", a.width);
-                self.dashes(&place, &a.dashes);
+                let d = |p: [f32; 2], q: [f32; 2]| f64::from(p[0] - q[0]).hypot(f64::from(p[1] - q[1]));
+                let length = match a.control {
+                    Some(c) => d(a.from, c) + d(c, a.to),
+                    None => d(a.from, a.to),
+                };
+                self.dashes(&place, &a.dashes, length);
+                self.text_length(&place, "label", &a.label, budget::MAX_LABEL_CHARS);
             }
             ElementKind::Text(t) => {
                 self.number(&place, "x", t.x);
@@ -230,7 +293,7 @@ impl<'a> Validator<'a> {
                 if let Some(w) = t.wrap_width {
                     self.non_negative(&place, "wrap width", w);
                 }
-                self.text_length(&place, &t.text);
+                self.text_length(&place, "text", &t.text, budget::MAX_TEXT_CHARS);
             }
             ElementKind::Sticky(s) => {
                 self.number(&place, "x", s.x);
@@ -238,7 +301,7 @@ impl<'a> Validator<'a> {
                 self.non_negative(&place, "width", s.width);
                 self.non_negative(&place, "height", s.height);
                 self.font_size(&place, s.size);
-                self.text_length(&place, &s.text);
+                self.text_length(&place, "text", &s.text, budget::MAX_TEXT_CHARS);
             }
             ElementKind::Image(img) => {
                 self.number(&place, "x", img.x);
@@ -249,14 +312,30 @@ impl<'a> Validator<'a> {
                 match (img.mime.as_str(), sniffed) {
                     (_, _) if img.data.len() > MAX_IMAGE_BYTES => self
                         .report(&place, format!("image is {} bytes; the limit is {MAX_IMAGE_BYTES}", img.data.len())),
-                    ("image/png", Some("image/png")) | ("image/jpeg", Some("image/jpeg")) => {}
+                    ("image/png", Some("image/png")) | ("image/jpeg", Some("image/jpeg")) => {
+                        match budget::image_size(&img.data) {
+                            None => self.report(
+                                &place,
+                                format!("the {} picture is damaged: its header gives no size", img.mime),
+                            ),
+                            Some((w, h)) if u64::from(w) * u64::from(h) > budget::MAX_IMAGE_PIXELS => self.report(
+                                &place,
+                                format!(
+                                    "the picture is {w} × {h} = {} pixels; the limit is {} (downscale it; insert it again and Plaatwerk does)",
+                                    u64::from(w) * u64::from(h),
+                                    budget::MAX_IMAGE_PIXELS
+                                ),
+                            ),
+                            Some(_) => {}
+                        }
+                    }
                     ("image/png" | "image/jpeg", _) => self.report(
                         &place,
                         format!("image data is not a {} file (the bytes do not start as one)", img.mime),
                     ),
                     (other, _) => self.report(
                         &place,
-                        format!("image type \"{other}\" is not supported; use image/png or image/jpeg"),
+                        format!("image type \"{}\" is not supported; use image/png or image/jpeg", clip(other)),
                     ),
                 }
             }
@@ -266,7 +345,7 @@ impl<'a> Validator<'a> {
                     return;
                 }
                 for c in &g.children {
-                    self.element(&place, c, depth + 1);
+                    self.element(&place, c, depth + 1, &world);
                 }
             }
         }
@@ -300,16 +379,21 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn text_length(&mut self, place: &str, text: &str) {
-        if text.len() > 1_000_000 {
-            self.report(place, format!("text is {} bytes long; the limit is 1000000", text.len()));
+    fn text_length(&mut self, place: &str, field: &str, text: &str, limit: usize) {
+        // Counting stops past the limit: a 1 GB text is not walked to the end.
+        let n = text.chars().take(limit + 1).count();
+        if n > limit {
+            self.report(place, format!("{field} is longer than {limit} characters, the limit (split it up)"));
         }
     }
 
-    fn transform(&mut self, place: &str, field: &str, t: &Transform) {
+    /// Whether the transform holds only finite numbers.
+    fn transform(&mut self, place: &str, field: &str, t: &Transform) -> bool {
         if t.values().iter().any(|v| !v.is_finite()) {
             self.report(place, format!("{field} holds a value that is not a finite number"));
+            return false;
         }
+        true
     }
 
     fn paint(&mut self, place: &str, field: &str, p: &Paint) {
@@ -349,23 +433,56 @@ impl<'a> Validator<'a> {
         self.transform(place, &format!("{field} gradient transform"), transform);
     }
 
-    fn stroke_style(&mut self, place: &str, s: &StrokeStyle) {
+    /// `length` gives an upper bound of the outline's length (for counting dashes).
+    fn stroke_style(&mut self, place: &str, s: &StrokeStyle, length: impl FnOnce() -> f64) {
         self.paint(place, "stroke", &s.paint);
         self.non_negative(place, "stroke width", s.width);
         if self.number(place, "miter limit", s.miter_limit) && s.miter_limit < 1.0 {
             self.report(place, format!("miter limit is {}; it must be at least 1", s.miter_limit));
         }
-        self.dashes(place, &s.dashes);
+        if !s.dashes.is_empty() {
+            self.dashes(place, &s.dashes, length());
+        }
         self.number(place, "dash offset", s.dash_offset);
     }
 
-    fn dashes(&mut self, place: &str, dashes: &[f32]) {
+    fn dashes(&mut self, place: &str, dashes: &[f32], length: f64) {
+        if dashes.len() > budget::MAX_DASH_ENTRIES {
+            self.report(
+                place,
+                format!("dash pattern has {} entries; the limit is {}", dashes.len(), budget::MAX_DASH_ENTRIES),
+            );
+            return;
+        }
+        let before = self.problems.len();
         for (i, d) in dashes.iter().enumerate() {
             self.non_negative(place, &format!("dash {i}"), *d);
         }
+        if self.problems.len() > before {
+            return;
+        }
         if !dashes.is_empty() && dashes.iter().all(|d| *d <= 0.0) {
             self.report(place, "dash pattern has no positive length");
+        } else if let Some(n) = budget::dash_count(dashes, length)
+            && n > budget::MAX_DASHES
+        {
+            self.report(
+                place,
+                format!(
+                    "its dash pattern makes about {n:.0} dashes; the limit is {} (use longer dashes)",
+                    budget::MAX_DASHES
+                ),
+            );
         }
+    }
+}
+
+/// A value quoted in a message, cut to 60 characters: a 1 MB value is not echoed.
+pub(crate) fn clip(value: &str) -> String {
+    const KEEP: usize = 60;
+    match value.char_indices().nth(KEEP) {
+        Some((i, _)) => format!("{}… ({} bytes)", &value[..i], value.len()),
+        None => value.to_owned(),
     }
 }
 

@@ -27,6 +27,7 @@
 mod call;
 mod load;
 mod output;
+mod trust;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ use plaatwerk_model::{Element, Generator};
 use plaatwerk_plugin_api::{Context, ElementSummary, PluginInfo};
 
 pub use output::Output;
+pub use trust::{TrustError, TrustStore};
 pub use watch::Change;
 
 /// Why a plugin could not be loaded or called. Messages name the file or plugin.
@@ -165,19 +167,40 @@ pub struct Folder {
     /// Only files whose names start with this are plugins (for folders shared with
     /// other libraries, such as the one the program itself is in).
     pub prefix: Option<String>,
+    /// Whether its libraries load only after the user trusted the folder (a plate's
+    /// own `plugins/` folder; see [`TrustStore`]).
+    pub needs_trust: bool,
 }
 
 impl Folder {
-    /// Every library in the folder is taken as a plugin.
+    /// Every library in the folder is taken as a plugin; the folder is the user's own
+    /// choice, so it needs no trust.
     pub fn all(path: impl Into<PathBuf>) -> Folder {
-        Folder { path: path.into(), prefix: None }
+        Folder { path: path.into(), prefix: None, needs_trust: false }
     }
+
+    /// A folder that came with a plate: loaded only once trusted.
+    pub fn beside_plate(path: impl Into<PathBuf>) -> Folder {
+        Folder { path: path.into(), prefix: None, needs_trust: true }
+    }
+}
+
+/// A folder with plugin libraries that were not loaded because the folder is not
+/// trusted yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntrustedFolder {
+    /// The folder.
+    pub path: PathBuf,
+    /// The libraries in it that would load once it is trusted.
+    pub libraries: Vec<PathBuf>,
 }
 
 /// The plugin host.
 pub struct PluginHost {
     folders: Vec<Folder>,
     files: Vec<PluginFile>,
+    trust: TrustStore,
+    untrusted: Vec<UntrustedFolder>,
     private: PathBuf,
     copies: u64,
     /// Limits for calls.
@@ -187,14 +210,47 @@ pub struct PluginHost {
 
 impl PluginHost {
     /// A host looking in `folders` (in order: earlier folders win when two files hold
-    /// the same plugin). Nothing is loaded until [`PluginHost::scan`].
+    /// the same plugin), with the user's remembered trusted folders. Nothing is loaded
+    /// until [`PluginHost::scan`].
     pub fn new(folders: Vec<Folder>) -> PluginHost {
+        Self::with_trust(folders, TrustStore::load_default())
+    }
+
+    /// A host with the given trusted folders.
+    pub fn with_trust(folders: Vec<Folder>, trust: TrustStore) -> PluginHost {
+        load::sweep_stale_copies();
         let private = std::env::temp_dir().join(format!(
-            "plaatwerk-plugins-{}-{}",
+            "{}{}-{}",
+            load::PRIVATE_PREFIX,
             std::process::id(),
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
         ));
-        PluginHost { folders, files: Vec::new(), private, copies: 0, limits: Limits::default(), watcher: None }
+        PluginHost {
+            folders,
+            files: Vec::new(),
+            trust,
+            untrusted: Vec::new(),
+            private,
+            copies: 0,
+            limits: Limits::default(),
+            watcher: None,
+        }
+    }
+
+    /// Folders with libraries that wait for the user's trust (found by the last scan).
+    pub fn untrusted(&self) -> &[UntrustedFolder] {
+        &self.untrusted
+    }
+
+    /// Trusts a folder beside a plate: for this run only, or remembered for the next
+    /// ones. Call [`PluginHost::scan`] afterwards to load its plugins.
+    pub fn trust(&mut self, folder: &Path, remember: bool) -> Result<(), TrustError> {
+        if remember {
+            self.trust.trust_and_remember(folder)
+        } else {
+            self.trust.trust_for_now(folder);
+            Ok(())
+        }
     }
 
     /// The usual folders: `$PLAATWERK_PLUGIN_PATH` (separated like `PATH`), the
@@ -209,7 +265,7 @@ impl PluginHost {
         }
         if let Some(dir) = plate.and_then(Path::parent) {
             let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-            out.push(Folder::all(dir.join("plugins")));
+            out.push(Folder::beside_plate(dir.join("plugins")));
         }
         let user = std::env::var_os("PLAATWERK_DATA_DIR")
             .map(PathBuf::from)
@@ -222,15 +278,16 @@ impl PluginHost {
             && let Some(dir) = exe.parent()
         {
             let prefix = format!("{}plaatwerk_plugin_", std::env::consts::DLL_PREFIX);
-            out.push(Folder { path: dir.to_path_buf(), prefix: Some(prefix.clone()) });
+            let shipped = |path: PathBuf| Folder { path, prefix: Some(prefix.clone()), needs_trust: false };
+            out.push(shipped(dir.to_path_buf()));
             // Cargo puts plugins built as dependencies of the editor (`cargo run`) in
             // `deps`; test and bench programs live in `deps` themselves.
             if dir.file_name().is_some_and(|n| n == "deps") {
                 if let Some(up) = dir.parent() {
-                    out.push(Folder { path: up.to_path_buf(), prefix: Some(prefix) });
+                    out.push(shipped(up.to_path_buf()));
                 }
             } else {
-                out.push(Folder { path: dir.join("deps"), prefix: Some(prefix) });
+                out.push(shipped(dir.join("deps")));
             }
         }
         out
@@ -250,12 +307,29 @@ impl PluginHost {
     /// changed.
     pub fn scan(&mut self) -> Vec<Change> {
         let mut found: Vec<PathBuf> = Vec::new();
+        let mut odd: Vec<(PathBuf, String)> = Vec::new();
+        self.untrusted.clear();
         for folder in &self.folders {
             let Ok(entries) = std::fs::read_dir(&folder.path) else { continue };
             let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
             names.sort();
+            if folder.needs_trust && !self.trust.is_trusted(&folder.path) {
+                let libraries: Vec<PathBuf> =
+                    names.into_iter().filter(|p| load::has_library_name(p, folder.prefix.as_deref())).collect();
+                if !libraries.is_empty() {
+                    self.untrusted.push(UntrustedFolder { path: folder.path.clone(), libraries });
+                }
+                continue;
+            }
             for path in names {
-                if !load::is_candidate(&path, folder.prefix.as_deref()) || found.contains(&path) {
+                if !load::has_library_name(&path, folder.prefix.as_deref()) || found.contains(&path) {
+                    continue;
+                }
+                // Named like a library but not a regular file: said, not skipped.
+                if let Some(why) = load::not_regular(&path) {
+                    if folder.prefix.is_none() {
+                        odd.push((path, why));
+                    }
                     continue;
                 }
                 // The program's own folders hold the same build twice (`target/release`
@@ -271,6 +345,21 @@ impl PluginHost {
             if let Some(c) = self.load_if_changed(path) {
                 changes.push(c);
             }
+        }
+        for (path, why) in odd {
+            let error = format!("not a plugin library: {why}");
+            match self.files.iter_mut().find(|f| f.path == path) {
+                Some(f) if f.error.as_deref() == Some(error.as_str()) => {}
+                Some(f) => f.error = Some(error.clone()),
+                None => self.files.push(PluginFile {
+                    path: path.clone(),
+                    loaded: None,
+                    error: Some(error.clone()),
+                    stamp: None,
+                }),
+            }
+            changes.push(Change::Failed { file: path.display().to_string(), error });
+            found.push(path);
         }
         let before = self.files.len();
         self.files.retain(|f| found.contains(&f.path));

@@ -23,11 +23,47 @@ pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     Some(Stamp { len: m.len(), modified: m.modified().ok() })
 }
 
-/// Whether a folder entry is a plugin library to try.
-pub(crate) fn is_candidate(path: &Path, prefix: Option<&str>) -> bool {
+/// Name prefix of the host's private folders of library copies in the temp folder.
+pub(crate) const PRIVATE_PREFIX: &str = "plaatwerk-plugins-";
+
+/// Largest plugin library read (a real plugin is a few MB).
+pub const MAX_LIBRARY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Whether a folder entry is named like a plugin library.
+pub(crate) fn has_library_name(path: &Path, prefix: Option<&str>) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
     let suffix = std::env::consts::DLL_SUFFIX;
-    name.ends_with(suffix) && !name.starts_with('.') && prefix.is_none_or(|p| name.starts_with(p)) && path.is_file()
+    name.ends_with(suffix) && !name.starts_with('.') && prefix.is_none_or(|p| name.starts_with(p))
+}
+
+/// Why a folder entry is not a regular file (following links), or `None` when it is.
+pub(crate) fn not_regular(path: &Path) -> Option<String> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("it is a folder".to_owned()),
+        Ok(_) => Some("it is a device, pipe or socket, not a file".to_owned()),
+        Err(e) if link.file_type().is_symlink() && e.raw_os_error() == Some(40) => {
+            Some("it is a symbolic link that loops".to_owned())
+        }
+        Err(_) if link.file_type().is_symlink() => Some("it is a symbolic link to nothing".to_owned()),
+        Err(e) => Some(format!("it cannot be read: {e}")),
+    }
+}
+
+/// Removes private copy folders left by Plaatwerk processes that are gone (killed
+/// before they could clean up), so the temp folder does not fill up.
+pub(crate) fn sweep_stale_copies() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(PRIVATE_PREFIX) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if cfg!(target_os = "linux") && !alive && pid != std::process::id() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 impl PluginHost {
@@ -157,6 +193,18 @@ impl PluginHost {
             let before = stamp(path).ok_or("the file is gone")?;
             if before.len == 0 {
                 return Err("the file is empty; not a library".to_owned());
+            }
+            if before.len > MAX_LIBRARY_BYTES {
+                return Err(format!(
+                    "the file is {} bytes; plugin libraries up to {MAX_LIBRARY_BYTES} bytes are loaded",
+                    before.len
+                ));
+            }
+            // The header is checked before anything is copied.
+            let mut magic = [0u8; 4];
+            let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+            if cfg!(target_os = "linux") && (read.is_err() || &magic != b"\x7fELF") {
+                return Err("not a library (it does not start as an ELF file)".to_owned());
             }
             self.copies += 1;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

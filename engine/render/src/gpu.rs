@@ -72,6 +72,25 @@ impl Gpu {
         self.device.limits().max_texture_dimension_2d
     }
 
+    /// Records an error found before wgpu saw it (a buffer larger than the device
+    /// allows); [`Gpu::take_errors`] returns it with wgpu's own.
+    pub fn report(&self, message: String) {
+        if let Ok(mut v) = self.errors.lock() {
+            v.push(message);
+        }
+    }
+
+    /// Whether a buffer of `bytes` can be made (and bound as storage when `storage`).
+    pub fn fits_buffer(&self, bytes: u64, storage: bool) -> bool {
+        let limits = self.device.limits();
+        let max = if storage {
+            limits.max_buffer_size.min(limits.max_storage_buffer_binding_size)
+        } else {
+            limits.max_buffer_size
+        };
+        bytes <= max
+    }
+
     /// Takes the errors wgpu reported since the last call.
     pub fn take_errors(&self) -> Vec<String> {
         self.errors.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use plaatwerk_model::{ElementId, Image};
+use plaatwerk_model::{ElementId, ElementKind, Image, Plate};
 use wgpu::util::DeviceExt as _;
 
 use crate::Gpu;
@@ -186,7 +186,7 @@ fn image_key(data: &[u8]) -> u64 {
 
 /// Decodes PNG/JPEG into premultiplied RGBA, shrinking images larger than the GPU allows.
 fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), String> {
-    let img = image::load_from_memory(data).map_err(|e| e.to_string())?;
+    let img = decode_picture(data)?;
     let img = if img.width() > max_side || img.height() > max_side { img.thumbnail(max_side, max_side) } else { img };
     let mut rgba = img.to_rgba8();
     for px in rgba.pixels_mut() {
@@ -196,6 +196,47 @@ fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), String> {
         }
     }
     Ok((rgba.width(), rgba.height(), rgba.into_raw()))
+}
+
+/// Decodes a PNG or JPEG picture within the plate budget: its size is read from the
+/// header first and pictures over [`budget::MAX_IMAGE_PIXELS`] are refused before a
+/// byte is decoded, and the decoder may allocate no more than the RGBA picture needs.
+pub fn decode_picture(data: &[u8]) -> Result<image::DynamicImage, String> {
+    use plaatwerk_model::budget;
+    let (w, h) = budget::image_size(data).ok_or("the picture is damaged: its header gives no size")?;
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > budget::MAX_IMAGE_PIXELS {
+        return Err(format!("the picture is {w} × {h} pixels; the limit is {}", budget::MAX_IMAGE_PIXELS));
+    }
+    let mut reader =
+        image::ImageReader::new(std::io::Cursor::new(data)).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    // RGBA at 16 bits a channel, plus the decoder's own rows.
+    limits.max_alloc = Some(pixels * 8 + (1 << 24));
+    reader.limits(limits);
+    reader.decode().map_err(|e| format!("the picture cannot be decoded: {e}"))
+}
+
+/// Every picture of a plate decoded once (within the budget); one problem per picture
+/// that cannot be shown. `check` runs this, so a damaged picture is found before an
+/// export meets it.
+pub fn check_pictures(plate: &Plate) -> Vec<plaatwerk_model::Problem> {
+    let mut problems = Vec::new();
+    for layer in &plate.layers {
+        plaatwerk_model::each_element(&layer.elements, &mut |e| {
+            if let ElementKind::Image(img) = &e.kind
+                && let Err(message) = decode_picture(&img.data)
+            {
+                problems.push(plaatwerk_model::Problem {
+                    place: format!("layer \"{}\", element {} (image)", layer.id, e.id),
+                    message,
+                });
+            }
+        });
+    }
+    problems
 }
 
 fn texture_from_rgba(gpu: &Gpu, width: u32, height: u32, rgba: &[u8]) -> wgpu::Texture {

@@ -223,7 +223,24 @@ impl Renderer {
                 b.emit(self, gpu, prim, u.depth, u.lo);
             }
         }
-        let Builder { vertices, indices, mut paints, mut ramps, mut commands, plain_start, .. } = b;
+        let Builder { mut vertices, mut indices, mut paints, mut ramps, mut commands, plain_start, .. } = b;
+        // A scene larger than the device's buffers is an error to report, not a panic
+        // inside wgpu; the scene is then left empty.
+        let sizes = [
+            ("vertices", size_of_val(vertices.as_slice()), false),
+            ("indices", size_of_val(indices.as_slice()), false),
+            ("paints", size_of_val(paints.as_slice()), true),
+        ];
+        if let Some((what, bytes, _)) = sizes.iter().find(|(_, n, storage)| !gpu.fits_buffer(*n as u64, *storage)) {
+            gpu.report(format!(
+                "the scene's {what} take {bytes} bytes, more than this GPU's buffers hold ({} bytes); export a smaller region or size",
+                gpu.device.limits().max_buffer_size
+            ));
+            vertices.clear();
+            indices.clear();
+            paints.truncate(1);
+            commands.clear();
+        }
         let end = indices.len() as u32;
         if end > plain_start {
             commands.push(DrawCmd::Plain(plain_start..end));

@@ -7,10 +7,12 @@
 //! Each older version has a module with an `upgrade` function that turns it into the
 //! next version; loading runs the chain up to [`CURRENT_VERSION`].
 
+mod atomic;
 mod v1;
 
+pub use atomic::{TEMP_SUFFIX, sweep_temporaries, write_atomically};
+
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -78,14 +80,21 @@ pub fn load(path: &Path) -> Result<Plate, PlateError> {
         });
     }
     let bytes = fs::read(path).map_err(read_err)?;
-    let text = String::from_utf8(bytes).map_err(|e| PlateError::Syntax {
-        file: file.clone(),
+    from_bytes(&bytes, &file)
+}
+
+/// Parses, upgrades and validates the bytes of a plate file; `file` names it in errors.
+/// Bytes that are not UTF-8 are refused (never decoded lossily: what `check` refuses,
+/// nothing else may read).
+pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Plate, PlateError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| PlateError::Syntax {
+        file: file.to_owned(),
         problem: Problem {
-            place: format!("byte {}", e.utf8_error().valid_up_to()),
+            place: format!("byte {}", e.valid_up_to()),
             message: "the file is not UTF-8 text; is it really a .plate file?".to_owned(),
         },
     })?;
-    from_str(&text, &file)
+    from_str(text, file)
 }
 
 /// Parses, upgrades and validates plate text; `file` names it in errors.
@@ -192,39 +201,12 @@ pub fn to_string(plate: &Plate) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// Validates and writes a plate atomically: to a temporary file beside the target,
-/// flushed to disk, then renamed over it. A crash leaves the old file or the new one,
-/// never half of one.
+/// Validates and writes a plate atomically (see [`write_atomically`]): a crash leaves
+/// the old file or the new one, never half of one.
 pub fn save(plate: &Plate, path: &Path) -> Result<(), PlateError> {
     let file = path.display().to_string();
     check(plate, &file)?;
     write_atomically(path, to_string(plate).as_bytes()).map_err(|source| PlateError::Write { file, source })
-}
-
-/// Writes bytes to `path` atomically (temporary file, fsync, rename, fsync directory).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable; not every platform can open a directory.
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn line_col(e: &serde_json::Error) -> String {

@@ -1,0 +1,100 @@
+//! Where an SVG's `<image href>` may read from: data URIs, and files inside the folder
+//! the caller allows, nothing else. Every refusal is reported.
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use plaatwerk_model::budget::{MAX_IMAGE_PIXELS, image_size};
+
+use crate::Resources;
+use crate::picture::MAX_DECODE_PIXELS;
+
+type Refused = Arc<Mutex<BTreeSet<String>>>;
+
+fn refuse(refused: &Refused, message: String) {
+    if let Ok(mut r) = refused.lock() {
+        r.insert(message);
+    }
+}
+
+/// A link shortened for messages (a data URI may be megabytes).
+fn shown(href: &str) -> String {
+    let mut s: String = href.chars().take(80).collect();
+    if s.len() < href.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// The resolver usvg calls for `<image>` elements.
+pub fn resolver(resources: Resources<'_>, refused: Refused) -> usvg::ImageHrefResolver<'static> {
+    let folder: Option<PathBuf> = match resources {
+        Resources::Folder(f) if f.as_os_str().is_empty() => Path::new(".").canonicalize().ok(),
+        Resources::Folder(f) => f.canonicalize().ok(),
+        Resources::None => None,
+    };
+    let data_refused = refused.clone();
+    usvg::ImageHrefResolver {
+        resolve_data: Box::new(move |_mime, data, _opts| {
+            picture_kind(&data).or_else(|| {
+                refuse(&data_refused, "an embedded picture that is not PNG or JPEG was left out".to_owned());
+                None
+            })
+        }),
+        resolve_string: Box::new(move |href, _opts| match read_linked(href, folder.as_deref()) {
+            Ok(data) => picture_kind(&data).or_else(|| {
+                refuse(&refused, format!("linked picture \"{}\" is not a PNG or JPEG; left out", shown(href)));
+                None
+            }),
+            Err(why) => {
+                refuse(&refused, format!("linked picture \"{}\" was not read: {why}", shown(href)));
+                None
+            }
+        }),
+    }
+}
+
+/// PNG or JPEG within what a picture may be decoded at; anything else is refused.
+fn picture_kind(data: &Arc<Vec<u8>>) -> Option<usvg::ImageKind> {
+    let (w, h) = image_size(data)?;
+    if u64::from(w) * u64::from(h) > MAX_DECODE_PIXELS.max(MAX_IMAGE_PIXELS) {
+        return None;
+    }
+    match plaatwerk_model::sniff_image(data)? {
+        "image/png" => Some(usvg::ImageKind::PNG(data.clone())),
+        _ => Some(usvg::ImageKind::JPEG(data.clone())),
+    }
+}
+
+/// Reads a linked file if and only if it is a regular file inside `folder`.
+fn read_linked(href: &str, folder: Option<&Path>) -> Result<Arc<Vec<u8>>, String> {
+    let folder = folder.ok_or("this import may not read files")?;
+    let href = href.strip_prefix("file://").unwrap_or(href);
+    if href.contains("://") {
+        return Err("links to the web are never followed".to_owned());
+    }
+    let rel = Path::new(href);
+    if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err("only files in the SVG's own folder or below are read (no absolute paths, no ..)".to_owned());
+    }
+    let path = folder.join(rel).canonicalize().map_err(|e| format!("{e}"))?;
+    if !path.starts_with(folder) {
+        return Err("it leads out of the SVG's folder (a link?)".to_owned());
+    }
+    let meta = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let limit = plaatwerk_model::MAX_IMAGE_BYTES as u64;
+    if meta.len() > limit {
+        return Err(format!("it is {} bytes; the limit is {limit}", meta.len()));
+    }
+    let mut data = Vec::new();
+    std::fs::File::open(&path).and_then(|f| f.take(limit + 1).read_to_end(&mut data)).map_err(|e| e.to_string())?;
+    if data.len() as u64 > limit {
+        return Err(format!("it grew past {limit} bytes while being read"));
+    }
+    Ok(Arc::new(data))
+}
