@@ -487,7 +487,7 @@ fn export_cutouts_of(
             None => {
                 let fmt = format.map_or_else(|| preset.format.clone(), str::to_owned);
                 let fmt = format_of(Path::new(&format!("x.{fmt}")))?;
-                (out.join(format!("{}.{fmt}", plaatwerk_model::slug(&cutout.name))), fmt)
+                (out.join(format!("{}.{fmt}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &cutout.name))), fmt)
             }
         };
         let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)

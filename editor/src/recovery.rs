@@ -32,7 +32,10 @@ impl Recovery {
         } else {
             PathBuf::from(std::env::var_os("HOME")?).join(".local/share/plaatwerk")
         };
-        Some(Recovery { dir: base.join("recovery") })
+        let dir = base.join("recovery");
+        // Autosaves cut short by a kill leave temporary files; they go at start.
+        format::sweep_temporaries_in(&dir);
+        Some(Recovery { dir })
     }
 
     /// Recovery files in a given folder (tests).

@@ -88,7 +88,8 @@ impl Watch {
             let mut hash_of = |e: &plaatwerk_model::Element| hashes.get(&e.id).copied().unwrap_or_default();
             let fp = fingerprint(plate, cutout, preset, &mut bounds, &mut hash_of);
             let fmt = self.format.clone().unwrap_or_else(|| preset.format.clone());
-            let file = self.out.join(format!("{}.{fmt}", plaatwerk_model::slug(&cutout.name)));
+            let file =
+                self.out.join(format!("{}.{fmt}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &cutout.name)));
             if self.done.get(&cutout.name).is_some_and(|d| d.fingerprint == fp) && file.exists() {
                 continue;
             }

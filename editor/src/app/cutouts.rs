@@ -77,7 +77,7 @@ fn export_all(
             .ok_or_else(|| format!("cut-out \"{}\": unknown preset \"{}\"", c.name, c.preset))?;
         let r = prepare_cutout(&plate, c, preset, 1.0)?;
         let bytes = exporter.encode_cutout(&r, &preset.format, &mut |_, _| {}).map_err(|e| e.to_string())?;
-        last = dir.join(format!("{}.{}", plaatwerk_model::slug(&c.name), preset.format));
+        last = dir.join(format!("{}.{}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &c.name), preset.format));
         plaatwerk_export::write_file(&last, &bytes).map_err(|e| e.to_string())?;
     }
     let _ = tx.send(Work::Progress { done: total, total, name: String::new() });

@@ -981,6 +981,10 @@ impl eframe::App for EditorApp {
             if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
                 self.canvas_input(ui, &response, viewport, ppp);
             }
+            if let Some(Notice::Refused(why)) = &self.core.notice {
+                self.status = format!("{} {why}", self.lang().pick("Niet gedaan:", "Not done:"));
+                self.core.notice = None;
+            }
             if matches!(self.core.notice, Some(Notice::SessionStart)) {
                 self.core.notice = None;
                 self.status = self

@@ -99,7 +99,11 @@ impl EditorCore {
     }
 
     /// Records the file as read (after loading it), so a later change can be told apart.
+    /// Also removes temporary files that a killed save left beside the plate.
     pub fn remember_disk(&mut self) {
+        if let Some(p) = &self.path {
+            format::sweep_temporaries(p);
+        }
         self.disk_hash = self.path.as_deref().and_then(|p| std::fs::read(p).ok()).map(|b| hash(&b));
     }
 }

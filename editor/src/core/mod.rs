@@ -128,6 +128,8 @@ pub enum Notice {
     LayerNotEditable(String),
     /// Undo stops at the start of the session (the plate stays locked).
     SessionStart,
+    /// An edit was refused: what it brought was invalid or beyond the plate budget.
+    Refused(String),
 }
 
 enum Gesture {
@@ -302,8 +304,9 @@ impl EditorCore {
 
     /// Applies an edit as one undo step.
     pub fn apply(&mut self, edit: Edit) {
-        if let Ok(touched) = self.history.apply(&mut self.plate, edit) {
-            self.changed(&touched);
+        match self.history.apply(&mut self.plate, edit) {
+            Ok(touched) => self.changed(&touched),
+            Err(e) => self.notice = Some(Notice::Refused(e.to_string())),
         }
     }
 

@@ -102,6 +102,9 @@ pub enum EditError {
         /// Position asked for.
         index: usize,
     },
+    /// The element brought in is not valid or beyond the plate budget.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// What applying an edit did.
@@ -113,11 +116,21 @@ pub struct Applied {
     pub touched: Vec<ElementId>,
 }
 
+/// Refuses an element that is invalid or beyond the budget.
+fn admit(element: &Element) -> Result<(), EditError> {
+    match crate::validate_element(element).first() {
+        Some(p) => Err(EditError::Invalid(p.to_string())),
+        None => Ok(()),
+    }
+}
+
 impl Plate {
-    /// Applies an edit; on error the plate is unchanged.
+    /// Applies an edit; on error the plate is unchanged. Elements brought in are
+    /// validated (budget included) first.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, EditError> {
         match edit {
             Edit::Insert { layer, index, element } => {
+                admit(&element)?;
                 let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
                 if index > l.elements.len() {
                     return Err(EditError::NoElement { layer, index });
@@ -136,6 +149,7 @@ impl Plate {
                 Ok(Applied { inverse: Edit::Insert { layer, index, element }, touched })
             }
             Edit::Replace { layer, index, element } => {
+                admit(&element)?;
                 let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
                 let slot = l.elements.get_mut(index).ok_or(EditError::NoElement { layer, index })?;
                 let old = std::mem::replace(slot, element);
@@ -162,6 +176,9 @@ impl Plate {
             Edit::InsertLayer { index, layer } => {
                 if index > self.layers.len() {
                     return Err(EditError::NoLayer(index));
+                }
+                for e in &layer.elements {
+                    admit(e)?;
                 }
                 let touched = layer.elements.iter().map(|e| e.id).collect();
                 self.layers.insert(index, *layer);

@@ -26,10 +26,12 @@ pub use error::{PlateError, Problem};
 pub use paint::{
     FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
 };
-pub use plate::{Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, slug};
+pub use plate::{
+    Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems, slug,
+};
 pub use transform::Transform;
 pub use validate::{
     MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,
-    check_path_data, sniff_image, validate,
+    check_path_data, sniff_image, validate, validate_element,
 };
 pub use walk::{each_element, each_element_mut};

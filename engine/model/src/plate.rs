@@ -240,6 +240,44 @@ impl Plate {
     }
 }
 
+/// The file name (without extension) of each cut-out, in the plate's order: its
+/// name's [`slug`], made unique within the plate (a second `DIA overzicht` beside
+/// `dia-overzicht` becomes `dia-overzicht-2`), so an export never writes two cut-outs
+/// to one file. The same for every export of the plate, whichever cut-outs it writes.
+pub fn cutout_file_stems(cutouts: &[CutOut]) -> Vec<String> {
+    file_stems(cutouts)
+}
+
+/// The file name (without extension) of the cut-out called `name`; see
+/// [`cutout_file_stems`].
+pub fn cutout_file_stem(cutouts: &[CutOut], name: &str) -> String {
+    let i = cutouts.iter().position(|c| c.name == name);
+    match i {
+        Some(i) => file_stems(cutouts).swap_remove(i),
+        None => slug(name),
+    }
+}
+
+fn file_stems(cutouts: &[CutOut]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    cutouts
+        .iter()
+        .map(|c| {
+            let base = match slug(&c.name) {
+                s if s.is_empty() => "uitsnede".to_owned(),
+                s => s,
+            };
+            let mut stem = base.clone();
+            let mut n = 1;
+            while !taken.insert(stem.clone()) {
+                n += 1;
+                stem = format!("{base}-{n}");
+            }
+            stem
+        })
+        .collect()
+}
+
 /// A stable id made from a display name: lower case, letters and digits, runs of
 /// anything else as one `-` (`"Basis laag"` → `basis-laag`). May be empty.
 pub fn slug(name: &str) -> String {

@@ -41,6 +41,18 @@ pub enum RenderError {
         /// Height asked for.
         height: u32,
     },
+    /// The machine has not enough memory for the image.
+    #[error(
+        "an image of {width} × {height} pixels needs {bytes} bytes of memory, which this machine cannot give; export a smaller size"
+    )]
+    OutOfMemory {
+        /// Width asked for.
+        width: u32,
+        /// Height asked for.
+        height: u32,
+        /// Bytes needed.
+        bytes: usize,
+    },
     /// The region is empty or not finite.
     #[error("the region {0} is empty or not finite")]
     BadRegion(String),

@@ -96,7 +96,12 @@ pub fn render_to_image(
     let tiles_x = w.div_ceil(tile);
     let tiles_y = h.div_ceil(tile);
     let total = (tiles_x * tiles_y) as usize;
-    let mut out = vec![0u8; w as usize * h as usize * 4];
+    // The whole image is allocated up front; a size the machine cannot hold is an
+    // error, not an abort.
+    let bytes = w as usize * h as usize * 4;
+    let mut out = Vec::new();
+    out.try_reserve_exact(bytes).map_err(|_| RenderError::OutOfMemory { width: w, height: h, bytes })?;
+    out.resize(bytes, 0u8);
     let clear = req.background;
     let mut done = 0;
     for ty in 0..tiles_y {

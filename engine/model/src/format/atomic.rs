@@ -81,15 +81,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// minutes, so a save still running elsewhere is left alone). Returns what it removed.
 pub fn sweep_temporaries(path: &Path) -> Vec<PathBuf> {
     let Ok(target) = resolve_links(path) else { return Vec::new() };
-    let dir = parent_of(&target);
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
-    let prefix = format!(".{name}.");
-    let Ok(entries) = fs::read_dir(&dir) else { return Vec::new() };
+    sweep(&parent_of(&target), &format!(".{name}."))
+}
+
+/// Removes every temporary file that killed saves left in a folder (older than two
+/// minutes). Returns what it removed.
+pub fn sweep_temporaries_in(dir: &Path) -> Vec<PathBuf> {
+    sweep(dir, ".")
+}
+
+fn sweep(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     let now = SystemTime::now();
     let mut removed = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if !(file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX)) {
+        if !(file_name.starts_with(prefix) && file_name.ends_with(TEMP_SUFFIX)) {
             continue;
         }
         // Only regular files, never what a link points to.

@@ -10,7 +10,7 @@
 mod atomic;
 mod v1;
 
-pub use atomic::{TEMP_SUFFIX, sweep_temporaries, write_atomically};
+pub use atomic::{TEMP_SUFFIX, sweep_temporaries, sweep_temporaries_in, write_atomically};
 
 use std::fs;
 use std::path::Path;
