@@ -259,15 +259,23 @@ fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut bad = 0;
     for path in plates {
         match load_checked(path) {
-            Ok(p) => println!(
-                "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views)",
-                path.display(),
-                p.layers.len(),
-                p.element_count(),
-                p.roles.len(),
-                p.cutouts.len(),
-                p.views.len()
-            ),
+            Ok(p) => {
+                use plaatwerk_model::budget;
+                let cost = budget::plate_cost(&p);
+                let share = |v: u64, max: u64| v as f64 * 100.0 / max as f64;
+                println!(
+                    "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views; budget used: text {:.1}%, geometry {:.1}%, pictures {:.1}%)",
+                    path.display(),
+                    p.layers.len(),
+                    p.element_count(),
+                    p.roles.len(),
+                    p.cutouts.len(),
+                    p.views.len(),
+                    share(cost.glyphs, budget::MAX_PLATE_GLYPHS),
+                    share(cost.geometry, budget::MAX_PLATE_GEOMETRY),
+                    share(cost.image_pixels, budget::MAX_PLATE_IMAGE_PIXELS),
+                )
+            }
             Err(e) => {
                 bad += 1;
                 for line in e.problems() {

@@ -394,3 +394,40 @@ fn stops_export_as_slides_a_deck_and_a_pdf_with_the_sessions_annotations() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not a session file"), "{}", stderr(&o));
 }
+
+#[test]
+fn cut_outs_whose_names_make_the_same_file_name_get_their_own_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plate = write(
+        dir.path(),
+        "botsing.plate",
+        r##"{"format": "plaatwerk.plate", "version": 2, "meta": {"title": "t", "width": 400, "height": 300},
+"layers": [{"id": "basis", "name": "Basis", "elements": [
+  {"id": 1, "rect": {"x": 0, "y": 0, "width": 200, "height": 300, "fill": "#ff0000"}},
+  {"id": 2, "rect": {"x": 200, "y": 0, "width": 200, "height": 300, "fill": "#0000ff"}}]}],
+"cutouts": [
+  {"name": "dia-overzicht", "region": [0, 0, 200, 300], "preset": "square-social"},
+  {"name": "DIA OVERZICHT", "region": [200, 0, 200, 300], "preset": "square-social"}]}"##,
+    );
+    let out = dir.path().join("uit");
+    let o = plaatwerk(&["export", &plate, "--all-cutouts", "--format", "svg", "-o", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = std::fs::read(out.join("dia-overzicht.svg")).expect("first");
+    let second = std::fs::read(out.join("dia-overzicht-2.svg")).expect("second");
+    assert_ne!(first, second);
+    assert!(String::from_utf8_lossy(&first).contains("#ff0000") || String::from_utf8_lossy(&first).contains("#f00"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest")).expect("json");
+    let files = manifest["files"].as_array().expect("files");
+    let entry = |name: &str| files.iter().find(|f| f["cutout"] == name).expect("listed").clone();
+    assert_eq!(entry("dia-overzicht")["file"], "dia-overzicht.svg");
+    assert_eq!(entry("DIA OVERZICHT")["file"], "dia-overzicht-2.svg");
+    for (name, bytes) in [("dia-overzicht", &first), ("DIA OVERZICHT", &second)] {
+        let sha = entry(name)["sha256"].as_str().expect("sha").to_owned();
+        let file = out.join(entry(name)["file"].as_str().expect("file"));
+        let sum = Command::new("sha256sum").arg(&file).output().expect("sha256sum");
+        let printed = String::from_utf8(sum.stdout).expect("utf-8");
+        assert!(printed.starts_with(&sha), "the manifest matches the file: {sha} vs {printed}");
+        assert!(!bytes.is_empty());
+    }
+}

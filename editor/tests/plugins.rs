@@ -116,3 +116,44 @@ fn the_football_plate_exports_without_any_plugin() {
         .count();
     assert!(grass * 4 > img.pixels.len() / 4 / 4, "grass covers {grass} of {} pixels", img.pixels.len() / 4);
 }
+
+#[test]
+fn plugins_beside_a_plate_wait_for_trust_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("plate folder");
+    let file = dir.path().join("gekregen.plate");
+    format::save(&plate(), &file).expect("plate");
+    let plate = file;
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).expect("plugins");
+    std::fs::copy(fixture(), plugins.join(format!("vreemd{}", std::env::consts::DLL_SUFFIX))).expect("copy");
+    let config = dir.path().join("config");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["plugins", "list", "--plate", plate.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+            .args(&args)
+            .env("PLAATWERK_CONFIG_DIR", &config)
+            .env("PLAATWERK_DATA_DIR", dir.path().join("data"))
+            .output()
+            .expect("run plaatwerk")
+    };
+    let out = run(&[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains(&format!("{} (not trusted: its plugins are not loaded)", plugins.display())), "{text}");
+    assert!(text.contains(&format!("untrusted: {}", plugins.join("vreemd").display())), "{text}");
+    assert!(!text.contains(ID), "the plate's plugin did not load: {text}");
+    assert!(err.contains("1 plugin library not loaded: the folder is not trusted"), "{err}");
+    // Inserting with it is refused the same way: the plugin is not there.
+    let insert = Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+        .args(["plugins", "insert", plate.to_str().expect("utf-8"), "--plugin", ID, "--capability", "proef"])
+        .env("PLAATWERK_CONFIG_DIR", &config)
+        .output()
+        .expect("run plaatwerk");
+    assert_eq!(insert.status.code(), Some(1));
+    // A script that trusts it says so.
+    let out = run(&["--trust-plugins"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(ID) && text.contains("ready"), "{text}");
+    assert!(!config.join("trusted-plugin-folders.json").exists(), "--trust-plugins is for this run only");
+}

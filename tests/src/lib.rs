@@ -208,3 +208,23 @@ pub fn assert_golden(name: &str, actual: &RgbaImage, threshold: u8, max_share: f
         );
     }
 }
+
+/// A PNG of `w` × `h` one-bit pixels in stripes: a few kilobytes on disk, `w × h × 4`
+/// bytes decoded (hostile-input tests).
+pub fn one_bit_png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::One);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header().expect("PNG header");
+        let row = vec![0b1010_1010u8; w.div_ceil(8) as usize];
+        let mut stream = writer.stream_writer().expect("PNG stream");
+        for _ in 0..h {
+            std::io::Write::write_all(&mut stream, &row).expect("PNG row");
+        }
+        stream.finish().expect("PNG end");
+    }
+    out
+}

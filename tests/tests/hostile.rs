@@ -124,25 +124,6 @@ fn bytes_that_are_not_utf8_are_refused_not_decoded_lossily() {
     assert_eq!(err.to_string(), "kapot.plate: byte 40: the file is not UTF-8 text; is it really a .plate file?");
 }
 
-/// A PNG of `w` × `h` one-bit pixels, all black: tiny on disk, huge decoded.
-fn one_bit_png(w: u32, h: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Grayscale);
-        enc.set_depth(png::BitDepth::One);
-        enc.set_compression(png::Compression::Fast);
-        let mut writer = enc.write_header().expect("header");
-        let row = vec![0u8; w.div_ceil(8) as usize];
-        let mut stream = writer.stream_writer().expect("stream");
-        for _ in 0..h {
-            std::io::Write::write_all(&mut stream, &row).expect("row");
-        }
-        stream.finish().expect("finish");
-    }
-    out
-}
-
 fn b64(data: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(data)
@@ -150,7 +131,7 @@ fn b64(data: &[u8]) -> String {
 
 #[test]
 fn a_small_png_of_huge_pixels_is_refused_by_check_before_decoding() {
-    let png = one_bit_png(16_000, 16_000);
+    let png = plaatwerk_tests::one_bit_png(16_000, 16_000);
     assert!(png.len() < 200_000, "{} bytes on disk", png.len());
     let msg = refused(&plate_with(&format!(
         r##"{{"id": 12, "image": {{"x": 0, "y": 0, "width": 100, "height": 100, "mime": "image/png", "data": "{}"}}}}"##,
@@ -168,13 +149,13 @@ fn a_small_png_of_huge_pixels_is_refused_by_check_before_decoding() {
 
 #[test]
 fn pictures_over_the_budget_are_downscaled_on_import_and_refused_beyond_decoding() {
-    let big = one_bit_png(8_000, 6_000);
+    let big = plaatwerk_tests::one_bit_png(8_000, 6_000);
     let fitted = plaatwerk_import::picture::fit_picture(big).expect("downscaled");
     assert_eq!(fitted.downscaled_from, Some((8_000, 6_000)));
     assert!(u64::from(fitted.width) * u64::from(fitted.height) <= plaatwerk_model::budget::MAX_IMAGE_PIXELS);
     assert_eq!((fitted.width, fitted.height), (7302, 5477));
     assert_eq!(plaatwerk_model::budget::image_size(&fitted.data), Some((7302, 5477)));
-    let huge = one_bit_png(16_000, 16_000);
+    let huge = plaatwerk_tests::one_bit_png(16_000, 16_000);
     let err = plaatwerk_import::picture::fit_picture(huge).expect_err("too large to decode");
     assert_eq!(
         err,
@@ -184,7 +165,7 @@ fn pictures_over_the_budget_are_downscaled_on_import_and_refused_beyond_decoding
 
 #[test]
 fn many_pictures_together_are_refused_by_the_plate_total() {
-    let png = one_bit_png(6_000, 6_000);
+    let png = plaatwerk_tests::one_bit_png(6_000, 6_000);
     let one = |id: u32| {
         format!(
             r##"{{"id": {id}, "image": {{"x": 0, "y": 0, "width": 10, "height": 10, "mime": "image/png", "data": "{}"}}}}"##,
@@ -215,7 +196,7 @@ fn count_images(elements: &[Element]) -> usize {
 }
 
 fn small_png() -> Vec<u8> {
-    one_bit_png(4, 4)
+    plaatwerk_tests::one_bit_png(4, 4)
 }
 
 #[test]
@@ -275,7 +256,7 @@ fn svg_import_never_opens_a_fifo() {
 
 #[test]
 fn an_svg_picture_over_the_budget_is_left_out_with_a_warning() {
-    let png = one_bit_png(16_000, 16_000);
+    let png = plaatwerk_tests::one_bit_png(16_000, 16_000);
     let svg = svg_with_image(&format!("data:image/png;base64,{}", b64(&png)));
     let i = import_svg(svg.as_bytes(), "art.svg", 1, Resources::None).expect("imports");
     assert_eq!(count_images(&i.elements), 0);
@@ -298,6 +279,20 @@ fn an_entity_bomb_is_refused_before_it_expands() {
             "bom.svg: not a valid SVG: its entities expand to about {expanded} bytes; the limit is 16777216 (an entity bomb?)"
         )
     );
+}
+
+#[test]
+fn svg_text_that_would_take_minutes_to_lay_out_is_refused() {
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg">
+<text>{}</text></svg>"#,
+        "x".repeat(20_001)
+    );
+    let err = import_svg(svg.as_bytes(), "lang.svg", 1, Resources::None).expect_err("refused");
+    assert_eq!(err.to_string(), "lang.svg: not a valid SVG: line 2: a <text> of 20001 characters; the limit is 20000");
+    let many = format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{}</svg>"#, "<text>woord</text>".repeat(40_001));
+    let err = import_svg(many.as_bytes(), "veel.svg", 1, Resources::None).expect_err("refused");
+    assert_eq!(err.to_string(), "veel.svg: not a valid SVG: its texts hold 200005 characters; the limit is 200000");
 }
 
 #[test]

@@ -245,7 +245,20 @@ impl Tessellator {
     }
 
     fn ink(&mut self, mesh: &mut ElementMesh, s: &Stroke, cx: &Ctx) {
-        let shape = ink_shape(s, cx.tol);
+        // Like outlines, ink is never made of more than a primitive's worth of
+        // vertices: a long stroke seen very close is drawn a little coarser instead.
+        let mut tol = cx.tol;
+        let mut shape = ink_shape(s, tol);
+        for _ in 0..8 {
+            let ribbons: usize = shape.ribbons.iter().map(|r| 2 * r.len()).sum();
+            let dots: usize = shape.dots.iter().map(|(_, r)| circle_segments(*r, tol) + 1).sum();
+            if ribbons + dots <= MAX_PRIMITIVE_VERTICES {
+                break;
+            }
+            tol *= 4.0;
+            shape = ink_shape(s, tol);
+        }
+        let cx = &Ctx { world: cx.world, opacity: cx.opacity, tol };
         let mut color = s.color;
         if s.pen == Pen::Highlighter {
             color = color.with_opacity(HIGHLIGHTER_OPACITY);

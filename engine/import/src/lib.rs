@@ -64,6 +64,9 @@ pub const MAX_SVG_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_SVG_NODES: u32 = 2_000_000;
 /// Most text that entities may expand to, in bytes (the "billion laughs" guard).
 pub const MAX_ENTITY_EXPANSION: u64 = 16 * 1024 * 1024;
+/// Most characters of text in all an SVG's `<text>` elements (each is also held to the
+/// plate's per-text limit): text is laid out and outlined on import.
+pub const MAX_SVG_TEXT_CHARS: usize = 200_000;
 
 /// Where an SVG may read the pictures it links to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +94,7 @@ pub fn import_svg(data: &[u8], file: &str, first_id: u64, resources: Resources<'
         roxmltree::Error::NodesLimitReached => parse(format!("it has more than {MAX_SVG_NODES} XML nodes, the limit")),
         other => parse(other.to_string()),
     })?;
+    check_text(&doc).map_err(parse)?;
     let refused = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
     let mut opt = usvg::Options::default();
     for font in plaatwerk_geometry::text::bundled_font_data() {
@@ -117,6 +121,26 @@ pub fn import_svg(data: &[u8], file: &str, first_id: u64, resources: Resources<'
     }
     let elements = check.layers.pop().map(|l| l.elements).unwrap_or_default();
     Ok(Imported { elements, width: w, height: h, warnings: warnings.into_iter().collect() })
+}
+
+/// Refuses SVG text that would take minutes to lay out: one `<text>` over the plate's
+/// limit for a text, or more than [`MAX_SVG_TEXT_CHARS`] in all.
+fn check_text(doc: &roxmltree::Document) -> Result<(), String> {
+    let limit = plaatwerk_model::budget::MAX_TEXT_CHARS;
+    let mut total = 0;
+    for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let chars: usize =
+            text.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).map(|t| t.chars().count()).sum();
+        if chars > limit {
+            let line = doc.text_pos_at(text.range().start).row;
+            return Err(format!("line {line}: a <text> of {chars} characters; the limit is {limit}"));
+        }
+        total += chars;
+    }
+    if total > MAX_SVG_TEXT_CHARS {
+        return Err(format!("its texts hold {total} characters; the limit is {MAX_SVG_TEXT_CHARS}"));
+    }
+    Ok(())
 }
 
 /// Reads an SVG file into a new plate with one layer, named after the file. Pictures

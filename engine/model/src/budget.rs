@@ -7,10 +7,10 @@
 //! dashes, paths or pictures would take gigabytes or minutes.
 //!
 //! The limits are generous for real plates. The largest real plate we can make, the
-//! 100,000-stroke benchmark plate (`tests/benches`), holds 100,000 strokes of 24–48
-//! points (≈ 3.6 M points); `plates/wijkteam-basis.plate` holds about 1,400 glyphs; an
-//! A3 print at 300 dpi is 4,961 × 7,016 = 34.8 M pixels. Every limit below is at least
-//! five times what those need.
+//! 100,000-stroke benchmark plate (`tests/benches`), holds 100,000 strokes of 20–60
+//! points (≈ 4 M points, 40 % of the geometry limit; `plaatwerk check` prints the share);
+//! `plates/wijkteam-basis.plate` uses 0.1 % of the text limit; an A3 print at 300 dpi
+//! is 4,961 × 7,016 = 34.8 M pixels. The limits leave room above all of those.
 
 use crate::element::ElementKind;
 use crate::{Element, Plate, Transform};
@@ -29,8 +29,9 @@ pub const MAX_DASHES: f64 = 100_000.0;
 /// Most segments in one path's data, counting each curve as the segments it flattens
 /// to at the plate's own resolution (see [`path_cost`]).
 pub const MAX_PATH_SEGMENTS: u64 = 2_000_000;
-/// Most geometry on a plate: stroke points plus path segments plus 64 per other shape.
-pub const MAX_PLATE_GEOMETRY: u64 = 25_000_000;
+/// Most geometry on a plate: stroke points plus path segments plus 64 per other shape
+/// (the 100,000-stroke benchmark plate is 4 M).
+pub const MAX_PLATE_GEOMETRY: u64 = 10_000_000;
 /// Most pixels in one picture (an A3 page at 300 dpi is 34.8 M; pictures are
 /// downscaled to this on import).
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;

@@ -13,8 +13,8 @@ use crate::{Element, Paint, Plate, Problem, StrokeStyle, Transform};
 pub const MAX_CANVAS_SIDE: f32 = 100_000.0;
 /// Largest canvas area (width × height) in plate units².
 pub const MAX_CANVAS_AREA: f64 = 400_000_000.0;
-/// Most points one stroke may hold.
-pub const MAX_STROKE_POINTS: usize = 1_000_000;
+/// Most points one stroke may hold (a 40-second pen stroke at 240 Hz is 10,000).
+pub const MAX_STROKE_POINTS: usize = 100_000;
 /// Largest embedded image, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
 /// Deepest nesting of groups.

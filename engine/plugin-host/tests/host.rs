@@ -294,3 +294,72 @@ fn overlay_plugins_get_a_plate_summary_and_the_roles_in_focus() {
         .expect_err("not an overlay");
     assert!(err.to_string().contains("has no overlay \"proef\""), "{err}");
 }
+
+#[test]
+fn plugins_beside_a_plate_load_only_once_the_folder_is_trusted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plate = dir.path().join("gekregen.plate");
+    std::fs::write(&plate, "{}").expect("plate");
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).expect("plugins");
+    std::fs::copy(fixture(), plugins.join(lib_name("vreemd"))).expect("copy");
+    let beside = Folder::beside_plate(&plugins);
+    let mut host = PluginHost::with_trust(vec![beside.clone()], plaatwerk_plugin_host::TrustStore::in_memory());
+    assert!(host.scan().is_empty(), "nothing loads from an untrusted folder");
+    assert!(host.files().is_empty());
+    let untrusted = host.untrusted();
+    assert_eq!(untrusted.len(), 1);
+    assert_eq!(untrusted[0].path, plugins);
+    assert_eq!(untrusted[0].libraries, vec![plugins.join(lib_name("vreemd"))]);
+    // The standard folders for a plate put its `plugins/` folder under trust.
+    let standard = PluginHost::standard_folders(Some(&plate));
+    assert!(standard.iter().any(|f| f.path == plugins && f.needs_trust), "{standard:?}");
+    assert!(standard.iter().filter(|f| f.path != plugins).all(|f| !f.needs_trust));
+
+    host.trust(&plugins, false).expect("trust for now");
+    assert_eq!(host.scan(), [Change::Loaded { id: ID.into(), version: "0.3.0".into() }]);
+    assert!(host.untrusted().is_empty());
+}
+
+#[test]
+fn trusted_folders_are_remembered_by_their_real_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plugins = dir.path().join("project/plugins");
+    std::fs::create_dir_all(&plugins).expect("dirs");
+    let mut store = plaatwerk_plugin_host::TrustStore::in_memory();
+    assert!(!store.is_trusted(&plugins));
+    store.trust_for_now(&plugins);
+    assert!(store.is_trusted(&plugins));
+    assert!(store.is_trusted(&dir.path().join("project/./plugins")), "the same folder by another spelling");
+    assert!(!store.is_trusted(&dir.path().join("project")), "only the folder itself");
+    store.trust_and_remember(&plugins).expect("an in-memory store has nothing to write");
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_files_in_a_plugin_folder_are_reported_not_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = |name: &str| dir.path().join(lib_name(name));
+    std::fs::create_dir(p("map")).expect("dir");
+    std::os::unix::fs::symlink(p("nergens-heen"), p("los")).expect("dangling");
+    std::os::unix::fs::symlink(p("lus-b"), p("lus-a")).expect("loop a");
+    std::os::unix::fs::symlink(p("lus-a"), p("lus-b")).expect("loop b");
+    assert!(std::process::Command::new("mkfifo").arg(p("pijp")).status().expect("mkfifo").success());
+    // A 300 MB library (sparse: no disk used) is refused before it is copied or read.
+    let huge = std::fs::File::create(p("reus")).expect("huge");
+    huge.set_len(300 * 1024 * 1024).expect("sparse");
+    std::fs::write(p("geen-elf"), b"MZ not an ELF file at all").expect("not elf");
+    std::fs::copy(fixture(), p("goed")).expect("good");
+    let mut host = host_in(dir.path());
+    host.scan();
+    assert_eq!(error_of(&host, &lib_name("map")), "not a plugin library: it is a folder");
+    assert_eq!(error_of(&host, &lib_name("los")), "not a plugin library: it is a symbolic link to nothing");
+    assert_eq!(error_of(&host, &lib_name("lus-a")), "not a plugin library: it is a symbolic link that loops");
+    assert_eq!(error_of(&host, &lib_name("pijp")), "not a plugin library: it is a device, pipe or socket, not a file");
+    assert_eq!(
+        error_of(&host, &lib_name("reus")),
+        "the file is 314572800 bytes; plugin libraries up to 268435456 bytes are loaded"
+    );
+    assert_eq!(error_of(&host, &lib_name("geen-elf")), "not a library (it does not start as an ELF file)");
+    assert!(host.plugin(ID).is_some(), "the good one still loads");
+}

@@ -6,8 +6,8 @@
 //! temporary file is then renamed over the target. A link planted under a predictable
 //! temporary name therefore cannot redirect the write, and a kill leaves either the old
 //! file or the new one. The temporary file is removed on every error path (it is
-//! deleted when dropped); one left behind by a killed process is found and removed by
-//! [`sweep_temporaries`].
+//! deleted when dropped); one left behind by a killed process is removed by the next
+//! save of the same file, and by [`sweep_temporaries`] when a plate is opened.
 //!
 //! Two decisions:
 //! - **A symlinked target is saved through to the file it points to**, and the link
@@ -74,6 +74,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Ok(d) = fs::File::open(&dir) {
         let _ = d.sync_all();
     }
+    // What an earlier, killed save of this file left behind goes now.
+    sweep(&dir, &prefix);
     Ok(())
 }
 
