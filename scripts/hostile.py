@@ -453,6 +453,8 @@ def family_saves(fam, work, rng):
     old = time.time() - 600
     for n in leftovers:
         os.utime(os.path.join(work, n), (old, old))
+    with open(target, "w") as f:
+        f.write(big.replace("\n", " "))
     result = run(["format", target])
     after = [n for n in os.listdir(work) if n.endswith(".plaatwerk-tmp")]
     fam.record(f"{len(leftovers)} leftovers swept by the next save", not after, f"{len(after)} left", result)

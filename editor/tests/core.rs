@@ -630,3 +630,24 @@ fn cut_outs_are_drawn_in_their_presets_shape_moved_resized_and_undone() {
     assert_eq!(c.plate.cutouts.len(), 1);
     assert!(plaatwerk_model::validate(&c.plate).is_empty());
 }
+
+#[test]
+fn words_beyond_the_plate_budget_are_refused_with_a_reason_and_nothing_changes() {
+    let mut c = core();
+    let (id, before) = c
+        .plate
+        .layers
+        .iter()
+        .filter(|l| !l.locked && l.visible)
+        .flat_map(|l| &l.elements)
+        .find_map(|e| match &e.kind {
+            ElementKind::Text(t) => Some((e.id, t.text.clone())),
+            _ => None,
+        })
+        .expect("a label on an editable layer");
+    let plate = c.plate.clone();
+    assert!(!c.set_text(id, &"woord ".repeat(5_000)), "30,000 characters are refused");
+    assert_eq!(c.notice, Some(Notice::Refused("text is longer than 20000 characters, the limit (split it up)".into())));
+    assert_eq!(c.plate, plate);
+    assert_eq!(c.text_of(id), Some(before.as_str()));
+}

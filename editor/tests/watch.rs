@@ -142,6 +142,21 @@ fn watch_reexports_only_affected_cut_outs_and_survives_an_invalid_save() {
         std::fs::read_to_string(&log).unwrap_or_default().lines().skip(lines).any(|l| l.contains("not valid now"))
     });
     assert_eq!(updated(&second, &state(&out)), Vec::<String>::new(), "the last good exports stay");
+    // A plate with a byte that is not UTF-8 in a text: refused as `check` refuses it,
+    // never read lossily.
+    let lines = log_lines(&log);
+    let mut bytes = plaatwerk_model::format::to_string(&far).into_bytes();
+    let at = bytes.windows(7).position(|w| w == b"ver weg").expect("the far text");
+    bytes[at + 3] = 0xFF;
+    std::fs::write(&plate, &bytes).expect("bad byte");
+    wait_for("the UTF-8 error", || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .skip(lines)
+            .any(|l| l.contains("not valid now") && l.contains("not UTF-8"))
+    });
+    assert_eq!(updated(&second, &state(&out)), Vec::<String>::new(), "the last good exports stay");
     let mut coach = far.clone();
     let title = coach.layers[1]
         .elements

@@ -427,3 +427,27 @@ mod saves {
         assert_eq!(format::sweep_temporaries_in(dir.path()), vec![other.clone()]);
     }
 }
+
+#[test]
+fn a_scene_larger_than_the_gpu_buffers_is_an_error_not_a_panic() {
+    // A device whose buffers hold 1 MiB meets a text of 20,000 letters (the old
+    // "Buffer with 'indices' label is invalid" panic, without gigabytes).
+    let gpu = plaatwerk_render::Gpu::headless_with_buffer_limit(1 << 20).expect("a headless GPU");
+    let renderer = plaatwerk_render::Renderer::new(&gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 1);
+    let mut ex = plaatwerk_export::Exporter { gpu, renderer, cache: plaatwerk_geometry::SceneCache::new() };
+    let mut plate = Plate::new("groot", 1000.0, 1000.0);
+    let mut text = text_element(1, 20_000);
+    if let ElementKind::Text(t) = &mut text.kind {
+        t.text = "woord ".repeat(3_000);
+        t.wrap_width = Some(900.0);
+    }
+    plate.layers[0].elements.push(text);
+    let region = plaatwerk_model::Region { x: 0.0, y: 0.0, width: 1000.0, height: 1000.0 };
+    let view = plaatwerk_export::ExportView { region, width: 512, height: 512, background: None };
+    let err = ex.render(&plate, &view, &mut |_, _| {}).expect_err("too large for the buffers");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("the scene's vertices take") && msg.contains("more than this GPU's buffers hold (1048576 bytes)"),
+        "{msg}"
+    );
+}

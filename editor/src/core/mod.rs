@@ -829,7 +829,11 @@ impl EditorCore {
                 self.apply(Edit::Replace { layer, index, element });
                 true
             }
-            _ => false,
+            Ok(None) => false,
+            Err(why) => {
+                self.notice = Some(Notice::Refused(why));
+                false
+            }
         }
     }
 

@@ -294,6 +294,11 @@ impl Tessellator {
     }
 
     fn text(&mut self, mesh: &mut ElementMesh, t: &Text, cx: &Ctx) {
+        // Letters smaller than the tolerance (a quarter pixel) cannot be seen, and
+        // thousands of them collapsed onto each other make the fill slow.
+        if t.size < cx.tol {
+            return;
+        }
         let path = text_outline(t);
         self.fill_path(mesh, &path, FillRule::Nonzero, &Paint::Solid(t.color), cx);
     }

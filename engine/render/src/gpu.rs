@@ -33,10 +33,32 @@ impl Gpu {
         Self::from_adapter(adapter)
     }
 
+    /// Opens a GPU without a window whose buffers hold at most `max_buffer_size` bytes
+    /// (less than the adapter could): how tests meet a device's limits without
+    /// gigabytes of geometry.
+    pub fn headless_with_buffer_limit(max_buffer_size: u64) -> Result<Gpu, RenderError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+        let mut limits = adapter.limits();
+        limits.max_buffer_size = limits.max_buffer_size.min(max_buffer_size);
+        limits.max_storage_buffer_binding_size = limits.max_storage_buffer_binding_size.min(max_buffer_size);
+        Self::with_limits(adapter, limits)
+    }
+
     /// Opens a device on an adapter the caller chose (the editor picks one that can
     /// draw to its window).
     pub fn from_adapter(adapter: wgpu::Adapter) -> Result<Gpu, RenderError> {
         let limits = adapter.limits();
+        Self::with_limits(adapter, limits)
+    }
+
+    fn with_limits(adapter: wgpu::Adapter, limits: wgpu::Limits) -> Result<Gpu, RenderError> {
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("plaatwerk"),
             required_features: wgpu::Features::empty(),
