@@ -204,6 +204,17 @@ def hostile_plates(rng):
             continue
         pts = ",".join("%d,%d,1" % (i % 997, i // 997) for i in range(n))
         out.append((f"stroke of {n} points", '{"id": 7, "stroke": {"color": "#000000", "width": 3, "points": [%s]}}' % pts))
+    # Shapes side by side: the fill's sweep line crosses all of them at once.
+    for n in [1_000, 10_000, 50_000, 200_000]:
+        if QUICK and n > 10_000:
+            continue
+        row = " ".join("M%d 0 h5 v5 h-5 z" % (i * 10) for i in range(n))
+        out.append((f"row of {n} squares in one path", '{"id": 9, "path": {"d": "%s", "fill": "#000000"}}' % row))
+        comb = "M0 0 " + " ".join("L%d 100 L%d 100 L%d 0" % (2 * i, 2 * i + 1, 2 * i + 2) for i in range(n)) + " Z"
+        out.append((f"comb of {n} teeth", '{"id": 9, "path": {"d": "%s", "fill": "#000000"}}' % comb))
+    for size in [1, 12, 200]:
+        out.append((f"one line of 20000 letters at {size}",
+                    '{"id": 1, "text": {"x": 0, "y": 0, "text": "%s", "size": %d, "color": "#000000"}}' % ("a" * 20_000, size)))
     label = "hand-over " * 10_000
     out.append(("arrow label of 100,000 chars",
                 '{"id": 8, "arrow": {"from": [0, 0], "to": [500, 10], "color": "#000000", "width": 4, "label": "%s"}}' % label))

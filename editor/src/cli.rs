@@ -264,7 +264,7 @@ fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 let cost = budget::plate_cost(&p);
                 let share = |v: u64, max: u64| v as f64 * 100.0 / max as f64;
                 println!(
-                    "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views; budget used: text {:.1}%, geometry {:.1}%, pictures {:.1}%)",
+                    "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views; budget used: text {:.1}%, geometry {:.1}%, fills {:.1}%, pictures {:.1}%)",
                     path.display(),
                     p.layers.len(),
                     p.element_count(),
@@ -273,6 +273,7 @@ fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
                     p.views.len(),
                     share(cost.glyphs, budget::MAX_PLATE_GLYPHS),
                     share(cost.geometry, budget::MAX_PLATE_GEOMETRY),
+                    share(cost.fill_work, budget::MAX_FILL_WORK),
                     share(cost.image_pixels, budget::MAX_PLATE_IMAGE_PIXELS),
                 )
             }

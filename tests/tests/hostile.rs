@@ -99,8 +99,9 @@ fn a_path_of_a_million_long_curves_is_refused_by_check() {
     }
     let msg = refused(&plate_with(&format!(r##"{{"id": 10, "path": {{"d": "{d}", "fill": "#000000"}}}}"##)));
     assert!(
-        msg.starts_with("aanval.plate: layer \"basis\", element 10 (path): path data flattens to about")
-            && msg.ends_with("segments; the limit is 2000000"),
+        msg.starts_with(
+            "aanval.plate: layer \"basis\", element 10 (path): path data flattens to about 10640000 segments; the limit is 2000000\n"
+        ),
         "{msg}"
     );
 }
@@ -450,4 +451,48 @@ fn a_scene_larger_than_the_gpu_buffers_is_an_error_not_a_panic() {
         msg.contains("the scene's vertices take") && msg.contains("more than this GPU's buffers hold (1048576 bytes)"),
         "{msg}"
     );
+}
+
+#[test]
+fn a_row_of_50000_squares_in_one_path_is_refused_but_a_grid_of_them_is_not() {
+    let row: String = (0..50_000).map(|i| format!("M{} 0 h5 v5 h-5 z ", i * 10)).collect();
+    let msg = refused(&plate_with(&format!(r##"{{"id": 13, "path": {{"d": "{row}", "fill": "#000000"}}}}"##)));
+    assert_eq!(
+        msg,
+        "aanval.plate: plate: filling its paths would take about 30000000000 steps; the limit is 5000000000 (paths with very many parts side by side; split them)"
+    );
+    // The same squares 250 to a row are quick to fill, and pass.
+    let grid: String = (0..50_000).map(|i| format!("M{} {} h5 v5 h-5 z ", (i % 250) * 10, (i / 250) * 10)).collect();
+    format::from_str(
+        &plate_with(&format!(r##"{{"id": 14, "path": {{"d": "{grid}", "fill": "#000000"}}}}"##)),
+        "raster.plate",
+    )
+    .expect("a grid of squares passes");
+}
+
+#[test]
+fn a_line_of_20000_letters_fills_in_pieces() {
+    // Filled as one path, the sweep line crossed every letter at once (minutes); in
+    // pieces it is linear. The picture is the same as the letters filled together.
+    let mut plate = Plate::new("lang", 1000.0, 100.0);
+    plate.layers[0].elements.push(text_element(1, 20_000));
+    let region = plaatwerk_model::Region { x: 0.0, y: 0.0, width: 1000.0, height: 100.0 };
+    let start = std::time::Instant::now();
+    let img = plaatwerk_tests::render(&plate, region, 500, 50, Some(plaatwerk_model::Color::WHITE));
+    eprintln!("20,000 letters rendered in {:.2} s", start.elapsed().as_secs_f32());
+    let dark = img.pixels.chunks_exact(4).filter(|p| p[0] < 128).count();
+    assert!(dark > 50, "the letters are drawn: {dark} dark pixels");
+    let short = plaatwerk_geometry::text::layout(
+        "aaaa",
+        plaatwerk_geometry::text::TextStyle {
+            size: 12.0,
+            weight: Default::default(),
+            align: Default::default(),
+            wrap_width: None,
+        },
+    );
+    let whole = short.outline(0.0, 0.0);
+    let pieces = short.outline_chunks(0.0, 0.0, 1);
+    assert_eq!(pieces.len(), 4);
+    assert_eq!(pieces.iter().map(|p| p.iter().count()).sum::<usize>(), whole.iter().count());
 }

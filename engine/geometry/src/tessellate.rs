@@ -31,16 +31,22 @@ pub const MAX_PRIMITIVE_VERTICES: usize = 4_000_000;
 /// It bounds the segments per curve however far an element is scaled.
 const MIN_RELATIVE_TOLERANCE: f32 = 1.0 / 65_536.0;
 
-/// Triangles in plate space, with a cap on the vertex count.
+/// Glyphs filled together (see [`crate::text::TextLayout::outline_chunks`]).
+const TEXT_CHUNK_GLYPHS: usize = 48;
+
+/// Triangles in plate space, with a cap on the vertex count. Several tessellations
+/// may add to one set of buffers; an aborted one takes back only its own part.
 struct CappedBuffers {
     world: Transform,
     vertices: Vec<[f32; 2]>,
     indices: Vec<u32>,
+    /// Vertex and index counts when the current tessellation began.
+    begun: (usize, usize),
 }
 
 impl CappedBuffers {
     fn new(world: Transform) -> Self {
-        CappedBuffers { world, vertices: Vec::new(), indices: Vec::new() }
+        CappedBuffers { world, vertices: Vec::new(), indices: Vec::new(), begun: (0, 0) }
     }
 
     fn push(&mut self, p: lyon::math::Point) -> Result<VertexId, GeometryBuilderError> {
@@ -53,13 +59,17 @@ impl CappedBuffers {
 }
 
 impl GeometryBuilder for CappedBuffers {
+    fn begin_geometry(&mut self) {
+        self.begun = (self.vertices.len(), self.indices.len());
+    }
+
     fn add_triangle(&mut self, a: VertexId, b: VertexId, c: VertexId) {
         self.indices.extend_from_slice(&[a.0, b.0, c.0]);
     }
 
     fn abort_geometry(&mut self) {
-        self.vertices = Vec::new();
-        self.indices = Vec::new();
+        self.vertices.truncate(self.begun.0);
+        self.indices.truncate(self.begun.1);
     }
 }
 
@@ -299,8 +309,23 @@ impl Tessellator {
         if t.size < cx.tol {
             return;
         }
-        let path = text_outline(t);
-        self.fill_path(mesh, &path, FillRule::Nonzero, &Paint::Solid(t.color), cx);
+        let style = TextStyle { size: t.size, weight: t.weight, align: t.align, wrap_width: t.wrap_width };
+        let pieces = layout(&t.text, style).outline_chunks(t.x, t.y, TEXT_CHUNK_GLYPHS);
+        // One primitive for all pieces: overlapping letters still paint each pixel once.
+        let mut buffers = CappedBuffers::new(cx.world);
+        for piece in &pieces {
+            let options = FillOptions::tolerance(tolerance_for(piece, cx.tol));
+            if self.fill.tessellate_path(piece, &options, &mut buffers).is_err() {
+                break;
+            }
+        }
+        if !buffers.indices.is_empty() {
+            mesh.primitives.push(Primitive {
+                vertices: buffers.vertices,
+                indices: buffers.indices,
+                paint: resolve_paint(&Paint::Solid(t.color), cx),
+            });
+        }
     }
 
     fn fill_path(&mut self, mesh: &mut ElementMesh, path: &LyonPath, rule: FillRule, paint: &Paint, cx: &Ctx) {

@@ -29,6 +29,10 @@ pub const MAX_DASHES: f64 = 100_000.0;
 /// Most segments in one path's data, counting each curve as the segments it flattens
 /// to at the plate's own resolution (see [`path_cost`]).
 pub const MAX_PATH_SEGMENTS: u64 = 2_000_000;
+/// Most work filling the plate's paths may take: for each filled path, its segments
+/// times the most segments one horizontal line crosses (a fill's sweep line visits
+/// every crossing edge at every event; 5·10⁹ is about four seconds on one core).
+pub const MAX_FILL_WORK: u64 = 5_000_000_000;
 /// Most geometry on a plate: stroke points plus path segments plus 64 per other shape
 /// (the 100,000-stroke benchmark plate is 4 M).
 pub const MAX_PLATE_GEOMETRY: u64 = 10_000_000;
@@ -50,6 +54,8 @@ pub struct Cost {
     pub geometry: u64,
     /// Decoded pixels of pictures.
     pub image_pixels: u64,
+    /// Work of filling paths (see [`MAX_FILL_WORK`]).
+    pub fill_work: u64,
 }
 
 impl Cost {
@@ -57,6 +63,7 @@ impl Cost {
         self.glyphs += other.glyphs;
         self.geometry += other.geometry;
         self.image_pixels += other.image_pixels;
+        self.fill_work = self.fill_work.saturating_add(other.fill_work);
     }
 }
 
@@ -76,7 +83,12 @@ pub fn element_cost(e: &Element) -> Cost {
     let mut c = Cost::default();
     crate::walk::each_element(std::slice::from_ref(e), &mut |e| match &e.kind {
         ElementKind::Stroke(s) => c.geometry += s.points.len() as u64,
-        ElementKind::Path(p) => c.geometry += path_cost(&p.d),
+        ElementKind::Path(p) => {
+            c.geometry += path_cost(&p.d);
+            if p.fill.is_some() {
+                c.fill_work = c.fill_work.saturating_add(fill_work(&p.d));
+            }
+        }
         ElementKind::Text(t) => c.glyphs += t.text.chars().count() as u64,
         ElementKind::Sticky(s) => {
             c.glyphs += s.text.chars().count() as u64;
@@ -128,6 +140,59 @@ pub fn path_cost(d: &str) -> u64 {
         cost += if curve { (len / 2.0).sqrt().ceil().max(1.0) as u64 } else { 1 };
     });
     cost
+}
+
+/// The work of filling SVG path data with a sweep line: its flattened segments times
+/// the most segments any horizontal line crosses (curves counted by their control
+/// points' vertical extent). A row of 50,000 little squares in one path is 10¹¹;
+/// the same squares in a grid, or as separate paths, far less.
+pub fn fill_work(d: &str) -> u64 {
+    let mut spans: Vec<(f64, i32)> = Vec::new();
+    path_spans(d, |lo, hi| {
+        spans.push((lo, 1));
+        spans.push((hi, -1));
+    });
+    // Starts before ends at the same height: touching segments both cross it.
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let (mut active, mut most) = (0i64, 0i64);
+    for (_, step) in spans {
+        active += i64::from(step);
+        most = most.max(active);
+    }
+    path_cost(d).saturating_mul(most as u64)
+}
+
+/// Calls `span(top, bottom)` with the vertical extent of each drawn segment.
+fn path_spans(d: &str, mut span: impl FnMut(f64, f64)) {
+    use svgtypes::SimplePathSegment as S;
+    let (mut y, mut sy) = (0.0f64, 0.0f64);
+    let mut range = |ys: &[f64]| {
+        let lo = ys.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        span(lo, hi);
+    };
+    for seg in svgtypes::SimplifyingPathParser::from(d) {
+        let Ok(seg) = seg else { break };
+        match seg {
+            S::MoveTo { y: ny, .. } => (y, sy) = (ny, ny),
+            S::LineTo { y: ny, .. } => {
+                range(&[y, ny]);
+                y = ny;
+            }
+            S::Quadratic { y1, y: ny, .. } => {
+                range(&[y, y1, ny]);
+                y = ny;
+            }
+            S::CurveTo { y1, y2, y: ny, .. } => {
+                range(&[y, y1, y2, ny]);
+                y = ny;
+            }
+            S::ClosePath => {
+                range(&[y, sy]);
+                y = sy;
+            }
+        }
+    }
 }
 
 /// An upper bound of the length of SVG path data: the length of its control polygon
@@ -251,6 +316,16 @@ mod tests {
     fn control_polygon_bounds_the_length() {
         assert!((path_length_bound("M0 0 L30 40 Z") - 100.0).abs() < 1e-9);
         assert!(path_length_bound("M0 0 A 50 50 0 1 1 0 100") >= 157.0);
+    }
+
+    #[test]
+    fn fill_work_grows_with_what_one_line_crosses() {
+        let row: String = (0..100).map(|i| format!("M{} 0 h5 v5 h-5 z ", i * 10)).collect();
+        let column: String = (0..100).map(|i| format!("M0 {} h5 v5 h-5 z ", i * 10)).collect();
+        // 400 segments; y = 0 meets three sides of every square in the row (the top
+        // and both uprights), any line meets at most three in the column.
+        assert_eq!(fill_work(&row), 400 * 300);
+        assert_eq!(fill_work(&column), 400 * 3);
     }
 
     #[test]

@@ -198,6 +198,16 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
+        if cost.fill_work > budget::MAX_FILL_WORK {
+            self.report(
+                place,
+                format!(
+                    "filling its paths would take about {} steps; the limit is {} (paths with very many parts side by side; split them)",
+                    cost.fill_work,
+                    budget::MAX_FILL_WORK
+                ),
+            );
+        }
         if cost.image_pixels > budget::MAX_PLATE_IMAGE_PIXELS {
             self.report(
                 place,
