@@ -363,3 +363,17 @@ fn odd_files_in_a_plugin_folder_are_reported_not_skipped() {
     assert_eq!(error_of(&host, &lib_name("geen-elf")), "not a library (it does not start as an ELF file)");
     assert!(host.plugin(ID).is_some(), "the good one still loads");
 }
+
+#[test]
+fn copies_left_by_a_killed_host_are_removed_when_the_next_one_starts() {
+    // A process id above the kernel's maximum belongs to no running process.
+    let stale = std::env::temp_dir().join("plaatwerk-plugins-4999999-1");
+    std::fs::create_dir_all(&stale).expect("stale folder");
+    std::fs::write(stale.join(lib_name("oud-1")), b"copy of a library").expect("stale copy");
+    let mine = std::env::temp_dir().join(format!("plaatwerk-plugins-{}-1", std::process::id()));
+    std::fs::create_dir_all(&mine).expect("own folder");
+    let _host = PluginHost::new(Vec::new());
+    assert!(!stale.exists(), "the dead process's copies are gone");
+    assert!(mine.exists(), "a running process's copies stay");
+    let _ = std::fs::remove_dir_all(&mine);
+}

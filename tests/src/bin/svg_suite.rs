@@ -1,6 +1,11 @@
-//! SVG import conformance on the resvg test subset in `shared/svg-suite/`: each SVG is
-//! imported, rendered by Plaatwerk at the reference's size and compared with resvg's
-//! reference PNG. The test fails when the pass rate drops below the recorded floor.
+//! SVG import conformance on the resvg test subset in `shared/svg-suite/` (beside the
+//! repository, or `$PLAATWERK_SVG_SUITE`): each SVG is imported, rendered by Plaatwerk
+//! at the reference's size and compared with resvg's reference PNG. Prints the pass
+//! rate and exits 1 when it drops below the recorded floor.
+//!
+//! A measurement against a suite that lives outside the repository, so it is not part
+//! of the test command (which must pass on a fresh clone); CI runs it as its own step:
+//! `cargo build --workspace --bins && target/debug/svg-suite`.
 
 use std::path::{Path, PathBuf};
 
@@ -28,14 +33,17 @@ fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn svg_suite_pass_rate() {
+fn main() -> std::process::ExitCode {
     let Some(dir) = svg_suite_dir() else {
-        panic!("shared/svg-suite not found beside the repository; set PLAATWERK_SVG_SUITE");
+        eprintln!("svg-suite: shared/svg-suite not found beside the repository; set PLAATWERK_SVG_SUITE");
+        return std::process::ExitCode::FAILURE;
     };
     let mut files = Vec::new();
     svgs(&dir, &mut files);
-    assert!(files.len() > 400, "expected the whole suite, found {} files", files.len());
+    if files.len() < 400 {
+        eprintln!("svg-suite: expected the whole suite in {}, found {} files", dir.display(), files.len());
+        return std::process::ExitCode::FAILURE;
+    }
     let fail_dir = out_dir().join("svg-suite");
     let _ = std::fs::create_dir_all(&fail_dir);
     let mut passed = 0;
@@ -82,11 +90,14 @@ fn svg_suite_pass_rate() {
         failures.join("\n")
     );
     let _ = std::fs::write(out_dir().join("svg-suite-report.txt"), &report);
-    eprintln!("{}", report.lines().next().unwrap_or_default());
-    assert!(
-        rate >= FLOOR,
-        "pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt",
-        rate * 100.0,
-        FLOOR * 100.0
-    );
+    println!("{}", report.lines().next().unwrap_or_default());
+    if rate < FLOOR {
+        eprintln!(
+            "svg-suite: pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt",
+            rate * 100.0,
+            FLOOR * 100.0
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
 }
