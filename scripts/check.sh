@@ -14,6 +14,13 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+# The vector part of export builds without the renderer: no GPU or window toolkit in
+# its dependency tree, and it compiles clean on its own.
+if cargo tree -e normal -p plaatwerk-export --no-default-features | grep -E 'egui|eframe|winit|wgpu'; then
+  echo "check: plaatwerk-export without its raster feature depends on a GPU or window crate (above)" >&2
+  exit 1
+fi
+cargo clippy -p plaatwerk-export --no-default-features -- -D warnings
 log="$(mktemp)"
 set +e
 cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
