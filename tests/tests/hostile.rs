@@ -261,7 +261,12 @@ fn an_svg_picture_over_the_budget_is_left_out_with_a_warning() {
     let svg = svg_with_image(&format!("data:image/png;base64,{}", b64(&png)));
     let i = import_svg(svg.as_bytes(), "art.svg", 1, Resources::None).expect("imports");
     assert_eq!(count_images(&i.elements), 0);
-    assert_eq!(i.warnings, vec!["an embedded picture that is not PNG or JPEG was left out"]);
+    assert_eq!(
+        i.warnings,
+        vec![
+            "an embedded picture was left out: it is 16000 × 16000 pixels, more than the 120000000 Plaatwerk will decode"
+        ]
+    );
 }
 
 #[test]

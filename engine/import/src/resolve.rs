@@ -37,17 +37,21 @@ pub fn resolver(resources: Resources<'_>, refused: Refused) -> usvg::ImageHrefRe
     };
     let data_refused = refused.clone();
     usvg::ImageHrefResolver {
-        resolve_data: Box::new(move |_mime, data, _opts| {
-            picture_kind(&data).or_else(|| {
-                refuse(&data_refused, "an embedded picture that is not PNG or JPEG was left out".to_owned());
+        resolve_data: Box::new(move |_mime, data, _opts| match picture_kind(&data) {
+            Ok(kind) => Some(kind),
+            Err(why) => {
+                refuse(&data_refused, format!("an embedded picture was left out: {why}"));
                 None
-            })
+            }
         }),
         resolve_string: Box::new(move |href, _opts| match read_linked(href, folder.as_deref()) {
-            Ok(data) => picture_kind(&data).or_else(|| {
-                refuse(&refused, format!("linked picture \"{}\" is not a PNG or JPEG; left out", shown(href)));
-                None
-            }),
+            Ok(data) => match picture_kind(&data) {
+                Ok(kind) => Some(kind),
+                Err(why) => {
+                    refuse(&refused, format!("linked picture \"{}\" was left out: {why}", shown(href)));
+                    None
+                }
+            },
             Err(why) => {
                 refuse(&refused, format!("linked picture \"{}\" was not read: {why}", shown(href)));
                 None
@@ -57,15 +61,14 @@ pub fn resolver(resources: Resources<'_>, refused: Refused) -> usvg::ImageHrefRe
 }
 
 /// PNG or JPEG within what a picture may be decoded at; anything else is refused.
-fn picture_kind(data: &Arc<Vec<u8>>) -> Option<usvg::ImageKind> {
-    let (w, h) = image_size(data)?;
-    if u64::from(w) * u64::from(h) > MAX_DECODE_PIXELS.max(MAX_IMAGE_PIXELS) {
-        return None;
+fn picture_kind(data: &Arc<Vec<u8>>) -> Result<usvg::ImageKind, String> {
+    let mime = plaatwerk_model::sniff_image(data).ok_or("it is not a PNG or JPEG picture")?;
+    let (w, h) = image_size(data).ok_or("the picture is damaged: its header gives no size")?;
+    let limit = MAX_DECODE_PIXELS.max(MAX_IMAGE_PIXELS);
+    if u64::from(w) * u64::from(h) > limit {
+        return Err(format!("it is {w} × {h} pixels, more than the {limit} Plaatwerk will decode"));
     }
-    match plaatwerk_model::sniff_image(data)? {
-        "image/png" => Some(usvg::ImageKind::PNG(data.clone())),
-        _ => Some(usvg::ImageKind::JPEG(data.clone())),
-    }
+    Ok(if mime == "image/png" { usvg::ImageKind::PNG(data.clone()) } else { usvg::ImageKind::JPEG(data.clone()) })
 }
 
 /// Reads a linked file if and only if it is a regular file inside `folder`.
