@@ -390,33 +390,6 @@ fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The format of an output file, from its extension.
-fn format_of(out: &Path) -> anyhow::Result<String> {
-    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    match ext.as_str() {
-        "png" | "svg" | "pdf" => Ok(ext),
-        "jpg" | "jpeg" => Ok("jpg".to_owned()),
-        _ => bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg or .pdf", out.display()),
-    }
-}
-
-/// One file of an all-cut-outs export, as the manifest lists it.
-#[derive(serde::Serialize)]
-struct ManifestEntry {
-    cutout: String,
-    preset: String,
-    file: String,
-    width: u32,
-    height: u32,
-    sha256: String,
-}
-
-/// SHA-256 of bytes as hex (the manifests' content hashes).
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Exports one cut-out (`only`) to a file, or all of them into a folder with a manifest.
 fn export_cutouts(plate_path: &Path, out: &Path, only: Option<&str>, format: Option<&str>) -> anyhow::Result<ExitCode> {
     let plate = load(plate_path)?;
@@ -454,6 +427,7 @@ fn export_cutouts_of(
     format: Option<&str>,
     what: &str,
 ) -> anyhow::Result<ExitCode> {
+    use plaatwerk_export::batch::{Destination, Format, Step, export_batch};
     let presets = crate_settings_presets()?;
     let chosen: Vec<&plaatwerk_model::CutOut> = match only {
         Some(name) => {
@@ -465,125 +439,38 @@ fn export_cutouts_of(
         }
         None => plate.cutouts.iter().collect(),
     };
-    let deck = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pptx"));
-    if deck {
-        return export_deck(plate, plate_path, out, &chosen, &presets);
-    }
-    let pdf = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if only.is_none() && pdf {
-        return export_pdf_pages(plate, plate_path, out, &chosen, &presets);
-    }
-    if only.is_none() {
-        std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
+    let format = match format {
+        Some(f) => Some(Format::parse(f).with_context(|| format!("--format {f}: use png, jpg, svg or pdf"))?),
+        None => None,
+    };
+    let destination = Destination::for_output(out, only.is_some(), format);
+    if let Destination::File(f) = &destination
+        && Format::of_path(f).is_none()
+    {
+        bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg, .pdf or .pptx", out.display());
     }
     let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
-    let mut manifest = Vec::new();
-    let total = chosen.len();
-    for (k, cutout) in chosen.into_iter().enumerate() {
-        let start = Instant::now();
-        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
-            let ids: Vec<&str> = presets.iter().map(|p| p.id.as_str()).collect();
-            format!(
-                "{}: cut-out \"{}\" has preset \"{}\", which is not known; presets are {}",
-                plate_path.display(),
-                cutout.name,
-                cutout.preset,
-                ids.join(", ")
-            )
-        })?;
-        let (file, fmt) = match only {
-            Some(_) => (out.to_path_buf(), format_of(out)?),
-            None => {
-                let fmt = format.map_or_else(|| preset.format.clone(), str::to_owned);
-                let fmt = format_of(Path::new(&format!("x.{fmt}")))?;
-                (out.join(format!("{}.{fmt}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &cutout.name))), fmt)
-            }
-        };
-        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
-        let bytes = exporter.encode_cutout(&r, &fmt, &mut |_, _| {})?;
-        plaatwerk_export::write_file(&file, &bytes)?;
-        eprintln!(
-            "[{}/{total}] {} ({} × {} px, {}) in {:.2} s",
-            k + 1,
-            file.display(),
-            r.view.width,
-            r.view.height,
-            preset.id,
-            start.elapsed().as_secs_f32()
-        );
-        manifest.push(ManifestEntry {
-            cutout: cutout.name.clone(),
-            preset: preset.id.clone(),
-            file: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            width: r.view.width,
-            height: r.view.height,
-            sha256: sha256(&bytes),
-        });
-    }
-    if only.is_none() {
-        let plate_name = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let json = serde_json::to_string_pretty(&serde_json::json!({ "plate": plate_name, "files": manifest }))?;
-        let file = out.join("manifest.json");
-        plaatwerk_export::write_file(&file, format!("{json}\n").as_bytes())?;
-        eprintln!("wrote {}", file.display());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Longest side of a picture in a slide deck (slides need no print resolution).
-const DECK_MAX_SIDE: f32 = 2400.0;
-
-/// One slide per cut-out, its picture as the slide.
-fn export_deck(
-    plate: &Plate,
-    plate_path: &Path,
-    out: &Path,
-    chosen: &[&plaatwerk_model::CutOut],
-    presets: &[plaatwerk_export::cutout::Preset],
-) -> anyhow::Result<ExitCode> {
-    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
-    let mut slides = Vec::new();
     let start = Instant::now();
-    for (k, cutout) in chosen.iter().enumerate() {
-        let preset = presets.iter().find(|p| p.id == cutout.preset).with_context(|| {
-            format!("{}: cut-out \"{}\" has an unknown preset \"{}\"", plate_path.display(), cutout.name, cutout.preset)
-        })?;
-        let scale = (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0);
-        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, scale)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
-        let png = exporter.encode_cutout(&r, "png", &mut |_, _| {})?;
-        eprintln!("[{}/{}] slide {} ({} × {} px)", k + 1, chosen.len(), cutout.name, r.view.width, r.view.height);
-        slides.push(plaatwerk_export::pptx::Slide {
-            png,
-            width: r.view.width,
-            height: r.view.height,
-            title: cutout.caption.clone().unwrap_or_else(|| cutout.name.clone()),
-        });
-    }
-    let bytes = plaatwerk_export::pptx::deck(&plate.meta.title, &slides);
-    plaatwerk_export::write_file(out, &bytes)?;
-    eprintln!("wrote {} ({} slides) in {:.2} s", out.display(), slides.len(), start.elapsed().as_secs_f32());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// One PDF with a page per cut-out (or stop), each at its preset's page size.
-fn export_pdf_pages(
-    plate: &Plate,
-    plate_path: &Path,
-    out: &Path,
-    chosen: &[&plaatwerk_model::CutOut],
-    presets: &[plaatwerk_export::cutout::Preset],
-) -> anyhow::Result<ExitCode> {
-    let start = Instant::now();
-    let bytes = plaatwerk::present::cutouts_pdf(plate, chosen, presets, &mut |k, total, name| {
-        if k < total {
-            eprintln!("[{}/{total}] page {name}", k + 1);
+    let plate_file = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut report = |step: Step<'_>| {
+        if let Some((file, w, h, secs)) = step.finished {
+            let shown = file.map_or_else(|| step.name.to_owned(), |f| f.display().to_string());
+            eprintln!("[{}/{}] {shown} ({w} × {h} px) in {secs:.2} s", step.done, step.total);
         }
-    })
-    .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
-    plaatwerk_export::write_file(out, &bytes)?;
-    eprintln!("wrote {} ({} pages) in {:.2} s", out.display(), chosen.len(), start.elapsed().as_secs_f32());
+    };
+    export_batch(&mut exporter, plate, &chosen, &presets, &destination, &plate_file, &mut report)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+    match &destination {
+        Destination::Folder { path, .. } => eprintln!("wrote {}", path.join("manifest.json").display()),
+        Destination::Deck(f) | Destination::Pdf(f) => eprintln!(
+            "wrote {} ({} {}) in {:.2} s",
+            f.display(),
+            chosen.len(),
+            if matches!(destination, Destination::Deck(_)) { "slides" } else { "pages" },
+            start.elapsed().as_secs_f32()
+        ),
+        Destination::File(_) => {}
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -189,40 +189,6 @@ pub fn stop_cutouts(plate: &Plate) -> Vec<plaatwerk_model::CutOut> {
     out
 }
 
-/// Cut-outs (or stops) as one PDF with a page each, at each preset's page size;
-/// `progress` hears (done, total, name) before each page.
-pub fn cutouts_pdf(
-    plate: &Plate,
-    cutouts: &[&plaatwerk_model::CutOut],
-    presets: &[plaatwerk_export::cutout::Preset],
-    progress: &mut dyn FnMut(usize, usize, &str),
-) -> Result<Vec<u8>, String> {
-    let mut exporter = plaatwerk_export::Exporter::new(4).map_err(|e| format!("cannot start the renderer: {e}"))?;
-    let mut pictures = Vec::new();
-    for (k, cutout) in cutouts.iter().enumerate() {
-        progress(k, cutouts.len(), &cutout.name);
-        let preset = presets
-            .iter()
-            .find(|p| p.id == cutout.preset)
-            .ok_or_else(|| format!("cut-out \"{}\" has an unknown preset \"{}\"", cutout.name, cutout.preset))?;
-        let r = plaatwerk_export::cutout::prepare_cutout(plate, cutout, preset, 1.0)?;
-        let jpeg = exporter.encode_cutout(&r, "jpg", &mut |_, _| {}).map_err(|e| e.to_string())?;
-        pictures.push((jpeg, r.view.width, r.view.height, preset.page_mm, preset.bleed_mm));
-    }
-    progress(cutouts.len(), cutouts.len(), "");
-    let pages: Vec<plaatwerk_export::formats::PdfPage<'_>> = pictures
-        .iter()
-        .map(|(jpeg, width, height, page_mm, bleed_mm)| plaatwerk_export::formats::PdfPage {
-            jpeg,
-            width: *width,
-            height: *height,
-            page_mm: *page_mm,
-            bleed_mm: *bleed_mm,
-        })
-        .collect();
-    Ok(plaatwerk_export::formats::pdf_pages(&pages, &plate.meta.title))
-}
-
 /// Session layers' ids start with this.
 pub const SESSION_PREFIX: &str = "sessie-";
 

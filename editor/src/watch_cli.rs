@@ -12,7 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use plaatwerk_export::Exporter;
-use plaatwerk_export::cutout::{Preset, fingerprint, prepare_cutout};
+use plaatwerk_export::batch::{Format, ManifestEntry, export_cutout_file, write_manifest};
+use plaatwerk_export::cutout::{Preset, fingerprint};
 use plaatwerk_geometry::SceneCache;
 use plaatwerk_model::{ElementId, Plate, format};
 
@@ -28,13 +29,13 @@ macro_rules! log {
 
 struct Exported {
     fingerprint: u64,
-    entry: serde_json::Value,
+    entry: ManifestEntry,
 }
 
 struct Watch {
     plate_path: PathBuf,
     out: PathBuf,
-    format: Option<String>,
+    format: Option<Format>,
     presets: Vec<Preset>,
     exporter: Exporter,
     /// Tessellations for element bounds, kept across saves.
@@ -87,48 +88,38 @@ impl Watch {
             };
             let mut hash_of = |e: &plaatwerk_model::Element| hashes.get(&e.id).copied().unwrap_or_default();
             let fp = fingerprint(plate, cutout, preset, &mut bounds, &mut hash_of);
-            let fmt = self.format.clone().unwrap_or_else(|| preset.format.clone());
-            let file =
-                self.out.join(format!("{}.{fmt}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &cutout.name)));
+            let format = self.format.or_else(|| Format::parse(&preset.format)).unwrap_or(Format::Png);
+            let stem = plaatwerk_model::cutout_file_stem(&plate.cutouts, &cutout.name);
+            let file = self.out.join(format!("{stem}.{}", format.extension()));
             if self.done.get(&cutout.name).is_some_and(|d| d.fingerprint == fp) && file.exists() {
                 continue;
             }
             let start = Instant::now();
-            let r = match prepare_cutout(plate, cutout, preset, 1.0) {
-                Ok(r) => r,
-                Err(e) => {
+            let entry = match export_cutout_file(&mut self.exporter, plate, cutout, preset, format, &file) {
+                Ok(entry) => entry,
+                Err(e @ plaatwerk_export::ExportError::CutOut(_)) => {
                     log!("{}: {e}; skipped", self.plate_path.display());
                     continue;
                 }
+                Err(e) => return Err(e.into()),
             };
-            let bytes = self.exporter.encode_cutout(&r, &fmt, &mut |_, _| {})?;
-            plaatwerk_export::write_file(&file, &bytes)?;
             written += 1;
             log!(
                 "updated {} ({} × {} px) in {:.2} s",
                 file.display(),
-                r.view.width,
-                r.view.height,
+                entry.width,
+                entry.height,
                 start.elapsed().as_secs_f32()
             );
-            let entry = serde_json::json!({
-                "cutout": cutout.name,
-                "preset": preset.id,
-                "file": file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                "width": r.view.width,
-                "height": r.view.height,
-                "sha256": crate::cli::sha256(&bytes),
-            });
             self.done.insert(cutout.name.clone(), Exported { fingerprint: fp, entry });
         }
         let before = self.done.len();
         self.done.retain(|name, _| names.contains(name));
         if written > 0 || self.done.len() != before {
-            let files: Vec<&serde_json::Value> =
-                names.iter().filter_map(|n| self.done.get(n)).map(|d| &d.entry).collect();
+            let files: Vec<ManifestEntry> =
+                names.iter().filter_map(|n| self.done.get(n)).map(|d| d.entry.clone()).collect();
             let plate_name = self.plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let json = serde_json::to_string_pretty(&serde_json::json!({ "plate": plate_name, "files": files }))?;
-            plaatwerk_export::write_file(&self.out.join("manifest.json"), format!("{json}\n").as_bytes())?;
+            write_manifest(&self.out, &plate_name, &files)?;
         }
         Ok(written)
     }
@@ -173,11 +164,10 @@ impl Watch {
 /// Runs until interrupted.
 pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Result<ExitCode> {
     use notify::Watcher as _;
-    if let Some(f) = format
-        && !plaatwerk_export::FORMATS.contains(&f)
-    {
-        anyhow::bail!("--format {f}: use png, jpg, svg or pdf");
-    }
+    let format = match format {
+        Some(f) => Some(Format::parse(f).with_context(|| format!("--format {f}: use png, jpg, svg or pdf"))?),
+        None => None,
+    };
     let plate = crate::cli::load_checked(plate_path)?;
     if plate.cutouts.is_empty() {
         anyhow::bail!("{}: the plate has no cut-outs to keep up to date", plate_path.display());
@@ -187,7 +177,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
     let mut w = Watch {
         plate_path: plate_path.to_path_buf(),
         out: out.to_path_buf(),
-        format: format.map(str::to_owned),
+        format,
         presets,
         exporter: Exporter::new(4).context("cannot start the renderer")?,
         cache: SceneCache::new(),

@@ -25,7 +25,9 @@ fn export_all(ex: &mut Exporter, plate: &Plate) -> Duration {
     for c in &plate.cutouts {
         let preset = presets.iter().find(|p| p.id == c.preset).expect("preset");
         let r = prepare_cutout(plate, c, preset, 1.0).expect("cut-out");
-        let bytes = ex.encode_cutout(&r, &preset.format, &mut |_, _| {}).expect("encode");
+        let bytes = ex
+            .encode_cutout(&r, plaatwerk_export::batch::Format::parse(&preset.format).expect("format"), &mut |_, _| {})
+            .expect("encode");
         assert!(!bytes.is_empty());
     }
     t.elapsed()
@@ -130,7 +132,8 @@ fn main() {
         let preset = presets.iter().find(|p| p.id == c.preset).expect("preset");
         let r = prepare_cutout(&loaded, c, preset, 1.0).expect("cut-out");
         ex.cache.invalidate(&changed);
-        ex.encode_cutout(&r, &preset.format, &mut |_, _| {}).expect("encode");
+        ex.encode_cutout(&r, plaatwerk_export::batch::Format::parse(&preset.format).expect("format"), &mut |_, _| {})
+            .expect("encode");
     }
     let export = t.elapsed();
     let names: Vec<&str> = affected.iter().map(|&i| loaded.cutouts[i].name.as_str()).collect();

@@ -56,32 +56,40 @@ fn thumbnails(plate: &Plate, presets: &[Preset]) -> Vec<(String, egui::ColorImag
     out
 }
 
-/// Exports cut-outs into a folder, reporting progress.
+/// Exports all cut-outs into a folder (with a manifest), or one into that folder,
+/// reporting progress; returns the file when it was one cut-out, else the folder.
 fn export_all(
     plate: Plate,
+    plate_file: String,
     only: Option<String>,
     presets: Vec<Preset>,
     dir: PathBuf,
     tx: &mpsc::Sender<Work>,
 ) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    use plaatwerk_export::batch::{Destination, Format, export_batch, preset_of};
     let mut exporter = plaatwerk_export::Exporter::new(4).map_err(|e| e.to_string())?;
     let chosen: Vec<&CutOut> = plate.cutouts.iter().filter(|c| only.as_ref().is_none_or(|n| *n == c.name)).collect();
-    let total = chosen.len();
-    let mut last = dir.clone();
-    for (k, c) in chosen.into_iter().enumerate() {
-        let _ = tx.send(Work::Progress { done: k, total, name: c.name.clone() });
-        let preset = presets
-            .iter()
-            .find(|p| p.id == c.preset)
-            .ok_or_else(|| format!("cut-out \"{}\": unknown preset \"{}\"", c.name, c.preset))?;
-        let r = prepare_cutout(&plate, c, preset, 1.0)?;
-        let bytes = exporter.encode_cutout(&r, &preset.format, &mut |_, _| {}).map_err(|e| e.to_string())?;
-        last = dir.join(format!("{}.{}", plaatwerk_model::cutout_file_stem(&plate.cutouts, &c.name), preset.format));
-        plaatwerk_export::write_file(&last, &bytes).map_err(|e| e.to_string())?;
-    }
-    let _ = tx.send(Work::Progress { done: total, total, name: String::new() });
-    Ok(if total == 1 { last } else { dir })
+    let destination = match chosen.as_slice() {
+        [one] if only.is_some() => {
+            let preset = preset_of(&presets, one).map_err(|e| e.to_string())?;
+            let format = Format::parse(&preset.format).unwrap_or(Format::Png);
+            let stem = plaatwerk_model::cutout_file_stem(&plate.cutouts, &one.name);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            Destination::File(dir.join(format!("{stem}.{}", format.extension())))
+        }
+        _ => Destination::Folder { path: dir.clone(), format: None },
+    };
+    let mut report = |step: plaatwerk_export::batch::Step<'_>| {
+        if step.finished.is_none() {
+            let _ = tx.send(Work::Progress { done: step.done, total: step.total, name: step.name.to_owned() });
+        }
+    };
+    export_batch(&mut exporter, &plate, &chosen, &presets, &destination, &plate_file, &mut report)
+        .map_err(|e| e.to_string())?;
+    Ok(match destination {
+        Destination::File(f) => f,
+        _ => dir,
+    })
 }
 
 impl EditorApp {
@@ -163,11 +171,12 @@ impl EditorApp {
             None => PathBuf::from("uitsneden"),
         };
         let plate = self.core.plate.clone();
+        let plate_file = self.file_name();
         let presets = self.core.presets.clone();
         let tx = self.cutout_channel();
         self.cutouts.export = Some((0, 1, String::new()));
         std::thread::spawn(move || {
-            let result = export_all(plate, only, presets, dir, &tx);
+            let result = export_all(plate, plate_file, only, presets, dir, &tx);
             let _ = tx.send(Work::Exported(result));
         });
     }

@@ -6,6 +6,8 @@
 //! crate without a GPU (the editing core, a room server) can prepare cut-outs and
 //! write SVG.
 
+#[cfg(feature = "raster")]
+pub mod batch;
 pub mod cutout;
 #[cfg(feature = "raster")]
 pub mod formats;
@@ -24,7 +26,7 @@ use plaatwerk_model::{Color, Plate, Region};
 #[cfg(feature = "raster")]
 pub use png::encode_png;
 #[cfg(feature = "raster")]
-pub use raster::{Exporter, FORMATS};
+pub use raster::Exporter;
 pub use size::{SizeError, SizeRequest, resolve};
 pub use svg::plate_to_svg;
 
@@ -66,6 +68,19 @@ pub enum ExportError {
     #[cfg(feature = "raster")]
     #[error(transparent)]
     Render(#[from] plaatwerk_render::RenderError),
+    /// A cut-out names a preset that is not known.
+    #[error("cut-out \"{cutout}\" has preset \"{preset}\", which is not known; presets are {known}")]
+    UnknownPreset {
+        /// The cut-out.
+        cutout: String,
+        /// The preset it names.
+        preset: String,
+        /// The known presets' ids.
+        known: String,
+    },
+    /// A cut-out could not be prepared (its region or state makes no sense).
+    #[error("{0}")]
+    CutOut(String),
     /// Encoding failed.
     #[error("{file}: cannot encode: {message}")]
     Encode {

@@ -6,6 +6,7 @@ use plaatwerk_geometry::SceneCache;
 use plaatwerk_model::Plate;
 use plaatwerk_render::{Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, render_to_image};
 
+use crate::batch::Format;
 use crate::{ExportError, ExportView, cutout, encode_png, formats, plate_to_svg};
 
 /// A headless exporter: a GPU, a renderer and a tessellation cache, reusable across
@@ -62,21 +63,18 @@ impl Exporter {
     }
 }
 
-/// The file formats a plate or cut-out can be written in.
-pub const FORMATS: [&str; 4] = ["png", "jpg", "svg", "pdf"];
-
 impl Exporter {
-    /// Renders a cut-out (see [`cutout::prepare_cutout`]) and encodes it as `format`
-    /// (`png`, `jpg`, `svg` or `pdf`). Returns the file's bytes; nothing is written.
+    /// Renders a cut-out (see [`cutout::prepare_cutout`]) and encodes it in `format`.
+    /// Returns the file's bytes; nothing is written.
     pub fn encode_cutout(
         &mut self,
         r: &cutout::CutoutRender,
-        format: &str,
+        format: Format,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Vec<u8>, ExportError> {
-        let file = format!("{}.{format}", r.name);
+        let file = format!("{}.{}", r.name, format.extension());
         let encode = |message: String| ExportError::Encode { file: file.clone(), message };
-        if format == "svg" {
+        if format == Format::Svg {
             let v = &r.view;
             return Ok(plate_to_svg(&r.plate, v.region, v.width, v.height, v.background, None).into_bytes());
         }
@@ -96,14 +94,14 @@ impl Exporter {
         let (img, _) = rendered?;
         let matte = r.view.background.map_or([255, 255, 255], |c| [c.r, c.g, c.b]);
         match format {
-            "png" => encode_png(&img, &r.plate.meta.title).map_err(encode),
-            "jpg" | "jpeg" => formats::encode_jpeg(&img, matte, 92).map_err(encode),
-            "pdf" => {
+            Format::Png => encode_png(&img, &r.plate.meta.title).map_err(encode),
+            Format::Pdf => {
                 let jpeg = formats::encode_jpeg(&img, matte, 92).map_err(encode)?;
                 let title = format!("{} — {}", r.plate.meta.title, r.name);
                 Ok(formats::pdf_with_jpeg(&jpeg, img.width, img.height, r.preset.page_mm, r.preset.bleed_mm, &title))
             }
-            other => Err(encode(format!("unknown format \"{other}\"; use png, jpg, svg or pdf"))),
+            // SVG returned above, before rendering.
+            Format::Jpeg | Format::Svg => formats::encode_jpeg(&img, matte, 92).map_err(encode),
         }
     }
 }

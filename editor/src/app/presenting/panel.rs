@@ -243,19 +243,35 @@ impl EditorApp {
             None => plate_path.with_extension("stops.pdf"),
         };
         let plate = self.core.plate.clone();
+        let plate_file = self.file_name();
         let presets = self.core.presets.clone();
         let tx = self.cutout_channel();
         self.cutouts.export = Some((0, 1, String::new()));
         std::thread::spawn(move || {
-            let stops = plaatwerk::present::stop_cutouts(&plate);
-            let chosen: Vec<&plaatwerk_model::CutOut> = stops.iter().collect();
-            let mut report = |done: usize, total: usize, name: &str| {
-                let _ = tx.send(crate::app::cutouts::Work::Progress { done, total, name: name.to_owned() });
+            let mut plate = plate;
+            plate.cutouts = plaatwerk::present::stop_cutouts(&plate);
+            let chosen: Vec<&plaatwerk_model::CutOut> = plate.cutouts.iter().collect();
+            let mut report = |step: plaatwerk_export::batch::Step<'_>| {
+                if step.finished.is_none() {
+                    let (done, total, name) = (step.done, step.total, step.name.to_owned());
+                    let _ = tx.send(crate::app::cutouts::Work::Progress { done, total, name });
+                }
             };
-            let result = plaatwerk::present::cutouts_pdf(&plate, &chosen, &presets, &mut report).and_then(|bytes| {
-                plaatwerk_export::write_file(&file, &bytes).map_err(|e| e.to_string())?;
-                Ok(file)
-            });
+            let destination = plaatwerk_export::batch::Destination::Pdf(file.clone());
+            let result = plaatwerk_export::Exporter::new(4)
+                .and_then(|mut exporter| {
+                    plaatwerk_export::batch::export_batch(
+                        &mut exporter,
+                        &plate,
+                        &chosen,
+                        &presets,
+                        &destination,
+                        &plate_file,
+                        &mut report,
+                    )
+                })
+                .map(|_| file)
+                .map_err(|e| e.to_string());
             let _ = tx.send(crate::app::cutouts::Work::Exported(result));
         });
     }
