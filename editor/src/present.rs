@@ -347,9 +347,7 @@ pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), 
     }
     let mut layer = file.layer;
     let mut next = plate.next_free_id().0;
-    for e in &mut layer.elements {
-        renumber(e, &mut next);
-    }
+    plaatwerk_model::renumber(&mut layer.elements, &mut next);
     layer.locked = true;
     if plate.layers.iter().any(|l| l.id == layer.id) {
         return Err(format!("{name}: this session is on the plate already (layer \"{}\")", layer.id));
@@ -360,16 +358,6 @@ pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), 
         return Err(format!("{name}: {p}"));
     }
     Ok((file.session, Edit::InsertLayer { index: plate.layers.len(), layer: Box::new(layer) }))
-}
-
-fn renumber(e: &mut Element, next: &mut u64) {
-    e.id = ElementId(*next);
-    *next += 1;
-    if let ElementKind::Group(g) = &mut e.kind {
-        for c in &mut g.children {
-            renumber(c, next);
-        }
-    }
 }
 
 /// The laser pointer: a trail of points that fade, or stay while held (persistent).

@@ -76,7 +76,7 @@ impl EditorCore {
                 if imported.elements.is_empty() {
                     return Err(format!("{name}: the SVG draws nothing"));
                 }
-                self.next_id = first + count_ids(&imported.elements) + 1;
+                self.next_id = first + plaatwerk_model::count_elements(&imported.elements) as u64 + 1;
                 let (w, h) = (imported.width.max(1.0), imported.height.max(1.0));
                 let s = fit(w, h);
                 let mut group = Element::new(self.new_id(), ElementKind::Group(Group { children: imported.elements }));
@@ -135,15 +135,4 @@ impl EditorCore {
             None => Ok(probe.layers.into_iter().flat_map(|l| l.elements).collect()),
         }
     }
-}
-
-/// The number of ids used by elements and everything inside them.
-fn count_ids(elements: &[Element]) -> u64 {
-    elements
-        .iter()
-        .map(|e| match &e.kind {
-            ElementKind::Group(g) => 1 + count_ids(&g.children),
-            _ => 1,
-        })
-        .sum()
 }

@@ -912,12 +912,7 @@ impl EditorCore {
 
     /// New ids for an element and everything inside it.
     fn renumber(&mut self, e: &mut Element) {
-        e.id = self.new_id();
-        if let ElementKind::Group(g) = &mut e.kind {
-            for c in &mut g.children {
-                self.renumber(c);
-            }
-        }
+        plaatwerk_model::renumber(std::slice::from_mut(e), &mut self.next_id);
     }
 
     /// Moves the selection to the front (`true`) or the back of its layer (one step).

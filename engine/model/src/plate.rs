@@ -213,15 +213,9 @@ impl Plate {
 
     /// One more than the largest element id in use (groups included).
     pub fn next_free_id(&self) -> ElementId {
-        fn walk(els: &[Element], max: &mut u64) {
-            for e in els {
-                *max = (*max).max(e.id.0);
-                walk(e.children(), max);
-            }
-        }
         let mut max = 0;
         for l in &self.layers {
-            walk(&l.elements, &mut max);
+            crate::each_element(&l.elements, &mut |e| max = max.max(e.id.0));
         }
         ElementId(max + 1)
     }
@@ -233,10 +227,7 @@ impl Plate {
 
     /// Number of elements, group members included.
     pub fn element_count(&self) -> usize {
-        fn count(els: &[Element]) -> usize {
-            els.iter().map(|e| 1 + count(e.children())).sum()
-        }
-        self.layers.iter().map(|l| count(&l.elements)).sum()
+        self.layers.iter().map(|l| crate::count_elements(&l.elements)).sum()
     }
 }
 

@@ -23,3 +23,19 @@ pub fn each_element_mut(elements: &mut [Element], f: &mut impl FnMut(&mut Elemen
         }
     }
 }
+
+/// How many elements there are, group members included.
+pub fn count_elements(elements: &[Element]) -> usize {
+    let mut n = 0;
+    each_element(elements, &mut |_| n += 1);
+    n
+}
+
+/// Gives every element, group members included, a fresh id from `next` (in drawing
+/// order, a group before its members), leaving `next` one past the last id given.
+pub fn renumber(elements: &mut [Element], next: &mut u64) {
+    each_element_mut(elements, &mut |e| {
+        e.id = crate::ElementId(*next);
+        *next += 1;
+    });
+}

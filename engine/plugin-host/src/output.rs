@@ -18,27 +18,6 @@ pub struct Output {
     pub version: String,
 }
 
-fn count(elements: &[Element]) -> usize {
-    elements
-        .iter()
-        .map(|e| match &e.kind {
-            ElementKind::Group(g) => 1 + count(&g.children),
-            _ => 1,
-        })
-        .sum()
-}
-
-/// Gives every element (and group member) a fresh id from `next`.
-fn renumber(elements: &mut [Element], next: &mut u64) {
-    for e in elements {
-        e.id = ElementId(*next);
-        *next += 1;
-        if let ElementKind::Group(g) = &mut e.kind {
-            renumber(&mut g.children, next);
-        }
-    }
-}
-
 /// Drops role tags the plate does not have; returns how many.
 fn drop_unknown_roles(elements: &mut [Element], known: &[String]) -> usize {
     let mut dropped = 0;
@@ -60,7 +39,7 @@ pub(crate) fn check(loaded: &Loaded, reply: Reply, context: &Context, limits: &L
     let Reply::Elements(mut generated) = reply else {
         return Err(fail("answered with something else than elements".to_owned()));
     };
-    let n = count(&generated.elements);
+    let n = plaatwerk_model::count_elements(&generated.elements);
     if n > limits.max_elements {
         return Err(fail(format!("made {n} elements; at most {} are taken", limits.max_elements)));
     }
@@ -75,7 +54,7 @@ pub(crate) fn check(loaded: &Loaded, reply: Reply, context: &Context, limits: &L
         generated.warnings.push(format!("{dropped} role tags named roles the plate does not have; they were left out"));
     }
     let mut next = 1;
-    renumber(&mut generated.elements, &mut next);
+    plaatwerk_model::renumber(&mut generated.elements, &mut next);
     let mut probe = Plate::new("plugin output", w.max(1.0), h.max(1.0));
     probe.roles = context.roles.clone();
     probe.layers = vec![Layer { elements: generated.elements, ..Layer::new("plugin", "plugin") }];
@@ -93,7 +72,7 @@ impl Output {
         let mut children = self.elements.clone();
         let id = ElementId(*next_id);
         *next_id += 1;
-        renumber(&mut children, next_id);
+        plaatwerk_model::renumber(&mut children, next_id);
         let mut group = Element::new(id, ElementKind::Group(Group { children }));
         group.generator = Some(generator);
         group

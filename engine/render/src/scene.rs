@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use bytemuck::{Pod, Zeroable};
 use plaatwerk_geometry::{Bounds, DrawItem, GradientPaint, GradientShape, PrimitivePaint, SceneCache};
-use plaatwerk_model::{Color, Element, ElementId, ElementKind, Image, Plate, Spread, Transform};
+use plaatwerk_model::{Color, ElementId, ElementKind, Image, Plate, Spread, Transform};
 use wgpu::util::DeviceExt as _;
 
 use crate::{Gpu, Renderer};
@@ -107,20 +107,13 @@ fn to_u8(c: [f32; 4]) -> [u8; 4] {
 
 /// All image elements of a plate by id (they may sit inside groups).
 fn images_of(plate: &Plate) -> HashMap<ElementId, &Image> {
-    fn walk<'a>(els: &'a [Element], out: &mut HashMap<ElementId, &'a Image>) {
-        for e in els {
-            match &e.kind {
-                ElementKind::Image(img) => {
-                    out.insert(e.id, img);
-                }
-                ElementKind::Group(g) => walk(&g.children, out),
-                _ => {}
-            }
-        }
-    }
     let mut out = HashMap::new();
     for l in &plate.layers {
-        walk(&l.elements, &mut out);
+        plaatwerk_model::each_element(&l.elements, &mut |e| {
+            if let ElementKind::Image(img) = &e.kind {
+                out.insert(e.id, img);
+            }
+        });
     }
     out
 }
