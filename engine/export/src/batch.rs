@@ -214,37 +214,22 @@ pub fn export_batch(
             progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((Some(&file), w, h, secs)) });
             continue;
         }
+        // A slide needs no print resolution; a PDF page gets the preset's.
+        let deck = matches!(destination, Destination::Deck(_));
+        let scale = if deck { (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0) } else { 1.0 };
+        let r = prepare_cutout(plate, cutout, preset, scale).map_err(ExportError::CutOut)?;
+        let bytes = exporter.encode_cutout(&r, if deck { Format::Png } else { Format::Jpeg }, &mut |_, _| {})?;
+        let (w, h) = (r.view.width, r.view.height);
+        let secs = start.elapsed().as_secs_f32();
+        progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((None, w, h, secs)) });
         match destination {
-            Destination::Deck(_) => {
-                let scale = (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0);
-                let r = prepare_cutout(plate, cutout, preset, scale).map_err(ExportError::CutOut)?;
-                let png = exporter.encode_cutout(&r, Format::Png, &mut |_, _| {})?;
-                let secs = start.elapsed().as_secs_f32();
-                progress(Step {
-                    done: k + 1,
-                    total,
-                    name: &cutout.name,
-                    finished: Some((None, r.view.width, r.view.height, secs)),
-                });
-                slides.push(crate::pptx::Slide {
-                    png,
-                    width: r.view.width,
-                    height: r.view.height,
-                    title: cutout.caption.clone().unwrap_or_else(|| cutout.name.clone()),
-                });
-            }
-            Destination::Pdf(_) => {
-                let r = prepare_cutout(plate, cutout, preset, 1.0).map_err(ExportError::CutOut)?;
-                let jpeg = exporter.encode_cutout(&r, Format::Jpeg, &mut |_, _| {})?;
-                let secs = start.elapsed().as_secs_f32();
-                progress(Step {
-                    done: k + 1,
-                    total,
-                    name: &cutout.name,
-                    finished: Some((None, r.view.width, r.view.height, secs)),
-                });
-                pages.push((jpeg, r.view.width, r.view.height, preset));
-            }
+            Destination::Deck(_) => slides.push(crate::pptx::Slide {
+                png: bytes,
+                width: w,
+                height: h,
+                title: cutout.caption.clone().unwrap_or_else(|| cutout.name.clone()),
+            }),
+            Destination::Pdf(_) => pages.push((bytes, w, h, preset)),
             Destination::File(_) | Destination::Folder { .. } => {}
         }
     }

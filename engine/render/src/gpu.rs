@@ -18,33 +18,30 @@ pub struct Gpu {
     errors: Arc<Mutex<Vec<String>>>,
 }
 
+/// The adapter for work without a window (honours `WGPU_BACKEND`).
+fn headless_adapter() -> Result<wgpu::Adapter, RenderError> {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+        power_preference: wgpu::PowerPreference::HighPerformance,
+        force_fallback_adapter: false,
+        compatible_surface: None,
+        apply_limit_buckets: false,
+    }))
+    .map_err(|e| RenderError::NoAdapter(e.to_string()))
+}
+
 impl Gpu {
     /// Opens a GPU without a window (for export and tests). Honours `WGPU_BACKEND`
     /// (`vulkan`, `gl`) and `WGPU_ADAPTER_NAME`; works on Mesa's software drivers.
     pub fn headless() -> Result<Gpu, RenderError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: None,
-            apply_limit_buckets: false,
-        }))
-        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
-        Self::from_adapter(adapter)
+        Self::from_adapter(headless_adapter()?)
     }
 
     /// Opens a GPU without a window whose buffers hold at most `max_buffer_size` bytes
     /// (less than the adapter could): how tests meet a device's limits without
     /// gigabytes of geometry.
     pub fn headless_with_buffer_limit(max_buffer_size: u64) -> Result<Gpu, RenderError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            compatible_surface: None,
-            apply_limit_buckets: false,
-        }))
-        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+        let adapter = headless_adapter()?;
         let mut limits = adapter.limits();
         limits.max_buffer_size = limits.max_buffer_size.min(max_buffer_size);
         limits.max_storage_buffer_binding_size = limits.max_storage_buffer_binding_size.min(max_buffer_size);
