@@ -70,14 +70,14 @@ fn bad_cut_outs_are_explained() {
     let slide = presets.iter().find(|p| p.id == "slide-16x9").expect("slide preset");
     let mut c = cutout(&plate, "dia-overzicht").clone();
     c.show.layers = vec!["bestaat-niet".into()];
-    let err = prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown layer");
+    let err = prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown layer").to_string();
     assert!(err.contains("layer \"bestaat-niet\"") && err.contains("achtergrond, basis"), "{err}");
     let mut c = cutout(&plate, "dia-overzicht").clone();
     c.show.roles = vec!["bakker".into()];
-    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown role").contains("role \"bakker\""));
+    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("unknown role").to_string().contains("role \"bakker\""));
     let mut c = cutout(&plate, "dia-overzicht").clone();
     c.region.width = 0.0;
-    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("empty").contains("region is empty"));
+    assert!(prepare_cutout(&plate, &c, slide, 0.1).expect_err("empty").to_string().contains("region is empty"));
 }
 
 fn plaatwerk() -> Command {

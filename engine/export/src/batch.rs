@@ -152,7 +152,7 @@ pub fn export_cutout_file(
     format: Format,
     file: &Path,
 ) -> Result<ManifestEntry, ExportError> {
-    let r = prepare_cutout(plate, cutout, preset, 1.0).map_err(ExportError::CutOut)?;
+    let r = prepare_cutout(plate, cutout, preset, 1.0)?;
     let bytes = exporter.encode_cutout(&r, format, &mut |_, _| {})?;
     write_file(file, &bytes)?;
     Ok(ManifestEntry {
@@ -217,7 +217,7 @@ pub fn export_batch(
         // A slide needs no print resolution; a PDF page gets the preset's.
         let deck = matches!(destination, Destination::Deck(_));
         let scale = if deck { (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0) } else { 1.0 };
-        let r = prepare_cutout(plate, cutout, preset, scale).map_err(ExportError::CutOut)?;
+        let r = prepare_cutout(plate, cutout, preset, scale)?;
         let bytes = exporter.encode_cutout(&r, if deck { Format::Png } else { Format::Jpeg }, &mut |_, _| {})?;
         let (w, h) = (r.view.width, r.view.height);
         let secs = start.elapsed().as_secs_f32();

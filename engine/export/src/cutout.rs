@@ -111,17 +111,79 @@ pub fn presets_with(user: Vec<Preset>) -> Vec<Preset> {
     all
 }
 
+/// Why a cut-out or a preset cannot be used. Messages name the cut-out or preset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CutoutError {
+    /// The region has no area (or is not a number).
+    #[error("cut-out \"{cutout}\": its region is empty")]
+    EmptyRegion {
+        /// The cut-out.
+        cutout: String,
+    },
+    /// The cut-out shows a layer the plate does not have.
+    #[error("cut-out \"{cutout}\" shows layer \"{layer}\", which the plate does not have; its layers are {known}")]
+    UnknownLayer {
+        /// The cut-out.
+        cutout: String,
+        /// The layer it names.
+        layer: String,
+        /// The plate's layers, comma-separated.
+        known: String,
+    },
+    /// The cut-out highlights a role the plate does not have.
+    #[error("cut-out \"{cutout}\" highlights role \"{role}\", which the plate does not have")]
+    UnknownRole {
+        /// The cut-out.
+        cutout: String,
+        /// The role it names.
+        role: String,
+    },
+    /// The QR code cannot hold the link.
+    #[error("cut-out \"{cutout}\": QR code for {url}: {reason}")]
+    QrCode {
+        /// The cut-out.
+        cutout: String,
+        /// The link.
+        url: String,
+        /// The QR library's reason.
+        reason: String,
+    },
+    /// A user preset without an id.
+    #[error("a preset needs an id")]
+    PresetWithoutId,
+    /// A user preset of impossible size.
+    #[error("preset \"{id}\": {width}×{height} pixels; each side must be 1 to {max}")]
+    PresetSize {
+        /// The preset.
+        id: String,
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+        /// The largest side.
+        max: u32,
+    },
+    /// A user preset with an unknown format.
+    #[error("preset \"{id}\": format \"{format}\"; use png, jpg, svg or pdf")]
+    PresetFormat {
+        /// The preset.
+        id: String,
+        /// The format it names.
+        format: String,
+    },
+}
+
 /// Checks a user preset.
-pub fn check_preset(p: &Preset) -> Result<(), String> {
+pub fn check_preset(p: &Preset) -> Result<(), CutoutError> {
     let max = crate::MAX_SIDE;
     if p.id.trim().is_empty() {
-        return Err("a preset needs an id".to_owned());
+        return Err(CutoutError::PresetWithoutId);
     }
     if p.width == 0 || p.height == 0 || p.width > max || p.height > max {
-        return Err(format!("preset \"{}\": {}×{} pixels; each side must be 1 to {max}", p.id, p.width, p.height));
+        return Err(CutoutError::PresetSize { id: p.id.clone(), width: p.width, height: p.height, max });
     }
     if !matches!(p.format.as_str(), "png" | "jpg" | "svg" | "pdf") {
-        return Err(format!("preset \"{}\": format \"{}\"; use png, jpg, svg or pdf", p.id, p.format));
+        return Err(CutoutError::PresetFormat { id: p.id.clone(), format: p.format.clone() });
     }
     Ok(())
 }
@@ -164,11 +226,16 @@ pub fn shown_region(cutout: &CutOut, preset: &Preset) -> Region {
 
 /// Works out a cut-out of `plate` with `preset`; `scale` shrinks the pixel size (for
 /// thumbnails and tests; 1 for the real thing).
-pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f32) -> Result<CutoutRender, String> {
+pub fn prepare_cutout(
+    plate: &Plate,
+    cutout: &CutOut,
+    preset: &Preset,
+    scale: f32,
+) -> Result<CutoutRender, CutoutError> {
     let name = &cutout.name;
     let r = cutout.region;
     if ![r.x, r.y, r.width, r.height].iter().all(|v| v.is_finite()) || r.width <= 0.0 || r.height <= 0.0 {
-        return Err(format!("cut-out \"{name}\": its region is empty"));
+        return Err(CutoutError::EmptyRegion { cutout: name.clone() });
     }
     let mut derived = plate.clone();
     let extra_ids_from = plate.next_free_id().0;
@@ -176,10 +243,11 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
         for id in &cutout.show.layers {
             if !plate.layers.iter().any(|l| &l.id == id) {
                 let known: Vec<&str> = plate.layers.iter().map(|l| l.id.as_str()).collect();
-                return Err(format!(
-                    "cut-out \"{name}\" shows layer \"{id}\", which the plate does not have; its layers are {}",
-                    known.join(", ")
-                ));
+                return Err(CutoutError::UnknownLayer {
+                    cutout: name.clone(),
+                    layer: id.clone(),
+                    known: known.join(", "),
+                });
             }
         }
         for layer in &mut derived.layers {
@@ -191,7 +259,7 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
     if let Some(overlay) = RoleOverlay::from_roles(&cutout.show.roles) {
         for role in &cutout.show.roles {
             if !plate.roles.iter().any(|x| &x.id == role) {
-                return Err(format!("cut-out \"{name}\" highlights role \"{role}\", which the plate does not have"));
+                return Err(CutoutError::UnknownRole { cutout: name.clone(), role: role.clone() });
             }
         }
         derived = with_overlay(&derived, &overlay, content, &plate.meta.language);
@@ -219,7 +287,11 @@ pub fn prepare_cutout(plate: &Plate, cutout: &CutOut, preset: &Preset, scale: f3
         let margin = band * 0.12;
         let qr_side = if cutout.qr_url.is_some() { band - 2.0 * margin } else { 0.0 };
         if let Some(url) = &cutout.qr_url {
-            let modules = qr_modules(url).map_err(|e| format!("cut-out \"{name}\": QR code for {url}: {e}"))?;
+            let modules = qr_modules(url).map_err(|reason| CutoutError::QrCode {
+                cutout: name.clone(),
+                url: url.clone(),
+                reason,
+            })?;
             let x = content.x + content.width - margin - qr_side;
             for kind in qr_elements(&modules, x, top + margin, qr_side) {
                 push(kind);

@@ -79,8 +79,8 @@ pub enum ExportError {
         known: String,
     },
     /// A cut-out could not be prepared (its region or state makes no sense).
-    #[error("{0}")]
-    CutOut(String),
+    #[error(transparent)]
+    CutOut(#[from] cutout::CutoutError),
     /// Encoding failed.
     #[error("{file}: cannot encode: {message}")]
     Encode {
