@@ -2,8 +2,6 @@
 
 mod app;
 mod cli;
-mod plugins_cli;
-mod watch_cli;
 
 use std::process::ExitCode;
 

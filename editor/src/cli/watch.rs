@@ -168,7 +168,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
         Some(f) => Some(Format::parse(f).with_context(|| format!("--format {f}: use png, jpg, svg or pdf"))?),
         None => None,
     };
-    let plate = crate::cli::load_checked(plate_path)?;
+    let plate = super::plate::load_checked(plate_path)?;
     if plate.cutouts.is_empty() {
         anyhow::bail!("{}: the plate has no cut-outs to keep up to date", plate_path.display());
     }

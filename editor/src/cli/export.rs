@@ -1,0 +1,182 @@
+//! `export`: a plate, a region, a role overlay, cut-outs and stops.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use plaatwerk_export::{Background, ExportView, Exporter, SizeRequest};
+use plaatwerk_geometry::overlay::RoleOverlay;
+use plaatwerk_model::{Plate, Region};
+
+use super::plate::load;
+
+/// The role overlay asked for on the command line.
+pub(super) struct OverlayRequest {
+    /// `--role NAME`.
+    pub role: Option<String>,
+    /// `--compare A,B`.
+    pub compare: Option<String>,
+    /// `--all-roles`.
+    pub all: bool,
+}
+
+impl OverlayRequest {
+    fn resolve(&self, plate: &Plate, file: &Path) -> anyhow::Result<Option<RoleOverlay>> {
+        let find =
+            |name: &str| RoleOverlay::resolve(plate, name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+        Ok(match (&self.role, &self.compare, self.all) {
+            (Some(r), _, _) => Some(RoleOverlay::Solo(find(r)?)),
+            (_, Some(pair), _) => {
+                let parts: Vec<&str> = pair.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+                let [a, b] = parts[..] else {
+                    bail!(
+                        "--compare {pair}: name two roles, separated by a comma, e.g. --compare gezinscoach,casusregisseur"
+                    );
+                };
+                Some(RoleOverlay::Compare(find(a)?, find(b)?))
+            }
+            (_, _, true) => Some(RoleOverlay::All(Vec::new())),
+            _ => None,
+        })
+    }
+}
+
+pub(super) fn plate(
+    plate_path: &Path,
+    out: &Path,
+    size: SizeRequest,
+    region: Option<Region>,
+    background: Background,
+    samples: u32,
+    overlay: &OverlayRequest,
+) -> anyhow::Result<ExitCode> {
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if ext != "png" && ext != "svg" {
+        bail!("{}: cannot tell the format; the output must end in .png or .svg", out.display());
+    }
+    let plate = load(plate_path)?;
+    let overlay = overlay.resolve(&plate, plate_path)?;
+    let (region, w, h) = plaatwerk_export::resolve(&plate, region, size)?;
+    let plate = match &overlay {
+        Some(o) => plaatwerk_geometry::overlay::with_overlay(&plate, o, region, &plate.meta.language),
+        None => plate,
+    };
+    let view = ExportView { region, width: w, height: h, background: background.resolve(&plate) };
+    let start = Instant::now();
+    if ext == "svg" {
+        plaatwerk_export::export_svg(&plate, &view, out)?;
+    } else {
+        let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
+        let n = plate.element_count();
+        if n > 5000 {
+            eprintln!("tessellating {n} elements…");
+        }
+        let mut last = Instant::now();
+        let mut progress = |done: usize, total: usize| {
+            if total > 1 && (last.elapsed().as_millis() > 250 || done == total) {
+                eprintln!("rendering tile {done}/{total}");
+                last = Instant::now();
+            }
+        };
+        exporter.export_png(&plate, &view, out, &mut progress)?;
+        for warning in exporter.renderer.warnings.drain(..) {
+            eprintln!("{}: warning: {warning}", plate_path.display());
+        }
+    }
+    eprintln!("wrote {} ({w} × {h} px) in {:.2} s", out.display(), start.elapsed().as_secs_f32());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Exports one cut-out (`only`) to a file, or all of them into a folder with a manifest.
+pub(super) fn cutouts(
+    plate_path: &Path,
+    out: &Path,
+    only: Option<&str>,
+    format: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let plate = load(plate_path)?;
+    if plate.cutouts.is_empty() {
+        bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", plate_path.display());
+    }
+    export_cutouts_of(&plate, plate_path, out, only, format, "cut-out")
+}
+
+/// The plate's stops (saved views) exported as 16:9 cut-outs, with a session's
+/// annotations opened over the plate first when one is given.
+pub(super) fn stops(
+    plate_path: &Path,
+    session: Option<&Path>,
+    out: &Path,
+    only: Option<&str>,
+    format: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let mut plate = load(plate_path)?;
+    if let Some(s) = session {
+        let opened = plaatwerk::present::open_session(&mut plate, s).map_err(|e| anyhow::anyhow!(e))?;
+        eprintln!("session \"{}\" of {} opened over the plate", opened.name, opened.date);
+    }
+    plate.cutouts = plaatwerk::present::stop_cutouts(&plate);
+    export_cutouts_of(&plate, plate_path, out, only, format, "stop")
+}
+
+/// Exports cut-outs of a plate: one to a file, all to a folder with a manifest, to a
+/// slide deck (.pptx), or to one PDF with a page each (.pdf).
+fn export_cutouts_of(
+    plate: &Plate,
+    plate_path: &Path,
+    out: &Path,
+    only: Option<&str>,
+    format: Option<&str>,
+    what: &str,
+) -> anyhow::Result<ExitCode> {
+    use plaatwerk_export::batch::{Destination, Format, Step, export_batch};
+    let presets = crate_settings_presets()?;
+    let chosen: Vec<&plaatwerk_model::CutOut> = match only {
+        Some(name) => {
+            let c = plate.cutouts.iter().find(|c| c.name == name).with_context(|| {
+                let names: Vec<&str> = plate.cutouts.iter().map(|c| c.name.as_str()).collect();
+                format!("{}: no {what} \"{name}\"; its {what}s are {}", plate_path.display(), names.join(", "))
+            })?;
+            vec![c]
+        }
+        None => plate.cutouts.iter().collect(),
+    };
+    let format = match format {
+        Some(f) => Some(Format::parse(f).with_context(|| format!("--format {f}: use png, jpg, svg or pdf"))?),
+        None => None,
+    };
+    let destination = Destination::for_output(out, only.is_some(), format);
+    if let Destination::File(f) = &destination
+        && Format::of_path(f).is_none()
+    {
+        bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg, .pdf or .pptx", out.display());
+    }
+    let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
+    let start = Instant::now();
+    let plate_file = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut report = |step: Step<'_>| {
+        if let Some((file, w, h, secs)) = step.finished {
+            let shown = file.map_or_else(|| step.name.to_owned(), |f| f.display().to_string());
+            eprintln!("[{}/{}] {shown} ({w} × {h} px) in {secs:.2} s", step.done, step.total);
+        }
+    };
+    export_batch(&mut exporter, plate, &chosen, &presets, &destination, &plate_file, &mut report)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+    match &destination {
+        Destination::Folder { path, .. } => eprintln!("wrote {}", path.join("manifest.json").display()),
+        Destination::Deck(f) | Destination::Pdf(f) => eprintln!(
+            "wrote {} ({} {}) in {:.2} s",
+            f.display(),
+            chosen.len(),
+            if matches!(destination, Destination::Deck(_)) { "slides" } else { "pages" },
+            start.elapsed().as_secs_f32()
+        ),
+        Destination::File(_) => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn crate_settings_presets() -> anyhow::Result<Vec<plaatwerk_export::cutout::Preset>> {
+    plaatwerk::settings::Settings::presets().map_err(|e| anyhow::anyhow!(e))
+}

@@ -1,0 +1,248 @@
+//! The command line: arguments and dispatch. Each group of subcommands has a module
+//! of its own (`plate`: check, format, import; `export`; `watch`; `plugins`), and
+//! none of them calls another's internals but `plate`'s loading.
+
+mod export;
+mod plate;
+mod plugins;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use plaatwerk_export::{Background, SizeRequest};
+use plaatwerk_model::{Color, Region};
+
+/// Plaatwerk draws and exports praatplaten: large illustrated plates that show how a
+/// team works.
+///
+/// Without a subcommand it opens the editor on the bundled example plate.
+#[derive(Parser)]
+#[command(name = "plaatwerk", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Load plugins from the `plugins/` folder beside the plate without asking (for
+    /// scripts). Plugins are programs: use this only for plates you trust.
+    #[arg(long, global = true)]
+    trust_plugins: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open a plate in the editor.
+    Edit {
+        /// The plate file.
+        plate: PathBuf,
+    },
+    /// Present a plate: the audience view fullscreen on a second display (or in a
+    /// window beside the editor), the editor as the presenter's view. Steps with the
+    /// arrow keys, Page Up/Down and space (what presentation clickers send).
+    Present {
+        /// The plate file.
+        plate: PathBuf,
+        /// The display for the audience view, counted from 0 (default: the second
+        /// display when there is one).
+        #[arg(long)]
+        display: Option<usize>,
+    },
+    /// Check plate files; prints every problem with file, layer and element.
+    ///
+    /// Exits 0 when all files are valid, 1 otherwise.
+    Check {
+        /// Plate files (*.plate).
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+    },
+    /// Rewrite plates in the canonical layout (stable key order, one line per stroke),
+    /// as Plaatwerk saves them. Handy after editing a plate by hand.
+    Format {
+        /// Plate files (*.plate).
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+    },
+    /// Export a plate, a region of it, or its cut-outs, as PNG, JPEG, SVG or PDF.
+    ///
+    /// The format follows the output's extension. With neither --width, --height nor
+    /// --scale the image has one pixel per plate unit. Given only one of width and
+    /// height, the other follows the aspect ratio; given both, the region grows around
+    /// its centre to fit, so nothing is stretched.
+    ///
+    /// Example: plaatwerk export plates/wijkteam-basis.plate -o basis.png --width 1920
+    ///
+    /// Cut-outs (named excerpts stored in the plate) use their preset's size, layers,
+    /// roles, caption and QR code: `--cutout NAME -o OUT.png|.jpg|.svg|.pdf`, or
+    /// `--all-cutouts -o DIR` for all of them plus a manifest (`manifest.json`, each
+    /// file with its SHA-256). Presets: slide-16x9, slide-16x9-4k, teams-background,
+    /// newsletter-banner, square-social, a4-print, a4-print-bleed, a3-print,
+    /// a3-print-bleed; add your own in `presets.json` next to the settings file.
+    Export {
+        /// The plate to export.
+        plate: PathBuf,
+        /// Output file (.png, .jpg, .svg or .pdf), or a folder with --all-cutouts.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Export this cut-out of the plate (by name).
+        #[arg(long, conflicts_with_all = ["all_cutouts", "region", "width", "height", "scale"])]
+        cutout: Option<String>,
+        /// Export every cut-out of the plate into the output folder.
+        #[arg(long, conflicts_with_all = ["region", "width", "height", "scale"])]
+        all_cutouts: bool,
+        /// Export one stop (saved view) of the plate as a 16:9 slide picture.
+        #[arg(long, conflicts_with_all = ["cutout", "all_cutouts", "region", "width", "height", "scale"])]
+        stop: Option<String>,
+        /// Export every stop: to a folder, a slide deck (.pptx) or one PDF (.pdf).
+        #[arg(long, conflicts_with_all = ["cutout", "all_cutouts", "region", "width", "height", "scale"])]
+        all_stops: bool,
+        /// With --stop or --all-stops: open this session file over the plate first, so
+        /// the stops show what was drawn in the workshop.
+        #[arg(long)]
+        session: Option<PathBuf>,
+        /// With --all-cutouts: write every cut-out in this format instead of its preset's.
+        #[arg(long)]
+        format: Option<String>,
+        /// Width in pixels.
+        #[arg(long)]
+        width: Option<u32>,
+        /// Height in pixels.
+        #[arg(long)]
+        height: Option<u32>,
+        /// Pixels per plate unit (2 gives a double-size image).
+        #[arg(long)]
+        scale: Option<f32>,
+        /// Part of the plate to export, in plate units: X,Y,WIDTH,HEIGHT.
+        #[arg(long, value_parser = parse_region)]
+        region: Option<Region>,
+        /// Background: `plate` (its own colour), `transparent`, or a colour like #ffffff.
+        #[arg(long, default_value = "plate", value_parser = parse_background)]
+        background: Background,
+        /// Anti-aliasing samples per pixel for PNG: 1 (fastest) or 4.
+        #[arg(long, default_value_t = 4, value_parser = parse_samples)]
+        samples: u32,
+        /// Show what one role does: its elements in full colour, the rest dimmed (role
+        /// id or name).
+        #[arg(long, conflicts_with_all = ["compare", "all_roles"])]
+        role: Option<String>,
+        /// Two roles side by side, each outlined in its colour: A,B.
+        #[arg(long, conflicts_with = "all_roles")]
+        compare: Option<String>,
+        /// Mark every element with the colours of its roles, with a legend.
+        #[arg(long)]
+        all_roles: bool,
+    },
+    /// Keep a plate's cut-outs up to date in a folder: whenever the plate file
+    /// changes, the cut-outs whose picture changed are exported again (atomically)
+    /// and the manifest is rewritten. Stops with Ctrl+C.
+    Watch {
+        /// The plate.
+        plate: PathBuf,
+        /// The folder for the exports.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write every cut-out in this format instead of its preset's (png, jpg, svg, pdf).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Plugins: list them, put a metaphor on a plate, make generated content again.
+    #[command(subcommand)]
+    Plugins(plugins::PluginsCommand),
+    /// Import SVG artwork (drawn in Inkscape, Illustrator, Affinity, …) as a new plate.
+    Import {
+        /// The SVG file.
+        svg: PathBuf,
+        /// The plate to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Replace the output if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn parse_samples(s: &str) -> Result<u32, String> {
+    match s {
+        "1" => Ok(1),
+        "4" => Ok(4),
+        other => Err(format!("\"{other}\" samples: use 1 or 4")),
+    }
+}
+
+fn parse_region(s: &str) -> Result<Region, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let nums: Result<Vec<f32>, _> = parts.iter().map(|p| p.parse::<f32>()).collect();
+    match nums {
+        Ok(v) if v.len() == 4 && v.iter().all(|n| n.is_finite()) && v[2] > 0.0 && v[3] > 0.0 => {
+            Ok(Region { x: v[0], y: v[1], width: v[2], height: v[3] })
+        }
+        _ => Err(format!(
+            "\"{s}\" is not a region; write X,Y,WIDTH,HEIGHT with a positive width and height, e.g. 0,0,800,600"
+        )),
+    }
+}
+
+fn parse_background(s: &str) -> Result<Background, String> {
+    match s {
+        "plate" => Ok(Background::Plate),
+        "transparent" | "none" => Ok(Background::Transparent),
+        other => other
+            .parse::<Color>()
+            .map(Background::Color)
+            .map_err(|_| format!("\"{other}\" is not a background; use plate, transparent or a colour like #ffffff")),
+    }
+}
+
+/// Parses arguments and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => crate::app::run(None, None, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
+        Some(Command::Edit { plate }) => {
+            crate::app::run(Some(plate), None, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Present { plate, display }) => {
+            crate::app::run(Some(plate), Some(display), cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Check { plates }) => plate::check(&plates),
+        Some(Command::Format { plates }) => plate::reformat(&plates),
+        Some(Command::Export { plate, output, cutout: Some(name), format: _, .. }) => {
+            export::cutouts(&plate, &output, Some(&name), None)
+        }
+        Some(Command::Export { plate, output, all_cutouts: true, format, .. }) => {
+            export::cutouts(&plate, &output, None, format.as_deref())
+        }
+        Some(Command::Export { plate, output, stop: Some(name), session, .. }) => {
+            export::stops(&plate, session.as_deref(), &output, Some(&name), None)
+        }
+        Some(Command::Export { plate, output, all_stops: true, session, format, .. }) => {
+            export::stops(&plate, session.as_deref(), &output, None, format.as_deref())
+        }
+        Some(Command::Export {
+            plate,
+            output,
+            width,
+            height,
+            scale,
+            region,
+            background,
+            samples,
+            role,
+            compare,
+            all_roles,
+            ..
+        }) => {
+            let overlay = export::OverlayRequest { role, compare, all: all_roles };
+            export::plate(&plate, &output, SizeRequest { width, height, scale }, region, background, samples, &overlay)
+        }
+        Some(Command::Import { svg, output, force }) => plate::import(&svg, &output, force),
+        Some(Command::Plugins(command)) => plugins::run(command, cli.trust_plugins),
+        Some(Command::Watch { plate, output, format }) => watch::run(&plate, &output, format.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("plaatwerk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
