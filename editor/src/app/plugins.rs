@@ -35,13 +35,7 @@ pub(super) fn start_host(
     ctx: &egui::Context,
     trust_now: bool,
 ) -> (PluginHost, Vec<Change>) {
-    let folders = PluginHost::standard_folders(plate);
-    let mut host = PluginHost::new(folders.clone());
-    if trust_now {
-        for f in folders.iter().filter(|f| f.needs_trust) {
-            let _ = host.trust(&f.path, false);
-        }
-    }
+    let mut host = PluginHost::for_plate(plate, trust_now);
     let changes = host.scan();
     let ctx = ctx.clone();
     let _ = host.watch_and_wake(move || ctx.request_repaint_after(PluginHost::SETTLE + Duration::from_millis(50)));

@@ -57,13 +57,7 @@ pub enum PluginsCommand {
 /// A host for a plate; the plate's own plugin folder is trusted for this run only
 /// when `trust` (`--trust-plugins`), otherwise only if the user trusted it before.
 fn host_for(plate: Option<&Path>, trust: bool) -> PluginHost {
-    let folders = PluginHost::standard_folders(plate);
-    let mut host = PluginHost::new(folders.clone());
-    if trust {
-        for f in folders.iter().filter(|f| f.needs_trust) {
-            let _ = host.trust(&f.path, false);
-        }
-    }
+    let mut host = PluginHost::for_plate(plate, trust);
     host.scan();
     for u in host.untrusted() {
         eprintln!(

@@ -311,32 +311,31 @@ impl Tessellator {
         }
         let style = TextStyle { size: t.size, weight: t.weight, align: t.align, wrap_width: t.wrap_width };
         let pieces = layout(&t.text, style).outline_chunks(t.x, t.y, TEXT_CHUNK_GLYPHS);
-        // One primitive for all pieces: overlapping letters still paint each pixel once.
-        let mut buffers = CappedBuffers::new(cx.world);
-        for piece in &pieces {
-            let options = FillOptions::tolerance(tolerance_for(piece, cx.tol));
-            if self.fill.tessellate_path(piece, &options, &mut buffers).is_err() {
-                break;
-            }
-        }
-        if !buffers.indices.is_empty() {
-            mesh.primitives.push(Primitive {
-                vertices: buffers.vertices,
-                indices: buffers.indices,
-                paint: resolve_paint(&Paint::Solid(t.color), cx),
-            });
-        }
+        self.fill_paths(mesh, &pieces, FillRule::Nonzero, &Paint::Solid(t.color), cx);
     }
 
     fn fill_path(&mut self, mesh: &mut ElementMesh, path: &LyonPath, rule: FillRule, paint: &Paint, cx: &Ctx) {
+        self.fill_paths(mesh, std::slice::from_ref(path), rule, paint, cx);
+    }
+
+    /// Fills paths into one primitive (overlaps still paint each pixel once); a path
+    /// that fails leaves out itself and what follows, never half of itself.
+    fn fill_paths(&mut self, mesh: &mut ElementMesh, paths: &[LyonPath], rule: FillRule, paint: &Paint, cx: &Ctx) {
         let rule = match rule {
             FillRule::Nonzero => lyon::tessellation::FillRule::NonZero,
             FillRule::Evenodd => lyon::tessellation::FillRule::EvenOdd,
         };
-        let options = FillOptions::tolerance(tolerance_for(path, cx.tol)).with_fill_rule(rule);
         let mut buffers = CappedBuffers::new(cx.world);
-        let result = self.fill.tessellate_path(path, &options, &mut buffers);
-        if result.is_ok() && !buffers.indices.is_empty() {
+        for path in paths {
+            let options = FillOptions::tolerance(tolerance_for(path, cx.tol)).with_fill_rule(rule);
+            let before = (buffers.vertices.len(), buffers.indices.len());
+            if self.fill.tessellate_path(path, &options, &mut buffers).is_err() {
+                buffers.vertices.truncate(before.0);
+                buffers.indices.truncate(before.1);
+                break;
+            }
+        }
+        if !buffers.indices.is_empty() {
             mesh.primitives.push(Primitive {
                 vertices: buffers.vertices,
                 indices: buffers.indices,

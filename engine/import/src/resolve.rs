@@ -19,15 +19,6 @@ fn refuse(refused: &Refused, message: String) {
     }
 }
 
-/// A link shortened for messages (a data URI may be megabytes).
-fn shown(href: &str) -> String {
-    let mut s: String = href.chars().take(80).collect();
-    if s.len() < href.len() {
-        s.push('…');
-    }
-    s
-}
-
 /// The resolver usvg calls for `<image>` elements.
 pub fn resolver(resources: Resources<'_>, refused: Refused) -> usvg::ImageHrefResolver<'static> {
     let folder: Option<PathBuf> = match resources {
@@ -48,12 +39,12 @@ pub fn resolver(resources: Resources<'_>, refused: Refused) -> usvg::ImageHrefRe
             Ok(data) => match picture_kind(&data) {
                 Ok(kind) => Some(kind),
                 Err(why) => {
-                    refuse(&refused, format!("linked picture \"{}\" was left out: {why}", shown(href)));
+                    refuse(&refused, format!("linked picture \"{}\" was left out: {why}", plaatwerk_model::clip(href)));
                     None
                 }
             },
             Err(why) => {
-                refuse(&refused, format!("linked picture \"{}\" was not read: {why}", shown(href)));
+                refuse(&refused, format!("linked picture \"{}\" was not read: {why}", plaatwerk_model::clip(href)));
                 None
             }
         }),

@@ -59,7 +59,8 @@ pub struct Cost {
 }
 
 impl Cost {
-    fn add(&mut self, other: Cost) {
+    /// Adds another cost to this one.
+    pub fn add(&mut self, other: Cost) {
         self.glyphs += other.glyphs;
         self.geometry += other.geometry;
         self.image_pixels += other.image_pixels;
@@ -81,30 +82,38 @@ pub fn plate_cost(plate: &Plate) -> Cost {
 /// The cost of one element, its children included.
 pub fn element_cost(e: &Element) -> Cost {
     let mut c = Cost::default();
-    crate::walk::each_element(std::slice::from_ref(e), &mut |e| match &e.kind {
-        ElementKind::Stroke(s) => c.geometry += s.points.len() as u64,
+    crate::walk::each_element(std::slice::from_ref(e), &mut |e| c.add(own_cost(e)));
+    c
+}
+
+/// The cost of one element without its group members (validation adds them up as
+/// it walks the tree, so path data is read once).
+pub fn own_cost(e: &Element) -> Cost {
+    let mut c = Cost::default();
+    match &e.kind {
+        ElementKind::Stroke(s) => c.geometry = s.points.len() as u64,
         ElementKind::Path(p) => {
-            c.geometry += path_cost(&p.d);
+            c.geometry = path_cost(&p.d);
             if p.fill.is_some() {
-                c.fill_work = c.fill_work.saturating_add(fill_work(&p.d));
+                c.fill_work = c.geometry.saturating_mul(most_crossings(&p.d));
             }
         }
-        ElementKind::Text(t) => c.glyphs += t.text.chars().count() as u64,
+        ElementKind::Text(t) => c.glyphs = t.text.chars().count() as u64,
         ElementKind::Sticky(s) => {
-            c.glyphs += s.text.chars().count() as u64;
-            c.geometry += 64;
+            c.glyphs = s.text.chars().count() as u64;
+            c.geometry = 64;
         }
         ElementKind::Arrow(a) => {
-            c.glyphs += a.label.chars().count() as u64;
-            c.geometry += 64;
+            c.glyphs = a.label.chars().count() as u64;
+            c.geometry = 64;
         }
         ElementKind::Image(img) => {
-            c.image_pixels += image_size(&img.data).map_or(0, |(w, h)| u64::from(w) * u64::from(h));
-            c.geometry += 64;
+            c.image_pixels = image_size(&img.data).map_or(0, |(w, h)| u64::from(w) * u64::from(h));
+            c.geometry = 64;
         }
-        ElementKind::Rect(_) | ElementKind::Ellipse(_) => c.geometry += 64,
+        ElementKind::Rect(_) | ElementKind::Ellipse(_) => c.geometry = 64,
         ElementKind::Group(_) => {}
-    });
+    }
     c
 }
 
@@ -147,6 +156,11 @@ pub fn path_cost(d: &str) -> u64 {
 /// points' vertical extent). A row of 50,000 little squares in one path is 10¹¹;
 /// the same squares in a grid, or as separate paths, far less.
 pub fn fill_work(d: &str) -> u64 {
+    path_cost(d).saturating_mul(most_crossings(d))
+}
+
+/// The most segments of path data that one horizontal line crosses.
+fn most_crossings(d: &str) -> u64 {
     let mut spans: Vec<(f64, i32)> = Vec::new();
     path_spans(d, |lo, hi| {
         spans.push((lo, 1));
@@ -159,7 +173,7 @@ pub fn fill_work(d: &str) -> u64 {
         active += i64::from(step);
         most = most.max(active);
     }
-    path_cost(d).saturating_mul(most as u64)
+    most as u64
 }
 
 /// Calls `span(top, bottom)` with the vertical extent of each drawn segment.

@@ -32,6 +32,6 @@ pub use plate::{
 pub use transform::Transform;
 pub use validate::{
     MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,
-    check_path_data, sniff_image, validate, validate_element,
+    check_path_data, clip, sniff_image, validate, validate_element,
 };
 pub use walk::{count_elements, each_element, each_element_mut, renumber};

@@ -24,7 +24,7 @@ pub const MAX_COORDINATE: f32 = 10_000_000.0;
 
 /// Returns every problem found in the plate; empty when it is valid.
 pub fn validate(plate: &Plate) -> Vec<Problem> {
-    let mut v = Validator { problems: Vec::new(), ids: HashSet::new(), roles: HashSet::new(), check_roles: true };
+    let mut v = Validator::new(true);
     v.plate(plate);
     v.problems
 }
@@ -34,7 +34,7 @@ pub fn validate(plate: &Plate) -> Vec<Problem> {
 /// carry it): what edits (typing, pasting, plugins, a room) bring onto a plate is held
 /// to the same rules as a plate file.
 pub fn validate_element(e: &Element) -> Vec<Problem> {
-    let mut v = Validator { problems: Vec::new(), ids: HashSet::new(), roles: HashSet::new(), check_roles: false };
+    let mut v = Validator::new(false);
     v.element("", e, 0, &Transform::IDENTITY);
     for p in &mut v.problems {
         p.place = p.place.trim_start_matches(", ").to_owned();
@@ -48,9 +48,21 @@ struct Validator<'a> {
     roles: HashSet<&'a str>,
     /// Whether element role tags must name roles of the plate.
     check_roles: bool,
+    /// The budget used by the elements seen so far.
+    cost: Cost,
 }
 
 impl<'a> Validator<'a> {
+    fn new(check_roles: bool) -> Self {
+        Validator {
+            problems: Vec::new(),
+            ids: HashSet::new(),
+            roles: HashSet::new(),
+            check_roles,
+            cost: Cost::default(),
+        }
+    }
+
     fn report(&mut self, place: &str, message: impl Into<String>) {
         // A broken 100k-stroke plate should not produce 100k lines.
         if self.problems.len() < 200 {
@@ -133,7 +145,7 @@ impl<'a> Validator<'a> {
         if plate.layers.is_empty() {
             self.report("layers", "a plate needs at least one layer");
         }
-        self.totals(budget::plate_cost(plate));
+        self.totals(self.cost);
 
         let mut names = HashSet::new();
         for c in &plate.cutouts {
@@ -223,6 +235,8 @@ impl<'a> Validator<'a> {
     fn element(&mut self, parent: &str, e: &Element, depth: usize, parent_world: &Transform) {
         let place = format!("{parent}, element {} ({})", e.id, e.kind.name());
         let world = parent_world.pre_concat(&e.transform);
+        let own = budget::own_cost(e);
+        self.cost.add(own);
         if !self.ids.insert(e.id.0) {
             self.report(&place, format!("id {} is used by another element too", e.id));
         }
@@ -253,7 +267,7 @@ impl<'a> Validator<'a> {
                     self.report(&place, format!("path data: {msg}"));
                     return;
                 }
-                let segments = budget::path_cost(&p.d);
+                let segments = own.geometry;
                 if segments > budget::MAX_PATH_SEGMENTS {
                     self.report(
                         &place,
@@ -504,7 +518,7 @@ impl<'a> Validator<'a> {
 }
 
 /// A value quoted in a message, cut to 60 characters: a 1 MB value is not echoed.
-pub(crate) fn clip(value: &str) -> String {
+pub fn clip(value: &str) -> String {
     const KEEP: usize = 60;
     match value.char_indices().nth(KEEP) {
         Some((i, _)) => format!("{}… ({} bytes)", &value[..i], value.len()),

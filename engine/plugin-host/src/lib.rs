@@ -237,6 +237,20 @@ impl PluginHost {
         }
     }
 
+    /// A host with the [`PluginHost::standard_folders`] for a plate; with
+    /// `trust_beside`, the plate's own plugin folder is trusted for this run only
+    /// (`--trust-plugins`). Nothing is loaded until [`PluginHost::scan`].
+    pub fn for_plate(plate: Option<&Path>, trust_beside: bool) -> PluginHost {
+        let folders = Self::standard_folders(plate);
+        let mut trust = TrustStore::load_default();
+        if trust_beside {
+            for f in folders.iter().filter(|f| f.needs_trust) {
+                trust.trust_for_now(&f.path);
+            }
+        }
+        Self::with_trust(folders, trust)
+    }
+
     /// Folders with libraries that wait for the user's trust (found by the last scan).
     pub fn untrusted(&self) -> &[UntrustedFolder] {
         &self.untrusted
