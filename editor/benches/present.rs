@@ -15,10 +15,10 @@
 
 use std::time::{Duration, Instant};
 
-use plaatwerk::camera::Camera;
 use plaatwerk::canvas::Canvas;
-use plaatwerk::core::{EditorCore, Pointer, Tool};
-use plaatwerk::present::{Laser, Presenter, Step};
+use plaatwerk_editing::camera::Camera;
+use plaatwerk_editing::present::{Laser, Presenter, Step};
+use plaatwerk_editing::{EditorCore, Pointer, Tool};
 use plaatwerk_render::Gpu;
 use plaatwerk_tests::synthetic::stroke_plate;
 

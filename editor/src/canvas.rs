@@ -16,8 +16,8 @@ use plaatwerk_geometry::{Bounds, DrawItem, ElementMesh, Tessellator};
 use plaatwerk_model::{Color, Region};
 use plaatwerk_render::{Gpu, PreparedScene, RenderTarget, Renderer, SceneExtras};
 
-use crate::camera::Camera;
-use crate::core::EditorCore;
+use plaatwerk_editing::EditorCore;
+use plaatwerk_editing::camera::Camera;
 
 /// Grey around the plate, so its edges show.
 pub const SURROUND: Color = Color::rgb(0xd9, 0xd6, 0xd0);

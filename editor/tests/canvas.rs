@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use plaatwerk::camera::Camera;
 use plaatwerk::canvas::Canvas;
-use plaatwerk::core::EditorCore;
+use plaatwerk_editing::EditorCore;
+use plaatwerk_editing::camera::Camera;
 use plaatwerk_model::{ElementId, format};
 use plaatwerk_render::Gpu;
 
@@ -66,9 +66,9 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
     let (gpu, mut canvas, mut core, camera, size) = example_at_640();
     let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
     assert!(first.rebuilt);
-    core.set_tool(plaatwerk::core::Tool::Pen);
+    core.set_tool(plaatwerk_editing::Tool::Pen);
     for (k, y) in [300.0f32, 420.0, 540.0].into_iter().enumerate() {
-        let p = |x: f32, t: f64| plaatwerk::core::Pointer {
+        let p = |x: f32, t: f64| plaatwerk_editing::Pointer {
             pos: [x, y],
             pressure: None,
             time: t,
@@ -114,8 +114,8 @@ fn a_wet_stroke_is_drawn_over_the_last_picture_of_the_plate_and_looks_the_same()
     let (gpu, mut canvas, mut core, camera, size) = example_at_640();
     let (_, first) = canvas.draw(&gpu, &mut core, camera, size);
     assert!(first.plate_drawn);
-    core.set_tool(plaatwerk::core::Tool::Pen);
-    let p = |x: f32, t: f64| plaatwerk::core::Pointer {
+    core.set_tool(plaatwerk_editing::Tool::Pen);
+    let p = |x: f32, t: f64| plaatwerk_editing::Pointer {
         pos: [x, 500.0],
         pressure: None,
         time: t,

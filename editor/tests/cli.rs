@@ -323,7 +323,7 @@ fn users_add_presets_in_presets_json_and_bad_ones_are_named() {
 
 #[test]
 fn stops_export_as_slides_a_deck_and_a_pdf_with_the_sessions_annotations() {
-    use plaatwerk::present::{SessionEnd, end_session, save_session, session_path, start_session};
+    use plaatwerk_editing::present::{SessionEnd, end_session, save_session, session_path, start_session};
     let dir = tempfile::tempdir().expect("temp dir");
     let plate_path = dir.path().join("casusregie.plate");
     std::fs::copy(repo().join("plates/casusregie.plate"), &plate_path).expect("copy");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plaatwerk::core::{EditorCore, metaphor};
+use plaatwerk_editing::{EditorCore, metaphor};
 use plaatwerk_model::{Color, ElementKind, Plate, Region, Role, format};
 use plaatwerk_plugin_host::{Folder, PluginHost};
 

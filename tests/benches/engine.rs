@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use plaatwerk_export::{ExportView, Exporter};
 use plaatwerk_geometry::SceneCache;
-use plaatwerk_model::{Color, Edit, Plate, Region, format};
+use plaatwerk_model::{Color, Plate, Region, format};
 use plaatwerk_tests::synthetic::{Rng, stroke, stroke_plate};
 
 /// A tiger-like SVG: a few hundred filled and stroked cubic Bézier shapes in nested,
@@ -104,7 +104,7 @@ fn main() {
             let e = stroke(&mut rng, (n + k + 1) as u64, 8000.0, 4500.0);
             let index = plate.layers[0].elements.len();
             let t = Instant::now();
-            let applied = plate.apply(Edit::Insert { layer: 0, index, element: e }).expect("insert");
+            let applied = plate.apply(plate.insert_at(0, index, e).expect("layer")).expect("insert");
             if let Some(el) = plate.layers[0].elements.last() {
                 cache.update_element(el, 0.25);
             }

@@ -278,9 +278,11 @@ fn edits_undo_and_redo_exactly() {
     );
     let layer = plate.layers.len() - 1;
     let at = plate.layers[layer].elements.len();
-    let touched = history.apply(&mut plate, Edit::Insert { layer, index: at, element: stroke }).expect("insert");
+    let insert = plate.insert_at(layer, at, stroke).expect("layer");
+    let touched = history.apply(&mut plate, insert).expect("insert");
     assert_eq!(touched, vec![id]);
-    history.apply(&mut plate, Edit::Remove { layer: 1, index: 0 }).expect("remove");
+    let remove = plate.remove_at(1, 0).expect("element");
+    history.apply(&mut plate, remove).expect("remove");
     assert_ne!(plate, original);
     history.undo(&mut plate).expect("undo").expect("ok");
     history.undo(&mut plate).expect("undo").expect("ok");
@@ -291,7 +293,9 @@ fn edits_undo_and_redo_exactly() {
 
     // A batch that fails half-way leaves the plate as it was.
     let before = plate.clone();
-    let err = plate.apply(Edit::Batch(vec![Edit::Remove { layer: 0, index: 0 }, Edit::Remove { layer: 99, index: 0 }]));
+    let first = plate.remove_at(0, 0).expect("element");
+    let gone = Edit::Remove { layer: "nergens".into(), id: ElementId(1) };
+    let err = plate.apply(Edit::Batch { edits: vec![first, gone] });
     assert!(err.is_err());
     assert_eq!(plate, before);
 }

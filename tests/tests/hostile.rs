@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use plaatwerk_import::{Resources, import_svg};
-use plaatwerk_model::{Edit, Element, ElementId, ElementKind, Plate, Text, format};
+use plaatwerk_model::{Element, ElementId, ElementKind, Plate, Text, format};
 
 fn plate_with(elements: &str) -> String {
     format!(
@@ -332,12 +332,11 @@ fn text_element(id: u64, chars: usize) -> Element {
 fn edits_are_held_to_the_budget_and_leave_the_plate_unchanged_when_refused() {
     let mut plate = Plate::new("t", 100.0, 100.0);
     let before = plate.clone();
-    let err = plate
-        .apply(Edit::Insert { layer: 0, index: 0, element: text_element(1, 30_000) })
-        .expect_err("over the budget");
+    let err = plate.apply(plate.insert_at(0, 0, text_element(1, 30_000)).expect("layer")).expect_err("over the budget");
     assert_eq!(err.to_string(), "element 1 (text): text is longer than 20000 characters, the limit (split it up)");
     assert_eq!(plate, before);
-    plate.apply(Edit::Insert { layer: 0, index: 0, element: text_element(1, 20_000) }).expect("within the budget");
+    let insert = plate.insert_at(0, 0, text_element(1, 20_000)).expect("layer");
+    plate.apply(insert).expect("within the budget");
 }
 
 #[cfg(unix)]

@@ -2,7 +2,7 @@
 //! tessellation cache, and SVG export checked against resvg.
 
 use plaatwerk_geometry::{Bounds, SceneCache};
-use plaatwerk_model::{Color, Edit, Element, ElementKind, Plate, Region, Stroke, StrokePoint, format};
+use plaatwerk_model::{Color, Element, ElementKind, Plate, Region, Stroke, StrokePoint, format};
 use plaatwerk_render::RenderRequest;
 use plaatwerk_tests::{assert_golden, compare, exporter, out_dir, render, repo_root, save_png, strip};
 
@@ -117,7 +117,8 @@ fn an_edit_retessellates_only_what_changed() {
             ],
         }),
     );
-    let applied = plate.apply(Edit::Insert { layer: 4, index: 0, element: stroke }).expect("insert");
+    let insert = plate.insert_at(4, 0, stroke).expect("layer");
+    let applied = plate.apply(insert).expect("insert");
     cache.invalidate(&applied.touched);
     cache.sync(&plate, 0.25);
     assert_eq!(cache.tessellations, all + 1);

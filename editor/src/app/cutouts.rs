@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use plaatwerk::core::Tool;
+use plaatwerk_editing::Tool;
 use plaatwerk_export::cutout::{Preset, prepare_cutout};
 use plaatwerk_model::{CutOut, Plate};
 

@@ -3,7 +3,7 @@
 //! crash.
 
 use eframe::egui;
-use plaatwerk::core::disk::Resolution;
+use plaatwerk_editing::disk::Resolution;
 use plaatwerk_model::LayerProps;
 
 use super::{Dialog, EditorApp, files};
@@ -160,7 +160,7 @@ impl EditorApp {
             }
             Dialog::EndSession => {
                 let mut answer = ctx.input_mut(|i| {
-                    use plaatwerk::present::SessionEnd;
+                    use plaatwerk_editing::present::SessionEnd;
                     let key = |i: &mut egui::InputState, k| i.consume_key(egui::Modifiers::NONE, k);
                     if key(i, egui::Key::Num1) {
                         Some(Some(SessionEnd::Keep))
@@ -188,7 +188,7 @@ impl EditorApp {
                             ))
                             .clicked()
                         {
-                            answer = Some(Some(plaatwerk::present::SessionEnd::Keep));
+                            answer = Some(Some(plaatwerk_editing::present::SessionEnd::Keep));
                         }
                         if ui
                             .button(lang.pick("2  Apart opslaan", "2  Save apart"))
@@ -198,10 +198,10 @@ impl EditorApp {
                             ))
                             .clicked()
                         {
-                            answer = Some(Some(plaatwerk::present::SessionEnd::SaveApart));
+                            answer = Some(Some(plaatwerk_editing::present::SessionEnd::SaveApart));
                         }
                         if ui.button(lang.pick("3  Weggooien", "3  Discard")).clicked() {
-                            answer = Some(Some(plaatwerk::present::SessionEnd::Discard));
+                            answer = Some(Some(plaatwerk_editing::present::SessionEnd::Discard));
                         }
                         if ui.button(lang.pick("Doorgaan met presenteren (Esc)", "Go on presenting (Esc)")).clicked() {
                             answer = Some(None);

@@ -18,16 +18,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use plaatwerk::core::disk::DiskChange;
-use plaatwerk::core::{EditorCore, Notice, Pointer, Tool};
 use plaatwerk::i18n::Lang;
-use plaatwerk::recovery::{Found, Recovery};
 use plaatwerk::settings::Settings;
+use plaatwerk_editing::disk::DiskChange;
+use plaatwerk_editing::recovery::{Found, Recovery};
+use plaatwerk_editing::{EditorCore, Notice, Pointer, Tool};
 use plaatwerk_model::{Plate, format};
 use plaatwerk_render::Gpu;
 
-use plaatwerk::camera::Camera;
 use plaatwerk::canvas::Canvas;
+use plaatwerk_editing::camera::Camera;
 
 /// The example plate, built in so `plaatwerk` always has something to open.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
@@ -898,7 +898,7 @@ impl EditorApp {
 
     /// The pointer's shape over the canvas: resize arrows on handles, a crosshair for ink.
     fn cursor(&self, ui: &egui::Ui, rect: egui::Rect, viewport: [f32; 2], ppp: f32) -> egui::CursorIcon {
-        use plaatwerk::core::handles::Handle;
+        use plaatwerk_editing::handles::Handle;
         if self.drawing && matches!(self.core.tool, Tool::Pen | Tool::Highlighter | Tool::Eraser) {
             return egui::CursorIcon::Crosshair;
         }

@@ -1,11 +1,11 @@
 //! The panels around the canvas: top bar, tools and palette, layers and roles, status.
 
 use eframe::egui;
-use plaatwerk::core::{EraserMode, Tool};
+use plaatwerk_editing::{EraserMode, Tool};
 use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_model::{Color, LayerProps};
 
-use plaatwerk::camera::Camera;
+use plaatwerk_editing::camera::Camera;
 
 use super::{Dialog, EditorApp};
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use eframe::egui;
-use plaatwerk::core::metaphor;
+use plaatwerk_editing::metaphor;
 use plaatwerk_model::{Color, ElementId};
 use plaatwerk_plugin_api::{Capability, Param, ParamKind, kinds};
 use plaatwerk_plugin_host::{Change, PluginHost, Status};
@@ -224,7 +224,7 @@ impl EditorApp {
         if let Some((plugin, c)) = insert {
             let at = self.view_center();
             let Some(host) = &self.plugins else { return };
-            self.core.set_tool(plaatwerk::core::Tool::Select);
+            self.core.set_tool(plaatwerk_editing::Tool::Select);
             match self.core.insert_metaphor(host, &plugin, &c.id, &c.defaults(), at, code) {
                 Ok(w) if w.is_empty() => {}
                 Ok(w) => self.status = w.join("; "),
@@ -436,7 +436,7 @@ impl EditorApp {
             Some(RoleOverlay::Compare(a, b)) => vec![a.clone(), b.clone()],
             _ => Vec::new(),
         };
-        let key = plaatwerk::core::disk::hash(
+        let key = plaatwerk_editing::disk::hash(
             format!("{plugin}|{capability}|{}|{}", self.core.revision(), active.join(",")).as_bytes(),
         );
         if let Some((k, els)) = &self.plugin_overlay_cache

@@ -2,8 +2,8 @@
 //! zoom, instead of a dialog.
 
 use eframe::egui;
-use plaatwerk::camera::Camera;
-use plaatwerk::core::TextRequest;
+use plaatwerk_editing::TextRequest;
+use plaatwerk_editing::camera::Camera;
 use plaatwerk_model::{ElementId, ElementKind};
 
 use super::EditorApp;
@@ -61,7 +61,7 @@ impl EditorApp {
 
     /// Starts editing the words of a label or note.
     pub(super) fn start_editing(&mut self, id: ElementId) {
-        let Some((l, i)) = plaatwerk::core::locate(&self.core.plate, id) else { return };
+        let Some((l, i)) = self.core.plate.locate(id) else { return };
         let e = &self.core.plate.layers[l].elements[i];
         let t = &e.transform;
         let edit = match &e.kind {

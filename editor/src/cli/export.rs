@@ -113,10 +113,10 @@ pub(super) fn stops(
 ) -> anyhow::Result<ExitCode> {
     let mut plate = load(plate_path)?;
     if let Some(s) = session {
-        let opened = plaatwerk::present::open_session(&mut plate, s).map_err(|e| anyhow::anyhow!(e))?;
+        let opened = plaatwerk_editing::present::open_session(&mut plate, s).map_err(|e| anyhow::anyhow!(e))?;
         eprintln!("session \"{}\" of {} opened over the plate", opened.name, opened.date);
     }
-    plate.cutouts = plaatwerk::present::stop_cutouts(&plate);
+    plate.cutouts = plaatwerk_editing::present::stop_cutouts(&plate);
     export_cutouts_of(&plate, plate_path, out, only, format, "stop")
 }
 

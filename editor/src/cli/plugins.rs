@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
-use plaatwerk::core::EditorCore;
-use plaatwerk::core::metaphor;
+use plaatwerk_editing::EditorCore;
+use plaatwerk_editing::metaphor;
 use plaatwerk_model::format;
 use plaatwerk_plugin_host::{PluginHost, Status};
 

@@ -130,7 +130,7 @@ impl Watch {
             log!("{}: cannot be read now (moved or being replaced); waiting", self.plate_path.display());
             return Ok(());
         };
-        let h = plaatwerk::core::disk::hash(&bytes);
+        let h = plaatwerk_editing::disk::hash(&bytes);
         if self.last_bytes == Some(h) {
             return Ok(());
         }

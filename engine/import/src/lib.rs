@@ -110,7 +110,7 @@ pub fn import_svg(data: &[u8], file: &str, first_id: u64, resources: Resources<'
     // What was imported must stay within the plate budget like any plate.
     let (w, h) = (tree.size().width(), tree.size().height());
     let mut check = Plate::new("import", w.clamp(1.0, 100_000.0), h.clamp(1.0, 100_000.0));
-    check.layers = vec![Layer { elements, ..Layer::new("import", "Import") }];
+    check.layers = vec![Layer::new("import", "Import").with_elements(elements)];
     let problems: Vec<String> = plaatwerk_model::validate(&check)
         .into_iter()
         .filter(|p| p.place != "meta")
@@ -166,7 +166,7 @@ pub fn import_svg_file(path: &Path) -> Result<(Plate, Vec<String>), ImportError>
     let imported = import_svg(&data, &file, 1, Resources::Folder(folder))?;
     let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Import".to_owned());
     let mut plate = Plate::new(title, imported.width.max(1.0), imported.height.max(1.0));
-    plate.layers = vec![Layer { elements: imported.elements, ..Layer::new("illustratie", "Illustratie") }];
+    plate.layers = vec![Layer::new("illustratie", "Illustratie").with_elements(imported.elements)];
     Ok((plate, imported.warnings))
 }
 

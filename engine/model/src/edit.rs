@@ -4,72 +4,90 @@
 //! its inverse (for undo) and the ids of the elements it touched, so caches downstream
 //! (tessellation, spatial index) update only what changed.
 
-use crate::{Element, ElementId, Plate};
+use serde::{Deserialize, Serialize};
+
+use crate::{CutOut, Element, ElementId, Layer, Plate, Position, Role};
 
 /// One change to a plate.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Elements are addressed by id and layers by id, never by index, so an edit means the
+/// same after other edits were applied before it; a new element's place in its layer
+/// is a [`Position`]. Edits serialize to JSON (`{"insert": {...}}`), so they can be
+/// logged, replayed and sent over a wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Edit {
-    /// Put an element on a layer at an index (top level of the layer).
+    /// Put an element on a layer (top level), at its position.
     Insert {
-        /// Layer index, bottom first.
-        layer: usize,
-        /// Position in the layer; the end when it equals the element count.
-        index: usize,
+        /// Layer id.
+        layer: String,
+        /// Where in the layer; equal positions are ordered by element id.
+        at: Position,
         /// The new element.
         element: Element,
     },
-    /// Take the element at an index off a layer.
+    /// Take an element off a layer.
     Remove {
-        /// Layer index.
-        layer: usize,
-        /// Position in the layer.
-        index: usize,
+        /// Layer id.
+        layer: String,
+        /// The element's id.
+        id: ElementId,
     },
-    /// Swap the element at an index for another.
+    /// Swap an element for another, in the same place.
     Replace {
-        /// Layer index.
-        layer: usize,
-        /// Position in the layer.
-        index: usize,
+        /// Layer id.
+        layer: String,
+        /// The id of the element replaced.
+        id: ElementId,
         /// The element that takes its place.
         element: Element,
     },
     /// Change a layer's name, visibility, lock or opacity.
     SetLayer {
-        /// Layer index.
-        layer: usize,
+        /// Layer id.
+        layer: String,
         /// The new properties.
         props: LayerProps,
     },
     /// Replace the plate's list of roles.
-    SetRoles(Vec<crate::Role>),
-    /// Replaces the plate's cut-outs.
-    SetCutouts(Vec<crate::CutOut>),
-    /// Puts a whole layer in at `index` (0 = bottom).
+    SetRoles {
+        /// The new list.
+        roles: Vec<Role>,
+    },
+    /// Replace the plate's cut-outs.
+    SetCutouts {
+        /// The new list.
+        cutouts: Vec<CutOut>,
+    },
+    /// Put a whole layer in, with its elements.
     InsertLayer {
-        /// Position in the layer list.
-        index: usize,
-        /// The layer, with its elements.
-        layer: Box<crate::Layer>,
+        /// The layer it goes directly above; `None`: the bottom.
+        above: Option<String>,
+        /// The layer. Its elements get the initial positions.
+        layer: Box<Layer>,
     },
-    /// Takes the layer at `index` out, with its elements.
+    /// Take a layer out, with its elements.
     RemoveLayer {
-        /// Position in the layer list.
-        index: usize,
+        /// Layer id.
+        layer: String,
     },
-    /// Moves a layer from one position in the stack to another.
+    /// Move a layer to another place in the stack.
     MoveLayer {
-        /// Where it is.
-        from: usize,
-        /// Where it goes (its index afterwards).
-        to: usize,
+        /// Layer id.
+        layer: String,
+        /// The layer it goes directly above; `None`: the bottom.
+        above: Option<String>,
     },
     /// Several edits as one undo step (applied in order, undone in reverse).
-    Batch(Vec<Edit>),
+    Batch {
+        /// The edits.
+        edits: Vec<Edit>,
+    },
 }
 
 /// The properties of a layer that [`Edit::SetLayer`] changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LayerProps {
     /// Display name.
     pub name: String,
@@ -83,7 +101,7 @@ pub struct LayerProps {
 
 impl LayerProps {
     /// The properties of a layer.
-    pub fn of(layer: &crate::Layer) -> LayerProps {
+    pub fn of(layer: &Layer) -> LayerProps {
         LayerProps { name: layer.name.clone(), visible: layer.visible, locked: layer.locked, opacity: layer.opacity }
     }
 }
@@ -91,17 +109,23 @@ impl LayerProps {
 /// Why an edit could not be applied. The plate is unchanged when this is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    /// The layer index does not exist.
-    #[error("there is no layer {0}")]
-    NoLayer(usize),
-    /// The element index does not exist on the layer.
-    #[error("layer {layer} has no element at position {index}")]
+    /// No layer has the id.
+    #[error("there is no layer \"{0}\"")]
+    NoLayer(String),
+    /// The layer has no element with the id at its top level.
+    #[error("layer \"{layer}\" has no element {id}")]
     NoElement {
-        /// Layer index.
-        layer: usize,
-        /// Position asked for.
-        index: usize,
+        /// Layer id.
+        layer: String,
+        /// The id asked for.
+        id: ElementId,
     },
+    /// A layer brought in has the id of a layer already there.
+    #[error("there is a layer \"{0}\" already")]
+    LayerExists(String),
+    /// A layer cannot go above itself.
+    #[error("layer \"{0}\" cannot move above itself")]
+    AboveItself(String),
     /// The element brought in is not valid or beyond the plate budget.
     #[error("{0}")]
     Invalid(String),
@@ -125,39 +149,67 @@ fn admit(element: &Element) -> Result<(), EditError> {
 }
 
 impl Plate {
+    /// The index of the layer with `id`.
+    pub fn layer_index(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.id == id)
+    }
+
+    /// Which layer holds the top-level element `id`, and where: (layer index, element
+    /// index).
+    pub fn locate(&self, id: ElementId) -> Option<(usize, usize)> {
+        self.layers.iter().enumerate().find_map(|(l, layer)| layer.index_of(id).map(|i| (l, i)))
+    }
+
+    fn layer_mut(&mut self, id: &str) -> Result<&mut Layer, EditError> {
+        self.layers.iter_mut().find(|l| l.id == id).ok_or_else(|| EditError::NoLayer(id.to_owned()))
+    }
+
+    /// The edit that puts `element` on layer `layer` (an index) so that it ends up at
+    /// `index` (the top when past the end). `None` when there is no such layer.
+    pub fn insert_at(&self, layer: usize, index: usize, element: Element) -> Option<Edit> {
+        let l = self.layers.get(layer)?;
+        Some(Edit::Insert { layer: l.id.clone(), at: l.position_for(index), element })
+    }
+
+    /// The edit that takes off the element at (`layer`, `index`), if there is one.
+    pub fn remove_at(&self, layer: usize, index: usize) -> Option<Edit> {
+        let l = self.layers.get(layer)?;
+        Some(Edit::Remove { layer: l.id.clone(), id: l.elements.get(index)?.id })
+    }
+
+    /// The edit that replaces the element at (`layer`, `index`), if there is one.
+    pub fn replace_at(&self, layer: usize, index: usize, element: Element) -> Option<Edit> {
+        let l = self.layers.get(layer)?;
+        Some(Edit::Replace { layer: l.id.clone(), id: l.elements.get(index)?.id, element })
+    }
+
     /// Applies an edit; on error the plate is unchanged. Elements brought in are
     /// validated (budget included) first.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, EditError> {
         match edit {
-            Edit::Insert { layer, index, element } => {
+            Edit::Insert { layer, at, element } => {
                 admit(&element)?;
-                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
-                if index > l.elements.len() {
-                    return Err(EditError::NoElement { layer, index });
-                }
                 let touched = vec![element.id];
-                l.elements.insert(index, element);
-                Ok(Applied { inverse: Edit::Remove { layer, index }, touched })
+                self.layer_mut(&layer)?.insert_at(at, element);
+                Ok(Applied { inverse: Edit::Remove { layer, id: touched[0] }, touched })
             }
-            Edit::Remove { layer, index } => {
-                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
-                if index >= l.elements.len() {
-                    return Err(EditError::NoElement { layer, index });
-                }
-                let element = l.elements.remove(index);
-                let touched = vec![element.id];
-                Ok(Applied { inverse: Edit::Insert { layer, index, element }, touched })
+            Edit::Remove { layer, id } => {
+                let l = self.layer_mut(&layer)?;
+                let index = l.index_of(id).ok_or_else(|| EditError::NoElement { layer: layer.clone(), id })?;
+                let (at, element) = l.remove_at(index);
+                Ok(Applied { inverse: Edit::Insert { layer, at, element }, touched: vec![id] })
             }
-            Edit::Replace { layer, index, element } => {
+            Edit::Replace { layer, id, element } => {
                 admit(&element)?;
-                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
-                let slot = l.elements.get_mut(index).ok_or(EditError::NoElement { layer, index })?;
-                let old = std::mem::replace(slot, element);
-                let touched = if old.id == slot.id { vec![old.id] } else { vec![old.id, slot.id] };
-                Ok(Applied { inverse: Edit::Replace { layer, index, element: old }, touched })
+                let l = self.layer_mut(&layer)?;
+                let index = l.index_of(id).ok_or_else(|| EditError::NoElement { layer: layer.clone(), id })?;
+                let new_id = element.id;
+                let old = std::mem::replace(&mut l.elements[index], element);
+                let touched = if id == new_id { vec![id] } else { vec![id, new_id] };
+                Ok(Applied { inverse: Edit::Replace { layer, id: new_id, element: old }, touched })
             }
             Edit::SetLayer { layer, props } => {
-                let l = self.layers.get_mut(layer).ok_or(EditError::NoLayer(layer))?;
+                let l = self.layer_mut(&layer)?;
                 let old = LayerProps::of(l);
                 l.name = props.name;
                 l.visible = props.visible;
@@ -165,46 +217,49 @@ impl Plate {
                 l.opacity = props.opacity.clamp(0.0, 1.0);
                 Ok(Applied { inverse: Edit::SetLayer { layer, props: old }, touched: Vec::new() })
             }
-            Edit::SetRoles(roles) => {
+            Edit::SetRoles { roles } => {
                 let old = std::mem::replace(&mut self.roles, roles);
-                Ok(Applied { inverse: Edit::SetRoles(old), touched: Vec::new() })
+                Ok(Applied { inverse: Edit::SetRoles { roles: old }, touched: Vec::new() })
             }
-            Edit::SetCutouts(cutouts) => {
+            Edit::SetCutouts { cutouts } => {
                 let old = std::mem::replace(&mut self.cutouts, cutouts);
-                Ok(Applied { inverse: Edit::SetCutouts(old), touched: Vec::new() })
+                Ok(Applied { inverse: Edit::SetCutouts { cutouts: old }, touched: Vec::new() })
             }
-            Edit::InsertLayer { index, layer } => {
-                if index > self.layers.len() {
-                    return Err(EditError::NoLayer(index));
+            Edit::InsertLayer { above, mut layer } => {
+                if self.layer_index(&layer.id).is_some() {
+                    return Err(EditError::LayerExists(layer.id.clone()));
                 }
+                let index = self.index_above(above.as_deref())?;
                 for e in &layer.elements {
                     admit(e)?;
                 }
                 let touched = layer.elements.iter().map(|e| e.id).collect();
+                // Replays read the layer from JSON, without positions: so does this.
+                layer.reset_positions();
+                let id = layer.id.clone();
                 self.layers.insert(index, *layer);
-                Ok(Applied { inverse: Edit::RemoveLayer { index }, touched })
+                Ok(Applied { inverse: Edit::RemoveLayer { layer: id }, touched })
             }
-            Edit::RemoveLayer { index } => {
-                if index >= self.layers.len() {
-                    return Err(EditError::NoLayer(index));
-                }
-                let layer = self.layers.remove(index);
-                let touched = layer.elements.iter().map(|e| e.id).collect();
-                Ok(Applied { inverse: Edit::InsertLayer { index, layer: Box::new(layer) }, touched })
+            Edit::RemoveLayer { layer } => {
+                let index = self.layer_index(&layer).ok_or(EditError::NoLayer(layer))?;
+                let above = index.checked_sub(1).map(|i| self.layers[i].id.clone());
+                let removed = self.layers.remove(index);
+                let touched = removed.elements.iter().map(|e| e.id).collect();
+                Ok(Applied { inverse: Edit::InsertLayer { above, layer: Box::new(removed) }, touched })
             }
-            Edit::MoveLayer { from, to } => {
-                let n = self.layers.len();
-                if from >= n {
-                    return Err(EditError::NoLayer(from));
+            Edit::MoveLayer { layer, above } => {
+                if above.as_deref() == Some(layer.as_str()) {
+                    return Err(EditError::AboveItself(layer));
                 }
-                if to >= n {
-                    return Err(EditError::NoLayer(to));
-                }
-                let layer = self.layers.remove(from);
-                self.layers.insert(to, layer);
-                Ok(Applied { inverse: Edit::MoveLayer { from: to, to: from }, touched: Vec::new() })
+                let from = self.layer_index(&layer).ok_or_else(|| EditError::NoLayer(layer.clone()))?;
+                self.index_above(above.as_deref())?;
+                let was_above = from.checked_sub(1).map(|i| self.layers[i].id.clone());
+                let moved = self.layers.remove(from);
+                let to = self.index_above(above.as_deref()).expect("checked before the removal");
+                self.layers.insert(to, moved);
+                Ok(Applied { inverse: Edit::MoveLayer { layer, above: was_above }, touched: Vec::new() })
             }
-            Edit::Batch(edits) => {
+            Edit::Batch { edits } => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 let mut touched = Vec::new();
                 for e in edits {
@@ -223,26 +278,43 @@ impl Plate {
                     }
                 }
                 inverses.reverse();
-                Ok(Applied { inverse: Edit::Batch(inverses), touched })
+                Ok(Applied { inverse: Edit::Batch { edits: inverses }, touched })
             }
+        }
+    }
+
+    /// The index a layer goes to when it goes directly above `above` (`None`: 0).
+    fn index_above(&self, above: Option<&str>) -> Result<usize, EditError> {
+        match above {
+            None => Ok(0),
+            Some(id) => self.layer_index(id).map(|i| i + 1).ok_or_else(|| EditError::NoLayer(id.to_owned())),
         }
     }
 }
 
-/// Unbounded undo and redo stacks.
+/// Unbounded undo and redo stacks, and optionally a log of every edit applied through
+/// them (for replaying a plate's changes, or sending them to a room).
 #[derive(Debug, Default)]
 pub struct History {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
+    log: Option<Vec<Edit>>,
 }
 
 impl History {
     /// Applies an edit as a new undo step and clears the redo stack.
     pub fn apply(&mut self, plate: &mut Plate, edit: Edit) -> Result<Vec<ElementId>, EditError> {
-        let applied = plate.apply(edit)?;
+        let applied = self.apply_logged(plate, edit)?;
         self.undo.push(applied.inverse);
         self.redo.clear();
         Ok(applied.touched)
+    }
+
+    /// Applies an edit without an undo step of its own: part of a gesture applied live
+    /// (a drag), whose undo step [`History::record`] adds when it ends. Logged like any
+    /// other edit.
+    pub fn apply_live(&mut self, plate: &mut Plate, edit: Edit) -> Result<Applied, EditError> {
+        self.apply_logged(plate, edit)
     }
 
     /// Records an undo step for changes already made to the plate (a drag applied live):
@@ -255,7 +327,7 @@ impl History {
     /// Undoes the last step; `None` when there is nothing to undo.
     pub fn undo(&mut self, plate: &mut Plate) -> Option<Result<Vec<ElementId>, EditError>> {
         let edit = self.undo.pop()?;
-        Some(plate.apply(edit).map(|a| {
+        Some(self.apply_logged(plate, edit).map(|a| {
             self.redo.push(a.inverse);
             a.touched
         }))
@@ -264,7 +336,7 @@ impl History {
     /// Redoes the last undone step; `None` when there is nothing to redo.
     pub fn redo(&mut self, plate: &mut Plate) -> Option<Result<Vec<ElementId>, EditError>> {
         let edit = self.redo.pop()?;
-        Some(plate.apply(edit).map(|a| {
+        Some(self.apply_logged(plate, edit).map(|a| {
             self.undo.push(a.inverse);
             a.touched
         }))
@@ -283,5 +355,25 @@ impl History {
     /// How many steps can be undone (a mark that undo should not go below).
     pub fn depth(&self) -> usize {
         self.undo.len()
+    }
+
+    /// From now on, keeps every edit applied through this history, in order: the plate
+    /// as it was plus the log replays to the plate as it is.
+    pub fn keep_log(&mut self) {
+        self.log.get_or_insert_with(Vec::new);
+    }
+
+    /// The edits logged since the last call (empty when no log is kept).
+    pub fn take_log(&mut self) -> Vec<Edit> {
+        self.log.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    fn apply_logged(&mut self, plate: &mut Plate, edit: Edit) -> Result<Applied, EditError> {
+        let copy = self.log.is_some().then(|| edit.clone());
+        let applied = plate.apply(edit)?;
+        if let (Some(log), Some(edit)) = (&mut self.log, copy) {
+            log.push(edit);
+        }
+        Ok(applied)
     }
 }

@@ -10,8 +10,10 @@ mod edit;
 mod element;
 mod error;
 pub mod format;
+mod ids;
 mod paint;
 mod plate;
+mod position;
 mod transform;
 mod validate;
 mod walk;
@@ -23,12 +25,14 @@ pub use element::{
     Pen, Rect, Sticky, Stroke, StrokePoint, Text, Weight,
 };
 pub use error::{PlateError, Problem};
+pub use ids::{IdSpace, Source};
 pub use paint::{
     FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
 };
 pub use plate::{
     Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems, slug,
 };
+pub use position::{Position, PositionError};
 pub use transform::Transform;
 pub use validate::{
     MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_STROKE_POINTS,

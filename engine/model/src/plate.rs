@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::paint::is_default;
-use crate::{Color, Element, ElementId};
+use crate::{Color, Element, ElementId, Position};
 
 /// A praatplaat: the whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ pub struct Role {
 }
 
 /// An ordered layer of elements.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     /// Stable id, e.g. `basis`.
@@ -86,12 +86,104 @@ pub struct Layer {
     /// Elements, back to front.
     #[serde(default)]
     pub elements: Vec<Element>,
+    /// The elements' positions once an edit has inserted or removed one; empty (or of
+    /// another length, after `elements` was changed directly) means the initial
+    /// positions. Not stored: see [`Position`].
+    #[serde(skip)]
+    order: Vec<Position>,
+}
+
+/// Layers are equal when what is stored is equal; positions are bookkeeping.
+impl PartialEq for Layer {
+    fn eq(&self, other: &Layer) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.visible == other.visible
+            && self.locked == other.locked
+            && self.opacity == other.opacity
+            && self.elements == other.elements
+    }
 }
 
 impl Layer {
     /// An empty, visible, unlocked layer.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Layer { id: id.into(), name: name.into(), visible: true, locked: false, opacity: 1.0, elements: Vec::new() }
+        Layer {
+            id: id.into(),
+            name: name.into(),
+            visible: true,
+            locked: false,
+            opacity: 1.0,
+            elements: Vec::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// The layer with `elements` instead of its own.
+    pub fn with_elements(mut self, elements: Vec<Element>) -> Layer {
+        self.elements = elements;
+        self.order = Vec::new();
+        self
+    }
+
+    /// Where the top-level element with `id` is, back to front.
+    pub fn index_of(&self, id: ElementId) -> Option<usize> {
+        self.elements.iter().position(|e| e.id == id)
+    }
+
+    /// The position of the element at `index`.
+    pub fn position(&self, index: usize) -> Position {
+        match self.order.get(index) {
+            Some(p) if self.order.len() == self.elements.len() => p.clone(),
+            _ => Position::initial(index, self.elements.len()),
+        }
+    }
+
+    /// The position for a new element that should end up at `index` (`elements.len()`
+    /// or more: on top).
+    pub fn position_for(&self, index: usize) -> Position {
+        let index = index.min(self.elements.len());
+        let before = index.checked_sub(1).map(|i| self.position(i));
+        let after = (index < self.elements.len()).then(|| self.position(index));
+        Position::between(before.as_ref(), after.as_ref())
+    }
+
+    /// Puts `element` at its place by `at` (equal positions: the smaller id first) and
+    /// returns its index.
+    pub(crate) fn insert_at(&mut self, at: Position, element: Element) -> usize {
+        self.materialize();
+        let (mut lo, mut hi) = (0, self.elements.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if (&self.order[mid], self.elements[mid].id) < (&at, element.id) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        self.order.insert(lo, at);
+        self.elements.insert(lo, element);
+        lo
+    }
+
+    /// Takes the element at `index` out; returns it with its position.
+    pub(crate) fn remove_at(&mut self, index: usize) -> (Position, Element) {
+        self.materialize();
+        (self.order.remove(index), self.elements.remove(index))
+    }
+
+    /// Writes the initial positions down before an edit changes them.
+    fn materialize(&mut self) {
+        if self.order.len() != self.elements.len() {
+            let n = self.elements.len();
+            self.order = (0..n).map(|i| Position::initial(i, n)).collect();
+        }
+    }
+
+    /// Forgets the positions (they become the initial ones), as when the layer is read
+    /// from a file.
+    pub(crate) fn reset_positions(&mut self) {
+        self.order = Vec::new();
     }
 }
 

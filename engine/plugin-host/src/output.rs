@@ -57,7 +57,7 @@ pub(crate) fn check(loaded: &Loaded, reply: Reply, context: &Context, limits: &L
     plaatwerk_model::renumber(&mut generated.elements, &mut next);
     let mut probe = Plate::new("plugin output", w.max(1.0), h.max(1.0));
     probe.roles = context.roles.clone();
-    probe.layers = vec![Layer { elements: generated.elements, ..Layer::new("plugin", "plugin") }];
+    probe.layers = vec![Layer::new("plugin", "plugin").with_elements(generated.elements)];
     if let Some(problem) = plaatwerk_model::validate(&probe).first() {
         let place = problem.place.replace("layer \"plugin\", ", "");
         return Err(fail(format!("made an invalid element: {place}: {}", problem.message)));

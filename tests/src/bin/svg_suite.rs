@@ -65,7 +65,7 @@ fn main() -> std::process::ExitCode {
             }
         };
         let mut plate = Plate::new(name.clone(), imported.width.max(1.0), imported.height.max(1.0));
-        plate.layers = vec![Layer { elements: imported.elements, ..Layer::new("svg", "SVG") }];
+        plate.layers = vec![Layer::new("svg", "SVG").with_elements(imported.elements)];
         if let Err(e) = plaatwerk_model::format::check(&plate, &name) {
             failures.push(format!("{name}: invalid plate: {e}"));
             continue;

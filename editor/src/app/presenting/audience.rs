@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use eframe::egui;
-use plaatwerk::camera::Camera;
-use plaatwerk::core::Pointer;
+use plaatwerk_editing::Pointer;
+use plaatwerk_editing::camera::Camera;
 
 use super::{SAMPLES, audience_id};
 use crate::app::{CanvasGpu, Dialog, EditorApp};

@@ -4,14 +4,14 @@
 //! timer, the annotation tools, laser and spotlight.
 //!
 //! The state without windows (stops, smooth camera moves, session layer, laser,
-//! spotlight) is in `plaatwerk::present`; this module shows it.
+//! spotlight) is in `plaatwerk_editing::present`; this module shows it.
 
 use std::time::Instant;
 
 use eframe::egui;
-use plaatwerk::camera::Camera;
-use plaatwerk::core::Tool;
-use plaatwerk::present::{Laser, Presenter, SessionEnd, Spotlight, Step};
+use plaatwerk_editing::Tool;
+use plaatwerk_editing::camera::Camera;
+use plaatwerk_editing::present::{Laser, Presenter, SessionEnd, Spotlight, Step};
 use plaatwerk_model::{Element, Plate, Region};
 
 use super::{CanvasGpu, Dialog, EditorApp};
@@ -103,7 +103,7 @@ impl Presentation {
         }
         let viewport = [w as f32, h as f32];
         let r = self.camera(plate, viewport).region(viewport);
-        Some(plaatwerk::core::cutouts::dashed_frame(
+        Some(plaatwerk_editing::cutouts::dashed_frame(
             r,
             plaatwerk_model::Color::rgb(0xe6, 0x39, 0x46),
             2.0,

@@ -3,8 +3,8 @@
 //! display choice.
 
 use eframe::egui;
-use plaatwerk::camera::Camera;
-use plaatwerk::present::Step;
+use plaatwerk_editing::camera::Camera;
+use plaatwerk_editing::present::Step;
 
 use super::{PresentTool, audience_id};
 use crate::app::{CanvasGpu, Dialog, EditorApp};
@@ -106,7 +106,7 @@ impl EditorApp {
             ))
             .clicked()
         {
-            let cutout = plaatwerk::present::stop_cutout(&self.core.plate, p.presenter.stop());
+            let cutout = plaatwerk_editing::present::stop_cutout(&self.core.plate, p.presenter.stop());
             let index = self.core.add_cutout_as(cutout);
             let name = self.core.plate.cutouts.get(index).map(|c| c.name.clone()).unwrap_or_default();
             self.status = format!("{} \"{name}\"", lang.pick("Stop bewaard als uitsnede", "Stop kept as cut-out"));
@@ -239,7 +239,9 @@ impl EditorApp {
     fn export_stops_pdf(&mut self) {
         let plate_path = self.core.path.clone().unwrap_or_else(|| std::path::PathBuf::from("naamloos.plate"));
         let file = match self.core.session() {
-            Some(s) => plaatwerk::present::session_path(&plate_path, s).with_extension("").with_extension("pdf"),
+            Some(s) => {
+                plaatwerk_editing::present::session_path(&plate_path, s).with_extension("").with_extension("pdf")
+            }
             None => plate_path.with_extension("stops.pdf"),
         };
         let plate = self.core.plate.clone();
@@ -249,7 +251,7 @@ impl EditorApp {
         self.cutouts.export = Some((0, 1, String::new()));
         std::thread::spawn(move || {
             let mut plate = plate;
-            plate.cutouts = plaatwerk::present::stop_cutouts(&plate);
+            plate.cutouts = plaatwerk_editing::present::stop_cutouts(&plate);
             let chosen: Vec<&plaatwerk_model::CutOut> = plate.cutouts.iter().collect();
             let mut report = |step: plaatwerk_export::batch::Step<'_>| {
                 if step.finished.is_none() {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use plaatwerk::present::{
+use plaatwerk_editing::present::{
     LASER_SECONDS, Laser, MOVE_SECONDS, Presenter, SessionEnd, Spotlight, Step, end_session, open_session,
     save_session, session_path, start_session,
 };
@@ -12,7 +12,7 @@ use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_model::{Plate, format};
 
 fn casusregie() -> Plate {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/casusregie.plate");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
     format::load(&p).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -154,11 +154,11 @@ fn the_laser_fades_unless_persistent_and_the_spotlight_cuts_a_hole() {
     assert!(!mesh.primitives.is_empty());
 }
 
-fn at(x: f32, y: f32, t: f64) -> plaatwerk::core::Pointer {
-    plaatwerk::core::Pointer { pos: [x, y], pressure: None, time: t, shift: false, pixel: 1.0 }
+fn at(x: f32, y: f32, t: f64) -> plaatwerk_editing::Pointer {
+    plaatwerk_editing::Pointer { pos: [x, y], pressure: None, time: t, shift: false, pixel: 1.0 }
 }
 
-fn stroke(core: &mut plaatwerk::core::EditorCore, a: [f32; 2], b: [f32; 2]) {
+fn stroke(core: &mut plaatwerk_editing::EditorCore, a: [f32; 2], b: [f32; 2]) {
     core.pointer_down(at(a[0], a[1], 0.0));
     for i in 1..=12 {
         let t = i as f32 / 12.0;
@@ -169,7 +169,7 @@ fn stroke(core: &mut plaatwerk::core::EditorCore, a: [f32; 2], b: [f32; 2]) {
 
 #[test]
 fn annotating_in_the_editor_goes_to_the_session_layer_and_the_plate_stays_locked() {
-    use plaatwerk::core::{EditorCore, Notice, Tool};
+    use plaatwerk_editing::{EditorCore, Notice, Tool};
     let dir = tempfile::tempdir().expect("temp dir");
     let plate_path = dir.path().join("casusregie.plate");
     let original = casusregie();
@@ -240,7 +240,7 @@ fn annotating_in_the_editor_goes_to_the_session_layer_and_the_plate_stays_locked
 
 #[test]
 fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
-    use plaatwerk::core::{EditorCore, Tool};
+    use plaatwerk_editing::{EditorCore, Tool};
     let dir = tempfile::tempdir().expect("temp dir");
     // The plate's folder does not exist: the session file cannot be written there.
     let mut core = EditorCore::new(casusregie(), Some(dir.path().join("weg/casusregie.plate")));
@@ -263,8 +263,8 @@ fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
 
 #[test]
 fn a_crash_mid_workshop_gives_back_the_plate_and_the_session() {
-    use plaatwerk::core::{EditorCore, Tool};
-    use plaatwerk::recovery::Recovery;
+    use plaatwerk_editing::recovery::Recovery;
+    use plaatwerk_editing::{EditorCore, Tool};
     let dir = tempfile::tempdir().expect("temp dir");
     let plate_path = dir.path().join("casusregie.plate");
     let original = casusregie();

@@ -1,29 +1,17 @@
-//! The editor core: a plate, its undo history, the tools and the selection.
-//!
-//! Everything here runs without a window. Pointer positions are in plate units; the
-//! window converts screen positions with its camera. Every change goes through
-//! [`Edit`]s, so it can be undone, and the tessellation cache is told which elements
-//! changed.
-
-pub mod cut;
-pub mod cutouts;
-pub mod disk;
-pub mod handles;
-pub mod insert;
-pub mod metaphor;
-pub mod pen;
-pub mod session;
+//! [`EditorCore`]: the open plate, its undo history, the tool in use and the selection.
 
 use std::path::{Path, PathBuf};
 
 use plaatwerk_geometry::{Bounds, SceneCache};
 use plaatwerk_model::{
-    Align, Arrow, ArrowHead, Color, Edit, Element, ElementId, ElementKind, Ellipse, History, LayerProps, Paint, Pen,
-    Plate, PlateError, Rect, Sticky, Stroke, StrokeStyle, Text, Transform, Weight, format,
+    Align, Arrow, ArrowHead, Color, Edit, Element, ElementId, ElementKind, Ellipse, History, IdSpace, LayerProps,
+    Paint, Pen, Plate, PlateError, Position, Rect, Source, Sticky, Stroke, StrokeStyle, Text, Transform, Weight,
+    format,
 };
 
-use self::handles::Handle;
-use self::pen::PenInput;
+use crate::handles::Handle;
+use crate::pen::PenInput;
+use crate::{cut, cutouts, disk};
 
 /// What the eraser takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,7 +120,7 @@ pub enum Notice {
     Refused(String),
 }
 
-enum Gesture {
+pub(crate) enum Gesture {
     Ink(PenInput, Pen),
     /// Inverse edits of what was erased so far, and the pointer's last position.
     Erase(Vec<Edit>, [f32; 2]),
@@ -203,21 +191,21 @@ pub struct EditorCore {
     pub presets: Vec<plaatwerk_export::cutout::Preset>,
     /// Show the cut-outs' frames on the canvas (they always show with the cut-out tool).
     pub show_cutouts: bool,
-    history: History,
-    gesture: Option<Gesture>,
-    next_id: u64,
-    revision: u64,
-    saved_revision: u64,
+    pub(crate) history: History,
+    pub(crate) gesture: Option<Gesture>,
+    pub(crate) ids: IdSpace,
+    pub(crate) revision: u64,
+    pub(crate) saved_revision: u64,
     /// Hash of the file's bytes as last read or written by us.
     pub disk_hash: Option<u64>,
     /// The workshop session under way, and the undo depth when it started.
-    session: Option<(crate::present::Session, usize)>,
+    pub(crate) session: Option<(crate::present::Session, usize)>,
 }
 
 impl EditorCore {
     /// A core on a plate loaded from `path` (or never saved).
     pub fn new(plate: Plate, path: Option<PathBuf>) -> EditorCore {
-        let next_id = plate.next_free_id().0;
+        let ids = IdSpace::new(Source::EDITOR, &plate);
         let active_layer = plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
         EditorCore {
             plate,
@@ -238,7 +226,7 @@ impl EditorCore {
             show_cutouts: false,
             history: History::default(),
             gesture: None,
-            next_id,
+            ids,
             revision: 0,
             saved_revision: 0,
             disk_hash: None,
@@ -271,35 +259,51 @@ impl EditorCore {
         self.history.can_redo()
     }
 
-    fn new_id(&mut self) -> ElementId {
-        self.next_id += 1;
-        ElementId(self.next_id - 1)
+    pub(crate) fn new_id(&mut self) -> ElementId {
+        self.ids.take()
     }
 
-    fn editable(&self, layer: usize) -> bool {
+    pub(crate) fn editable(&self, layer: usize) -> bool {
         self.plate.layers.get(layer).is_some_and(|l| l.visible && !l.locked)
     }
 
-    fn changed(&mut self, touched: &[ElementId]) {
+    pub(crate) fn changed(&mut self, touched: &[ElementId]) {
         self.cache.invalidate(touched);
         // Tessellate the changed elements again right away, so hit tests and handles
         // within the same gesture see them (the cost is that of the changed elements).
         let tolerance = self.pixel * 0.25;
         if touched.len() <= 16 {
             for id in touched {
-                if let Some((l, i)) = locate(&self.plate, *id) {
-                    self.cache.update_element(&self.plate.layers[l].elements[i], tolerance);
+                if let Some((l, i)) = self.plate.locate(*id) {
+                    let e = &self.plate.layers[l].elements[i];
+                    // Ids made elsewhere (a session file, a room) are not handed out again.
+                    self.ids.skip_used(std::slice::from_ref(e));
+                    self.cache.update_element(e, tolerance);
                 }
             }
         } else {
             let wanted: std::collections::HashSet<ElementId> = touched.iter().copied().collect();
             for layer in &self.plate.layers {
                 for e in layer.elements.iter().filter(|e| wanted.contains(&e.id)) {
+                    self.ids.skip_used(std::slice::from_ref(e));
                     self.cache.update_element(e, tolerance);
                 }
             }
         }
         self.revision += 1;
+    }
+
+    /// From now on, keeps every edit applied to the plate (undo, redo and live drags
+    /// included): the plate as it was plus [`EditorCore::take_edit_log`] replays to the
+    /// plate as it is. For rooms and tests; off by default (it copies each edit).
+    pub fn keep_edit_log(&mut self) {
+        self.history.keep_log();
+    }
+
+    /// The edits applied since the last call, in order (empty unless
+    /// [`EditorCore::keep_edit_log`] was called).
+    pub fn take_edit_log(&mut self) -> Vec<Edit> {
+        self.history.take_log()
     }
 
     /// Applies an edit as one undo step.
@@ -319,7 +323,7 @@ impl EditorCore {
         }
         if let Some(Ok(touched)) = self.history.undo(&mut self.plate) {
             self.changed(&touched);
-            self.selection.retain(|id| locate(&self.plate, *id).is_some());
+            self.selection.retain(|id| self.plate.locate(*id).is_some());
         }
     }
 
@@ -328,7 +332,7 @@ impl EditorCore {
         self.gesture = None;
         if let Some(Ok(touched)) = self.history.redo(&mut self.plate) {
             self.changed(&touched);
-            self.selection.retain(|id| locate(&self.plate, *id).is_some());
+            self.selection.retain(|id| self.plate.locate(*id).is_some());
         }
     }
 
@@ -349,11 +353,12 @@ impl EditorCore {
 
     /// Changes a layer's properties as an undoable step.
     pub fn set_layer(&mut self, layer: usize, props: LayerProps) {
-        self.apply(Edit::SetLayer { layer, props });
+        let Some(id) = self.plate.layers.get(layer).map(|l| l.id.clone()) else { return };
+        self.apply(Edit::SetLayer { layer: id, props });
         if !self.editable(layer) {
             // Selected elements on a layer that became locked or hidden are let go.
             let plate = &self.plate;
-            self.selection.retain(|id| locate(plate, *id).is_some_and(|(l, _)| l != layer));
+            self.selection.retain(|id| plate.locate(*id).is_some_and(|(l, _)| l != layer));
         }
     }
 
@@ -369,7 +374,8 @@ impl EditorCore {
             n += 1;
         }
         let index = (self.active_layer + 1).min(self.plate.layers.len());
-        self.apply(Edit::InsertLayer { index, layer: Box::new(plaatwerk_model::Layer::new(id, name)) });
+        let above = index.checked_sub(1).map(|i| self.plate.layers[i].id.clone());
+        self.apply(Edit::InsertLayer { above, layer: Box::new(plaatwerk_model::Layer::new(id, name)) });
         self.active_layer = index;
     }
 
@@ -379,7 +385,7 @@ impl EditorCore {
             return false;
         }
         let gone: Vec<ElementId> = self.plate.layers[index].elements.iter().map(|e| e.id).collect();
-        self.apply(Edit::RemoveLayer { index });
+        self.apply(Edit::RemoveLayer { layer: self.plate.layers[index].id.clone() });
         self.selection.retain(|id| !gone.contains(id));
         if self.active_layer >= index && self.active_layer > 0 {
             self.active_layer -= 1;
@@ -394,7 +400,10 @@ impl EditorCore {
         if index >= self.plate.layers.len() || to >= self.plate.layers.len() {
             return false;
         }
-        self.apply(Edit::MoveLayer { from: index, to });
+        // Up: above the layer above it; down: above the one two below (or the bottom).
+        let above = if up { Some(to) } else { to.checked_sub(1) };
+        let above = above.map(|i| self.plate.layers[i].id.clone());
+        self.apply(Edit::MoveLayer { layer: self.plate.layers[index].id.clone(), above });
         if self.active_layer == index {
             self.active_layer = to;
         } else if self.active_layer == to {
@@ -403,15 +412,16 @@ impl EditorCore {
         true
     }
 
-    fn insert(&mut self, element: Element) -> bool {
+    pub(crate) fn insert(&mut self, element: Element) -> bool {
         let layer = self.active_layer;
         if !self.editable(layer) {
             let name = self.plate.layers.get(layer).map(|l| l.name.clone()).unwrap_or_default();
             self.notice = Some(Notice::LayerNotEditable(name));
             return false;
         }
-        let index = self.plate.layers[layer].elements.len();
-        self.apply(Edit::Insert { layer, index, element });
+        if let Some(edit) = self.plate.insert_at(layer, usize::MAX, element) {
+            self.apply(edit);
+        }
         true
     }
 
@@ -517,7 +527,7 @@ impl EditorCore {
                 let mut touched = Vec::new();
                 for edit in edits {
                     // Applied live; the whole drag becomes one undo step on release.
-                    if let Ok(a) = self.plate.apply(edit) {
+                    if let Ok(a) = self.history.apply_live(&mut self.plate, edit) {
                         touched.extend(a.touched);
                     }
                 }
@@ -529,9 +539,11 @@ impl EditorCore {
             Gesture::EditCutOut { index, handle, start, before } => {
                 if let Some(original) = before.get(*index).map(|c| c.region) {
                     let region = self.dragged_region(original, *handle, *start, p.pos);
-                    if let Some(c) = self.plate.cutouts.get_mut(*index) {
+                    let mut cutouts = self.plate.cutouts.clone();
+                    if let Some(c) = cutouts.get_mut(*index) {
                         // Live while dragging; one undo step on release.
                         c.region = region;
+                        let _ = self.history.apply_live(&mut self.plate, Edit::SetCutouts { cutouts });
                         self.revision += 1;
                     }
                 }
@@ -550,7 +562,8 @@ impl EditorCore {
                     let mut moved = e.clone();
                     moved.transform = Transform::translate(dx, dy).pre_concat(&moved.transform);
                     // Applied live; the whole drag becomes one undo step on release.
-                    if let Ok(a) = self.plate.apply(Edit::Replace { layer: *l, index: *i, element: moved }) {
+                    let Some(edit) = self.plate.replace_at(*l, *i, moved) else { continue };
+                    if let Ok(a) = self.history.apply_live(&mut self.plate, edit) {
                         touched.extend(a.touched);
                     }
                 }
@@ -574,7 +587,7 @@ impl EditorCore {
             Gesture::Erase(removed, _) => {
                 if !removed.is_empty() {
                     // Undo puts them back in the reverse order they were taken.
-                    self.history.record(Edit::Batch(removed.into_iter().rev().collect()));
+                    self.history.record(Edit::Batch { edits: removed.into_iter().rev().collect() });
                     self.revision += 1;
                 }
             }
@@ -586,7 +599,7 @@ impl EditorCore {
             }
             Gesture::EditCutOut { before, .. } => {
                 if before != self.plate.cutouts {
-                    self.history.record(Edit::SetCutouts(before));
+                    self.history.record(Edit::SetCutouts { cutouts: before });
                     self.revision += 1;
                 }
             }
@@ -601,9 +614,10 @@ impl EditorCore {
                     .iter()
                     .any(|(l, i, e)| self.plate.layers.get(*l).and_then(|x| x.elements.get(*i)) != Some(e));
                 if moved {
-                    let inverse =
-                        originals.into_iter().map(|(layer, index, element)| Edit::Replace { layer, index, element });
-                    self.history.record(Edit::Batch(inverse.collect()));
+                    let plate = &self.plate;
+                    let edits = originals.into_iter().filter_map(|(l, i, element)| plate.replace_at(l, i, element));
+                    let edits = edits.collect();
+                    self.history.record(Edit::Batch { edits });
                 }
             }
             Gesture::BoxSelect { start, now } => {
@@ -639,8 +653,8 @@ impl EditorCore {
             return self.cut_at(p, removed);
         }
         while let Some(id) = self.pick(p) {
-            let Some((layer, index)) = locate(&self.plate, id) else { break };
-            match self.plate.apply(Edit::Remove { layer, index }) {
+            let Some(edit) = self.plate.locate(id).and_then(|(l, i)| self.plate.remove_at(l, i)) else { break };
+            match self.history.apply_live(&mut self.plate, edit) {
                 Ok(a) => {
                     removed.push(a.inverse);
                     self.changed(&a.touched);
@@ -662,7 +676,7 @@ impl EditorCore {
         }
         let mut places: Vec<(usize, usize)> = hits
             .iter()
-            .filter_map(|id| locate(&self.plate, *id))
+            .filter_map(|id| self.plate.locate(*id))
             .filter(|(l, i)| {
                 self.editable(*l) && matches!(self.plate.layers[*l].elements[*i].kind, ElementKind::Stroke(_))
             })
@@ -678,10 +692,15 @@ impl EditorCore {
             let radius = r / e.transform.mean_scale().max(1e-6) + stroke.width * 0.5;
             let Some(pieces) = cut::cut_polyline(&stroke.points, center, radius) else { continue };
             let template = e.clone();
+            let l = &self.plate.layers[layer];
+            let layer_id = l.id.clone();
+            // Pieces go right above the stroke, in order, below whatever was above it.
+            let mut below = l.position(index);
+            let above = (index + 1 < l.elements.len()).then(|| l.position(index + 1));
             let mut edits = Vec::new();
             let mut pieces = pieces.into_iter();
             match pieces.next() {
-                None => edits.push(Edit::Remove { layer, index }),
+                None => edits.push(Edit::Remove { layer: layer_id, id: template.id }),
                 Some(first) => {
                     let with = |points, id| {
                         let mut e = template.clone();
@@ -691,15 +710,21 @@ impl EditorCore {
                         }
                         e
                     };
-                    edits.push(Edit::Replace { layer, index, element: with(first, template.id) });
-                    for (k, piece) in pieces.enumerate() {
+                    edits.push(Edit::Replace {
+                        layer: layer_id.clone(),
+                        id: template.id,
+                        element: with(first, template.id),
+                    });
+                    for piece in pieces {
                         let id = self.new_id();
-                        edits.push(Edit::Insert { layer, index: index + 1 + k, element: with(piece, id) });
+                        let at = Position::between(Some(&below), above.as_ref());
+                        below = at.clone();
+                        edits.push(Edit::Insert { layer: layer_id.clone(), at, element: with(piece, id) });
                     }
                 }
             }
             for edit in edits {
-                match self.plate.apply(edit) {
+                match self.history.apply_live(&mut self.plate, edit) {
                     Ok(a) => {
                         undo.push(a.inverse);
                         self.changed(&a.touched);
@@ -709,7 +734,7 @@ impl EditorCore {
             }
         }
         let plate = &self.plate;
-        self.selection.retain(|id| locate(plate, *id).is_some());
+        self.selection.retain(|id| plate.locate(*id).is_some());
     }
 
     fn shape(&self, start: [f32; 2], end: [f32; 2], pixel: f32) -> Option<ElementKind> {
@@ -790,13 +815,13 @@ impl EditorCore {
     /// for editing in place.
     pub fn text_at(&self, p: Pointer) -> Option<ElementId> {
         let id = self.pick(p)?;
-        let (l, i) = locate(&self.plate, id)?;
+        let (l, i) = self.plate.locate(id)?;
         matches!(self.plate.layers[l].elements[i].kind, ElementKind::Text(_) | ElementKind::Sticky(_)).then_some(id)
     }
 
     /// The words of a label or sticky note.
     pub fn text_of(&self, id: ElementId) -> Option<&str> {
-        let (l, i) = locate(&self.plate, id)?;
+        let (l, i) = self.plate.locate(id)?;
         match &self.plate.layers[l].elements[i].kind {
             ElementKind::Text(t) => Some(&t.text),
             ElementKind::Sticky(s) => Some(&s.text),
@@ -808,14 +833,14 @@ impl EditorCore {
     /// a label; a sticky note stays (an empty note is still a note). Returns whether
     /// anything changed.
     pub fn set_text(&mut self, id: ElementId, text: &str) -> bool {
-        let Some((layer, index)) = locate(&self.plate, id) else { return false };
+        let Some((layer, index)) = self.plate.locate(id) else { return false };
         if !self.editable(layer) || self.text_of(id) == Some(text) {
             return false;
         }
         let mut e = self.plate.layers[layer].elements[index].clone();
         match &mut e.kind {
             ElementKind::Text(_) if text.trim().is_empty() => {
-                self.apply(Edit::Remove { layer, index });
+                self.apply(Edit::Remove { layer: self.plate.layers[layer].id.clone(), id });
                 self.selection.retain(|s| *s != id);
                 return true;
             }
@@ -826,7 +851,7 @@ impl EditorCore {
         // The old element's id is in the plate, so the new one is checked on its own.
         match self.check_elements(vec![e]).map(|mut v| v.pop()) {
             Ok(Some(element)) => {
-                self.apply(Edit::Replace { layer, index, element });
+                self.apply(Edit::Replace { layer: self.plate.layers[layer].id.clone(), id, element });
                 true
             }
             Ok(None) => false,
@@ -839,12 +864,12 @@ impl EditorCore {
 
     /// Deletes the selected elements (one undo step).
     pub fn delete_selection(&mut self) {
-        let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| locate(&self.plate, *id)).collect();
-        // Remove from the back so earlier indices stay valid.
+        let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| self.plate.locate(*id)).collect();
+        // Back to front, so undo puts them in front to back.
         places.sort_unstable_by(|a, b| b.cmp(a));
-        let edits: Vec<Edit> = places.into_iter().map(|(layer, index)| Edit::Remove { layer, index }).collect();
+        let edits: Vec<Edit> = places.into_iter().filter_map(|(l, i)| self.plate.remove_at(l, i)).collect();
         if !edits.is_empty() {
-            self.apply(Edit::Batch(edits));
+            self.apply(Edit::Batch { edits });
         }
         self.selection.clear();
     }
@@ -855,7 +880,7 @@ impl EditorCore {
         let elements: Vec<&Element> = self
             .selection
             .iter()
-            .filter_map(|id| locate(&self.plate, *id))
+            .filter_map(|id| self.plate.locate(*id))
             .map(|(l, i)| &self.plate.layers[l].elements[i])
             .collect();
         if elements.is_empty() {
@@ -883,7 +908,7 @@ impl EditorCore {
         let elements: Vec<Element> = self
             .selection
             .iter()
-            .filter_map(|id| locate(&self.plate, *id))
+            .filter_map(|id| self.plate.locate(*id))
             .map(|(l, i)| self.plate.layers[l].elements[i].clone())
             .collect();
         self.add_copies(elements, 24.0)
@@ -912,44 +937,45 @@ impl EditorCore {
 
     /// New ids for an element and everything inside it.
     fn renumber(&mut self, e: &mut Element) {
-        plaatwerk_model::renumber(std::slice::from_mut(e), &mut self.next_id);
+        self.ids.renumber(std::slice::from_mut(e));
     }
 
     /// Moves the selection to the front (`true`) or the back of its layer (one step).
     pub fn reorder_selection(&mut self, to_front: bool) {
-        let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| locate(&self.plate, *id)).collect();
+        let mut places: Vec<(usize, usize)> = self.selection.iter().filter_map(|id| self.plate.locate(*id)).collect();
         if places.is_empty() {
             return;
         }
         places.sort_unstable();
         let mut edits = Vec::new();
+        // Worked out on a copy: each insert's position depends on the ones before it.
         let mut plate = self.plate.clone();
         // Take them out back to front, then put them in at the end or the start in order.
         let mut taken = Vec::new();
         for &(l, i) in places.iter().rev() {
-            if let Ok(a) = plate.apply(Edit::Remove { layer: l, index: i }) {
-                edits.push(Edit::Remove { layer: l, index: i });
+            let Some(edit) = plate.remove_at(l, i) else { continue };
+            if let Ok(a) = plate.apply(edit.clone()) {
+                edits.push(edit);
                 if let Edit::Insert { element, .. } = a.inverse {
                     taken.push((l, element));
                 }
             }
         }
         taken.reverse();
-        let mut front_index: Vec<usize> = plate.layers.iter().map(|l| l.elements.len()).collect();
         let mut back_index = vec![0usize; plate.layers.len()];
         for (l, element) in taken {
             let index = if to_front {
-                let i = front_index[l];
-                front_index[l] += 1;
-                i
+                usize::MAX
             } else {
-                let i = back_index[l];
                 back_index[l] += 1;
-                i
+                back_index[l] - 1
             };
-            edits.push(Edit::Insert { layer: l, index, element });
+            let Some(edit) = plate.insert_at(l, index, element) else { continue };
+            if plate.apply(edit.clone()).is_ok() {
+                edits.push(edit);
+            }
         }
-        self.apply(Edit::Batch(edits));
+        self.apply(Edit::Batch { edits });
     }
 
     /// Adds a role to the plate (undoable). Returns its id.
@@ -968,7 +994,7 @@ impl EditorCore {
         }
         let mut roles = self.plate.roles.clone();
         roles.push(plaatwerk_model::Role { id: id.clone(), name: name.to_owned(), color });
-        self.apply(Edit::SetRoles(roles));
+        self.apply(Edit::SetRoles { roles });
         Some(id)
     }
 
@@ -976,7 +1002,7 @@ impl EditorCore {
     pub fn tag_selection(&mut self, role: &str, on: bool) {
         let mut edits = Vec::new();
         for id in &self.selection {
-            let Some((layer, index)) = locate(&self.plate, *id) else { continue };
+            let Some((layer, index)) = self.plate.locate(*id) else { continue };
             let mut e = self.plate.layers[layer].elements[index].clone();
             let has = e.roles.iter().any(|r| r == role);
             if on && !has {
@@ -986,10 +1012,10 @@ impl EditorCore {
             } else {
                 continue;
             }
-            edits.push(Edit::Replace { layer, index, element: e });
+            edits.extend(self.plate.replace_at(layer, index, e));
         }
         if !edits.is_empty() {
-            self.apply(Edit::Batch(edits));
+            self.apply(Edit::Batch { edits });
         }
     }
 
@@ -997,7 +1023,8 @@ impl EditorCore {
     pub fn selection_has_role(&self, role: &str) -> bool {
         !self.selection.is_empty()
             && self.selection.iter().all(|id| {
-                locate(&self.plate, *id)
+                self.plate
+                    .locate(*id)
                     .is_some_and(|(l, i)| self.plate.layers[l].elements[i].roles.iter().any(|r| r == role))
             })
     }
@@ -1126,9 +1153,4 @@ pub const ERASER_PX: f32 = 8.0;
 fn highlighter_color(c: Color) -> Color {
     let mix = |v: u8| ((u16::from(v) + 255 * 2) / 3) as u8;
     Color::rgb(mix(c.r), mix(c.g), mix(c.b))
-}
-
-/// Layer and index of a top-level element.
-pub fn locate(plate: &Plate, id: ElementId) -> Option<(usize, usize)> {
-    plate.layers.iter().enumerate().find_map(|(li, l)| l.elements.iter().position(|e| e.id == id).map(|i| (li, i)))
 }

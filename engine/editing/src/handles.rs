@@ -4,7 +4,7 @@
 use plaatwerk_geometry::Bounds;
 use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, Paint, Rect, StrokeStyle, Transform};
 
-use super::{EditorCore, Tool, locate};
+use crate::{EditorCore, Tool};
 
 /// A handle of the selection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +42,10 @@ fn is_translation(t: &Transform) -> bool {
 
 impl EditorCore {
     /// The selected elements with their places, as they are now.
-    pub(super) fn originals(&self) -> Vec<(usize, usize, Element)> {
+    pub(crate) fn originals(&self) -> Vec<(usize, usize, Element)> {
         self.selection
             .iter()
-            .filter_map(|id| locate(&self.plate, *id))
+            .filter_map(|id| self.plate.locate(*id))
             .map(|(l, i)| (l, i, self.plate.layers[l].elements[i].clone()))
             .collect()
     }
@@ -58,7 +58,7 @@ impl EditorCore {
     /// The selected arrow, when the selection is exactly one arrow.
     fn single_arrow(&self) -> Option<&Element> {
         let [id] = self.selection.as_slice() else { return None };
-        let (l, i) = locate(&self.plate, *id)?;
+        let (l, i) = self.plate.locate(*id)?;
         let e = &self.plate.layers[l].elements[i];
         matches!(e.kind, ElementKind::Arrow(_)).then_some(e)
     }
@@ -109,7 +109,7 @@ impl EditorCore {
     }
 
     /// The edits that put the dragged handle at `now`, starting from the originals.
-    pub(super) fn handle_edits(
+    pub(crate) fn handle_edits(
         &self,
         handle: Handle,
         start: [f32; 2],
@@ -119,7 +119,7 @@ impl EditorCore {
         shift: bool,
     ) -> Vec<Edit> {
         let replace = |f: &dyn Fn(&Element) -> Element| -> Vec<Edit> {
-            originals.iter().map(|(l, i, e)| Edit::Replace { layer: *l, index: *i, element: f(e) }).collect()
+            originals.iter().filter_map(|(l, i, e)| self.plate.replace_at(*l, *i, f(e))).collect()
         };
         match handle {
             Handle::Corner(i) => {
@@ -179,7 +179,7 @@ impl EditorCore {
     }
 
     /// Handles drawn over the selection.
-    pub(super) fn handle_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
+    pub(crate) fn handle_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
         let mark = Color::rgb(0x1e, 0x88, 0xe5);
         let handles = self.handles(pixel);
         if let Some((_, knob)) = handles.iter().find(|(h, _)| *h == Handle::Rotate) {
@@ -206,7 +206,7 @@ impl EditorCore {
 
 /// A handle as drawn on screen: a white square (or dot) with a coloured edge, the
 /// same size at any zoom (`pixel` is a screen pixel in plate units).
-pub(super) fn handle_square(at: [f32; 2], pixel: f32, color: Color, round: bool) -> Element {
+pub(crate) fn handle_square(at: [f32; 2], pixel: f32, color: Color, round: bool) -> Element {
     let size = HANDLE_PX * pixel;
     Element::new(
         ElementId(u64::MAX - 4),

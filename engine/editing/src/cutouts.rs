@@ -5,7 +5,7 @@ use plaatwerk_export::cutout::Preset;
 use plaatwerk_geometry::Bounds;
 use plaatwerk_model::{Color, CutOut, Edit, Element, ElementId, ElementKind, Rect, Region, StrokeStyle, Text};
 
-use super::EditorCore;
+use crate::EditorCore;
 
 /// What dragging on a cut-out does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl EditorCore {
     }
 
     fn set_cutouts(&mut self, cutouts: Vec<CutOut>) {
-        self.apply(Edit::SetCutouts(cutouts));
+        self.apply(Edit::SetCutouts { cutouts });
     }
 
     /// Adds a cut-out with the current preset (one undo step); it becomes the active one.
@@ -145,7 +145,7 @@ impl EditorCore {
     }
 
     /// The region after dragging a handle from `start` to `now`.
-    pub(super) fn dragged_region(&self, original: Region, handle: CutHandle, start: [f32; 2], now: [f32; 2]) -> Region {
+    pub(crate) fn dragged_region(&self, original: Region, handle: CutHandle, start: [f32; 2], now: [f32; 2]) -> Region {
         match handle {
             CutHandle::Move => {
                 Region { x: original.x + now[0] - start[0], y: original.y + now[1] - start[1], ..original }
@@ -160,8 +160,8 @@ impl EditorCore {
     }
 
     /// Frames of the cut-outs for the overlay: dashed, the active one blue with handles.
-    pub(super) fn cutout_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
-        if !self.show_cutouts && self.tool != super::Tool::CutOut {
+    pub(crate) fn cutout_overlay(&self, pixel: f32, out: &mut Vec<Element>) {
+        if !self.show_cutouts && self.tool != crate::Tool::CutOut {
             return;
         }
         let blue = Color::rgb(0x1e, 0x88, 0xe5);
@@ -206,7 +206,7 @@ impl EditorCore {
             }
             if active {
                 for k in 0..4 {
-                    out.push(super::handles::handle_square(corner(&r, k), pixel, blue, false));
+                    out.push(crate::handles::handle_square(corner(&r, k), pixel, blue, false));
                 }
             }
         }

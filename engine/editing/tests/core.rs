@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use plaatwerk::core::handles::Handle;
-use plaatwerk::core::{EditorCore, EraserMode, Notice, Pointer, Tool, locate};
-use plaatwerk::recovery::Recovery;
+use plaatwerk_editing::handles::Handle;
+use plaatwerk_editing::recovery::Recovery;
+use plaatwerk_editing::{EditorCore, EraserMode, Notice, Pointer, Tool};
 use plaatwerk_model::{ElementKind, LayerProps, Pen, Plate, format};
 
 fn example() -> Plate {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/wijkteam-basis.plate");
     format::load(&p).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -241,7 +241,7 @@ fn recovery_files_are_found_loaded_and_discarded() {
 fn locate_finds_top_level_elements() {
     let c = core();
     let id = c.plate.layers[2].elements[3].id;
-    assert_eq!(locate(&c.plate, id), Some((2, 3)));
+    assert_eq!(c.plate.locate(id), Some((2, 3)));
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn roles_are_created_and_tagged_with_undo() {
 
 #[test]
 fn changes_on_disk_reload_or_ask_and_never_lose_a_side() {
-    use plaatwerk::core::disk::{DiskChange, Resolution};
+    use plaatwerk_editing::disk::{DiskChange, Resolution};
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("plaat.plate");
     let mut c = core();

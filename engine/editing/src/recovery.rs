@@ -53,7 +53,7 @@ impl Recovery {
             .and_then(|p| p.file_stem())
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "naamloos".into());
-        self.dir.join(format!("{stem}-{:016x}.plate", crate::core::disk::hash(key.as_bytes())))
+        self.dir.join(format!("{stem}-{:016x}.plate", crate::disk::hash(key.as_bytes())))
     }
 
     /// Writes the plate's recovery file atomically.

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use plaatwerk_model::{Edit, Element, ElementKind, Group, Image, Transform};
+use plaatwerk_model::{Edit, Element, ElementKind, Group, Image, Position, Transform};
 
-use super::{EditorCore, Notice};
+use crate::{EditorCore, Notice};
 
 /// Inserted pictures are scaled down to at most this part of the plate's width or height.
 const MAX_SHARE: f32 = 0.6;
@@ -65,18 +65,16 @@ impl EditorCore {
                 (Element::new(id, kind), warnings)
             }
             Some(_) => {
-                let first = self.next_id;
-                let imported = plaatwerk_import::import_svg(
-                    &data,
-                    &name,
-                    first,
-                    plaatwerk_import::Resources::Folder(path.parent().unwrap_or(Path::new("."))),
-                )
-                .map_err(|e| e.to_string())?;
+                let folder = plaatwerk_import::Resources::Folder(path.parent().unwrap_or(Path::new(".")));
+                let imported = self.ids.lend(|next| {
+                    let imported = plaatwerk_import::import_svg(&data, &name, *next, folder)?;
+                    *next += plaatwerk_model::count_elements(&imported.elements) as u64;
+                    Ok::<_, plaatwerk_import::ImportError>(imported)
+                });
+                let imported = imported.map_err(|e| e.to_string())?;
                 if imported.elements.is_empty() {
                     return Err(format!("{name}: the SVG draws nothing"));
                 }
-                self.next_id = first + plaatwerk_model::count_elements(&imported.elements) as u64 + 1;
                 let (w, h) = (imported.width.max(1.0), imported.height.max(1.0));
                 let s = fit(w, h);
                 let mut group = Element::new(self.new_id(), ElementKind::Group(Group { children: imported.elements }));
@@ -96,7 +94,7 @@ impl EditorCore {
 
     /// Inserts new elements at the top of the active layer as one undo step, after
     /// checking them against the plate's limits; they become the selection.
-    pub(super) fn insert_checked(&mut self, elements: Vec<Element>) -> Result<(), String> {
+    pub(crate) fn insert_checked(&mut self, elements: Vec<Element>) -> Result<(), String> {
         let layer = self.active_layer;
         if !self.editable(layer) {
             let name = self.plate.layers.get(layer).map(|l| l.name.clone()).unwrap_or_default();
@@ -104,16 +102,19 @@ impl EditorCore {
             return Err(format!("layer \"{name}\" is locked or hidden"));
         }
         let elements = self.check_elements(elements)?;
-        let first = self.plate.layers[layer].elements.len();
+        let l = &self.plate.layers[layer];
+        let mut below = l.elements.len().checked_sub(1).map(|i| l.position(i));
         let mut ids = Vec::new();
-        let edits = (first..)
-            .zip(elements)
-            .map(|(index, element)| {
+        let edits = elements
+            .into_iter()
+            .map(|element| {
                 ids.push(element.id);
-                Edit::Insert { layer, index, element }
+                let at = Position::between(below.as_ref(), None);
+                below = Some(at.clone());
+                Edit::Insert { layer: l.id.clone(), at, element }
             })
             .collect();
-        self.apply(Edit::Batch(edits));
+        self.apply(Edit::Batch { edits });
         self.selection = ids;
         Ok(())
     }
@@ -122,11 +123,11 @@ impl EditorCore {
 impl EditorCore {
     /// Checks new elements against the plate's limits and roles, on their own (their
     /// ids are fresh, so they cannot clash with the rest). Returns them unchanged.
-    pub(super) fn check_elements(&self, elements: Vec<Element>) -> Result<Vec<Element>, String> {
+    pub(crate) fn check_elements(&self, elements: Vec<Element>) -> Result<Vec<Element>, String> {
         let probe = plaatwerk_model::Plate {
             meta: self.plate.meta.clone(),
             roles: self.plate.roles.clone(),
-            layers: vec![plaatwerk_model::Layer { elements, ..plaatwerk_model::Layer::new("probe", "probe") }],
+            layers: vec![plaatwerk_model::Layer::new("probe", "probe").with_elements(elements)],
             cutouts: Vec::new(),
             views: Vec::new(),
         };

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use plaatwerk_model::{Plate, format};
 
-use super::EditorCore;
+use crate::EditorCore;
 
 /// FNV-1a of some bytes: tells our own saves from other writers, and names recovery
 /// files stably across runs and builds.

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use plaatwerk_model::{Element, ElementKind, Sticky};
+use plaatwerk_model::{Edit, Element, ElementKind, LayerProps, Sticky};
 
-use super::EditorCore;
+use crate::EditorCore;
 use crate::present::{self, Session, SessionEnd};
 
 /// Sticky-note yellow for quick notes while presenting.
@@ -47,8 +47,12 @@ impl EditorCore {
         let Some(l) = self.session_layer() else { return };
         let Some((session, _)) = &mut self.session else { return };
         session.name = name.to_owned();
-        self.plate.layers[l].name = format!("Sessie {name} ({})", session.date);
-        self.revision += 1;
+        let layer = &self.plate.layers[l];
+        let props = LayerProps { name: format!("Sessie {name} ({})", session.date), ..LayerProps::of(layer) };
+        let edit = Edit::SetLayer { layer: layer.id.clone(), props };
+        if self.history.apply_live(&mut self.plate, edit).is_ok() {
+            self.revision += 1;
+        }
     }
 
     /// The session layer's index.
@@ -91,9 +95,8 @@ impl EditorCore {
     /// Opens a saved session over the plate, as a locked layer on top (undoable).
     pub fn open_session_file(&mut self, path: &Path) -> Result<Session, String> {
         let (session, edit) = present::open_session_edit(&self.plate, path)?;
-        // Fresh ids from the editor's counter too, so new marks never collide.
+        // Applying it makes the editor's id space skip the layer's ids.
         self.apply(edit);
-        self.next_id = self.next_id.max(self.plate.next_free_id().0);
         Ok(session)
     }
 

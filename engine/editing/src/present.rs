@@ -253,15 +253,14 @@ pub fn start_session_edit(plate: &Plate, name: &str, date: &str) -> (Session, Ed
     let mut edits: Vec<Edit> = plate
         .layers
         .iter()
-        .enumerate()
-        .filter(|(_, l)| !l.locked)
-        .map(|(i, l)| Edit::SetLayer { layer: i, props: LayerProps { locked: true, ..LayerProps::of(l) } })
+        .filter(|l| !l.locked)
+        .map(|l| Edit::SetLayer { layer: l.id.clone(), props: LayerProps { locked: true, ..LayerProps::of(l) } })
         .collect();
     edits.push(Edit::InsertLayer {
-        index: plate.layers.len(),
+        above: plate.layers.last().map(|l| l.id.clone()),
         layer: Box::new(Layer::new(id.clone(), format!("Sessie {name} ({date})"))),
     });
-    (Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }, Edit::Batch(edits))
+    (Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }, Edit::Batch { edits })
 }
 
 /// Ends a session. Restores the layers' locks; then keeps, saves apart (returns the
@@ -283,20 +282,19 @@ pub fn end_session_edit(
     let mut edits: Vec<Edit> = plate
         .layers
         .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
+        .filter_map(|l| {
             let (_, locked) = session.locks.iter().find(|(id, _)| *id == l.id)?;
-            (*locked != l.locked)
-                .then(|| Edit::SetLayer { layer: i, props: LayerProps { locked: *locked, ..LayerProps::of(l) } })
+            let props = LayerProps { locked: *locked, ..LayerProps::of(l) };
+            (*locked != l.locked).then(|| Edit::SetLayer { layer: l.id.clone(), props })
         })
         .collect();
     let mut file = None;
     if let Some(index) = plate.layers.iter().position(|l| l.id == session.layer) {
         match how {
             SessionEnd::Keep => {}
-            SessionEnd::Discard => edits.push(Edit::RemoveLayer { index }),
+            SessionEnd::Discard => edits.push(Edit::RemoveLayer { layer: session.layer.clone() }),
             SessionEnd::SaveApart => {
-                edits.push(Edit::RemoveLayer { index });
+                edits.push(Edit::RemoveLayer { layer: session.layer.clone() });
                 file = Some(SessionFile {
                     format: "plaatwerk.session".to_owned(),
                     plate: plate_name.to_owned(),
@@ -306,14 +304,14 @@ pub fn end_session_edit(
             }
         }
     }
-    (Edit::Batch(edits), file)
+    (Edit::Batch { edits }, file)
 }
 
 /// The edit that takes everything off the session layer at once (one undo step).
 pub fn clear_session_edit(plate: &Plate, session: &Session) -> Option<Edit> {
-    let layer = plate.layers.iter().position(|l| l.id == session.layer)?;
-    let n = plate.layers[layer].elements.len();
-    (n > 0).then(|| Edit::Batch((0..n).rev().map(|index| Edit::Remove { layer, index }).collect()))
+    let layer = plate.layer(&session.layer)?;
+    let remove = |e: &Element| Edit::Remove { layer: layer.id.clone(), id: e.id };
+    (!layer.elements.is_empty()).then(|| Edit::Batch { edits: layer.elements.iter().rev().map(remove).collect() })
 }
 
 /// Where a session is saved apart: `casusregie.2026-03-12-co-creatie.session.json`.
@@ -357,7 +355,8 @@ pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), 
     if let Some(p) = plaatwerk_model::validate(&probe).first() {
         return Err(format!("{name}: {p}"));
     }
-    Ok((file.session, Edit::InsertLayer { index: plate.layers.len(), layer: Box::new(layer) }))
+    let above = plate.layers.last().map(|l| l.id.clone());
+    Ok((file.session, Edit::InsertLayer { above, layer: Box::new(layer) }))
 }
 
 /// The laser pointer: a trail of points that fade, or stay while held (persistent).

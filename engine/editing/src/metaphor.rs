@@ -9,7 +9,7 @@ use plaatwerk_model::{Edit, Element, ElementId, Plate, Transform};
 use plaatwerk_plugin_api::Context;
 use plaatwerk_plugin_host::PluginHost;
 
-use super::{EditorCore, locate};
+use crate::EditorCore;
 
 /// What a plugin is told about the plate.
 pub fn context(plate: &Plate, lang: &str) -> Context {
@@ -69,7 +69,7 @@ pub fn regenerate_all(
         match host.regenerate(e, &g.params, &cx, next_id) {
             Ok(fresh) => {
                 if !same_content(&fresh, e) {
-                    edits.push(Edit::Replace { layer, index, element: fresh });
+                    edits.extend(plate.replace_at(layer, index, fresh));
                 }
             }
             Err(err) => errors.push(format!("element {}: {err}", e.id.0)),
@@ -105,20 +105,18 @@ impl EditorCore {
         lang: &str,
     ) -> Result<Vec<String>, String> {
         let cx = context(&self.plate, lang);
-        let mut next = self.next_id;
-        let (mut group, out) =
-            host.make_group(plugin, capability, params, &cx, &mut next).map_err(|e| e.to_string())?;
+        let made = self.ids.lend(|next| host.make_group(plugin, capability, params, &cx, next));
+        let (mut group, out) = made.map_err(|e| e.to_string())?;
         let width =
             out.size[0].min(self.plate.meta.width * 0.8).min(self.plate.meta.height * 0.8 * out.size[0] / out.size[1]);
         group.transform = placement(out.size, at, width);
-        self.next_id = next;
         self.insert_checked(vec![group])?;
         Ok(out.warnings)
     }
 
     /// The parameters of a generated group.
     pub fn metaphor_params(&self, id: ElementId) -> Option<&plaatwerk_model::Generator> {
-        let (l, i) = locate(&self.plate, id)?;
+        let (l, i) = self.plate.locate(id)?;
         self.plate.layers[l].elements[i].generator.as_ref()
     }
 
@@ -130,29 +128,26 @@ impl EditorCore {
         params: &serde_json::Value,
         lang: &str,
     ) -> Result<(), String> {
-        let (layer, index) = locate(&self.plate, id).ok_or("the element is gone")?;
+        let (layer, index) = self.plate.locate(id).ok_or("the element is gone")?;
         if !self.editable(layer) {
             return Err(format!("layer \"{}\" is locked or hidden", self.plate.layers[layer].name));
         }
         let cx = context(&self.plate, lang);
-        let mut next = self.next_id;
         let group = &self.plate.layers[layer].elements[index];
-        let fresh = host.regenerate(group, params, &cx, &mut next).map_err(|e| e.to_string())?;
-        self.next_id = next;
+        let fresh = self.ids.lend(|next| host.regenerate(group, params, &cx, next)).map_err(|e| e.to_string())?;
         let fresh = self.check_elements(vec![fresh])?.pop().ok_or("nothing was made")?;
-        self.apply(Edit::Replace { layer, index, element: fresh });
+        self.apply(Edit::Replace { layer: self.plate.layers[layer].id.clone(), id, element: fresh });
         Ok(())
     }
 
     /// Makes the content from one plugin (or all) again, as one undo step; returns how
     /// many groups changed and the errors.
     pub fn regenerate(&mut self, host: &PluginHost, plugin: Option<&str>, lang: &str) -> (usize, Vec<String>) {
-        let mut next = self.next_id;
-        let (edits, errors) = regenerate_all(&self.plate, host, plugin, lang, &mut next);
-        self.next_id = next;
+        let plate = &self.plate;
+        let (edits, errors) = self.ids.lend(|next| regenerate_all(plate, host, plugin, lang, next));
         let n = edits.len();
         if n > 0 {
-            self.apply(Edit::Batch(edits));
+            self.apply(Edit::Batch { edits });
         }
         (n, errors)
     }

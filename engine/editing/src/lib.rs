@@ -1,0 +1,27 @@
+//! Plaatwerk's editing engine: everything the editor does apart from a window.
+//!
+//! [`EditorCore`] holds a plate, its undo history, the tools, gestures and the
+//! selection; [`present`] holds the presenter's state (stops, camera moves, laser,
+//! spotlight) and sessions; [`recovery`] autosaves; [`camera`] maps plate to screen.
+//! Pointer positions are in plate units: a front end (the egui window, a room server, a
+//! test) converts its own input and calls in. Every change goes through
+//! [`plaatwerk_model::Edit`]s, so it can be undone, logged and replayed, and the
+//! tessellation cache is told which elements changed.
+//!
+//! This crate never depends on egui, eframe, winit or wgpu (`scripts/check.sh` checks
+//! `cargo tree`), so a front end without a window links none of them.
+
+pub mod camera;
+pub mod cut;
+pub mod cutouts;
+pub mod disk;
+mod editor;
+pub mod handles;
+pub mod insert;
+pub mod metaphor;
+pub mod pen;
+pub mod present;
+pub mod recovery;
+pub mod session;
+
+pub use editor::{EditorCore, EraserMode, Notice, Pointer, TextRequest, Tool};
