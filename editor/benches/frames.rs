@@ -51,7 +51,7 @@ fn main() {
         let mut core = EditorCore::new(stroke_plate(n), None);
         let mut canvas = Canvas::new(&gpu);
         // Zoomed in to a working view: a quarter of the plate's width.
-        let fit = Camera::fit([core.plate.meta.width, core.plate.meta.height], viewport);
+        let fit = Camera::fit([core.plate().meta.width, core.plate().meta.height], viewport);
         let mut camera = Camera { center: [4000.0, 2250.0], zoom: fit.zoom * 4.0 };
 
         let t = Instant::now();
@@ -79,7 +79,7 @@ fn main() {
             zoom.push(t.elapsed());
         }
         // Fit view: the whole plate on screen (the worst case for a full plate).
-        let whole = Camera::fit([core.plate.meta.width, core.plate.meta.height], viewport);
+        let whole = Camera::fit([core.plate().meta.width, core.plate().meta.height], viewport);
         let t = Instant::now();
         canvas.draw(&gpu, &mut core, whole, size);
         finish(&gpu);

@@ -56,7 +56,7 @@ fn main() {
         }
         let mut core = EditorCore::new(plate, None);
         core.start_session("Bench", "2026-11-24");
-        let mut presenter = Presenter::new(&core.plate);
+        let mut presenter = Presenter::new(core.plate());
         let mut presenter_canvas = Canvas::new(&gpu);
         let mut audience = Canvas::new(&gpu);
         audience.audience = true;
@@ -67,8 +67,8 @@ fn main() {
         };
         // Work at the detail stop, as a facilitator zoomed in on a part.
         presenter.go_to(1, -10.0);
-        let pcam = cam(&presenter, pview, 0.0, &core.plate);
-        let acam = cam(&presenter, aview, 0.0, &core.plate);
+        let pcam = cam(&presenter, pview, 0.0, core.plate());
+        let acam = cam(&presenter, aview, 0.0, core.plate());
         let t = Instant::now();
         presenter_canvas.draw(&gpu, &mut core, pcam, psize);
         audience.draw(&gpu, &mut core, acam, asize);
@@ -123,7 +123,7 @@ fn main() {
         while presenter.moving(now) {
             now += 1.0 / 60.0 * 6.0;
             let t = Instant::now();
-            let c = cam(&presenter, aview, now, &core.plate);
+            let c = cam(&presenter, aview, now, core.plate());
             audience.draw(&gpu, &mut core, c, asize);
             finish(&gpu);
             moving.push(t.elapsed());

@@ -44,9 +44,9 @@ struct Shown {
 
 impl Shown {
     fn of(core: &EditorCore, items: &[DrawItem], visible: &[bool]) -> Shown {
-        let plate = &core.plate;
+        let plate = &core.plate();
         Shown {
-            items: items.iter().map(|i| (*i, core.cache.stamp(i.id).unwrap_or(0))).collect(),
+            items: items.iter().map(|i| (*i, core.cache().stamp(i.id).unwrap_or(0))).collect(),
             layers: plate.layers.iter().zip(visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect(),
             paper: [plate.meta.width.to_bits(), plate.meta.height.to_bits(), {
                 let c = plate.meta.background;
@@ -137,11 +137,11 @@ impl Canvas {
         if self.role.as_ref().is_some_and(|(k, _)| *k == key) {
             return false;
         }
-        let cache = &core.cache;
+        let cache = &core.cache();
         // Elements on layers a presentation stop hides get no overlay either.
         let hidden: std::collections::HashSet<plaatwerk_model::ElementId> = match &self.layer_filter {
             Some(f) => core
-                .plate
+                .plate()
                 .layers
                 .iter()
                 .zip(f)
@@ -154,7 +154,7 @@ impl Canvas {
             if hidden.contains(&e.id) { Bounds::EMPTY } else { cache.mesh(e.id).map_or(Bounds::EMPTY, |m| m.bounds) }
         };
         let mut elements = match &self.role_overlay {
-            Some(o) => plaatwerk_geometry::overlay::overlay_elements(&core.plate, o, v, 1, None, &mut bounds),
+            Some(o) => plaatwerk_geometry::overlay::overlay_elements(core.plate(), o, v, 1, None, &mut bounds),
             None => Vec::new(),
         };
         if let Some((_, extra)) = &self.plugin_overlay {
@@ -163,7 +163,7 @@ impl Canvas {
         let tolerance = 0.25 / zoom;
         let meshes: Vec<ElementMesh> = elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
         let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(ROLE_DEPTH) };
-        let scene = self.renderer.prepare(gpu, &core.plate, &core.cache, &[], |_| 1.0, &extras);
+        let scene = self.renderer.prepare(gpu, core.plate(), core.cache(), &[], |_| 1.0, &extras);
         self.role = Some((key, scene));
         true
     }
@@ -215,7 +215,7 @@ impl Canvas {
                 && Bounds::from_region(b.region).contains(visible.max)
         });
         let visible: Vec<bool> = core
-            .plate
+            .plate()
             .layers
             .iter()
             .enumerate()
@@ -225,7 +225,7 @@ impl Canvas {
             })
             .collect();
         let layer_key: Vec<(bool, u32)> =
-            core.plate.layers.iter().zip(&visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect();
+            core.plate().layers.iter().zip(&visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect();
         let mut reusable =
             in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision() && b.shown.layers == layer_key);
         let mut info = FrameInfo::default();
@@ -236,10 +236,10 @@ impl Canvas {
         {
             // The plate changed: if all that happened is elements coming on top, only
             // those are prepared.
-            core.cache.sync(&core.plate, 0.25 / base.zoom);
-            let plate = &core.plate;
+            core.sync_cache(0.25 / base.zoom);
+            let plate = &core.plate();
             let items = core
-                .cache
+                .cache()
                 .draw_list(plate, &Bounds::from_region(base.region), |i| visible.get(i).copied().unwrap_or(false));
             let now = Shown::of(core, &items, &visible);
             let old = &base.shown;
@@ -253,10 +253,10 @@ impl Canvas {
                     let extras = SceneExtras { paper: None, overlays: &[], depth_range: Some(ADDED_DEPTH) };
                     let added = &items[base.base_len..];
                     let opacity = |i: usize| plate.layers.get(i).map_or(1.0, |l| l.opacity);
-                    base.added = Some(self.renderer.prepare(gpu, plate, &core.cache, added, opacity, &extras));
+                    base.added = Some(self.renderer.prepare(gpu, plate, core.cache(), added, opacity, &extras));
                     // Just the new ones, to draw over the last picture of the plate.
                     let newest = &items[old.items.len()..];
-                    newly = Some(self.renderer.prepare(gpu, plate, &core.cache, newest, opacity, &extras));
+                    newly = Some(self.renderer.prepare(gpu, plate, core.cache(), newest, opacity, &extras));
                     info.appended = true;
                 }
                 base.shown = now;
@@ -272,10 +272,11 @@ impl Canvas {
                 width: region.width * 2.0,
                 height: region.height * 2.0,
             };
-            core.cache.sync(&core.plate, 0.25 / camera.zoom);
-            let plate = &core.plate;
-            let items =
-                core.cache.draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
+            core.sync_cache(0.25 / camera.zoom);
+            let plate = &core.plate();
+            let items = core
+                .cache()
+                .draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
             let extras = SceneExtras {
                 paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
                 overlays: &[],
@@ -284,7 +285,7 @@ impl Canvas {
             let scene = self.renderer.prepare(
                 gpu,
                 plate,
-                &core.cache,
+                core.cache(),
                 &items,
                 |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
                 &extras,
@@ -310,7 +311,7 @@ impl Canvas {
             let meshes: Vec<ElementMesh> =
                 overlay_elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
             let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(OVERLAY_DEPTH) };
-            self.renderer.prepare(gpu, &core.plate, &core.cache, &[], |_| 1.0, &extras)
+            self.renderer.prepare(gpu, core.plate(), core.cache(), &[], |_| 1.0, &extras)
         });
         let (Some(base), Some(target)) = (&self.base, &self.target) else { return (new_target, info) };
         info.triangles = base.scene.triangles;

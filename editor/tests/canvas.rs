@@ -22,10 +22,10 @@ fn the_overlay_does_not_take_the_plates_pictures_away() {
     let mut canvas = Canvas::new(&gpu);
     let mut core = EditorCore::new(plate, None);
     let size = [800u32, 500u32];
-    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [800.0, 500.0]);
+    let camera = Camera::fit([core.plate().meta.width, core.plate().meta.height], [800.0, 500.0]);
     let plain = pixels(&mut canvas, &gpu, &mut core, camera, size);
     // Selecting a sticky note far from the house picture adds an overlay scene.
-    core.selection = vec![ElementId(68)];
+    core.select(vec![ElementId(68)]);
     core.mark_dirty();
     let selected = pixels(&mut canvas, &gpu, &mut core, camera, size);
     assert_ne!(plain, selected, "the selection shows");
@@ -57,7 +57,7 @@ fn example_at_640() -> (Gpu, Canvas, EditorCore, Camera, [u32; 2]) {
     let gpu = Gpu::headless().expect("a GPU or software rasterizer");
     let canvas = Canvas::new(&gpu);
     let core = EditorCore::new(plate, None);
-    let camera = Camera::fit([core.plate.meta.width, core.plate.meta.height], [640.0, 400.0]);
+    let camera = Camera::fit([core.plate().meta.width, core.plate().meta.height], [640.0, 400.0]);
     (gpu, canvas, core, camera, [640, 400])
 }
 
@@ -85,7 +85,7 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
     }
     let incremental = canvas.target().expect("target").read_pixels(&gpu).expect("pixels");
     let mut fresh_canvas = Canvas::new(&gpu);
-    let mut fresh_core = EditorCore::new(core.plate.clone(), None);
+    let mut fresh_core = EditorCore::new(core.plate().clone(), None);
     let (_, info) = fresh_canvas.draw(&gpu, &mut fresh_core, camera, size);
     assert!(info.rebuilt);
     let fresh = fresh_canvas.target().expect("target").read_pixels(&gpu).expect("pixels");

@@ -38,7 +38,7 @@ fn a_plate_with_content_from_a_missing_plugin_opens_and_renders_the_same() {
     let mut core = EditorCore::new(plate(), None);
     core.insert_metaphor(&host, ID, "proef", &serde_json::json!({"mode": "good"}), [400.0, 250.0], "nl")
         .expect("inserted");
-    let group = core.plate.layers[0].elements[0].clone();
+    let group = core.plate().layers[0].elements[0].clone();
     let g = group.generator.as_ref().expect("generator stored");
     assert_eq!((g.plugin.as_str(), g.version.as_str(), g.capability.as_str()), (ID, "0.3.0", "proef"));
     let ElementKind::Group(members) = &group.kind else { panic!("a group") };
@@ -46,7 +46,7 @@ fn a_plate_with_content_from_a_missing_plugin_opens_and_renders_the_same() {
     let file = work.path().join("metafoor.plate");
     core.save_as(&file).expect("saved");
     let region = Region { x: 0.0, y: 0.0, width: 800.0, height: 500.0 };
-    let present = plaatwerk_tests::render(&core.plate, region, 400, 250, None);
+    let present = plaatwerk_tests::render(core.plate(), region, 400, 250, None);
 
     // Somewhere without the plugin.
     let without = tempfile::tempdir().expect("empty plugin folder");
@@ -57,24 +57,24 @@ fn a_plate_with_content_from_a_missing_plugin_opens_and_renders_the_same() {
     let (changed, errors) = other.regenerate(&empty, None, "nl");
     assert_eq!(changed, 0);
     assert!(errors[0].contains("not installed") && errors[0].contains(ID), "{errors:?}");
-    assert_eq!(other.plate, loaded, "content from a missing plugin stays as it is");
-    let absent = plaatwerk_tests::render(&other.plate, region, 400, 250, None);
+    assert_eq!(*other.plate(), loaded, "content from a missing plugin stays as it is");
+    let absent = plaatwerk_tests::render(other.plate(), region, 400, 250, None);
     assert_eq!(present.pixels, absent.pixels, "renders identically with and without the plugin");
 
     // The plugin is back: new parameters make the content again, as one undo step.
     let params = serde_json::json!({"mode": "unknown-role"});
     other.set_metaphor_params(&host, group.id, &params, "nl").expect("regenerated");
-    let now = &other.plate.layers[0].elements[0];
+    let now = &other.plate().layers[0].elements[0];
     assert_eq!(now.id, group.id);
     assert_eq!(now.transform, group.transform, "it stays where it was");
     assert_eq!(now.generator.as_ref().map(|g| &g.params), Some(&params));
-    assert!(plaatwerk_model::validate(&other.plate).is_empty());
+    assert!(plaatwerk_model::validate(other.plate()).is_empty());
     other.undo();
-    assert_eq!(other.plate, loaded);
+    assert_eq!(*other.plate(), loaded);
     // A plugin error leaves the plate alone.
     let err = other.set_metaphor_params(&host, group.id, &serde_json::json!({"mode": "panic"}), "nl");
     assert!(err.expect_err("panics").contains("panicked"));
-    assert_eq!(other.plate, loaded);
+    assert_eq!(*other.plate(), loaded);
 }
 
 #[test]

@@ -133,7 +133,7 @@ impl EditorApp {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         let revision = self.core.revision();
-        if self.core.plate.cutouts.is_empty() || self.cutouts.thumbs_revision == Some(revision) || self.drawing {
+        if self.core.plate().cutouts.is_empty() || self.cutouts.thumbs_revision == Some(revision) || self.drawing {
             return;
         }
         let since = match self.cutouts.changed_at {
@@ -151,8 +151,8 @@ impl EditorApp {
             return;
         }
         self.cutouts.thumbs_running = true;
-        let plate = self.core.plate.clone();
-        let presets = self.core.presets.clone();
+        let plate = self.core.plate().clone();
+        let presets = self.core.presets().to_vec();
         let tx = self.cutout_channel();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
@@ -163,16 +163,16 @@ impl EditorApp {
     }
 
     fn start_export(&mut self, only: Option<String>) {
-        let dir = match &self.core.path {
+        let dir = match &self.core.path() {
             Some(p) => {
                 let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 p.parent().unwrap_or(std::path::Path::new(".")).join(format!("{stem}-uitsneden"))
             }
             None => PathBuf::from("uitsneden"),
         };
-        let plate = self.core.plate.clone();
+        let plate = self.core.plate().clone();
         let plate_file = self.file_name();
-        let presets = self.core.presets.clone();
+        let presets = self.core.presets().to_vec();
         let tx = self.cutout_channel();
         self.cutouts.export = Some((0, 1, String::new()));
         std::thread::spawn(move || {
@@ -187,16 +187,16 @@ impl EditorApp {
         ui.heading(lang.pick("Uitsneden", "Cut-outs"));
         ui.horizontal(|ui| {
             ui.label(lang.pick("Nieuw:", "New:"));
-            let now = self.core.cutout_preset.clone();
+            let now = self.core.cutout_preset().to_owned();
             egui::ComboBox::from_id_salt("new-cutout-preset").selected_text(&now).width(150.0).show_ui(ui, |ui| {
-                for p in &self.core.presets {
+                for p in self.core.presets().to_vec() {
                     if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
-                        self.core.cutout_preset = p.id.clone();
+                        self.core.set_cutout_preset(p.id.clone());
                     }
                 }
             });
             if ui
-                .selectable_label(self.core.tool == Tool::CutOut, lang.pick("Teken (U)", "Draw (U)"))
+                .selectable_label(self.core.tool() == Tool::CutOut, lang.pick("Teken (U)", "Draw (U)"))
                 .on_hover_text(lang.pick(
                     "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
                     "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",
@@ -207,7 +207,9 @@ impl EditorApp {
                 self.overlay_dirty = true;
             }
         });
-        if ui.checkbox(&mut self.core.show_cutouts, lang.pick("Kaders tonen", "Show frames")).changed() {
+        let mut show = self.core.show_cutouts();
+        if ui.checkbox(&mut show, lang.pick("Kaders tonen", "Show frames")).changed() {
+            self.core.set_show_cutouts(show);
             self.overlay_dirty = true;
         }
         if let Some((done, total, name)) = &self.cutouts.export {
@@ -219,8 +221,8 @@ impl EditorApp {
         let mut update: Option<(usize, CutOut)> = None;
         let mut remove = None;
         let mut export_one = None;
-        for (i, c) in self.core.plate.cutouts.iter().enumerate() {
-            let active = self.core.active_cutout == Some(i);
+        for (i, c) in self.core.plate().cutouts.iter().enumerate() {
+            let active = self.core.active_cutout() == Some(i);
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
                     if ui.selectable_label(active, &c.name).clicked() {
@@ -249,7 +251,7 @@ impl EditorApp {
                         egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(
                             ui,
                             |ui| {
-                                for p in &self.core.presets {
+                                for p in self.core.presets() {
                                     if ui
                                         .selectable_label(p.id == edited.preset, &p.id)
                                         .on_hover_text(&p.name)
@@ -295,7 +297,7 @@ impl EditorApp {
                 }
             });
         }
-        if !self.core.plate.cutouts.is_empty()
+        if !self.core.plate().cutouts.is_empty()
             && ui
                 .add_enabled(
                     self.cutouts.export.is_none(),
@@ -310,8 +312,8 @@ impl EditorApp {
             self.start_export(None);
         }
         if let Some(i) = activate {
-            self.core.active_cutout = Some(i);
-            self.core.show_cutouts = true;
+            self.core.set_active_cutout(Some(i));
+            self.core.set_show_cutouts(true);
             self.overlay_dirty = true;
         }
         if let Some((i, c)) = update

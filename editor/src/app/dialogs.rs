@@ -52,7 +52,7 @@ impl EditorApp {
                                 Err(e) => next = Some(Dialog::Error(e)),
                             },
                             files::Purpose::SaveAs { then_close } => {
-                                let old = self.core.path.clone();
+                                let old = self.core.path().map(ToOwned::to_owned);
                                 match self.core.save_as(&p) {
                                     Ok(()) => {
                                         if let Some(r) = &self.recovery {
@@ -120,7 +120,7 @@ impl EditorApp {
                             && !name.trim().is_empty()
                         {
                             keep = false;
-                            if let Some(layer) = self.core.plate.layers.get(index) {
+                            if let Some(layer) = self.core.plate().layers.get(index) {
                                 let props = LayerProps { name: name.trim().to_owned(), ..LayerProps::of(layer) };
                                 self.core.set_layer(index, props);
                             }
@@ -146,7 +146,7 @@ impl EditorApp {
                         if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
                             keep = false;
                             if let Some(r) = &self.recovery {
-                                r.discard(self.core.path.as_deref());
+                                r.discard(self.core.path());
                             }
                             self.allowed_to_close = true;
                             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -273,7 +273,7 @@ impl EditorApp {
                             if let Some(r) = &self.recovery {
                                 match r.load(&found) {
                                     Ok(plate) => {
-                                        let path = self.core.path.clone();
+                                        let path = self.core.path().map(ToOwned::to_owned);
                                         self.core.replace_plate(plate, path);
                                         self.core.mark_dirty();
                                         self.status = lang
@@ -298,7 +298,7 @@ impl EditorApp {
                         if ui.button(lang.pick("Weggooien", "Discard")).clicked() {
                             keep = false;
                             if let Some(r) = &self.recovery {
-                                r.discard(self.core.path.as_deref());
+                                r.discard(self.core.path());
                             }
                         }
                     });

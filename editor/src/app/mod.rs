@@ -262,7 +262,7 @@ impl EditorApp {
         core.remember_disk();
         let mut status = String::new();
         match Settings::presets() {
-            Ok(p) => core.presets = p,
+            Ok(p) => core.set_presets(p),
             Err(e) => status = e,
         }
         EditorApp {
@@ -300,14 +300,14 @@ impl EditorApp {
     }
 
     fn file_name(&self) -> String {
-        match &self.core.path {
+        match &self.core.path() {
             Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             None => self.lang().pick("naamloos", "untitled").to_owned(),
         }
     }
 
     fn fit(&mut self, viewport: [f32; 2]) {
-        let m = &self.core.plate.meta;
+        let m = &self.core.plate().meta;
         self.camera = Some(Camera::fit([m.width, m.height], viewport));
     }
 
@@ -315,9 +315,9 @@ impl EditorApp {
     fn zoom_to_selection(&mut self, viewport: [f32; 2]) {
         let b = self
             .core
-            .selection
+            .selection()
             .iter()
-            .filter_map(|id| self.core.cache.mesh(*id))
+            .filter_map(|id| self.core.cache().mesh(*id))
             .fold(plaatwerk_geometry::Bounds::EMPTY, |b, m| b.union(&m.bounds));
         if b.is_empty() {
             self.fit(viewport);
@@ -335,7 +335,7 @@ impl EditorApp {
     }
 
     fn save(&mut self, then_close: bool, ctx: &egui::Context) {
-        if self.core.path.is_none() {
+        if self.core.path().is_none() {
             self.ask_save_as(then_close);
             return;
         }
@@ -357,13 +357,13 @@ impl EditorApp {
     }
 
     fn ask_save_as(&mut self, then_close: bool) {
-        let start = self.core.path.clone().unwrap_or_else(|| PathBuf::from("naamloos.plate"));
+        let start = self.core.path().map(ToOwned::to_owned).unwrap_or_else(|| PathBuf::from("naamloos.plate"));
         self.dialog =
             Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::SaveAs { then_close }, Some(&start)))));
     }
 
     fn ask_open(&mut self) {
-        let start = self.core.path.clone().or_else(|| std::env::current_dir().ok());
+        let start = self.core.path().map(ToOwned::to_owned).or_else(|| std::env::current_dir().ok());
         self.dialog = Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::Open, start.as_deref()))));
     }
 
@@ -376,7 +376,7 @@ impl EditorApp {
 
     /// The middle of the canvas, in plate units (where inserted pictures go).
     fn view_center(&self) -> [f32; 2] {
-        self.camera.map_or([self.core.plate.meta.width / 2.0, self.core.plate.meta.height / 2.0], |c| c.center)
+        self.camera.map_or([self.core.plate().meta.width / 2.0, self.core.plate().meta.height / 2.0], |c| c.center)
     }
 
     /// Opens another plate; asks first when this one has unsaved changes.
@@ -390,13 +390,13 @@ impl EditorApp {
             Ok(plate) => {
                 self.text_editing = None;
                 if let Some(r) = &self.recovery {
-                    r.discard(self.core.path.as_deref());
+                    r.discard(self.core.path());
                 }
                 self.core.replace_plate(plate, Some(path.clone()));
                 // The new plate's project folder may hold other plugins.
                 self.plugins = None;
-                self.core.active_layer =
-                    self.core.plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
+                let top = self.core.plate().layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
+                self.core.set_active_layer(top);
                 self.core.remember_disk();
                 self.camera = None;
                 self.overlay_dirty = true;
@@ -444,8 +444,8 @@ impl EditorApp {
         self.last_autosave = Instant::now();
         self.autosaved_revision = self.core.revision();
         if let Some(r) = &self.recovery {
-            let source = self.core.path.as_deref();
-            let written = r.write(&self.core.plate, source).and_then(|_| r.write_session(self.core.session(), source));
+            let source = self.core.path();
+            let written = r.write(self.core.plate(), source).and_then(|_| r.write_session(self.core.session(), source));
             if let Err(e) = written {
                 self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
             }
@@ -455,7 +455,7 @@ impl EditorApp {
     /// Follows the plate's file: reload when nothing is lost, ask when both sides changed.
     fn watch_disk(&mut self, ctx: &egui::Context) {
         let lang = self.lang();
-        match (&self.core.path, &self.watch) {
+        match (&self.core.path(), &self.watch) {
             (Some(p), Some(w)) if *p == w.path => {}
             (Some(p), _) => match DiskWatch::start(p, ctx) {
                 Ok(w) => self.watch = Some(w),
@@ -516,13 +516,13 @@ impl EditorApp {
         }
         canvas.canvas.role_overlay = self.role_overlay.clone();
         canvas.canvas.plugin_overlay = plugin_overlay;
-        canvas.canvas.layer_filter = self.presenting.as_ref().map(|p| p.layers(&self.core.plate));
+        canvas.canvas.layer_filter = self.presenting.as_ref().map(|p| p.layers(self.core.plate()));
         canvas.canvas.extra = self
             .presenting
             .as_ref()
             .map(|p| {
                 let mut marks = p.marks(camera.region([size[0] as f32, size[1] as f32]), 1.0 / camera.zoom);
-                marks.extend(p.audience_frame(&self.core.plate, 1.0 / camera.zoom));
+                marks.extend(p.audience_frame(self.core.plate(), 1.0 / camera.zoom));
                 marks
             })
             .unwrap_or_default();
@@ -611,7 +611,7 @@ impl EditorApp {
             self.core.pointer_down(p);
             self.drawing = true;
             self.overlay_dirty = true;
-            if let Some(request) = self.core.text_request.take() {
+            if let Some(request) = self.core.take_text_request() {
                 self.drawing = false;
                 // Clicking a label or note with the text tools edits it.
                 match self.core.text_at(p) {
@@ -621,7 +621,7 @@ impl EditorApp {
             }
         }
         if response.double_clicked()
-            && self.core.tool == Tool::Select
+            && self.core.tool() == Tool::Select
             && self.text_editing.is_none()
             && let Some(pos) = on_canvas
             && let Some(id) = self.core.text_at(pointer(pos))
@@ -649,7 +649,7 @@ impl EditorApp {
                 self.overlay_dirty = true;
             }
         }
-        if let Some(Notice::LayerNotEditable(name)) = self.core.notice.take() {
+        if let Some(Notice::LayerNotEditable(name)) = self.core.take_notice() {
             self.status = format!(
                 "{} \"{name}\" {}",
                 self.lang().pick("Laag", "Layer"),
@@ -667,7 +667,7 @@ impl EditorApp {
         }
         // Only what changes the overlay (selection, tool) forces a redraw here; camera
         // and plate changes are part of the canvas's own key.
-        let before = (self.core.selection.clone(), self.core.tool);
+        let before = (self.core.selection().to_vec(), self.core.tool());
         let ppp = ctx.pixels_per_point();
         let cmd = egui::Modifiers::COMMAND;
         // Before plain F, which would also match with Shift held.
@@ -701,7 +701,7 @@ impl EditorApp {
             )
         });
         if let Some(n) = solo
-            && let Some(role) = self.core.plate.roles.get(n)
+            && let Some(role) = self.core.plate().roles.get(n)
         {
             let id = role.id.clone();
             self.toggle_solo(&id, false);
@@ -805,7 +805,7 @@ impl EditorApp {
                 self.core.set_tool(tool);
             }
         }
-        if before != (self.core.selection.clone(), self.core.tool) {
+        if before != (self.core.selection().to_vec(), self.core.tool()) {
             self.overlay_dirty = true;
         }
     }
@@ -837,7 +837,7 @@ impl EditorApp {
     /// The legend of the role overlay, in the canvas's bottom-left corner.
     fn draw_role_legend(&self, painter: &egui::Painter, rect: egui::Rect) {
         let Some(overlay) = &self.role_overlay else { return };
-        let roles = overlay.roles(&self.core.plate);
+        let roles = overlay.roles(self.core.plate());
         if roles.is_empty() {
             return;
         }
@@ -873,7 +873,7 @@ impl EditorApp {
 
     /// A dot every grid step over the paper, fading out where dots would crowd.
     fn draw_grid(&self, painter: &egui::Painter, rect: egui::Rect, camera: Camera, viewport: [f32; 2], ppp: f32) {
-        let m = &self.core.plate.meta;
+        let m = &self.core.plate().meta;
         // 20 plate units, doubled until dots are at least 14 screen pixels apart.
         let mut step = 20.0f32;
         while step * camera.zoom < 14.0 * ppp {
@@ -899,7 +899,7 @@ impl EditorApp {
     /// The pointer's shape over the canvas: resize arrows on handles, a crosshair for ink.
     fn cursor(&self, ui: &egui::Ui, rect: egui::Rect, viewport: [f32; 2], ppp: f32) -> egui::CursorIcon {
         use plaatwerk_editing::handles::Handle;
-        if self.drawing && matches!(self.core.tool, Tool::Pen | Tool::Highlighter | Tool::Eraser) {
+        if self.drawing && matches!(self.core.tool(), Tool::Pen | Tool::Highlighter | Tool::Eraser) {
             return egui::CursorIcon::Crosshair;
         }
         let handle = match (self.camera, ui.input(|i| i.pointer.hover_pos())) {
@@ -910,7 +910,7 @@ impl EditorApp {
             }
             _ => None,
         };
-        match (handle, self.core.tool) {
+        match (handle, self.core.tool()) {
             (Some(Handle::Corner(0 | 2)), _) => egui::CursorIcon::ResizeNwSe,
             (Some(Handle::Corner(_)), _) => egui::CursorIcon::ResizeNeSw,
             (Some(_), _) => egui::CursorIcon::Grab,
@@ -981,12 +981,12 @@ impl eframe::App for EditorApp {
             if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
                 self.canvas_input(ui, &response, viewport, ppp);
             }
-            if let Some(Notice::Refused(why)) = &self.core.notice {
+            if let Some(Notice::Refused(why)) = &self.core.notice() {
                 self.status = format!("{} {why}", self.lang().pick("Niet gedaan:", "Not done:"));
-                self.core.notice = None;
+                self.core.take_notice();
             }
-            if matches!(self.core.notice, Some(Notice::SessionStart)) {
-                self.core.notice = None;
+            if matches!(self.core.notice(), Some(Notice::SessionStart)) {
+                self.core.take_notice();
                 self.status = self
                     .lang()
                     .pick(

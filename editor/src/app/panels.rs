@@ -59,10 +59,10 @@ impl EditorApp {
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
         ui.horizontal(|ui| {
-            let title = if self.core.plate.meta.title.is_empty() {
+            let title = if self.core.plate().meta.title.is_empty() {
                 "Plaatwerk".to_owned()
             } else {
-                self.core.plate.meta.title.clone()
+                self.core.plate().meta.title.clone()
             };
             ui.strong(title);
             ui.separator();
@@ -102,7 +102,7 @@ impl EditorApp {
                 }
                 if ui.button(lang.pick("Sessie openen over de plaat…", "Open a session over the plate…")).clicked()
                 {
-                    let start = self.core.path.as_deref().and_then(|p| p.parent()).map(std::path::Path::to_path_buf);
+                    let start = self.core.path().and_then(|p| p.parent()).map(ToOwned::to_owned);
                     let start = start.or_else(|| std::env::current_dir().ok());
                     self.dialog = Some(Dialog::File(Box::new(super::files::FilePicker::new(
                         super::files::Purpose::OpenSession,
@@ -177,7 +177,7 @@ impl EditorApp {
             let zoom = self.camera.map_or(100.0, |c| c.zoom * 100.0 / ppp);
             ui.label(format!("{zoom:.0}%"));
             ui.separator();
-            ui.label(format!("{} ({})", self.tool_name(self.core.tool), self.core.tool.shortcut()));
+            ui.label(format!("{} ({})", self.tool_name(self.core.tool()), self.core.tool().shortcut()));
             ui.separator();
             ui.weak(lang.pick(
                 "Spatie/middelste knop + slepen: verschuiven · scrollen: zoomen · F: passend",
@@ -196,25 +196,26 @@ impl EditorApp {
         for tool in Tool::ALL {
             let label = format!("{}  {}", tool.shortcut(), self.tool_name(tool));
             let tip = format!("{} ({})", self.tool_name(tool), tool.shortcut());
-            if ui.selectable_label(self.core.tool == tool, label).on_hover_text(tip).clicked() {
+            if ui.selectable_label(self.core.tool() == tool, label).on_hover_text(tip).clicked() {
                 self.core.set_tool(tool);
                 self.overlay_dirty = true;
             }
         }
-        if self.core.tool == Tool::Eraser {
+        if self.core.tool() == Tool::Eraser {
+            let mut mode = self.core.eraser();
             ui.horizontal(|ui| {
                 ui.add_space(12.0);
                 let tip = lang.pick("E nogmaals: wissel", "E again: switch");
-                ui.radio_value(&mut self.core.eraser, EraserMode::Whole, lang.pick("hele lijnen", "whole strokes"))
+                ui.radio_value(&mut mode, EraserMode::Whole, lang.pick("hele lijnen", "whole strokes"))
                     .on_hover_text(tip);
             });
             ui.horizontal(|ui| {
                 ui.add_space(12.0);
                 let tip =
                     lang.pick("Knipt alleen inkt weg, precies onder de gum", "Cuts only the ink under the eraser");
-                ui.radio_value(&mut self.core.eraser, EraserMode::Precise, lang.pick("precies", "precise"))
-                    .on_hover_text(tip);
+                ui.radio_value(&mut mode, EraserMode::Precise, lang.pick("precies", "precise")).on_hover_text(tip);
             });
+            self.core.set_eraser(mode);
         }
         if ui
             .button(lang.pick("🖼 Afbeelding…", "🖼 Picture…"))
@@ -233,7 +234,7 @@ impl EditorApp {
             for (i, c) in PALETTE.iter().enumerate() {
                 let (rect, resp) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
                 ui.painter().rect_filled(rect, 4.0, color32(*c));
-                if self.core.color == *c {
+                if self.core.color() == *c {
                     ui.painter().rect_stroke(
                         rect.expand(2.0),
                         4.0,
@@ -242,7 +243,7 @@ impl EditorApp {
                     );
                 }
                 if resp.on_hover_text(c.to_string()).clicked() {
-                    self.core.color = *c;
+                    self.core.set_color(*c);
                 }
                 if i % 5 == 4 {
                     ui.end_row();
@@ -252,14 +253,14 @@ impl EditorApp {
         ui.label(lang.pick("Dikte", "Width"));
         ui.horizontal(|ui| {
             for w in WIDTHS {
-                if ui.selectable_label(self.core.width == w, format!("{w}")).clicked() {
-                    self.core.width = w;
+                if ui.selectable_label(self.core.width() == w, format!("{w}")).clicked() {
+                    self.core.set_width(w);
                 }
             }
         });
-        if !self.core.selection.is_empty() {
+        if !self.core.selection().is_empty() {
             ui.separator();
-            ui.label(format!("{} {}", self.core.selection.len(), lang.pick("geselecteerd", "selected")));
+            ui.label(format!("{} {}", self.core.selection().len(), lang.pick("geselecteerd", "selected")));
             if ui.button(lang.pick("Verwijderen (Del)", "Delete (Del)")).clicked() {
                 self.core.delete_selection();
                 self.overlay_dirty = true;
@@ -273,18 +274,18 @@ impl EditorApp {
         ui.weak(lang.pick("actief · zichtbaar · slot", "active · visible · lock"));
         let mut change = None;
         let mut action: Option<(usize, LayerAction)> = None;
-        let n = self.core.plate.layers.len();
+        let n = self.core.plate().layers.len();
         for i in (0..n).rev() {
-            let layer = &self.core.plate.layers[i];
+            let layer = &self.core.plate().layers[i];
             let props = LayerProps::of(layer);
             let count = layer.elements.len();
             ui.horizontal(|ui| {
                 if ui
-                    .radio(self.core.active_layer == i, "")
+                    .radio(self.core.active_layer() == i, "")
                     .on_hover_text(lang.pick("Actieve laag", "Active layer"))
                     .clicked()
                 {
-                    self.core.active_layer = i;
+                    self.core.set_active_layer(i);
                 }
                 let mut visible = props.visible;
                 if ui.checkbox(&mut visible, "").on_hover_text(lang.pick("Zichtbaar", "Visible")).changed() {
@@ -338,7 +339,7 @@ impl EditorApp {
             Some((i, LayerAction::Down)) => _ = self.core.move_layer(i, false),
             Some((i, LayerAction::Remove)) => _ = self.core.remove_layer(i),
             Some((index, LayerAction::Rename)) => {
-                let name = self.core.plate.layers[index].name.clone();
+                let name = self.core.plate().layers[index].name.clone();
                 self.dialog = Some(Dialog::RenameLayer { index, name });
             }
             None => {}
@@ -348,7 +349,7 @@ impl EditorApp {
         }
         ui.separator();
         ui.heading(lang.pick("Rollen", "Roles"));
-        if !self.core.selection.is_empty() {
+        if !self.core.selection().is_empty() {
             ui.weak(lang.pick("Vink aan: selectie hoort bij de rol", "Tick: the selection belongs to the role"));
         }
         let mut tag = None;
@@ -358,9 +359,9 @@ impl EditorApp {
             Some(RoleOverlay::Compare(a, b)) => vec![a.clone(), b.clone()],
             _ => Vec::new(),
         };
-        for (n, role) in self.core.plate.roles.iter().enumerate() {
+        for (n, role) in self.core.plate().roles.iter().enumerate() {
             ui.horizontal(|ui| {
-                if !self.core.selection.is_empty() {
+                if !self.core.selection().is_empty() {
                     let mut on = self.core.selection_has_role(&role.id);
                     if ui.checkbox(&mut on, "").changed() {
                         tag = Some((role.id.clone(), on));
@@ -388,7 +389,7 @@ impl EditorApp {
         if let Some((role, compare)) = solo {
             self.toggle_solo(&role, compare);
         }
-        if !self.core.plate.roles.is_empty() {
+        if !self.core.plate().roles.is_empty() {
             ui.horizontal(|ui| {
                 let all = matches!(self.role_overlay, Some(RoleOverlay::All(_)));
                 if ui
@@ -415,7 +416,7 @@ impl EditorApp {
                 .on_hover_text(lang.pick("Rol toevoegen in de gekozen kleur", "Add role in the chosen colour"))
                 .clicked()
                 || enter)
-                && self.core.add_role(&self.new_role, self.core.color).is_some()
+                && self.core.add_role(&self.new_role, self.core.color()).is_some()
             {
                 self.new_role.clear();
             }
@@ -429,11 +430,11 @@ impl EditorApp {
 
     fn views_list(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
-        if !self.core.plate.views.is_empty() {
+        if !self.core.plate().views.is_empty() {
             ui.separator();
             ui.heading(lang.pick("Weergaven", "Views"));
             let mut jump = None;
-            for view in &self.core.plate.views {
+            for view in &self.core.plate().views {
                 let r = ui.button(&view.name);
                 let r = if view.notes.is_empty() { r } else { r.on_hover_text(&view.notes) };
                 if r.clicked() {
@@ -442,7 +443,7 @@ impl EditorApp {
             }
             if let Some(c) = jump {
                 // Saved views count zoom relative to the whole plate in view.
-                let m = &self.core.plate.meta;
+                let m = &self.core.plate().meta;
                 let fit = Camera::fit([m.width, m.height], viewport);
                 self.camera = Some(Camera { center: c.center, zoom: fit.zoom * c.zoom });
             }

@@ -50,7 +50,7 @@ impl EditorApp {
     /// Loads plugins that were rebuilt and makes their content on the plate again.
     pub(super) fn poll_plugins(&mut self, ctx: &egui::Context) {
         if self.plugins.is_none() {
-            let (host, _) = start_host(self.core.path.as_deref(), ctx, self.plugin_trust.trust_now);
+            let (host, _) = start_host(self.core.path(), ctx, self.plugin_trust.trust_now);
             self.plugins = Some(host);
         }
         let Some(host) = &mut self.plugins else { return };
@@ -208,7 +208,7 @@ impl EditorApp {
                 }
             }
         }
-        let missing = metaphor::missing_plugins(&self.core.plate, host);
+        let missing = metaphor::missing_plugins(self.core.plate(), host);
         if !missing.is_empty() {
             ui.weak(format!(
                 "{} {} ({})",
@@ -239,7 +239,7 @@ impl EditorApp {
     fn metaphor_form(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let code = lang_code(lang);
-        let [id] = self.core.selection[..] else {
+        let [id] = self.core.selection()[..] else {
             self.form = None;
             return;
         };
@@ -270,7 +270,7 @@ impl EditorApp {
         ui.separator();
         ui.strong(capability.name.pick(code));
         let roles: Vec<(String, String)> =
-            self.core.plate.roles.iter().map(|r| (r.id.clone(), r.name.clone())).collect();
+            self.core.plate().roles.iter().map(|r| (r.id.clone(), r.name.clone())).collect();
         let Some(form) = &mut self.form else { return };
         let mut apply = false;
         egui::Grid::new("metaphor-form").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
@@ -446,10 +446,10 @@ impl EditorApp {
         }
         let host = self.plugins.as_ref()?;
         let lang = lang_code(self.settings.lang);
-        let cache = &self.core.cache;
+        let cache = &self.core.cache();
         let summaries: Vec<plaatwerk_plugin_api::ElementSummary> = self
             .core
-            .plate
+            .plate()
             .layers
             .iter()
             .filter(|l| l.visible)
@@ -465,7 +465,7 @@ impl EditorApp {
                 })
             })
             .collect();
-        let cx = metaphor::context(&self.core.plate, lang);
+        let cx = metaphor::context(self.core.plate(), lang);
         match host.overlay(&plugin, &capability, &serde_json::json!({}), &cx, summaries, active) {
             Ok(out) => {
                 self.plugin_overlay_cache = Some((key, out.elements.clone()));

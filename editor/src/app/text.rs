@@ -44,7 +44,7 @@ impl EditorApp {
         let (fill, ink) = if sticky {
             (egui::Color32::from_rgb(0xff, 0xf1, 0x76), egui::Color32::BLACK)
         } else {
-            (egui::Color32::from_white_alpha(235), c32(self.core.color))
+            (egui::Color32::from_white_alpha(235), c32(self.core.color()))
         };
         self.text_editing = Some(TextEditing {
             at: request.pos,
@@ -61,8 +61,8 @@ impl EditorApp {
 
     /// Starts editing the words of a label or note.
     pub(super) fn start_editing(&mut self, id: ElementId) {
-        let Some((l, i)) = self.core.plate.locate(id) else { return };
-        let e = &self.core.plate.layers[l].elements[i];
+        let Some((l, i)) = self.core.plate().locate(id) else { return };
+        let e = &self.core.plate().layers[l].elements[i];
         let t = &e.transform;
         let edit = match &e.kind {
             ElementKind::Sticky(s) => TextEditing {
@@ -77,7 +77,7 @@ impl EditorApp {
                 shown: false,
             },
             ElementKind::Text(x) => {
-                let b = self.core.cache.mesh(id).map(|m| m.bounds);
+                let b = self.core.cache().mesh(id).map(|m| m.bounds);
                 let at = b.map_or(t.apply(x.x, x.y), |b| b.min);
                 TextEditing {
                     at,
@@ -93,7 +93,7 @@ impl EditorApp {
             }
             _ => return,
         };
-        self.core.selection = vec![id];
+        self.core.select(vec![id]);
         self.text_editing = Some(edit);
     }
 

@@ -160,10 +160,11 @@ fn insert(
     let host = host_for(Some(plate_path), trust);
     let mut core = EditorCore::new(plate, Some(plate_path.to_path_buf()));
     if let Some(id) = layer {
-        let ids: Vec<&str> = core.plate.layers.iter().map(|l| l.id.as_str()).collect();
-        core.active_layer = ids.iter().position(|l| *l == id).with_context(|| {
-            format!("{}: no layer \"{id}\"; its layers are {}", plate_path.display(), ids.join(", "))
+        let ids: Vec<&str> = core.plate().layers.iter().map(|l| l.id.as_str()).collect();
+        let index = ids.iter().position(|l| *l == id).with_context(|| {
+            format!("{}: no layer \"{id}\"); its layers are {}", plate_path.display(), ids.join(", "))
         })?;
+        core.set_active_layer(index);
     }
     let at = match at {
         Some(s) => {
@@ -173,7 +174,7 @@ fn insert(
                 _ => bail!("--at {s}: write X,Y in plate units, e.g. 800,500"),
             }
         }
-        None => [core.plate.meta.width / 2.0, core.plate.meta.height / 2.0],
+        None => [core.plate().meta.width / 2.0, core.plate().meta.height / 2.0],
     };
     let warnings = core
         .insert_metaphor(&host, plugin, capability, &params, at, "nl")

@@ -35,7 +35,7 @@ fn a_plate_plus_its_edit_log_as_json_lines_replays_to_the_same_bytes() {
     let bytes = plate_bytes();
     let plate = format::from_bytes(&bytes, "casusregie.plate").expect("plate");
     let mut core = EditorCore::new(plate, None);
-    core.cache.sync(&core.plate.clone(), 0.5);
+    core.sync_cache(0.5);
     core.keep_edit_log();
 
     // A facilitator's morning: a session, ink, shapes, notes, a drag, the precise
@@ -55,13 +55,13 @@ fn a_plate_plus_its_edit_log_as_json_lines_replays_to_the_same_bytes() {
     core.reorder_selection(false);
     core.duplicate();
     core.set_tool(Tool::Eraser);
-    core.eraser = EraserMode::Precise;
+    core.set_eraser(EraserMode::Precise);
     drag(&mut core, [600.0, 380.0], [600.0, 560.0]);
     core.undo();
     core.redo();
     core.add_role("Wijkverpleegkundige", Color::rgb(200, 40, 90));
     core.add_layer("Aantekeningen");
-    core.move_layer(core.active_layer, false);
+    core.move_layer(core.active_layer(), false);
     core.add_cutout(Region { x: 100.0, y: 100.0, width: 800.0, height: 450.0 });
     core.undo();
     core.undo();
@@ -76,7 +76,7 @@ fn a_plate_plus_its_edit_log_as_json_lines_replays_to_the_same_bytes() {
         let edit: Edit = serde_json::from_str(line).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
         replay.apply(edit).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
     }
-    assert_eq!(format::to_string(&replay), format::to_string(&core.plate));
+    assert_eq!(format::to_string(&replay), format::to_string(core.plate()));
     assert_ne!(format::to_string(&replay).as_bytes(), bytes.as_slice(), "the morning changed the plate");
 }
 

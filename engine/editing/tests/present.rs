@@ -175,12 +175,12 @@ fn annotating_in_the_editor_goes_to_the_session_layer_and_the_plate_stays_locked
     let original = casusregie();
     format::save(&original, &plate_path).expect("saved");
     let mut core = EditorCore::new(original.clone(), Some(plate_path.clone()));
-    core.cache.sync(&core.plate.clone(), 0.5);
+    core.sync_cache(0.5);
     core.start_session("Co-creatie maart", "2026-03-12");
     let session_layer = core.session_layer().expect("session layer");
-    assert_eq!(session_layer, core.plate.layers.len() - 1, "on top");
-    assert_eq!(core.active_layer, session_layer, "annotations go there");
-    assert!(core.plate.layers[..session_layer].iter().all(|l| l.locked), "the plate is locked");
+    assert_eq!(session_layer, core.plate().layers.len() - 1, "on top");
+    assert_eq!(core.active_layer(), session_layer, "annotations go there");
+    assert!(core.plate().layers[..session_layer].iter().all(|l| l.locked), "the plate is locked");
 
     // Pen, highlighter, arrow and a quick note land on the session layer.
     for (tool, y) in [(Tool::Pen, 300.0), (Tool::Highlighter, 340.0), (Tool::Arrow, 380.0)] {
@@ -188,54 +188,54 @@ fn annotating_in_the_editor_goes_to_the_session_layer_and_the_plate_stays_locked
         stroke(&mut core, [200.0, y], [600.0, y + 20.0]);
     }
     assert!(core.quick_note([900.0, 500.0], "Wie belt de school?", 22.0));
-    assert_eq!(core.plate.layers[session_layer].elements.len(), 4);
+    assert_eq!(core.plate().layers[session_layer].elements.len(), 4);
 
     // The locked plate: drawing on a base layer is refused, the eraser leaves it alone.
-    let base_count: usize = core.plate.layers[..session_layer].iter().map(|l| l.elements.len()).sum();
-    core.active_layer = 0;
+    let base_count: usize = core.plate().layers[..session_layer].iter().map(|l| l.elements.len()).sum();
+    core.set_active_layer(0);
     core.set_tool(Tool::Pen);
     stroke(&mut core, [100.0, 100.0], [300.0, 120.0]);
-    assert!(matches!(core.notice.take(), Some(Notice::LayerNotEditable(_))));
-    core.active_layer = session_layer;
+    assert!(matches!(core.take_notice(), Some(Notice::LayerNotEditable(_))));
+    core.set_active_layer(session_layer);
     core.set_tool(Tool::Eraser);
-    let some_base = core.plate.layers[1].elements[0].id;
-    let b = core.cache.mesh(some_base).expect("tessellated").bounds;
+    let some_base = core.plate().layers[1].elements[0].id;
+    let b = core.cache().mesh(some_base).expect("tessellated").bounds;
     stroke(&mut core, b.min, b.max);
-    let after: usize = core.plate.layers[..session_layer].iter().map(|l| l.elements.len()).sum();
+    let after: usize = core.plate().layers[..session_layer].iter().map(|l| l.elements.len()).sum();
     assert_eq!(after, base_count, "nothing on the locked plate was erased");
 
     // Undo goes back through the annotations but not past the session's start.
     for _ in 0..20 {
         core.undo();
     }
-    assert_eq!(core.plate.layers[session_layer].elements.len(), 0);
-    assert!(matches!(core.notice.take(), Some(Notice::SessionStart)));
+    assert_eq!(core.plate().layers[session_layer].elements.len(), 0);
+    assert!(matches!(core.take_notice(), Some(Notice::SessionStart)));
     assert!(core.session_layer().is_some(), "the session layer is still there");
     for _ in 0..4 {
         core.redo();
     }
-    assert_eq!(core.plate.layers[session_layer].elements.len(), 4);
+    assert_eq!(core.plate().layers[session_layer].elements.len(), 4);
 
     // Clearing is one step, and can be undone.
     assert!(core.clear_session());
-    assert!(core.plate.layers[session_layer].elements.is_empty());
+    assert!(core.plate().layers[session_layer].elements.is_empty());
     core.undo();
-    assert_eq!(core.plate.layers[session_layer].elements.len(), 4);
+    assert_eq!(core.plate().layers[session_layer].elements.len(), 4);
 
     // Saved apart: the file lies next to the plate; the plate is as it was.
     let written = core.end_session(SessionEnd::SaveApart).expect("ends").expect("a file");
     assert_eq!(written, dir.path().join("casusregie.2026-03-12-co-creatie-maart.session.json"));
     assert!(core.session().is_none());
-    assert_eq!(core.plate.layers, original.layers, "the plate is as before the session");
+    assert_eq!(core.plate().layers, original.layers, "the plate is as before the session");
 
     // Reopened over the plate later: locked, with its four marks.
     let s = core.open_session_file(&written).expect("opens");
     assert_eq!((s.name.as_str(), s.date.as_str()), ("Co-creatie maart", "2026-03-12"));
-    let top = core.plate.layers.last().expect("layer");
+    let top = core.plate().layers.last().expect("layer");
     assert!(top.locked && top.elements.len() == 4);
-    assert!(plaatwerk_model::validate(&core.plate).is_empty());
+    assert!(plaatwerk_model::validate(core.plate()).is_empty());
     core.undo();
-    assert_eq!(core.plate.layers, original.layers, "opening is undoable");
+    assert_eq!(core.plate().layers, original.layers, "opening is undoable");
 }
 
 #[test]
@@ -251,12 +251,12 @@ fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
     assert!(err.contains("casusregie.2026-04-02-terugblik.session.json"), "{err}");
     assert!(core.session().is_some(), "the session goes on");
     let l = core.session_layer().expect("layer");
-    assert_eq!(core.plate.layers[l].elements.len(), 1, "nothing lost");
+    assert_eq!(core.plate().layers[l].elements.len(), 1, "nothing lost");
     // Keep: the annotations become a layer of the plate, the locks come back.
     assert_eq!(core.end_session(SessionEnd::Keep).expect("ends"), None);
     let before = casusregie();
-    assert_eq!(core.plate.layers.len(), before.layers.len() + 1);
-    for (a, b) in core.plate.layers.iter().zip(&before.layers) {
+    assert_eq!(core.plate().layers.len(), before.layers.len() + 1);
+    for (a, b) in core.plate().layers.iter().zip(&before.layers) {
         assert_eq!(a.locked, b.locked, "layer {}", a.id);
     }
 }
@@ -275,7 +275,7 @@ fn a_crash_mid_workshop_gives_back_the_plate_and_the_session() {
     core.start_session("Maart", "2026-03-12");
     core.set_tool(Tool::Pen);
     stroke(&mut core, [200.0, 300.0], [500.0, 320.0]);
-    recovery.write(&core.plate, Some(&plate_path)).expect("autosave");
+    recovery.write(core.plate(), Some(&plate_path)).expect("autosave");
     recovery.write_session(core.session(), Some(&plate_path)).expect("autosave the session");
     drop(core); // the crash
 
@@ -286,11 +286,11 @@ fn a_crash_mid_workshop_gives_back_the_plate_and_the_session() {
     assert_eq!(session.name, "Maart");
     assert!(back.resume_session(session));
     let l = back.session_layer().expect("session layer");
-    assert_eq!(back.plate.layers[l].elements.len(), 1, "the stroke is back");
-    assert_eq!(back.active_layer, l, "drawing goes on on the session layer");
+    assert_eq!(back.plate().layers[l].elements.len(), 1, "the stroke is back");
+    assert_eq!(back.active_layer(), l, "drawing goes on on the session layer");
     // Ending it puts the plate's locks back as they were before the workshop.
     back.end_session(SessionEnd::Keep).expect("ends");
-    for (a, b) in back.plate.layers.iter().zip(&original.layers) {
+    for (a, b) in back.plate().layers.iter().zip(&original.layers) {
         assert_eq!(a.locked, b.locked, "layer {}", a.id);
     }
     // Without a session, the autosave leaves none behind.

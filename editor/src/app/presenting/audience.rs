@@ -44,7 +44,7 @@ impl EditorApp {
         {
             self.core.pointer_down(pointer(h));
             // Text needs a keyboard at the presenter's desk: quick notes (Q) are for that.
-            self.core.text_request = None;
+            self.core.take_text_request();
             p.audience_drawing = true;
             p.touched();
         }
@@ -139,7 +139,7 @@ impl EditorApp {
                 let viewport = [size[0] as f32, size[1] as f32];
                 let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
                 let Some(p) = &self.presenting else { return };
-                let camera = p.camera(&self.core.plate, viewport);
+                let camera = p.camera(self.core.plate(), viewport);
                 self.audience_input(ui, rect, camera, viewport, ppp);
                 let Some(p) = &mut self.presenting else { return };
                 if response.hovered() {
@@ -149,7 +149,7 @@ impl EditorApp {
                 if p.blank {
                     return;
                 }
-                let layers = p.layers(&self.core.plate);
+                let layers = p.layers(self.core.plate());
                 let marks = p.marks(camera.region(viewport), 1.0 / camera.zoom);
                 let live = self.core.live_marks();
                 let key = format!(

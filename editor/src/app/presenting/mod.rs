@@ -178,9 +178,9 @@ impl EditorApp {
         let name = lang.pick("Sessie", "Session");
         self.core.start_session(name, &today());
         let (display, message) = super::displays::audience_display(&self.displays.list(), wish);
-        let presenter = Presenter::new(&self.core.plate);
+        let presenter = Presenter::new(self.core.plate());
         self.role_overlay = presenter.overlay();
-        if matches!(self.core.tool, Tool::Select | Tool::CutOut | Tool::Eraser) {
+        if matches!(self.core.tool(), Tool::Select | Tool::CutOut | Tool::Eraser) {
             self.core.set_tool(Tool::Pen);
         }
         self.presenting = Some(Box::new(Presentation {
@@ -413,10 +413,10 @@ impl EditorApp {
         if p.presenter.moving(now) || p.followed != Some(p.presenter.current) || p.framed != p.audience_size {
             // All that the audience sees fits in the editor's canvas, whatever the
             // shapes of the two windows.
-            let mut camera = p.camera(&self.core.plate, viewport);
+            let mut camera = p.camera(self.core.plate(), viewport);
             let [w, h] = p.audience_size;
             if w > 0 && h > 0 {
-                let seen = p.camera(&self.core.plate, [w as f32, h as f32]).region([w as f32, h as f32]);
+                let seen = p.camera(self.core.plate(), [w as f32, h as f32]).region([w as f32, h as f32]);
                 camera.zoom = (viewport[0] / seen.width).min(viewport[1] / seen.height) * 0.97;
             }
             self.camera = Some(camera);

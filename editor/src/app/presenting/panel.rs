@@ -62,12 +62,13 @@ impl EditorApp {
                 if p.next_key != Some(key) {
                     let mut ahead = p.presenter.clone();
                     ahead.go_to(next, f64::MAX / 4.0);
-                    let fit = Camera::fit([self.core.plate.meta.width, self.core.plate.meta.height], [320.0, 180.0]);
+                    let fit =
+                        Camera::fit([self.core.plate().meta.width, self.core.plate().meta.height], [320.0, 180.0]);
                     let c = view.camera;
                     let camera = Camera { center: c.center, zoom: fit.zoom * c.zoom };
                     cg.canvas.audience = true;
                     cg.canvas.layer_filter =
-                        Some(self.core.plate.layers.iter().map(|l| ahead.layer_shown(l)).collect());
+                        Some(self.core.plate().layers.iter().map(|l| ahead.layer_shown(l)).collect());
                     cg.canvas.role_overlay = ahead.overlay();
                     let (new_target, _) = cg.canvas.draw(&cg.gpu, &mut self.core, camera, size);
                     cg.register(rs, new_target);
@@ -106,9 +107,9 @@ impl EditorApp {
             ))
             .clicked()
         {
-            let cutout = plaatwerk_editing::present::stop_cutout(&self.core.plate, p.presenter.stop());
+            let cutout = plaatwerk_editing::present::stop_cutout(self.core.plate(), p.presenter.stop());
             let index = self.core.add_cutout_as(cutout);
-            let name = self.core.plate.cutouts.get(index).map(|c| c.name.clone()).unwrap_or_default();
+            let name = self.core.plate().cutouts.get(index).map(|c| c.name.clone()).unwrap_or_default();
             self.status = format!("{} \"{name}\"", lang.pick("Stop bewaard als uitsnede", "Stop kept as cut-out"));
         }
         let Some(p) = &mut self.presenting else { return };
@@ -203,7 +204,7 @@ impl EditorApp {
                 ui.weak(date);
             });
         }
-        let n = self.core.session_layer().map_or(0, |l| self.core.plate.layers[l].elements.len());
+        let n = self.core.session_layer().map_or(0, |l| self.core.plate().layers[l].elements.len());
         ui.label(format!("{n} {}", lang.pick("aantekeningen", "annotations")));
         if ui
             .add_enabled(
@@ -237,16 +238,17 @@ impl EditorApp {
     /// Writes the stops, with the session's annotations, as a PDF next to the plate
     /// (`casusregie.2026-03-12-maart.pdf`), in the background with progress.
     fn export_stops_pdf(&mut self) {
-        let plate_path = self.core.path.clone().unwrap_or_else(|| std::path::PathBuf::from("naamloos.plate"));
+        let plate_path =
+            self.core.path().map(ToOwned::to_owned).unwrap_or_else(|| std::path::PathBuf::from("naamloos.plate"));
         let file = match self.core.session() {
             Some(s) => {
                 plaatwerk_editing::present::session_path(&plate_path, s).with_extension("").with_extension("pdf")
             }
             None => plate_path.with_extension("stops.pdf"),
         };
-        let plate = self.core.plate.clone();
+        let plate = self.core.plate().clone();
         let plate_file = self.file_name();
-        let presets = self.core.presets.clone();
+        let presets = self.core.presets().to_vec();
         let tx = self.cutout_channel();
         self.cutouts.export = Some((0, 1, String::new()));
         std::thread::spawn(move || {

@@ -1,0 +1,85 @@
+//! What the canvas draws over the plate: live marks (wet ink, a shape being drawn) and
+//! the overlay (selection, handles, cut-out frames).
+
+use plaatwerk_geometry::Bounds;
+use plaatwerk_model::{Color, Element, ElementId, ElementKind, Pen, Rect, Stroke, StrokeStyle};
+
+use crate::gesture::{Gesture, highlighter_color};
+use crate::{EditorCore, cutouts};
+
+impl EditorCore {
+    /// What is being drawn right now (the wet stroke, the shape being dragged), as the
+    /// audience sees it: no selection, handles or frames.
+    pub fn live_marks(&self) -> Vec<Element> {
+        let mut out = Vec::new();
+        match &self.gesture {
+            Some(Gesture::Ink(input, pen)) => {
+                let (color, width) = if *pen == Pen::Highlighter {
+                    (highlighter_color(self.color), self.width * 4.0)
+                } else {
+                    (self.color, self.width)
+                };
+                out.push(Element::new(
+                    ElementId(u64::MAX),
+                    ElementKind::Stroke(Stroke { color, width, pen: *pen, points: input.points().to_vec() }),
+                ));
+            }
+            Some(Gesture::Shape { start, now }) => {
+                if let Some(kind) = self.shape(*start, *now, 0.0) {
+                    out.push(Element::new(ElementId(u64::MAX), kind));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Elements to draw over the plate: the stroke or shape being drawn, selection
+    /// boxes and handles, the selection rectangle. `pixel` is the size of a screen
+    /// pixel in plate units.
+    pub fn overlay(&self, pixel: f32) -> Vec<Element> {
+        let mut out = Vec::new();
+        let mark = Color::rgb(0x1e, 0x88, 0xe5);
+        let outline = |b: Bounds, id: u64| {
+            let mut s = StrokeStyle::solid(mark, 1.5 * pixel);
+            s.dashes = vec![6.0 * pixel, 4.0 * pixel];
+            Element::new(
+                ElementId(id),
+                ElementKind::Rect(Rect {
+                    x: b.min[0],
+                    y: b.min[1],
+                    width: b.width(),
+                    height: b.height(),
+                    radius: 0.0,
+                    fill: None,
+                    stroke: Some(s),
+                }),
+            )
+        };
+        out.extend(self.live_marks());
+        match &self.gesture {
+            Some(Gesture::NewCutOut { start, now }) => {
+                let r = cutouts::locked_region(*start, *now, self.cutout_aspect());
+                out.push(outline(Bounds::from_region(r), u64::MAX - 1));
+            }
+            Some(Gesture::BoxSelect { start, now }) => {
+                let b = Bounds {
+                    min: [start[0].min(now[0]), start[1].min(now[1])],
+                    max: [start[0].max(now[0]), start[1].max(now[1])],
+                };
+                out.push(outline(b, u64::MAX - 1));
+            }
+            _ => {}
+        }
+        for id in &self.selection {
+            if let Some(mesh) = self.cache.mesh(*id) {
+                out.push(outline(mesh.bounds.inflate(4.0 * pixel), u64::MAX - 2));
+            }
+        }
+        if !matches!(self.gesture, Some(Gesture::Move { .. })) {
+            self.handle_overlay(pixel, &mut out);
+        }
+        self.cutout_overlay(pixel, &mut out);
+        out
+    }
+}
