@@ -35,6 +35,11 @@ impl Lang {
         }
     }
 
+    /// Whether it is Dutch.
+    pub fn is_dutch(self) -> bool {
+        self == Lang::Nl
+    }
+
     /// The other language.
     pub fn other(self) -> Lang {
         match self {

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 use plaatwerk_editing::Tool;
+use plaatwerk_editing::keymap::{Action, Context};
 use plaatwerk_export::cutout::{Preset, prepare_cutout};
 use plaatwerk_model::{CutOut, Plate};
 
-use super::EditorApp;
+use super::{EditorApp, keys};
 
 /// Thumbnails are at most this many pixels wide or high.
 const THUMB: f32 = 200.0;
@@ -196,7 +197,7 @@ impl EditorApp {
                 }
             });
             if ui
-                .selectable_label(self.core.tool() == Tool::CutOut, lang.pick("Teken (U)", "Draw (U)"))
+                .selectable_label(self.core.tool() == Tool::CutOut, keys::tip(lang.pick("Teken", "Draw"), Context::Editing, Action::Tool(Tool::CutOut)))
                 .on_hover_text(lang.pick(
                     "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
                     "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",

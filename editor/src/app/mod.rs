@@ -5,10 +5,12 @@
 //! egui shows. It is redrawn only when something changed: the camera, the canvas size,
 //! the plate (its revision), or what is being drawn right now.
 
+mod actions;
 mod cutouts;
 mod dialogs;
 pub mod displays;
 mod files;
+mod keys;
 mod panels;
 mod plugins;
 mod presenting;
@@ -32,18 +34,6 @@ use plaatwerk_editing::camera::Camera;
 /// The example plate, built in so `plaatwerk` always has something to open.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
 const EXAMPLE_NAME: &str = "plates/wijkteam-basis.plate";
-/// The keys 1…9 (roles with Alt, stops while presenting).
-const DIGITS: [egui::Key; 9] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-    egui::Key::Num9,
-];
 /// Seconds between autosaves of unsaved changes.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
 
@@ -658,155 +648,6 @@ impl EditorApp {
                     "is locked or hidden: pick another layer"
                 )
             );
-        }
-    }
-
-    fn shortcuts(&mut self, ctx: &egui::Context, viewport: [f32; 2]) {
-        if self.dialog.is_some() || self.text_editing.is_some() || ctx.egui_wants_keyboard_input() {
-            return;
-        }
-        // Only what changes the overlay (selection, tool) forces a redraw here; camera
-        // and plate changes are part of the canvas's own key.
-        let before = (self.core.selection().to_vec(), self.core.tool());
-        let ppp = ctx.pixels_per_point();
-        let cmd = egui::Modifiers::COMMAND;
-        // Before plain F, which would also match with Shift held.
-        let to_selection = ctx.input_mut(|i| i.consume_key(egui::Modifiers::SHIFT, egui::Key::F));
-        if to_selection {
-            self.zoom_to_selection(viewport);
-        }
-        // With Shift first: egui matches Ctrl+Z also when Shift is held.
-        let (redo, undo, redo2, save_as, save, delete, fit, zin, zout, hundred) = ctx.input_mut(|i| {
-            (
-                i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::Z),
-                i.consume_key(cmd, egui::Key::Z),
-                i.consume_key(cmd, egui::Key::Y),
-                i.consume_key(cmd | egui::Modifiers::SHIFT, egui::Key::S),
-                i.consume_key(cmd, egui::Key::S),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Delete)
-                    || i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::F),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Plus)
-                    || i.consume_key(egui::Modifiers::NONE, egui::Key::Equals),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Minus),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Num0),
-            )
-        });
-        let alt = egui::Modifiers::ALT;
-        let (solo, off, all) = ctx.input_mut(|i| {
-            (
-                DIGITS.iter().position(|k| i.consume_key(alt, *k)),
-                i.consume_key(alt, egui::Key::Num0),
-                i.consume_key(alt, egui::Key::A),
-            )
-        });
-        if let Some(n) = solo
-            && let Some(role) = self.core.plate().roles.get(n)
-        {
-            let id = role.id.clone();
-            self.toggle_solo(&id, false);
-        }
-        if off {
-            self.set_role_overlay(None);
-        }
-        if all {
-            self.toggle_all_roles();
-        }
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F5)) {
-            self.start_presenting(None);
-        }
-        let (open, insert, grid) = ctx.input_mut(|i| {
-            (
-                i.consume_key(cmd, egui::Key::O),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::I),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::G),
-            )
-        });
-        if open {
-            self.ask_open();
-        }
-        if insert {
-            let at = self.view_center();
-            self.ask_insert(at);
-        }
-        if grid {
-            self.settings.grid = !self.settings.grid;
-            let _ = self.settings.save();
-        }
-        let (duplicate, front, back, clipboard) = ctx.input_mut(|i| {
-            let clipboard: Vec<egui::Event> = i
-                .events
-                .iter()
-                .filter(|e| matches!(e, egui::Event::Copy | egui::Event::Cut | egui::Event::Paste(_)))
-                .cloned()
-                .collect();
-            (
-                i.consume_key(cmd, egui::Key::D),
-                i.consume_key(cmd, egui::Key::CloseBracket),
-                i.consume_key(cmd, egui::Key::OpenBracket),
-                clipboard,
-            )
-        });
-        for ev in clipboard {
-            match ev {
-                egui::Event::Copy | egui::Event::Cut => {
-                    if let Some(text) = self.core.copy() {
-                        ctx.copy_text(text);
-                        if matches!(ev, egui::Event::Cut) {
-                            self.core.delete_selection();
-                        }
-                    }
-                }
-                egui::Event::Paste(text) if !self.core.paste(&text) => {
-                    self.status = self.lang().pick("Niets om te plakken", "Nothing to paste").to_owned();
-                }
-                _ => {}
-            }
-        }
-        if duplicate {
-            self.core.duplicate();
-        }
-        if front {
-            self.core.reorder_selection(true);
-        }
-        if back {
-            self.core.reorder_selection(false);
-        }
-        if redo || redo2 {
-            self.core.redo();
-        } else if undo {
-            self.core.undo();
-        }
-        if save_as {
-            self.ask_save_as(false);
-        } else if save {
-            self.save(false, ctx);
-        }
-        if delete {
-            self.core.delete_selection();
-        }
-        if fit {
-            self.fit(viewport);
-        }
-        if zin {
-            self.zoom_center(1.25, viewport);
-        }
-        if zout {
-            self.zoom_center(0.8, viewport);
-        }
-        if hundred && let Some(c) = &mut self.camera {
-            c.zoom = ppp;
-        }
-        for tool in Tool::ALL {
-            let key = egui::Key::from_name(&tool.shortcut().to_string());
-            if let Some(key) = key
-                && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
-            {
-                self.core.set_tool(tool);
-            }
-        }
-        if before != (self.core.selection().to_vec(), self.core.tool()) {
-            self.overlay_dirty = true;
         }
     }
 }

@@ -1,13 +1,14 @@
 //! The panels around the canvas: top bar, tools and palette, layers and roles, status.
 
 use eframe::egui;
+use plaatwerk_editing::keymap::{Action, Context};
 use plaatwerk_editing::{EraserMode, Tool};
 use plaatwerk_geometry::overlay::RoleOverlay;
 use plaatwerk_model::{Color, LayerProps};
 
 use plaatwerk_editing::camera::Camera;
 
-use super::{Dialog, EditorApp};
+use super::{Dialog, EditorApp, keys};
 
 /// Colours an illustrator reaches without menus.
 const PALETTE: [Color; 10] = [
@@ -40,20 +41,7 @@ fn color32(c: Color) -> egui::Color32 {
 
 impl EditorApp {
     fn tool_name(&self, tool: Tool) -> &'static str {
-        let l = self.lang();
-        match tool {
-            Tool::Select => l.pick("Selecteren", "Select"),
-            Tool::Pen => l.pick("Pen", "Pen"),
-            Tool::Highlighter => l.pick("Markeerstift", "Highlighter"),
-            Tool::Eraser => l.pick("Gum", "Eraser"),
-            Tool::Rect => l.pick("Rechthoek", "Rectangle"),
-            Tool::Ellipse => l.pick("Ellips", "Ellipse"),
-            Tool::Line => l.pick("Lijn", "Line"),
-            Tool::Arrow => l.pick("Pijl", "Arrow"),
-            Tool::Text => l.pick("Tekst", "Text"),
-            Tool::Sticky => l.pick("Sticky note", "Sticky note"),
-            Tool::CutOut => l.pick("Uitsnede", "Cut-out"),
-        }
+        tool.name(self.lang().is_dutch())
     }
 
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
@@ -75,7 +63,7 @@ impl EditorApp {
             ui.separator();
             let ctx = ui.ctx().clone();
             ui.menu_button(lang.pick("Bestand", "File"), |ui| {
-                if ui.button(lang.pick("Openen… (Ctrl+O)", "Open… (Ctrl+O)")).clicked() {
+                if ui.button(keys::tip(lang.pick("Openen…", "Open…"), Context::Editing, Action::Open)).clicked() {
                     self.ask_open();
                 }
                 ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
@@ -89,14 +77,24 @@ impl EditorApp {
                     }
                 });
                 ui.separator();
-                if ui.button(lang.pick("Opslaan (Ctrl+S)", "Save (Ctrl+S)")).clicked() {
+                if ui.button(keys::tip(lang.pick("Opslaan", "Save"), Context::Editing, Action::Save)).clicked() {
                     self.save(false, &ctx);
                 }
-                if ui.button(lang.pick("Opslaan als… (Ctrl+Shift+S)", "Save as… (Ctrl+Shift+S)")).clicked() {
+                if ui
+                    .button(keys::tip(lang.pick("Opslaan als…", "Save as…"), Context::Editing, Action::SaveAs))
+                    .clicked()
+                {
                     self.ask_save_as(false);
                 }
                 ui.separator();
-                if ui.button(lang.pick("Afbeelding invoegen… (I)", "Insert picture… (I)")).clicked() {
+                if ui
+                    .button(keys::tip(
+                        lang.pick("Afbeelding invoegen…", "Insert picture…"),
+                        Context::Editing,
+                        Action::InsertPicture,
+                    ))
+                    .clicked()
+                {
                     let at = self.view_center();
                     self.ask_insert(at);
                 }
@@ -110,30 +108,45 @@ impl EditorApp {
                     ))));
                 }
                 ui.separator();
-                if ui.button(lang.pick("Presenteren (F5)", "Present (F5)")).clicked() {
+                if ui
+                    .button(keys::tip(lang.pick("Presenteren", "Present"), Context::Editing, Action::Present))
+                    .clicked()
+                {
                     self.start_presenting(None);
                 }
             });
             if self.is_presenting() {
-                if ui.button(lang.pick("Sessie afsluiten…", "End session…")).on_hover_text("Esc").clicked() {
+                if ui
+                    .button(lang.pick("Sessie afsluiten…", "End session…"))
+                    .on_hover_text(keys::key(Context::Presenting, Action::Escape))
+                    .clicked()
+                {
                     self.dialog = Some(Dialog::EndSession);
                 }
-            } else if ui.button(lang.pick("▶ Presenteren", "▶ Present")).on_hover_text("F5").clicked() {
+            } else if ui
+                .button(lang.pick("▶ Presenteren", "▶ Present"))
+                .on_hover_text(keys::key(Context::Editing, Action::Present))
+                .clicked()
+            {
                 self.start_presenting(None);
             }
-            if ui.button(lang.pick("Opslaan", "Save")).on_hover_text("Ctrl+S").clicked() {
+            if ui
+                .button(lang.pick("Opslaan", "Save"))
+                .on_hover_text(keys::key(Context::Editing, Action::Save))
+                .clicked()
+            {
                 self.save(false, &ctx);
             }
             if ui
                 .add_enabled(self.core.can_undo(), egui::Button::new(lang.pick("Ongedaan maken", "Undo")))
-                .on_hover_text("Ctrl+Z")
+                .on_hover_text(keys::key(Context::Editing, Action::Undo))
                 .clicked()
             {
                 self.core.undo();
             }
             if ui
                 .add_enabled(self.core.can_redo(), egui::Button::new(lang.pick("Opnieuw", "Redo")))
-                .on_hover_text("Ctrl+Shift+Z")
+                .on_hover_text(keys::key(Context::Editing, Action::Redo))
                 .clicked()
             {
                 self.core.redo();
@@ -150,19 +163,35 @@ impl EditorApp {
                     }
                 }
                 let mut grid = self.settings.grid;
-                if ui.checkbox(&mut grid, lang.pick("Raster", "Grid")).on_hover_text("G").changed() {
+                if ui
+                    .checkbox(&mut grid, lang.pick("Raster", "Grid"))
+                    .on_hover_text(keys::key(Context::Editing, Action::Grid))
+                    .changed()
+                {
                     self.settings.grid = grid;
                     let _ = self.settings.save();
                 }
-                if ui.button("+").on_hover_text(lang.pick("Inzoomen (+)", "Zoom in (+)")).clicked() {
+                if ui
+                    .button("+")
+                    .on_hover_text(keys::tip(lang.pick("Inzoomen", "Zoom in"), Context::Editing, Action::ZoomIn))
+                    .clicked()
+                {
                     self.zoom_center(1.25, viewport);
                 }
-                if ui.button("−").on_hover_text(lang.pick("Uitzoomen (−)", "Zoom out (−)")).clicked() {
+                if ui
+                    .button("−")
+                    .on_hover_text(keys::tip(lang.pick("Uitzoomen", "Zoom out"), Context::Editing, Action::ZoomOut))
+                    .clicked()
+                {
                     self.zoom_center(0.8, viewport);
                 }
                 if ui
                     .button(lang.pick("Passend", "Fit"))
-                    .on_hover_text(lang.pick("Hele plaat in beeld (F)", "Whole plate (F)"))
+                    .on_hover_text(keys::tip(
+                        lang.pick("Hele plaat in beeld", "Whole plate"),
+                        Context::Editing,
+                        Action::Fit,
+                    ))
                     .clicked()
                 {
                     self.fit(viewport);
@@ -219,9 +248,13 @@ impl EditorApp {
         }
         if ui
             .button(lang.pick("🖼 Afbeelding…", "🖼 Picture…"))
-            .on_hover_text(lang.pick(
-                "Afbeelding invoegen: PNG, JPEG of SVG (I), of sleep een bestand op het venster",
-                "Insert picture: PNG, JPEG or SVG (I), or drop a file on the window",
+            .on_hover_text(keys::tip(
+                lang.pick(
+                    "Afbeelding invoegen: PNG, JPEG of SVG, of sleep een bestand op het venster",
+                    "Insert picture: PNG, JPEG or SVG, or drop a file on the window",
+                ),
+                Context::Editing,
+                Action::InsertPicture,
             ))
             .clicked()
         {

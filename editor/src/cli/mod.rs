@@ -47,6 +47,12 @@ enum Command {
         #[arg(long)]
         display: Option<usize>,
     },
+    /// Print the key bindings (the table both windows use) as Markdown tables.
+    Keys {
+        /// In Dutch.
+        #[arg(long)]
+        nl: bool,
+    },
     /// Check plate files; prints every problem with file, layer and element.
     ///
     /// Exits 0 when all files are valid, 1 otherwise.
@@ -202,6 +208,13 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Present { plate, display }) => {
             crate::app::run(Some(plate), Some(display), cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Keys { nl }) => {
+            use plaatwerk_editing::keymap::{Context, markdown};
+            let (editing, presenting) = if nl { ("Bewerken", "Presenteren") } else { ("Editing", "Presenting") };
+            println!("### {editing}\n\n{}", markdown(Context::Editing, nl));
+            println!("### {presenting}\n\n{}", markdown(Context::Presenting, nl));
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { plates }) => plate::check(&plates),
         Some(Command::Format { plates }) => plate::reformat(&plates),

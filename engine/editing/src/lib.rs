@@ -19,6 +19,7 @@ mod editor;
 mod gesture;
 pub mod handles;
 pub mod insert;
+pub mod keymap;
 mod layers;
 mod marks;
 pub mod metaphor;

@@ -17,7 +17,7 @@ pub const MOVE_SECONDS: f64 = 0.6;
 pub const LASER_SECONDS: f64 = 1.2;
 
 /// What a key or clicker button does while presenting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Step {
     /// The next stop.
     Next,
@@ -27,20 +27,6 @@ pub enum Step {
     First,
     /// The last stop.
     Last,
-}
-
-impl Step {
-    /// The step for a key name as egui names keys: presentation clickers send Page
-    /// Up/Down (most), arrows, space or B/period.
-    pub fn for_key(name: &str) -> Option<Step> {
-        Some(match name {
-            "ArrowRight" | "ArrowDown" | "PageDown" | "Space" | "Enter" | "N" => Step::Next,
-            "ArrowLeft" | "ArrowUp" | "PageUp" | "Backspace" | "P" => Step::Previous,
-            "Home" => Step::First,
-            "End" => Step::Last,
-            _ => return None,
-        })
-    }
 }
 
 /// A camera at a moment, for smooth moves.

@@ -12,7 +12,7 @@ pub enum EraserMode {
 }
 
 /// The tools, each with its keyboard shortcut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tool {
     /// Select, move and delete elements (V).
     Select,
@@ -55,21 +55,16 @@ impl Tool {
         Tool::CutOut,
     ];
 
-    /// The key that picks the tool.
+    /// The key that picks the tool (from the key table, [`crate::keymap`]).
     pub fn shortcut(self) -> char {
-        match self {
-            Tool::Select => 'V',
-            Tool::Pen => 'P',
-            Tool::Highlighter => 'H',
-            Tool::Eraser => 'E',
-            Tool::Rect => 'R',
-            Tool::Ellipse => 'O',
-            Tool::Line => 'L',
-            Tool::Arrow => 'A',
-            Tool::Text => 'T',
-            Tool::Sticky => 'N',
-            Tool::CutOut => 'U',
-        }
+        let action = crate::keymap::Action::Tool(self);
+        crate::keymap::BINDINGS
+            .iter()
+            .find_map(|b| match b.key {
+                crate::keymap::Key::Char(c) if b.action == action && b.mods == crate::keymap::Mods::NONE => Some(c),
+                _ => None,
+            })
+            .unwrap_or('?')
     }
 }
 

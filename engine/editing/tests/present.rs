@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use plaatwerk_editing::keymap::{self, Action, Context, Key, Mods};
 use plaatwerk_editing::present::{
     LASER_SECONDS, Laser, MOVE_SECONDS, Presenter, SessionEnd, Spotlight, Step, end_session, open_session,
     save_session, session_path, start_session,
@@ -23,11 +24,15 @@ fn clicker_keys_step_through_the_stops_with_smooth_moves() {
     assert_eq!(p.stops.len(), 4);
     assert_eq!(p.stop().name, "Overzicht");
     assert_eq!(p.next_stop().map(|v| v.name.as_str()), Some("Signalen"));
-    for key in ["PageDown", "ArrowRight", "Space"] {
-        assert_eq!(Step::for_key(key), Some(Step::Next), "{key}");
+    let step = |key| match keymap::lookup(Context::Presenting, key, Mods::NONE) {
+        Some(Action::Step(s)) => Some(s),
+        _ => None,
+    };
+    for key in [Key::PageDown, Key::Right, Key::Space] {
+        assert_eq!(step(key), Some(Step::Next), "{key:?}");
     }
-    assert_eq!(Step::for_key("PageUp"), Some(Step::Previous));
-    assert_eq!(Step::for_key("Q"), None);
+    assert_eq!(step(Key::PageUp), Some(Step::Previous));
+    assert_eq!(step(Key::Char('Q')), None);
     assert!(p.step(Step::Next, 10.0));
     assert_eq!(p.stop().name, "Signalen");
     // Halfway through the move the camera is between the stops; afterwards it is there.

@@ -8,7 +8,8 @@ use plaatwerk_editing::Pointer;
 use plaatwerk_editing::camera::Camera;
 
 use super::{SAMPLES, audience_id};
-use crate::app::{CanvasGpu, Dialog, EditorApp};
+use crate::app::{CanvasGpu, Dialog, EditorApp, keys};
+use plaatwerk_editing::keymap::Context;
 
 impl EditorApp {
     /// Draws with the annotation tools in the audience window (a touch board or a pen
@@ -129,8 +130,8 @@ impl EditorApp {
             if actx.input(|i| i.viewport().close_requested()) {
                 close = true;
             }
-            let events = actx.input(|i| i.events.clone());
-            self.presenting_keys(&events);
+            let actions = keys::take(&actx, Context::Presenting);
+            self.presenting_actions(&actions);
             egui::CentralPanel::default().frame(egui::Frame::NONE.fill(egui::Color32::BLACK)).show(ui, |ui| {
                 let ppp = actx.pixels_per_point();
                 let rect = ui.max_rect();

@@ -14,7 +14,8 @@ use plaatwerk_editing::camera::Camera;
 use plaatwerk_editing::present::{Laser, Presenter, SessionEnd, Spotlight, Step};
 use plaatwerk_model::{Element, Plate, Region};
 
-use super::{CanvasGpu, Dialog, EditorApp};
+use super::{CanvasGpu, Dialog, EditorApp, keys};
+use plaatwerk_editing::keymap::{Action, Context};
 
 mod audience;
 mod panel;
@@ -260,9 +261,9 @@ impl EditorApp {
         self.presenting.is_some()
     }
 
-    /// Keys while presenting, from either window: stepping (what clickers send),
-    /// laser, spotlight, blank, quick note, clear, end.
-    fn presenting_keys(&mut self, events: &[egui::Event]) {
+    /// Presenting keys from either window: stepping (what clickers send), laser,
+    /// spotlight, blank, quick note, clear, end, and tools to draw with again.
+    pub(super) fn presenting_actions(&mut self, actions: &[Action]) {
         if self.dialog.is_some() {
             return;
         }
@@ -270,41 +271,28 @@ impl EditorApp {
         let mut end = false;
         let mut clear = false;
         let mut note = false;
-        for ev in events {
-            let egui::Event::Key { key, pressed: true, modifiers, .. } = ev else { continue };
-            if modifiers.command || modifiers.alt {
-                continue;
-            }
-            use egui::Key;
-            let step = match key {
-                Key::ArrowRight | Key::ArrowDown | Key::PageDown | Key::Space => Some(Step::Next),
-                Key::ArrowLeft | Key::ArrowUp | Key::PageUp => Some(Step::Previous),
-                Key::Home => Some(Step::First),
-                Key::End => Some(Step::Last),
-                _ => None,
-            };
-            if let Some(step) = step {
-                p.step(step);
-                continue;
-            }
-            if let Some(n) = key.name().parse::<usize>().ok().filter(|n| (1..=9).contains(n)) {
-                let now = p.now();
-                p.presenter.go_to(n - 1, now);
-                p.spotlight = None;
-                p.laser.clear();
-                continue;
-            }
-            match key {
-                Key::K => {
-                    p.tool = if p.tool == PresentTool::Laser && p.laser.persistent == modifiers.shift {
+        for action in actions {
+            match *action {
+                Action::Step(step) => {
+                    p.step(step);
+                }
+                Action::Stop(n) => {
+                    let now = p.now();
+                    p.presenter.go_to(usize::from(n).saturating_sub(1), now);
+                    p.spotlight = None;
+                    p.laser.clear();
+                }
+                Action::Laser | Action::LaserStays => {
+                    let stays = *action == Action::LaserStays;
+                    p.tool = if p.tool == PresentTool::Laser && p.laser.persistent == stays {
                         PresentTool::Annotate
                     } else {
                         PresentTool::Laser
                     };
-                    p.laser.persistent = modifiers.shift;
+                    p.laser.persistent = stays;
                     p.laser.clear();
                 }
-                Key::S => {
+                Action::Spotlight => {
                     if p.tool == PresentTool::Spotlight {
                         p.tool = PresentTool::Annotate;
                         p.spotlight = None;
@@ -312,10 +300,10 @@ impl EditorApp {
                         p.tool = PresentTool::Spotlight;
                     }
                 }
-                Key::B | Key::Period => p.blank = !p.blank,
-                Key::Q => note = true,
-                Key::C if modifiers.shift => clear = true,
-                Key::Escape => {
+                Action::Blank => p.blank = !p.blank,
+                Action::QuickNote => note = true,
+                Action::ClearSession => clear = true,
+                Action::Escape => {
                     if p.tool != PresentTool::Annotate {
                         p.tool = PresentTool::Annotate;
                         p.spotlight = None;
@@ -324,8 +312,9 @@ impl EditorApp {
                         end = true;
                     }
                 }
-                Key::P | Key::H | Key::A | Key::N | Key::E | Key::L | Key::R | Key::O | Key::T => {
+                Action::Tool(tool) => {
                     p.tool = PresentTool::Annotate;
+                    self.core.set_tool(tool);
                 }
                 _ => {}
             }
@@ -352,57 +341,8 @@ impl EditorApp {
         {
             return;
         }
-        let keys = [
-            egui::Key::ArrowRight,
-            egui::Key::ArrowDown,
-            egui::Key::PageDown,
-            egui::Key::Space,
-            egui::Key::ArrowLeft,
-            egui::Key::ArrowUp,
-            egui::Key::PageUp,
-            egui::Key::Home,
-            egui::Key::End,
-            egui::Key::K,
-            egui::Key::S,
-            egui::Key::B,
-            egui::Key::Period,
-            egui::Key::Q,
-            egui::Key::C,
-            egui::Key::Escape,
-        ];
-        let events: Vec<egui::Event> = ctx.input_mut(|i| {
-            let mut taken = Vec::new();
-            let mut take = |i: &mut egui::InputState, mods: egui::Modifiers, key: egui::Key| {
-                while i.consume_key(mods, key) {
-                    taken.push(egui::Event::Key {
-                        key,
-                        physical_key: None,
-                        pressed: true,
-                        repeat: false,
-                        modifiers: mods,
-                    });
-                }
-            };
-            for key in keys {
-                take(i, egui::Modifiers::NONE, key);
-                take(i, egui::Modifiers::SHIFT, key);
-            }
-            // 1…9 jump to that stop.
-            for key in super::DIGITS {
-                take(i, egui::Modifiers::NONE, key);
-            }
-            // Tool keys switch back to drawing but stay for the editor's shortcuts.
-            for ev in &i.events {
-                if let egui::Event::Key { key, pressed: true, modifiers, .. } = ev
-                    && !modifiers.command
-                    && matches!(key, egui::Key::P | egui::Key::H | egui::Key::A | egui::Key::N | egui::Key::E)
-                {
-                    taken.push(ev.clone());
-                }
-            }
-            taken
-        });
-        self.presenting_keys(&events);
+        let actions = keys::take(ctx, Context::Presenting);
+        self.presenting_actions(&actions);
     }
 
     /// Keeps the editor window's camera on the stop while the camera moves (the

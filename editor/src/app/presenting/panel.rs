@@ -7,7 +7,9 @@ use plaatwerk_editing::camera::Camera;
 use plaatwerk_editing::present::Step;
 
 use super::{PresentTool, audience_id};
-use crate::app::{CanvasGpu, Dialog, EditorApp};
+use crate::app::{CanvasGpu, Dialog, EditorApp, keys};
+use plaatwerk_editing::Tool;
+use plaatwerk_editing::keymap::{Action, Context};
 
 impl EditorApp {
     /// The presenter's panel: preview, next stop, notes, timer, stops, tools.
@@ -131,14 +133,25 @@ impl EditorApp {
         ui.horizontal_wrapped(|ui| {
             let mut tool = p.tool;
             ui.selectable_value(&mut tool, PresentTool::Annotate, lang.pick("✏ Tekenen", "✏ Draw")).on_hover_text(
-                lang.pick("Pen P, markeerstift H, pijl A, notitie N", "Pen P, highlighter H, arrow A, note N"),
+                [Tool::Pen, Tool::Highlighter, Tool::Arrow, Tool::Sticky]
+                    .map(|t| keys::tip(t.name(lang.is_dutch()), Context::Presenting, Action::Tool(t)))
+                    .join(", "),
             );
-            ui.selectable_value(&mut tool, PresentTool::Laser, lang.pick("Laser", "Laser"))
-                .on_hover_text(lang.pick("K: vervaagt; Shift+K: blijft staan", "K: fades; Shift+K: stays"));
+            ui.selectable_value(&mut tool, PresentTool::Laser, lang.pick("Laser", "Laser")).on_hover_text(format!(
+                "{}: {}; {}: {}",
+                keys::key(Context::Presenting, Action::Laser),
+                lang.pick("vervaagt", "fades"),
+                keys::key(Context::Presenting, Action::LaserStays),
+                lang.pick("blijft staan", "stays"),
+            ));
             ui.selectable_value(&mut tool, PresentTool::Spotlight, lang.pick("Spotlight", "Spotlight")).on_hover_text(
-                lang.pick(
-                    "S, dan slepen: cirkel; Shift+slepen: rechthoek",
-                    "S, then drag: circle; Shift+drag: rectangle",
+                format!(
+                    "{}{}",
+                    keys::key(Context::Presenting, Action::Spotlight),
+                    lang.pick(
+                        ", dan slepen: cirkel; Shift+slepen: rechthoek",
+                        ", then drag: circle; Shift+drag: rectangle"
+                    ),
                 ),
             );
             if tool != p.tool {
@@ -209,7 +222,11 @@ impl EditorApp {
         if ui
             .add_enabled(
                 n > 0,
-                egui::Button::new(lang.pick("Sessielaag wissen (Shift+C)", "Clear session layer (Shift+C)")),
+                egui::Button::new(keys::tip(
+                    lang.pick("Sessielaag wissen", "Clear session layer"),
+                    Context::Presenting,
+                    Action::ClearSession,
+                )),
             )
             .clicked()
         {
@@ -230,7 +247,10 @@ impl EditorApp {
             ui.add(egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32).show_percentage());
         }
         self.display_choice(ui);
-        if ui.button(lang.pick("Sessie afsluiten… (Esc)", "End session… (Esc)")).clicked() {
+        if ui
+            .button(keys::tip(lang.pick("Sessie afsluiten…", "End session…"), Context::Presenting, Action::Escape))
+            .clicked()
+        {
             self.dialog = Some(Dialog::EndSession);
         }
     }
