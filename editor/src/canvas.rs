@@ -207,122 +207,167 @@ impl Canvas {
         }
         let viewport = [size[0] as f32, size[1] as f32];
         let region = camera.region(viewport);
-        let visible = Bounds::from_region(region);
-        let in_view = self.base.as_ref().is_some_and(|b| {
-            camera.zoom <= b.zoom * 1.5
-                && camera.zoom >= b.zoom / 1.5
-                && Bounds::from_region(b.region).contains(visible.min)
-                && Bounds::from_region(b.region).contains(visible.max)
-        });
-        let visible: Vec<bool> = core
-            .plate()
-            .layers
+        let visible = self.layers_shown(core);
+        let mut info = FrameInfo::default();
+        let (reusable, newly) = self.add_on_top(gpu, core, camera, region, &visible, &mut info);
+        if !reusable {
+            self.rebuild(gpu, core, camera, region, &visible);
+            info.rebuilt = true;
+        }
+        let roles_changed = self.prepare_roles(gpu, core, camera.zoom);
+        let overlay = self.prepare_overlay(gpu, core, camera);
+        let Some(base) = &self.base else { return (new_target, info) };
+        info.triangles = base.scene.triangles;
+        let view = ([region.x, region.y], [region.width, region.height]);
+        self.paint_backdrop(gpu, camera, size, view, newly.as_ref(), roles_changed, &mut info);
+        let (Some((backdrop, _)), Some(target)) = (&self.backdrop, &self.target) else { return (new_target, info) };
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        match &overlay {
+            Some(o) => {
+                o.set_view(gpu, view.0, view.1);
+                target.encode_over(&mut encoder, gpu, &self.renderer, backdrop, &[o]);
+            }
+            None => target.encode_copy(&mut encoder, backdrop),
+        }
+        gpu.queue.submit([encoder.finish()]);
+        (new_target, info)
+    }
+
+    /// Which layers show, by index.
+    fn layers_shown(&self, core: &EditorCore) -> Vec<bool> {
+        let layers = &core.plate().layers;
+        layers
             .iter()
             .enumerate()
             .map(|(i, l)| match &self.layer_filter {
                 Some(f) => f.get(i).copied().unwrap_or(l.visible),
                 None => l.visible,
             })
-            .collect();
+            .collect()
+    }
+
+    /// Reuses the prepared plate when the view is still inside it. When the plate
+    /// changed and all that happened is elements coming on top, only those are
+    /// prepared (returned as the newest, to draw over the last picture). Returns
+    /// whether the prepared plate can be used.
+    fn add_on_top(
+        &mut self,
+        gpu: &Gpu,
+        core: &mut EditorCore,
+        camera: Camera,
+        region: Region,
+        visible: &[bool],
+        info: &mut FrameInfo,
+    ) -> (bool, Option<PreparedScene>) {
+        let view = Bounds::from_region(region);
+        let Some(base) = &mut self.base else { return (false, None) };
+        let prepared = Bounds::from_region(base.region);
+        let in_view = camera.zoom <= base.zoom * 1.5
+            && camera.zoom >= base.zoom / 1.5
+            && prepared.contains(view.min)
+            && prepared.contains(view.max);
+        if !in_view {
+            return (false, None);
+        }
         let layer_key: Vec<(bool, u32)> =
-            core.plate().layers.iter().zip(&visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect();
-        let mut reusable =
-            in_view && self.base.as_ref().is_some_and(|b| b.revision == core.revision() && b.shown.layers == layer_key);
-        let mut info = FrameInfo::default();
-        let mut newly: Option<PreparedScene> = None;
-        if in_view
-            && !reusable
-            && let Some(base) = &mut self.base
-        {
-            // The plate changed: if all that happened is elements coming on top, only
-            // those are prepared.
-            core.sync_cache(0.25 / base.zoom);
-            let plate = &core.plate();
-            let items = core
-                .cache()
-                .draw_list(plate, &Bounds::from_region(base.region), |i| visible.get(i).copied().unwrap_or(false));
-            let now = Shown::of(core, &items, &visible);
-            let old = &base.shown;
-            let on_top = now.layers == old.layers
-                && now.paper == old.paper
-                && now.items.len() >= old.items.len()
-                && now.items.len() - base.base_len <= MAX_ADDED
-                && now.items[..old.items.len()] == old.items[..];
-            if on_top {
-                if now.items.len() > old.items.len() {
-                    let extras = SceneExtras { paper: None, overlays: &[], depth_range: Some(ADDED_DEPTH) };
-                    let added = &items[base.base_len..];
-                    let opacity = |i: usize| plate.layers.get(i).map_or(1.0, |l| l.opacity);
-                    base.added = Some(self.renderer.prepare(gpu, plate, core.cache(), added, opacity, &extras));
-                    // Just the new ones, to draw over the last picture of the plate.
-                    let newest = &items[old.items.len()..];
-                    newly = Some(self.renderer.prepare(gpu, plate, core.cache(), newest, opacity, &extras));
-                    info.appended = true;
-                }
-                base.shown = now;
-                base.revision = core.revision();
-                reusable = true;
-            }
+            core.plate().layers.iter().zip(visible).map(|(l, v)| (*v, l.opacity.to_bits())).collect();
+        if base.revision == core.revision() && base.shown.layers == layer_key {
+            return (true, None);
         }
-        if !reusable {
-            // Prepare the viewport plus half of it on every side.
-            let margin = Region {
-                x: region.x - region.width / 2.0,
-                y: region.y - region.height / 2.0,
-                width: region.width * 2.0,
-                height: region.height * 2.0,
-            };
-            core.sync_cache(0.25 / camera.zoom);
-            let plate = &core.plate();
-            let items = core
-                .cache()
-                .draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
-            let extras = SceneExtras {
-                paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
-                overlays: &[],
-                depth_range: Some(BASE_DEPTH),
-            };
-            let scene = self.renderer.prepare(
-                gpu,
-                plate,
-                core.cache(),
-                &items,
-                |i| plate.layers.get(i).map_or(1.0, |l| l.opacity),
-                &extras,
-            );
-            let shown = Shown::of(core, &items, &visible);
-            self.base = Some(BaseScene {
-                scene,
-                added: None,
-                base_len: shown.items.len(),
-                shown,
-                region: margin,
-                view: region,
-                zoom: camera.zoom,
-                revision: core.revision(),
-            });
-            info.rebuilt = true;
+        core.sync_cache(0.25 / base.zoom);
+        let plate = core.plate();
+        let items = core.cache().draw_list(plate, &prepared, |i| visible.get(i).copied().unwrap_or(false));
+        let now = Shown::of(core, &items, visible);
+        let old = &base.shown;
+        let on_top = now.layers == old.layers
+            && now.paper == old.paper
+            && now.items.len() >= old.items.len()
+            && now.items.len() - base.base_len <= MAX_ADDED
+            && now.items[..old.items.len()] == old.items[..];
+        if !on_top {
+            return (false, None);
         }
-        let roles_changed = self.prepare_roles(gpu, core, camera.zoom);
-        let mut overlay_elements = if self.audience { core.live_marks() } else { core.overlay(1.0 / camera.zoom) };
-        overlay_elements.extend(self.extra.iter().cloned());
-        let overlay = (!overlay_elements.is_empty()).then(|| {
-            let tolerance = 0.25 / camera.zoom;
-            let meshes: Vec<ElementMesh> =
-                overlay_elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
-            let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(OVERLAY_DEPTH) };
-            self.renderer.prepare(gpu, core.plate(), core.cache(), &[], |_| 1.0, &extras)
+        let mut newly = None;
+        if now.items.len() > old.items.len() {
+            let extras = SceneExtras { paper: None, overlays: &[], depth_range: Some(ADDED_DEPTH) };
+            let added = &items[base.base_len..];
+            let opacity = |i: usize| plate.layers.get(i).map_or(1.0, |l| l.opacity);
+            base.added = Some(self.renderer.prepare(gpu, plate, core.cache(), added, opacity, &extras));
+            // Just the new ones, to draw over the last picture of the plate.
+            let newest = &items[old.items.len()..];
+            newly = Some(self.renderer.prepare(gpu, plate, core.cache(), newest, opacity, &extras));
+            info.appended = true;
+        }
+        base.shown = now;
+        base.revision = core.revision();
+        (true, newly)
+    }
+
+    /// Prepares the view plus half of it on every side.
+    fn rebuild(&mut self, gpu: &Gpu, core: &mut EditorCore, camera: Camera, region: Region, visible: &[bool]) {
+        let margin = Region {
+            x: region.x - region.width / 2.0,
+            y: region.y - region.height / 2.0,
+            width: region.width * 2.0,
+            height: region.height * 2.0,
+        };
+        core.sync_cache(0.25 / camera.zoom);
+        let plate = core.plate();
+        let items =
+            core.cache().draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
+        let extras = SceneExtras {
+            paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
+            overlays: &[],
+            depth_range: Some(BASE_DEPTH),
+        };
+        let opacity = |i: usize| plate.layers.get(i).map_or(1.0, |l| l.opacity);
+        let scene = self.renderer.prepare(gpu, plate, core.cache(), &items, opacity, &extras);
+        let shown = Shown::of(core, &items, visible);
+        self.base = Some(BaseScene {
+            scene,
+            added: None,
+            base_len: shown.items.len(),
+            shown,
+            region: margin,
+            view: region,
+            zoom: camera.zoom,
+            revision: core.revision(),
         });
-        let (Some(base), Some(target)) = (&self.base, &self.target) else { return (new_target, info) };
-        info.triangles = base.scene.triangles;
-        let (origin, extent) = ([region.x, region.y], [region.width, region.height]);
-        // The plate is rendered again only when it, its overlay, the camera or the size
-        // changed; otherwise the last picture of it is reused under the live marks.
+    }
+
+    /// The live overlay (selection, handles, wet ink; for the audience only what is
+    /// being drawn) and this frame's extra marks, as a scene.
+    fn prepare_overlay(&mut self, gpu: &Gpu, core: &EditorCore, camera: Camera) -> Option<PreparedScene> {
+        let mut elements = if self.audience { core.live_marks() } else { core.overlay(1.0 / camera.zoom) };
+        elements.extend(self.extra.iter().cloned());
+        if elements.is_empty() {
+            return None;
+        }
+        let tolerance = 0.25 / camera.zoom;
+        let meshes: Vec<ElementMesh> = elements.iter().map(|e| self.overlay_tess.element(e, tolerance)).collect();
+        let extras = SceneExtras { paper: None, overlays: &meshes, depth_range: Some(OVERLAY_DEPTH) };
+        Some(self.renderer.prepare(gpu, core.plate(), core.cache(), &[], |_| 1.0, &extras))
+    }
+
+    /// Renders the plate picture again when it, its overlay, the camera or the size
+    /// changed; otherwise the last picture is reused under the live marks. Elements
+    /// that only came on top are drawn over the last picture, into the spare texture,
+    /// which then becomes the picture.
+    #[allow(clippy::too_many_arguments)]
+    fn paint_backdrop(
+        &mut self,
+        gpu: &Gpu,
+        camera: Camera,
+        size: [u32; 2],
+        (origin, extent): ([f32; 2], [f32; 2]),
+        newly: Option<&PreparedScene>,
+        roles_changed: bool,
+        info: &mut FrameInfo,
+    ) {
+        let (Some(base), Some(target)) = (&self.base, &self.target) else { return };
         let fresh = self.backdrop.as_ref().is_none_or(|(t, c)| t.size() != target.size() || *c != Some(camera));
         let only_added = !fresh && !info.rebuilt && !roles_changed && self.role.is_none();
-        if let (true, Some(newest), Some((old, _))) = (only_added, &newly, &self.backdrop) {
-            // Elements that only came on top: drawn over the last picture, into the
-            // spare texture, which then becomes the picture.
+        if let (true, Some(newest), Some((old, _))) = (only_added, newly, &self.backdrop) {
             let next = match self.spare.take() {
                 Some(t) if t.size() == target.size() => t,
                 _ => RenderTarget::new(gpu, &self.renderer, size[0], size[1]),
@@ -353,19 +398,5 @@ impl Canvas {
             self.backdrop = Some((backdrop, Some(camera)));
             info.plate_drawn = true;
         }
-        let Some((backdrop, _)) = &self.backdrop else { return (new_target, info) };
-        let mut scenes = Vec::new();
-        if let Some(o) = &overlay {
-            o.set_view(gpu, origin, extent);
-            scenes.push(o);
-        }
-        let mut encoder = gpu.device.create_command_encoder(&Default::default());
-        if scenes.is_empty() {
-            target.encode_copy(&mut encoder, backdrop);
-        } else {
-            target.encode_over(&mut encoder, gpu, &self.renderer, backdrop, &scenes);
-        }
-        gpu.queue.submit([encoder.finish()]);
-        (new_target, info)
     }
 }

@@ -52,7 +52,7 @@ impl EditorApp {
     }
 
     /// Does what an editing key stands for.
-    fn run(&mut self, action: Action, ctx: &egui::Context, viewport: [f32; 2]) {
+    pub(super) fn run(&mut self, action: Action, ctx: &egui::Context, viewport: [f32; 2]) {
         match action {
             Action::Tool(tool) => self.core.set_tool(tool),
             Action::Undo => self.core.undo(),

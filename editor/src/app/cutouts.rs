@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
+use plaatwerk::i18n::Lang;
 use plaatwerk_editing::Tool;
 use plaatwerk_editing::keymap::{Action, Context};
 use plaatwerk_export::cutout::{Preset, prepare_cutout};
@@ -186,28 +187,7 @@ impl EditorApp {
     pub(super) fn cutouts_panel(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.pick("Uitsneden", "Cut-outs"));
-        ui.horizontal(|ui| {
-            ui.label(lang.pick("Nieuw:", "New:"));
-            let now = self.core.cutout_preset().to_owned();
-            egui::ComboBox::from_id_salt("new-cutout-preset").selected_text(&now).width(150.0).show_ui(ui, |ui| {
-                for p in self.core.presets().to_vec() {
-                    if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
-                        self.core.set_cutout_preset(p.id.clone());
-                    }
-                }
-            });
-            if ui
-                .selectable_label(self.core.tool() == Tool::CutOut, keys::tip(lang.pick("Teken", "Draw"), Context::Editing, Action::Tool(Tool::CutOut)))
-                .on_hover_text(lang.pick(
-                    "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
-                    "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",
-                ))
-                .clicked()
-            {
-                self.core.set_tool(Tool::CutOut);
-                self.overlay_dirty = true;
-            }
-        });
+        self.new_cutout_row(ui);
         let mut show = self.core.show_cutouts();
         if ui.checkbox(&mut show, lang.pick("Kaders tonen", "Show frames")).changed() {
             self.core.set_show_cutouts(show);
@@ -218,16 +198,13 @@ impl EditorApp {
                 egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32).text(format!("{done}/{total} {name}")),
             );
         }
-        let mut activate = None;
-        let mut update: Option<(usize, CutOut)> = None;
-        let mut remove = None;
-        let mut export_one = None;
+        let mut asked = Asked::default();
         for (i, c) in self.core.plate().cutouts.iter().enumerate() {
             let active = self.core.active_cutout() == Some(i);
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
                     if ui.selectable_label(active, &c.name).clicked() {
-                        activate = Some(i);
+                        asked.activate = Some(i);
                     }
                     ui.weak(&c.preset);
                 });
@@ -236,65 +213,11 @@ impl EditorApp {
                     let scale = (240.0 / size.x).min(120.0 / size.y).min(1.0);
                     let r = ui.add(egui::Image::new(tex).fit_to_exact_size(size * scale).sense(egui::Sense::click()));
                     if r.clicked() {
-                        activate = Some(i);
+                        asked.activate = Some(i);
                     }
                 }
                 if active {
-                    let mut edited = c.clone();
-                    let mut changed = false;
-                    ui.horizontal(|ui| {
-                        ui.label(lang.pick("Naam", "Name"));
-                        changed |=
-                            ui.add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0)).lost_focus();
-                    });
-                    ui.horizontal(|ui| {
-                        ui.label("Preset");
-                        egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(
-                            ui,
-                            |ui| {
-                                for p in self.core.presets() {
-                                    if ui
-                                        .selectable_label(p.id == edited.preset, &p.id)
-                                        .on_hover_text(&p.name)
-                                        .clicked()
-                                    {
-                                        edited.preset = p.id.clone();
-                                        changed = true;
-                                    }
-                                }
-                            },
-                        );
-                    });
-                    let mut caption = edited.caption.clone().unwrap_or_default();
-                    ui.horizontal(|ui| {
-                        ui.label(lang.pick("Onderschrift", "Caption"));
-                        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).lost_focus() {
-                            edited.caption = Some(caption.trim().to_owned()).filter(|s| !s.is_empty());
-                            changed = true;
-                        }
-                    });
-                    let mut qr = edited.qr_url.clone().unwrap_or_default();
-                    ui.horizontal(|ui| {
-                        ui.label(lang.pick("QR-link", "QR link"));
-                        if ui
-                            .add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…"))
-                            .lost_focus()
-                        {
-                            edited.qr_url = Some(qr.trim().to_owned()).filter(|s| !s.is_empty());
-                            changed = true;
-                        }
-                    });
-                    if changed {
-                        update = Some((i, edited));
-                    }
-                    ui.horizontal(|ui| {
-                        if ui.button(lang.pick("Exporteren", "Export")).clicked() {
-                            export_one = Some(c.name.clone());
-                        }
-                        if ui.button(lang.pick("Verwijderen", "Delete")).clicked() {
-                            remove = Some(i);
-                        }
-                    });
+                    cutout_fields(ui, lang, self.core.presets(), i, c, &mut asked);
                 }
             });
         }
@@ -312,21 +235,108 @@ impl EditorApp {
         {
             self.start_export(None);
         }
-        if let Some(i) = activate {
+        self.answer(asked);
+    }
+
+    /// The preset new cut-outs get, and the tool to draw one.
+    fn new_cutout_row(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("Nieuw:", "New:"));
+            let now = self.core.cutout_preset().to_owned();
+            egui::ComboBox::from_id_salt("new-cutout-preset").selected_text(&now).width(150.0).show_ui(ui, |ui| {
+                for p in self.core.presets().to_vec() {
+                    if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
+                        self.core.set_cutout_preset(p.id.clone());
+                    }
+                }
+            });
+            let draw = keys::tip(lang.pick("Teken", "Draw"), Context::Editing, Action::Tool(Tool::CutOut));
+            let how = lang.pick(
+                "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
+                "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",
+            );
+            if ui.selectable_label(self.core.tool() == Tool::CutOut, draw).on_hover_text(how).clicked() {
+                self.core.set_tool(Tool::CutOut);
+                self.overlay_dirty = true;
+            }
+        });
+    }
+
+    /// Does what the cut-outs list asked for this frame.
+    fn answer(&mut self, asked: Asked) {
+        if let Some(i) = asked.activate {
             self.core.set_active_cutout(Some(i));
             self.core.set_show_cutouts(true);
             self.overlay_dirty = true;
         }
-        if let Some((i, c)) = update
+        if let Some((i, c)) = asked.update
             && let Err(e) = self.core.update_cutout(i, c)
         {
-            self.status = e;
+            self.status = e.to_string();
         }
-        if let Some(i) = remove {
+        if let Some(i) = asked.remove {
             self.core.remove_cutout(i);
         }
-        if let Some(name) = export_one {
+        if let Some(name) = asked.export {
             self.start_export(Some(name));
         }
     }
+}
+
+/// What the cut-outs list asked for in one frame.
+#[derive(Default)]
+struct Asked {
+    activate: Option<usize>,
+    update: Option<(usize, CutOut)>,
+    remove: Option<usize>,
+    export: Option<String>,
+}
+
+/// The fields of the active cut-out: name, preset, caption, QR link, export, delete.
+fn cutout_fields(ui: &mut egui::Ui, lang: Lang, presets: &[Preset], i: usize, c: &CutOut, asked: &mut Asked) {
+    let mut edited = c.clone();
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        ui.label(lang.pick("Naam", "Name"));
+        changed |= ui.add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0)).lost_focus();
+    });
+    ui.horizontal(|ui| {
+        ui.label("Preset");
+        egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(ui, |ui| {
+            for p in presets {
+                if ui.selectable_label(p.id == edited.preset, &p.id).on_hover_text(&p.name).clicked() {
+                    edited.preset = p.id.clone();
+                    changed = true;
+                }
+            }
+        });
+    });
+    let mut caption = edited.caption.clone().unwrap_or_default();
+    ui.horizontal(|ui| {
+        ui.label(lang.pick("Onderschrift", "Caption"));
+        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).lost_focus() {
+            edited.caption = Some(caption.trim().to_owned()).filter(|s| !s.is_empty());
+            changed = true;
+        }
+    });
+    let mut qr = edited.qr_url.clone().unwrap_or_default();
+    ui.horizontal(|ui| {
+        ui.label(lang.pick("QR-link", "QR link"));
+        if ui.add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…")).lost_focus() {
+            edited.qr_url = Some(qr.trim().to_owned()).filter(|s| !s.is_empty());
+            changed = true;
+        }
+    });
+    if changed {
+        asked.update = Some((i, edited));
+    }
+    ui.horizontal(|ui| {
+        if ui.button(lang.pick("Exporteren", "Export")).clicked() {
+            asked.export = Some(c.name.clone());
+        }
+        if ui.button(lang.pick("Verwijderen", "Delete")).clicked() {
+            asked.remove = Some(i);
+        }
+    });
 }

@@ -8,6 +8,8 @@
 mod actions;
 mod cutouts;
 mod dialogs;
+mod disk;
+use disk::DiskWatch;
 pub mod displays;
 mod files;
 mod keys;
@@ -15,6 +17,7 @@ mod panels;
 mod plugins;
 mod presenting;
 mod text;
+mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,9 +25,8 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use plaatwerk::i18n::Lang;
 use plaatwerk::settings::Settings;
-use plaatwerk_editing::disk::DiskChange;
 use plaatwerk_editing::recovery::{Found, Recovery};
-use plaatwerk_editing::{EditorCore, Notice, Pointer, Tool};
+use plaatwerk_editing::{EditorCore, Tool};
 use plaatwerk_model::{Plate, format};
 use plaatwerk_render::Gpu;
 
@@ -161,38 +163,6 @@ enum Dialog {
     },
     Recover(Found),
     Conflict(Box<Plate>),
-}
-
-/// Watches the plate's folder for changes by others.
-struct DiskWatch {
-    _watcher: notify::RecommendedWatcher,
-    events: std::sync::mpsc::Receiver<()>,
-    path: PathBuf,
-    pending: Option<Instant>,
-}
-
-impl DiskWatch {
-    fn start(path: &Path, ctx: &egui::Context) -> Result<DiskWatch, String> {
-        use notify::Watcher as _;
-        let (tx, rx) = std::sync::mpsc::channel();
-        let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        let ctx = ctx.clone();
-        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if let Ok(ev) = res
-                && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
-            {
-                let _ = tx.send(());
-                ctx.request_repaint_after(Duration::from_millis(450));
-            }
-        })
-        .map_err(|e| e.to_string())?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        watcher.watch(&dir, notify::RecursiveMode::NonRecursive).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(DiskWatch { _watcher: watcher, events: rx, path: path.to_path_buf(), pending: None })
-    }
 }
 
 /// The editor's window state.
@@ -423,343 +393,6 @@ impl EditorApp {
         }
         self.overlay_dirty = true;
     }
-
-    fn autosave(&mut self) {
-        if !self.core.is_dirty()
-            || self.core.revision() == self.autosaved_revision
-            || self.last_autosave.elapsed() < AUTOSAVE_EVERY
-        {
-            return;
-        }
-        self.last_autosave = Instant::now();
-        self.autosaved_revision = self.core.revision();
-        if let Some(r) = &self.recovery {
-            let source = self.core.path();
-            let written = r.write(self.core.plate(), source).and_then(|_| r.write_session(self.core.session(), source));
-            if let Err(e) = written {
-                self.status = format!("{} {e}", self.lang().pick("Autosave mislukt:", "Autosave failed:"));
-            }
-        }
-    }
-
-    /// Follows the plate's file: reload when nothing is lost, ask when both sides changed.
-    fn watch_disk(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        match (&self.core.path(), &self.watch) {
-            (Some(p), Some(w)) if *p == w.path => {}
-            (Some(p), _) => match DiskWatch::start(p, ctx) {
-                Ok(w) => self.watch = Some(w),
-                Err(e) => {
-                    self.status =
-                        format!("{} {e}", lang.pick("Kan het bestand niet volgen:", "Cannot watch the file:"));
-                    self.watch = None;
-                }
-            },
-            (None, _) => self.watch = None,
-        }
-        let Some(w) = &mut self.watch else { return };
-        while w.events.try_recv().is_ok() {
-            w.pending = Some(Instant::now());
-        }
-        // Wait until writes settle: editors and sync clients write in several steps.
-        let Some(since) = w.pending else { return };
-        if since.elapsed() < Duration::from_millis(400) || self.drawing || self.dialog.is_some() {
-            ctx.request_repaint_after(Duration::from_millis(100));
-            return;
-        }
-        w.pending = None;
-        match self.core.disk_changed() {
-            DiskChange::Unchanged => {}
-            DiskChange::Reloaded => {
-                self.status = lang
-                    .pick("Bijgewerkt: de plaat is op schijf veranderd.", "Updated: the plate changed on disk.")
-                    .to_owned();
-                self.overlay_dirty = true;
-            }
-            DiskChange::Conflict(theirs) => self.dialog = Some(Dialog::Conflict(theirs)),
-            DiskChange::Gone => {
-                self.status = lang
-                    .pick(
-                        "Het bestand is verplaatst of verwijderd; sla op om het te bewaren.",
-                        "The file was moved or deleted; save to keep the plate.",
-                    )
-                    .to_owned();
-            }
-            DiskChange::Invalid(e) => {
-                self.status = format!(
-                    "{} {e}",
-                    lang.pick("Het bestand op schijf is nu ongeldig:", "The file on disk is invalid now:")
-                );
-            }
-        }
-    }
-
-    /// Draws the plate and the overlay into the canvas texture when something changed.
-    fn render_canvas(&mut self, frame: &eframe::Frame, size: [u32; 2]) -> Option<egui::TextureId> {
-        let rs = frame.wgpu_render_state()?;
-        let camera = self.camera?;
-        let plugin_overlay = self.plugin_overlay_elements();
-        let canvas = self.canvas.get_or_insert_with(|| CanvasGpu::new(rs));
-        let key = (camera, size, self.core.revision());
-        if canvas.shown.as_ref() == Some(&key) && !self.overlay_dirty {
-            return canvas.texture;
-        }
-        canvas.canvas.role_overlay = self.role_overlay.clone();
-        canvas.canvas.plugin_overlay = plugin_overlay;
-        canvas.canvas.layer_filter = self.presenting.as_ref().map(|p| p.layers(self.core.plate()));
-        canvas.canvas.extra = self
-            .presenting
-            .as_ref()
-            .map(|p| {
-                let mut marks = p.marks(camera.region([size[0] as f32, size[1] as f32]), 1.0 / camera.zoom);
-                marks.extend(p.audience_frame(self.core.plate(), 1.0 / camera.zoom));
-                marks
-            })
-            .unwrap_or_default();
-        let (new_target, _) = canvas.canvas.draw(&canvas.gpu, &mut self.core, camera, size);
-        canvas.register(rs, new_target);
-        if let Some(e) = canvas.gpu.take_errors().first() {
-            self.status = format!("{} {e}", self.settings.lang.pick("Tekenen mislukt:", "Drawing failed:"));
-        }
-        for w in canvas.canvas.renderer.warnings.drain(..) {
-            self.status = w;
-        }
-        canvas.shown = Some(key);
-        self.overlay_dirty = false;
-        canvas.texture
-    }
-
-    fn canvas_input(&mut self, ui: &egui::Ui, response: &egui::Response, viewport: [f32; 2], ppp: f32) {
-        let Some(mut camera) = self.camera else { return };
-        let rect = response.rect;
-        let to_screen = |p: egui::Pos2| {
-            let p = (p - rect.min) * ppp;
-            [p.x, p.y]
-        };
-        let (space, scroll, zoom, hover, events, pressed, released, shift, time) = ui.input(|i| {
-            (
-                i.key_down(egui::Key::Space),
-                i.smooth_scroll_delta,
-                i.zoom_delta(),
-                i.pointer.hover_pos(),
-                i.events.clone(),
-                i.pointer.primary_pressed(),
-                i.pointer.primary_released(),
-                i.modifiers.shift,
-                i.time,
-            )
-        });
-        // Pan: middle or right drag, or space + drag.
-        let panning = response.dragged_by(egui::PointerButton::Middle)
-            || response.dragged_by(egui::PointerButton::Secondary)
-            || (space && response.dragged_by(egui::PointerButton::Primary));
-        if panning {
-            let d = response.drag_delta() * ppp;
-            camera.pan([d.x, d.y]);
-        }
-        if response.hovered() {
-            let at = hover.map(to_screen).unwrap_or([viewport[0] / 2.0, viewport[1] / 2.0]);
-            if scroll.y != 0.0 {
-                camera.zoom_at((scroll.y * 0.0025).exp(), at, viewport);
-            }
-            if zoom != 1.0 {
-                camera.zoom_at(zoom, at, viewport);
-            }
-        }
-        self.camera = Some(camera);
-        let pixel = 1.0 / camera.zoom;
-        let pointer = |pos: egui::Pos2| Pointer {
-            pos: camera.plate_point(to_screen(pos), viewport),
-            pressure: None,
-            time,
-            shift,
-            pixel,
-        };
-        // Pictures and plates dropped on the window.
-        let dropped: Vec<PathBuf> = ui.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
-        for path in dropped {
-            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("plate")) {
-                self.open_plate(path, false);
-                break;
-            }
-            let at = hover.map_or_else(|| self.view_center(), |p| camera.plate_point(to_screen(p), viewport));
-            self.insert_picture(&path, at);
-        }
-        // On the canvas and not under a window or the text field (works also when the
-        // press comes without a hover before it, as from a touch screen).
-        let on_canvas = hover.filter(|p| rect.contains(*p) && ui.ctx().layer_id_at(*p) == Some(ui.layer_id()));
-        if pressed && self.text_editing.is_some() && on_canvas.is_some() {
-            // A click beside the text field finishes the text; it draws nothing.
-            self.commit_text();
-        } else if pressed
-            && !space
-            && !self.drawing
-            && self.dialog.is_none()
-            && let Some(pos) = on_canvas
-        {
-            let p = pointer(pos);
-            self.core.pointer_down(p);
-            self.drawing = true;
-            self.overlay_dirty = true;
-            if let Some(request) = self.core.take_text_request() {
-                self.drawing = false;
-                // Clicking a label or note with the text tools edits it.
-                match self.core.text_at(p) {
-                    Some(id) => self.start_editing(id),
-                    None => self.start_new_text(request),
-                }
-            }
-        }
-        if response.double_clicked()
-            && self.core.tool() == Tool::Select
-            && self.text_editing.is_none()
-            && let Some(pos) = on_canvas
-            && let Some(id) = self.core.text_at(pointer(pos))
-        {
-            self.start_editing(id);
-        }
-        if self.drawing {
-            // Every sample of this frame, not only the last: smooth lines at low frame rates.
-            for ev in &events {
-                if let egui::Event::PointerMoved(pos) = ev {
-                    self.core.pointer_move(pointer(*pos));
-                    self.overlay_dirty = true;
-                }
-                if let egui::Event::Touch { pos, force: Some(force), .. } = ev {
-                    let mut p = pointer(*pos);
-                    p.pressure = Some(*force);
-                    self.core.pointer_move(p);
-                    self.overlay_dirty = true;
-                }
-            }
-            if released {
-                let pos = hover.or_else(|| ui.input(|i| i.pointer.interact_pos())).unwrap_or(rect.center());
-                self.core.pointer_up(pointer(pos));
-                self.drawing = false;
-                self.overlay_dirty = true;
-            }
-        }
-        if let Some(Notice::LayerNotEditable(name)) = self.core.take_notice() {
-            self.status = format!(
-                "{} \"{name}\" {}",
-                self.lang().pick("Laag", "Layer"),
-                self.lang().pick(
-                    "is vergrendeld of verborgen: kies een andere laag",
-                    "is locked or hidden: pick another layer"
-                )
-            );
-        }
-    }
-}
-
-impl EditorApp {
-    /// Shows a role overlay (or none), redrawing the canvas.
-    fn set_role_overlay(&mut self, overlay: Option<plaatwerk_geometry::overlay::RoleOverlay>) {
-        self.role_overlay = overlay;
-        self.overlay_dirty = true;
-    }
-
-    /// Solo a role, or switch it off when it is already shown; with `compare`, show it
-    /// beside the role shown now.
-    fn toggle_solo(&mut self, role: &str, compare: bool) {
-        let next = plaatwerk_geometry::overlay::RoleOverlay::toggled(self.role_overlay.as_ref(), role, compare);
-        self.set_role_overlay(next);
-    }
-
-    fn toggle_all_roles(&mut self) {
-        use plaatwerk_geometry::overlay::RoleOverlay;
-        let next = match self.role_overlay {
-            Some(RoleOverlay::All(_)) => None,
-            _ => Some(RoleOverlay::All(Vec::new())),
-        };
-        self.set_role_overlay(next);
-    }
-
-    /// The legend of the role overlay, in the canvas's bottom-left corner.
-    fn draw_role_legend(&self, painter: &egui::Painter, rect: egui::Rect) {
-        let Some(overlay) = &self.role_overlay else { return };
-        let roles = overlay.roles(self.core.plate());
-        if roles.is_empty() {
-            return;
-        }
-        let title = plaatwerk_geometry::overlay::legend_title(overlay, self.lang().pick("nl", "en"));
-        let line = 20.0;
-        let width = roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(0).max(title.chars().count()) as f32
-            * 7.5
-            + 44.0;
-        let height = line * (roles.len() as f32 + 1.0) + 14.0;
-        let min = egui::pos2(rect.min.x + 14.0, rect.max.y - 14.0 - height);
-        let r = egui::Rect::from_min_size(min, egui::vec2(width, height));
-        painter.rect_filled(r, 8.0, egui::Color32::from_white_alpha(240));
-        painter.rect_stroke(r, 8.0, egui::Stroke::new(1.0, egui::Color32::from_gray(190)), egui::StrokeKind::Inside);
-        let ink = egui::Color32::from_rgb(0x26, 0x46, 0x53);
-        painter.text(min + egui::vec2(12.0, 8.0), egui::Align2::LEFT_TOP, title, egui::FontId::proportional(14.0), ink);
-        for (k, role) in roles.iter().enumerate() {
-            let y = min.y + 8.0 + line * (k as f32 + 1.0);
-            let c = role.color;
-            painter.circle_filled(
-                egui::pos2(min.x + 18.0, y + 8.0),
-                6.0,
-                egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a),
-            );
-            painter.text(
-                egui::pos2(min.x + 32.0, y),
-                egui::Align2::LEFT_TOP,
-                &role.name,
-                egui::FontId::proportional(14.0),
-                ink,
-            );
-        }
-    }
-
-    /// A dot every grid step over the paper, fading out where dots would crowd.
-    fn draw_grid(&self, painter: &egui::Painter, rect: egui::Rect, camera: Camera, viewport: [f32; 2], ppp: f32) {
-        let m = &self.core.plate().meta;
-        // 20 plate units, doubled until dots are at least 14 screen pixels apart.
-        let mut step = 20.0f32;
-        while step * camera.zoom < 14.0 * ppp {
-            step *= 2.0;
-        }
-        let region = camera.region(viewport);
-        let x0 = (region.x.max(0.0) / step).ceil() as i64;
-        let x1 = ((region.x + region.width).min(m.width) / step).floor() as i64;
-        let y0 = (region.y.max(0.0) / step).ceil() as i64;
-        let y1 = ((region.y + region.height).min(m.height) / step).floor() as i64;
-        if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > 40_000 {
-            return;
-        }
-        let color = egui::Color32::from_black_alpha(38);
-        for gx in x0..=x1 {
-            for gy in y0..=y1 {
-                let s = camera.screen_point([gx as f32 * step, gy as f32 * step], viewport);
-                painter.circle_filled(rect.min + egui::vec2(s[0], s[1]) / ppp, 1.0, color);
-            }
-        }
-    }
-
-    /// The pointer's shape over the canvas: resize arrows on handles, a crosshair for ink.
-    fn cursor(&self, ui: &egui::Ui, rect: egui::Rect, viewport: [f32; 2], ppp: f32) -> egui::CursorIcon {
-        use plaatwerk_editing::handles::Handle;
-        if self.drawing && matches!(self.core.tool(), Tool::Pen | Tool::Highlighter | Tool::Eraser) {
-            return egui::CursorIcon::Crosshair;
-        }
-        let handle = match (self.camera, ui.input(|i| i.pointer.hover_pos())) {
-            (Some(camera), Some(pos)) => {
-                let s = (pos - rect.min) * ppp;
-                let p = camera.plate_point([s.x, s.y], viewport);
-                self.core.handle_at(p, 1.0 / camera.zoom)
-            }
-            _ => None,
-        };
-        match (handle, self.core.tool()) {
-            (Some(Handle::Corner(0 | 2)), _) => egui::CursorIcon::ResizeNwSe,
-            (Some(Handle::Corner(_)), _) => egui::CursorIcon::ResizeNeSw,
-            (Some(_), _) => egui::CursorIcon::Grab,
-            (None, Tool::Pen | Tool::Highlighter | Tool::Eraser) => egui::CursorIcon::Crosshair,
-            (None, Tool::Text | Tool::Sticky) => egui::CursorIcon::Text,
-            (None, _) => egui::CursorIcon::Default,
-        }
-    }
 }
 
 impl eframe::App for EditorApp {
@@ -822,20 +455,7 @@ impl eframe::App for EditorApp {
             if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
                 self.canvas_input(ui, &response, viewport, ppp);
             }
-            if let Some(Notice::Refused(why)) = &self.core.notice() {
-                self.status = format!("{} {why}", self.lang().pick("Niet gedaan:", "Not done:"));
-                self.core.take_notice();
-            }
-            if matches!(self.core.notice(), Some(Notice::SessionStart)) {
-                self.core.take_notice();
-                self.status = self
-                    .lang()
-                    .pick(
-                        "Ongedaan maken stopt bij het begin van de sessie: de plaat zelf blijft zoals hij was.",
-                        "Undo stops at the start of the session: the plate itself stays as it was.",
-                    )
-                    .to_owned();
-            }
+            self.show_notice();
             if let Some(tex) = self.render_canvas(frame, size) {
                 ui.painter().image(
                     tex,

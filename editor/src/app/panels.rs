@@ -47,10 +47,9 @@ impl EditorApp {
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
         ui.horizontal(|ui| {
-            let title = if self.core.plate().meta.title.is_empty() {
-                "Plaatwerk".to_owned()
-            } else {
-                self.core.plate().meta.title.clone()
+            let title = match self.core.plate().meta.title.as_str() {
+                "" => "Plaatwerk".to_owned(),
+                t => t.to_owned(),
             };
             ui.strong(title);
             ui.separator();
@@ -61,60 +60,7 @@ impl EditorApp {
             };
             ui.label(format!("{} · {state}", self.file_name()));
             ui.separator();
-            let ctx = ui.ctx().clone();
-            ui.menu_button(lang.pick("Bestand", "File"), |ui| {
-                if ui.button(keys::tip(lang.pick("Openen…", "Open…"), Context::Editing, Action::Open)).clicked() {
-                    self.ask_open();
-                }
-                ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
-                    if self.settings.recent.is_empty() {
-                        ui.weak(lang.pick("(nog niets)", "(nothing yet)"));
-                    }
-                    for p in self.settings.recent.clone() {
-                        if ui.button(p.display().to_string()).clicked() {
-                            self.open_plate(p, false);
-                        }
-                    }
-                });
-                ui.separator();
-                if ui.button(keys::tip(lang.pick("Opslaan", "Save"), Context::Editing, Action::Save)).clicked() {
-                    self.save(false, &ctx);
-                }
-                if ui
-                    .button(keys::tip(lang.pick("Opslaan als…", "Save as…"), Context::Editing, Action::SaveAs))
-                    .clicked()
-                {
-                    self.ask_save_as(false);
-                }
-                ui.separator();
-                if ui
-                    .button(keys::tip(
-                        lang.pick("Afbeelding invoegen…", "Insert picture…"),
-                        Context::Editing,
-                        Action::InsertPicture,
-                    ))
-                    .clicked()
-                {
-                    let at = self.view_center();
-                    self.ask_insert(at);
-                }
-                if ui.button(lang.pick("Sessie openen over de plaat…", "Open a session over the plate…")).clicked()
-                {
-                    let start = self.core.path().and_then(|p| p.parent()).map(ToOwned::to_owned);
-                    let start = start.or_else(|| std::env::current_dir().ok());
-                    self.dialog = Some(Dialog::File(Box::new(super::files::FilePicker::new(
-                        super::files::Purpose::OpenSession,
-                        start.as_deref(),
-                    ))));
-                }
-                ui.separator();
-                if ui
-                    .button(keys::tip(lang.pick("Presenteren", "Present"), Context::Editing, Action::Present))
-                    .clicked()
-                {
-                    self.start_presenting(None);
-                }
-            });
+            ui.menu_button(lang.pick("Bestand", "File"), |ui| self.file_menu(ui, viewport));
             if self.is_presenting() {
                 if ui
                     .button(lang.pick("Sessie afsluiten…", "End session…"))
@@ -123,81 +69,98 @@ impl EditorApp {
                 {
                     self.dialog = Some(Dialog::EndSession);
                 }
-            } else if ui
-                .button(lang.pick("▶ Presenteren", "▶ Present"))
-                .on_hover_text(keys::key(Context::Editing, Action::Present))
-                .clicked()
-            {
-                self.start_presenting(None);
+            } else {
+                self.action_button(ui, lang.pick("▶ Presenteren", "▶ Present"), Action::Present, viewport);
             }
-            if ui
-                .button(lang.pick("Opslaan", "Save"))
-                .on_hover_text(keys::key(Context::Editing, Action::Save))
-                .clicked()
-            {
-                self.save(false, &ctx);
-            }
-            if ui
-                .add_enabled(self.core.can_undo(), egui::Button::new(lang.pick("Ongedaan maken", "Undo")))
-                .on_hover_text(keys::key(Context::Editing, Action::Undo))
-                .clicked()
-            {
-                self.core.undo();
-            }
-            if ui
-                .add_enabled(self.core.can_redo(), egui::Button::new(lang.pick("Opnieuw", "Redo")))
-                .on_hover_text(keys::key(Context::Editing, Action::Redo))
-                .clicked()
-            {
-                self.core.redo();
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .button(lang.other().pick("Nederlands", "English"))
-                    .on_hover_text(lang.pick("Switch to English", "Schakel naar het Nederlands"))
-                    .clicked()
-                {
-                    self.settings.lang = lang.other();
-                    if let Err(e) = self.settings.save() {
-                        self.status = e;
-                    }
-                }
-                let mut grid = self.settings.grid;
-                if ui
-                    .checkbox(&mut grid, lang.pick("Raster", "Grid"))
-                    .on_hover_text(keys::key(Context::Editing, Action::Grid))
-                    .changed()
-                {
-                    self.settings.grid = grid;
-                    let _ = self.settings.save();
-                }
-                if ui
-                    .button("+")
-                    .on_hover_text(keys::tip(lang.pick("Inzoomen", "Zoom in"), Context::Editing, Action::ZoomIn))
-                    .clicked()
-                {
-                    self.zoom_center(1.25, viewport);
-                }
-                if ui
-                    .button("−")
-                    .on_hover_text(keys::tip(lang.pick("Uitzoomen", "Zoom out"), Context::Editing, Action::ZoomOut))
-                    .clicked()
-                {
-                    self.zoom_center(0.8, viewport);
-                }
-                if ui
-                    .button(lang.pick("Passend", "Fit"))
-                    .on_hover_text(keys::tip(
-                        lang.pick("Hele plaat in beeld", "Whole plate"),
-                        Context::Editing,
-                        Action::Fit,
-                    ))
-                    .clicked()
-                {
-                    self.fit(viewport);
-                }
+            self.action_button(ui, lang.pick("Opslaan", "Save"), Action::Save, viewport);
+            ui.add_enabled_ui(self.core.can_undo(), |ui| {
+                self.action_button(ui, lang.pick("Ongedaan maken", "Undo"), Action::Undo, viewport);
             });
+            ui.add_enabled_ui(self.core.can_redo(), |ui| {
+                self.action_button(ui, lang.pick("Opnieuw", "Redo"), Action::Redo, viewport);
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| self.view_buttons(ui, viewport));
         });
+    }
+
+    /// A button that does what a key of the table does, with the key in its tooltip.
+    fn action_button(&mut self, ui: &mut egui::Ui, text: &str, action: Action, viewport: [f32; 2]) {
+        if ui.button(text).on_hover_text(keys::key(Context::Editing, action)).clicked() {
+            let ctx = ui.ctx().clone();
+            self.run(action, &ctx, viewport);
+        }
+    }
+
+    /// A menu entry that does what a key of the table does, with the key beside it.
+    fn action_entry(&mut self, ui: &mut egui::Ui, text: &str, action: Action, viewport: [f32; 2]) {
+        if ui.button(keys::tip(text, Context::Editing, action)).clicked() {
+            let ctx = ui.ctx().clone();
+            self.run(action, &ctx, viewport);
+        }
+    }
+
+    fn file_menu(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        let lang = self.lang();
+        self.action_entry(ui, lang.pick("Openen…", "Open…"), Action::Open, viewport);
+        ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
+            if self.settings.recent.is_empty() {
+                ui.weak(lang.pick("(nog niets)", "(nothing yet)"));
+            }
+            for p in self.settings.recent.clone() {
+                if ui.button(p.display().to_string()).clicked() {
+                    self.open_plate(p, false);
+                }
+            }
+        });
+        ui.separator();
+        self.action_entry(ui, lang.pick("Opslaan", "Save"), Action::Save, viewport);
+        self.action_entry(ui, lang.pick("Opslaan als…", "Save as…"), Action::SaveAs, viewport);
+        ui.separator();
+        self.action_entry(ui, lang.pick("Afbeelding invoegen…", "Insert picture…"), Action::InsertPicture, viewport);
+        if ui.button(lang.pick("Sessie openen over de plaat…", "Open a session over the plate…")).clicked() {
+            let start = self.core.path().and_then(|p| p.parent()).map(ToOwned::to_owned);
+            let start = start.or_else(|| std::env::current_dir().ok());
+            let picker = super::files::FilePicker::new(super::files::Purpose::OpenSession, start.as_deref());
+            self.dialog = Some(Dialog::File(Box::new(picker)));
+        }
+        ui.separator();
+        self.action_entry(ui, lang.pick("Presenteren", "Present"), Action::Present, viewport);
+    }
+
+    /// Language, grid and zoom, at the right of the top bar (laid out right to left).
+    fn view_buttons(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        let lang = self.lang();
+        if ui
+            .button(lang.other().pick("Nederlands", "English"))
+            .on_hover_text(lang.pick("Switch to English", "Schakel naar het Nederlands"))
+            .clicked()
+        {
+            self.settings.lang = lang.other();
+            if let Err(e) = self.settings.save() {
+                self.status = e.to_string();
+            }
+        }
+        let mut grid = self.settings.grid;
+        if ui
+            .checkbox(&mut grid, lang.pick("Raster", "Grid"))
+            .on_hover_text(keys::key(Context::Editing, Action::Grid))
+            .changed()
+        {
+            self.settings.grid = grid;
+            let _ = self.settings.save();
+        }
+        let zoom_in = keys::tip(lang.pick("Inzoomen", "Zoom in"), Context::Editing, Action::ZoomIn);
+        if ui.button("+").on_hover_text(zoom_in).clicked() {
+            self.zoom_center(1.25, viewport);
+        }
+        let zoom_out = keys::tip(lang.pick("Uitzoomen", "Zoom out"), Context::Editing, Action::ZoomOut);
+        if ui.button("−").on_hover_text(zoom_out).clicked() {
+            self.zoom_center(0.8, viewport);
+        }
+        let fit = keys::tip(lang.pick("Hele plaat in beeld", "Whole plate"), Context::Editing, Action::Fit);
+        if ui.button(lang.pick("Passend", "Fit")).on_hover_text(fit).clicked() {
+            self.fit(viewport);
+        }
     }
 
     pub(super) fn status_bar(&mut self, ui: &mut egui::Ui, ppp: f32) {
@@ -301,7 +264,19 @@ impl EditorApp {
         }
     }
 
+    /// The side panel: layers, roles, stops, cut-outs and plugins.
     pub(super) fn layers_panel(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
+        self.layers_list(ui);
+        ui.separator();
+        self.roles_list(ui);
+        self.views_list(ui, viewport);
+        ui.separator();
+        self.cutouts_panel(ui);
+        ui.separator();
+        self.plugins_panel(ui);
+    }
+
+    fn layers_list(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.pick("Lagen", "Layers"));
         ui.weak(lang.pick("actief · zichtbaar · slot", "active · visible · lock"));
@@ -380,7 +355,10 @@ impl EditorApp {
         if ui.button(lang.pick("+ Nieuwe laag", "+ New layer")).clicked() {
             self.core.add_layer(lang.pick("Nieuwe laag", "New layer"));
         }
-        ui.separator();
+    }
+
+    fn roles_list(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
         ui.heading(lang.pick("Rollen", "Roles"));
         if !self.core.selection().is_empty() {
             ui.weak(lang.pick("Vink aan: selectie hoort bij de rol", "Tick: the selection belongs to the role"));
@@ -400,14 +378,12 @@ impl EditorApp {
                         tag = Some((role.id.clone(), on));
                     }
                 }
-                let key = if n < 9 { format!(" (Alt+{})", n + 1) } else { String::new() };
-                let eye = ui.selectable_label(shown.contains(&role.id), "👁").on_hover_text(format!(
-                    "{}{key}",
-                    lang.pick(
-                        "Toon wat deze rol doet; Shift+klik: vergelijk met de getoonde rol",
-                        "Show what this role does; Shift+click: compare with the role shown"
-                    )
-                ));
+                let tip = lang.pick(
+                    "Toon wat deze rol doet; Shift+klik: vergelijk met de getoonde rol",
+                    "Show what this role does; Shift+click: compare with the role shown",
+                );
+                let tip = keys::tip(tip, Context::Editing, Action::Role(n as u8 + 1));
+                let eye = ui.selectable_label(shown.contains(&role.id), "👁").on_hover_text(tip);
                 if eye.clicked() {
                     solo = Some((role.id.clone(), ui.input(|i| i.modifiers.shift)));
                 }
@@ -427,12 +403,13 @@ impl EditorApp {
                 let all = matches!(self.role_overlay, Some(RoleOverlay::All(_)));
                 if ui
                     .selectable_label(all, lang.pick("Alle rollen tonen", "Show all roles"))
-                    .on_hover_text("Alt+A")
+                    .on_hover_text(keys::key(Context::Editing, Action::AllRoles))
                     .clicked()
                 {
                     self.toggle_all_roles();
                 }
-                if self.role_overlay.is_some() && ui.button(lang.pick("Uit", "Off")).on_hover_text("Alt+0").clicked() {
+                let off = keys::key(Context::Editing, Action::OverlayOff);
+                if self.role_overlay.is_some() && ui.button(lang.pick("Uit", "Off")).on_hover_text(off).clicked() {
                     self.set_role_overlay(None);
                 }
             });
@@ -454,11 +431,6 @@ impl EditorApp {
                 self.new_role.clear();
             }
         });
-        self.views_list(ui, viewport);
-        ui.separator();
-        self.cutouts_panel(ui);
-        ui.separator();
-        self.plugins_panel(ui);
     }
 
     fn views_list(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
