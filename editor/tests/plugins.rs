@@ -73,7 +73,7 @@ fn a_plate_with_content_from_a_missing_plugin_opens_and_renders_the_same() {
     assert_eq!(*other.plate(), loaded);
     // A plugin error leaves the plate alone.
     let err = other.set_metaphor_params(&host, group.id, &serde_json::json!({"mode": "panic"}), "nl");
-    assert!(err.expect_err("panics").contains("panicked"));
+    assert!(err.expect_err("panics").to_string().contains("panicked"));
     assert_eq!(*other.plate(), loaded);
 }
 

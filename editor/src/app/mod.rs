@@ -389,7 +389,7 @@ impl EditorApp {
                     warnings.join("; ")
                 );
             }
-            Err(e) => self.dialog = Some(Dialog::Error(e)),
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
         }
         self.overlay_dirty = true;
     }

@@ -228,7 +228,7 @@ impl EditorApp {
             match self.core.insert_metaphor(host, &plugin, &c.id, &c.defaults(), at, code) {
                 Ok(w) if w.is_empty() => {}
                 Ok(w) => self.status = w.join("; "),
-                Err(e) => self.status = e,
+                Err(e) => self.status = e.to_string(),
             }
             self.overlay_dirty = true;
         }
@@ -292,7 +292,7 @@ impl EditorApp {
             let params = form.params.clone();
             let Some(host) = &self.plugins else { return };
             if let Err(e) = self.core.set_metaphor_params(host, id, &params, code) {
-                self.status = e;
+                self.status = e.to_string();
             }
             self.overlay_dirty = true;
         }

@@ -5,7 +5,7 @@ use plaatwerk_export::cutout::Preset;
 use plaatwerk_geometry::Bounds;
 use plaatwerk_model::{Color, CutOut, Edit, Element, ElementId, ElementKind, Rect, Region, StrokeStyle, Text};
 
-use crate::EditorCore;
+use crate::{EditingError, EditorCore};
 
 /// What dragging on a cut-out does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,14 +92,14 @@ impl EditorCore {
 
     /// Changes a cut-out (one undo step). A preset of another shape reshapes the
     /// region around its centre. Names must stay unique and not empty.
-    pub fn update_cutout(&mut self, index: usize, mut cutout: CutOut) -> Result<(), String> {
-        let Some(old) = self.plate.cutouts.get(index) else { return Err("no such cut-out".into()) };
+    pub fn update_cutout(&mut self, index: usize, mut cutout: CutOut) -> Result<(), EditingError> {
+        let Some(old) = self.plate.cutouts.get(index) else { return Err(EditingError::NoCutout(index)) };
         cutout.name = cutout.name.trim().to_owned();
         if cutout.name.is_empty() {
-            return Err("a cut-out needs a name".into());
+            return Err(EditingError::CutoutWithoutName);
         }
         if self.plate.cutouts.iter().enumerate().any(|(i, c)| i != index && c.name == cutout.name) {
-            return Err(format!("there is already a cut-out called \"{}\"", cutout.name));
+            return Err(EditingError::CutoutNameTaken(cutout.name));
         }
         if cutout.preset != old.preset {
             let aspect = aspect_of(&self.presets, &cutout.preset);

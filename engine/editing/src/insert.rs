@@ -5,7 +5,7 @@ use std::path::Path;
 
 use plaatwerk_model::{Edit, Element, ElementKind, Group, Image, Position, Transform};
 
-use crate::{EditorCore, Notice};
+use crate::{EditingError, EditorCore, Notice};
 
 /// Inserted pictures are scaled down to at most this part of the plate's width or height.
 const MAX_SHARE: f32 = 0.6;
@@ -27,19 +27,19 @@ impl EditorCore {
     /// Inserts the picture in `path` on the active layer, centred at `at` (plate units),
     /// as one undo step; it becomes the selection. Returns warnings (SVG features that
     /// were left out), or an error that names the file.
-    pub fn insert_file(&mut self, path: &Path, at: [f32; 2]) -> Result<Vec<String>, String> {
+    pub fn insert_file(&mut self, path: &Path, at: [f32; 2]) -> Result<Vec<String>, EditingError> {
         let name = path.display().to_string();
-        let too_big = |n: u64| format!("{name}: the file is {n} bytes; pictures up to 64 MB can be inserted");
-        let len = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?.len();
+        let picture_error = |reason: String| EditingError::Picture { path: path.to_path_buf(), reason };
+        let len = std::fs::metadata(path).map_err(EditingError::io(path))?.len();
         if len > plaatwerk_model::MAX_IMAGE_BYTES as u64 {
-            return Err(too_big(len));
+            return Err(EditingError::PictureTooBig { path: path.to_path_buf(), bytes: len });
         }
-        let data = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        let data = std::fs::read(path).map_err(EditingError::io(path))?;
         let (plate_w, plate_h) = (self.plate.meta.width, self.plate.meta.height);
         let fit = |w: f32, h: f32| (MAX_SHARE * plate_w / w).min(MAX_SHARE * plate_h / h).min(1.0);
         let (element, warnings) = match sniff(&data, path) {
             Some("image/png" | "image/jpeg") => {
-                let picture = plaatwerk_import::picture::fit_picture(data).map_err(|e| format!("{name}: {e}"))?;
+                let picture = plaatwerk_import::picture::fit_picture(data).map_err(picture_error)?;
                 let (w, h) = (picture.width, picture.height);
                 // Placed at the original's proportions; a downscaled picture keeps them.
                 let s = fit(w as f32, h as f32);
@@ -71,9 +71,9 @@ impl EditorCore {
                     *next += plaatwerk_model::count_elements(&imported.elements) as u64;
                     Ok::<_, plaatwerk_import::ImportError>(imported)
                 });
-                let imported = imported.map_err(|e| e.to_string())?;
+                let imported = imported?;
                 if imported.elements.is_empty() {
-                    return Err(format!("{name}: the SVG draws nothing"));
+                    return Err(picture_error("the SVG draws nothing".to_owned()));
                 }
                 let (w, h) = (imported.width.max(1.0), imported.height.max(1.0));
                 let s = fit(w, h);
@@ -83,23 +83,23 @@ impl EditorCore {
                 (group, imported.warnings)
             }
             None => {
-                return Err(format!(
-                    "{name}: not a PNG, JPEG or SVG file; those are the pictures that can be inserted"
+                return Err(picture_error(
+                    "not a PNG, JPEG or SVG file; those are the pictures that can be inserted".to_owned(),
                 ));
             }
         };
-        self.insert_checked(vec![element]).map_err(|e| format!("{name}: {e}"))?;
+        self.insert_checked(vec![element]).map_err(|e| e.in_file(path))?;
         Ok(warnings)
     }
 
     /// Inserts new elements at the top of the active layer as one undo step, after
     /// checking them against the plate's limits; they become the selection.
-    pub(crate) fn insert_checked(&mut self, elements: Vec<Element>) -> Result<(), String> {
+    pub(crate) fn insert_checked(&mut self, elements: Vec<Element>) -> Result<(), EditingError> {
         let layer = self.active_layer;
         if !self.editable(layer) {
             let name = self.plate.layers.get(layer).map(|l| l.name.clone()).unwrap_or_default();
             self.notice = Some(Notice::LayerNotEditable(name.clone()));
-            return Err(format!("layer \"{name}\" is locked or hidden"));
+            return Err(EditingError::LayerNotEditable(name));
         }
         let elements = self.check_elements(elements)?;
         let l = &self.plate.layers[layer];
@@ -123,7 +123,7 @@ impl EditorCore {
 impl EditorCore {
     /// Checks new elements against the plate's limits and roles, on their own (their
     /// ids are fresh, so they cannot clash with the rest). Returns them unchanged.
-    pub(crate) fn check_elements(&self, elements: Vec<Element>) -> Result<Vec<Element>, String> {
+    pub(crate) fn check_elements(&self, elements: Vec<Element>) -> Result<Vec<Element>, EditingError> {
         let probe = plaatwerk_model::Plate {
             meta: self.plate.meta.clone(),
             roles: self.plate.roles.clone(),
@@ -132,7 +132,7 @@ impl EditorCore {
             views: Vec::new(),
         };
         match plaatwerk_model::validate(&probe).first() {
-            Some(problem) => Err(problem.message.clone()),
+            Some(problem) => Err(EditingError::Refused(problem.message.clone())),
             None => Ok(probe.layers.into_iter().flat_map(|l| l.elements).collect()),
         }
     }

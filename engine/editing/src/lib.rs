@@ -16,6 +16,7 @@ pub mod cut;
 pub mod cutouts;
 pub mod disk;
 mod editor;
+mod error;
 mod gesture;
 pub mod handles;
 pub mod insert;
@@ -32,5 +33,6 @@ mod text;
 mod tools;
 
 pub use editor::EditorCore;
+pub use error::EditingError;
 pub use gesture::ERASER_PX;
 pub use tools::{EraserMode, Notice, Pointer, TextRequest, Tool};

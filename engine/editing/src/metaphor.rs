@@ -9,7 +9,7 @@ use plaatwerk_model::{Edit, Element, ElementId, Plate, Transform};
 use plaatwerk_plugin_api::Context;
 use plaatwerk_plugin_host::PluginHost;
 
-use crate::EditorCore;
+use crate::{EditingError, EditorCore};
 
 /// What a plugin is told about the plate.
 pub fn context(plate: &Plate, lang: &str) -> Context {
@@ -103,10 +103,9 @@ impl EditorCore {
         params: &serde_json::Value,
         at: [f32; 2],
         lang: &str,
-    ) -> Result<Vec<String>, String> {
+    ) -> Result<Vec<String>, EditingError> {
         let cx = context(&self.plate, lang);
-        let made = self.ids.lend(|next| host.make_group(plugin, capability, params, &cx, next));
-        let (mut group, out) = made.map_err(|e| e.to_string())?;
+        let (mut group, out) = self.ids.lend(|next| host.make_group(plugin, capability, params, &cx, next))?;
         let width =
             out.size[0].min(self.plate.meta.width * 0.8).min(self.plate.meta.height * 0.8 * out.size[0] / out.size[1]);
         group.transform = placement(out.size, at, width);
@@ -127,15 +126,15 @@ impl EditorCore {
         id: ElementId,
         params: &serde_json::Value,
         lang: &str,
-    ) -> Result<(), String> {
-        let (layer, index) = self.plate.locate(id).ok_or("the element is gone")?;
+    ) -> Result<(), EditingError> {
+        let (layer, index) = self.plate.locate(id).ok_or(EditingError::ElementGone)?;
         if !self.editable(layer) {
-            return Err(format!("layer \"{}\" is locked or hidden", self.plate.layers[layer].name));
+            return Err(EditingError::LayerNotEditable(self.plate.layers[layer].name.clone()));
         }
         let cx = context(&self.plate, lang);
         let group = &self.plate.layers[layer].elements[index];
-        let fresh = self.ids.lend(|next| host.regenerate(group, params, &cx, next)).map_err(|e| e.to_string())?;
-        let fresh = self.check_elements(vec![fresh])?.pop().ok_or("nothing was made")?;
+        let fresh = self.ids.lend(|next| host.regenerate(group, params, &cx, next))?;
+        let fresh = self.check_elements(vec![fresh])?.pop().ok_or(EditingError::ElementGone)?;
         self.apply(Edit::Replace { layer: self.plate.layers[layer].id.clone(), id, element: fresh });
         Ok(())
     }

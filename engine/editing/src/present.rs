@@ -11,6 +11,8 @@ use plaatwerk_model::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::EditingError;
+
 /// How long a camera move between stops takes, in seconds.
 pub const MOVE_SECONDS: f64 = 0.6;
 /// How long a laser trail point stays visible, in seconds.
@@ -308,38 +310,41 @@ pub fn session_path(plate: &Path, session: &Session) -> std::path::PathBuf {
 }
 
 /// Writes a session file atomically.
-pub fn save_session(path: &Path, file: &SessionFile) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(file).map_err(|e| e.to_string())?;
-    plaatwerk_model::format::write_atomically(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+pub fn save_session(path: &Path, file: &SessionFile) -> Result<(), EditingError> {
+    let text =
+        serde_json::to_string_pretty(file).map_err(|source| EditingError::Json { path: path.to_path_buf(), source })?;
+    plaatwerk_model::format::write_atomically(path, text.as_bytes()).map_err(EditingError::io(path))
 }
 
 /// Opens a session file over a plate ("what did we say in March?"): its layer comes
 /// back on top, locked, with fresh ids where the plate uses them already.
-pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, String> {
+pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, EditingError> {
     let (session, edit) = open_session_edit(plate, path)?;
-    plate.apply(edit).map_err(|e| format!("{}: {e}", path.display()))?;
+    let refused =
+        |e: plaatwerk_model::EditError| EditingError::NotASession { path: path.to_path_buf(), reason: e.to_string() };
+    plate.apply(edit).map_err(refused)?;
     Ok(session)
 }
 
 /// Reads a session file and makes the edit that puts its layer on top of the plate.
-pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), String> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
-    let file: SessionFile = serde_json::from_str(&text).map_err(|e| format!("{name}: not a session file: {e}"))?;
+pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), EditingError> {
+    let not_one = |reason: String| EditingError::NotASession { path: path.to_path_buf(), reason };
+    let text = std::fs::read_to_string(path).map_err(EditingError::io(path))?;
+    let file: SessionFile = serde_json::from_str(&text).map_err(|e| not_one(e.to_string()))?;
     if file.format != "plaatwerk.session" {
-        return Err(format!("{name}: not a session file (format \"{}\")", file.format));
+        return Err(not_one(format!("the format is \"{}\"", file.format)));
     }
     let mut layer = file.layer;
     let mut next = plate.next_free_id().0;
     plaatwerk_model::renumber(&mut layer.elements, &mut next);
     layer.locked = true;
     if plate.layers.iter().any(|l| l.id == layer.id) {
-        return Err(format!("{name}: this session is on the plate already (layer \"{}\")", layer.id));
+        return Err(EditingError::SessionOnPlate { path: path.to_path_buf(), layer: layer.id });
     }
     let mut probe = plate.clone();
     probe.layers.push(layer.clone());
     if let Some(p) = plaatwerk_model::validate(&probe).first() {
-        return Err(format!("{name}: {p}"));
+        return Err(not_one(p.to_string()));
     }
     let above = plate.layers.last().map(|l| l.id.clone());
     Ok((file.session, Edit::InsertLayer { above, layer: Box::new(layer) }))

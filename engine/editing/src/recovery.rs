@@ -6,6 +6,8 @@ use std::time::SystemTime;
 
 use plaatwerk_model::{Plate, PlateError, format};
 
+use crate::EditingError;
+
 /// Where recovery files live.
 #[derive(Debug, Clone)]
 pub struct Recovery {
@@ -57,11 +59,10 @@ impl Recovery {
     }
 
     /// Writes the plate's recovery file atomically.
-    pub fn write(&self, plate: &Plate, source: Option<&Path>) -> Result<PathBuf, String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+    pub fn write(&self, plate: &Plate, source: Option<&Path>) -> Result<PathBuf, EditingError> {
+        std::fs::create_dir_all(&self.dir).map_err(EditingError::io(&self.dir))?;
         let file = self.file_for(source);
-        format::write_atomically(&file, format::to_string(plate).as_bytes())
-            .map_err(|e| format!("{}: {e}", file.display()))?;
+        format::write_atomically(&file, format::to_string(plate).as_bytes()).map_err(EditingError::io(&file))?;
         Ok(file)
     }
 
@@ -83,12 +84,13 @@ impl Recovery {
         &self,
         session: Option<&crate::present::Session>,
         source: Option<&Path>,
-    ) -> Result<(), String> {
+    ) -> Result<(), EditingError> {
         let file = self.file_for(source).with_extension("session.json");
         match session {
             Some(s) => {
-                let text = serde_json::to_string_pretty(s).map_err(|e| e.to_string())?;
-                format::write_atomically(&file, text.as_bytes()).map_err(|e| format!("{}: {e}", file.display()))
+                let text = serde_json::to_string_pretty(s)
+                    .map_err(|source| EditingError::Json { path: file.clone(), source })?;
+                format::write_atomically(&file, text.as_bytes()).map_err(EditingError::io(&file))
             }
             None => {
                 let _ = std::fs::remove_file(&file);

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use plaatwerk_model::{Edit, Element, ElementKind, LayerProps, Sticky};
 
-use crate::EditorCore;
 use crate::present::{self, Session, SessionEnd};
+use crate::{EditingError, EditorCore};
 
 /// Sticky-note yellow for quick notes while presenting.
 const QUICK_NOTE: plaatwerk_model::Color = plaatwerk_model::Color::rgb(0xff, 0xf1, 0x76);
@@ -63,7 +63,7 @@ impl EditorCore {
 
     /// Ends the session. Saving apart writes the session file next to the plate first
     /// (its path is returned); when that fails the session goes on and nothing is lost.
-    pub fn end_session(&mut self, how: SessionEnd) -> Result<Option<PathBuf>, String> {
+    pub fn end_session(&mut self, how: SessionEnd) -> Result<Option<PathBuf>, EditingError> {
         let Some((session, _)) = self.session.clone() else { return Ok(None) };
         let plate_path = self.path.clone().unwrap_or_else(|| PathBuf::from("naamloos.plate"));
         let plate_name = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -93,7 +93,7 @@ impl EditorCore {
     }
 
     /// Opens a saved session over the plate, as a locked layer on top (undoable).
-    pub fn open_session_file(&mut self, path: &Path) -> Result<Session, String> {
+    pub fn open_session_file(&mut self, path: &Path) -> Result<Session, EditingError> {
         let (session, edit) = present::open_session_edit(&self.plate, path)?;
         // Applying it makes the editor's id space skip the layer's ids.
         self.apply(edit);

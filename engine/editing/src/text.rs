@@ -84,7 +84,7 @@ impl EditorCore {
             }
             Ok(None) => false,
             Err(why) => {
-                self.notice = Some(Notice::Refused(why));
+                self.notice = Some(Notice::Refused(why.to_string()));
                 false
             }
         }

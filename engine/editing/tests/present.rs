@@ -108,10 +108,10 @@ fn a_session_layer_sits_above_the_locked_plate_and_ends_three_ways() {
                 assert!(layer.locked, "an old session is shown, not edited");
                 assert_eq!(layer.elements.len(), 1);
                 assert!(plaatwerk_model::validate(&later).is_empty());
-                let err = open_session(&mut later, &path).expect_err("twice");
+                let err = open_session(&mut later, &path).expect_err("twice").to_string();
                 assert!(err.contains("on the plate already"), "{err}");
                 std::fs::write(&path, "{}").expect("broken");
-                let err = open_session(&mut original.clone(), &path).expect_err("broken file");
+                let err = open_session(&mut original.clone(), &path).expect_err("broken file").to_string();
                 assert!(err.contains("not a session file") && err.contains("session.json"), "{err}");
             }
         }
@@ -252,7 +252,7 @@ fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
     core.start_session("Terugblik", "2026-04-02");
     core.set_tool(Tool::Pen);
     stroke(&mut core, [200.0, 300.0], [500.0, 320.0]);
-    let err = core.end_session(SessionEnd::SaveApart).expect_err("cannot write");
+    let err = core.end_session(SessionEnd::SaveApart).expect_err("cannot write").to_string();
     assert!(err.contains("casusregie.2026-04-02-terugblik.session.json"), "{err}");
     assert!(core.session().is_some(), "the session goes on");
     let l = core.session_layer().expect("layer");

@@ -236,7 +236,7 @@ impl EditorApp {
     /// Ends presenting and the session, as the facilitator chose.
     pub(super) fn finish_presenting(&mut self, how: SessionEnd) -> Result<(), String> {
         let lang = self.lang();
-        let written = self.core.end_session(how)?;
+        let written = self.core.end_session(how).map_err(|e| e.to_string())?;
         if let Some(p) = self.presenting.take()
             && let Some((median, p95, n)) = p.latency()
         {
