@@ -49,18 +49,19 @@ impl Settings {
 
     /// The cut-out presets: the built-in ones and the user's, from `presets.json` in
     /// the config folder (a JSON list of presets; see `plaatwerk export --help`).
-    pub fn presets() -> Result<Vec<plaatwerk_export::cutout::Preset>, String> {
+    pub fn presets() -> Result<Vec<plaatwerk_export::cutout::Preset>, SettingsError> {
         use plaatwerk_export::cutout::{Preset, check_preset, presets_with};
         let Some(file) = Self::path().and_then(|p| p.parent().map(|d| d.join("presets.json"))) else {
             return Ok(presets_with(Vec::new()));
         };
+        let invalid = |message: String| SettingsError::Invalid { path: file.clone(), message };
         let user: Vec<Preset> = match std::fs::read_to_string(&file) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
+            Ok(text) => serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(format!("{}: {e}", file.display())),
+            Err(source) => return Err(SettingsError::Io { path: file, source }),
         };
         for p in &user {
-            check_preset(p).map_err(|e| format!("{}: {e}", file.display()))?;
+            check_preset(p).map_err(|e| invalid(e.to_string()))?;
         }
         Ok(presets_with(user))
     }
@@ -74,15 +75,41 @@ impl Settings {
     }
 
     /// Writes the settings atomically; failures are returned for the status bar.
-    pub fn save(&self) -> Result<(), String> {
-        let path = Self::path().ok_or("no config folder (HOME is not set)")?;
+    pub fn save(&self) -> Result<(), SettingsError> {
+        let path = Self::path().ok_or(SettingsError::NoConfigFolder)?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|source| SettingsError::Io { path: dir.to_path_buf(), source })?;
         }
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| SettingsError::Invalid { path: path.clone(), message: e.to_string() })?;
         plaatwerk_model::format::write_atomically(&path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))
+            .map_err(|source| SettingsError::Io { path, source })
     }
+}
+
+/// Why the settings or the user's presets could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Neither `XDG_CONFIG_HOME` nor `HOME` is set.
+    #[error("no config folder (HOME is not set)")]
+    NoConfigFolder,
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file that is not what it should be (bad JSON, a bad preset).
+    #[error("{}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 #[cfg(test)]

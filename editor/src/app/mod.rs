@@ -223,7 +223,7 @@ impl EditorApp {
         let mut status = String::new();
         match Settings::presets() {
             Ok(p) => core.set_presets(p),
-            Err(e) => status = e,
+            Err(e) => status = e.to_string(),
         }
         EditorApp {
             core,

@@ -178,5 +178,5 @@ fn export_cutouts_of(
 }
 
 fn crate_settings_presets() -> anyhow::Result<Vec<plaatwerk_export::cutout::Preset>> {
-    plaatwerk::settings::Settings::presets().map_err(|e| anyhow::anyhow!(e))
+    plaatwerk::settings::Settings::presets().map_err(anyhow::Error::from)
 }

@@ -173,7 +173,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
         anyhow::bail!("{}: the plate has no cut-outs to keep up to date", plate_path.display());
     }
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
-    let presets = plaatwerk::settings::Settings::presets().map_err(|e| anyhow::anyhow!(e))?;
+    let presets = plaatwerk::settings::Settings::presets().map_err(anyhow::Error::from)?;
     let mut w = Watch {
         plate_path: plate_path.to_path_buf(),
         out: out.to_path_buf(),

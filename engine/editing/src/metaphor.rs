@@ -80,14 +80,11 @@ pub fn regenerate_all(
 
 /// Whether two groups hold the same content apart from the ids of their members.
 fn same_content(a: &Element, b: &Element) -> bool {
-    fn zero(e: &Element) -> Element {
-        let mut e = e.clone();
-        e.id = ElementId(0);
-        if let plaatwerk_model::ElementKind::Group(g) = &mut e.kind {
-            g.children = g.children.iter().map(zero).collect();
-        }
+    let zero = |e: &Element| {
+        let mut e = [e.clone()];
+        plaatwerk_model::each_element_mut(&mut e, &mut |e| e.id = ElementId(0));
         e
-    }
+    };
     zero(a) == zero(b)
 }
 

@@ -319,15 +319,21 @@ pub fn save_session(path: &Path, file: &SessionFile) -> Result<(), EditingError>
 /// Opens a session file over a plate ("what did we say in March?"): its layer comes
 /// back on top, locked, with fresh ids where the plate uses them already.
 pub fn open_session(plate: &mut Plate, path: &Path) -> Result<Session, EditingError> {
-    let (session, edit) = open_session_edit(plate, path)?;
+    let mut ids = plaatwerk_model::IdSpace::new(plaatwerk_model::Source::EDITOR, plate);
+    let (session, edit) = open_session_edit(plate, path, &mut ids)?;
     let refused =
         |e: plaatwerk_model::EditError| EditingError::NotASession { path: path.to_path_buf(), reason: e.to_string() };
     plate.apply(edit).map_err(refused)?;
     Ok(session)
 }
 
-/// Reads a session file and makes the edit that puts its layer on top of the plate.
-pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), EditingError> {
+/// Reads a session file and makes the edit that puts its layer on top of the plate,
+/// its elements numbered afresh from `ids`.
+pub fn open_session_edit(
+    plate: &Plate,
+    path: &Path,
+    ids: &mut plaatwerk_model::IdSpace,
+) -> Result<(Session, Edit), EditingError> {
     let not_one = |reason: String| EditingError::NotASession { path: path.to_path_buf(), reason };
     let text = std::fs::read_to_string(path).map_err(EditingError::io(path))?;
     let file: SessionFile = serde_json::from_str(&text).map_err(|e| not_one(e.to_string()))?;
@@ -335,8 +341,7 @@ pub fn open_session_edit(plate: &Plate, path: &Path) -> Result<(Session, Edit), 
         return Err(not_one(format!("the format is \"{}\"", file.format)));
     }
     let mut layer = file.layer;
-    let mut next = plate.next_free_id().0;
-    plaatwerk_model::renumber(&mut layer.elements, &mut next);
+    ids.renumber(&mut layer.elements);
     layer.locked = true;
     if plate.layers.iter().any(|l| l.id == layer.id) {
         return Err(EditingError::SessionOnPlate { path: path.to_path_buf(), layer: layer.id });

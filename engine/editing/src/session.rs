@@ -94,7 +94,7 @@ impl EditorCore {
 
     /// Opens a saved session over the plate, as a locked layer on top (undoable).
     pub fn open_session_file(&mut self, path: &Path) -> Result<Session, EditingError> {
-        let (session, edit) = present::open_session_edit(&self.plate, path)?;
+        let (session, edit) = present::open_session_edit(&self.plate, path, &mut self.ids)?;
         // Applying it makes the editor's id space skip the layer's ids.
         self.apply(edit);
         Ok(session)

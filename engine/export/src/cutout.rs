@@ -146,7 +146,8 @@ pub enum CutoutError {
         /// The link.
         url: String,
         /// The QR library's reason.
-        reason: String,
+        #[source]
+        reason: qrcode::types::QrError,
     },
     /// A user preset without an id.
     #[error("a preset needs an id")]
@@ -328,9 +329,8 @@ pub fn prepare_cutout(
 }
 
 /// The dark modules of a QR code for `text` (error correction level M), row by row.
-pub fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>, String> {
-    let code =
-        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
+pub fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>, qrcode::types::QrError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;
     let n = code.width();
     let colors = code.to_colors();
     Ok((0..n).map(|y| (0..n).map(|x| colors[y * n + x] == qrcode::Color::Dark).collect()).collect())

@@ -210,11 +210,7 @@ fn push(out: &mut Vec<Element>, next: &mut u64, kind: ElementKind) {
 /// New ids for a copied element's members.
 fn reid(e: &mut Element, next: &mut u64) {
     if let ElementKind::Group(g) = &mut e.kind {
-        for c in &mut g.children {
-            c.id = ElementId(*next);
-            *next += 1;
-            reid(c, next);
-        }
+        plaatwerk_model::renumber(&mut g.children, next);
     }
 }
 

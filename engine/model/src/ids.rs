@@ -94,7 +94,7 @@ impl IdSpace {
     /// Gives `elements` (group members included) fresh ids from this space, in drawing
     /// order.
     pub fn renumber(&mut self, elements: &mut [Element]) {
-        crate::each_element_mut(elements, &mut |e| e.id = self.take());
+        self.lend(|next| crate::renumber(elements, next));
     }
 
     /// Lends the counter to code that numbers elements itself (SVG import, the plugin

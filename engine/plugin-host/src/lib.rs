@@ -38,9 +38,10 @@ use std::time::Duration;
 use plaatwerk_model::{Element, Generator};
 use plaatwerk_plugin_api::{Context, ElementSummary, PluginInfo};
 
+pub use load::LoadError;
 pub use output::Output;
 pub use trust::{TrustError, TrustStore};
-pub use watch::Change;
+pub use watch::{Change, WatchError};
 
 /// Why a plugin could not be loaded or called. Messages name the file or plugin.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -483,13 +484,13 @@ impl PluginHost {
     }
 
     /// Starts watching the folders for rebuilt plugins; see [`PluginHost::poll`].
-    pub fn watch(&mut self) -> Result<(), String> {
+    pub fn watch(&mut self) -> Result<(), WatchError> {
         self.watch_and_wake(|| {})
     }
 
     /// Like [`PluginHost::watch`], calling `wake` (from another thread) whenever a
     /// folder changes, so a window can schedule a [`PluginHost::poll`] a moment later.
-    pub fn watch_and_wake(&mut self, wake: impl Fn() + Send + 'static) -> Result<(), String> {
+    pub fn watch_and_wake(&mut self, wake: impl Fn() + Send + 'static) -> Result<(), WatchError> {
         self.watcher = Some(watch::Watcher::start(&self.folders, Box::new(wake))?);
         Ok(())
     }

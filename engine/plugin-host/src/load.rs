@@ -105,32 +105,31 @@ impl PluginHost {
                 }
                 if reloaded { Change::Reloaded { id, version } } else { Change::Loaded { id, version } }
             }
-            Err(message) => {
+            Err(error) => {
+                let message = error.to_string();
                 file.error = Some(message.clone());
                 Change::Failed { file: name, error: message }
             }
         })
     }
 
-    /// The loading steps; errors are messages (the caller adds the file name).
-    fn load(&mut self, path: &Path, generation: u32) -> Result<(Loaded, Stamp), String> {
+    /// The loading steps; the caller adds the file name to an error.
+    fn load(&mut self, path: &Path, generation: u32) -> Result<(Loaded, Stamp), LoadError> {
         let (copy, stamp) = self.private_copy(path)?;
         check_file(&copy)?;
         // SAFETY: opening a library runs its initialisers. Rust cdylibs have none unless
         // they add them on purpose, and a plugin folder holds code the user chose to
         // run. The copy is ours, so nobody rewrites it while it is mapped.
-        let library = unsafe { libloading::Library::new(&copy) }.map_err(|e| {
-            format!("not a loadable library ({e}); plugins are native libraries built with `crate-type = [\"cdylib\"]`")
-        })?;
+        let library = unsafe { libloading::Library::new(&copy) }.map_err(|e| LoadError::NotLoadable(e.to_string()))?;
         let symbol = format!("{DESCRIPTOR_SYMBOL}\0");
         // SAFETY: the symbol's address is only turned into a pointer here; it is read
         // below only after its magic bytes and size are checked.
         let descriptor: *const Descriptor = match unsafe { library.get::<*const Descriptor>(symbol.as_bytes()) } {
             Ok(s) => *s,
-            Err(_) => return Err(missing_symbol_message(&library)),
+            Err(_) => return Err(missing_descriptor(&library)),
         };
         if descriptor.is_null() {
-            return Err(format!("the symbol {DESCRIPTOR_SYMBOL} is null"));
+            return Err(LoadError::NullDescriptor);
         }
         // SAFETY: the symbol exists in a mapped library; the first 16 bytes (magic,
         // version, size) are plain data in every ABI version.
@@ -143,20 +142,13 @@ impl PluginHost {
             (magic, abi, size)
         };
         if magic != MAGIC {
-            return Err(format!(
-                "{DESCRIPTOR_SYMBOL} does not start with the Plaatwerk magic bytes; not a Plaatwerk plugin"
-            ));
+            return Err(LoadError::NoMagic);
         }
         if abi != ABI_VERSION {
-            return Err(format!(
-                "built for plugin ABI {abi}; this Plaatwerk loads ABI {ABI_VERSION}: rebuild the plugin with a matching plaatwerk-plugin-api"
-            ));
+            return Err(LoadError::OtherAbi(abi));
         }
         if (size as usize) < size_of::<Descriptor>() {
-            return Err(format!(
-                "its descriptor is {size} bytes; ABI {ABI_VERSION} needs at least {}",
-                size_of::<Descriptor>()
-            ));
+            return Err(LoadError::SmallDescriptor { size, needs: size_of::<Descriptor>() });
         }
         // SAFETY: magic, ABI version and size match this host's `Descriptor`, so the
         // struct has this layout and `call` is the plugin's entry point.
@@ -176,9 +168,9 @@ impl PluginHost {
             },
             &self.limits,
         )
-        .map_err(|e| format!("handshake failed: {}", call_message(&e)))?;
+        .map_err(|e| LoadError::Handshake(call_message(&e)))?;
         let Reply::Handshake(info) = reply else {
-            return Err("answered the handshake with something else than a handshake".to_owned());
+            return Err(LoadError::NotAHandshake);
         };
         check_info(&info)?;
         loaded.info = info;
@@ -187,29 +179,29 @@ impl PluginHost {
 
     /// Copies the library to a fresh private path; the source must not change while
     /// it is copied (a build tool may be writing it).
-    fn private_copy(&mut self, path: &Path) -> Result<(PathBuf, Stamp), String> {
-        std::fs::create_dir_all(&self.private).map_err(|e| format!("{}: {e}", self.private.display()))?;
+    fn private_copy(&mut self, path: &Path) -> Result<(PathBuf, Stamp), LoadError> {
+        std::fs::create_dir_all(&self.private).map_err(|e| LoadError::PrivateFolder {
+            folder: self.private.display().to_string(),
+            message: e.to_string(),
+        })?;
         for _ in 0..10 {
-            let before = stamp(path).ok_or("the file is gone")?;
+            let before = stamp(path).ok_or(LoadError::Gone)?;
             if before.len == 0 {
-                return Err("the file is empty; not a library".to_owned());
+                return Err(LoadError::Empty);
             }
             if before.len > MAX_LIBRARY_BYTES {
-                return Err(format!(
-                    "the file is {} bytes; plugin libraries up to {MAX_LIBRARY_BYTES} bytes are loaded",
-                    before.len
-                ));
+                return Err(LoadError::TooBig(before.len));
             }
             // The header is checked before anything is copied.
             let mut magic = [0u8; 4];
             let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
             if cfg!(target_os = "linux") && (read.is_err() || &magic != b"\x7fELF") {
-                return Err("not a library (it does not start as an ELF file)".to_owned());
+                return Err(LoadError::NotElf);
             }
             self.copies += 1;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let copy = self.private.join(format!("{stem}-{}{}", self.copies, std::env::consts::DLL_SUFFIX));
-            let copied = std::fs::copy(path, &copy).map_err(|e| format!("cannot copy it: {e}"))?;
+            let copied = std::fs::copy(path, &copy).map_err(|e| LoadError::Unreadable(e.to_string()))?;
             let after = stamp(path);
             if after == Some(before) && copied == before.len {
                 return Ok((copy, before));
@@ -218,7 +210,7 @@ impl PluginHost {
             let _ = std::fs::remove_file(&copy);
             std::thread::sleep(Duration::from_millis(100));
         }
-        Err("the file kept changing while it was loaded; try again when the build is done".to_owned())
+        Err(LoadError::KeptChanging)
     }
 }
 
@@ -227,22 +219,22 @@ impl PluginHost {
 /// short, a broken download) would crash the program when a missing page is touched.
 /// ELF files (Linux) are checked fully: headers and every loaded segment must lie
 /// within the file. Other formats go to the system loader as they are.
-fn check_file(path: &Path) -> Result<(), String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+fn check_file(path: &Path) -> Result<(), LoadError> {
+    let data = std::fs::read(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
     if data.len() < 4 || &data[..4] != b"\x7fELF" {
         if cfg!(target_os = "linux") {
-            return Err("not a library (it does not start as an ELF file)".to_owned());
+            return Err(LoadError::NotElf);
         }
         return Ok(());
     }
-    let truncated = |need: u64| format!("the library is cut short: it has {} bytes, its parts need {need}", data.len());
+    let truncated = |needs: u64| LoadError::Truncated { has: data.len() as u64, needs };
     let u16_at = |o: usize| data.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
     let u32_at = |o: usize| data.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let u64_at =
         |o: usize| data.get(o..o + 8).map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
     // 64-bit little-endian is what this build runs on; other ELF kinds are refused.
     if data.get(4) != Some(&2) || data.get(5) != Some(&1) {
-        return Err("not a 64-bit little-endian library; it cannot run here".to_owned());
+        return Err(LoadError::WrongKind);
     }
     let header = (|| {
         let phoff = u64_at(0x20)?;
@@ -280,19 +272,15 @@ fn check_file(path: &Path) -> Result<(), String> {
 }
 
 /// The error for a library without our descriptor, naming another ABI if it has one.
-fn missing_symbol_message(library: &libloading::Library) -> String {
+fn missing_descriptor(library: &libloading::Library) -> LoadError {
     for major in (0..10).filter(|m| *m != ABI_VERSION) {
         let name = format!("PLAATWERK_PLUGIN_ABI_{major}\0");
         // SAFETY: only whether the symbol exists is asked; it is not used.
         if unsafe { library.get::<*const u8>(name.as_bytes()) }.is_ok() {
-            return format!(
-                "built for plugin ABI {major}; this Plaatwerk loads ABI {ABI_VERSION}: rebuild it with a matching plaatwerk-plugin-api"
-            );
+            return LoadError::OtherAbi(major);
         }
     }
-    format!(
-        "has no {DESCRIPTOR_SYMBOL} symbol: not a Plaatwerk plugin (plugins end with `plaatwerk_plugin_api::export_plugin!(…)`)"
-    )
+    LoadError::NoDescriptor
 }
 
 fn placeholder_info() -> PluginInfo {
@@ -321,35 +309,121 @@ fn major_minor(v: &str) -> Option<(u64, u64)> {
 }
 
 /// Checks what a plugin says about itself.
-fn check_info(info: &PluginInfo) -> Result<(), String> {
+fn check_info(info: &PluginInfo) -> Result<(), LoadError> {
     let (ours, _) = major_minor(plaatwerk_plugin_api::PROTOCOL_VERSION).unwrap_or((1, 0));
     match major_minor(&info.protocol) {
         Some((major, _)) if major == ours => {}
-        Some(_) => {
-            return Err(format!(
-                "speaks plugin protocol {}; this Plaatwerk speaks {}: rebuild it with a matching plaatwerk-plugin-api",
-                info.protocol,
-                plaatwerk_plugin_api::PROTOCOL_VERSION
-            ));
+        Some(_) => return Err(LoadError::OtherProtocol(info.protocol.clone())),
+        None => {
+            return Err(LoadError::BadInfo(format!(
+                "its protocol version \"{}\" is not a version number",
+                info.protocol
+            )));
         }
-        None => return Err(format!("its protocol version \"{}\" is not a version number", info.protocol)),
     }
     let id_ok = !info.id.is_empty()
         && info.id.len() <= 100
         && info.id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     if !id_ok {
-        return Err(format!("its id \"{}\" is not valid (letters, digits, '.', '-', '_')", info.id.escape_debug()));
+        let id = info.id.escape_debug();
+        return Err(LoadError::BadInfo(format!("its id \"{id}\" is not valid (letters, digits, '.', '-', '_')")));
     }
     if major_minor(&info.version).is_none() {
-        return Err(format!("its version \"{}\" is not a version number", info.version));
+        return Err(LoadError::BadInfo(format!("its version \"{}\" is not a version number", info.version)));
     }
     let mut seen = std::collections::HashSet::new();
     for c in &info.capabilities {
         if c.id.is_empty() || !seen.insert((&c.kind, &c.id)) {
-            return Err(format!("capability ids must be unique and not empty (\"{}\")", c.id));
+            let what = format!("capability ids must be unique and not empty (\"{}\")", c.id);
+            return Err(LoadError::BadInfo(what));
         }
     }
     Ok(())
+}
+
+/// Why a library file did not load as a plugin (the file's name is added where it is
+/// reported).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The file went away while it was being loaded.
+    #[error("the file is gone")]
+    Gone,
+    /// The file is empty.
+    #[error("the file is empty; not a library")]
+    Empty,
+    /// The file is larger than any plugin library.
+    #[error("the file is {0} bytes; plugin libraries up to {MAX_LIBRARY_BYTES} bytes are loaded")]
+    TooBig(u64),
+    /// The file does not start as an ELF file.
+    #[error("not a library (it does not start as an ELF file)")]
+    NotElf,
+    /// An ELF file for another kind of machine.
+    #[error("not a 64-bit little-endian library; it cannot run here")]
+    WrongKind,
+    /// A library whose parts lie beyond its end (a build cut short, a broken download).
+    #[error("the library is cut short: it has {has} bytes, its parts need {needs}")]
+    Truncated {
+        /// The file's size.
+        has: u64,
+        /// Where its parts end.
+        needs: u64,
+    },
+    /// The file could not be read or copied.
+    #[error("cannot read it: {0}")]
+    Unreadable(String),
+    /// The folder for private copies could not be made.
+    #[error("{folder}: {message}")]
+    PrivateFolder {
+        /// The folder.
+        folder: String,
+        /// What the system said.
+        message: String,
+    },
+    /// The file kept changing while it was copied.
+    #[error("the file kept changing while it was loaded; try again when the build is done")]
+    KeptChanging,
+    /// The system loader refused it.
+    #[error("not a loadable library ({0}); plugins are native libraries built with `crate-type = [\"cdylib\"]`")]
+    NotLoadable(String),
+    /// No Plaatwerk descriptor.
+    #[error(
+        "has no {DESCRIPTOR_SYMBOL} symbol: not a Plaatwerk plugin (plugins end with `plaatwerk_plugin_api::export_plugin!(…)`)"
+    )]
+    NoDescriptor,
+    /// The descriptor symbol is null.
+    #[error("the symbol {DESCRIPTOR_SYMBOL} is null")]
+    NullDescriptor,
+    /// The descriptor does not start with the magic bytes.
+    #[error("{DESCRIPTOR_SYMBOL} does not start with the Plaatwerk magic bytes; not a Plaatwerk plugin")]
+    NoMagic,
+    /// Built for another plugin ABI.
+    #[error(
+        "built for plugin ABI {0}; this Plaatwerk loads ABI {ABI_VERSION}: rebuild the plugin with a matching plaatwerk-plugin-api"
+    )]
+    OtherAbi(u32),
+    /// A descriptor smaller than this ABI's.
+    #[error("its descriptor is {size} bytes; ABI {ABI_VERSION} needs at least {needs}")]
+    SmallDescriptor {
+        /// Its size.
+        size: u32,
+        /// The size this ABI needs.
+        needs: usize,
+    },
+    /// The handshake call failed.
+    #[error("handshake failed: {0}")]
+    Handshake(String),
+    /// The handshake was answered with something else.
+    #[error("answered the handshake with something else than a handshake")]
+    NotAHandshake,
+    /// Another major protocol version.
+    #[error(
+        "speaks plugin protocol {0}; this Plaatwerk speaks {proto}: rebuild it with a matching plaatwerk-plugin-api",
+        proto = plaatwerk_plugin_api::PROTOCOL_VERSION
+    )]
+    OtherProtocol(String),
+    /// What the plugin says about itself is not valid.
+    #[error("{0}")]
+    BadInfo(String),
 }
 
 #[cfg(test)]
@@ -364,7 +438,7 @@ mod tests {
         info.protocol = "1.7.0".into();
         assert!(check_info(&info).is_ok());
         info.protocol = "2.0.0".into();
-        assert!(check_info(&info).expect_err("major 2").contains("speaks plugin protocol 2.0.0"));
+        assert!(check_info(&info).expect_err("major 2").to_string().contains("speaks plugin protocol 2.0.0"));
         info.protocol = "één".into();
         assert!(check_info(&info).is_err());
     }

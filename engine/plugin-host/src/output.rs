@@ -21,14 +21,11 @@ pub struct Output {
 /// Drops role tags the plate does not have; returns how many.
 fn drop_unknown_roles(elements: &mut [Element], known: &[String]) -> usize {
     let mut dropped = 0;
-    for e in elements {
+    plaatwerk_model::each_element_mut(elements, &mut |e| {
         let before = e.roles.len();
         e.roles.retain(|r| known.contains(r));
         dropped += before - e.roles.len();
-        if let ElementKind::Group(g) = &mut e.kind {
-            dropped += drop_unknown_roles(&mut g.children, known);
-        }
-    }
+    });
     dropped
 }
 

@@ -38,6 +38,16 @@ pub enum Change {
     Removed,
 }
 
+/// Why plugin folders cannot be watched for rebuilt plugins.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", folder.as_ref().map(|f| format!("{}: ", f.display())).unwrap_or_default())]
+pub struct WatchError {
+    /// The folder, when one could not be watched.
+    pub folder: Option<std::path::PathBuf>,
+    /// What the system said.
+    pub message: String,
+}
+
 pub(crate) struct Watcher {
     _inner: notify::RecommendedWatcher,
     events: mpsc::Receiver<()>,
@@ -45,7 +55,7 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn start(folders: &[Folder], wake: Box<dyn Fn() + Send>) -> Result<Watcher, String> {
+    pub(crate) fn start(folders: &[Folder], wake: Box<dyn Fn() + Send>) -> Result<Watcher, WatchError> {
         use notify::Watcher as _;
         let (tx, rx) = mpsc::channel();
         let mut inner = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -54,12 +64,12 @@ impl Watcher {
                 wake();
             }
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| WatchError { folder: None, message: e.to_string() })?;
         for f in folders {
             if f.path.is_dir() {
                 inner
                     .watch(&f.path, notify::RecursiveMode::NonRecursive)
-                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
+                    .map_err(|e| WatchError { folder: Some(f.path.clone()), message: e.to_string() })?;
             }
         }
         Ok(Watcher { _inner: inner, events: rx, last_event: None })
