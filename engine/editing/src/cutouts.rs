@@ -77,12 +77,8 @@ impl EditorCore {
     /// Adds a ready cut-out (a presentation stop kept as one), its name made unique;
     /// one undo step. Returns its index.
     pub fn add_cutout_as(&mut self, mut cutout: CutOut) -> usize {
-        let base = cutout.name.clone();
-        let mut n = 2;
-        while self.plate.cutouts.iter().any(|c| c.name == cutout.name) {
-            cutout.name = format!("{base} {n}");
-            n += 1;
-        }
+        cutout.name =
+            plaatwerk_model::first_free(&cutout.name, " ", |name| self.plate.cutouts.iter().any(|c| c.name == name));
         let mut all = self.plate.cutouts.clone();
         all.push(cutout);
         let index = all.len() - 1;

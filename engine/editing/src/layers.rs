@@ -21,12 +21,7 @@ impl EditorCore {
         let name = if name.trim().is_empty() { "Nieuwe laag" } else { name.trim() };
         let base = plaatwerk_model::slug(name);
         let base = if base.is_empty() { "laag".to_owned() } else { base };
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.plate.layers.iter().any(|l| l.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = plaatwerk_model::first_free(&base, "-", |id| self.plate.layer(id).is_some());
         let index = (self.active_layer + 1).min(self.plate.layers.len());
         let above = index.checked_sub(1).map(|i| self.plate.layers[i].id.clone());
         self.apply(Edit::InsertLayer { above, layer: Box::new(plaatwerk_model::Layer::new(id, name)) });

@@ -231,12 +231,7 @@ pub fn start_session(plate: &mut Plate, name: &str, date: &str) -> Session {
 /// the session layer put on top.
 pub fn start_session_edit(plate: &Plate, name: &str, date: &str) -> (Session, Edit) {
     let base = format!("{SESSION_PREFIX}{}", plaatwerk_model::slug(&format!("{date} {name}")));
-    let mut id = base.clone();
-    let mut n = 2;
-    while plate.layers.iter().any(|l| l.id == id) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
+    let id = plaatwerk_model::first_free(&base, "-", |id| plate.layer(id).is_some());
     let locks = plate.layers.iter().map(|l| (l.id.clone(), l.locked)).collect();
     let mut edits: Vec<Edit> = plate
         .layers

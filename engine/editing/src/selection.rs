@@ -129,12 +129,7 @@ impl EditorCore {
         }
         let base = plaatwerk_model::slug(name);
         let base = if base.is_empty() { "rol".to_owned() } else { base };
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.plate.roles.iter().any(|r| r.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = plaatwerk_model::first_free(&base, "-", |id| self.plate.roles.iter().any(|r| r.id == id));
         let mut roles = self.plate.roles.clone();
         roles.push(plaatwerk_model::Role { id: id.clone(), name: name.to_owned(), color });
         self.apply(Edit::SetRoles { roles });

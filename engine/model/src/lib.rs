@@ -30,7 +30,8 @@ pub use paint::{
     FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
 };
 pub use plate::{
-    Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems, slug,
+    Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems,
+    first_free, slug,
 };
 pub use position::{Position, PositionError};
 pub use transform::Transform;

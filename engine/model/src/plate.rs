@@ -350,15 +350,23 @@ fn file_stems(cutouts: &[CutOut]) -> Vec<String> {
                 s if s.is_empty() => "uitsnede".to_owned(),
                 s => s,
             };
-            let mut stem = base.clone();
-            let mut n = 1;
-            while !taken.insert(stem.clone()) {
-                n += 1;
-                stem = format!("{base}-{n}");
-            }
+            let stem = first_free(&base, "-", |s| taken.contains(s));
+            taken.insert(stem.clone());
             stem
         })
         .collect()
+}
+
+/// `base` if nothing has it yet, else `base`, `sep`, 2 (3, …): the first that `taken`
+/// says is free. For ids and names that must stay unique within a plate.
+pub fn first_free(base: &str, sep: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut candidate = base.to_owned();
+    let mut n = 2;
+    while taken(&candidate) {
+        candidate = format!("{base}{sep}{n}");
+        n += 1;
+    }
+    candidate
 }
 
 /// A stable id made from a display name: lower case, letters and digits, runs of
