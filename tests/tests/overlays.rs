@@ -73,7 +73,7 @@ fn roles_are_found_by_id_or_name_and_unknown_ones_are_explained() {
     let plate = casusregie();
     assert_eq!(RoleOverlay::resolve(&plate, "Jeugdgezondheidszorg"), Ok("jgz".to_owned()));
     assert_eq!(RoleOverlay::resolve(&plate, "gezinscoach"), Ok("gezinscoach".to_owned()));
-    let err = RoleOverlay::resolve(&plate, "bakker").expect_err("no such role");
+    let err = RoleOverlay::resolve(&plate, "bakker").expect_err("no such role").to_string();
     assert!(err.contains("no role \"bakker\"") && err.contains("jgz (Jeugdgezondheidszorg)"), "{err}");
     assert_eq!(RoleOverlay::from_roles(&["a".into()]), Some(RoleOverlay::Solo("a".into())));
     assert_eq!(RoleOverlay::from_roles(&[]), None);

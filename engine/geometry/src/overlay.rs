@@ -61,19 +61,29 @@ impl RoleOverlay {
     }
 
     /// Finds a role by id or (case-insensitive) name; the error lists the plate's roles.
-    pub fn resolve(plate: &Plate, name: &str) -> Result<String, String> {
+    pub fn resolve(plate: &Plate, name: &str) -> Result<String, UnknownRole> {
         let n = name.trim();
         plate.roles.iter().find(|r| r.id == n || r.name.eq_ignore_ascii_case(n)).map(|r| r.id.clone()).ok_or_else(
-            || {
-                let known: Vec<String> = plate.roles.iter().map(|r| format!("{} ({})", r.id, r.name)).collect();
-                if known.is_empty() {
-                    format!("the plate has no roles, so there is no role \"{n}\"")
-                } else {
-                    format!("the plate has no role \"{n}\"; its roles are: {}", known.join(", "))
-                }
+            || UnknownRole {
+                name: n.to_owned(),
+                known: plate.roles.iter().map(|r| format!("{} ({})", r.id, r.name)).collect(),
             },
         )
     }
+}
+
+/// A role asked for by a name the plate does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", if known.is_empty() {
+    format!("the plate has no roles, so there is no role \"{name}\"")
+} else {
+    format!("the plate has no role \"{name}\"; its roles are: {}", known.join(", "))
+})]
+pub struct UnknownRole {
+    /// The name asked for.
+    pub name: String,
+    /// The plate's roles, as `id (name)`.
+    pub known: Vec<String>,
 }
 
 fn outline(b: Bounds, color: Color, width: f32, radius: f32) -> ElementKind {

@@ -14,7 +14,7 @@ mod target;
 
 pub use gpu::Gpu;
 pub use offscreen::{MAX_OUTPUT_PIXELS, MAX_OUTPUT_SIDE, RenderRequest, RenderStats, RgbaImage, render_to_image};
-pub use renderer::{DEPTH_FORMAT, Renderer, check_pictures, decode_picture};
+pub use renderer::{DEPTH_FORMAT, PictureError, Renderer, check_pictures, decode_picture};
 pub use scene::{PreparedScene, SceneExtras};
 pub use target::RenderTarget;
 pub use wgpu;

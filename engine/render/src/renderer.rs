@@ -185,7 +185,7 @@ fn image_key(data: &[u8]) -> u64 {
 }
 
 /// Decodes PNG/JPEG into premultiplied RGBA, shrinking images larger than the GPU allows.
-fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), String> {
+fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), PictureError> {
     let img = decode_picture(data)?;
     let img = if img.width() > max_side || img.height() > max_side { img.thumbnail(max_side, max_side) } else { img };
     let mut rgba = img.to_rgba8();
@@ -201,22 +201,42 @@ fn decode(data: &[u8], max_side: u32) -> Result<(u32, u32, Vec<u8>), String> {
 /// Decodes a PNG or JPEG picture within the plate budget: its size is read from the
 /// header first and pictures over [`budget::MAX_IMAGE_PIXELS`] are refused before a
 /// byte is decoded, and the decoder may allocate no more than the RGBA picture needs.
-pub fn decode_picture(data: &[u8]) -> Result<image::DynamicImage, String> {
+pub fn decode_picture(data: &[u8]) -> Result<image::DynamicImage, PictureError> {
     use plaatwerk_model::budget;
-    let (w, h) = budget::image_size(data).ok_or("the picture is damaged: its header gives no size")?;
+    let (w, h) = budget::image_size(data).ok_or(PictureError::NoSize)?;
     let pixels = u64::from(w) * u64::from(h);
     if pixels > budget::MAX_IMAGE_PIXELS {
-        return Err(format!("the picture is {w} × {h} pixels; the limit is {}", budget::MAX_IMAGE_PIXELS));
+        return Err(PictureError::TooLarge { width: w, height: h });
     }
-    let mut reader =
-        image::ImageReader::new(std::io::Cursor::new(data)).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| PictureError::Undecodable(e.to_string()))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(w);
     limits.max_image_height = Some(h);
     // RGBA at 16 bits a channel, plus the decoder's own rows.
     limits.max_alloc = Some(pixels * 8 + (1 << 24));
     reader.limits(limits);
-    reader.decode().map_err(|e| format!("the picture cannot be decoded: {e}"))
+    reader.decode().map_err(|e| PictureError::Undecodable(e.to_string()))
+}
+
+/// Why a picture of a plate cannot be shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PictureError {
+    /// The header gives no size (a damaged file, or not a PNG or JPEG).
+    #[error("the picture is damaged: its header gives no size")]
+    NoSize,
+    /// More pixels than the plate budget allows one picture.
+    #[error("the picture is {width} × {height} pixels; the limit is {limit}", limit = plaatwerk_model::budget::MAX_IMAGE_PIXELS)]
+    TooLarge {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// The decoder gave up.
+    #[error("the picture cannot be decoded: {0}")]
+    Undecodable(String),
 }
 
 /// Every picture of a plate decoded once (within the budget); one problem per picture
@@ -231,7 +251,7 @@ pub fn check_pictures(plate: &Plate) -> Vec<plaatwerk_model::Problem> {
             {
                 problems.push(plaatwerk_model::Problem {
                     place: format!("layer \"{}\", element {} (image)", layer.id, e.id),
-                    message,
+                    message: message.to_string(),
                 });
             }
         });
