@@ -21,11 +21,14 @@ if cargo tree -e normal -p plaatwerk-export --no-default-features | grep -E 'egu
   exit 1
 fi
 cargo clippy -p plaatwerk-export --no-default-features -- -D warnings
-# The editing engine runs without a window or GPU (a room server, the command line).
-if cargo tree -e normal -p plaatwerk-editing | grep -E 'egui|eframe|winit|wgpu'; then
-  echo "check: plaatwerk-editing depends on a GPU or window crate (above)" >&2
-  exit 1
-fi
+# The editing engine and the room run without a window or GPU (a room server, the
+# command line).
+for crate in plaatwerk-editing plaatwerk-room; do
+  if cargo tree -e normal -p "$crate" | grep -E 'egui|eframe|winit|wgpu'; then
+    echo "check: $crate depends on a GPU or window crate (above)" >&2
+    exit 1
+  fi
+done
 log="$(mktemp)"
 set +e
 cargo test --workspace --no-fail-fast 2>&1 | tee "$log"

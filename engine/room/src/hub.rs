@@ -1,0 +1,412 @@
+//! The hub: one room's participants, their notes, moderation, and the order of every
+//! change.
+
+use std::collections::HashMap;
+
+use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, IdSpace, Plate, Source, Sticky};
+use serde::Serialize;
+
+use crate::protocol::{ClientMessage, ErrorCode, PROTOCOL_VERSION, Rejection, ServerMessage};
+use crate::text::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS};
+use crate::token::Token;
+
+/// The id source of rooms (the editor is source 0).
+pub const ROOM_SOURCE: u16 = 1;
+/// A note's side, in plate units, at a plate 2,400 wide (it scales with the plate).
+const NOTE_SIDE: f32 = 150.0;
+
+/// How participants' notes appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moderation {
+    /// On the plate at once.
+    Direct,
+    /// Each waits until the facilitator approves (or hides) it.
+    Queue,
+    /// Everyone writes privately; the facilitator reveals all at once.
+    Reveal,
+}
+
+/// A participant's number within a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ParticipantId(pub u64);
+
+/// The limits of a room.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Participants at most.
+    pub participants: usize,
+    /// Notes per participant at most.
+    pub notes: usize,
+    /// Requests a participant may make in a burst.
+    pub burst: f64,
+    /// Requests per second a participant may keep up.
+    pub per_second: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { participants: 1000, notes: 20, burst: 10.0, per_second: 2.0 }
+    }
+}
+
+struct Participant {
+    secret: Token,
+    name: Option<String>,
+    role: Option<String>,
+    last_seq: u64,
+    notes: Vec<ElementId>,
+    /// Token bucket: requests left, and when it was last filled.
+    allowance: f64,
+    filled_at: f64,
+}
+
+/// A note that waits for the facilitator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// Who wrote it.
+    pub author: ParticipantId,
+    /// The note, ready to go on the session layer.
+    pub note: Element,
+}
+
+/// What handling a message did: the answer to its sender, and the change (if any) to
+/// send to everyone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// To the sender.
+    pub reply: ServerMessage,
+    /// To every client and the facilitator's editing core, in this order.
+    pub changed: Option<ServerMessage>,
+}
+
+/// One live room on a plate.
+pub struct Hub {
+    plate: Plate,
+    layer: String,
+    ids: IdSpace,
+    mode: Moderation,
+    locked: bool,
+    limits: Limits,
+    participants: Vec<Participant>,
+    pending: Vec<Pending>,
+    authors: HashMap<ElementId, ParticipantId>,
+    order: u64,
+}
+
+impl Hub {
+    /// A room on `plate`, whose notes go to the layer `layer` (the session layer).
+    /// `None` when the plate has no such layer.
+    pub fn new(plate: Plate, layer: &str, mode: Moderation, limits: Limits) -> Option<Hub> {
+        plate.layer(layer)?;
+        let ids = IdSpace::new(Source::new(ROOM_SOURCE)?, &plate);
+        Some(Hub {
+            plate,
+            layer: layer.to_owned(),
+            ids,
+            mode,
+            locked: false,
+            limits,
+            participants: Vec::new(),
+            pending: Vec::new(),
+            authors: HashMap::new(),
+            order: 0,
+        })
+    }
+
+    /// The plate as the room has it.
+    pub fn plate(&self) -> &Plate {
+        &self.plate
+    }
+
+    /// Notes waiting for the facilitator, oldest first.
+    pub fn pending(&self) -> &[Pending] {
+        &self.pending
+    }
+
+    /// Who made a note (anonymous participants are numbers).
+    pub fn author(&self, note: ElementId) -> Option<ParticipantId> {
+        self.authors.get(&note).copied()
+    }
+
+    /// A participant's display name, if they gave one.
+    pub fn name(&self, p: ParticipantId) -> Option<&str> {
+        self.participants.get(p.0 as usize).and_then(|x| x.name.as_deref())
+    }
+
+    /// How many participants joined.
+    pub fn participant_count(&self) -> usize {
+        self.participants.len()
+    }
+
+    /// Handles a message from a connection; `who` is `None` until it joined. `now` is
+    /// seconds on any steady clock (for rate limits).
+    pub fn handle(&mut self, who: Option<ParticipantId>, message: ClientMessage, now: f64) -> Outcome {
+        let seq = seq_of(&message);
+        let result = match (who, message) {
+            (None, ClientMessage::Join { name, role, resume }) => self.join(name, role, resume, now),
+            (Some(_), ClientMessage::Join { .. }) | (None, _) => {
+                Err(Rejection::new(ErrorCode::NotJoined, "join the room first (and only once)"))
+            }
+            (Some(p), message) => self.request(p, message, now),
+        };
+        match result {
+            Ok(outcome) => outcome,
+            Err(r) => {
+                Outcome { reply: ServerMessage::Rejected { seq, code: r.code, message: r.message }, changed: None }
+            }
+        }
+    }
+
+    fn join(
+        &mut self,
+        name: Option<String>,
+        role: Option<String>,
+        resume: Option<String>,
+        now: f64,
+    ) -> Result<Outcome, Rejection> {
+        if let Some(secret) = resume {
+            let token = Token::parse(&secret);
+            let found = token.and_then(|t| self.participants.iter().position(|p| p.secret.matches(&t)));
+            let Some(i) = found else {
+                return Err(Rejection::new(ErrorCode::UnknownParticipant, "this room does not know you; join anew"));
+            };
+            return Ok(self.welcome(ParticipantId(i as u64)));
+        }
+        if self.participants.len() >= self.limits.participants {
+            return Err(Rejection::new(ErrorCode::RoomFull, "the room is full"));
+        }
+        let name = match name {
+            Some(n) => Some(text::clean(&n, MAX_NAME_CHARS, false).map_err(|e| bad_text("name", &e))?),
+            None => None,
+        };
+        if let Some(r) = &role
+            && !self.plate.roles.iter().any(|x| x.id == *r)
+        {
+            return Err(Rejection::new(
+                ErrorCode::UnknownRole,
+                format!("the plate has no role \"{}\"", plaatwerk_model::clip(r)),
+            ));
+        }
+        let secret = Token::random().map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        self.participants.push(Participant {
+            secret,
+            name,
+            role,
+            last_seq: 0,
+            notes: Vec::new(),
+            allowance: self.limits.burst,
+            filled_at: now,
+        });
+        Ok(self.welcome(ParticipantId(self.participants.len() as u64 - 1)))
+    }
+
+    fn welcome(&self, p: ParticipantId) -> Outcome {
+        let x = &self.participants[p.0 as usize];
+        let reply = ServerMessage::Welcome {
+            v: PROTOCOL_VERSION,
+            participant: p.0,
+            secret: x.secret.to_string(),
+            notes: x.notes.clone(),
+            moderation: self.mode,
+            locked: self.locked,
+        };
+        Outcome { reply, changed: None }
+    }
+
+    fn request(&mut self, p: ParticipantId, message: ClientMessage, now: f64) -> Result<Outcome, Rejection> {
+        let seq = seq_of(&message).unwrap_or(0);
+        let limits = self.limits.clone();
+        let x = self
+            .participants
+            .get_mut(p.0 as usize)
+            .ok_or_else(|| Rejection::new(ErrorCode::UnknownParticipant, "this room does not know you"))?;
+        if seq <= x.last_seq {
+            return Err(Rejection::new(ErrorCode::Replayed, format!("request {seq} was handled already")));
+        }
+        x.allowance = (x.allowance + (now - x.filled_at).max(0.0) * limits.per_second).min(limits.burst);
+        x.filled_at = now;
+        if x.allowance < 1.0 {
+            return Err(Rejection::new(ErrorCode::RateLimited, "slow down a little, then try again"));
+        }
+        x.allowance -= 1.0;
+        if self.locked {
+            return Err(Rejection::new(ErrorCode::Locked, "the facilitator closed the room for changes"));
+        }
+        let outcome = match message {
+            ClientMessage::PostNote { text, color, at, .. } => self.post(p, seq, &text, color.color(), at)?,
+            ClientMessage::EditNote { note, text, .. } => self.edit(p, seq, note, &text)?,
+            ClientMessage::DeleteNote { note, .. } => self.delete(p, seq, note)?,
+            ClientMessage::Join { .. } => return Err(Rejection::new(ErrorCode::NotJoined, "joined already")),
+        };
+        self.participants[p.0 as usize].last_seq = seq;
+        Ok(outcome)
+    }
+
+    fn post(
+        &mut self,
+        p: ParticipantId,
+        seq: u64,
+        words: &str,
+        color: Color,
+        at: Option<[f32; 2]>,
+    ) -> Result<Outcome, Rejection> {
+        let words = text::clean(words, MAX_NOTE_CHARS, true).map_err(|e| bad_text("note", &e))?;
+        let (w, h) = (self.plate.meta.width, self.plate.meta.height);
+        let side = NOTE_SIDE * w.max(h) / 2400.0;
+        let at = match at {
+            Some([px, py])
+                if px.is_finite() && py.is_finite() && (0.0..=w).contains(&px) && (0.0..=h).contains(&py) =>
+            {
+                [px, py]
+            }
+            Some(_) => return Err(Rejection::new(ErrorCode::BadPlace, "that place is not on the plate")),
+            // Unplaced notes wait at the plate's right edge for the facilitator.
+            None => [w - side, side],
+        };
+        let x = &self.participants[p.0 as usize];
+        if x.notes.len() >= self.limits.notes {
+            return Err(Rejection::new(ErrorCode::TooManyNotes, format!("at most {} notes each", self.limits.notes)));
+        }
+        let sticky = Sticky {
+            x: (at[0] - side / 2.0).clamp(0.0, (w - side).max(0.0)),
+            y: (at[1] - side / 2.0).clamp(0.0, (h - side).max(0.0)),
+            width: side,
+            height: side,
+            text: words,
+            color,
+            text_color: Color::rgb(0x1f, 0x1f, 0x1f),
+            size: side / 8.0,
+        };
+        let mut note = Element::new(self.ids.take(), ElementKind::Sticky(sticky));
+        note.roles.extend(x.role.clone());
+        let id = note.id;
+        if self.mode != Moderation::Direct {
+            self.participants[p.0 as usize].notes.push(id);
+            self.authors.insert(id, p);
+            self.pending.push(Pending { author: p, note });
+            return Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(id), pending: true }, changed: None });
+        }
+        let changed = self.insert(note)?;
+        self.participants[p.0 as usize].notes.push(id);
+        self.authors.insert(id, p);
+        Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(id), pending: false }, changed: Some(changed) })
+    }
+
+    fn edit(&mut self, p: ParticipantId, seq: u64, note: ElementId, words: &str) -> Result<Outcome, Rejection> {
+        let words = text::clean(words, MAX_NOTE_CHARS, true).map_err(|e| bad_text("note", &e))?;
+        self.own(p, note)?;
+        let set = |e: &mut Element| {
+            if let ElementKind::Sticky(s) = &mut e.kind {
+                s.text = words.clone();
+            }
+        };
+        if let Some(w) = self.pending.iter_mut().find(|w| w.note.id == note) {
+            set(&mut w.note);
+            return Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(note), pending: true }, changed: None });
+        }
+        let layer = self.plate.layer(&self.layer).ok_or_else(gone)?;
+        let mut element = layer.elements.iter().find(|e| e.id == note).cloned().ok_or_else(gone)?;
+        set(&mut element);
+        let changed = self.commit(Edit::Replace { layer: self.layer.clone(), id: note, element })?;
+        Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(note), pending: false }, changed: Some(changed) })
+    }
+
+    fn delete(&mut self, p: ParticipantId, seq: u64, note: ElementId) -> Result<Outcome, Rejection> {
+        self.own(p, note)?;
+        self.participants[p.0 as usize].notes.retain(|n| *n != note);
+        self.authors.remove(&note);
+        if let Some(i) = self.pending.iter().position(|w| w.note.id == note) {
+            self.pending.remove(i);
+            return Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(note), pending: true }, changed: None });
+        }
+        let changed = self.commit(Edit::Remove { layer: self.layer.clone(), id: note })?;
+        Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(note), pending: false }, changed: Some(changed) })
+    }
+
+    fn own(&self, p: ParticipantId, note: ElementId) -> Result<(), Rejection> {
+        match self.authors.get(&note) {
+            Some(a) if *a == p => Ok(()),
+            _ => Err(Rejection::new(ErrorCode::NotYours, "you can change only your own notes")),
+        }
+    }
+
+    /// Puts a note on top of the session layer.
+    fn insert(&mut self, note: Element) -> Result<ServerMessage, Rejection> {
+        let layer = self.plate.layer(&self.layer).ok_or_else(gone)?;
+        let at = layer.position_for(usize::MAX);
+        self.commit(Edit::Insert { layer: self.layer.clone(), at, element: note })
+    }
+
+    /// Applies an edit in the hub's order; it is what everyone applies next.
+    fn commit(&mut self, edit: Edit) -> Result<ServerMessage, Rejection> {
+        self.plate.apply(edit.clone()).map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        self.order += 1;
+        Ok(ServerMessage::Changed { order: self.order, edits: vec![edit] })
+    }
+
+    // The facilitator's side.
+
+    /// Sets how notes appear from now on. Leaving reveal or queue keeps the waiting
+    /// notes waiting (approve or reveal them).
+    pub fn set_moderation(&mut self, mode: Moderation) {
+        self.mode = mode;
+    }
+
+    /// Locks the room (participants can look, not change) or opens it again.
+    pub fn set_locked(&mut self, locked: bool) {
+        self.locked = locked;
+    }
+
+    /// Puts a waiting note on the plate.
+    pub fn approve(&mut self, note: ElementId) -> Result<ServerMessage, Rejection> {
+        let i = self.pending.iter().position(|w| w.note.id == note).ok_or_else(gone)?;
+        let waiting = self.pending.remove(i);
+        self.insert(waiting.note)
+    }
+
+    /// Puts every waiting note on the plate at once, in the order they were written.
+    pub fn reveal(&mut self) -> Result<Option<ServerMessage>, Rejection> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let layer = self.plate.layer(&self.layer).ok_or_else(gone)?;
+        let mut below = layer.elements.len().checked_sub(1).map(|i| layer.position(i));
+        let mut edits = Vec::new();
+        for waiting in std::mem::take(&mut self.pending) {
+            let at = plaatwerk_model::Position::between(below.as_ref(), None);
+            below = Some(at.clone());
+            edits.push(Edit::Insert { layer: self.layer.clone(), at, element: waiting.note });
+        }
+        self.commit(Edit::Batch { edits }).map(Some)
+    }
+
+    /// Takes a note away (on the plate or waiting): the facilitator's "hide".
+    pub fn remove_note(&mut self, note: ElementId) -> Result<Option<ServerMessage>, Rejection> {
+        if let Some(author) = self.authors.remove(&note) {
+            self.participants[author.0 as usize].notes.retain(|n| *n != note);
+        }
+        if let Some(i) = self.pending.iter().position(|w| w.note.id == note) {
+            self.pending.remove(i);
+            return Ok(None);
+        }
+        self.commit(Edit::Remove { layer: self.layer.clone(), id: note }).map(Some)
+    }
+}
+
+fn seq_of(message: &ClientMessage) -> Option<u64> {
+    match message {
+        ClientMessage::Join { .. } => None,
+        ClientMessage::PostNote { seq, .. }
+        | ClientMessage::EditNote { seq, .. }
+        | ClientMessage::DeleteNote { seq, .. } => Some(*seq),
+    }
+}
+
+fn bad_text(what: &str, e: &text::TextError) -> Rejection {
+    Rejection::new(ErrorCode::BadText, format!("{what}: {e}"))
+}
+
+fn gone() -> Rejection {
+    Rejection::new(ErrorCode::NotYours, "that note is not there (any more)")
+}

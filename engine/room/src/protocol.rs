@@ -1,0 +1,222 @@
+//! The room's wire format, version 1: JSON objects, one per WebSocket message.
+//!
+//! Every client message carries `"v": 1`, a `"type"` and, for requests, a `"seq"` that
+//! increases per participant (a repeated or older `seq` is refused, so a message
+//! replayed after a reconnect changes nothing twice). See `docs/room-protocol.md`.
+
+use plaatwerk_model::{Color, Edit, ElementId};
+use serde::{Deserialize, Serialize};
+
+/// The protocol version this hub speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The largest message a client may send.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// The colours a participant can give a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteColor {
+    /// The classic.
+    Yellow,
+    /// Pink.
+    Pink,
+    /// Blue.
+    Blue,
+    /// Green.
+    Green,
+    /// Orange.
+    Orange,
+    /// Purple.
+    Purple,
+}
+
+impl NoteColor {
+    /// The paper colour of the note.
+    pub fn color(self) -> Color {
+        match self {
+            NoteColor::Yellow => Color::rgb(0xff, 0xe8, 0x7c),
+            NoteColor::Pink => Color::rgb(0xff, 0xc1, 0xd6),
+            NoteColor::Blue => Color::rgb(0xb9, 0xdc, 0xff),
+            NoteColor::Green => Color::rgb(0xc6, 0xf0, 0xb8),
+            NoteColor::Orange => Color::rgb(0xff, 0xcf, 0x9e),
+            NoteColor::Purple => Color::rgb(0xdd, 0xc9, 0xf5),
+        }
+    }
+}
+
+/// What a participant's phone sends.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// The first message: join the room, or come back (`resume`: the secret from
+    /// [`ServerMessage::Welcome`]). Name and role are optional.
+    Join {
+        /// Display name; anonymous without one.
+        #[serde(default)]
+        name: Option<String>,
+        /// The id of one of the plate's roles.
+        #[serde(default)]
+        role: Option<String>,
+        /// The participant secret of an earlier join.
+        #[serde(default)]
+        resume: Option<String>,
+    },
+    /// Post a sticky note; `at` (plate units) places it, else the facilitator does.
+    PostNote {
+        /// Request number.
+        seq: u64,
+        /// The words.
+        text: String,
+        /// Paper colour.
+        color: NoteColor,
+        /// Where on the plate.
+        #[serde(default)]
+        at: Option<[f32; 2]>,
+    },
+    /// Change the words of one's own note.
+    EditNote {
+        /// Request number.
+        seq: u64,
+        /// The note.
+        note: ElementId,
+        /// The new words.
+        text: String,
+    },
+    /// Take one's own note away.
+    DeleteNote {
+        /// Request number.
+        seq: u64,
+        /// The note.
+        note: ElementId,
+    },
+}
+
+/// What the hub sends to one client or to all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// Joined: who you are, the secret to come back with, and the room's state.
+    Welcome {
+        /// Protocol version.
+        v: u32,
+        /// Your participant number in this room.
+        participant: u64,
+        /// Keep this to come back after a reconnect; never shown to others.
+        secret: String,
+        /// Your notes, on the plate or waiting for the facilitator.
+        notes: Vec<ElementId>,
+        /// How notes appear.
+        moderation: crate::Moderation,
+        /// Whether the room takes no more changes.
+        locked: bool,
+    },
+    /// A request was done.
+    Ack {
+        /// The request's number.
+        seq: u64,
+        /// The note it made or changed.
+        note: Option<ElementId>,
+        /// The note waits for the facilitator (queue or reveal).
+        pending: bool,
+    },
+    /// A request was refused; nothing changed.
+    Rejected {
+        /// The request's number, when the message could be read that far.
+        seq: Option<u64>,
+        /// What kind of refusal.
+        code: ErrorCode,
+        /// What to tell the participant.
+        message: String,
+    },
+    /// The plate changed (to everyone, in the hub's order).
+    Changed {
+        /// The hub's running number of changes.
+        order: u64,
+        /// The edits, to apply in order.
+        edits: Vec<Edit>,
+    },
+}
+
+/// The kinds of refusal a client can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not a message of this protocol.
+    BadMessage,
+    /// Over [`MAX_MESSAGE_BYTES`].
+    TooLarge,
+    /// Another protocol version.
+    UnsupportedVersion,
+    /// A request before `join`, or a second `join`.
+    NotJoined,
+    /// An unknown or expired participant secret.
+    UnknownParticipant,
+    /// The room is full.
+    RoomFull,
+    /// The facilitator locked the room.
+    Locked,
+    /// Too many requests in a short time.
+    RateLimited,
+    /// The participant has as many notes as allowed.
+    TooManyNotes,
+    /// A note that is someone else's (or none).
+    NotYours,
+    /// A `seq` not above the last one.
+    Replayed,
+    /// Text that is empty or too long.
+    BadText,
+    /// A role the plate does not have.
+    UnknownRole,
+    /// A place outside the plate.
+    BadPlace,
+    /// What it would add is beyond the plate's budget or invalid.
+    Refused,
+}
+
+/// A refusal: its code and what to say.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Rejection {
+    /// What kind.
+    pub code: ErrorCode,
+    /// What to tell the participant.
+    pub message: String,
+}
+
+impl Rejection {
+    /// A refusal of a kind with a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Rejection {
+        Rejection { code, message: message.into() }
+    }
+}
+
+/// Reads a client message: size first, then JSON, then the version, then the shape.
+/// Never panics, whatever the bytes.
+pub fn decode(bytes: &[u8]) -> Result<ClientMessage, Rejection> {
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(Rejection::new(
+            ErrorCode::TooLarge,
+            format!("the message has {} bytes; at most {MAX_MESSAGE_BYTES} are allowed", bytes.len()),
+        ));
+    }
+    let bad = |e: &dyn std::fmt::Display| Rejection::new(ErrorCode::BadMessage, format!("not a room message: {e}"));
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| bad(&e))?;
+    let object = value.as_object_mut().ok_or_else(|| bad(&"expected a JSON object"))?;
+    match object.remove("v").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(PROTOCOL_VERSION) => {}
+        Some(v) => {
+            return Err(Rejection::new(
+                ErrorCode::UnsupportedVersion,
+                format!("protocol version {v}; this room speaks {PROTOCOL_VERSION} (reload the page)"),
+            ));
+        }
+        None => return Err(bad(&"\"v\" (the protocol version) is missing")),
+    }
+    serde_json::from_value(value).map_err(|e| bad(&e))
+}
+
+/// A message for the wire.
+pub fn encode(message: &ServerMessage) -> String {
+    // Serializing these types cannot fail: no maps with non-string keys, no NaN keys.
+    serde_json::to_string(message).unwrap_or_else(|_| String::from("{\"type\":\"rejected\"}"))
+}

@@ -1,0 +1,239 @@
+//! The hub without a network: joining, notes in each moderation mode, what a
+//! participant may not do, and the decoder against hostile bytes.
+
+use std::path::PathBuf;
+
+use plaatwerk_editing::EditorCore;
+use plaatwerk_model::{ElementId, ElementKind, Plate, format};
+use plaatwerk_room::hub::Limits;
+use plaatwerk_room::protocol::{decode, encode};
+use plaatwerk_room::{ClientMessage, ErrorCode, Hub, Moderation, Outcome, ParticipantId, ServerMessage};
+
+fn plate() -> Plate {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
+    format::load(&p).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn hub(mode: Moderation) -> Hub {
+    Hub::new(plate(), "sessie", mode, Limits::default()).expect("the plate has a session layer")
+}
+
+fn msg(json: &str) -> ClientMessage {
+    decode(json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+fn join(hub: &mut Hub, json: &str) -> (ParticipantId, String) {
+    match hub.handle(None, msg(json), 0.0).reply {
+        ServerMessage::Welcome { participant, secret, .. } => (ParticipantId(participant), secret),
+        other => panic!("not welcomed: {other:?}"),
+    }
+}
+
+fn post(hub: &mut Hub, p: ParticipantId, seq: u64, text: &str, now: f64) -> Outcome {
+    let json = format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"{text}","color":"yellow","at":[600,700]}}"#);
+    hub.handle(Some(p), msg(&json), now)
+}
+
+fn code(o: &Outcome) -> Option<ErrorCode> {
+    match &o.reply {
+        ServerMessage::Rejected { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+fn note_id(o: &Outcome) -> ElementId {
+    match &o.reply {
+        ServerMessage::Ack { note: Some(id), .. } => *id,
+        other => panic!("no note: {other:?}"),
+    }
+}
+
+fn session_texts(plate: &Plate) -> Vec<String> {
+    let layer = plate.layer("sessie").expect("layer");
+    layer
+        .elements
+        .iter()
+        .filter_map(|e| match &e.kind {
+            // Notes from the room (its id space), not the plate's own.
+            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some(s.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_note_posted_directly_lands_on_the_session_layer_tagged_with_the_role_and_reaches_the_editor() {
+    let mut hub = hub(Moderation::Direct);
+    let mut editor = EditorCore::new(plate(), None);
+    let (anna, _) = join(&mut hub, r#"{"v":1,"type":"join","name":"Anna","role":"gezinscoach"}"#);
+    let out = post(&mut hub, anna, 1, "Wie belt de huisarts?", 0.0);
+    let id = note_id(&out);
+    assert_eq!(id.0 >> 40, 1, "room ids come from the room's own id space");
+    let Some(ServerMessage::Changed { order: 1, edits }) = &out.changed else { panic!("{out:?}") };
+    for e in edits {
+        editor.apply(e.clone());
+    }
+    assert_eq!(format::to_string(editor.plate()), format::to_string(hub.plate()), "the editor has what the hub has");
+    let layer = hub.plate().layer("sessie").expect("layer");
+    let note = layer.elements.last().expect("note");
+    assert_eq!(note.roles, vec!["gezinscoach".to_owned()]);
+    assert_eq!(hub.author(id), Some(anna));
+    assert_eq!(hub.name(anna), Some("Anna"));
+    assert!(plaatwerk_model::validate(hub.plate()).is_empty());
+    // The wire form is JSON the page can read.
+    let wire = encode(&out.changed.clone().expect("changed"));
+    assert!(wire.starts_with(r#"{"type":"changed","order":1,"edits":[{"insert""#), "{wire}");
+}
+
+#[test]
+fn queued_notes_wait_for_approval_and_reveal_shows_all_at_once() {
+    let mut hub = hub(Moderation::Queue);
+    let (a, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let first = note_id(&post(&mut hub, a, 1, "eerste", 0.0));
+    let out = post(&mut hub, a, 2, "tweede", 0.0);
+    assert!(matches!(out.reply, ServerMessage::Ack { pending: true, .. }) && out.changed.is_none());
+    assert_eq!(hub.pending().len(), 2);
+    assert!(session_texts(hub.plate()).is_empty(), "nothing on the plate before approval");
+    hub.approve(first).expect("approve");
+    assert_eq!(session_texts(hub.plate()), vec!["eerste"]);
+
+    let mut hub2 = self::hub(Moderation::Reveal);
+    let (b, _) = join(&mut hub2, r#"{"v":1,"type":"join"}"#);
+    let (c, _) = join(&mut hub2, r#"{"v":1,"type":"join"}"#);
+    post(&mut hub2, b, 1, "van b", 0.0);
+    post(&mut hub2, c, 1, "van c", 0.0);
+    let changed = hub2.reveal().expect("reveal").expect("something to reveal");
+    let ServerMessage::Changed { edits, .. } = changed else { panic!("changed") };
+    assert_eq!(edits.len(), 1, "one batch: everything appears at once");
+    assert_eq!(session_texts(hub2.plate()), vec!["van b", "van c"]);
+}
+
+#[test]
+fn participants_change_only_their_own_notes_and_a_locked_room_takes_nothing() {
+    let mut hub = hub(Moderation::Direct);
+    let (a, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let (b, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let note = note_id(&post(&mut hub, a, 1, "van a", 0.0));
+    let before = format::to_string(hub.plate());
+    let edit = format!(r#"{{"v":1,"type":"edit_note","seq":1,"note":{},"text":"gekaapt"}}"#, note.0);
+    assert_eq!(code(&hub.handle(Some(b), msg(&edit), 0.0)), Some(ErrorCode::NotYours));
+    let delete = format!(r#"{{"v":1,"type":"delete_note","seq":2,"note":{}}}"#, note.0);
+    assert_eq!(code(&hub.handle(Some(b), msg(&delete), 0.0)), Some(ErrorCode::NotYours));
+    // A plate element is nobody's note.
+    assert_eq!(
+        code(&hub.handle(Some(b), msg(r#"{"v":1,"type":"delete_note","seq":3,"note":1}"#), 0.0)),
+        Some(ErrorCode::NotYours)
+    );
+    assert_eq!(format::to_string(hub.plate()), before);
+    // The author may.
+    let edit = format!(r#"{{"v":1,"type":"edit_note","seq":2,"note":{},"text":"beter"}}"#, note.0);
+    assert!(code(&hub.handle(Some(a), msg(&edit), 0.0)).is_none());
+    assert_eq!(session_texts(hub.plate()), vec!["beter"]);
+    hub.set_locked(true);
+    assert_eq!(code(&post(&mut hub, a, 3, "te laat", 0.0)), Some(ErrorCode::Locked));
+    hub.set_locked(false);
+    let delete = format!(r#"{{"v":1,"type":"delete_note","seq":4,"note":{}}}"#, note.0);
+    assert!(code(&hub.handle(Some(a), msg(&delete), 0.0)).is_none());
+    assert!(session_texts(hub.plate()).is_empty());
+}
+
+#[test]
+fn replays_floods_and_bad_text_are_refused_and_change_nothing() {
+    let limits = Limits { participants: 2, notes: 3, burst: 3.0, per_second: 1.0 };
+    let mut hub = Hub::new(plate(), "sessie", Moderation::Direct, limits).expect("hub");
+    let (a, secret) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    assert!(code(&post(&mut hub, a, 5, "een", 0.0)).is_none());
+    assert_eq!(code(&post(&mut hub, a, 5, "een", 0.0)), Some(ErrorCode::Replayed), "the same seq twice");
+    assert_eq!(code(&post(&mut hub, a, 4, "oud", 0.0)), Some(ErrorCode::Replayed));
+    assert_eq!(code(&post(&mut hub, a, 6, "", 0.0)), Some(ErrorCode::BadText));
+    let long = "x".repeat(281);
+    assert_eq!(code(&post(&mut hub, a, 7, &long, 0.0)), Some(ErrorCode::BadText));
+    assert_eq!(code(&post(&mut hub, a, 7, "twee", 0.0)), Some(ErrorCode::RateLimited), "three requests in a burst");
+    assert!(code(&post(&mut hub, a, 7, "twee", 10.0)).is_none());
+    assert!(code(&post(&mut hub, a, 8, "drie", 10.0)).is_none());
+    assert_eq!(code(&post(&mut hub, a, 9, "vier", 10.0)), Some(ErrorCode::TooManyNotes));
+    assert_eq!(session_texts(hub.plate()), vec!["een", "twee", "drie"]);
+    // A note posted off the plate, or a role the plate lacks.
+    let off = r#"{"v":1,"type":"post_note","seq":11,"text":"hier","color":"blue","at":[-5,99999]}"#;
+    assert_eq!(code(&hub.handle(Some(a), msg(off), 20.0)), Some(ErrorCode::BadPlace));
+    let out = hub.handle(None, msg(r#"{"v":1,"type":"join","role":"bakker"}"#), 0.0);
+    assert_eq!(code(&out), Some(ErrorCode::UnknownRole));
+    // The room holds two; the third is told it is full. Coming back is not joining.
+    join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    assert_eq!(code(&hub.handle(None, msg(r#"{"v":1,"type":"join"}"#), 0.0)), Some(ErrorCode::RoomFull));
+    let back = format!(r#"{{"v":1,"type":"join","resume":"{secret}"}}"#);
+    match hub.handle(None, msg(&back), 0.0).reply {
+        ServerMessage::Welcome { participant, notes, .. } => {
+            assert_eq!(participant, a.0);
+            assert_eq!(notes.len(), 3, "a phone that reconnects finds its notes");
+        }
+        other => panic!("{other:?}"),
+    }
+    let stranger = r#"{"v":1,"type":"join","resume":"00000000000000000000000000000000"}"#;
+    assert_eq!(code(&hub.handle(None, msg(stranger), 0.0)), Some(ErrorCode::UnknownParticipant));
+    assert_eq!(
+        code(&hub.handle(None, msg(r#"{"v":1,"type":"delete_note","seq":1,"note":1}"#), 0.0)),
+        Some(ErrorCode::NotJoined)
+    );
+}
+
+#[test]
+fn the_decoder_refuses_what_is_not_a_message_of_this_version() {
+    for (bytes, expected) in [
+        (&b"not json"[..], ErrorCode::BadMessage),
+        (b"[1,2,3]", ErrorCode::BadMessage),
+        (br#"{"type":"join"}"#, ErrorCode::BadMessage),
+        (br#"{"v":2,"type":"join"}"#, ErrorCode::UnsupportedVersion),
+        (br#"{"v":1,"type":"explode"}"#, ErrorCode::BadMessage),
+        (br#"{"v":1,"type":"post_note","seq":1,"text":"x","color":"yellow","extra":1}"#, ErrorCode::BadMessage),
+        (br#"{"v":1,"type":"post_note","seq":-1,"text":"x","color":"yellow"}"#, ErrorCode::BadMessage),
+        (br#"{"v":1,"type":"post_note","seq":1,"text":"x","color":"black"}"#, ErrorCode::BadMessage),
+    ] {
+        let err = decode(bytes).expect_err(&String::from_utf8_lossy(bytes));
+        assert_eq!(err.code, expected, "{}", String::from_utf8_lossy(bytes));
+    }
+    let huge = format!(r#"{{"v":1,"type":"post_note","seq":1,"text":"{}","color":"yellow"}}"#, "a".repeat(20_000));
+    assert_eq!(decode(huge.as_bytes()).expect_err("too large").code, ErrorCode::TooLarge);
+}
+
+#[test]
+fn random_bytes_never_panic_the_decoder_or_the_hub() {
+    // A fixed-seed generator: fragments of real messages, cut and mixed with noise.
+    let parts: [&[u8]; 12] = [
+        br#"{"v":1,"type":"#,
+        br#""post_note","seq":"#,
+        br#""join","resume":""#,
+        br#""text":"\u0000\ud800","#,
+        br#""color":"pink","at":[1e39,-0.0]"#,
+        br#"}"#,
+        br#"]"#,
+        br#"{"#,
+        br#""note":18446744073709551615"#,
+        br#"9999999999999999999999"#,
+        br#"\\""#,
+        &[0xff, 0xfe, 0x00, 0x80],
+    ];
+    let mut hub = hub(Moderation::Direct);
+    let (p, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let mut seed: u64 = 0x1234_5678_9abc_def1;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let before_budget = plaatwerk_model::validate(hub.plate()).len();
+    for i in 0..20_000 {
+        let mut bytes = Vec::new();
+        for _ in 0..(next() % 8) {
+            bytes.extend_from_slice(parts[(next() % parts.len() as u64) as usize]);
+            if next() % 5 == 0 {
+                bytes.push((next() & 0xff) as u8);
+            }
+        }
+        if let Ok(m) = decode(&bytes) {
+            let _ = hub.handle(Some(p), m, f64::from(i));
+        }
+    }
+    assert_eq!(plaatwerk_model::validate(hub.plate()).len(), before_budget, "whatever got through is valid");
+}
