@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use plaatwerk_geometry::{Bounds, Tessellator};
 use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, IdSpace, Plate, Source, Sticky};
 use serde::Serialize;
 
@@ -42,20 +43,26 @@ pub struct Limits {
     pub burst: f64,
     /// Requests per second a participant may keep up.
     pub per_second: f64,
+    /// Dots each participant may vote with.
+    pub votes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { participants: 1000, notes: 20, burst: 10.0, per_second: 2.0 }
+        Limits { participants: 1000, notes: 20, burst: 10.0, per_second: 2.0, votes: 3 }
     }
 }
 
-struct Participant {
+pub(crate) struct Participant {
     secret: Token,
     name: Option<String>,
-    role: Option<String>,
+    pub(crate) role: Option<String>,
     last_seq: u64,
     notes: Vec<ElementId>,
+    /// Dots: (the dot, the element voted on).
+    pub(crate) dots: Vec<(ElementId, ElementId)>,
+    /// The token at a role's place: (the token, the role).
+    pub(crate) place: Option<(ElementId, String)>,
     /// Token bucket: requests left, and when it was last filled.
     allowance: f64,
     filled_at: f64,
@@ -195,6 +202,8 @@ impl Hub {
             role,
             last_seq: 0,
             notes: Vec::new(),
+            dots: Vec::new(),
+            place: None,
             allowance: self.limits.burst,
             filled_at: now,
         });
@@ -237,6 +246,9 @@ impl Hub {
             ClientMessage::PostNote { text, color, at, .. } => self.post(p, seq, &text, color.color(), at)?,
             ClientMessage::EditNote { note, text, .. } => self.edit(p, seq, note, &text)?,
             ClientMessage::DeleteNote { note, .. } => self.delete(p, seq, note)?,
+            ClientMessage::Vote { element, .. } => self.vote(p, seq, element)?,
+            ClientMessage::Unvote { element, .. } => self.unvote(p, seq, element)?,
+            ClientMessage::PickPlace { role, .. } => self.pick_place(p, seq, &role)?,
             ClientMessage::Join { .. } => return Err(Rejection::new(ErrorCode::NotJoined, "joined already")),
         };
         self.participants[p.0 as usize].last_seq = seq;
@@ -331,15 +343,45 @@ impl Hub {
         }
     }
 
-    /// Puts a note on top of the session layer.
-    fn insert(&mut self, note: Element) -> Result<ServerMessage, Rejection> {
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn participant(&self, p: ParticipantId) -> &Participant {
+        &self.participants[p.0 as usize]
+    }
+
+    pub(crate) fn participant_mut(&mut self, p: ParticipantId) -> &mut Participant {
+        &mut self.participants[p.0 as usize]
+    }
+
+    pub(crate) fn participants(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter()
+    }
+
+    /// The session layer's id.
+    pub(crate) fn layer(&self) -> &str {
+        &self.layer
+    }
+
+    pub(crate) fn take_id(&mut self) -> ElementId {
+        self.ids.take()
+    }
+
+    /// A length that suits the plate: a note's side.
+    pub(crate) fn unit(&self) -> f32 {
+        NOTE_SIDE * self.plate.meta.width.max(self.plate.meta.height) / 2400.0
+    }
+
+    /// Puts an element on top of the session layer.
+    pub(crate) fn insert(&mut self, note: Element) -> Result<ServerMessage, Rejection> {
         let layer = self.plate.layer(&self.layer).ok_or_else(gone)?;
         let at = layer.position_for(usize::MAX);
         self.commit(Edit::Insert { layer: self.layer.clone(), at, element: note })
     }
 
     /// Applies an edit in the hub's order; it is what everyone applies next.
-    fn commit(&mut self, edit: Edit) -> Result<ServerMessage, Rejection> {
+    pub(crate) fn commit(&mut self, edit: Edit) -> Result<ServerMessage, Rejection> {
         self.plate.apply(edit.clone()).map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
         self.order += 1;
         Ok(ServerMessage::Changed { order: self.order, edits: vec![edit] })
@@ -399,14 +441,22 @@ fn seq_of(message: &ClientMessage) -> Option<u64> {
         ClientMessage::Join { .. } => None,
         ClientMessage::PostNote { seq, .. }
         | ClientMessage::EditNote { seq, .. }
-        | ClientMessage::DeleteNote { seq, .. } => Some(*seq),
+        | ClientMessage::DeleteNote { seq, .. }
+        | ClientMessage::Vote { seq, .. }
+        | ClientMessage::Unvote { seq, .. }
+        | ClientMessage::PickPlace { seq, .. } => Some(*seq),
     }
+}
+
+/// An element's bounds on the plate (its outline, transform included).
+pub(crate) fn bounds(e: &Element) -> Bounds {
+    Tessellator::new().element(e, 1.0).bounds
 }
 
 fn bad_text(what: &str, e: &text::TextError) -> Rejection {
     Rejection::new(ErrorCode::BadText, format!("{what}: {e}"))
 }
 
-fn gone() -> Rejection {
+pub(crate) fn gone() -> Rejection {
     Rejection::new(ErrorCode::NotYours, "that note is not there (any more)")
 }

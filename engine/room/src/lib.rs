@@ -14,6 +14,7 @@
 //! without one.
 
 pub mod hub;
+mod marks;
 pub mod protocol;
 pub mod text;
 pub mod token;

@@ -89,6 +89,28 @@ pub enum ClientMessage {
         /// The note.
         note: ElementId,
     },
+    /// Put one of one's dots on an element of the plate ("waar knelt het?").
+    Vote {
+        /// Request number.
+        seq: u64,
+        /// The element (top level).
+        element: ElementId,
+    },
+    /// Take one of one's dots off an element.
+    Unvote {
+        /// Request number.
+        seq: u64,
+        /// The element.
+        element: ElementId,
+    },
+    /// Stand at a role's place on the plate ("welke plek heb jij op het veld?"); a
+    /// new pick moves the token.
+    PickPlace {
+        /// Request number.
+        seq: u64,
+        /// The role's id.
+        role: String,
+    },
 }
 
 /// What the hub sends to one client or to all.
@@ -167,6 +189,10 @@ pub enum ErrorCode {
     BadText,
     /// A role the plate does not have.
     UnknownRole,
+    /// No dots left, or none on that element to take back.
+    NoVotes,
+    /// An element that is not on the plate, or cannot be voted on.
+    NoSuchElement,
     /// A place outside the plate.
     BadPlace,
     /// What it would add is beyond the plate's budget or invalid.

@@ -139,7 +139,7 @@ fn participants_change_only_their_own_notes_and_a_locked_room_takes_nothing() {
 
 #[test]
 fn replays_floods_and_bad_text_are_refused_and_change_nothing() {
-    let limits = Limits { participants: 2, notes: 3, burst: 3.0, per_second: 1.0 };
+    let limits = Limits { participants: 2, notes: 3, burst: 3.0, per_second: 1.0, votes: 3 };
     let mut hub = Hub::new(plate(), "sessie", Moderation::Direct, limits).expect("hub");
     let (a, secret) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
     assert!(code(&post(&mut hub, a, 5, "een", 0.0)).is_none());
@@ -236,4 +236,80 @@ fn random_bytes_never_panic_the_decoder_or_the_hub() {
         }
     }
     assert_eq!(plaatwerk_model::validate(hub.plate()).len(), before_budget, "whatever got through is valid");
+}
+
+fn ellipses(plate: &Plate) -> Vec<(ElementId, [f32; 2], Vec<String>)> {
+    let layer = plate.layer("sessie").expect("layer");
+    layer
+        .elements
+        .iter()
+        .filter_map(|e| match &e.kind {
+            ElementKind::Ellipse(c) if e.id.0 >> 40 == 1 => Some((e.id, [c.cx, c.cy], e.roles.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn send(hub: &mut Hub, p: ParticipantId, json: &str) -> Outcome {
+    hub.handle(Some(p), msg(json), 0.0)
+}
+
+#[test]
+fn participants_vote_with_a_budget_of_dots_and_take_them_back() {
+    let mut hub = hub(Moderation::Direct);
+    let (a, _) = join(&mut hub, r#"{"v":1,"type":"join","role":"school"}"#);
+    let (b, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    // Element 9 is the team leader's card on the plate.
+    for seq in 1..=3 {
+        let out = send(&mut hub, a, &format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":9}}"#));
+        assert!(code(&out).is_none(), "{out:?}");
+    }
+    let out = send(&mut hub, a, r#"{"v":1,"type":"vote","seq":4,"element":13}"#);
+    assert_eq!(code(&out), Some(ErrorCode::NoVotes), "three dots each");
+    let dots = ellipses(hub.plate());
+    assert_eq!(dots.len(), 3);
+    assert!(dots.iter().all(|(_, _, roles)| roles == &vec!["school".to_owned()]), "dots carry the voter's role");
+    let centres: Vec<[f32; 2]> = dots.iter().map(|d| d.1).collect();
+    assert!(centres.windows(2).all(|w| w[0] != w[1]), "dots on one element stand side by side");
+    // The card is at x 980..1420, y 200..430: the dots sit along its top edge.
+    assert!(centres.iter().all(|c| (980.0..1420.0).contains(&c[0]) && c[1] < 200.0), "{centres:?}");
+    // Nothing to vote on: a missing element, or a dot itself.
+    assert_eq!(
+        code(&send(&mut hub, b, r#"{"v":1,"type":"vote","seq":1,"element":424242}"#)),
+        Some(ErrorCode::NoSuchElement)
+    );
+    let dot = dots[0].0;
+    let on_dot = format!(r#"{{"v":1,"type":"vote","seq":2,"element":{}}}"#, dot.0);
+    assert_eq!(code(&send(&mut hub, b, &on_dot)), Some(ErrorCode::NoSuchElement));
+    // A dot taken back frees one to use again; b has none on 9 to take back.
+    assert_eq!(code(&send(&mut hub, b, r#"{"v":1,"type":"unvote","seq":3,"element":9}"#)), Some(ErrorCode::NoVotes));
+    assert!(code(&send(&mut hub, a, r#"{"v":1,"type":"unvote","seq":5,"element":9}"#)).is_none());
+    assert_eq!(ellipses(hub.plate()).len(), 2);
+    assert!(code(&send(&mut hub, a, r#"{"v":1,"type":"vote","seq":6,"element":13}"#)).is_none());
+    assert!(plaatwerk_model::validate(hub.plate()).is_empty());
+}
+
+#[test]
+fn picking_a_place_puts_a_token_at_the_role_and_a_new_pick_moves_it() {
+    let mut hub = hub(Moderation::Direct);
+    let (a, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let (b, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    assert!(code(&send(&mut hub, a, r#"{"v":1,"type":"pick_place","seq":1,"role":"huisarts"}"#)).is_none());
+    assert!(code(&send(&mut hub, b, r#"{"v":1,"type":"pick_place","seq":1,"role":"huisarts"}"#)).is_none());
+    let tokens = ellipses(hub.plate());
+    assert_eq!(tokens.len(), 2);
+    assert_ne!(tokens[0].1, tokens[1].1, "two people at one place stand side by side");
+    assert!(tokens.iter().all(|t| t.2 == vec!["huisarts".to_owned()]));
+    // The huisarts card is at x 1840..2280, y 200..430: the tokens stand below it.
+    assert!(tokens.iter().all(|t| (1840.0..2280.0).contains(&t.1[0]) && t.1[1] > 430.0), "{tokens:?}");
+    let out = send(&mut hub, a, r#"{"v":1,"type":"pick_place","seq":2,"role":"school"}"#);
+    let Some(ServerMessage::Changed { edits, .. }) = &out.changed else { panic!("{out:?}") };
+    assert_eq!(edits.len(), 1, "moving is one change");
+    let tokens = ellipses(hub.plate());
+    assert_eq!(tokens.len(), 2, "the old token went");
+    assert_eq!(tokens.iter().filter(|t| t.2 == vec!["school".to_owned()]).count(), 1);
+    assert_eq!(
+        code(&send(&mut hub, a, r#"{"v":1,"type":"pick_place","seq":3,"role":"keeper"}"#)),
+        Some(ErrorCode::UnknownRole)
+    );
 }
