@@ -216,6 +216,35 @@ pub struct SessionFile {
     pub session: Session,
     /// The annotations.
     pub layer: Layer,
+    /// Who took part from their phones, when the session had a live room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<RoomRecord>,
+}
+
+/// Who took part in a live room and what each made: participants are numbers; a
+/// display name and a role only when they gave one. Nothing else about them is kept.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomRecord {
+    /// Everyone who joined, in the order they joined.
+    pub participants: Vec<RoomParticipant>,
+}
+
+/// One participant of a live room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomParticipant {
+    /// Their number in the room.
+    pub number: u64,
+    /// The name they gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The role they said they play, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The elements they made that are on the plate: notes, dots, their token.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub made: Vec<ElementId>,
 }
 
 /// Starts a session: a new top layer for annotations, and every other layer locked
@@ -283,6 +312,7 @@ pub fn end_session_edit(
                     plate: plate_name.to_owned(),
                     session: Session { locks: Vec::new(), ..session.clone() },
                     layer: plate.layers[index].clone(),
+                    room: None,
                 });
             }
         }

@@ -63,6 +63,8 @@ pub(crate) struct Participant {
     pub(crate) dots: Vec<(ElementId, ElementId)>,
     /// The token at a role's place: (the token, the role).
     pub(crate) place: Option<(ElementId, String)>,
+    /// The facilitator removed them.
+    removed: bool,
     /// Token bucket: requests left, and when it was last filled.
     allowance: f64,
     filled_at: f64,
@@ -204,6 +206,7 @@ impl Hub {
             notes: Vec::new(),
             dots: Vec::new(),
             place: None,
+            removed: false,
             allowance: self.limits.burst,
             filled_at: now,
         });
@@ -229,6 +232,7 @@ impl Hub {
         let x = self
             .participants
             .get_mut(p.0 as usize)
+            .filter(|x| !x.removed)
             .ok_or_else(|| Rejection::new(ErrorCode::UnknownParticipant, "this room does not know you"))?;
         if seq <= x.last_seq {
             return Err(Rejection::new(ErrorCode::Replayed, format!("request {seq} was handled already")));
@@ -421,6 +425,66 @@ impl Hub {
             edits.push(Edit::Insert { layer: self.layer.clone(), at, element: waiting.note });
         }
         self.commit(Edit::Batch { edits }).map(Some)
+    }
+
+    /// Takes every dot off the plate (one change); everyone has their full budget
+    /// again.
+    pub fn reset_votes(&mut self) -> Result<Option<ServerMessage>, Rejection> {
+        let dots: Vec<ElementId> =
+            self.participants.iter_mut().flat_map(|x| std::mem::take(&mut x.dots)).map(|(d, _)| d).collect();
+        if dots.is_empty() {
+            return Ok(None);
+        }
+        let edits = dots.into_iter().map(|id| Edit::Remove { layer: self.layer.clone(), id }).collect();
+        self.commit(Edit::Batch { edits }).map(Some)
+    }
+
+    /// Removes a participant: their notes, dots and token leave the plate (one
+    /// change), and their secret no longer admits them.
+    pub fn remove_participant(&mut self, p: ParticipantId) -> Result<Option<ServerMessage>, Rejection> {
+        let x = self.participants.get_mut(p.0 as usize).ok_or_else(gone)?;
+        x.secret = Token::random().map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        x.removed = true;
+        let mut gone_ids: Vec<ElementId> = std::mem::take(&mut x.notes);
+        gone_ids.extend(std::mem::take(&mut x.dots).into_iter().map(|(d, _)| d));
+        gone_ids.extend(x.place.take().map(|(t, _)| t));
+        self.pending.retain(|w| w.author != p);
+        let layer = self.plate.layer(&self.layer).ok_or_else(gone)?;
+        let edits: Vec<Edit> = gone_ids
+            .into_iter()
+            .filter(|id| layer.index_of(*id).is_some())
+            .map(|id| Edit::Remove { layer: self.layer.clone(), id })
+            .collect();
+        self.authors.retain(|_, a| *a != p);
+        if edits.is_empty() {
+            return Ok(None);
+        }
+        self.commit(Edit::Batch { edits }).map(Some)
+    }
+
+    /// Who took part and what each made that is on the plate, for the session file:
+    /// numbers, and names and roles only where given.
+    pub fn record(&self) -> plaatwerk_editing::present::RoomRecord {
+        let layer = self.plate.layer(&self.layer);
+        let on_plate = |id: &ElementId| layer.is_some_and(|l| l.index_of(*id).is_some());
+        let participants = self
+            .participants
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.removed)
+            .map(|(i, x)| {
+                let mut made: Vec<ElementId> = x.notes.iter().copied().filter(on_plate).collect();
+                made.extend(x.dots.iter().map(|(d, _)| *d).filter(on_plate));
+                made.extend(x.place.iter().map(|(t, _)| *t).filter(on_plate));
+                plaatwerk_editing::present::RoomParticipant {
+                    number: i as u64,
+                    name: x.name.clone(),
+                    role: x.role.clone(),
+                    made,
+                }
+            })
+            .collect();
+        plaatwerk_editing::present::RoomRecord { participants }
     }
 
     /// Takes a note away (on the plate or waiting): the facilitator's "hide".

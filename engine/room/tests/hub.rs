@@ -313,3 +313,41 @@ fn picking_a_place_puts_a_token_at_the_role_and_a_new_pick_moves_it() {
         Some(ErrorCode::UnknownRole)
     );
 }
+
+#[test]
+fn the_facilitator_resets_votes_removes_a_participant_and_the_record_keeps_only_what_was_given() {
+    let mut hub = hub(Moderation::Direct);
+    let (anna, _) = join(&mut hub, r#"{"v":1,"type":"join","name":"Anna","role":"school"}"#);
+    let (anon, secret) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let note = note_id(&post(&mut hub, anna, 1, "van Anna", 0.0));
+    send(&mut hub, anna, r#"{"v":1,"type":"vote","seq":2,"element":9}"#);
+    post(&mut hub, anon, 1, "anoniem", 0.0);
+    send(&mut hub, anon, r#"{"v":1,"type":"vote","seq":2,"element":13}"#);
+    send(&mut hub, anon, r#"{"v":1,"type":"pick_place","seq":3,"role":"huisarts"}"#);
+
+    let record = hub.record();
+    assert_eq!(record.participants.len(), 2);
+    assert_eq!(record.participants[0].name.as_deref(), Some("Anna"));
+    assert_eq!(record.participants[0].role.as_deref(), Some("school"));
+    assert!(record.participants[0].made.contains(&note));
+    assert_eq!(record.participants[1].name, None, "anonymous stays anonymous");
+    assert_eq!(record.participants[1].made.len(), 3, "a note, a dot and a token");
+    let json = serde_json::to_string(&record).expect("json");
+    assert!(!json.contains("secret") && !json.contains(&secret), "no secrets in the session file: {json}");
+
+    hub.reset_votes().expect("reset").expect("there were dots");
+    assert_eq!(ellipses(hub.plate()).len(), 1, "only the token stays");
+    assert!(
+        code(&send(&mut hub, anna, r#"{"v":1,"type":"vote","seq":3,"element":9}"#)).is_none(),
+        "a full budget again"
+    );
+
+    hub.remove_participant(anon).expect("remove").expect("they had made things");
+    assert_eq!(session_texts(hub.plate()), vec!["van Anna"]);
+    assert_eq!(ellipses(hub.plate()).len(), 1, "Anna's new dot; the token went");
+    assert_eq!(code(&post(&mut hub, anon, 9, "terug?", 10.0)), Some(ErrorCode::UnknownParticipant));
+    let back = format!(r#"{{"v":1,"type":"join","resume":"{secret}"}}"#);
+    assert_eq!(code(&hub.handle(None, msg(&back), 10.0)), Some(ErrorCode::UnknownParticipant));
+    assert_eq!(hub.record().participants.len(), 1);
+    assert!(plaatwerk_model::validate(hub.plate()).is_empty());
+}
