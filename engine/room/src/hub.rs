@@ -123,6 +123,23 @@ impl Hub {
         })
     }
 
+    /// Takes the hub out, leaving an empty room with no participants in its place.
+    pub(crate) fn take(&mut self) -> Hub {
+        let empty = Hub {
+            plate: Plate::new("", 1.0, 1.0),
+            layer: String::new(),
+            ids: self.ids.clone(),
+            mode: self.mode,
+            locked: true,
+            limits: self.limits.clone(),
+            participants: Vec::new(),
+            pending: Vec::new(),
+            authors: HashMap::new(),
+            order: self.order,
+        };
+        std::mem::replace(self, empty)
+    }
+
     /// The plate as the room has it.
     pub fn plate(&self) -> &Plate {
         &self.plate
@@ -153,7 +170,7 @@ impl Hub {
     pub fn handle(&mut self, who: Option<ParticipantId>, message: ClientMessage, now: f64) -> Outcome {
         let seq = seq_of(&message);
         let result = match (who, message) {
-            (None, ClientMessage::Join { name, role, resume }) => self.join(name, role, resume, now),
+            (None, ClientMessage::Join { name, role, resume, .. }) => self.join(name, role, resume, now),
             (Some(_), ClientMessage::Join { .. }) | (None, _) => {
                 Err(Rejection::new(ErrorCode::NotJoined, "join the room first (and only once)"))
             }

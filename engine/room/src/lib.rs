@@ -16,6 +16,7 @@
 pub mod hub;
 mod marks;
 pub mod protocol;
+pub mod server;
 pub mod text;
 pub mod token;
 

@@ -51,6 +51,9 @@ pub enum ClientMessage {
     /// The first message: join the room, or come back (`resume`: the secret from
     /// [`ServerMessage::Welcome`]). Name and role are optional.
     Join {
+        /// The room's token, from the link (the server checks it; the hub ignores it).
+        #[serde(default)]
+        room: Option<String>,
         /// Display name; anonymous without one.
         #[serde(default)]
         name: Option<String>,
