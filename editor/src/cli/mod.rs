@@ -5,6 +5,7 @@
 mod export;
 mod plate;
 mod plugins;
+mod room;
 mod watch;
 
 use std::path::PathBuf;
@@ -47,6 +48,11 @@ enum Command {
         #[arg(long)]
         display: Option<usize>,
     },
+    /// A live room on a plate without a window: participants join from their phones
+    /// (the links are printed), until SIGINT or SIGTERM; then the session (their
+    /// notes, dots and places, and who made them) is saved next to the plate.
+    #[command(subcommand)]
+    Room(RoomCommand),
     /// Print the key bindings (the table both windows use) as Markdown tables.
     Keys {
         /// In Dutch.
@@ -174,6 +180,25 @@ fn parse_samples(s: &str) -> Result<u32, String> {
     }
 }
 
+/// What `plaatwerk room` does.
+#[derive(Subcommand)]
+enum RoomCommand {
+    /// Serve a room; prints `participants: URL` and `facilitator: URL`.
+    Serve {
+        /// The plate file.
+        plate: PathBuf,
+        /// Address and port to listen on (all interfaces by default).
+        #[arg(long, default_value = "0.0.0.0:8470")]
+        listen: std::net::SocketAddr,
+        /// How notes appear: direct, queue (approve each) or reveal (all at once).
+        #[arg(long, default_value = "direct")]
+        moderation: String,
+        /// The session's name (in the session file's name too).
+        #[arg(long, default_value = "Kamer")]
+        name: String,
+    },
+}
+
 fn parse_region(s: &str) -> Result<Region, String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     let nums: Result<Vec<f32>, _> = parts.iter().map(|p| p.parse::<f32>()).collect();
@@ -208,6 +233,9 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Present { plate, display }) => {
             crate::app::run(Some(plate), Some(display), cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name })) => {
+            room::serve(&plate, listen, &moderation, &name)
         }
         Some(Command::Keys { nl }) => {
             use plaatwerk_editing::keymap::{Context, markdown};

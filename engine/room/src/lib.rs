@@ -13,6 +13,7 @@
 //! page build on this crate. Nothing here opens a socket, so every rule is tested
 //! without one.
 
+pub mod headless;
 pub mod hub;
 mod marks;
 pub mod protocol;

@@ -1,0 +1,126 @@
+//! `plaatwerk room serve`: a room without a window, until SIGINT or SIGTERM, then its
+//! session saved next to the plate.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use plaatwerk_editing::present::{self, SessionFile};
+use plaatwerk_model::{Plate, format};
+
+use crate::hub::{Hub, Limits, Moderation};
+
+/// Why a headless room could not run or save.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The plate could not be read.
+    #[error(transparent)]
+    Plate(#[from] plaatwerk_model::PlateError),
+    /// The address could not be listened on, or the runtime failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The session could not be written.
+    #[error(transparent)]
+    Session(#[from] plaatwerk_editing::EditingError),
+}
+
+/// What a headless room prints as it starts.
+pub struct Links {
+    /// For the QR code and the participants.
+    pub participants: String,
+    /// For the facilitator only.
+    pub facilitator: String,
+}
+
+/// Serves a room on `plate_path` at `listen` until SIGINT or SIGTERM; `on_links` gets
+/// the links once it listens. Writes the session (the participants' notes, dots and
+/// tokens, and who made them) next to the plate and returns its path.
+pub fn serve_plate(
+    plate_path: &Path,
+    listen: SocketAddr,
+    mode: Moderation,
+    name: &str,
+    date: &str,
+    on_links: impl FnOnce(Links) + Send + 'static,
+) -> Result<PathBuf, ServeError> {
+    let mut plate: Plate = format::load(plate_path)?;
+    let session = present::start_session(&mut plate, name, date);
+    let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
+        what: "the session layer".to_owned(),
+        source: std::io::Error::other("missing after starting the session"),
+    })?;
+    let io = |what: &str| {
+        let what = what.to_owned();
+        move |source| ServeError::Io { what, source }
+    };
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(io("starting the server"))?;
+    let hub = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
+        crate::server::serve(listener, hub, stop_signal(), move |s| {
+            let host = SocketAddr::new(reachable_ip(s.addr.ip()), s.addr.port());
+            on_links(Links {
+                participants: format!("http://{host}/#{}", s.participants),
+                facilitator: format!("http://{host}/facilitator#{}", s.facilitator),
+            });
+        })
+        .await
+        .map_err(io("serving the room"))
+    })?;
+    let file = SessionFile {
+        format: "plaatwerk.session".to_owned(),
+        plate: plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        session: present::Session { locks: Vec::new(), ..session.clone() },
+        layer: hub
+            .plate()
+            .layer(&session.layer)
+            .cloned()
+            .unwrap_or_else(|| plaatwerk_model::Layer::new(&session.layer, "")),
+        room: Some(hub.record()),
+    };
+    let path = present::session_path(plate_path, &session);
+    present::save_session(&path, &file)?;
+    Ok(path)
+}
+
+/// The address phones should use: the listening address, or (listening on all
+/// interfaces) the one the system would send from to the outside world. A UDP socket
+/// "connected" to a documentation address sends nothing; it only picks the interface.
+fn reachable_ip(listening: std::net::IpAddr) -> std::net::IpAddr {
+    if !listening.is_unspecified() {
+        return listening;
+    }
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").and_then(|()| s.local_addr()))
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_unspecified())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
+}
+
+/// Completes on SIGINT (Ctrl+C) or SIGTERM.
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
