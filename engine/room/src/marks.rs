@@ -1,6 +1,6 @@
 //! Dots and place tokens: what votes and picked places look like on the plate.
 
-use plaatwerk_geometry::Bounds;
+use plaatwerk_geometry::{Bounds, Tessellator};
 use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, Ellipse, Paint, StrokeStyle};
 
 use crate::hub::{Hub, Outcome, ParticipantId, bounds, gone};
@@ -52,9 +52,11 @@ impl Hub {
         // position on the pitch), not the arrows and lines that lead away from it;
         // outside the session layer.
         let session = self.layer().to_owned();
+        // One tessellator for all candidates (it keeps its buffers between elements).
+        let mut tessellator = Tessellator::new();
         let rank = |e: &Element| {
             let shape = !matches!(e.kind, ElementKind::Arrow(_) | ElementKind::Stroke(_) | ElementKind::Text(_));
-            let b = bounds(e);
+            let b = tessellator.element(e, 1.0).bounds;
             (shape, b.width() * b.height(), b)
         };
         let place = self
