@@ -37,7 +37,7 @@ fn room_serve_prints_links_takes_a_note_and_saves_the_session_on_sigterm() {
         ws.send(Message::Text(join.into())).await.expect("send");
         let note = r#"{"v":1,"type":"post_note","seq":1,"text":"Wie belt de school?","color":"green"}"#;
         ws.send(Message::Text(note.into())).await.expect("send");
-        // Welcome, then the ack and the change.
+        // Welcome, then the ack and the change (as marks: what phones read).
         let mut seen = Vec::new();
         while seen.len() < 3 {
             let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("in time");
@@ -46,7 +46,7 @@ fn room_serve_prints_links_takes_a_note_and_saves_the_session_on_sigterm() {
                 seen.push(v["type"].as_str().unwrap_or_default().to_owned());
             }
         }
-        assert!(seen.contains(&"ack".to_owned()) && seen.contains(&"changed".to_owned()), "{seen:?}");
+        assert!(seen.contains(&"ack".to_owned()) && seen.contains(&"marks".to_owned()), "{seen:?}");
     });
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");

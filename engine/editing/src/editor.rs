@@ -309,6 +309,14 @@ impl EditorCore {
         self.history.take_log()
     }
 
+    /// Applies an edit made elsewhere, in the order its source gave (a live room's
+    /// hub): no undo step of the facilitator's, and not in the edit log.
+    pub fn apply_remote(&mut self, edit: Edit) -> Result<(), plaatwerk_model::EditError> {
+        let applied = self.history.apply_remote(&mut self.plate, edit)?;
+        self.changed(&applied.touched);
+        Ok(())
+    }
+
     /// Applies an edit as one undo step.
     pub fn apply(&mut self, edit: Edit) {
         match self.history.apply(&mut self.plate, edit) {

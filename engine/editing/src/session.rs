@@ -64,10 +64,23 @@ impl EditorCore {
     /// Ends the session. Saving apart writes the session file next to the plate first
     /// (its path is returned); when that fails the session goes on and nothing is lost.
     pub fn end_session(&mut self, how: SessionEnd) -> Result<Option<PathBuf>, EditingError> {
+        self.end_session_with_room(how, None)
+    }
+
+    /// Ends a session that had a live room: a session saved apart records who took
+    /// part and what each made (`room`).
+    pub fn end_session_with_room(
+        &mut self,
+        how: SessionEnd,
+        room: Option<present::RoomRecord>,
+    ) -> Result<Option<PathBuf>, EditingError> {
         let Some((session, _)) = self.session.clone() else { return Ok(None) };
         let plate_path = self.path.clone().unwrap_or_else(|| PathBuf::from("naamloos.plate"));
         let plate_name = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let (edit, file) = present::end_session_edit(&self.plate, &session, how, &plate_name);
+        let (edit, mut file) = present::end_session_edit(&self.plate, &session, how, &plate_name);
+        if let Some(f) = &mut file {
+            f.room = room;
+        }
         let mut written = None;
         if let Some(file) = &file {
             let path = present::session_path(&plate_path, &session);

@@ -24,6 +24,28 @@ pub fn plate_to_svg(
     background: Option<Color>,
     layers: Option<&[bool]>,
 ) -> String {
+    write_svg(plate, region, width, height, background, layers, false)
+}
+
+/// The whole plate's visible layers, without the layer `leave_out`, for a live
+/// room's phones: every top-level element is a `<g data-id="…">`, so a tap on the
+/// picture tells which element it hit. The picture scales to its container.
+pub fn plate_to_room_svg(plate: &Plate, leave_out: &str) -> String {
+    let layers: Vec<bool> = plate.layers.iter().map(|l| l.visible && l.id != leave_out).collect();
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let (w, h) = (plate.meta.width.round().max(1.0) as u32, plate.meta.height.round().max(1.0) as u32);
+    write_svg(plate, whole, w, h, Some(plate.meta.background), Some(&layers), true)
+}
+
+fn write_svg(
+    plate: &Plate,
+    region: Region,
+    width: u32,
+    height: u32,
+    background: Option<Color>,
+    layers: Option<&[bool]>,
+    tagged: bool,
+) -> String {
     let mut w = SvgWriter {
         out: String::new(),
         defs: String::new(),
@@ -44,7 +66,13 @@ pub fn plate_to_svg(
         // Highlighter ink under the rest of the layer, as on screen.
         for under in [true, false] {
             for e in layer.elements.iter().filter(|e| plaatwerk_geometry::is_highlighter(e) == under) {
+                if tagged {
+                    let _ = writeln!(w.out, "<g data-id=\"{}\">", e.id.0);
+                }
                 w.element(e, 1.0);
+                if tagged {
+                    w.out.push_str("</g>\n");
+                }
             }
         }
         w.out.push_str("</g>\n");

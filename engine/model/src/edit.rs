@@ -317,6 +317,12 @@ impl History {
         self.apply_logged(plate, edit)
     }
 
+    /// Applies an edit that came from elsewhere (a room's participant): no undo step
+    /// and not logged, so it is not sent back where it came from.
+    pub fn apply_remote(&mut self, plate: &mut Plate, edit: Edit) -> Result<Applied, EditError> {
+        plate.apply(edit)
+    }
+
     /// Records an undo step for changes already made to the plate (a drag applied live):
     /// `inverse` must restore the state before them.
     pub fn record(&mut self, inverse: Edit) {

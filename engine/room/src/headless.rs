@@ -35,6 +35,8 @@ pub struct Links {
     pub participants: String,
     /// For the facilitator only.
     pub facilitator: String,
+    /// The room's address without a token, for typing with the join code.
+    pub short: String,
 }
 
 /// Serves a room on `plate_path` at `listen` until SIGINT or SIGTERM; `on_links` gets
@@ -62,15 +64,9 @@ pub fn serve_plate(
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(io("starting the server"))?;
     let hub = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
-        crate::server::serve(listener, hub, stop_signal(), move |s| {
-            let host = SocketAddr::new(reachable_ip(s.addr.ip()), s.addr.port());
-            on_links(Links {
-                participants: format!("http://{host}/#{}", s.participants),
-                facilitator: format!("http://{host}/facilitator#{}", s.facilitator),
-            });
-        })
-        .await
-        .map_err(io("serving the room"))
+        crate::server::serve(listener, hub, stop_signal(), move |s| on_links(links(s)))
+            .await
+            .map_err(io("serving the room"))
     })?;
     let file = SessionFile {
         format: "plaatwerk.session".to_owned(),
@@ -86,6 +82,16 @@ pub fn serve_plate(
     let path = present::session_path(plate_path, &session);
     present::save_session(&path, &file)?;
     Ok(path)
+}
+
+/// A served room's links, with the address phones can reach.
+pub(crate) fn links(s: &crate::server::Serving) -> Links {
+    let host = SocketAddr::new(reachable_ip(s.addr.ip()), s.addr.port());
+    Links {
+        participants: format!("http://{host}/#{}", s.participants),
+        facilitator: format!("http://{host}/facilitator#{}", s.facilitator),
+        short: format!("http://{host}"),
+    }
 }
 
 /// The address phones should use: the listening address, or (listening on all

@@ -7,7 +7,10 @@ use plaatwerk_geometry::{Bounds, Tessellator};
 use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, IdSpace, Plate, Source, Sticky};
 use serde::Serialize;
 
-use crate::protocol::{ClientMessage, ErrorCode, PROTOCOL_VERSION, Rejection, ServerMessage};
+use crate::protocol::{
+    ClientMessage, ErrorCode, Mark, MarkShape, MyNote, PROTOCOL_VERSION, Rejection, RoleInfo, RoomState, ServerMessage,
+    View,
+};
 use crate::text::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::token::Token;
 
@@ -101,6 +104,9 @@ pub struct Hub {
     pending: Vec<Pending>,
     authors: HashMap<ElementId, ParticipantId>,
     order: u64,
+    view: Option<View>,
+    /// Participants' changes not yet taken by the facilitator's editing core.
+    for_facilitator: Option<Vec<Edit>>,
 }
 
 impl Hub {
@@ -120,6 +126,8 @@ impl Hub {
             pending: Vec::new(),
             authors: HashMap::new(),
             order: 0,
+            view: None,
+            for_facilitator: None,
         })
     }
 
@@ -136,8 +144,15 @@ impl Hub {
             pending: Vec::new(),
             authors: HashMap::new(),
             order: self.order,
+            view: None,
+            for_facilitator: None,
         };
         std::mem::replace(self, empty)
+    }
+
+    /// The layer participants' notes, dots and tokens go to.
+    pub fn session_layer(&self) -> &str {
+        &self.layer
     }
 
     /// The plate as the room has it.
@@ -232,6 +247,36 @@ impl Hub {
 
     fn welcome(&self, p: ParticipantId) -> Outcome {
         let x = &self.participants[p.0 as usize];
+        let layer = self.plate.layer(&self.layer);
+        let mine = x
+            .notes
+            .iter()
+            .filter_map(|id| {
+                let (element, pending) = match self.pending.iter().find(|w| w.note.id == *id) {
+                    Some(w) => (&w.note, true),
+                    None => (layer?.elements.get(layer?.index_of(*id)?)?, false),
+                };
+                let ElementKind::Sticky(s) = &element.kind else { return None };
+                Some(MyNote { note: *id, text: s.text.clone(), color: s.color.to_string(), pending })
+            })
+            .collect();
+        let room = RoomState {
+            title: self.plate.meta.title.clone(),
+            width: self.plate.meta.width,
+            height: self.plate.meta.height,
+            roles: self
+                .plate
+                .roles
+                .iter()
+                .map(|r| RoleInfo { id: r.id.clone(), name: r.name.clone(), color: r.color.to_string() })
+                .collect(),
+            view: self.view.clone(),
+            marks: layer.map(|l| l.elements.iter().filter_map(mark).collect()).unwrap_or_default(),
+            mine,
+            dots: x.dots.iter().map(|(_, e)| *e).collect(),
+            votes: self.limits.votes,
+            place: x.place.as_ref().map(|(_, r)| r.clone()),
+        };
         let reply = ServerMessage::Welcome {
             v: PROTOCOL_VERSION,
             participant: p.0,
@@ -239,8 +284,50 @@ impl Hub {
             notes: x.notes.clone(),
             moderation: self.mode,
             locked: self.locked,
+            last_seq: x.last_seq,
+            room: Box::new(room),
         };
         Outcome { reply, changed: None }
+    }
+
+    /// A change as phones see it: the marks it puts on or takes off the session
+    /// layer. `None` for anything else.
+    pub fn marks_of(&self, change: &ServerMessage) -> Option<ServerMessage> {
+        let ServerMessage::Changed { order, edits } = change else { return None };
+        let (mut put, mut gone) = (Vec::new(), Vec::new());
+        let mut queue: Vec<&Edit> = edits.iter().rev().collect();
+        while let Some(edit) = queue.pop() {
+            match edit {
+                Edit::Insert { layer, element, .. } | Edit::Replace { layer, element, .. } if *layer == self.layer => {
+                    put.extend(mark(element));
+                }
+                Edit::Remove { layer, id } if *layer == self.layer => gone.push(*id),
+                Edit::Batch { edits } => queue.extend(edits.iter().rev()),
+                _ => {}
+            }
+        }
+        Some(ServerMessage::Marks { order: *order, put, gone })
+    }
+
+    /// The room's rules as phones are told them.
+    pub fn settings(&self) -> ServerMessage {
+        ServerMessage::Settings { moderation: self.mode, locked: self.locked, votes: self.limits.votes }
+    }
+
+    /// Shows phones another stop (or the whole plate): the facilitator stepped.
+    pub fn set_view(&mut self, view: Option<View>) -> ServerMessage {
+        self.view = view.clone();
+        ServerMessage::View { view }
+    }
+
+    /// Whether participants can only look.
+    pub fn locked(&self) -> bool {
+        self.locked
+    }
+
+    /// How notes appear now.
+    pub fn moderation(&self) -> Moderation {
+        self.mode
     }
 
     fn request(&mut self, p: ParticipantId, message: ClientMessage, now: f64) -> Result<Outcome, Rejection> {
@@ -405,20 +492,66 @@ impl Hub {
     pub(crate) fn commit(&mut self, edit: Edit) -> Result<ServerMessage, Rejection> {
         self.plate.apply(edit.clone()).map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
         self.order += 1;
+        if let Some(out) = &mut self.for_facilitator {
+            out.push(edit.clone());
+        }
         Ok(ServerMessage::Changed { order: self.order, edits: vec![edit] })
+    }
+
+    /// From now on, keeps the changes the room makes (participants' notes, dots and
+    /// tokens; the facilitator's moderation) for [`Hub::take_for_facilitator`]: the
+    /// facilitator's editing core applies them in the hub's order.
+    pub fn keep_for_facilitator(&mut self) {
+        self.for_facilitator.get_or_insert_with(Vec::new);
+    }
+
+    /// The room's changes since the last call, in the hub's order.
+    pub fn take_for_facilitator(&mut self) -> Vec<Edit> {
+        self.for_facilitator.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// An edit the facilitator made in the editor (their marks on the session layer,
+    /// a participant's note moved or erased): the hub applies it in its order, so phones
+    /// see it, and forgets any participant's note, dot or token it took away. `None`
+    /// when it does not apply to the room's plate (it changed nothing).
+    pub fn apply_facilitator(&mut self, edit: Edit) -> Option<ServerMessage> {
+        let applied = self.plate.apply(edit.clone()).ok()?;
+        self.order += 1;
+        let layer = self.plate.layer(&self.layer);
+        let here = |id: &ElementId| layer.is_some_and(|l| l.index_of(*id).is_some());
+        // Only what the room made (its id space) can be a participant's.
+        let ours = |id: &ElementId| id.0 >> 40 == u64::from(ROOM_SOURCE);
+        let gone: Vec<ElementId> = applied.touched.iter().copied().filter(|id| ours(id) && !here(id)).collect();
+        for id in gone {
+            if self.pending.iter().any(|w| w.note.id == id) {
+                continue;
+            }
+            if let Some(author) = self.authors.remove(&id) {
+                self.participants[author.0 as usize].notes.retain(|n| *n != id);
+            }
+            for x in &mut self.participants {
+                x.dots.retain(|(d, _)| *d != id);
+                if x.place.as_ref().is_some_and(|(t, _)| *t == id) {
+                    x.place = None;
+                }
+            }
+        }
+        Some(ServerMessage::Changed { order: self.order, edits: vec![edit] })
     }
 
     // The facilitator's side.
 
     /// Sets how notes appear from now on. Leaving reveal or queue keeps the waiting
     /// notes waiting (approve or reveal them).
-    pub fn set_moderation(&mut self, mode: Moderation) {
+    pub fn set_moderation(&mut self, mode: Moderation) -> ServerMessage {
         self.mode = mode;
+        self.settings()
     }
 
     /// Locks the room (participants can look, not change) or opens it again.
-    pub fn set_locked(&mut self, locked: bool) {
+    pub fn set_locked(&mut self, locked: bool) -> ServerMessage {
         self.locked = locked;
+        self.settings()
     }
 
     /// Puts a waiting note on the plate.
@@ -527,6 +660,69 @@ fn seq_of(message: &ClientMessage) -> Option<u64> {
         | ClientMessage::Unvote { seq, .. }
         | ClientMessage::PickPlace { seq, .. } => Some(*seq),
     }
+}
+
+/// Names for the parts of the plate one can vote on, as a phone lists them ("a dot
+/// on School"): an element's own words, else the first words in a group, else the
+/// names of its roles (an arrow: from → to). Parts without any are left out; at most
+/// `limit`.
+pub fn part_labels(plate: &Plate, leave_out: &str, limit: usize) -> Vec<(ElementId, String)> {
+    fn words(e: &Element) -> Option<String> {
+        match &e.kind {
+            ElementKind::Text(t) => Some(t.text.clone()),
+            ElementKind::Sticky(s) => Some(s.text.clone()),
+            ElementKind::Group(g) => g.children.iter().find_map(words),
+            _ => None,
+        }
+    }
+    let role_name = |id: &String| plate.roles.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.name.clone());
+    let mut out = Vec::new();
+    for layer in plate.layers.iter().filter(|l| l.visible && l.id != leave_out) {
+        for e in &layer.elements {
+            let label = words(e).map(|w| w.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|w| !w.is_empty());
+            let label = label.or_else(|| {
+                let names: Vec<String> = e.roles.iter().map(role_name).collect();
+                let join = if matches!(e.kind, ElementKind::Arrow(_)) { " → " } else { ", " };
+                (!names.is_empty()).then(|| names.join(join))
+            });
+            if let Some(l) = label {
+                let short = match l.char_indices().nth(48) {
+                    Some((i, _)) => format!("{}…", l[..i].trim_end()),
+                    None => l,
+                };
+                out.push((e.id, short));
+                if out.len() >= limit {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A session-layer element as a phone draws it: notes and dots (tokens are dots).
+fn mark(e: &Element) -> Option<Mark> {
+    let shape = match &e.kind {
+        ElementKind::Sticky(s) => MarkShape::Note {
+            x: s.x,
+            y: s.y,
+            width: s.width,
+            height: s.height,
+            color: s.color.to_string(),
+            text: s.text.clone(),
+        },
+        ElementKind::Ellipse(c) => MarkShape::Dot {
+            cx: c.cx,
+            cy: c.cy,
+            r: c.rx.max(c.ry),
+            color: match &c.fill {
+                Some(plaatwerk_model::Paint::Solid(c)) => c.to_string(),
+                _ => "#d62828".to_owned(),
+            },
+        },
+        _ => return None,
+    };
+    Some(Mark { id: e.id, shape })
 }
 
 /// An element's bounds on the plate (its outline, transform included).

@@ -15,7 +15,9 @@
 
 pub mod headless;
 pub mod hub;
+pub mod live;
 mod marks;
+pub mod page;
 pub mod protocol;
 pub mod server;
 pub mod text;

@@ -134,6 +134,10 @@ pub enum ServerMessage {
         moderation: crate::Moderation,
         /// Whether the room takes no more changes.
         locked: bool,
+        /// The last request number the hub handled from you: go on above it.
+        last_seq: u64,
+        /// What a phone shows.
+        room: Box<RoomState>,
     },
     /// A request was done.
     Ack {
@@ -160,6 +164,137 @@ pub enum ServerMessage {
         /// The edits, to apply in order.
         edits: Vec<Edit>,
     },
+    /// The same change as phones see it: marks put (new or changed) and gone. Phones
+    /// never read the plate format.
+    Marks {
+        /// The hub's running number of changes.
+        order: u64,
+        /// New or changed marks.
+        put: Vec<Mark>,
+        /// Marks taken away.
+        gone: Vec<ElementId>,
+    },
+    /// The facilitator stepped to another stop (or to the whole plate).
+    View {
+        /// What to show.
+        view: Option<View>,
+    },
+    /// The facilitator changed the room's rules.
+    Settings {
+        /// How notes appear.
+        moderation: crate::Moderation,
+        /// Whether the room takes no more changes.
+        locked: bool,
+        /// Dots each participant has.
+        votes: usize,
+    },
+}
+
+/// What a phone needs to show the room: the plate's size and roles, the stop, the
+/// marks on it, and the participant's own notes, dots and place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoomState {
+    /// The plate's title.
+    pub title: String,
+    /// The plate's width in plate units.
+    pub width: f32,
+    /// The plate's height in plate units.
+    pub height: f32,
+    /// The roles one can play (and pick a place for).
+    pub roles: Vec<RoleInfo>,
+    /// The facilitator's current stop; the whole plate when `None`.
+    pub view: Option<View>,
+    /// Notes, dots and tokens on the plate.
+    pub marks: Vec<Mark>,
+    /// Your notes, placed or waiting.
+    pub mine: Vec<MyNote>,
+    /// The elements your dots are on (one entry per dot).
+    pub dots: Vec<ElementId>,
+    /// Dots each participant has.
+    pub votes: usize,
+    /// The role whose place you picked.
+    pub place: Option<String>,
+}
+
+/// A role of the plate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleInfo {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub color: String,
+}
+
+/// The part of the plate to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// The stop's name.
+    pub name: String,
+    /// Left edge, plate units.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+/// A participant's mark on the plate, as a phone draws it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mark {
+    /// The element.
+    pub id: ElementId,
+    /// What it looks like.
+    #[serde(flatten)]
+    pub shape: MarkShape,
+}
+
+/// The shapes of marks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MarkShape {
+    /// A sticky note.
+    Note {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// Paper colour.
+        color: String,
+        /// The words (always shown as text).
+        text: String,
+    },
+    /// A dot or a place token.
+    Dot {
+        /// Centre x.
+        cx: f32,
+        /// Centre y.
+        cy: f32,
+        /// Radius.
+        r: f32,
+        /// Colour.
+        color: String,
+    },
+}
+
+/// One of the participant's own notes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MyNote {
+    /// The note.
+    pub note: ElementId,
+    /// Its words.
+    pub text: String,
+    /// Its paper colour.
+    pub color: String,
+    /// It waits for the facilitator.
+    pub pending: bool,
 }
 
 /// The kinds of refusal a client can be sent.

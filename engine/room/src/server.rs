@@ -6,35 +6,83 @@
 //! closed, and its phone reconnects and joins again with its secret (the hub keeps its
 //! notes), instead of making the others wait.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast;
 
 use crate::hub::{Hub, ParticipantId};
+use crate::page::{Asset, Assets};
 use crate::protocol::{ClientMessage, ErrorCode, MAX_MESSAGE_BYTES, ServerMessage, decode, encode};
-use crate::token::Token;
+use crate::token::{JoinCode, Token};
 
 /// Changes kept for connections that are a little behind.
 const BACKLOG: usize = 1024;
 /// How long a new connection may take to join.
 const JOIN_WITHIN: Duration = Duration::from_secs(10);
+/// Open WebSockets at most (phones that reconnect briefly count twice).
+const MAX_CONNECTIONS: usize = 2_500;
+/// The header that carries the room's token to `GET /plate.svg` (never the URL).
+pub const TOKEN_HEADER: &str = "x-plaatwerk-room";
 
 struct Shared {
     hub: Mutex<Hub>,
     changes: broadcast::Sender<Utf8Bytes>,
     participants: Token,
+    facilitator: Token,
     started: Instant,
+    assets: Assets,
+    connections: AtomicUsize,
+    code: JoinCode,
+    tries: Mutex<Tries>,
+    /// Called when something changed (the editor hosting the room asks for a frame).
+    wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Set when the server stops: every connection ends.
+    closed: tokio::sync::watch::Sender<bool>,
 }
 
-/// A room being served.
+/// Wrong join codes: per address in the current minute, and in all.
+#[derive(Default)]
+struct Tries {
+    minute: u64,
+    per_address: HashMap<IpAddr, u32>,
+    wrong: u32,
+}
+
+/// Wrong codes an address may type per minute.
+const TRIES_PER_MINUTE: u32 = 10;
+/// Wrong codes after which the room takes no more codes (the link still works).
+const WRONG_CODES_AT_MOST: u32 = 5_000;
+
+impl Shared {
+    fn hub(&self) -> std::sync::MutexGuard<'_, Hub> {
+        self.hub.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sends a change to every phone, in the form phones read (called with the hub
+    /// held, so phones get changes in the hub's order).
+    fn publish(&self, hub: &Hub, change: &ServerMessage) {
+        let phone = hub.marks_of(change).unwrap_or_else(|| change.clone());
+        let _ = self.changes.send(Utf8Bytes::from(encode(&phone)));
+        if let Some(wake) = &self.wake {
+            wake();
+        }
+    }
+}
+
+/// A room being served (a handle: clones serve the same room).
+#[derive(Clone)]
 pub struct Serving {
     /// Where it listens.
     pub addr: SocketAddr,
@@ -42,6 +90,8 @@ pub struct Serving {
     pub participants: Token,
     /// The facilitator's token (never in the QR code).
     pub facilitator: Token,
+    /// The code for those who type the room's address instead of scanning.
+    pub code: JoinCode,
     shared: Arc<Shared>,
 }
 
@@ -49,14 +99,25 @@ impl Serving {
     /// Runs `f` on the hub (the facilitator's side: moderation, the plate, the record)
     /// and sends any change it returns to everyone.
     pub fn with_hub<R>(&self, f: impl FnOnce(&mut Hub) -> (R, Option<ServerMessage>)) -> R {
-        let (r, changed) = {
-            let mut hub = self.shared.hub.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut hub)
-        };
-        if let Some(c) = changed {
-            let _ = self.shared.changes.send(Utf8Bytes::from(encode(&c)));
+        self.with_hub_all(|hub| {
+            let (r, changed) = f(hub);
+            (r, changed.into_iter().collect())
+        })
+    }
+
+    /// Like [`Serving::with_hub`], for several changes (sent in their order).
+    pub fn with_hub_all<R>(&self, f: impl FnOnce(&mut Hub) -> (R, Vec<ServerMessage>)) -> R {
+        let mut hub = self.shared.hub();
+        let (r, changed) = f(&mut hub);
+        for c in &changed {
+            self.shared.publish(&hub, c);
         }
         r
+    }
+
+    /// Open connections (phones, and reconnects not yet noticed as gone).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
     }
 }
 
@@ -68,39 +129,194 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(&Serving),
 ) -> std::io::Result<Hub> {
+    serve_with(listener, hub, shutdown, None, on_ready).await
+}
+
+/// [`serve`], calling `wake` whenever something changed.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    hub: Hub,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    on_ready: impl FnOnce(&Serving),
+) -> std::io::Result<Hub> {
     let addr = listener.local_addr()?;
     let token = || Token::random().map_err(std::io::Error::other);
     let (changes, _) = broadcast::channel(BACKLOG);
-    let shared = Arc::new(Shared { hub: Mutex::new(hub), changes, participants: token()?, started: Instant::now() });
-    let serving =
-        Serving { addr, participants: shared.participants.clone(), facilitator: token()?, shared: shared.clone() };
+    let assets = Assets::new(plaatwerk_export::plate_to_room_svg(hub.plate(), hub.session_layer()), encode_about(&hub));
+    let shared = Arc::new(Shared {
+        hub: Mutex::new(hub),
+        changes,
+        participants: token()?,
+        facilitator: token()?,
+        started: Instant::now(),
+        assets,
+        connections: AtomicUsize::new(0),
+        code: JoinCode::random().map_err(std::io::Error::other)?,
+        tries: Mutex::new(Tries::default()),
+        wake,
+        closed: tokio::sync::watch::Sender::new(false),
+    });
+    let serving = Serving {
+        addr,
+        participants: shared.participants.clone(),
+        facilitator: shared.facilitator.clone(),
+        code: shared.code.clone(),
+        shared: shared.clone(),
+    };
     on_ready(&serving);
-    let app = Router::new().route("/ws", get(upgrade)).with_state(shared.clone());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    let app = Router::new()
+        .route("/", get(|h: HeaderMap| async move { page(&h, Asset::Page) }))
+        .route("/app.js", get(|h: HeaderMap| async move { page(&h, Asset::Script) }))
+        .route("/app.css", get(|h: HeaderMap| async move { page(&h, Asset::Style) }))
+        .route("/plate.svg", get(plate))
+        .route("/room.json", get(roles))
+        .route("/code", post(code).layer(DefaultBodyLimit::max(64)))
+        .route("/ws", get(upgrade))
+        .with_state(shared.clone());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    // Upgraded connections outlive the HTTP server; they end now.
+    shared.closed.send_replace(true);
     drop(serving);
     // Connections end with the server; what is left is the hub.
     let hub = match Arc::try_unwrap(shared) {
         Ok(s) => s.hub.into_inner().unwrap_or_else(|p| p.into_inner()),
-        Err(shared) => {
-            let mut hub = shared.hub.lock().unwrap_or_else(|p| p.into_inner());
-            hub.take()
-        }
+        Err(shared) => shared.hub().take(),
     };
     Ok(hub)
 }
 
-async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+/// Whether the client takes gzip (every phone browser does).
+fn gzip_ok(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip")))
+}
+
+/// One of the page's embedded files, gzipped where the phone takes it.
+fn page(headers: &HeaderMap, asset: Asset) -> Response {
+    let (plain, gz, kind) = asset.bytes();
+    send(headers, Bytes::from_static(plain), Bytes::from_static(gz), kind)
+}
+
+fn send(headers: &HeaderMap, plain: Bytes, gz: Bytes, kind: &'static str) -> Response {
+    let gzip = gzip_ok(headers);
+    let mut r = Response::new(Body::from(if gzip { gz } else { plain }));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
+/// The join code typed on the page: the room's token for the right code. Few wrong
+/// tries per address and minute, and none at all after many wrong ones in all.
+async fn code(State(shared): State<Arc<Shared>>, ConnectInfo(from): ConnectInfo<SocketAddr>, body: Bytes) -> Response {
+    let minute = shared.started.elapsed().as_secs() / 60;
+    let typed = std::str::from_utf8(&body).unwrap_or_default();
+    let mut tries = shared.tries.lock().unwrap_or_else(|p| p.into_inner());
+    if tries.minute != minute || tries.per_address.len() > 10_000 {
+        tries.minute = minute;
+        tries.per_address.clear();
+    }
+    let mine = tries.per_address.get(&from.ip()).copied().unwrap_or(0);
+    if mine >= TRIES_PER_MINUTE || tries.wrong >= WRONG_CODES_AT_MOST {
+        return (StatusCode::TOO_MANY_REQUESTS, "too many wrong codes; scan the QR code or wait a minute")
+            .into_response();
+    }
+    if body.len() <= 32 && shared.code.matches(typed) {
+        let json = format!("{{\"room\":\"{}\"}}", shared.participants);
+        let mut r = Response::new(Body::from(json));
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return r;
+    }
+    *tries.per_address.entry(from.ip()).or_insert(0) += 1;
+    tries.wrong += 1;
+    (StatusCode::NOT_FOUND, "that is not this room's code").into_response()
+}
+
+/// Whether a request carries one of the room's tokens in [`TOKEN_HEADER`].
+fn admitted(headers: &HeaderMap, shared: &Shared) -> bool {
+    let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).and_then(Token::parse);
+    token.is_some_and(|t| t.matches(&shared.participants) || t.matches(&shared.facilitator))
+}
+
+fn not_a_room() -> Response {
+    (StatusCode::FORBIDDEN, "this link is not (or no longer) a room").into_response()
+}
+
+/// The plate's title and roles, for the join form (before joining).
+async fn roles(headers: HeaderMap, State(shared): State<Arc<Shared>>) -> Response {
+    if !admitted(&headers, &shared) {
+        return not_a_room();
+    }
+    let (plain, gz) = shared.assets.about();
+    send(&headers, plain, gz, "application/json")
+}
+
+/// The plate's title, its roles and the names of its parts, for the page.
+fn encode_about(hub: &Hub) -> String {
+    let plate = hub.plate();
+    let roles: Vec<serde_json::Value> = plate
+        .roles
+        .iter()
+        .map(|r| serde_json::json!({"id": r.id, "name": r.name, "color": r.color.to_string()}))
+        .collect();
+    let parts: serde_json::Map<String, serde_json::Value> =
+        crate::hub::part_labels(plate, hub.session_layer(), MAX_PART_LABELS)
+            .into_iter()
+            .map(|(id, label)| (id.0.to_string(), serde_json::Value::String(label)))
+            .collect();
+    serde_json::json!({"title": plate.meta.title, "roles": roles, "parts": parts}).to_string()
+}
+
+/// Parts of the plate named for the page at most.
+const MAX_PART_LABELS: usize = 5_000;
+
+/// The plate as phones draw it, for holders of the room's token only (it comes in a
+/// header, never in the URL, so no log ever holds it).
+async fn plate(headers: HeaderMap, State(shared): State<Arc<Shared>>) -> Response {
+    if !admitted(&headers, &shared) {
+        return not_a_room();
+    }
+    let (plain, gz) = shared.assets.plate();
+    send(&headers, plain, gz, "image/svg+xml; charset=utf-8")
+}
+
+async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+    if shared.connections.fetch_add(1, Ordering::Relaxed) >= MAX_CONNECTIONS {
+        shared.connections.fetch_sub(1, Ordering::Relaxed);
+        return (StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response();
+    }
     // axum's default allows 64 MB messages; a note needs far less.
-    ws.max_message_size(MAX_MESSAGE_BYTES)
-        .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection(socket, shared))
+    ws.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+        connection(socket, &shared).await;
+        shared.connections.fetch_sub(1, Ordering::Relaxed);
+    })
 }
 
 fn reject(code: ErrorCode, message: &str) -> Message {
     Message::Text(Utf8Bytes::from(encode(&ServerMessage::Rejected { seq: None, code, message: message.to_owned() })))
 }
 
-async fn connection(socket: WebSocket, shared: Arc<Shared>) {
+async fn connection(socket: WebSocket, shared: &Shared) {
     let (mut tx, mut rx) = socket.split();
     // The first message joins, with the room's token.
     let first = tokio::time::timeout(JOIN_WITHIN, rx.next()).await;
@@ -126,8 +342,9 @@ async fn connection(socket: WebSocket, shared: Arc<Shared>) {
     }
     // Subscribed before the welcome, so no change falls between the two.
     let mut changes = shared.changes.subscribe();
+    let mut closed = shared.closed.subscribe();
     let now = || shared.started.elapsed().as_secs_f64();
-    let welcome = shared.hub.lock().unwrap_or_else(|p| p.into_inner()).handle(None, join, now());
+    let welcome = shared.hub().handle(None, join, now());
     let me = match &welcome.reply {
         ServerMessage::Welcome { participant, .. } => ParticipantId(*participant),
         _ => {
@@ -144,17 +361,18 @@ async fn connection(socket: WebSocket, shared: Arc<Shared>) {
                 let Some(Ok(message)) = incoming else { return };
                 let reply = match message {
                     Message::Text(text) => {
-                        let outcome = match decode(text.as_bytes()) {
-                            Ok(m) => shared.hub.lock().unwrap_or_else(|p| p.into_inner()).handle(Some(me), m, now()),
-                            Err(r) => crate::hub::Outcome {
-                                reply: ServerMessage::Rejected { seq: None, code: r.code, message: r.message },
-                                changed: None,
-                            },
+                        let reply = match decode(text.as_bytes()) {
+                            Ok(m) => {
+                                let mut hub = shared.hub();
+                                let outcome = hub.handle(Some(me), m, now());
+                                if let Some(c) = &outcome.changed {
+                                    shared.publish(&hub, c);
+                                }
+                                outcome.reply
+                            }
+                            Err(r) => ServerMessage::Rejected { seq: None, code: r.code, message: r.message },
                         };
-                        if let Some(c) = &outcome.changed {
-                            let _ = shared.changes.send(Utf8Bytes::from(encode(c)));
-                        }
-                        Message::Text(Utf8Bytes::from(encode(&outcome.reply)))
+                        Message::Text(Utf8Bytes::from(encode(&reply)))
                     }
                     Message::Binary(_) => reject(ErrorCode::BadMessage, "messages are JSON text"),
                     Message::Close(_) => return,
@@ -163,6 +381,10 @@ async fn connection(socket: WebSocket, shared: Arc<Shared>) {
                 if tx.send(reply).await.is_err() {
                     return;
                 }
+            }
+            () = async { let _ = closed.wait_for(|c| *c).await; } => {
+                let _ = tx.send(Message::Close(None)).await;
+                return;
             }
             change = changes.recv() => {
                 match change {

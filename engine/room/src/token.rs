@@ -52,6 +52,40 @@ impl fmt::Debug for Token {
     }
 }
 
+/// The short code a participant types on the room's address when they cannot scan:
+/// eight digits (10⁸ codes); the server allows few wrong tries per address and stops
+/// taking codes after many, so it cannot be guessed in a workshop's time. The link's
+/// token stays the real secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JoinCode(String);
+
+impl JoinCode {
+    /// A fresh random code.
+    pub fn random() -> Result<JoinCode, NoRandomness> {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).map_err(|e| NoRandomness(e.to_string()))?;
+        // Below 2⁶⁴ the modulo bias is negligible (under 10⁻¹¹).
+        Ok(JoinCode(format!("{:08}", u64::from_le_bytes(bytes) % 100_000_000)))
+    }
+
+    /// Whether `typed` is this code (spaces and dashes ignored), in constant time.
+    pub fn matches(&self, typed: &str) -> bool {
+        let digits: Vec<u8> = typed.bytes().filter(|b| !matches!(b, b' ' | b'-')).collect();
+        digits.len() == self.0.len() && self.0.bytes().zip(&digits).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+
+    /// As people read it: two groups of four.
+    pub fn spaced(&self) -> String {
+        format!("{} {}", &self.0[..4], &self.0[4..])
+    }
+}
+
+impl fmt::Debug for JoinCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JoinCode(…)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +102,16 @@ mod tests {
         for bad in ["", "xyz", &text.to_uppercase(), &text[..31], &format!("{text}0")] {
             assert!(Token::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn join_codes_have_eight_digits_and_match_as_typed() {
+        let c = JoinCode::random().expect("random");
+        let spaced = c.spaced();
+        assert_eq!(spaced.len(), 9);
+        assert!(c.matches(&spaced) && c.matches(&spaced.replace(' ', "-")) && c.matches(&spaced.replace(' ', "")));
+        assert!(!c.matches(&spaced[..8]) && !c.matches("") && !c.matches(&format!("{spaced}1")));
+        let other = if &spaced[..1] == "1" { spaced.replacen('1', "2", 1) } else { format!("1{}", &spaced[1..]) };
+        assert!(!c.matches(&other));
     }
 }

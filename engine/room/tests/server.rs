@@ -28,6 +28,70 @@ async fn send(ws: &mut Socket, json: &str) {
     ws.send(Message::Text(json.into())).await.expect("send");
 }
 
+/// One HTTP/1.1 request on its own connection: status, headers (lower case), body.
+async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(request.as_bytes()).await.expect("write");
+    let mut all = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut all)).await.expect("in time").expect("read");
+    let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let head = String::from_utf8_lossy(&all[..split]).to_lowercase();
+    let status = head[9..12].parse().expect("status");
+    (status, head, all[split + 4..].to_vec())
+}
+
+fn get(path: &str, extra: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{extra}\r\n")
+}
+
+fn post(path: &str, body: &str) -> String {
+    format!("POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+}
+
+/// The page is served gzipped with a strict content policy; the plate's picture only
+/// to holders of the token (in a header); the join code gives the token, and wrong
+/// codes are soon refused.
+async fn pages_and_codes(addr: std::net::SocketAddr, token: &str, code: &str) {
+    let (status, head, body) = http(addr, &get("/", "Accept-Encoding: gzip, br\r\n")).await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-encoding: gzip") && head.contains("content-security-policy: default-src 'none'"));
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "gzip");
+    let (status, _, body) = http(addr, &get("/app.js", "")).await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Je notitie"), "plain without Accept-Encoding");
+
+    assert_eq!(http(addr, &get("/plate.svg", "")).await.0, 403);
+    assert_eq!(http(addr, &get("/plate.svg", "X-Plaatwerk-Room: 00000000000000000000000000000000\r\n")).await.0, 403);
+    let (status, _, svg) = http(addr, &get("/plate.svg", &format!("X-Plaatwerk-Room: {token}\r\n"))).await;
+    assert_eq!(status, 200);
+    let svg = String::from_utf8(svg).expect("text");
+    assert!(svg.starts_with("<?xml") && svg.contains("data-id=\""), "tagged elements");
+    assert!(!svg.contains("layer-sessie"), "the session layer is drawn by the phone, not in the picture");
+    let (status, _, about) = http(addr, &get("/room.json", &format!("X-Plaatwerk-Room: {token}\r\n"))).await;
+    assert_eq!(status, 200);
+    let about: serde_json::Value = serde_json::from_slice(&about).expect("json");
+    assert!(about["roles"].as_array().is_some_and(|r| !r.is_empty()), "{about}");
+    // Parts are named by their words, or by their roles (an arrow from one to another).
+    assert_eq!(about["parts"]["7"], "School");
+    assert_eq!(about["parts"]["43"], "Huisarts → Wijkteammedewerker");
+
+    let (status, _, body) = http(addr, &post("/code", code)).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(answer["room"], token);
+    let wrong = if code.starts_with('1') { code.replacen('1', "2", 1) } else { format!("1{}", &code[1..]) };
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(http(addr, &post("/code", &wrong)).await.0);
+    }
+    assert_eq!(&statuses[..10], &[404; 10]);
+    assert_eq!(statuses[10], 429, "ten wrong codes a minute from one address, then no more");
+    assert_eq!(http(addr, &post("/code", code)).await.0, 429, "not even the right one, for a minute");
+    let big = "1".repeat(100);
+    assert_eq!(http(addr, &post("/code", &big)).await.0, 413, "a body beyond 64 bytes");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_phones_share_a_room_and_the_hub_keeps_their_notes() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
@@ -43,10 +107,11 @@ async fn two_phones_share_a_room_and_the_hub_keeps_their_notes() {
             let _ = stopped.await;
         },
         move |s| {
-            let _ = ready_tx.send((s.addr, s.participants.to_string()));
+            let _ = ready_tx.send((s.addr, s.participants.to_string(), s.code.spaced()));
         },
     ));
-    let (addr, token) = ready_rx.await.expect("ready");
+    let (addr, token, code) = ready_rx.await.expect("ready");
+    pages_and_codes(addr, &token, &code).await;
     let url = format!("ws://{addr}/ws");
 
     // A wrong link is refused before anything else happens.
@@ -69,10 +134,13 @@ async fn two_phones_share_a_room_and_the_hub_keeps_their_notes() {
     // Anna gets her acknowledgement and the change (in either order); Bo the change.
     let mut kinds = vec![next_json(&mut anna).await["type"].clone(), next_json(&mut anna).await["type"].clone()];
     kinds.sort_by_key(|k| k.to_string());
-    assert_eq!(kinds, vec!["ack", "changed"]);
+    assert_eq!(kinds, vec!["ack", "marks"]);
+    // Phones get the change as marks to draw, not as plate edits.
     let change = next_json(&mut bo).await;
-    assert_eq!(change["type"], "changed");
-    assert_eq!(change["edits"][0]["insert"]["element"]["sticky"]["text"], "Wie belt de huisarts?");
+    assert_eq!(change["type"], "marks");
+    assert_eq!(change["put"][0]["kind"], "note");
+    assert_eq!(change["put"][0]["text"], "Wie belt de huisarts?");
+    assert_eq!(change["put"][0]["color"], "#ffc1d6");
     // Bad input on the wire: an answer, not a dropped connection.
     send(&mut bo, "{nonsense").await;
     assert_eq!(next_json(&mut bo).await["code"], "bad_message");

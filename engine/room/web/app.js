@@ -1,0 +1,452 @@
+// Plaatwerk's participant page: join a live room, post sticky notes, vote with dots,
+// pick a place. Talks to the room's hub over one WebSocket (docs/room-protocol.md).
+// Everything from the network is shown as text (textContent), never as HTML.
+'use strict';
+
+(() => {
+  const NL = (navigator.languages || [navigator.language || 'en']).some((l) => /^nl\b/i.test(l));
+  const T = NL ? {
+    join: 'Meedoen', joinIntro: 'Je doet anoniem mee. Een naam en een rol mag, hoeft niet.',
+    name: 'Je naam (mag leeg)', role: 'Je rol (mag leeg)', noRole: '— geen rol —', go: 'Meedoen',
+    tabNote: 'Notitie', tabVote: 'Stemmen', tabPlace: 'Mijn plek',
+    note: 'Je notitie', colors: 'Kleur', post: 'Plaatsen', save: 'Bewaren', cancel: 'Annuleren',
+    whereNone: 'Tik op de plaat om je notitie een plek te geven, of laat dat aan de gespreksleider.',
+    whereSet: 'Je notitie komt op de plek van de stip.', unplace: 'Plek vergeten',
+    mine: 'Mijn notities', noneYet: 'Nog geen notities.', edit: 'Wijzigen', del: 'Weghalen',
+    waiting: 'wacht op de gespreksleider', onPlate: 'op de plaat',
+    voteHint: (n, b) => `Tik op de plaat op wat knelt. Je hebt nog ${n} van ${b} stippen.`,
+    takeBack: 'Terugnemen', dotOn: (part) => `stip op ${part}`, part: (id) => `onderdeel ${id}`,
+    placeHint: 'Welke plek heb jij?', plate: 'De plaat',
+    connecting: 'Verbinden…', connected: 'Verbonden', reconnecting: 'Verbinding weg; opnieuw verbinden…',
+    locked: 'De gespreksleider heeft de ruimte gesloten: je kunt kijken, niet meer wijzigen.',
+    queue: 'De gespreksleider bekijkt elke notitie voordat hij op de plaat komt.',
+    reveal: 'Iedereen schrijft eerst voor zich; de gespreksleider laat alles tegelijk zien.',
+    badLink: 'Deze link is niet compleet. Scan de QR-code opnieuw.',
+    codeTitle: 'Doe mee', codeLabel: 'Code van de ruimte (8 cijfers, op het scherm)', codeGo: 'Verder',
+    codeWrong: 'Dat is niet de code van deze ruimte.', codeSlow: 'Te vaak een verkeerde code; scan de QR-code of wacht een minuut.',
+    closed: 'Deze ruimte bestaat niet (meer). Vraag de gespreksleider om een nieuwe link.',
+    posted: 'Geplaatst.', postedWaiting: 'Verstuurd; hij wacht op de gespreksleider.',
+    colorNames: { yellow: 'geel', pink: 'roze', blue: 'blauw', green: 'groen', orange: 'oranje', purple: 'paars' },
+    plateLabel: (t) => `De plaat: ${t}. Sleep om te schuiven, knijp om te zoomen, dubbeltik om terug te gaan.`,
+    errors: {
+      locked: 'De ruimte is gesloten voor wijzigingen.', rate_limited: 'Even rustig aan; probeer het zo weer.',
+      too_many_notes: 'Je hebt het maximum aantal notities.', bad_text: 'Schrijf 1 tot 280 tekens.',
+      no_votes: 'Je stippen zijn op; neem er eerst een terug.', no_such_element: 'Daar kun je niet op stemmen.',
+      room_full: 'De ruimte is vol.', not_yours: 'Dat is niet jouw notitie.', bad_place: 'Die plek ligt niet op de plaat.',
+    },
+  } : {
+    join: 'Join', joinIntro: 'You take part anonymously. A name and a role are optional.',
+    name: 'Your name (optional)', role: 'Your role (optional)', noRole: '— no role —', go: 'Join',
+    tabNote: 'Note', tabVote: 'Vote', tabPlace: 'My place',
+    note: 'Your note', colors: 'Colour', post: 'Post', save: 'Save', cancel: 'Cancel',
+    whereNone: 'Tap the plate to give your note a place, or leave that to the facilitator.',
+    whereSet: 'Your note goes where the dot is.', unplace: 'Forget the place',
+    mine: 'My notes', noneYet: 'No notes yet.', edit: 'Edit', del: 'Remove',
+    waiting: 'waiting for the facilitator', onPlate: 'on the plate',
+    voteHint: (n, b) => `Tap what pinches on the plate. You have ${n} of ${b} dots left.`,
+    takeBack: 'Take back', dotOn: (part) => `dot on ${part}`, part: (id) => `part ${id}`,
+    placeHint: 'Which place is yours?', plate: 'The plate',
+    connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Connection lost; reconnecting…',
+    locked: 'The facilitator closed the room: you can look, not change.',
+    queue: 'The facilitator looks at each note before it goes on the plate.',
+    reveal: 'Everyone writes privately first; the facilitator reveals all at once.',
+    badLink: 'This link is incomplete. Scan the QR code again.',
+    codeTitle: 'Join', codeLabel: 'Room code (8 digits, on the screen)', codeGo: 'Continue',
+    codeWrong: 'That is not this room\'s code.', codeSlow: 'Too many wrong codes; scan the QR code or wait a minute.',
+    closed: 'This room does not exist (any more). Ask the facilitator for a new link.',
+    posted: 'Posted.', postedWaiting: 'Sent; it waits for the facilitator.',
+    colorNames: { yellow: 'yellow', pink: 'pink', blue: 'blue', green: 'green', orange: 'orange', purple: 'purple' },
+    plateLabel: (t) => `The plate: ${t}. Drag to pan, pinch to zoom, double-tap to go back.`,
+    errors: {},
+  };
+  const COLORS = { yellow: '#ffe87c', pink: '#ffc1d6', blue: '#b9dcff', green: '#c6f0b8', orange: '#ffcf9e', purple: '#ddc9f5' };
+  const SVGNS = 'http://www.w3.org/2000/svg';
+  const $ = (id) => document.getElementById(id);
+  let token = decodeURIComponent(location.hash.slice(1));
+  let store = `plaatwerk-room:${token}`;
+
+  const S = {
+    ws: null, secret: null, seq: 0, outbox: [], room: null, marks: new Map(), mine: new Map(),
+    dots: [], place: null, locked: false, moderation: 'direct', votes: 3, color: 'yellow', at: null,
+    editing: null, retry: 0, svg: null, base: null, vb: null, plateLoaded: false, parts: {},
+  };
+
+  function text(id, s) { $(id).textContent = s; }
+  function status(s, bad) { const e = $('status'); e.textContent = s; e.classList.toggle('bad', !!bad); }
+  let toastTimer = 0;
+  function toast(s) {
+    const e = $('toast'); e.textContent = s; e.hidden = false;
+    clearTimeout(toastTimer); toastTimer = setTimeout(() => { e.hidden = true; }, 3500);
+  }
+  function saved() { try { return JSON.parse(localStorage.getItem(store) || 'null'); } catch { return null; } }
+  function save() { try { localStorage.setItem(store, JSON.stringify({ secret: S.secret, seq: S.seq })); } catch { /* private mode */ } }
+
+  // --- Static texts -------------------------------------------------------------
+  document.documentElement.lang = NL ? 'nl' : 'en';
+  text('join-title', T.join); text('join-intro', T.joinIntro); text('join-name-label', T.name);
+  text('join-role-label', T.role); text('join-go', T.go);
+  text('tab-note', T.tabNote); text('tab-vote', T.tabVote); text('tab-place', T.tabPlace);
+  text('note-label', T.note); text('colors-legend', T.colors); text('note-post', T.post);
+  text('note-unplace', T.unplace); text('mine-title', T.mine); text('place-hint', T.placeHint);
+  text('plate-label', T.plate); text('code-title', T.codeTitle); text('code-label', T.codeLabel); text('code-go', T.codeGo);
+  for (const [name, hex] of Object.entries(COLORS)) {
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'swatch'; b.style.background = hex;
+    b.setAttribute('role', 'radio'); b.setAttribute('aria-label', T.colorNames[name]);
+    b.setAttribute('aria-checked', String(name === S.color)); b.dataset.color = name;
+    b.addEventListener('click', () => { S.color = name; for (const x of $('colors').querySelectorAll('.swatch')) x.setAttribute('aria-checked', String(x === b)); });
+    $('colors').appendChild(b);
+  }
+  $('colors').setAttribute('role', 'radiogroup');
+
+  // --- Tabs -----------------------------------------------------------------------
+  let tab = 'note';
+  for (const name of ['note', 'vote', 'place']) {
+    $(`tab-${name}`).addEventListener('click', () => {
+      tab = name;
+      for (const n of ['note', 'vote', 'place']) {
+        $(`tab-${n}`).setAttribute('aria-selected', String(n === name));
+        $(`panel-${n}`).hidden = n !== name;
+      }
+      drawMarks();
+    });
+  }
+
+  // --- Connection -------------------------------------------------------------------
+  function send(msg) {
+    if (S.ws && S.ws.readyState === WebSocket.OPEN) S.ws.send(JSON.stringify(msg));
+  }
+  function request(msg) {
+    if (S.locked) { toast(T.locked); return; }
+    S.seq += 1; save();
+    const m = Object.assign({ v: 1, seq: S.seq }, msg);
+    S.outbox.push(m); send(m);
+  }
+  function connect(join) {
+    status(T.connecting);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    S.ws = ws;
+    ws.onopen = () => {
+      const m = { v: 1, type: 'join', room: token };
+      if (S.secret) m.resume = S.secret; else Object.assign(m, join || {});
+      ws.send(JSON.stringify(m));
+    };
+    ws.onmessage = (e) => { let m; try { m = JSON.parse(e.data); } catch { return; } receive(m); };
+    ws.onclose = () => {
+      if (S.ws !== ws || S.gone) return;
+      status(T.reconnecting, true);
+      const wait = Math.min(10000, 800 * 2 ** S.retry) * (0.75 + Math.random() / 2);
+      S.retry = Math.min(S.retry + 1, 6);
+      setTimeout(() => connect(), wait);
+    };
+  }
+  document.addEventListener('visibilitychange', () => {
+    // A phone that wakes up checks its connection at once.
+    if (!document.hidden && S.secret && (!S.ws || S.ws.readyState > WebSocket.OPEN)) connect();
+  });
+
+  function receive(m) {
+    switch (m.type) {
+      case 'welcome': {
+        S.retry = 0; S.secret = m.secret; S.seq = Math.max(S.seq, m.last_seq); save();
+        status(T.connected);
+        const r = m.room; S.room = r;
+        S.votes = r.votes; S.place = r.place; S.dots = r.dots; S.moderation = m.moderation; S.locked = m.locked;
+        S.marks = new Map(r.marks.map((k) => [k.id, k]));
+        S.mine = new Map(r.mine.map((n) => [n.note, n]));
+        text('title', r.title || 'Plaatwerk');
+        $('plate').setAttribute('aria-label', T.plateLabel(r.title || ''));
+        $('join').hidden = true; $('work').hidden = false;
+        loadPlate().then(() => setView(r.view));
+        // Requests the hub had not done before the connection broke go again.
+        S.outbox = S.outbox.filter((o) => o.seq > m.last_seq);
+        for (const o of S.outbox) send(o);
+        renderAll();
+        break;
+      }
+      case 'ack': {
+        const o = S.outbox.find((x) => x.seq === m.seq);
+        S.outbox = S.outbox.filter((x) => x.seq !== m.seq);
+        if (!o) break;
+        if (o.type === 'post_note') {
+          S.mine.set(m.note, { note: m.note, text: o.text, color: COLORS[o.color], pending: m.pending });
+          toast(m.pending ? T.postedWaiting : T.posted);
+        } else if (o.type === 'edit_note') {
+          const n = S.mine.get(o.note); if (n) n.text = o.text;
+        } else if (o.type === 'delete_note') {
+          S.mine.delete(o.note);
+        } else if (o.type === 'vote') {
+          S.dots.push(o.element);
+        } else if (o.type === 'unvote') {
+          const i = S.dots.lastIndexOf(o.element); if (i >= 0) S.dots.splice(i, 1);
+        } else if (o.type === 'pick_place') {
+          S.place = o.role;
+        }
+        renderAll();
+        break;
+      }
+      case 'rejected': {
+        if (m.seq != null) S.outbox = S.outbox.filter((x) => x.seq !== m.seq);
+        if (m.code === 'replayed') break;
+        if (m.code === 'unknown_participant') {
+          // A closed room, or one that forgot us: start anew (or say the link is dead).
+          S.secret = null; save();
+          if (!S.room) { S.gone = true; status(T.closed, true); showJoin(false); toast(T.closed); } else { S.room = null; showJoin(true); }
+          break;
+        }
+        toast(T.errors[m.code] || m.message);
+        break;
+      }
+      case 'marks':
+        for (const k of m.put) S.marks.set(k.id, k);
+        for (const id of m.gone) { S.marks.delete(id); }
+        for (const k of m.put) { const n = S.mine.get(k.id); if (n && k.kind === 'note') { n.pending = false; n.text = k.text; } }
+        for (const id of m.gone) { const n = S.mine.get(id); if (n && !n.pending) S.mine.delete(id); }
+        renderAll();
+        break;
+      case 'view':
+        setView(m.view);
+        break;
+      case 'settings':
+        S.moderation = m.moderation; S.locked = m.locked; S.votes = m.votes;
+        renderAll();
+        break;
+      default:
+        break;
+    }
+  }
+
+  // --- The plate: picture, marks, pinch-zoom -------------------------------------------
+  async function loadPlate() {
+    if (S.plateLoaded) return;
+    const r = await fetch('plate.svg', { headers: { 'X-Plaatwerk-Room': token }, cache: 'no-store' });
+    if (!r.ok) return;
+    const doc = new DOMParser().parseFromString(await r.text(), 'image/svg+xml');
+    const svg = doc.documentElement;
+    if (svg.nodeName !== 'svg') return;
+    for (const s of svg.querySelectorAll('script, foreignObject')) s.remove();
+    svg.removeAttribute('width'); svg.removeAttribute('height');
+    svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    svg.setAttribute('role', 'img');
+    const marks = document.createElementNS(SVGNS, 'g'); marks.id = 'marks';
+    svg.appendChild(marks);
+    const node = document.importNode(svg, true);
+    $('plate').replaceChildren(node);
+    S.svg = node; S.plateLoaded = true;
+  }
+  function setView(v) {
+    if (!S.room) return;
+    S.base = v ? [v.x, v.y, v.width, v.height] : [0, 0, S.room.width, S.room.height];
+    S.vb = S.base.slice(); applyView();
+    // The picture area takes the stop's shape (no empty bands on a phone).
+    $('plate').style.aspectRatio = `${S.base[2]} / ${S.base[3]}`;
+  }
+  function applyView() { if (S.svg && S.vb) S.svg.setAttribute('viewBox', S.vb.map((n) => n.toFixed(2)).join(' ')); }
+  function platePoint(cx, cy) {
+    const m = S.svg.getScreenCTM(); if (!m) return null;
+    const p = new DOMPoint(cx, cy).matrixTransform(m.inverse());
+    return [p.x, p.y];
+  }
+  function el(name, attrs) { const e = document.createElementNS(SVGNS, name); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); return e; }
+  function drawMarks() {
+    const g = S.svg && S.svg.querySelector('#marks'); if (!g) return;
+    g.replaceChildren();
+    for (const k of S.marks.values()) {
+      if (k.kind === 'note') {
+        const mine = S.mine.has(k.id);
+        g.appendChild(el('rect', { x: k.x, y: k.y, width: k.width, height: k.height, fill: k.color, stroke: mine ? '#1d5fa8' : '#00000033', 'stroke-width': mine ? k.width * 0.04 : k.width * 0.01 }));
+        const fo = el('foreignObject', { x: k.x + k.width * 0.06, y: k.y + k.height * 0.06, width: k.width * 0.88, height: k.height * 0.88 });
+        const div = document.createElementNS('http://www.w3.org/1999/xhtml', 'div');
+        div.className = 'note-text'; div.style.fontSize = `${k.width / 8}px`; div.style.height = '100%';
+        div.textContent = k.text; fo.appendChild(div); g.appendChild(fo);
+      } else {
+        g.appendChild(el('circle', { cx: k.cx, cy: k.cy, r: k.r, fill: k.color, stroke: '#fff', 'stroke-width': k.r * 0.2 }));
+      }
+    }
+    if (S.at && tab === 'note') {
+      const r = S.room ? Math.max(S.room.width, S.room.height) / 120 : 10;
+      g.appendChild(el('circle', { cx: S.at[0], cy: S.at[1], r, fill: '#1d5fa8', stroke: '#fff', 'stroke-width': r / 4 }));
+    }
+  }
+
+  // Pointers: one finger pans (or taps), two pinch.
+  const pointers = new Map();
+  let gesture = null;
+  let lastTap = 0;
+  const plate = $('plate');
+  plate.addEventListener('pointerdown', (e) => {
+    plate.setPointerCapture(e.pointerId);
+    pointers.set(e.pointerId, [e.clientX, e.clientY]);
+    gesture = { start: [...pointers.values()].map((p) => p.slice()), vb: S.vb && S.vb.slice(), moved: false };
+  });
+  plate.addEventListener('pointermove', (e) => {
+    if (!pointers.has(e.pointerId) || !gesture || !gesture.vb || !S.svg) return;
+    pointers.set(e.pointerId, [e.clientX, e.clientY]);
+    const now = [...pointers.values()];
+    const box = plate.getBoundingClientRect();
+    const scale = Math.max(gesture.vb[2] / box.width, gesture.vb[3] / box.height);
+    if (now.length === 1 && gesture.start.length === 1) {
+      const dx = now[0][0] - gesture.start[0][0]; const dy = now[0][1] - gesture.start[0][1];
+      if (Math.hypot(dx, dy) > 8) gesture.moved = true;
+      if (gesture.moved) { S.vb[0] = gesture.vb[0] - dx * scale; S.vb[1] = gesture.vb[1] - dy * scale; applyView(); }
+    } else if (now.length >= 2 && gesture.start.length >= 2) {
+      gesture.moved = true;
+      const d0 = Math.hypot(gesture.start[0][0] - gesture.start[1][0], gesture.start[0][1] - gesture.start[1][1]);
+      const d1 = Math.hypot(now[0][0] - now[1][0], now[0][1] - now[1][1]);
+      const k = Math.min(8, Math.max(0.05, d0 / Math.max(d1, 1)));
+      const mid = [(gesture.start[0][0] + gesture.start[1][0]) / 2 - box.left, (gesture.start[0][1] + gesture.start[1][1]) / 2 - box.top];
+      const mid1 = [(now[0][0] + now[1][0]) / 2 - box.left, (now[0][1] + now[1][1]) / 2 - box.top];
+      const fx = gesture.vb[0] + mid[0] * scale; const fy = gesture.vb[1] + mid[1] * scale;
+      const w = gesture.vb[2] * k; const h = gesture.vb[3] * k;
+      S.vb = [fx - mid1[0] * scale * k, fy - mid1[1] * scale * k, w, h]; applyView();
+    }
+  });
+  function up(e) {
+    if (!pointers.has(e.pointerId)) return;
+    pointers.delete(e.pointerId);
+    if (gesture && !gesture.moved && pointers.size === 0) tap(e);
+    if (pointers.size === 0) gesture = null;
+    else gesture = { start: [...pointers.values()].map((p) => p.slice()), vb: S.vb && S.vb.slice(), moved: true };
+  }
+  plate.addEventListener('pointerup', up);
+  plate.addEventListener('pointercancel', (e) => { pointers.delete(e.pointerId); gesture = null; });
+  plate.addEventListener('wheel', (e) => {
+    if (!S.vb) return; e.preventDefault();
+    const p = platePoint(e.clientX, e.clientY); if (!p) return;
+    const k = Math.exp(e.deltaY / 400);
+    S.vb = [p[0] - (p[0] - S.vb[0]) * k, p[1] - (p[1] - S.vb[1]) * k, S.vb[2] * k, S.vb[3] * k]; applyView();
+  }, { passive: false });
+
+  function tap(e) {
+    if (!S.svg) return;
+    const now = Date.now();
+    if (now - lastTap < 300) { S.vb = S.base && S.base.slice(); applyView(); lastTap = 0; return; }
+    lastTap = now;
+    const p = platePoint(e.clientX, e.clientY); if (!p) return;
+    if (tab === 'note') {
+      if (p[0] >= 0 && p[1] >= 0 && p[0] <= S.room.width && p[1] <= S.room.height) { S.at = p; renderNote(); drawMarks(); }
+    } else if (tab === 'vote') {
+      const hit = document.elementFromPoint(e.clientX, e.clientY);
+      const part = hit && hit.closest && hit.closest('[data-id]');
+      if (part) request({ type: 'vote', element: Number(part.getAttribute('data-id')) });
+    }
+  }
+
+  // --- Panels ---------------------------------------------------------------------------------
+  function renderAll() { renderNote(); renderVote(); renderPlace(); renderBanner(); drawMarks(); }
+  function renderBanner() {
+    const b = $('banner');
+    const say = S.locked ? T.locked : S.moderation === 'queue' ? T.queue : S.moderation === 'reveal' ? T.reveal : '';
+    b.textContent = say; b.hidden = !say;
+    for (const id of ['note-post', 'note-text']) $(id).disabled = S.locked;
+  }
+  function renderNote() {
+    text('note-where', S.at ? T.whereSet : T.whereNone);
+    $('note-unplace').hidden = !S.at;
+    text('note-count', `${$('note-text').value.length}/280`);
+    text('note-post', S.editing ? T.save : T.post);
+    const list = $('mine'); list.replaceChildren();
+    if (S.mine.size === 0) { const li = document.createElement('li'); li.textContent = T.noneYet; list.appendChild(li); }
+    for (const n of S.mine.values()) {
+      const li = document.createElement('li');
+      const chip = document.createElement('span'); chip.className = 'chip'; chip.style.background = n.color;
+      const words = document.createElement('span'); words.className = 'words'; words.textContent = n.text;
+      const st = document.createElement('span'); st.className = 'state'; st.textContent = n.pending ? T.waiting : T.onPlate;
+      const edit = document.createElement('button'); edit.type = 'button'; edit.textContent = T.edit;
+      edit.setAttribute('aria-label', `${T.edit}: ${n.text}`); edit.disabled = S.locked;
+      edit.addEventListener('click', () => { S.editing = n.note; $('note-text').value = n.text; renderNote(); $('note-text').focus(); });
+      const del = document.createElement('button'); del.type = 'button'; del.textContent = T.del;
+      del.setAttribute('aria-label', `${T.del}: ${n.text}`); del.disabled = S.locked;
+      del.addEventListener('click', () => request({ type: 'delete_note', note: n.note }));
+      li.append(chip, words, st, edit, del); list.appendChild(li);
+    }
+  }
+  function renderVote() {
+    text('vote-hint', T.voteHint(Math.max(0, S.votes - S.dots.length), S.votes));
+    const list = $('dots'); list.replaceChildren();
+    for (const id of S.dots) {
+      const li = document.createElement('li');
+      const label = T.dotOn(S.parts[id] || T.part(id));
+      const words = document.createElement('span'); words.className = 'words'; words.textContent = label;
+      const back = document.createElement('button'); back.type = 'button'; back.textContent = T.takeBack;
+      back.setAttribute('aria-label', `${T.takeBack}: ${label}`); back.disabled = S.locked;
+      back.addEventListener('click', () => request({ type: 'unvote', element: id }));
+      li.append(words, back); list.appendChild(li);
+    }
+  }
+  function renderPlace() {
+    const box = $('places'); box.replaceChildren();
+    for (const r of (S.room ? S.room.roles : [])) {
+      const b = document.createElement('button'); b.type = 'button'; b.setAttribute('role', 'radio');
+      b.setAttribute('aria-checked', String(S.place === r.id)); b.disabled = S.locked;
+      const chip = document.createElement('span'); chip.className = 'chip'; chip.style.cssText = 'width:16px;height:16px;border-radius:50%';
+      chip.style.background = r.color;
+      const name = document.createElement('span'); name.textContent = r.name;
+      b.append(chip, name);
+      b.addEventListener('click', () => request({ type: 'pick_place', role: r.id }));
+      box.appendChild(b);
+    }
+    $('tab-place').hidden = !S.room || S.room.roles.length === 0;
+  }
+  $('note-text').addEventListener('input', () => text('note-count', `${$('note-text').value.length}/280`));
+  $('note-unplace').addEventListener('click', () => { S.at = null; renderNote(); drawMarks(); });
+  $('note-post').addEventListener('click', () => {
+    const words = $('note-text').value.trim();
+    if (!words) { toast(T.errors.bad_text || 'Write 1 to 280 characters.'); return; }
+    if (S.editing) {
+      request({ type: 'edit_note', note: S.editing, text: words });
+      S.editing = null;
+    } else {
+      const m = { type: 'post_note', text: words, color: S.color };
+      if (S.at) m.at = S.at.map((n) => Math.round(n * 10) / 10);
+      request(m);
+      S.at = null;
+    }
+    $('note-text').value = ''; renderNote(); drawMarks();
+  });
+
+  // --- Joining --------------------------------------------------------------------------------
+  function showJoin(enabled) {
+    $('join').hidden = false; $('work').hidden = true; $('join-go').disabled = !enabled;
+  }
+  $('join-go').addEventListener('click', () => {
+    const name = $('join-name').value.trim(); const role = $('join-role').value;
+    const join = {}; if (name) join.name = name; if (role) join.role = role;
+    $('join-go').disabled = true;
+    if (S.ws && S.ws.readyState === WebSocket.OPEN) { S.ws.onclose = null; S.ws.close(); }
+    connect(join);
+  });
+
+  // Typed instead of scanned: the short address and the code on the screen.
+  async function typedCode() {
+    const r = await fetch('code', { method: 'POST', body: $('code-input').value.slice(0, 16), cache: 'no-store' });
+    if (r.ok) {
+      token = (await r.json()).room; store = `plaatwerk-room:${token}`;
+      history.replaceState(null, '', `#${token}`);
+      $('code').hidden = true; start();
+    } else toast(r.status === 429 ? T.codeSlow : T.codeWrong);
+  }
+  $('code-go').addEventListener('click', typedCode);
+  $('code-input').addEventListener('keydown', (e) => { if (e.key === 'Enter') typedCode(); });
+
+  async function start() {
+    if (!token) { $('code').hidden = false; $('code-input').focus(); return; }
+    if (!/^[0-9a-f]{32}$/.test(token)) { status(T.badLink, true); toast(T.badLink); return; }
+    const opt = document.createElement('option'); opt.value = ''; opt.textContent = T.noRole;
+    $('join-role').replaceChildren(opt);
+    // The plate's title, roles (for the join form) and the names of its parts.
+    try {
+      const r = await fetch('room.json', { headers: { 'X-Plaatwerk-Room': token }, cache: 'no-store' });
+      if (r.ok) {
+        const info = await r.json();
+        S.parts = info.parts || {};
+        text('title', info.title || 'Plaatwerk');
+        for (const role of info.roles) { const o = document.createElement('option'); o.value = role.id; o.textContent = role.name; $('join-role').appendChild(o); }
+      } else if (r.status === 403) { S.gone = true; status(T.closed, true); toast(T.closed); return; }
+    } catch { /* the connection will say */ }
+    const s = saved();
+    if (s && s.secret) { S.secret = s.secret; S.seq = s.seq || 0; connect(); return; }
+    showJoin(true);
+  }
+  start();
+})();
