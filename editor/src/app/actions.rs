@@ -102,6 +102,7 @@ impl EditorApp {
             | Action::LaserStays
             | Action::Spotlight
             | Action::QuickNote
+            | Action::Invite
             | Action::ClearSession
             | Action::Escape => {}
         }

@@ -52,7 +52,12 @@ fn example_path() -> Option<PathBuf> {
 /// Opens the editor window on a plate (the bundled example when `None`). With
 /// `present`, it starts presenting right away, the audience view on the display asked
 /// for (or the second display, or a window).
-pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>, trust_plugins: bool) -> anyhow::Result<()> {
+pub fn run(
+    path: Option<PathBuf>,
+    present: Option<Option<usize>>,
+    room: bool,
+    trust_plugins: bool,
+) -> anyhow::Result<()> {
     let (plate, path, error) = match path.or_else(example_path) {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
@@ -92,6 +97,7 @@ pub fn run(path: Option<PathBuf>, present: Option<Option<usize>>, trust_plugins:
                 let mut app = EditorApp::new(plate, path, error, Settings::load());
                 app.displays = displays;
                 app.present_on_start = present;
+                app.room_on_start = room;
                 app.plugin_trust.trust_now = trust_plugins;
                 Ok(Box::new(app))
             }),
@@ -205,6 +211,8 @@ pub struct EditorApp {
     displays: displays::Displays,
     /// Start presenting on the first frame (`plaatwerk present`), on this display.
     present_on_start: Option<Option<usize>>,
+    /// `plaatwerk present --room`: invite participants as the presentation starts.
+    room_on_start: bool,
     /// Presenting: the audience window and the presenter's controls.
     presenting: Option<Box<presenting::Presentation>>,
 }
@@ -251,6 +259,7 @@ impl EditorApp {
             plugin_overlay_cache: None,
             displays: displays::Displays::default(),
             present_on_start: None,
+            room_on_start: false,
             presenting: None,
         }
     }
@@ -429,7 +438,13 @@ impl eframe::App for EditorApp {
         egui::Panel::left("tools").resizable(false).default_size(150.0).show(ui, |ui| self.tools_panel(ui));
         if let Some(wish) = self.present_on_start.take() {
             self.start_presenting(wish);
+            if self.room_on_start
+                && let Some(p) = &mut self.presenting
+            {
+                p.invite();
+            }
         }
+        self.room_tick(&ctx);
         if self.is_presenting() {
             egui::Panel::right("presenting").resizable(true).default_size(300.0).max_size(460.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.presenting_panel(ui, frame));

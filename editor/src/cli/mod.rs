@@ -47,6 +47,10 @@ enum Command {
         /// display when there is one).
         #[arg(long)]
         display: Option<usize>,
+        /// Invite participants at once: a live room on the plate, its QR code on the
+        /// audience view (listens on 0.0.0.0:8470, or PLAATWERK_ROOM_LISTEN).
+        #[arg(long)]
+        room: bool,
     },
     /// A live room on a plate without a window: participants join from their phones
     /// (the links are printed), until SIGINT or SIGTERM; then the session (their
@@ -227,12 +231,12 @@ fn parse_background(s: &str) -> Result<Background, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => crate::app::run(None, None, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
+        None => crate::app::run(None, None, false, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
         Some(Command::Edit { plate }) => {
-            crate::app::run(Some(plate), None, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+            crate::app::run(Some(plate), None, false, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Present { plate, display }) => {
-            crate::app::run(Some(plate), Some(display), cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+        Some(Command::Present { plate, display, room }) => {
+            crate::app::run(Some(plate), Some(display), room, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name })) => {
             room::serve(&plate, listen, &moderation, &name)

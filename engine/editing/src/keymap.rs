@@ -177,6 +177,9 @@ pub enum Action {
     Spotlight,
     /// A quick note where the pointer is.
     QuickNote,
+    /// Invite participants (open a live room); once open, show or hide the QR code on
+    /// the audience view.
+    Invite,
     /// Clear the session layer.
     ClearSession,
     /// Laser or spotlight off; else end the session.
@@ -279,6 +282,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(P, Key::Char('L'), Mods::NONE, Action::Tool(Tool::Line)),
     bind(P, Key::Char('T'), Mods::NONE, Action::Tool(Tool::Text)),
     bind(P, Key::Char('Q'), Mods::NONE, Action::QuickNote),
+    bind(P, Key::Char('I'), Mods::NONE, Action::Invite),
     bind(P, Key::Char('K'), Mods::NONE, Action::Laser),
     bind(P, Key::Char('K'), Mods::SHIFT, Action::LaserStays),
     bind(P, Key::Char('S'), Mods::NONE, Action::Spotlight),
@@ -421,6 +425,10 @@ impl Action {
                 "spotlight: drag a circle (Shift: a rectangle)",
             ),
             Action::QuickNote => pick("snelle notitie waar de aanwijzer is", "quick note where the pointer is"),
+            Action::Invite => pick(
+                "deelnemers uitnodigen (een ruimte openen); daarna: QR-code op het scherm tonen of verbergen",
+                "invite participants (open a live room); then: show or hide the QR code on the audience view",
+            ),
             Action::ClearSession => pick("sessielaag wissen (ongedaan te maken)", "clear the session layer (undoable)"),
             Action::Escape => pick(
                 "laser of spotlight uit; anders de sessie beëindigen: 1 houden als laag, 2 apart opslaan, 3 weggooien",

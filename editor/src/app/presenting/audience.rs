@@ -193,6 +193,7 @@ impl EditorApp {
                         egui::Color32::WHITE,
                     );
                 }
+                self.paint_invitation(ui.painter(), rect);
             });
         });
         if resized {

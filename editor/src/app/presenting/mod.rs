@@ -19,6 +19,7 @@ use plaatwerk_editing::keymap::{Action, Context};
 
 mod audience;
 mod panel;
+mod room;
 
 /// The audience window's id.
 fn audience_id() -> egui::ViewportId {
@@ -73,6 +74,10 @@ pub(super) struct Presentation {
     followed: Option<usize>,
     /// The audience size the editor's camera was last fitted to.
     framed: [u32; 2],
+    /// The live room, if participants were invited.
+    room: room::RoomSlot,
+    /// The record of a room closed before the session ends.
+    record: Option<plaatwerk_editing::present::RoomRecord>,
 }
 
 impl Presentation {
@@ -192,6 +197,8 @@ impl EditorApp {
             laser_down: false,
             followed: None,
             framed: [0, 0],
+            room: room::RoomSlot::Closed,
+            record: None,
         }));
         self.overlay_dirty = true;
         if let Some(m) = &message {
@@ -219,7 +226,18 @@ impl EditorApp {
     /// Ends presenting and the session, as the facilitator chose.
     pub(super) fn finish_presenting(&mut self, how: SessionEnd) -> Result<(), String> {
         let lang = self.lang();
-        let written = self.core.end_session(how).map_err(|e| e.to_string())?;
+        // Participants' last changes reach the plate, and no more come, before the
+        // session layer is kept, saved apart or discarded.
+        self.lock_room(true);
+        let record = self.room_record();
+        let written = match self.core.end_session_with_room(how, record) {
+            Ok(w) => w,
+            Err(e) => {
+                self.lock_room(false);
+                return Err(e.to_string());
+            }
+        };
+        self.close_room();
         if let Some(p) = self.presenting.take()
             && let Some((median, p95, n)) = p.latency()
         {
@@ -254,6 +272,7 @@ impl EditorApp {
         let mut end = false;
         let mut clear = false;
         let mut note = false;
+        let mut invite = false;
         for action in actions {
             match *action {
                 Action::Step(step) => {
@@ -285,6 +304,7 @@ impl EditorApp {
                 }
                 Action::Blank => p.blank = !p.blank,
                 Action::QuickNote => note = true,
+                Action::Invite => invite = true,
                 Action::ClearSession => clear = true,
                 Action::Escape => {
                     if p.tool != PresentTool::Annotate {
@@ -304,6 +324,9 @@ impl EditorApp {
         }
         if note && p.quick_note.is_none() {
             p.quick_note = Some(String::new());
+        }
+        if invite {
+            p.invite();
         }
         self.overlay_dirty = true;
         if clear {

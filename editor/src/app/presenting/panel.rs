@@ -204,6 +204,7 @@ impl EditorApp {
                 lang.pick("Vertraging tot het publiek: mediaan", "Latency to the audience: median")
             ));
         }
+        self.room_panel(ui);
         ui.separator();
         ui.strong(lang.pick("Sessie", "Session"));
         if let Some(s) = self.core.session() {

@@ -1,0 +1,378 @@
+//! The live room while presenting: "Invite participants" opens it (the server runs on
+//! its own threads; the frame never waits on the network), the audience view shows the
+//! QR code, the short address and the join code, and the presenter's panel holds the
+//! room's controls. Participants' notes, dots and tokens come into the editing core
+//! as remote edits on the session layer, so keep / save apart / discard, undo and
+//! every export treat them as the facilitator's own marks.
+
+use std::net::SocketAddr;
+
+use eframe::egui;
+use plaatwerk::i18n::Lang;
+use plaatwerk_editing::keymap::{Action, Context};
+use plaatwerk_room::live::LiveRoom;
+use plaatwerk_room::protocol::View;
+use plaatwerk_room::{Moderation, ParticipantId};
+
+use super::Presentation;
+use crate::app::{EditorApp, keys};
+
+/// Where a room listens unless `PLAATWERK_ROOM_LISTEN` says otherwise: every
+/// interface (phones on the venue's network), on a fixed port so a link survives a
+/// restart of the editor; another free port when that one is taken.
+const DEFAULT_LISTEN: &str = "0.0.0.0:8470";
+
+/// The room of a presentation.
+#[derive(Default)]
+pub(in crate::app) enum RoomSlot {
+    /// None yet.
+    #[default]
+    Closed,
+    /// The facilitator asked for one; it opens in the next frame.
+    Wanted,
+    /// Open.
+    Open(Box<RoomUi>),
+    /// It could not open (shown in the panel).
+    Failed(String),
+}
+
+/// An open room and how it shows.
+pub(in crate::app) struct RoomUi {
+    live: LiveRoom,
+    /// The QR code, address and code are on the audience view.
+    shown: bool,
+    /// The QR code's dark modules.
+    qr: Vec<Vec<bool>>,
+    /// The stop phones were last told.
+    told: Option<usize>,
+}
+
+impl Presentation {
+    /// "Invite participants": opens the room, or shows or hides the invitation on the
+    /// audience view once it is open.
+    pub(in crate::app) fn invite(&mut self) {
+        match &mut self.room {
+            RoomSlot::Closed | RoomSlot::Failed(_) => self.room = RoomSlot::Wanted,
+            RoomSlot::Wanted => {}
+            RoomSlot::Open(r) => r.shown = !r.shown,
+        }
+    }
+}
+
+fn listen_address() -> Vec<SocketAddr> {
+    let wished = std::env::var("PLAATWERK_ROOM_LISTEN").ok().and_then(|a| a.parse().ok());
+    let default: SocketAddr = DEFAULT_LISTEN.parse().unwrap_or(SocketAddr::from(([0, 0, 0, 0], 8470)));
+    match wished {
+        Some(a) => vec![a],
+        None => vec![default, SocketAddr::new(default.ip(), 0)],
+    }
+}
+
+impl EditorApp {
+    /// Every frame while presenting: opens a wanted room, exchanges changes with an
+    /// open one, and tells phones when the stop changed.
+    pub(in crate::app) fn room_tick(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(p) = &mut self.presenting else { return };
+        if matches!(p.room, RoomSlot::Wanted) {
+            let layer = self.core.session().map(|s| s.layer.clone()).unwrap_or_default();
+            let wake = ctx.clone();
+            let mut result = Err(String::new());
+            for addr in listen_address() {
+                let wake = wake.clone();
+                result = LiveRoom::start(self.core.plate().clone(), &layer, Moderation::Direct, addr, move || {
+                    wake.request_repaint()
+                })
+                .map_err(|e| e.to_string());
+                if result.is_ok() {
+                    break;
+                }
+            }
+            p.room = match result {
+                Ok(live) => {
+                    let qr = plaatwerk_export::cutout::qr_modules(&live.links().participants).unwrap_or_default();
+                    self.status = format!("{} {}", lang.pick("Ruimte open:", "Room open:"), live.links().short);
+                    eprintln!("room: participants: {}", live.links().participants);
+                    RoomSlot::Open(Box::new(RoomUi { live, shown: true, qr, told: None }))
+                }
+                Err(e) => {
+                    self.status = format!("{} {e}", lang.pick("De ruimte ging niet open:", "The room did not open:"));
+                    RoomSlot::Failed(e)
+                }
+            };
+        }
+        let Some(p) = &mut self.presenting else { return };
+        let RoomSlot::Open(room) = &mut p.room else { return };
+        if room.live.sync(&mut self.core) > 0 {
+            self.overlay_dirty = true;
+        }
+        let current = p.presenter.current;
+        if room.told != Some(current) {
+            let stop = p.presenter.stop();
+            let region = plaatwerk_editing::present::stop_cutout(self.core.plate(), stop).region;
+            room.live.show(Some(View {
+                name: stop.name.clone(),
+                x: region.x,
+                y: region.y,
+                width: region.width,
+                height: region.height,
+            }));
+            room.told = Some(current);
+        }
+    }
+
+    /// Closes the room after its last changes reached the plate; returns its record
+    /// for the session file.
+    pub(super) fn close_room(&mut self) -> Option<plaatwerk_editing::present::RoomRecord> {
+        let p = self.presenting.as_mut()?;
+        let RoomSlot::Open(room) = std::mem::take(&mut p.room) else { return None };
+        room.live.sync(&mut self.core);
+        let mut hub = room.live.close()?;
+        for edit in hub.take_for_facilitator() {
+            let _ = self.core.apply_remote(edit);
+        }
+        Some(hub.record())
+    }
+
+    /// Who took part and what each made, of the open room or of one closed earlier
+    /// in this session.
+    pub(super) fn room_record(&self) -> Option<plaatwerk_editing::present::RoomRecord> {
+        let p = self.presenting.as_ref()?;
+        match &p.room {
+            RoomSlot::Open(room) => Some(room.live.with_hub(|h| (h.record(), None))),
+            _ => p.record.clone(),
+        }
+    }
+
+    /// Locks or opens the room for changes (while the session is being ended).
+    pub(super) fn lock_room(&mut self, locked: bool) {
+        if let Some(p) = &mut self.presenting
+            && let RoomSlot::Open(room) = &p.room
+        {
+            room.live.with_hub(|hub| ((), Some(hub.set_locked(locked))));
+            room.live.sync(&mut self.core);
+        }
+    }
+
+    /// The room's part of the presenter's panel.
+    pub(super) fn room_panel(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let Some(p) = &mut self.presenting else { return };
+        ui.separator();
+        ui.strong(lang.pick("Deelnemers", "Participants"));
+        let invite =
+            keys::tip(lang.pick("Deelnemers uitnodigen", "Invite participants"), Context::Presenting, Action::Invite);
+        let room = match &mut p.room {
+            RoomSlot::Closed => {
+                if ui.button(invite).clicked() {
+                    p.invite();
+                }
+                ui.weak(lang.pick(
+                    "Deelnemers doen mee vanaf hun telefoon: notities, stippen, hun plek op de plaat.",
+                    "Participants take part from their phones: notes, dots, their place on the plate.",
+                ));
+                return;
+            }
+            RoomSlot::Wanted => {
+                ui.spinner();
+                return;
+            }
+            RoomSlot::Failed(e) => {
+                ui.colored_label(egui::Color32::from_rgb(0xc0, 0x39, 0x2b), e.as_str());
+                if ui.button(invite).clicked() {
+                    p.invite();
+                }
+                return;
+            }
+            RoomSlot::Open(room) => room,
+        };
+        let (joined, pending, mode, locked) =
+            room.live.with_hub(|h| ((h.participant_count(), h.pending().len(), h.moderation(), h.locked()), None));
+        ui.label(format!(
+            "{joined} {}, {} {}",
+            lang.pick("deelgenomen", "joined"),
+            room.live.connections(),
+            lang.pick("verbonden", "connected")
+        ));
+        ui.checkbox(
+            &mut room.shown,
+            keys::tip(lang.pick("QR-code op het scherm", "QR code on the screen"), Context::Presenting, Action::Invite),
+        );
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("Adres:", "Address:"));
+            ui.monospace(&room.live.links().short);
+            ui.label(lang.pick("code", "code"));
+            ui.monospace(room.live.code());
+        });
+        ui.horizontal(|ui| {
+            if ui.button(lang.pick("Deelnemerslink kopiëren", "Copy participants' link")).clicked() {
+                ui.ctx().copy_text(room.live.links().participants.clone());
+            }
+            if ui
+                .button(lang.pick("Link gespreksleider", "Facilitator's link"))
+                .on_hover_text(lang.pick("Nooit in de QR-code; niet delen", "Never in the QR code; do not share"))
+                .clicked()
+            {
+                ui.ctx().copy_text(room.live.links().facilitator.clone());
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("Notities:", "Notes:"));
+            let mut m = mode;
+            ui.selectable_value(&mut m, Moderation::Direct, lang.pick("direct", "direct"))
+                .on_hover_text(lang.pick("Komen meteen op de plaat", "Appear at once"));
+            ui.selectable_value(&mut m, Moderation::Queue, lang.pick("wachtrij", "queue"))
+                .on_hover_text(lang.pick("Jij keurt elke notitie goed", "You approve each note"));
+            ui.selectable_value(&mut m, Moderation::Reveal, lang.pick("onthullen", "reveal")).on_hover_text(lang.pick(
+                "Iedereen schrijft eerst voor zich; jij laat alles tegelijk zien",
+                "Everyone writes privately; you reveal all at once",
+            ));
+            if m != mode {
+                room.live.with_hub(|h| ((), Some(h.set_moderation(m))));
+            }
+        });
+        if pending > 0 {
+            waiting_notes(ui, room, lang, pending);
+        }
+        ui.horizontal_wrapped(|ui| {
+            let mut l = locked;
+            if ui.checkbox(&mut l, lang.pick("Gesloten voor wijzigingen", "Locked for changes")).changed() {
+                room.live.with_hub(|h| ((), Some(h.set_locked(l))));
+            }
+            if ui.button(lang.pick("Stippen wissen", "Reset votes")).clicked() {
+                room.live.with_hub(|h| ((), h.reset_votes().ok().flatten()));
+            }
+        });
+        ui.collapsing(lang.pick("Wie doen er mee", "Who takes part"), |ui| {
+            let record = room.live.with_hub(|h| (h.record(), None));
+            if record.participants.is_empty() {
+                ui.weak(lang.pick("Nog niemand.", "Nobody yet."));
+            }
+            for x in record.participants.iter().take(200) {
+                ui.horizontal(|ui| {
+                    let who = x.name.clone().unwrap_or_else(|| format!("#{}", x.number + 1));
+                    ui.label(format!("{who} · {} {}", x.made.len(), lang.pick("op de plaat", "on the plate")));
+                    if ui
+                        .small_button(lang.pick("Verwijderen", "Remove"))
+                        .on_hover_text(lang.pick(
+                            "Haalt alles van deze deelnemer van de plaat; de telefoon komt er niet meer in",
+                            "Takes all of theirs off the plate; their phone cannot come back",
+                        ))
+                        .clicked()
+                    {
+                        let who = ParticipantId(x.number);
+                        room.live.with_hub(|h| ((), h.remove_participant(who).ok().flatten()));
+                    }
+                });
+            }
+        });
+        let close = ui
+            .button(lang.pick("Ruimte sluiten", "Close the room"))
+            .on_hover_text(lang.pick(
+                "Beide links werken niet meer; wat er op de plaat staat blijft",
+                "Both links stop working; what is on the plate stays",
+            ))
+            .clicked();
+        if close && let Some(record) = self.close_room() {
+            if let Some(p) = &mut self.presenting {
+                p.record = Some(record);
+            }
+            self.status = lang.pick("Ruimte gesloten.", "Room closed.").to_owned();
+        }
+    }
+
+    /// The invitation on the audience view: QR code, short address, join code.
+    pub(super) fn paint_invitation(&self, painter: &egui::Painter, rect: egui::Rect) {
+        let Some(p) = &self.presenting else { return };
+        let RoomSlot::Open(room) = &p.room else { return };
+        if !room.shown || room.qr.is_empty() {
+            return;
+        }
+        let lang = self.lang();
+        let n = room.qr.len() as f32 + 8.0;
+        let side = (rect.height() * 0.46).min(rect.width() * 0.3);
+        let pad = side * 0.06;
+        let text_h = side * 0.42;
+        let card = egui::Rect::from_min_size(
+            egui::pos2(
+                rect.right() - side - 2.0 * pad - rect.width() * 0.02,
+                rect.bottom() - side - text_h - 2.0 * pad - rect.height() * 0.03,
+            ),
+            egui::vec2(side + 2.0 * pad, side + text_h + 2.0 * pad),
+        );
+        painter.rect_filled(card, pad, egui::Color32::WHITE);
+        painter.rect_stroke(card, pad, egui::Stroke::new(2.0, egui::Color32::from_gray(60)), egui::StrokeKind::Inside);
+        let m = side / n;
+        let origin = card.min + egui::vec2(pad + 4.0 * m, pad + 4.0 * m);
+        for (y, row) in room.qr.iter().enumerate() {
+            let mut x = 0;
+            while x < row.len() {
+                if !row[x] {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < row.len() && row[x] {
+                    x += 1;
+                }
+                let r = egui::Rect::from_min_size(
+                    origin + egui::vec2(start as f32 * m, y as f32 * m),
+                    egui::vec2((x - start) as f32 * m, m),
+                );
+                painter.rect_filled(r.expand(0.25), 0.0, egui::Color32::BLACK);
+            }
+        }
+        let ink = egui::Color32::from_gray(25);
+        let mut y = card.min.y + pad + side;
+        let line = |text: &str, size: f32, y: &mut f32| {
+            painter.text(
+                egui::pos2(card.center().x, *y),
+                egui::Align2::CENTER_TOP,
+                text,
+                egui::FontId::proportional(size),
+                ink,
+            );
+            *y += size * 1.2;
+        };
+        line(lang.pick("Doe mee: scan de code", "Join in: scan the code"), text_h * 0.24, &mut y);
+        let short = room.live.links().short.trim_start_matches("http://");
+        line(&format!("{} {short}", lang.pick("of ga naar", "or go to")), text_h * 0.2, &mut y);
+        line(&format!("code {}", room.live.code()), text_h * 0.3, &mut y);
+    }
+}
+
+/// The notes that wait for the facilitator (queue and reveal).
+fn waiting_notes(ui: &mut egui::Ui, room: &mut RoomUi, lang: Lang, pending: usize) {
+    ui.horizontal(|ui| {
+        ui.label(format!("{pending} {}", lang.pick("wachten", "waiting")));
+        if ui.button(lang.pick("Alles tonen", "Reveal all")).clicked() {
+            room.live.with_hub(|h| ((), h.reveal().ok().flatten()));
+        }
+    });
+    let waiting: Vec<(plaatwerk_model::ElementId, String)> = room.live.with_hub(|h| {
+        let notes = h
+            .pending()
+            .iter()
+            .take(30)
+            .map(|w| {
+                let text = match &w.note.kind {
+                    plaatwerk_model::ElementKind::Sticky(s) => s.text.clone(),
+                    _ => String::new(),
+                };
+                (w.note.id, text)
+            })
+            .collect();
+        (notes, None)
+    });
+    for (id, text) in waiting {
+        ui.horizontal(|ui| {
+            if ui.small_button("✔").on_hover_text(lang.pick("Op de plaat", "Onto the plate")).clicked() {
+                room.live.with_hub(|h| ((), h.approve(id).ok()));
+            }
+            if ui.small_button("✖").on_hover_text(lang.pick("Verbergen", "Hide")).clicked() {
+                room.live.with_hub(|h| ((), h.remove_note(id).ok().flatten()));
+            }
+            ui.label(egui::RichText::new(text).italics());
+        });
+    }
+}
