@@ -1,0 +1,336 @@
+//! Load generator for a live room: 25, 100 and 600 participants on real WebSockets on
+//! loopback, each posting notes and votes, against the room the editor hosts (the
+//! hub on its own runtime, the facilitator's editing core synced when woken, as the
+//! editor does each frame). Bounded: every run stops by itself.
+//!
+//! The participants run in a second process (this binary, started again with
+//! `--clients`), so the server's CPU and memory are its own. Times are wall-clock
+//! nanoseconds on one machine.
+//!
+//! ```sh
+//! cargo bench --workspace --bench load            # 25, 100, 600
+//! cargo bench --workspace --bench load -- 50 300  # other sizes
+//! ```
+//!
+//! Prints, per size, p50/p95/p99 from a participant's post to (a) the hub's
+//! acknowledgement, (b) the note in the facilitator's editing core, (c) every other
+//! participant having it; the server's CPU and memory per participant; and the page's
+//! size gzipped.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::print_stdout)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write as _};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::{SinkExt, StreamExt};
+use plaatwerk_editing::EditorCore;
+use plaatwerk_model::{ElementKind, format};
+use plaatwerk_room::Moderation;
+use plaatwerk_room::live::LiveRoom;
+use tokio_tungstenite::tungstenite::Message;
+
+/// How long participants post for.
+const POSTING: Duration = Duration::from_secs(8);
+/// Notes and votes each participant makes.
+const NOTES: u64 = 2;
+const VOTES: u64 = 2;
+
+fn now_ns() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("--clients") {
+        clients(&args[1..]);
+        return;
+    }
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![25, 100, 600] } else { sizes };
+    let page = plaatwerk_room::page::page_gzip_bytes();
+    println!("participant page: {:.1} KB gzip (HTML, script, style; limit 100 KB)", page as f64 / 1000.0);
+    println!();
+    println!(
+        "| participants | requests | (a) ack p50/p95/p99 ms | (b) in editor core p50/p95/p99 ms | (c) all others have it p50/p95/p99 ms | server CPU ms/participant | server memory KB/participant |"
+    );
+    println!("|---:|---:|---|---|---|---:|---:|");
+    for n in sizes {
+        run(n);
+    }
+}
+
+fn pct(v: &mut [f64]) -> String {
+    if v.is_empty() {
+        return "–".to_owned();
+    }
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    format!("{:.1} / {:.1} / {:.1}", at(0.5), at(0.95), at(0.99))
+}
+
+/// CPU time of this process (user + system), in milliseconds.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| f.iter().filter_map(|x| x.parse::<f64>().ok()).sum());
+    ticks * 10.0
+}
+
+/// Resident memory of this process, in KB.
+fn rss_kb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn run(n: usize) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
+    let mut core = EditorCore::new(format::load(path).unwrap(), None);
+    core.start_session("Belasting", "2026-12-02");
+    let layer = core.session().unwrap().layer.clone();
+    let parts: Vec<String> = plaatwerk_room::hub::part_labels(core.plate(), &layer, 30)
+        .into_iter()
+        .map(|(id, _)| id.0.to_string())
+        .collect();
+    let woken = Arc::new((Mutex::new(false), Condvar::new()));
+    let wake = woken.clone();
+    let live = LiveRoom::start(core.plate().clone(), &layer, Moderation::Direct, "127.0.0.1:0".parse().unwrap(), move || {
+        let (flag, cv) = &*wake;
+        *flag.lock().unwrap() = true;
+        cv.notify_one();
+    })
+    .unwrap();
+    let live = Arc::new(live);
+    let link = live.links().participants.clone();
+    let (host, token) = link.trim_start_matches("http://").split_once("/#").unwrap();
+
+    // The facilitator's core: synced whenever the room wakes it; notes timed as they
+    // land.
+    let stop = Arc::new(AtomicBool::new(false));
+    let arrived: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
+    let facilitator = {
+        let (live, stop, arrived, woken) = (live.clone(), stop.clone(), arrived.clone(), woken.clone());
+        std::thread::spawn(move || {
+            let mut seen = 0;
+            while !stop.load(Ordering::Relaxed) {
+                {
+                    let (flag, cv) = &*woken;
+                    let mut f = flag.lock().unwrap();
+                    if !*f {
+                        f = cv.wait_timeout(f, Duration::from_millis(50)).unwrap().0;
+                    }
+                    *f = false;
+                }
+                if live.sync(&mut core) == 0 {
+                    continue;
+                }
+                let at = now_ns();
+                let l = core.session_layer().unwrap();
+                let elements = &core.plate().layers[l].elements;
+                let mut got = arrived.lock().unwrap();
+                for e in &elements[seen.min(elements.len())..] {
+                    if let ElementKind::Sticky(s) = &e.kind {
+                        got.insert(s.text.clone(), at);
+                    }
+                }
+                seen = elements.len();
+            }
+        })
+    };
+
+    let (cpu0, rss0) = (cpu_ms(), rss_kb());
+    let exe = std::env::current_exe().unwrap();
+    let mut child = Command::new(exe)
+        .args(["--clients", host, token, &n.to_string(), &parts.join(",")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut peak = rss0;
+    let mut acks = Vec::new();
+    let mut sent: HashMap<String, u64> = HashMap::new();
+    let mut everyone = Vec::new();
+    let mut requests = 0;
+    let out = BufReader::new(child.stdout.take().unwrap());
+    for line in out.lines().map_while(Result::ok) {
+        peak = peak.max(rss_kb());
+        let f: Vec<&str> = line.split(' ').collect();
+        match f.as_slice() {
+            ["sent", key, at, ack] => {
+                let (at, ack): (u64, u64) = (at.parse().unwrap(), ack.parse().unwrap());
+                requests += 1;
+                if ack > 0 {
+                    acks.push((ack - at) as f64 / 1e6);
+                }
+                if key.starts_with('n') {
+                    sent.insert((*key).to_owned(), at);
+                }
+            }
+            ["spread", key, last, count] => {
+                let (last, count): (u64, usize) = (last.parse().unwrap(), count.parse().unwrap());
+                if count + 1 >= n
+                    && let Some(at) = sent.get(*key)
+                {
+                    everyone.push(last.saturating_sub(*at) as f64 / 1e6);
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = child.wait();
+    let cpu = cpu_ms() - cpu0;
+    stop.store(true, Ordering::Relaxed);
+    let _ = facilitator.join();
+    let got = arrived.lock().unwrap();
+    let mut in_core: Vec<f64> = sent
+        .iter()
+        .filter_map(|(k, at)| got.get(k).map(|g| g.saturating_sub(*at) as f64 / 1e6))
+        .collect();
+    let missing = sent.len() - in_core.len();
+    println!(
+        "| {n} | {requests} | {} | {}{} | {} ({} of {} notes) | {:.1} | {:.0} |",
+        pct(&mut acks),
+        pct(&mut in_core),
+        if missing > 0 { format!(" ({missing} missing)") } else { String::new() },
+        pct(&mut everyone),
+        everyone.len(),
+        sent.len(),
+        cpu / n as f64,
+        (peak - rss0).max(0.0) / n as f64,
+    );
+    let _ = std::io::stdout().flush();
+}
+
+/// The participants' process: `n` phones that join, post notes and vote, and report.
+fn clients(args: &[String]) {
+    let (host, token, n) = (args[0].clone(), args[1].clone(), args[2].parse::<usize>().unwrap());
+    let parts: Vec<u64> = args.get(3).map(|p| p.split(',').filter_map(|x| x.parse().ok()).collect()).unwrap_or_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let start = now_ns() + 2_000_000_000 + n as u64 * 2_000_000;
+    let results = runtime.block_on(async move {
+        let mut tasks = Vec::new();
+        for i in 0..n {
+            let (host, token, parts) = (host.clone(), token.clone(), parts.clone());
+            tasks.push(tokio::spawn(async move { phone(i, n, &host, &token, &parts, start).await }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            if let Ok(r) = t.await {
+                all.push(r);
+            }
+        }
+        all
+    });
+    let mut out = std::io::stdout().lock();
+    // Each note: when the last other participant had it, and how many had it.
+    let mut spread: HashMap<String, (u64, usize)> = HashMap::new();
+    for (sent, received) in &results {
+        for (key, at, ack) in sent {
+            let _ = writeln!(out, "sent {key} {at} {ack}");
+        }
+        for (key, at) in received {
+            let e = spread.entry(key.clone()).or_insert((0, 0));
+            e.0 = e.0.max(*at);
+            e.1 += 1;
+        }
+    }
+    for (key, (last, count)) in spread {
+        let _ = writeln!(out, "spread {key} {last} {count}");
+    }
+}
+
+type Sent = Vec<(String, u64, u64)>;
+type Received = Vec<(String, u64)>;
+
+/// One phone: joins, then at its own random moments posts `NOTES` notes and `VOTES`
+/// votes; notes its requests' times and when others' notes reached it.
+async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start: u64) -> (Sent, Received) {
+    let mut sent = Vec::new();
+    let mut received = Vec::new();
+    let Ok((ws, _)) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await else {
+        return (sent, received);
+    };
+    let (mut tx, mut rx) = ws.split();
+    let join = format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#);
+    if tx.send(Message::Text(join.into())).await.is_err() {
+        return (sent, received);
+    }
+    // A small deterministic generator for each phone's moments.
+    let mut seed = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut plan: Vec<(u64, u64)> = (1..=NOTES + VOTES)
+        .map(|seq| (start + next() % POSTING.as_nanos() as u64, seq))
+        .collect();
+    plan.sort_unstable();
+    let mut pending: HashMap<u64, usize> = HashMap::new();
+    let end = start + POSTING.as_nanos() as u64 + 6_000_000_000 + n as u64 * 5_000_000;
+    let mut plan = plan.into_iter().peekable();
+    loop {
+        let t = now_ns();
+        if t > end {
+            break;
+        }
+        let wait = plan.peek().map_or(end - t, |(at, _)| at.saturating_sub(t));
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_nanos(wait)) => {
+                let Some((_, seq)) = plan.next() else { continue };
+                let (key, msg) = if seq <= NOTES {
+                    let key = format!("n{i}-{seq}");
+                    let at = (200 + (i * 37 + seq as usize * 101) % 2000, 200 + (i * 53) % 1300);
+                    (key.clone(), format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"{key}","color":"yellow","at":[{},{}]}}"#, at.0, at.1))
+                } else {
+                    let part = parts[(i + seq as usize) % parts.len().max(1)];
+                    (format!("v{i}-{seq}"), format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":{part}}}"#))
+                };
+                pending.insert(seq, sent.len());
+                sent.push((key, now_ns(), 0));
+                if tx.send(Message::Text(msg.into())).await.is_err() {
+                    break;
+                }
+            }
+            m = rx.next() => {
+                let Some(Ok(Message::Text(text))) = m else { break };
+                let at = now_ns();
+                let t = text.as_str();
+                if t.starts_with(r#"{"type":"ack""#) {
+                    if let Some(seq) = field(t, r#""seq":"#).and_then(|s| s.parse::<u64>().ok())
+                        && let Some(k) = pending.remove(&seq)
+                    {
+                        sent[k].2 = at;
+                    }
+                } else if t.starts_with(r#"{"type":"marks""#) {
+                    // Others' notes: "text":"n<who>-<seq>".
+                    let mut rest = t;
+                    while let Some(p) = rest.find(r#""text":"n"#) {
+                        rest = &rest[p + 8..];
+                        let key = &rest[..rest.find('"').unwrap_or(0)];
+                        if !key.starts_with(&format!("n{i}-")) {
+                            received.push((key.to_owned(), at));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (sent, received)
+}
+
+/// The number after `name` in a JSON text.
+fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let from = text.find(name)? + name.len();
+    let rest = &text[from..];
+    let len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    Some(&rest[..len])
+}
