@@ -55,7 +55,7 @@ fn example_path() -> Option<PathBuf> {
 pub fn run(
     path: Option<PathBuf>,
     present: Option<Option<usize>>,
-    room: bool,
+    room: Option<Option<String>>,
     trust_plugins: bool,
 ) -> anyhow::Result<()> {
     let (plate, path, error) = match path.or_else(example_path) {
@@ -211,8 +211,9 @@ pub struct EditorApp {
     displays: displays::Displays,
     /// Start presenting on the first frame (`plaatwerk present`), on this display.
     present_on_start: Option<Option<usize>>,
-    /// `plaatwerk present --room`: invite participants as the presentation starts.
-    room_on_start: bool,
+    /// `plaatwerk present --room [LINK]`: invite participants as the presentation
+    /// starts (a room of its own, or the one on a server whose facilitator link it is).
+    room_on_start: Option<Option<String>>,
     /// Presenting: the audience window and the presenter's controls.
     presenting: Option<Box<presenting::Presentation>>,
 }
@@ -259,7 +260,7 @@ impl EditorApp {
             plugin_overlay_cache: None,
             displays: displays::Displays::default(),
             present_on_start: None,
-            room_on_start: false,
+            room_on_start: None,
             presenting: None,
         }
     }
@@ -438,10 +439,13 @@ impl eframe::App for EditorApp {
         egui::Panel::left("tools").resizable(false).default_size(150.0).show(ui, |ui| self.tools_panel(ui));
         if let Some(wish) = self.present_on_start.take() {
             self.start_presenting(wish);
-            if self.room_on_start
+            if let Some(room) = self.room_on_start.take()
                 && let Some(p) = &mut self.presenting
             {
-                p.invite();
+                match room {
+                    Some(link) => p.join_room(link),
+                    None => p.invite(),
+                }
             }
         }
         self.room_tick(&ctx);

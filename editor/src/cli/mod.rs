@@ -48,9 +48,11 @@ enum Command {
         #[arg(long)]
         display: Option<usize>,
         /// Invite participants at once: a live room on the plate, its QR code on the
-        /// audience view (listens on 0.0.0.0:8470, or PLAATWERK_ROOM_LISTEN).
-        #[arg(long)]
-        room: bool,
+        /// audience view (listens on 0.0.0.0:8470, or PLAATWERK_ROOM_LISTEN). With a
+        /// facilitator's link (printed by `plaatwerk room serve`), join that room on
+        /// its server as the facilitator instead.
+        #[arg(long, value_name = "FACILITATOR-LINK", num_args = 0..=1, default_missing_value = "")]
+        room: Option<String>,
     },
     /// A live room on a plate without a window: participants join from their phones
     /// (the links are printed), until SIGINT or SIGTERM; then the session (their
@@ -231,11 +233,12 @@ fn parse_background(s: &str) -> Result<Background, String> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => crate::app::run(None, None, false, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
+        None => crate::app::run(None, None, None, cli.trust_plugins).map(|()| ExitCode::SUCCESS),
         Some(Command::Edit { plate }) => {
-            crate::app::run(Some(plate), None, false, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
+            crate::app::run(Some(plate), None, None, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Present { plate, display, room }) => {
+            let room = room.map(|link| Some(link).filter(|l| !l.is_empty()));
             crate::app::run(Some(plate), Some(display), room, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name })) => {

@@ -93,7 +93,7 @@ fn rss_kb() -> f64 {
 
 fn run(n: usize) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
-    let mut core = EditorCore::new(format::load(path).unwrap(), None);
+    let mut core = EditorCore::new(format::load(std::path::Path::new(path)).unwrap(), None);
     core.start_session("Belasting", "2026-12-02");
     let layer = core.session().unwrap().layer.clone();
     let parts: Vec<String> = plaatwerk_room::hub::part_labels(core.plate(), &layer, 30)
@@ -102,12 +102,13 @@ fn run(n: usize) {
         .collect();
     let woken = Arc::new((Mutex::new(false), Condvar::new()));
     let wake = woken.clone();
-    let live = LiveRoom::start(core.plate().clone(), &layer, Moderation::Direct, "127.0.0.1:0".parse().unwrap(), move || {
-        let (flag, cv) = &*wake;
-        *flag.lock().unwrap() = true;
-        cv.notify_one();
-    })
-    .unwrap();
+    let live =
+        LiveRoom::start(core.plate().clone(), &layer, Moderation::Direct, "127.0.0.1:0".parse().unwrap(), move || {
+            let (flag, cv) = &*wake;
+            *flag.lock().unwrap() = true;
+            cv.notify_one();
+        })
+        .unwrap();
     let live = Arc::new(live);
     let link = live.links().participants.clone();
     let (host, token) = link.trim_start_matches("http://").split_once("/#").unwrap();
@@ -189,10 +190,8 @@ fn run(n: usize) {
     stop.store(true, Ordering::Relaxed);
     let _ = facilitator.join();
     let got = arrived.lock().unwrap();
-    let mut in_core: Vec<f64> = sent
-        .iter()
-        .filter_map(|(k, at)| got.get(k).map(|g| g.saturating_sub(*at) as f64 / 1e6))
-        .collect();
+    let mut in_core: Vec<f64> =
+        sent.iter().filter_map(|(k, at)| got.get(k).map(|g| g.saturating_sub(*at) as f64 / 1e6)).collect();
     let missing = sent.len() - in_core.len();
     println!(
         "| {n} | {requests} | {} | {}{} | {} ({} of {} notes) | {:.1} | {:.0} |",
@@ -211,7 +210,8 @@ fn run(n: usize) {
 /// The participants' process: `n` phones that join, post notes and vote, and report.
 fn clients(args: &[String]) {
     let (host, token, n) = (args[0].clone(), args[1].clone(), args[2].parse::<usize>().unwrap());
-    let parts: Vec<u64> = args.get(3).map(|p| p.split(',').filter_map(|x| x.parse().ok()).collect()).unwrap_or_default();
+    let parts: Vec<u64> =
+        args.get(3).map(|p| p.split(',').filter_map(|x| x.parse().ok()).collect()).unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let start = now_ns() + 2_000_000_000 + n as u64 * 2_000_000;
     let results = runtime.block_on(async move {
@@ -270,9 +270,8 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
         seed ^= seed << 17;
         seed
     };
-    let mut plan: Vec<(u64, u64)> = (1..=NOTES + VOTES)
-        .map(|seq| (start + next() % POSTING.as_nanos() as u64, seq))
-        .collect();
+    let mut plan: Vec<(u64, u64)> =
+        (1..=NOTES + VOTES).map(|seq| (start + next() % POSTING.as_nanos() as u64, seq)).collect();
     plan.sort_unstable();
     let mut pending: HashMap<u64, usize> = HashMap::new();
     let end = start + POSTING.as_nanos() as u64 + 6_000_000_000 + n as u64 * 5_000_000;

@@ -8,8 +8,8 @@ use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, IdSpace, Pla
 use serde::Serialize;
 
 use crate::protocol::{
-    ClientMessage, ErrorCode, Mark, MarkShape, MyNote, PROTOCOL_VERSION, Rejection, RoleInfo, RoomState, ServerMessage,
-    View,
+    ClientMessage, Command, ErrorCode, Mark, MarkShape, MyNote, PROTOCOL_VERSION, PendingNote, Rejection, RoleInfo,
+    RoomState, ServerMessage, Status, View,
 };
 use crate::text::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::token::Token;
@@ -20,7 +20,7 @@ pub const ROOM_SOURCE: u16 = 1;
 const NOTE_SIDE: f32 = 150.0;
 
 /// How participants' notes appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Moderation {
     /// On the plate at once.
@@ -318,6 +318,55 @@ impl Hub {
     pub fn set_view(&mut self, view: Option<View>) -> ServerMessage {
         self.view = view.clone();
         ServerMessage::View { view }
+    }
+
+    /// What the facilitator's panel shows: how many joined, the rules, the waiting
+    /// notes (at most 50), and who made what.
+    pub fn status(&self, connections: usize) -> Status {
+        Status {
+            participants: self.participants.len(),
+            connections,
+            moderation: self.mode,
+            locked: self.locked,
+            waiting: self.pending.len(),
+            pending: self
+                .pending
+                .iter()
+                .take(50)
+                .map(|w| PendingNote {
+                    note: w.note.id,
+                    author: w.author.0,
+                    text: match &w.note.kind {
+                        ElementKind::Sticky(s) => s.text.clone(),
+                        _ => String::new(),
+                    },
+                })
+                .collect(),
+            record: self.record(),
+        }
+    }
+
+    /// Does what the facilitator asked; the changes to send to everyone (the
+    /// facilitator's own edits first, one change each).
+    pub fn command(&mut self, command: Command) -> Vec<ServerMessage> {
+        match command {
+            Command::Edits { edits } => edits.into_iter().filter_map(|e| self.apply_facilitator(e)).collect(),
+            Command::Moderation { mode } => vec![self.set_moderation(mode)],
+            Command::Lock { locked } => vec![self.set_locked(locked)],
+            Command::Approve { note } => self.approve(note).ok().into_iter().collect(),
+            Command::Hide { note } => self.remove_note(note).ok().flatten().into_iter().collect(),
+            Command::Reveal => self.reveal().ok().flatten().into_iter().collect(),
+            Command::ResetVotes => self.reset_votes().ok().flatten().into_iter().collect(),
+            Command::RemoveParticipant { participant } => {
+                self.remove_participant(ParticipantId(participant)).ok().flatten().into_iter().collect()
+            }
+            Command::View { view } => vec![self.set_view(view)],
+        }
+    }
+
+    /// The order of the last change.
+    pub fn order(&self) -> u64 {
+        self.order
     }
 
     /// Whether participants can only look.

@@ -19,6 +19,7 @@ pub mod live;
 mod marks;
 pub mod page;
 pub mod protocol;
+pub mod remote;
 pub mod server;
 pub mod text;
 pub mod token;

@@ -16,7 +16,7 @@ use plaatwerk_model::Plate;
 
 use crate::headless::{Links, ServeError, links};
 use crate::hub::{Hub, Limits, Moderation};
-use crate::protocol::{ServerMessage, View};
+use crate::protocol::{Command, ServerMessage, Status, View};
 use crate::server::{self, Serving};
 
 /// A room being hosted by the editor.
@@ -124,6 +124,17 @@ impl LiveRoom {
     /// every phone.
     pub fn with_hub<R>(&self, f: impl FnOnce(&mut Hub) -> (R, Option<ServerMessage>)) -> R {
         self.serving.with_hub(f)
+    }
+
+    /// The room as the facilitator's panel shows it.
+    pub fn status(&self) -> Status {
+        let connections = self.connections();
+        self.serving.with_hub(|h| (h.status(connections), None))
+    }
+
+    /// Does what the facilitator asked; the changes go to everyone.
+    pub fn command(&self, command: Command) {
+        self.serving.with_hub_all(|h| ((), h.command(command)));
     }
 
     /// Shows phones another stop.

@@ -117,7 +117,7 @@ pub enum ClientMessage {
 }
 
 /// What the hub sends to one client or to all.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// Joined: who you are, the secret to come back with, and the room's state.
@@ -179,6 +179,24 @@ pub enum ServerMessage {
         /// What to show.
         view: Option<View>,
     },
+    /// The facilitator's editor joined: the session layer as the room has it, and
+    /// what the panel shows.
+    Facilitating {
+        /// Protocol version.
+        v: u32,
+        /// The order of the last change in `layer`.
+        order: u64,
+        /// The participants' token (for the QR code the editor shows).
+        participants: String,
+        /// The join code, as people read it.
+        code: String,
+        /// The session layer.
+        layer: Box<plaatwerk_model::Layer>,
+        /// The room's state.
+        status: Box<Status>,
+    },
+    /// The room's state changed (to facilitators, at most once a second).
+    Status(Box<Status>),
     /// The facilitator changed the room's rules.
     Settings {
         /// How notes appear.
@@ -190,9 +208,94 @@ pub enum ServerMessage {
     },
 }
 
+/// What the facilitator sends, after joining with the facilitator's token on
+/// `GET /facilitate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// The facilitator's own edits in the editor (their marks, a note moved or erased).
+    Edits {
+        /// In the order they were made.
+        edits: Vec<Edit>,
+    },
+    /// How notes appear from now on.
+    Moderation {
+        /// The mode.
+        mode: crate::Moderation,
+    },
+    /// Lock the room for changes, or open it again.
+    Lock {
+        /// Locked.
+        locked: bool,
+    },
+    /// Put a waiting note on the plate.
+    Approve {
+        /// The note.
+        note: ElementId,
+    },
+    /// Take a note away (waiting or on the plate).
+    Hide {
+        /// The note.
+        note: ElementId,
+    },
+    /// Put every waiting note on the plate at once.
+    Reveal,
+    /// Take every dot off the plate.
+    ResetVotes,
+    /// Remove a participant and all of theirs.
+    RemoveParticipant {
+        /// Their number.
+        participant: u64,
+    },
+    /// Show phones a stop (or the whole plate).
+    View {
+        /// The stop.
+        view: Option<View>,
+    },
+}
+
+/// The room as the facilitator's panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// Participants who joined.
+    pub participants: usize,
+    /// Open connections.
+    pub connections: usize,
+    /// How notes appear.
+    pub moderation: crate::Moderation,
+    /// Participants can only look.
+    pub locked: bool,
+    /// Notes waiting, in all.
+    pub waiting: usize,
+    /// The oldest waiting notes (at most 50).
+    pub pending: Vec<PendingNote>,
+    /// Who took part and what each made.
+    pub record: plaatwerk_editing::present::RoomRecord,
+}
+
+/// A note that waits for the facilitator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingNote {
+    /// The note.
+    pub note: ElementId,
+    /// Its author's number.
+    pub author: u64,
+    /// Its words.
+    pub text: String,
+}
+
+/// The largest message the facilitator's editor may send (its edits carry ink).
+pub const MAX_FACILITATOR_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads a facilitator's message (after the join): size, JSON, version, shape.
+pub fn decode_command(bytes: &[u8]) -> Result<Command, Rejection> {
+    let value = checked(bytes, MAX_FACILITATOR_BYTES)?;
+    serde_json::from_value(value).map_err(|e| Rejection::new(ErrorCode::BadMessage, format!("not a command: {e}")))
+}
+
 /// What a phone needs to show the room: the plate's size and roles, the stop, the
 /// marks on it, and the participant's own notes, dots and place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoomState {
     /// The plate's title.
     pub title: String,
@@ -217,7 +320,7 @@ pub struct RoomState {
 }
 
 /// A role of the plate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleInfo {
     /// Its id.
     pub id: String,
@@ -243,7 +346,7 @@ pub struct View {
 }
 
 /// A participant's mark on the plate, as a phone draws it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mark {
     /// The element.
     pub id: ElementId,
@@ -253,7 +356,7 @@ pub struct Mark {
 }
 
 /// The shapes of marks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MarkShape {
     /// A sticky note.
@@ -285,7 +388,7 @@ pub enum MarkShape {
 }
 
 /// One of the participant's own notes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyNote {
     /// The note.
     pub note: ElementId,
@@ -298,7 +401,7 @@ pub struct MyNote {
 }
 
 /// The kinds of refusal a client can be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Not JSON, or not a message of this protocol.
@@ -357,10 +460,16 @@ impl Rejection {
 /// Reads a client message: size first, then JSON, then the version, then the shape.
 /// Never panics, whatever the bytes.
 pub fn decode(bytes: &[u8]) -> Result<ClientMessage, Rejection> {
-    if bytes.len() > MAX_MESSAGE_BYTES {
+    let value = checked(bytes, MAX_MESSAGE_BYTES)?;
+    serde_json::from_value(value).map_err(|e| Rejection::new(ErrorCode::BadMessage, format!("not a room message: {e}")))
+}
+
+/// Size, JSON object, version: the object without `v`.
+fn checked(bytes: &[u8], max: usize) -> Result<serde_json::Value, Rejection> {
+    if bytes.len() > max {
         return Err(Rejection::new(
             ErrorCode::TooLarge,
-            format!("the message has {} bytes; at most {MAX_MESSAGE_BYTES} are allowed", bytes.len()),
+            format!("the message has {} bytes; at most {max} are allowed", bytes.len()),
         ));
     }
     let bad = |e: &dyn std::fmt::Display| Rejection::new(ErrorCode::BadMessage, format!("not a room message: {e}"));
@@ -376,7 +485,7 @@ pub fn decode(bytes: &[u8]) -> Result<ClientMessage, Rejection> {
         }
         None => return Err(bad(&"\"v\" (the protocol version) is missing")),
     }
-    serde_json::from_value(value).map_err(|e| bad(&e))
+    Ok(value)
 }
 
 /// A message for the wire.

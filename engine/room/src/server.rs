@@ -24,7 +24,9 @@ use tokio::sync::broadcast;
 
 use crate::hub::{Hub, ParticipantId};
 use crate::page::{Asset, Assets};
-use crate::protocol::{ClientMessage, ErrorCode, MAX_MESSAGE_BYTES, ServerMessage, decode, encode};
+use crate::protocol::{
+    ClientMessage, ErrorCode, MAX_FACILITATOR_BYTES, MAX_MESSAGE_BYTES, ServerMessage, decode, decode_command, encode,
+};
 use crate::token::{JoinCode, Token};
 
 /// Changes kept for connections that are a little behind.
@@ -38,7 +40,9 @@ pub const TOKEN_HEADER: &str = "x-plaatwerk-room";
 
 struct Shared {
     hub: Mutex<Hub>,
-    changes: broadcast::Sender<Utf8Bytes>,
+    changes: broadcast::Sender<Arc<Fanout>>,
+    /// Numbers facilitator connections (so their own edits are not sent back).
+    next_facilitator: AtomicUsize,
     participants: Token,
     facilitator: Token,
     started: Instant,
@@ -50,6 +54,14 @@ struct Shared {
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
     /// Set when the server stops: every connection ends.
     closed: tokio::sync::watch::Sender<bool>,
+}
+
+/// One change, as phones and as facilitators get it.
+struct Fanout {
+    full: Utf8Bytes,
+    phone: Utf8Bytes,
+    /// The facilitator connection it came from (0: none).
+    origin: usize,
 }
 
 /// Wrong join codes: per address in the current minute, and in all.
@@ -70,11 +82,13 @@ impl Shared {
         self.hub.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Sends a change to every phone, in the form phones read (called with the hub
-    /// held, so phones get changes in the hub's order).
-    fn publish(&self, hub: &Hub, change: &ServerMessage) {
-        let phone = hub.marks_of(change).unwrap_or_else(|| change.clone());
-        let _ = self.changes.send(Utf8Bytes::from(encode(&phone)));
+    /// Sends a change to everyone: phones in the form they read, facilitators as the
+    /// plate's edits (but not to the one it came from). Called with the hub held, so
+    /// everyone gets changes in the hub's order.
+    fn publish(&self, hub: &Hub, change: &ServerMessage, origin: usize) {
+        let full = Utf8Bytes::from(encode(change));
+        let phone = hub.marks_of(change).map_or_else(|| full.clone(), |m| Utf8Bytes::from(encode(&m)));
+        let _ = self.changes.send(Arc::new(Fanout { full, phone, origin }));
         if let Some(wake) = &self.wake {
             wake();
         }
@@ -110,7 +124,7 @@ impl Serving {
         let mut hub = self.shared.hub();
         let (r, changed) = f(&mut hub);
         for c in &changed {
-            self.shared.publish(&hub, c);
+            self.shared.publish(&hub, c, 0);
         }
         r
     }
@@ -147,6 +161,7 @@ pub async fn serve_with(
     let shared = Arc::new(Shared {
         hub: Mutex::new(hub),
         changes,
+        next_facilitator: AtomicUsize::new(1),
         participants: token()?,
         facilitator: token()?,
         started: Instant::now(),
@@ -173,6 +188,8 @@ pub async fn serve_with(
         .route("/room.json", get(roles))
         .route("/code", post(code).layer(DefaultBodyLimit::max(64)))
         .route("/ws", get(upgrade))
+        .route("/facilitate", get(upgrade_facilitator))
+        .route("/facilitator", get(facilitator_page))
         .with_state(shared.clone());
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
@@ -316,6 +333,125 @@ fn reject(code: ErrorCode, message: &str) -> Message {
     Message::Text(Utf8Bytes::from(encode(&ServerMessage::Rejected { seq: None, code, message: message.to_owned() })))
 }
 
+/// The facilitator's link opened in a browser: it belongs in the editor.
+async fn facilitator_page() -> Response {
+    let text = "Deze link is voor de gespreksleider: open hem in Plaatwerk met\n  \
+                plaatwerk present PLAAT --room '<deze link>'\n\n\
+                This link is the facilitator's: open it in Plaatwerk with\n  \
+                plaatwerk present PLATE --room '<this link>'\n";
+    let mut r = Response::new(Body::from(text));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+/// The facilitator's editor: larger messages (its edits carry ink).
+async fn upgrade_facilitator(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+    if shared.connections.fetch_add(1, Ordering::Relaxed) >= MAX_CONNECTIONS {
+        shared.connections.fetch_sub(1, Ordering::Relaxed);
+        return (StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response();
+    }
+    ws.max_message_size(MAX_FACILITATOR_BYTES).max_frame_size(MAX_FACILITATOR_BYTES).on_upgrade(
+        move |socket| async move {
+            facilitator(socket, &shared).await;
+            shared.connections.fetch_sub(1, Ordering::Relaxed);
+        },
+    )
+}
+
+/// A facilitator's connection: joins with the facilitator's token, gets the session
+/// layer and the room's state, sends commands, gets every change as edits and the
+/// state when it changed (checked every second).
+async fn facilitator(socket: WebSocket, shared: &Shared) {
+    let (mut tx, mut rx) = socket.split();
+    let first = tokio::time::timeout(JOIN_WITHIN, rx.next()).await;
+    let Ok(Some(Ok(Message::Text(text)))) = first else { return };
+    let token = match decode(text.as_bytes()) {
+        Ok(ClientMessage::Join { room, .. }) => room.as_deref().and_then(Token::parse),
+        _ => None,
+    };
+    if !token.is_some_and(|t| t.matches(&shared.facilitator)) {
+        let _ = tx.send(reject(ErrorCode::UnknownParticipant, "this is not the facilitator's link of this room")).await;
+        return;
+    }
+    let me = shared.next_facilitator.fetch_add(1, Ordering::Relaxed);
+    let mut changes = shared.changes.subscribe();
+    let mut closed = shared.closed.subscribe();
+    let status = |hub: &Hub| hub.status(shared.connections.load(Ordering::Relaxed));
+    let welcome = {
+        let hub = shared.hub();
+        let layer = hub
+            .plate()
+            .layer(hub.session_layer())
+            .cloned()
+            .unwrap_or_else(|| plaatwerk_model::Layer::new(hub.session_layer(), ""));
+        ServerMessage::Facilitating {
+            v: crate::protocol::PROTOCOL_VERSION,
+            order: hub.order(),
+            participants: shared.participants.to_string(),
+            code: shared.code.spaced(),
+            layer: Box::new(layer),
+            status: Box::new(status(&hub)),
+        }
+    };
+    let mut last = match &welcome {
+        ServerMessage::Facilitating { status, .. } => encode(&ServerMessage::Status(status.clone())),
+        _ => String::new(),
+    };
+    if tx.send(Message::Text(Utf8Bytes::from(encode(&welcome)))).await.is_err() {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            incoming = rx.next() => {
+                let Some(Ok(message)) = incoming else { return };
+                let Message::Text(text) = message else {
+                    if matches!(message, Message::Close(_)) { return }
+                    continue;
+                };
+                match decode_command(text.as_bytes()) {
+                    Ok(command) => {
+                        let mut hub = shared.hub();
+                        for change in hub.command(command) {
+                            shared.publish(&hub, &change, me);
+                        }
+                    }
+                    Err(r) => {
+                        if tx.send(reject(r.code, &r.message)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            () = async { let _ = closed.wait_for(|c| *c).await; } => {
+                let _ = tx.send(Message::Close(None)).await;
+                return;
+            }
+            _ = tick.tick() => {
+                let now = encode(&ServerMessage::Status(Box::new(status(&shared.hub()))));
+                if now != last {
+                    if tx.send(Message::Text(Utf8Bytes::from(now.clone()))).await.is_err() {
+                        return;
+                    }
+                    last = now;
+                }
+            }
+            change = changes.recv() => {
+                match change {
+                    Ok(fanout) if fanout.origin == me => {}
+                    Ok(fanout) => {
+                        if tx.send(Message::Text(fanout.full.clone())).await.is_err() {
+                            return;
+                        }
+                    }
+                    // Behind: the editor reconnects and takes the layer afresh.
+                    Err(_) => return,
+                }
+            }
+        }
+    }
+}
+
 async fn connection(socket: WebSocket, shared: &Shared) {
     let (mut tx, mut rx) = socket.split();
     // The first message joins, with the room's token.
@@ -366,7 +502,7 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                                 let mut hub = shared.hub();
                                 let outcome = hub.handle(Some(me), m, now());
                                 if let Some(c) = &outcome.changed {
-                                    shared.publish(&hub, c);
+                                    shared.publish(&hub, c, 0);
                                 }
                                 outcome.reply
                             }
@@ -388,8 +524,8 @@ async fn connection(socket: WebSocket, shared: &Shared) {
             }
             change = changes.recv() => {
                 match change {
-                    Ok(text) => {
-                        if tx.send(Message::Text(text)).await.is_err() {
+                    Ok(fanout) => {
+                        if tx.send(Message::Text(fanout.phone.clone())).await.is_err() {
                             return;
                         }
                     }

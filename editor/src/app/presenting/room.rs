@@ -10,9 +10,10 @@ use std::net::SocketAddr;
 use eframe::egui;
 use plaatwerk::i18n::Lang;
 use plaatwerk_editing::keymap::{Action, Context};
+use plaatwerk_room::Moderation;
 use plaatwerk_room::live::LiveRoom;
-use plaatwerk_room::protocol::View;
-use plaatwerk_room::{Moderation, ParticipantId};
+use plaatwerk_room::protocol::{Command, View};
+use plaatwerk_room::remote::{RemoteRoom, Room};
 
 use super::Presentation;
 use crate::app::{EditorApp, keys};
@@ -28,8 +29,9 @@ pub(in crate::app) enum RoomSlot {
     /// None yet.
     #[default]
     Closed,
-    /// The facilitator asked for one; it opens in the next frame.
-    Wanted,
+    /// The facilitator asked for one; it opens in the next frame (here, or on the
+    /// server of a facilitator's link).
+    Wanted(Option<String>),
     /// Open.
     Open(Box<RoomUi>),
     /// It could not open (shown in the panel).
@@ -38,13 +40,34 @@ pub(in crate::app) enum RoomSlot {
 
 /// An open room and how it shows.
 pub(in crate::app) struct RoomUi {
-    live: LiveRoom,
+    live: Room,
     /// The QR code, address and code are on the audience view.
     shown: bool,
     /// The QR code's dark modules.
     qr: Vec<Vec<bool>>,
     /// The stop phones were last told.
     told: Option<usize>,
+    /// The room's state as last read (read at most twice a second: with hundreds of
+    /// participants it costs more than a frame should).
+    status: Option<(std::time::Instant, plaatwerk_room::protocol::Status)>,
+}
+
+impl RoomUi {
+    fn status(&mut self) -> plaatwerk_room::protocol::Status {
+        match &self.status {
+            Some((at, s)) if at.elapsed() < std::time::Duration::from_millis(500) => s.clone(),
+            _ => {
+                let s = self.live.status();
+                self.status = Some((std::time::Instant::now(), s.clone()));
+                s
+            }
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        self.live.command(command);
+        self.status = None;
+    }
 }
 
 impl Presentation {
@@ -52,10 +75,15 @@ impl Presentation {
     /// audience view once it is open.
     pub(in crate::app) fn invite(&mut self) {
         match &mut self.room {
-            RoomSlot::Closed | RoomSlot::Failed(_) => self.room = RoomSlot::Wanted,
-            RoomSlot::Wanted => {}
+            RoomSlot::Closed | RoomSlot::Failed(_) => self.room = RoomSlot::Wanted(None),
+            RoomSlot::Wanted(_) => {}
             RoomSlot::Open(r) => r.shown = !r.shown,
         }
+    }
+
+    /// Joins a room on a server as its facilitator (`present --room LINK`).
+    pub(in crate::app) fn join_room(&mut self, link: String) {
+        self.room = RoomSlot::Wanted(Some(link));
     }
 }
 
@@ -74,18 +102,25 @@ impl EditorApp {
     pub(in crate::app) fn room_tick(&mut self, ctx: &egui::Context) {
         let lang = self.lang();
         let Some(p) = &mut self.presenting else { return };
-        if matches!(p.room, RoomSlot::Wanted) {
+        if let RoomSlot::Wanted(link) = &p.room {
             let layer = self.core.session().map(|s| s.layer.clone()).unwrap_or_default();
             let wake = ctx.clone();
             let mut result = Err(String::new());
-            for addr in listen_address() {
-                let wake = wake.clone();
-                result = LiveRoom::start(self.core.plate().clone(), &layer, Moderation::Direct, addr, move || {
-                    wake.request_repaint()
-                })
-                .map_err(|e| e.to_string());
-                if result.is_ok() {
-                    break;
+            if let Some(link) = link {
+                result = RemoteRoom::connect(link, move || wake.request_repaint())
+                    .map(Room::Remote)
+                    .map_err(|e| e.to_string());
+            } else {
+                for addr in listen_address() {
+                    let wake = wake.clone();
+                    result = LiveRoom::start(self.core.plate().clone(), &layer, Moderation::Direct, addr, move || {
+                        wake.request_repaint()
+                    })
+                    .map(Room::Hosted)
+                    .map_err(|e| e.to_string());
+                    if result.is_ok() {
+                        break;
+                    }
                 }
             }
             p.room = match result {
@@ -93,7 +128,7 @@ impl EditorApp {
                     let qr = plaatwerk_export::cutout::qr_modules(&live.links().participants).unwrap_or_default();
                     self.status = format!("{} {}", lang.pick("Ruimte open:", "Room open:"), live.links().short);
                     eprintln!("room: participants: {}", live.links().participants);
-                    RoomSlot::Open(Box::new(RoomUi { live, shown: true, qr, told: None }))
+                    RoomSlot::Open(Box::new(RoomUi { live, shown: true, qr, told: None, status: None }))
                 }
                 Err(e) => {
                     self.status = format!("{} {e}", lang.pick("De ruimte ging niet open:", "The room did not open:"));
@@ -105,6 +140,12 @@ impl EditorApp {
         let RoomSlot::Open(room) = &mut p.room else { return };
         if room.live.sync(&mut self.core) > 0 {
             self.overlay_dirty = true;
+        }
+        if let Some(why) = room.live.lost() {
+            let why = format!("{} {why}", lang.pick("Verbinding met de ruimte weg:", "Lost the room:"));
+            self.status = why.clone();
+            p.room = RoomSlot::Failed(why);
+            return;
         }
         let current = p.presenter.current;
         if room.told != Some(current) {
@@ -126,12 +167,7 @@ impl EditorApp {
     pub(super) fn close_room(&mut self) -> Option<plaatwerk_editing::present::RoomRecord> {
         let p = self.presenting.as_mut()?;
         let RoomSlot::Open(room) = std::mem::take(&mut p.room) else { return None };
-        room.live.sync(&mut self.core);
-        let mut hub = room.live.close()?;
-        for edit in hub.take_for_facilitator() {
-            let _ = self.core.apply_remote(edit);
-        }
-        Some(hub.record())
+        Some(room.live.close(&mut self.core))
     }
 
     /// Who took part and what each made, of the open room or of one closed earlier
@@ -139,7 +175,7 @@ impl EditorApp {
     pub(super) fn room_record(&self) -> Option<plaatwerk_editing::present::RoomRecord> {
         let p = self.presenting.as_ref()?;
         match &p.room {
-            RoomSlot::Open(room) => Some(room.live.with_hub(|h| (h.record(), None))),
+            RoomSlot::Open(room) => Some(room.live.status().record),
             _ => p.record.clone(),
         }
     }
@@ -147,9 +183,9 @@ impl EditorApp {
     /// Locks or opens the room for changes (while the session is being ended).
     pub(super) fn lock_room(&mut self, locked: bool) {
         if let Some(p) = &mut self.presenting
-            && let RoomSlot::Open(room) = &p.room
+            && let RoomSlot::Open(room) = &mut p.room
         {
-            room.live.with_hub(|hub| ((), Some(hub.set_locked(locked))));
+            room.command(Command::Lock { locked });
             room.live.sync(&mut self.core);
         }
     }
@@ -173,7 +209,7 @@ impl EditorApp {
                 ));
                 return;
             }
-            RoomSlot::Wanted => {
+            RoomSlot::Wanted(_) => {
                 ui.spinner();
                 return;
             }
@@ -186,12 +222,13 @@ impl EditorApp {
             }
             RoomSlot::Open(room) => room,
         };
-        let (joined, pending, mode, locked) =
-            room.live.with_hub(|h| ((h.participant_count(), h.pending().len(), h.moderation(), h.locked()), None));
+        let status = room.status();
+        let (mode, locked) = (status.moderation, status.locked);
         ui.label(format!(
-            "{joined} {}, {} {}",
+            "{} {}, {} {}",
+            status.participants,
             lang.pick("deelgenomen", "joined"),
-            room.live.connections(),
+            status.connections,
             lang.pick("verbonden", "connected")
         ));
         ui.checkbox(
@@ -228,23 +265,23 @@ impl EditorApp {
                 "Everyone writes privately; you reveal all at once",
             ));
             if m != mode {
-                room.live.with_hub(|h| ((), Some(h.set_moderation(m))));
+                room.command(Command::Moderation { mode: m });
             }
         });
-        if pending > 0 {
-            waiting_notes(ui, room, lang, pending);
+        if status.waiting > 0 {
+            waiting_notes(ui, room, lang, &status);
         }
         ui.horizontal_wrapped(|ui| {
             let mut l = locked;
             if ui.checkbox(&mut l, lang.pick("Gesloten voor wijzigingen", "Locked for changes")).changed() {
-                room.live.with_hub(|h| ((), Some(h.set_locked(l))));
+                room.command(Command::Lock { locked: l });
             }
             if ui.button(lang.pick("Stippen wissen", "Reset votes")).clicked() {
-                room.live.with_hub(|h| ((), h.reset_votes().ok().flatten()));
+                room.command(Command::ResetVotes);
             }
         });
         ui.collapsing(lang.pick("Wie doen er mee", "Who takes part"), |ui| {
-            let record = room.live.with_hub(|h| (h.record(), None));
+            let record = &status.record;
             if record.participants.is_empty() {
                 ui.weak(lang.pick("Nog niemand.", "Nobody yet."));
             }
@@ -260,8 +297,7 @@ impl EditorApp {
                         ))
                         .clicked()
                     {
-                        let who = ParticipantId(x.number);
-                        room.live.with_hub(|h| ((), h.remove_participant(who).ok().flatten()));
+                        room.command(Command::RemoveParticipant { participant: x.number });
                     }
                 });
             }
@@ -342,37 +378,22 @@ impl EditorApp {
 }
 
 /// The notes that wait for the facilitator (queue and reveal).
-fn waiting_notes(ui: &mut egui::Ui, room: &mut RoomUi, lang: Lang, pending: usize) {
+fn waiting_notes(ui: &mut egui::Ui, room: &mut RoomUi, lang: Lang, status: &plaatwerk_room::protocol::Status) {
     ui.horizontal(|ui| {
-        ui.label(format!("{pending} {}", lang.pick("wachten", "waiting")));
+        ui.label(format!("{} {}", status.waiting, lang.pick("wachten", "waiting")));
         if ui.button(lang.pick("Alles tonen", "Reveal all")).clicked() {
-            room.live.with_hub(|h| ((), h.reveal().ok().flatten()));
+            room.command(Command::Reveal);
         }
     });
-    let waiting: Vec<(plaatwerk_model::ElementId, String)> = room.live.with_hub(|h| {
-        let notes = h
-            .pending()
-            .iter()
-            .take(30)
-            .map(|w| {
-                let text = match &w.note.kind {
-                    plaatwerk_model::ElementKind::Sticky(s) => s.text.clone(),
-                    _ => String::new(),
-                };
-                (w.note.id, text)
-            })
-            .collect();
-        (notes, None)
-    });
-    for (id, text) in waiting {
+    for w in status.pending.iter().take(30) {
         ui.horizontal(|ui| {
             if ui.small_button("✔").on_hover_text(lang.pick("Op de plaat", "Onto the plate")).clicked() {
-                room.live.with_hub(|h| ((), h.approve(id).ok()));
+                room.command(Command::Approve { note: w.note });
             }
             if ui.small_button("✖").on_hover_text(lang.pick("Verbergen", "Hide")).clicked() {
-                room.live.with_hub(|h| ((), h.remove_note(id).ok().flatten()));
+                room.command(Command::Hide { note: w.note });
             }
-            ui.label(egui::RichText::new(text).italics());
+            ui.label(egui::RichText::new(&w.text).italics());
         });
     }
 }

@@ -1,0 +1,314 @@
+//! The facilitator's editor on a room served elsewhere (`plaatwerk room serve`, a
+//! municipal server): `plaatwerk present PLATE --room FACILITATOR-LINK`. One
+//! WebSocket to `/facilitate` on a background thread; the editor's frame never waits
+//! on it. [`Room`] lets the editor drive a room it hosts and a remote one alike.
+
+use std::net::SocketAddr;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use plaatwerk_editing::EditorCore;
+use plaatwerk_model::{Edit, Layer};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::headless::Links;
+use crate::live::LiveRoom;
+use crate::protocol::{Command, ServerMessage, Status, View};
+
+/// Why the editor could not reach a room.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    /// Not a facilitator's link.
+    #[error("not a room's facilitator link (http://HOST:PORT/facilitator#TOKEN): {0}")]
+    BadLink(String),
+    /// The server could not be reached or refused.
+    #[error("the room at {at} did not let the facilitator in: {why}")]
+    Refused {
+        /// The server.
+        at: String,
+        /// What happened.
+        why: String,
+    },
+}
+
+/// A room on another machine, driven from the editor.
+pub struct RemoteRoom {
+    commands: tokio::sync::mpsc::UnboundedSender<Command>,
+    incoming: mpsc::Receiver<Incoming>,
+    status: Status,
+    links: Links,
+    code: String,
+    /// The room's session layer id (the editor's own may differ).
+    layer: String,
+    /// The room's layer, to merge into the editor's at the first sync.
+    first: Option<Layer>,
+    /// Set when the connection ended.
+    lost: Option<String>,
+    thread: Option<JoinHandle<()>>,
+}
+
+enum Incoming {
+    Message(ServerMessage),
+    Lost(String),
+}
+
+impl RemoteRoom {
+    /// Connects to the facilitator's link and waits (at most 10 s) to be let in.
+    pub fn connect(link: &str, wake: impl Fn() + Send + Sync + 'static) -> Result<RemoteRoom, RemoteError> {
+        let bad = || RemoteError::BadLink(link.to_owned());
+        let (base, token) = link.split_once('#').ok_or_else(bad)?;
+        let host = base
+            .strip_prefix("http://")
+            .and_then(|h| h.strip_suffix("/facilitator"))
+            .filter(|h| !h.is_empty() && !h.contains('/'))
+            .ok_or_else(bad)?
+            .to_owned();
+        crate::Token::parse(token).ok_or_else(bad)?;
+        let refused = |why: String| RemoteError::Refused { at: host.clone(), why };
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| refused(e.to_string()))?;
+        let (commands, mut outgoing) = tokio::sync::mpsc::unbounded_channel::<Command>();
+        let (to_editor, incoming) = mpsc::channel();
+        let url = format!("ws://{host}/facilitate");
+        let join = format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#);
+        let thread = std::thread::Builder::new()
+            .name("plaatwerk-facilitate".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let lost = |why: String| {
+                        let _ = to_editor.send(Incoming::Lost(why));
+                        wake();
+                    };
+                    let ws = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(&url)).await;
+                    let mut ws = match ws {
+                        Ok(Ok((ws, _))) => ws,
+                        Ok(Err(e)) => return lost(e.to_string()),
+                        Err(_) => return lost("no answer in 10 s".to_owned()),
+                    };
+                    if let Err(e) = ws.send(Message::Text(join.into())).await {
+                        return lost(e.to_string());
+                    }
+                    loop {
+                        tokio::select! {
+                            command = outgoing.recv() => {
+                                let Some(command) = command else {
+                                    let _ = ws.close(None).await;
+                                    return;
+                                };
+                                let mut json = serde_json::to_value(&command).unwrap_or_default();
+                                if let Some(o) = json.as_object_mut() {
+                                    o.insert("v".to_owned(), serde_json::Value::from(1));
+                                }
+                                if let Err(e) = ws.send(Message::Text(json.to_string().into())).await {
+                                    return lost(e.to_string());
+                                }
+                            }
+                            m = ws.next() => {
+                                match m {
+                                    Some(Ok(Message::Text(t))) => match serde_json::from_str::<ServerMessage>(t.as_str()) {
+                                        Ok(m) => {
+                                            let _ = to_editor.send(Incoming::Message(m));
+                                            wake();
+                                        }
+                                        Err(e) => return lost(format!("the room sent what this editor cannot read: {e}")),
+                                    },
+                                    Some(Ok(Message::Close(_))) | None => return lost("the room closed".to_owned()),
+                                    Some(Ok(_)) => {}
+                                    Some(Err(e)) => return lost(e.to_string()),
+                                }
+                            }
+                        }
+                    }
+                });
+            })
+            .map_err(|e| refused(e.to_string()))?;
+        let first = incoming.recv_timeout(Duration::from_secs(12)).map_err(|_| refused("no answer".to_owned()))?;
+        let (participants, code, layer, status) = match first {
+            Incoming::Message(ServerMessage::Facilitating { participants, code, layer, status, .. }) => {
+                (participants, code, layer, status)
+            }
+            Incoming::Message(ServerMessage::Rejected { message, .. }) => return Err(refused(message)),
+            Incoming::Message(other) => return Err(refused(format!("unexpected {other:?}"))),
+            Incoming::Lost(why) => return Err(refused(why)),
+        };
+        let links = Links {
+            participants: format!("http://{host}/#{participants}"),
+            facilitator: link.to_owned(),
+            short: format!("http://{host}"),
+        };
+        Ok(RemoteRoom {
+            commands,
+            incoming,
+            status: *status,
+            links,
+            code,
+            layer: layer.id.clone(),
+            first: Some(*layer),
+            lost: None,
+            thread: Some(thread),
+        })
+    }
+
+    /// Exchanges changes with the editing core (its session layer stands for the
+    /// room's). Returns how many of the room's changes were applied.
+    pub fn sync(&mut self, core: &mut EditorCore) -> usize {
+        let Some(mine) = core.session().map(|s| s.layer.clone()) else { return 0 };
+        core.keep_edit_log();
+        let mut applied = 0;
+        if let Some(layer) = self.first.take() {
+            // What the room had before the editor came: onto the editor's layer.
+            let here = core.plate().layer(&mine).map(|l| l.elements.iter().map(|e| e.id).collect::<Vec<_>>());
+            let here = here.unwrap_or_default();
+            for (i, e) in layer.elements.iter().enumerate() {
+                if !here.contains(&e.id) {
+                    let at = layer.position(i);
+                    let edit = Edit::Insert { layer: mine.clone(), at, element: e.clone() };
+                    applied += usize::from(core.apply_remote(edit).is_ok());
+                }
+            }
+        }
+        let edits: Vec<Edit> = core.take_edit_log().into_iter().map(|e| retarget(e, &mine, &self.layer)).collect();
+        if !edits.is_empty() && self.lost.is_none() {
+            let _ = self.commands.send(Command::Edits { edits });
+        }
+        while let Ok(m) = self.incoming.try_recv() {
+            match m {
+                Incoming::Message(ServerMessage::Changed { edits, .. }) => {
+                    for e in edits {
+                        applied += usize::from(core.apply_remote(retarget(e, &self.layer, &mine)).is_ok());
+                    }
+                }
+                Incoming::Message(ServerMessage::Status(s)) => self.status = *s,
+                Incoming::Message(_) => {}
+                Incoming::Lost(why) => self.lost = Some(why),
+            }
+        }
+        applied
+    }
+
+    /// Why the connection ended, if it did.
+    pub fn lost(&self) -> Option<&str> {
+        self.lost.as_deref()
+    }
+}
+
+impl Drop for RemoteRoom {
+    fn drop(&mut self) {
+        // Closing the command channel ends the connection.
+        let (closed, _) = tokio::sync::mpsc::unbounded_channel();
+        drop(std::mem::replace(&mut self.commands, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The same edit on another layer id (the editor's session layer and the room's may
+/// be named differently).
+fn retarget(edit: Edit, from: &str, to: &str) -> Edit {
+    let swap = |layer: String| if layer == from { to.to_owned() } else { layer };
+    match edit {
+        Edit::Insert { layer, at, element } => Edit::Insert { layer: swap(layer), at, element },
+        Edit::Remove { layer, id } => Edit::Remove { layer: swap(layer), id },
+        Edit::Replace { layer, id, element } => Edit::Replace { layer: swap(layer), id, element },
+        Edit::Batch { edits } => Edit::Batch { edits: edits.into_iter().map(|e| retarget(e, from, to)).collect() },
+        other => other,
+    }
+}
+
+/// A room the editor drives: one it hosts, or one on a server.
+pub enum Room {
+    /// Hosted by this editor.
+    Hosted(LiveRoom),
+    /// On another machine.
+    Remote(RemoteRoom),
+}
+
+impl Room {
+    /// The links.
+    pub fn links(&self) -> &Links {
+        match self {
+            Room::Hosted(r) => r.links(),
+            Room::Remote(r) => &r.links,
+        }
+    }
+
+    /// The join code, as people read it.
+    pub fn code(&self) -> String {
+        match self {
+            Room::Hosted(r) => r.code(),
+            Room::Remote(r) => r.code.clone(),
+        }
+    }
+
+    /// Where a hosted room listens.
+    pub fn addr(&self) -> Option<SocketAddr> {
+        match self {
+            Room::Hosted(r) => Some(r.addr()),
+            Room::Remote(_) => None,
+        }
+    }
+
+    /// Exchanges changes with the editing core.
+    pub fn sync(&mut self, core: &mut EditorCore) -> usize {
+        match self {
+            Room::Hosted(r) => r.sync(core),
+            Room::Remote(r) => r.sync(core),
+        }
+    }
+
+    /// The room as the panel shows it (a remote room's as of its last report).
+    pub fn status(&self) -> Status {
+        match self {
+            Room::Hosted(r) => r.status(),
+            Room::Remote(r) => r.status.clone(),
+        }
+    }
+
+    /// Does what the facilitator asked.
+    pub fn command(&self, command: Command) {
+        match self {
+            Room::Hosted(r) => r.command(command),
+            Room::Remote(r) => {
+                let _ = r.commands.send(command);
+            }
+        }
+    }
+
+    /// Shows phones a stop.
+    pub fn show(&self, view: Option<View>) {
+        self.command(Command::View { view });
+    }
+
+    /// Why a remote room's connection ended.
+    pub fn lost(&self) -> Option<&str> {
+        match self {
+            Room::Hosted(_) => None,
+            Room::Remote(r) => r.lost(),
+        }
+    }
+
+    /// Ends it: a hosted room closes (both links die) and its last changes reach the
+    /// core; a remote room is left running for its server to end. Returns the record.
+    pub fn close(self, core: &mut EditorCore) -> plaatwerk_editing::present::RoomRecord {
+        match self {
+            Room::Hosted(r) => {
+                r.sync(core);
+                let record = r.status().record;
+                if let Some(mut hub) = r.close() {
+                    for edit in hub.take_for_facilitator() {
+                        let _ = core.apply_remote(edit);
+                    }
+                    return hub.record();
+                }
+                record
+            }
+            Room::Remote(mut r) => {
+                r.sync(core);
+                r.status.record.clone()
+            }
+        }
+    }
+}
