@@ -292,6 +292,7 @@ impl EditorApp {
                     outcome = Outcome::Closed;
                     if let Some(r) = &self.recovery {
                         r.discard(self.core.path());
+                        let _ = std::fs::remove_file(r.room_journal_for(self.core.path()));
                     }
                 }
             });
@@ -321,6 +322,26 @@ impl EditorApp {
                     "Recovered, with the session: F5 presents on; there Esc ends the session.",
                 )
                 .to_owned();
+            // A live room's journal: what participants added after the last autosave,
+            // and the room itself, to open again on the same link.
+            let journal = self.recovery.as_ref().map(|r| r.room_journal_for(self.core.path()));
+            match journal.as_deref().map(plaatwerk_room::journal::read) {
+                Some(Ok(Some(room))) => {
+                    let back = plaatwerk_room::journal::replay(&mut self.core, &room);
+                    self.status = format!(
+                        "{} {back} {} {}",
+                        lang.pick("Hersteld, met de sessie en", "Recovered, with the session and"),
+                        lang.pick("wijzigingen uit de ruimte.", "changes from the room."),
+                        lang.pick(
+                            "F5 presenteert verder; I opent de ruimte weer op dezelfde link.",
+                            "F5 presents on; I opens the room again on the same link."
+                        )
+                    );
+                    self.room_resume = Some(room);
+                }
+                Some(Err(e)) => self.status = format!("{}: {e}", self.status),
+                _ => {}
+            }
         }
         Outcome::Closed
     }

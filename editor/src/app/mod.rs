@@ -211,6 +211,9 @@ pub struct EditorApp {
     displays: displays::Displays,
     /// Start presenting on the first frame (`plaatwerk present`), on this display.
     present_on_start: Option<Option<usize>>,
+    /// A live room's journal read at recovery: the next invitation opens that room
+    /// again (same links, same participants).
+    room_resume: Option<plaatwerk_room::journal::Recovered>,
     /// `plaatwerk present --room [LINK]`: invite participants as the presentation
     /// starts (a room of its own, or the one on a server whose facilitator link it is).
     room_on_start: Option<Option<String>>,
@@ -261,6 +264,7 @@ impl EditorApp {
             displays: displays::Displays::default(),
             present_on_start: None,
             room_on_start: None,
+            room_resume: None,
             presenting: None,
         }
     }

@@ -111,6 +111,12 @@ impl Recovery {
         format::load(&found.file)
     }
 
+    /// Where a live room the editor hosts on this plate keeps its journal (the room
+    /// crate writes and reads it; a save does not remove it, the room's end does).
+    pub fn room_journal_for(&self, plate: Option<&Path>) -> PathBuf {
+        self.file_for(plate).with_extension("room.jsonl")
+    }
+
     /// Removes the plate's recovery file (after a save, or when the user declines it).
     pub fn discard(&self, source: Option<&Path>) {
         let file = self.file_for(source);

@@ -73,6 +73,36 @@ pub(crate) struct Participant {
     filled_at: f64,
 }
 
+/// A participant as the room's journal keeps them, to take the room up again after a
+/// crash on the same link: the secret their phone comes back with, what they gave,
+/// and what is theirs (waiting notes included).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ParticipantState {
+    /// Their secret (the journal is the facilitator's, next to the autosave).
+    pub secret: String,
+    /// Display name, if given.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Role, if given.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The last request done.
+    pub last_seq: u64,
+    /// Their notes (placed or waiting).
+    pub notes: Vec<ElementId>,
+    /// Their dots and what each is on.
+    pub dots: Vec<(ElementId, ElementId)>,
+    /// Their token and its role.
+    #[serde(default)]
+    pub place: Option<(ElementId, String)>,
+    /// Removed by the facilitator.
+    #[serde(default)]
+    pub removed: bool,
+    /// Their notes that wait for the facilitator.
+    #[serde(default)]
+    pub waiting: Vec<Element>,
+}
+
 /// A note that waits for the facilitator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
@@ -107,6 +137,8 @@ pub struct Hub {
     view: Option<View>,
     /// Participants' changes not yet taken by the facilitator's editing core.
     for_facilitator: Option<Vec<Edit>>,
+    /// Participants whose state changed since the journal last took them.
+    touched: Vec<u64>,
 }
 
 impl Hub {
@@ -128,6 +160,7 @@ impl Hub {
             order: 0,
             view: None,
             for_facilitator: None,
+            touched: Vec::new(),
         })
     }
 
@@ -146,6 +179,7 @@ impl Hub {
             order: self.order,
             view: None,
             for_facilitator: None,
+            touched: Vec::new(),
         };
         std::mem::replace(self, empty)
     }
@@ -184,6 +218,9 @@ impl Hub {
     /// seconds on any steady clock (for rate limits).
     pub fn handle(&mut self, who: Option<ParticipantId>, message: ClientMessage, now: f64) -> Outcome {
         let seq = seq_of(&message);
+        if let Some(p) = who {
+            self.touched.push(p.0);
+        }
         let result = match (who, message) {
             (None, ClientMessage::Join { name, role, resume, .. }) => self.join(name, role, resume, now),
             (Some(_), ClientMessage::Join { .. }) | (None, _) => {
@@ -230,6 +267,7 @@ impl Hub {
             ));
         }
         let secret = Token::random().map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        self.touched.push(self.participants.len() as u64);
         self.participants.push(Participant {
             secret,
             name,
@@ -349,6 +387,13 @@ impl Hub {
     /// Does what the facilitator asked; the changes to send to everyone (the
     /// facilitator's own edits first, one change each).
     pub fn command(&mut self, command: Command) -> Vec<ServerMessage> {
+        match &command {
+            Command::Approve { note } | Command::Hide { note } => self.touched.extend(self.author(*note).map(|a| a.0)),
+            Command::Reveal | Command::ResetVotes | Command::RemoveParticipant { .. } => {
+                self.touched.extend(0..self.participants.len() as u64);
+            }
+            _ => {}
+        }
         match command {
             Command::Edits { edits } => edits.into_iter().filter_map(|e| self.apply_facilitator(e)).collect(),
             Command::Moderation { mode } => vec![self.set_moderation(mode)],
@@ -361,6 +406,59 @@ impl Hub {
                 self.remove_participant(ParticipantId(participant)).ok().flatten().into_iter().collect()
             }
             Command::View { view } => vec![self.set_view(view)],
+        }
+    }
+
+    /// The participants whose state changed since the last call, as the journal keeps
+    /// them.
+    pub fn take_touched(&mut self) -> Vec<(u64, ParticipantState)> {
+        let mut numbers = std::mem::take(&mut self.touched);
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers.into_iter().filter_map(|n| Some((n, self.participant_state(n)?))).collect()
+    }
+
+    fn participant_state(&self, n: u64) -> Option<ParticipantState> {
+        let x = self.participants.get(n as usize)?;
+        Some(ParticipantState {
+            secret: x.secret.to_string(),
+            name: x.name.clone(),
+            role: x.role.clone(),
+            last_seq: x.last_seq,
+            notes: x.notes.clone(),
+            dots: x.dots.clone(),
+            place: x.place.clone(),
+            removed: x.removed,
+            waiting: self.pending.iter().filter(|w| w.author.0 == n).map(|w| w.note.clone()).collect(),
+        })
+    }
+
+    /// Takes the participants up again from the journal (after a crash): the same
+    /// secrets let their phones back in, with their notes, dots, places and waiting
+    /// notes. `states` holds each participant's last state, numbered from 0.
+    pub fn restore(&mut self, states: Vec<ParticipantState>) {
+        for (i, st) in states.into_iter().enumerate() {
+            let Some(secret) = Token::parse(&st.secret) else { continue };
+            let p = ParticipantId(i as u64);
+            for n in &st.notes {
+                self.authors.insert(*n, p);
+            }
+            for w in st.waiting {
+                self.ids.skip_used(std::slice::from_ref(&w));
+                self.pending.push(Pending { author: p, note: w });
+            }
+            self.participants.push(Participant {
+                secret,
+                name: st.name,
+                role: st.role,
+                last_seq: st.last_seq,
+                notes: st.notes,
+                dots: st.dots,
+                place: st.place,
+                removed: st.removed,
+                allowance: self.limits.burst,
+                filled_at: 0.0,
+            });
         }
     }
 
@@ -577,11 +675,16 @@ impl Hub {
             }
             if let Some(author) = self.authors.remove(&id) {
                 self.participants[author.0 as usize].notes.retain(|n| *n != id);
+                self.touched.push(author.0);
             }
-            for x in &mut self.participants {
+            for (i, x) in self.participants.iter_mut().enumerate() {
+                let before = (x.dots.len(), x.place.is_some());
                 x.dots.retain(|(d, _)| *d != id);
                 if x.place.as_ref().is_some_and(|(t, _)| *t == id) {
                     x.place = None;
+                }
+                if before != (x.dots.len(), x.place.is_some()) {
+                    self.touched.push(i as u64);
                 }
             }
         }

@@ -15,6 +15,7 @@
 
 pub mod headless;
 pub mod hub;
+pub mod journal;
 pub mod live;
 mod marks;
 pub mod page;

@@ -37,11 +37,29 @@ impl LiveRoom {
         listen: SocketAddr,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> Result<LiveRoom, ServeError> {
+        LiveRoom::start_with(plate, layer, mode, listen, wake, None, None)
+    }
+
+    /// [`LiveRoom::start`] with a journal at `journal` (written before any phone hears
+    /// "done"), or, with `resume`, the room of that journal taken up again after a
+    /// crash: the same links, the same participants.
+    pub fn start_with(
+        plate: Plate,
+        layer: &str,
+        mode: Moderation,
+        listen: SocketAddr,
+        wake: impl Fn() + Send + Sync + 'static,
+        journal: Option<std::path::PathBuf>,
+        resume: Option<crate::journal::Recovered>,
+    ) -> Result<LiveRoom, ServeError> {
         let mut hub = Hub::new(plate, layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
             what: "the session layer".to_owned(),
             source: std::io::Error::other("the plate has no session layer"),
         })?;
         hub.keep_for_facilitator();
+        if let Some(r) = &resume {
+            hub.restore(r.participants_states.clone());
+        }
         let io = |what: String| move |source| ServeError::Io { what, source };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -63,7 +81,7 @@ impl LiveRoom {
                     async move {
                         let _ = stopped.await;
                     },
-                    Some(wake),
+                    server::Options { wake: Some(wake), journal, resume },
                     move |s| {
                         let _ = ready.send(s.clone());
                     },

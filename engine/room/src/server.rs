@@ -23,6 +23,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast;
 
 use crate::hub::{Hub, ParticipantId};
+use crate::journal::Journal;
 use crate::page::{Asset, Assets};
 use crate::protocol::{
     ClientMessage, ErrorCode, MAX_FACILITATOR_BYTES, MAX_MESSAGE_BYTES, ServerMessage, decode, decode_command, encode,
@@ -54,6 +55,21 @@ struct Shared {
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
     /// Set when the server stops: every connection ends.
     closed: tokio::sync::watch::Sender<bool>,
+    /// Written before any answer goes out (a room the editor hosts).
+    journal: Option<Mutex<Journal>>,
+}
+
+/// How a room is served beyond its hub.
+#[derive(Default)]
+pub struct Options {
+    /// Called whenever something changed (the editor asks for a frame).
+    pub wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Keep a journal here (see [`crate::journal`]).
+    pub journal: Option<std::path::PathBuf>,
+    /// Take a room up again after a crash: its tokens and code (the same links), and
+    /// its journal goes on. The hub must already hold its participants
+    /// ([`Hub::restore`]).
+    pub resume: Option<crate::journal::Recovered>,
 }
 
 /// One change, as phones and as facilitators get it.
@@ -89,8 +105,27 @@ impl Shared {
         let full = Utf8Bytes::from(encode(change));
         let phone = hub.marks_of(change).map_or_else(|| full.clone(), |m| Utf8Bytes::from(encode(&m)));
         let _ = self.changes.send(Arc::new(Fanout { full, phone, origin }));
+        if let (Some(j), ServerMessage::Changed { order, edits }) = (&self.journal, change) {
+            let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = j.change(*order, edits) {
+                eprintln!("room: {e}");
+            }
+        }
         if let Some(wake) = &self.wake {
             wake();
+        }
+    }
+
+    /// Writes the participants whose state changed to the journal (before their
+    /// answer goes out).
+    fn keep(&self, hub: &mut Hub) {
+        let touched = hub.take_touched();
+        let Some(j) = &self.journal else { return };
+        let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
+        for (n, state) in touched {
+            if let Err(e) = j.participant(n, state) {
+                eprintln!("room: {e}");
+            }
         }
     }
 }
@@ -126,6 +161,7 @@ impl Serving {
         for c in &changed {
             self.shared.publish(&hub, c, 0);
         }
+        self.shared.keep(&mut hub);
         r
     }
 
@@ -143,34 +179,46 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(&Serving),
 ) -> std::io::Result<Hub> {
-    serve_with(listener, hub, shutdown, None, on_ready).await
+    serve_with(listener, hub, shutdown, Options::default(), on_ready).await
 }
 
-/// [`serve`], calling `wake` whenever something changed.
+/// [`serve`] with [`Options`].
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     hub: Hub,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    options: Options,
     on_ready: impl FnOnce(&Serving),
 ) -> std::io::Result<Hub> {
     let addr = listener.local_addr()?;
     let token = || Token::random().map_err(std::io::Error::other);
+    let (participants, facilitator, code) = match &options.resume {
+        Some(r) => (r.participants.clone(), r.facilitator.clone(), r.code.clone()),
+        None => (token()?, token()?, JoinCode::random().map_err(std::io::Error::other)?),
+    };
+    let journal = match (&options.journal, &options.resume) {
+        (Some(path), Some(_)) => Some(Journal::reopen(path)),
+        (Some(path), None) => Some(Journal::create(path, &participants, &facilitator, &code, hub.session_layer())),
+        (None, _) => None,
+    };
+    let journal = journal.transpose().map_err(std::io::Error::other)?.map(Mutex::new);
+    let journal_path = options.journal.clone();
     let (changes, _) = broadcast::channel(BACKLOG);
     let assets = Assets::new(plaatwerk_export::plate_to_room_svg(hub.plate(), hub.session_layer()), encode_about(&hub));
     let shared = Arc::new(Shared {
         hub: Mutex::new(hub),
         changes,
         next_facilitator: AtomicUsize::new(1),
-        participants: token()?,
-        facilitator: token()?,
+        participants,
+        facilitator,
         started: Instant::now(),
         assets,
         connections: AtomicUsize::new(0),
-        code: JoinCode::random().map_err(std::io::Error::other)?,
+        code,
         tries: Mutex::new(Tries::default()),
-        wake,
+        wake: options.wake,
         closed: tokio::sync::watch::Sender::new(false),
+        journal,
     });
     let serving = Serving {
         addr,
@@ -186,7 +234,7 @@ pub async fn serve_with(
         .route("/app.css", get(|h: HeaderMap| async move { page(&h, Asset::Style) }))
         .route("/plate.svg", get(plate))
         .route("/room.json", get(roles))
-        .route("/code", post(code).layer(DefaultBodyLimit::max(64)))
+        .route("/code", post(typed_code).layer(DefaultBodyLimit::max(64)))
         .route("/ws", get(upgrade))
         .route("/facilitate", get(upgrade_facilitator))
         .route("/facilitator", get(facilitator_page))
@@ -196,6 +244,10 @@ pub async fn serve_with(
         .await?;
     // Upgraded connections outlive the HTTP server; they end now.
     shared.closed.send_replace(true);
+    // Closed as it should be: nothing to recover.
+    if let Some(path) = journal_path {
+        let _ = std::fs::remove_file(path);
+    }
     drop(serving);
     // Connections end with the server; what is left is the hub.
     let hub = match Arc::try_unwrap(shared) {
@@ -244,7 +296,11 @@ fn send(headers: &HeaderMap, plain: Bytes, gz: Bytes, kind: &'static str) -> Res
 
 /// The join code typed on the page: the room's token for the right code. Few wrong
 /// tries per address and minute, and none at all after many wrong ones in all.
-async fn code(State(shared): State<Arc<Shared>>, ConnectInfo(from): ConnectInfo<SocketAddr>, body: Bytes) -> Response {
+async fn typed_code(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
     let minute = shared.started.elapsed().as_secs() / 60;
     let typed = std::str::from_utf8(&body).unwrap_or_default();
     let mut tries = shared.tries.lock().unwrap_or_else(|p| p.into_inner());
@@ -415,6 +471,7 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                         for change in hub.command(command) {
                             shared.publish(&hub, &change, me);
                         }
+                        shared.keep(&mut hub);
                     }
                     Err(r) => {
                         if tx.send(reject(r.code, &r.message)).await.is_err() {
@@ -480,7 +537,12 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     let mut changes = shared.changes.subscribe();
     let mut closed = shared.closed.subscribe();
     let now = || shared.started.elapsed().as_secs_f64();
-    let welcome = shared.hub().handle(None, join, now());
+    let welcome = {
+        let mut hub = shared.hub();
+        let w = hub.handle(None, join, now());
+        shared.keep(&mut hub);
+        w
+    };
     let me = match &welcome.reply {
         ServerMessage::Welcome { participant, .. } => ParticipantId(*participant),
         _ => {
@@ -504,6 +566,8 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                                 if let Some(c) = &outcome.changed {
                                     shared.publish(&hub, c, 0);
                                 }
+                                // In the journal before the phone hears "done".
+                                shared.keep(&mut hub);
                                 outcome.reply
                             }
                             Err(r) => ServerMessage::Rejected { seq: None, code: r.code, message: r.message },

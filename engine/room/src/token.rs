@@ -74,6 +74,16 @@ impl JoinCode {
         digits.len() == self.0.len() && self.0.bytes().zip(&digits).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 
+    /// The eight digits.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    /// Eight digits back into a code; `None` for anything else.
+    pub fn parse(digits: &str) -> Option<JoinCode> {
+        (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| JoinCode(digits.to_owned()))
+    }
+
     /// As people read it: two groups of four.
     pub fn spaced(&self) -> String {
         format!("{} {}", &self.0[..4], &self.0[4..])

@@ -111,11 +111,21 @@ impl EditorApp {
                     .map(Room::Remote)
                     .map_err(|e| e.to_string());
             } else {
+                let journal = self.recovery.as_ref().map(|r| r.room_journal_for(self.core.path()));
+                let resume = self.room_resume.take();
+                // A room taken up again gets its port back first (its link has it):
+                // the default is a fixed port for that reason.
                 for addr in listen_address() {
                     let wake = wake.clone();
-                    result = LiveRoom::start(self.core.plate().clone(), &layer, Moderation::Direct, addr, move || {
-                        wake.request_repaint()
-                    })
+                    result = LiveRoom::start_with(
+                        self.core.plate().clone(),
+                        &layer,
+                        Moderation::Direct,
+                        addr,
+                        move || wake.request_repaint(),
+                        journal.clone(),
+                        resume.clone(),
+                    )
                     .map(Room::Hosted)
                     .map_err(|e| e.to_string());
                     if result.is_ok() {
