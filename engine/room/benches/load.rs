@@ -193,6 +193,10 @@ fn run(n: usize) {
     let mut in_core: Vec<f64> =
         sent.iter().filter_map(|(k, at)| got.get(k).map(|g| g.saturating_sub(*at) as f64 / 1e6)).collect();
     let missing = sent.len() - in_core.len();
+    if std::env::var_os("PLAATWERK_BENCH_DEBUG").is_some() {
+        let lost: Vec<&String> = sent.keys().filter(|k| !got.contains_key(*k)).take(5).collect();
+        eprintln!("not in the core: {lost:?}; the core has {} notes", got.len());
+    }
     println!(
         "| {n} | {requests} | {} | {}{} | {} ({} of {} notes) | {:.1} | {:.0} |",
         pct(&mut acks),
@@ -270,8 +274,11 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
         seed ^= seed << 17;
         seed
     };
+    // (when, what): the first NOTES are notes, the rest votes; requests are numbered
+    // in the order they go out.
     let mut plan: Vec<(u64, u64)> =
-        (1..=NOTES + VOTES).map(|seq| (start + next() % POSTING.as_nanos() as u64, seq)).collect();
+        (1..=NOTES + VOTES).map(|what| (start + next() % POSTING.as_nanos() as u64, what)).collect();
+    let mut seq = 0;
     plan.sort_unstable();
     let mut pending: HashMap<u64, usize> = HashMap::new();
     let end = start + POSTING.as_nanos() as u64 + 6_000_000_000 + n as u64 * 5_000_000;
@@ -284,14 +291,15 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
         let wait = plan.peek().map_or(end - t, |(at, _)| at.saturating_sub(t));
         tokio::select! {
             () = tokio::time::sleep(Duration::from_nanos(wait)) => {
-                let Some((_, seq)) = plan.next() else { continue };
-                let (key, msg) = if seq <= NOTES {
-                    let key = format!("n{i}-{seq}");
-                    let at = (200 + (i * 37 + seq as usize * 101) % 2000, 200 + (i * 53) % 1300);
+                let Some((_, what)) = plan.next() else { continue };
+                seq += 1;
+                let (key, msg) = if what <= NOTES {
+                    let key = format!("n{i}-{what}");
+                    let at = (200 + (i * 37 + what as usize * 101) % 2000, 200 + (i * 53) % 1300);
                     (key.clone(), format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"{key}","color":"yellow","at":[{},{}]}}"#, at.0, at.1))
                 } else {
-                    let part = parts[(i + seq as usize) % parts.len().max(1)];
-                    (format!("v{i}-{seq}"), format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":{part}}}"#))
+                    let part = parts[(i + what as usize) % parts.len().max(1)];
+                    (format!("v{i}-{what}"), format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":{part}}}"#))
                 };
                 pending.insert(seq, sent.len());
                 sent.push((key, now_ns(), 0));
@@ -303,6 +311,9 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
                 let Some(Ok(Message::Text(text))) = m else { break };
                 let at = now_ns();
                 let t = text.as_str();
+                if t.starts_with(r#"{"type":"rejected""#) && std::env::var_os("PLAATWERK_BENCH_DEBUG").is_some() {
+                    eprintln!("phone {i}: {t}");
+                }
                 if t.starts_with(r#"{"type":"ack""#) {
                     if let Some(seq) = field(t, r#""seq":"#).and_then(|s| s.parse::<u64>().ok())
                         && let Some(k) = pending.remove(&seq)

@@ -86,27 +86,17 @@ pub fn serve_plate(
 
 /// A served room's links, with the address phones can reach.
 pub(crate) fn links(s: &crate::server::Serving) -> Links {
-    let host = SocketAddr::new(reachable_ip(s.addr.ip()), s.addr.port());
+    links_at(s, crate::network::reachable_ip(s.addr.ip()))
+}
+
+/// A served room's links with the address `ip` (the network the facilitator chose).
+pub(crate) fn links_at(s: &crate::server::Serving, ip: std::net::IpAddr) -> Links {
+    let host = SocketAddr::new(ip, s.addr.port());
     Links {
         participants: format!("http://{host}/#{}", s.participants),
         facilitator: format!("http://{host}/facilitator#{}", s.facilitator),
         short: format!("http://{host}"),
     }
-}
-
-/// The address phones should use: the listening address, or (listening on all
-/// interfaces) the one the system would send from to the outside world. A UDP socket
-/// "connected" to a documentation address sends nothing; it only picks the interface.
-fn reachable_ip(listening: std::net::IpAddr) -> std::net::IpAddr {
-    if !listening.is_unspecified() {
-        return listening;
-    }
-    std::net::UdpSocket::bind("0.0.0.0:0")
-        .and_then(|s| s.connect("192.0.2.1:9").and_then(|()| s.local_addr()))
-        .map(|a| a.ip())
-        .ok()
-        .filter(|ip| !ip.is_unspecified())
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
 }
 
 /// Completes on SIGINT (Ctrl+C) or SIGTERM.

@@ -18,6 +18,7 @@ pub mod hub;
 pub mod journal;
 pub mod live;
 mod marks;
+pub mod network;
 pub mod page;
 pub mod protocol;
 pub mod remote;

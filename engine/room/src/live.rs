@@ -96,6 +96,12 @@ impl LiveRoom {
         Ok(LiveRoom { serving, links, stop: Some(stop), thread: Some(thread) })
     }
 
+    /// Puts another of the laptop's addresses in the links (the network the
+    /// facilitator chose; the room listens on all of them).
+    pub fn set_host(&mut self, ip: std::net::IpAddr) {
+        self.links = crate::headless::links_at(&self.serving, ip);
+    }
+
     /// The participants' and the facilitator's links.
     pub fn links(&self) -> &Links {
         &self.links

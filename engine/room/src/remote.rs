@@ -243,6 +243,13 @@ impl Room {
         }
     }
 
+    /// Puts another of the laptop's addresses in a hosted room's links.
+    pub fn set_host(&mut self, ip: std::net::IpAddr) {
+        if let Room::Hosted(r) = self {
+            r.set_host(ip);
+        }
+    }
+
     /// Where a hosted room listens.
     pub fn addr(&self) -> Option<SocketAddr> {
         match self {

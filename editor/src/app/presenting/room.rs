@@ -47,6 +47,10 @@ pub(in crate::app) struct RoomUi {
     qr: Vec<Vec<bool>>,
     /// The stop phones were last told.
     told: Option<usize>,
+    /// When it opened (for the "nobody came" hint).
+    opened: std::time::Instant,
+    /// The laptop's networks phones might use (a hosted room).
+    networks: Vec<plaatwerk_room::network::Interface>,
     /// The room's state as last read (read at most twice a second: with hundreds of
     /// participants it costs more than a frame should).
     status: Option<(std::time::Instant, plaatwerk_room::protocol::Status)>,
@@ -138,7 +142,15 @@ impl EditorApp {
                     let qr = plaatwerk_export::cutout::qr_modules(&live.links().participants).unwrap_or_default();
                     self.status = format!("{} {}", lang.pick("Ruimte open:", "Room open:"), live.links().short);
                     eprintln!("room: participants: {}", live.links().participants);
-                    RoomSlot::Open(Box::new(RoomUi { live, shown: true, qr, told: None, status: None }))
+                    RoomSlot::Open(Box::new(RoomUi {
+                        live,
+                        shown: true,
+                        qr,
+                        told: None,
+                        opened: std::time::Instant::now(),
+                        networks: plaatwerk_room::network::candidates(),
+                        status: None,
+                    }))
                 }
                 Err(e) => {
                     self.status = format!("{} {e}", lang.pick("De ruimte ging niet open:", "The room did not open:"));
@@ -251,6 +263,7 @@ impl EditorApp {
             ui.label(lang.pick("code", "code"));
             ui.monospace(room.live.code());
         });
+        network_choice(ui, room, lang, status.participants);
         ui.horizontal(|ui| {
             if ui.button(lang.pick("Deelnemerslink kopiëren", "Copy participants' link")).clicked() {
                 ui.ctx().copy_text(room.live.links().participants.clone());
@@ -384,6 +397,39 @@ impl EditorApp {
         let short = room.live.links().short.trim_start_matches("http://");
         line(&format!("{} {short}", lang.pick("of ga naar", "or go to")), text_h * 0.2, &mut y);
         line(&format!("code {}", room.live.code()), text_h * 0.3, &mut y);
+    }
+}
+
+/// Which of the laptop's networks goes into the QR code, and what to say when phones
+/// may not reach it.
+fn network_choice(ui: &mut egui::Ui, room: &mut RoomUi, lang: Lang, joined: usize) {
+    if room.live.addr().is_none() {
+        // A room on a server: its address is the server's.
+        return;
+    }
+    let current: Option<std::net::IpAddr> =
+        room.live.links().short.trim_start_matches("http://").parse::<SocketAddr>().ok().map(|a| a.ip());
+    if room.networks.len() > 1 {
+        let mut chosen = current;
+        egui::ComboBox::from_label(lang.pick("Netwerk voor telefoons", "Network for phones"))
+            .selected_text(current.map(|ip| ip.to_string()).unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for n in &room.networks {
+                    ui.selectable_value(&mut chosen, Some(n.ip), format!("{} ({})", n.ip, n.name));
+                }
+            });
+        if chosen != current
+            && let Some(ip) = chosen
+        {
+            room.live.set_host(ip);
+            room.qr = plaatwerk_export::cutout::qr_modules(&room.live.links().participants).unwrap_or_default();
+        }
+    }
+    let red = egui::Color32::from_rgb(0xc0, 0x39, 0x2b);
+    if let Some(w) = current.and_then(|ip| plaatwerk_room::network::warning(ip, lang.is_dutch())) {
+        ui.colored_label(red, w);
+    } else if joined == 0 && room.shown && room.opened.elapsed() > std::time::Duration::from_secs(45) {
+        ui.colored_label(red, plaatwerk_room::network::nobody_came(lang.is_dutch()));
     }
 }
 
