@@ -53,6 +53,9 @@ fn post(path: &str, body: &str) -> String {
 /// to holders of the token (in a header); the join code gives the token, and wrong
 /// codes are soon refused.
 async fn pages_and_codes(addr: std::net::SocketAddr, token: &str, code: &str) {
+    // The page's budget: 600 phones on a venue's Wi-Fi load it at once.
+    let page = plaatwerk_room::page::page_gzip_bytes();
+    assert!(page <= 100_000, "the participants' page is {page} bytes gzipped; the budget is 100 KB");
     let (status, head, body) = http(addr, &get("/", "Accept-Encoding: gzip, br\r\n")).await;
     assert_eq!(status, 200);
     assert!(head.contains("content-encoding: gzip") && head.contains("content-security-policy: default-src 'none'"));
