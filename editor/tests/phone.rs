@@ -2,7 +2,7 @@
 //! (tests/browser/phone.mjs), on a phone-sized viewport, against `plaatwerk room
 //! serve`. A Dutch phone joins with a name, posts a note placed on the plate and votes;
 //! an English phone posts a note; both notes and the dot are in the session file the
-//! server writes on SIGTERM.
+//! server writes on SIGTERM. A reloaded page comes back with its notes and dots.
 //!
 //! Needs `chromium` and `npm ci` in tests/browser (scripts/check.sh and .ci/run do
 //! both). Outside CI the test says so and passes when they are missing; in CI
@@ -54,6 +54,7 @@ fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
     assert!(exit.success(), "exit 0 after SIGTERM: {exit:?}");
     let done: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect(&stdout);
     assert_eq!(done["ok"], true, "{done}");
+    assert_eq!(done["came_back"], true, "a reloaded page finds its notes and dots: {done}");
     assert_eq!(done["unnamed"], serde_json::json!([]), "every control has an accessible name");
     assert!(done["voted"].as_u64().is_some(), "voted on an element: {done}");
 

@@ -74,6 +74,15 @@ try {
   await page.getByRole('tab', { name: 'Notitie' }).click();
   await page.screenshot({ path: `${out}/phone-both.png` });
 
+  // The phone comes back (a locked screen, another network, a reload): it rejoins
+  // with its secret and finds its note and its dot as they were.
+  await page.reload();
+  await page.locator('#mine li', { hasText: 'Wie belt de huisarts?' }).waitFor();
+  await page.getByRole('tab', { name: 'Stemmen' }).click();
+  await page.getByText('Je hebt nog 2 van 3 stippen.', { exact: false }).waitFor();
+  await page.getByRole('tab', { name: 'Notitie' }).click();
+  done.came_back = true;
+
   // Every control has a name.
   done.unnamed = await page.evaluate(() => [...document.querySelectorAll('button, input, select, textarea')]
     .filter((e) => !e.closest('[hidden]'))
