@@ -1,7 +1,7 @@
 //! The hub without a network: joining, notes in each moderation mode, what a
 //! participant may not do, and the decoder against hostile bytes.
 
-use std::path::PathBuf;
+mod common;
 
 use plaatwerk_editing::EditorCore;
 use plaatwerk_model::{ElementId, ElementKind, Plate, format};
@@ -10,8 +10,7 @@ use plaatwerk_room::protocol::{decode, encode};
 use plaatwerk_room::{ClientMessage, ErrorCode, Hub, Moderation, Outcome, ParticipantId, ServerMessage};
 
 fn plate() -> Plate {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
-    format::load(&p).unwrap_or_else(|e| panic!("{e}"))
+    common::casusregie().1
 }
 
 fn hub(mode: Moderation) -> Hub {
@@ -49,16 +48,8 @@ fn note_id(o: &Outcome) -> ElementId {
 }
 
 fn session_texts(plate: &Plate) -> Vec<String> {
-    let layer = plate.layer("sessie").expect("layer");
-    layer
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            // Notes from the room (its id space), not the plate's own.
-            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some(s.text.clone()),
-            _ => None,
-        })
-        .collect()
+    // Notes from the room (its id space), not the plate's own.
+    common::room_notes(plate.layer("sessie").expect("layer"))
 }
 
 #[test]

@@ -3,33 +3,13 @@
 //! participants' changes back onto the autosaved plate, and the room opens again on
 //! the same link, where the phone comes back with its secret and finds its notes.
 
-use std::path::PathBuf;
-use std::time::Duration;
+mod common;
 
-use futures_util::{SinkExt, StreamExt};
+use common::{casusregie, next_of, phone, send};
 use plaatwerk_editing::EditorCore;
-use plaatwerk_model::{ElementKind, format};
+use plaatwerk_model::ElementKind;
 use plaatwerk_room::Moderation;
 use plaatwerk_room::live::LiveRoom;
-use tokio_tungstenite::tungstenite::Message;
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_of(ws: &mut Socket, kind: &str) -> serde_json::Value {
-    loop {
-        let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("in time");
-        if let Message::Text(t) = m.expect("open").expect("message") {
-            let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("json");
-            if v["type"] == kind {
-                return v;
-            }
-        }
-    }
-}
-
-async fn send(ws: &mut Socket, json: &str) {
-    ws.send(Message::Text(json.to_owned().into())).await.expect("send");
-}
 
 fn session_counts(core: &EditorCore) -> (usize, usize) {
     let l = core.session_layer().expect("session");
@@ -43,8 +23,8 @@ fn session_counts(core: &EditorCore) -> (usize, usize) {
 fn what_a_phone_was_told_is_done_survives_a_crash_and_the_room_opens_again_on_its_link() {
     let dir = tempfile::tempdir().expect("dir");
     let journal = dir.path().join("casusregie-0.room.jsonl");
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
-    let mut core = EditorCore::new(format::load(&p).expect("plate"), Some(p.clone()));
+    let (p, plate) = casusregie();
+    let mut core = EditorCore::new(plate, Some(p.clone()));
     let session = core.start_session("Sessie", "2026-12-02").clone();
     let layer = session.layer.clone();
     let open = |plate, resume| {
@@ -66,8 +46,7 @@ fn what_a_phone_was_told_is_done_survives_a_crash_and_the_room_opens_again_on_it
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
 
     let secret = runtime.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await.expect("connect");
-        send(&mut ws, &format!(r#"{{"v":1,"type":"join","room":"{token}","name":"Anna"}}"#)).await;
+        let mut ws = phone(&host, &token, r#","name":"Anna""#).await;
         let secret = next_of(&mut ws, "welcome").await["secret"].as_str().expect("secret").to_owned();
         send(&mut ws, r#"{"v":1,"type":"post_note","seq":1,"text":"Een","color":"yellow","at":[400,400]}"#).await;
         next_of(&mut ws, "ack").await;
@@ -77,8 +56,7 @@ fn what_a_phone_was_told_is_done_survives_a_crash_and_the_room_opens_again_on_it
     live.sync(&mut core);
     let autosaved = core.plate().clone();
     runtime.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await.expect("connect");
-        send(&mut ws, &format!(r#"{{"v":1,"type":"join","room":"{token}","resume":"{secret}"}}"#)).await;
+        let mut ws = phone(&host, &token, &format!(r#","resume":"{secret}""#)).await;
         next_of(&mut ws, "welcome").await;
         send(&mut ws, r#"{"v":1,"type":"post_note","seq":2,"text":"Twee","color":"pink","at":[800,400]}"#).await;
         next_of(&mut ws, "ack").await;
@@ -107,8 +85,7 @@ fn what_a_phone_was_told_is_done_survives_a_crash_and_the_room_opens_again_on_it
     assert_eq!(again.links().participants.split_once('#').map(|x| x.1), Some(token.as_str()), "the same link");
     let host = again.links().participants.trim_start_matches("http://").split_once("/#").expect("link").0.to_owned();
     runtime.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await.expect("connect");
-        send(&mut ws, &format!(r#"{{"v":1,"type":"join","room":"{token}","resume":"{secret}"}}"#)).await;
+        let mut ws = phone(&host, &token, &format!(r#","resume":"{secret}""#)).await;
         let welcome = next_of(&mut ws, "welcome").await;
         assert_eq!(welcome["last_seq"], 3);
         assert_eq!(welcome["room"]["mine"].as_array().map(Vec::len), Some(2), "{welcome}");

@@ -3,53 +3,26 @@
 //! it in the editor reaches the phone and frees the participant's note; stepping to a
 //! stop tells the phones.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use common::{casusregie, next_gone, next_of, phone, room_notes, send};
+use futures_util::StreamExt;
 use plaatwerk_editing::EditorCore;
-use plaatwerk_model::{Edit, ElementKind, format};
+use plaatwerk_model::Edit;
 use plaatwerk_room::Moderation;
 use plaatwerk_room::live::LiveRoom;
 use plaatwerk_room::protocol::View;
-use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_json(ws: &mut Socket) -> serde_json::Value {
-    loop {
-        let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("an answer in time");
-        if let Message::Text(t) = m.expect("open").expect("a message") {
-            return serde_json::from_str(t.as_str()).expect("JSON");
-        }
-    }
-}
-
-async fn next_of(ws: &mut Socket, kind: &str) -> serde_json::Value {
-    loop {
-        let m = next_json(ws).await;
-        if m["type"] == kind {
-            return m;
-        }
-    }
-}
-
-fn room_notes(core: &EditorCore) -> Vec<String> {
-    let l = core.session_layer().expect("session");
-    core.plate().layers[l]
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some(s.text.clone()),
-            _ => None,
-        })
-        .collect()
+fn notes(core: &EditorCore) -> Vec<String> {
+    room_notes(&core.plate().layers[core.session_layer().expect("session")])
 }
 
 #[test]
 fn the_editor_hosts_a_room_and_its_core_and_the_phones_agree() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
-    let mut core = EditorCore::new(format::load(&p).expect("plate"), Some(p));
+    let (p, plate) = casusregie();
+    let mut core = EditorCore::new(plate, Some(p));
     core.start_session("Sessie", "2026-12-02");
     let layer = core.session().expect("session").layer.clone();
     let live =
@@ -62,17 +35,19 @@ fn the_editor_hosts_a_room_and_its_core_and_the_phones_agree() {
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let mut ws = runtime.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await.expect("connect");
-        ws.send(Message::Text(format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#).into())).await.expect("send");
-        assert_eq!(next_json(&mut ws).await["type"], "welcome");
-        let note = r#"{"v":1,"type":"post_note","seq":1,"text":"Wie belt de school?","color":"blue","at":[700,800]}"#;
-        ws.send(Message::Text(note.into())).await.expect("send");
+        let mut ws = phone(&host, &token, "").await;
+        next_of(&mut ws, "welcome").await;
+        send(
+            &mut ws,
+            r#"{"v":1,"type":"post_note","seq":1,"text":"Wie belt de school?","color":"blue","at":[700,800]}"#,
+        )
+        .await;
         next_of(&mut ws, "ack").await;
         ws
     });
     let undo_before = core.can_undo();
     assert_eq!(live.sync(&mut core), 1, "the note came in");
-    assert_eq!(room_notes(&core), vec!["Wie belt de school?"]);
+    assert_eq!(notes(&core), vec!["Wie belt de school?"]);
     assert_eq!(core.can_undo(), undo_before, "no undo step of the facilitator's for a participant's note");
 
     // The facilitator erases it in the editor: the phone sees it go, and may post
@@ -82,14 +57,7 @@ fn the_editor_hosts_a_room_and_its_core_and_the_phones_agree() {
     core.apply(Edit::Remove { layer: layer.clone(), id });
     assert_eq!(live.sync(&mut core), 0);
     // (The note's own marks may still be on their way before it.)
-    let gone = runtime.block_on(async {
-        loop {
-            let m = next_of(&mut ws, "marks").await;
-            if m["gone"].as_array().is_some_and(|g| !g.is_empty()) {
-                return m;
-            }
-        }
-    });
+    let gone = runtime.block_on(next_gone(&mut ws));
     assert_eq!(gone["gone"], serde_json::json!([id.0]), "{gone}");
     let record = live.with_hub(|h| (h.record(), None));
     assert!(record.participants[0].made.is_empty(), "the erased note is no longer theirs");
@@ -105,7 +73,7 @@ fn the_editor_hosts_a_room_and_its_core_and_the_phones_agree() {
     runtime.block_on(async {
         let end = tokio::time::timeout(Duration::from_secs(10), async {
             while let Some(Ok(m)) = ws.next().await {
-                if matches!(m, Message::Close(_)) {
+                if matches!(m, tokio_tungstenite::tungstenite::Message::Close(_)) {
                     break;
                 }
             }

@@ -2,42 +2,20 @@
 //! notes posted before it came and after, its own erasing reaches the phones, and its
 //! commands (moderation) reach them too. A wrong facilitator link is refused.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use common::{casusregie, next_gone, next_of, phone, room_notes, send};
 use plaatwerk_editing::EditorCore;
-use plaatwerk_model::{Edit, ElementKind, format};
+use plaatwerk_model::{Edit, format};
 use plaatwerk_room::hub::Limits;
 use plaatwerk_room::protocol::Command;
 use plaatwerk_room::remote::{RemoteRoom, Room};
 use plaatwerk_room::{Hub, Moderation};
-use tokio_tungstenite::tungstenite::Message;
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_of(ws: &mut Socket, kind: &str) -> serde_json::Value {
-    loop {
-        let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("in time");
-        if let Message::Text(t) = m.expect("open").expect("message") {
-            let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("json");
-            if v["type"] == kind {
-                return v;
-            }
-        }
-    }
-}
 
 fn notes(core: &EditorCore) -> Vec<String> {
-    let l = core.session_layer().expect("session");
-    core.plate().layers[l]
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some(s.text.clone()),
-            _ => None,
-        })
-        .collect()
+    room_notes(&core.plate().layers[core.session_layer().expect("session")])
 }
 
 /// Syncs until `done` holds (at most 10 s).
@@ -52,9 +30,8 @@ fn sync_until(room: &mut Room, core: &mut EditorCore, done: impl Fn(&EditorCore)
 
 #[test]
 fn the_editor_facilitates_a_room_on_a_server() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
     // The server: a headless room with its own session layer.
-    let mut served = format::load(&p).expect("plate");
+    let (p, mut served) = casusregie();
     let session = plaatwerk_editing::present::start_session(&mut served, "Kick-off", "2026-12-02");
     let hub = Hub::new(served, &session.layer, Moderation::Direct, Limits::default()).expect("hub");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
@@ -78,11 +55,9 @@ fn the_editor_facilitates_a_room_on_a_server() {
 
     // A phone posts before the facilitator's editor comes.
     let mut phone = runtime.block_on(async {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.expect("connect");
-        ws.send(Message::Text(format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#).into())).await.expect("send");
+        let mut ws = phone(&addr.to_string(), &token, "").await;
         next_of(&mut ws, "welcome").await;
-        let note = r#"{"v":1,"type":"post_note","seq":1,"text":"Eerst","color":"yellow","at":[500,500]}"#;
-        ws.send(Message::Text(note.into())).await.expect("send");
+        send(&mut ws, r#"{"v":1,"type":"post_note","seq":1,"text":"Eerst","color":"yellow","at":[500,500]}"#).await;
         next_of(&mut ws, "ack").await;
         ws
     });
@@ -103,8 +78,7 @@ fn the_editor_facilitates_a_room_on_a_server() {
 
     // A note posted now arrives too.
     runtime.block_on(async {
-        let note = r#"{"v":1,"type":"post_note","seq":2,"text":"Daarna","color":"pink","at":[900,500]}"#;
-        phone.send(Message::Text(note.into())).await.expect("send");
+        send(&mut phone, r#"{"v":1,"type":"post_note","seq":2,"text":"Daarna","color":"pink","at":[900,500]}"#).await;
         next_of(&mut phone, "ack").await;
     });
     sync_until(&mut room, &mut core, |c| notes(c).len() == 2);
@@ -115,14 +89,7 @@ fn the_editor_facilitates_a_room_on_a_server() {
     let first = core.plate().layers[l].elements.iter().find(|e| e.id.0 >> 40 == 1).expect("note").id;
     core.apply(Edit::Remove { layer, id: first });
     room.sync(&mut core);
-    let gone = runtime.block_on(async {
-        loop {
-            let m = next_of(&mut phone, "marks").await;
-            if m["gone"].as_array().is_some_and(|g| !g.is_empty()) {
-                return m;
-            }
-        }
-    });
+    let gone = runtime.block_on(next_gone(&mut phone));
     assert_eq!(gone["gone"][0], first.0);
 
     // Moderation from the editor reaches the phone; the panel's state follows.
@@ -141,16 +108,6 @@ fn the_editor_facilitates_a_room_on_a_server() {
     assert_eq!(record.participants.len(), 1);
     let _ = stop.send(());
     let hub = runtime.block_on(server).expect("task").expect("io");
-    let texts: Vec<String> = hub
-        .plate()
-        .layer(&session.layer)
-        .expect("layer")
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            ElementKind::Sticky(s) => Some(s.text.clone()),
-            _ => None,
-        })
-        .collect();
+    let texts = room_notes(hub.plate().layer(&session.layer).expect("layer"));
     assert_eq!(texts, vec!["Daarna"], "the server's plate agrees with the editor's");
 }

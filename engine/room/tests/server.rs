@@ -1,32 +1,14 @@
 //! The room over real WebSockets on loopback: two phones, a note that reaches both, a
 //! wrong link refused, and the hub handed back with the note when the room closes.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use plaatwerk_model::{ElementKind, format};
+use common::{casusregie, next_json, room_notes, send};
 use plaatwerk_room::hub::Limits;
 use plaatwerk_room::server::serve;
 use plaatwerk_room::{Hub, Moderation};
-use tokio_tungstenite::tungstenite::Message;
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_json(ws: &mut Socket) -> serde_json::Value {
-    loop {
-        let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("an answer in time");
-        match m.expect("open").expect("a message") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).expect("JSON"),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-}
-
-async fn send(ws: &mut Socket, json: &str) {
-    ws.send(Message::Text(json.into())).await.expect("send");
-}
 
 /// One HTTP/1.1 request on its own connection: status, headers (lower case), body.
 async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, Vec<u8>) {
@@ -97,8 +79,7 @@ async fn pages_and_codes(addr: std::net::SocketAddr, token: &str, code: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_phones_share_a_room_and_the_hub_keeps_their_notes() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plates/casusregie.plate");
-    let plate = format::load(&p).expect("plate");
+    let (_, plate) = casusregie();
     let hub = Hub::new(plate, "sessie", Moderation::Direct, Limits::default()).expect("hub");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -151,14 +132,7 @@ async fn two_phones_share_a_room_and_the_hub_keeps_their_notes() {
     let _ = stop.send(());
     let hub = tokio::time::timeout(Duration::from_secs(10), server).await.expect("stops").expect("task").expect("io");
     let layer = hub.plate().layer("sessie").expect("layer");
-    let texts: Vec<&str> = layer
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some(s.text.as_str()),
-            _ => None,
-        })
-        .collect();
+    let texts = room_notes(layer);
     assert_eq!(texts, vec!["Wie belt de huisarts?"]);
     assert_eq!(hub.record().participants[0].name.as_deref(), Some("Anna"));
 }
