@@ -14,6 +14,8 @@ use crate::protocol::{
 use crate::text::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::token::Token;
 
+/// The most dots a facilitator can give each participant.
+pub const MAX_VOTES: usize = 20;
 /// The id source of rooms (the editor is source 0).
 pub const ROOM_SOURCE: u16 = 1;
 /// A note's side, in plate units, at a plate 2,400 wide (it scales with the plate).
@@ -366,6 +368,7 @@ impl Hub {
             connections,
             moderation: self.mode,
             locked: self.locked,
+            votes: self.limits.votes,
             waiting: self.pending.len(),
             pending: self
                 .pending
@@ -406,6 +409,10 @@ impl Hub {
                 self.remove_participant(ParticipantId(participant)).ok().flatten().into_iter().collect()
             }
             Command::View { view } => vec![self.set_view(view)],
+            Command::Votes { votes } => {
+                self.limits.votes = votes.clamp(1, MAX_VOTES);
+                vec![self.settings()]
+            }
         }
     }
 

@@ -247,6 +247,12 @@ pub enum Command {
         /// Their number.
         participant: u64,
     },
+    /// How many dots each participant votes with (1 to 20); dots already on the plate
+    /// stay.
+    Votes {
+        /// Dots each.
+        votes: usize,
+    },
     /// Show phones a stop (or the whole plate).
     View {
         /// The stop.
@@ -265,6 +271,8 @@ pub struct Status {
     pub moderation: crate::Moderation,
     /// Participants can only look.
     pub locked: bool,
+    /// Dots each participant votes with.
+    pub votes: usize,
     /// Notes waiting, in all.
     pub waiting: usize,
     /// The oldest waiting notes (at most 50).

@@ -103,6 +103,10 @@ fn the_editor_facilitates_a_room_on_a_server() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(room.status().participants, 1);
+    // The facilitator gives everyone five dots; the phone hears it.
+    room.command(Command::Votes { votes: 5 });
+    let settings = runtime.block_on(next_of(&mut phone, "settings"));
+    assert_eq!(settings["votes"], 5);
 
     let record = room.close(&mut core);
     assert_eq!(record.participants.len(), 1);

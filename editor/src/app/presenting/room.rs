@@ -299,6 +299,11 @@ impl EditorApp {
             if ui.checkbox(&mut l, lang.pick("Gesloten voor wijzigingen", "Locked for changes")).changed() {
                 room.command(Command::Lock { locked: l });
             }
+            let mut votes = status.votes;
+            ui.label(lang.pick("Stippen elk:", "Dots each:"));
+            if ui.add(egui::DragValue::new(&mut votes).range(1..=plaatwerk_room::hub::MAX_VOTES)).changed() {
+                room.command(Command::Votes { votes });
+            }
             if ui.button(lang.pick("Stippen wissen", "Reset votes")).clicked() {
                 room.command(Command::ResetVotes);
             }
