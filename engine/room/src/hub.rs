@@ -141,6 +141,8 @@ pub struct Hub {
     for_facilitator: Option<Vec<Edit>>,
     /// Participants whose state changed since the journal last took them.
     touched: Vec<u64>,
+    /// Notes posted without a place so far (where the next one waits).
+    unplaced: usize,
 }
 
 impl Hub {
@@ -163,6 +165,7 @@ impl Hub {
             view: None,
             for_facilitator: None,
             touched: Vec::new(),
+            unplaced: 0,
         })
     }
 
@@ -182,6 +185,7 @@ impl Hub {
             view: None,
             for_facilitator: None,
             touched: Vec::new(),
+            unplaced: 0,
         };
         std::mem::replace(self, empty)
     }
@@ -535,8 +539,15 @@ impl Hub {
                 [px, py]
             }
             Some(_) => return Err(Rejection::new(ErrorCode::BadPlace, "that place is not on the plate")),
-            // Unplaced notes wait at the plate's right edge for the facilitator.
-            None => [w - side, side],
+            // Unplaced notes wait in columns from the plate's right edge for the
+            // facilitator to place, each beside the last rather than on top of it.
+            None => {
+                let k = self.unplaced;
+                self.unplaced += 1;
+                let rows = ((h / (side * 1.1)).floor() as usize).max(1);
+                let (col, row) = (k / rows % 8, k % rows);
+                [w - side * (0.6 + 1.1 * col as f32), side * (0.6 + 1.1 * row as f32)]
+            }
         };
         let x = &self.participants[p.0 as usize];
         if x.notes.len() >= self.limits.notes {

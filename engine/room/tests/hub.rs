@@ -345,3 +345,31 @@ fn the_facilitator_resets_votes_removes_a_participant_and_the_record_keeps_only_
     assert_eq!(hub.record().participants.len(), 1);
     assert!(plaatwerk_model::validate(hub.plate()).is_empty());
 }
+
+#[test]
+fn notes_without_a_place_wait_beside_each_other_not_on_top() {
+    let mut hub = hub(Moderation::Direct);
+    let (p, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    for seq in 1..=3 {
+        let json = format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"n{seq}","color":"yellow"}}"#);
+        assert!(code(&hub.handle(Some(p), msg(&json), 0.0)).is_none());
+    }
+    let layer = hub.plate().layer("sessie").expect("layer");
+    let boxes: Vec<[f32; 4]> = layer
+        .elements
+        .iter()
+        .filter_map(|e| match &e.kind {
+            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some([s.x, s.y, s.width, s.height]),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(boxes.len(), 3);
+    let w = hub.plate().meta.width;
+    for (i, a) in boxes.iter().enumerate() {
+        assert!(a[0] + a[2] <= w && a[0] > w * 0.8, "at the right edge: {a:?}");
+        for b in &boxes[i + 1..] {
+            let apart = a[0] + a[2] <= b[0] || b[0] + b[2] <= a[0] || a[1] + a[3] <= b[1] || b[1] + b[3] <= a[1];
+            assert!(apart, "{a:?} and {b:?} overlap");
+        }
+    }
+}
