@@ -223,12 +223,31 @@ impl Hub {
     /// Handles a message from a connection; `who` is `None` until it joined. `now` is
     /// seconds on any steady clock (for rate limits).
     pub fn handle(&mut self, who: Option<ParticipantId>, message: ClientMessage, now: f64) -> Outcome {
+        match Token::random() {
+            Ok(secret) => self.handle_with(who, message, now, secret),
+            Err(e) => Outcome {
+                reply: ServerMessage::Rejected { seq: None, code: ErrorCode::Refused, message: e.to_string() },
+                changed: None,
+            },
+        }
+    }
+
+    /// [`Hub::handle`] with the secret a new participant gets given (a join in a
+    /// shared log carries it, so that every instance applying the log makes the same
+    /// room: the hub is deterministic in its messages, their times and these secrets).
+    pub fn handle_with(
+        &mut self,
+        who: Option<ParticipantId>,
+        message: ClientMessage,
+        now: f64,
+        secret: Token,
+    ) -> Outcome {
         let seq = seq_of(&message);
         if let Some(p) = who {
             self.touched.push(p.0);
         }
         let result = match (who, message) {
-            (None, ClientMessage::Join { name, role, resume, .. }) => self.join(name, role, resume, now),
+            (None, ClientMessage::Join { name, role, resume, .. }) => self.join(name, role, resume, now, secret),
             (Some(_), ClientMessage::Join { .. }) | (None, _) => {
                 Err(Rejection::new(ErrorCode::NotJoined, "join the room first (and only once)"))
             }
@@ -248,10 +267,12 @@ impl Hub {
         role: Option<String>,
         resume: Option<String>,
         now: f64,
+        secret: Token,
     ) -> Result<Outcome, Rejection> {
-        if let Some(secret) = resume {
-            let token = Token::parse(&secret);
-            let found = token.and_then(|t| self.participants.iter().position(|p| p.secret.matches(&t)));
+        if let Some(back) = resume {
+            let token = Token::parse(&back);
+            // A removed participant's secret no longer admits them.
+            let found = token.and_then(|t| self.participants.iter().position(|p| !p.removed && p.secret.matches(&t)));
             let Some(i) = found else {
                 return Err(Rejection::new(ErrorCode::UnknownParticipant, "this room does not know you; join anew"));
             };
@@ -272,7 +293,6 @@ impl Hub {
                 format!("the plate has no role \"{}\"", plaatwerk_model::clip(r)),
             ));
         }
-        let secret = Token::random().map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
         self.touched.push(self.participants.len() as u64);
         self.participants.push(Participant {
             secret,
@@ -763,7 +783,6 @@ impl Hub {
     /// change), and their secret no longer admits them.
     pub fn remove_participant(&mut self, p: ParticipantId) -> Result<Option<ServerMessage>, Rejection> {
         let x = self.participants.get_mut(p.0 as usize).ok_or_else(gone)?;
-        x.secret = Token::random().map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
         x.removed = true;
         let mut gone_ids: Vec<ElementId> = std::mem::take(&mut x.notes);
         gone_ids.extend(std::mem::take(&mut x.dots).into_iter().map(|(d, _)| d));

@@ -373,3 +373,66 @@ fn notes_without_a_place_wait_beside_each_other_not_on_top() {
         }
     }
 }
+
+/// The ground a room on several servers stands on: two hubs that apply the same log
+/// (messages, their times, the secrets joins were given, the facilitator's commands)
+/// answer alike and end with the same plate and the same record.
+#[test]
+fn two_hubs_applying_the_same_log_make_the_same_room() {
+    use plaatwerk_room::Token;
+    use plaatwerk_room::protocol::Command;
+    let mut seed: u64 = 0x5eed_0000_1234_abcd;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut a = hub(Moderation::Queue);
+    let mut b = hub(Moderation::Queue);
+    let roles: Vec<String> = a.plate().roles.iter().map(|r| r.id.clone()).collect();
+    let mut seqs = vec![0u64; 12];
+    let mut joined = 0usize;
+    for step in 0..600 {
+        let now = f64::from(step) * 0.05;
+        if step % 37 == 36 {
+            let command = match next() % 4 {
+                0 => Command::Reveal,
+                1 => Command::Moderation { mode: Moderation::Direct },
+                2 => Command::ResetVotes,
+                _ => Command::RemoveParticipant { participant: next() % 12 },
+            };
+            let (x, y) = (a.command(command.clone()), b.command(command));
+            assert_eq!(x, y, "step {step}");
+            continue;
+        }
+        let who = (next() % 12) as usize;
+        let (sender, json) = if who >= joined {
+            let role =
+                if next() % 2 == 0 { format!(r#","role":"{}""#, roles[who % roles.len()]) } else { String::new() };
+            joined += 1;
+            (None, format!(r#"{{"v":1,"type":"join"{role}}}"#))
+        } else {
+            seqs[who] += 1;
+            let seq = seqs[who];
+            let json = match next() % 5 {
+                0 | 1 => format!(
+                    r#"{{"v":1,"type":"post_note","seq":{seq},"text":"note {step}","color":"green","at":[{},{}]}}"#,
+                    next() % 2400,
+                    next() % 1500
+                ),
+                2 => format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":{}}}"#, 5 + next() % 40),
+                3 => format!(r#"{{"v":1,"type":"pick_place","seq":{seq},"role":"{}"}}"#, roles[(next() % 3) as usize]),
+                _ => format!(r#"{{"v":1,"type":"delete_note","seq":{seq},"note":{}}}"#, (1u64 << 40) + next() % 50),
+            };
+            (Some(ParticipantId(who as u64)), json)
+        };
+        let secret = Token::parse(&format!("{:032x}", u128::from(next()) << 64 | u128::from(next()))).expect("token");
+        let x = a.handle_with(sender, msg(&json), now, secret.clone());
+        let y = b.handle_with(sender, msg(&json), now, secret);
+        assert_eq!(x, y, "step {step}: {json}");
+    }
+    assert_eq!(format::to_string(a.plate()), format::to_string(b.plate()));
+    assert_eq!(a.record(), b.record());
+    assert!(a.record().participants.iter().map(|p| p.made.len()).sum::<usize>() > 10, "the log did things");
+}
