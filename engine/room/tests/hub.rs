@@ -391,7 +391,7 @@ fn two_hubs_applying_the_same_log_make_the_same_room() {
     let mut a = hub(Moderation::Queue);
     let mut b = hub(Moderation::Queue);
     let roles: Vec<String> = a.plate().roles.iter().map(|r| r.id.clone()).collect();
-    let mut seqs = vec![0u64; 12];
+    let mut seqs = [0u64; 12];
     let mut joined = 0usize;
     for step in 0..600 {
         let now = f64::from(step) * 0.05;
