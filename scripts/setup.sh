@@ -4,14 +4,15 @@
 # tests), ImageMagick and xdotool (screenshots, clicks), LibreOffice Impress and poppler
 # (slide decks and PDFs are opened as a user would), procps (`kill`: the room server is
 # stopped with SIGTERM as a service manager would), Chromium (the participant page is
-# tested in a real browser, driven by playwright-core from npm). Idempotent.
+# tested in a real browser, driven by playwright-core from npm), Redis (hosted rooms;
+# the tests start their own redis-server on a free loopback port). Idempotent.
 set -euo pipefail
 
 packages=(
   mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
   imagemagick xdotool libreoffice-impress poppler-utils
-  procps chromium
+  procps chromium redis-server
 )
 
 missing=()

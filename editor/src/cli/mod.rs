@@ -199,9 +199,14 @@ enum RoomCommand {
         /// How notes appear: direct, queue (approve each) or reveal (all at once).
         #[arg(long, default_value = "direct")]
         moderation: String,
-        /// The session's name (in the session file's name too).
+        /// The session's name (in the session file's name too); with --redis also the
+        /// room's: instances with the same Redis and name serve the same room.
         #[arg(long, default_value = "Kamer")]
         name: String,
+        /// Keep the room in Redis (a hosted room, served by any number of instances):
+        /// redis://HOST:PORT.
+        #[arg(long, env = "PLAATWERK_REDIS_URL")]
+        redis: Option<String>,
     },
 }
 
@@ -241,8 +246,8 @@ pub fn run() -> ExitCode {
             let room = room.map(|link| Some(link).filter(|l| !l.is_empty()));
             crate::app::run(Some(plate), Some(display), room, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name })) => {
-            room::serve(&plate, listen, &moderation, &name)
+        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name, redis })) => {
+            room::serve(&plate, listen, &moderation, &name, redis.as_deref())
         }
         Some(Command::Keys { nl }) => {
             use plaatwerk_editing::keymap::{Context, markdown};

@@ -10,7 +10,13 @@ use plaatwerk_room::Moderation;
 
 /// Serves a room on a plate until SIGINT or SIGTERM; prints the links, then the
 /// session file's path.
-pub fn serve(plate: &Path, listen: SocketAddr, moderation: &str, name: &str) -> anyhow::Result<ExitCode> {
+pub fn serve(
+    plate: &Path,
+    listen: SocketAddr,
+    moderation: &str,
+    name: &str,
+    redis: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let mode = match moderation {
         "direct" => Moderation::Direct,
         "queue" => Moderation::Queue,
@@ -18,7 +24,7 @@ pub fn serve(plate: &Path, listen: SocketAddr, moderation: &str, name: &str) -> 
         other => anyhow::bail!("\"{other}\" is not a moderation mode; use direct, queue or reveal"),
     };
     let date = plaatwerk_editing::present::today();
-    let path = plaatwerk_room::headless::serve_plate(plate, listen, mode, name, &date, |links| {
+    let path = plaatwerk_room::headless::serve_plate(plate, listen, mode, name, &date, redis, |links| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "participants: {}", links.participants);
         let _ = writeln!(out, "facilitator: {}", links.facilitator);

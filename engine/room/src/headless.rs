@@ -48,23 +48,31 @@ pub fn serve_plate(
     mode: Moderation,
     name: &str,
     date: &str,
+    redis: Option<&str>,
     on_links: impl FnOnce(Links) + Send + 'static,
 ) -> Result<PathBuf, ServeError> {
     let mut plate: Plate = format::load(plate_path)?;
-    let session = present::start_session(&mut plate, name, date);
-    let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
-        what: "the session layer".to_owned(),
-        source: std::io::Error::other("missing after starting the session"),
-    })?;
     let io = |what: &str| {
         let what = what.to_owned();
         move |source| ServeError::Io { what, source }
     };
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(io("starting the server"))?;
+    let (hub, options, session) = match redis {
+        // A hosted room: the room's order in Redis, shared with other instances.
+        Some(url) => runtime.block_on(prepare_hosted(plate, url, name, mode, date))?,
+        None => {
+            let session = present::start_session(&mut plate, name, date);
+            let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
+                what: "the session layer".to_owned(),
+                source: std::io::Error::other("missing after starting the session"),
+            })?;
+            (hub, crate::server::Options::default(), session)
+        }
+    };
     let hub = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
-        crate::server::serve(listener, hub, stop_signal(), move |s| on_links(links(s)))
+        crate::server::serve_with(listener, hub, stop_signal(), options, move |s| on_links(links(s)))
             .await
             .map_err(io("serving the room"))
     })?;
@@ -82,6 +90,50 @@ pub fn serve_plate(
     let path = present::session_path(plate_path, &session);
     present::save_session(&path, &file)?;
     Ok(path)
+}
+
+/// Readies an instance of a hosted room: connects to its Redis, takes the room's
+/// tokens, code and day (the first instance sets them), starts the session on the
+/// plate (the same session layer on every instance), and applies the room's stream
+/// so far. Serve the hub with the options returned.
+pub async fn prepare_hosted(
+    mut plate: Plate,
+    redis: &str,
+    room: &str,
+    mode: Moderation,
+    today: &str,
+) -> Result<(Hub, crate::server::Options, present::Session), ServeError> {
+    let store_err = |e: crate::hosted::StoreError| ServeError::Io {
+        what: format!("room \"{}\" at {}", plaatwerk_model::clip(room), redact(redis)),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let (store, shared) = crate::hosted::Store::open(redis, room, today).await.map_err(store_err)?;
+    let session = present::start_session(&mut plate, room, &shared.date);
+    let mut hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
+        what: "the session layer".to_owned(),
+        source: std::io::Error::other("missing after starting the session"),
+    })?;
+    let mut reader = store.reader().await.map_err(store_err)?;
+    loop {
+        let entries = reader.next(None).await.map_err(store_err)?;
+        if entries.is_empty() {
+            break;
+        }
+        for (entry, at) in entries {
+            crate::hosted::apply(&mut hub, &entry, at);
+        }
+    }
+    let options =
+        crate::server::Options { hosted: Some((std::sync::Arc::new(store), shared, reader)), ..Default::default() };
+    Ok((hub, options, session))
+}
+
+/// A Redis address without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.split_once("://"), url.rsplit_once('@')) {
+        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://…@{host}"),
+        _ => url.to_owned(),
+    }
 }
 
 /// A served room's links, with the address phones can reach.

@@ -14,6 +14,7 @@
 //! without one.
 
 pub mod headless;
+pub mod hosted;
 pub mod hub;
 pub mod journal;
 pub mod live;

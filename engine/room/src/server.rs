@@ -57,6 +57,8 @@ struct Shared {
     closed: tokio::sync::watch::Sender<bool>,
     /// Written before any answer goes out (a room the editor hosts).
     journal: Option<Mutex<Journal>>,
+    /// A hosted room's shared order (Redis).
+    store: Option<Arc<crate::hosted::Store>>,
 }
 
 /// How a room is served beyond its hub.
@@ -70,6 +72,9 @@ pub struct Options {
     /// its journal goes on. The hub must already hold its participants
     /// ([`Hub::restore`]).
     pub resume: Option<crate::journal::Recovered>,
+    /// A hosted room: its order kept in Redis, shared with other instances (the hub
+    /// must already have applied the stream; reading goes on from `reader`).
+    pub hosted: Option<(Arc<crate::hosted::Store>, crate::hosted::Shared, crate::hosted::Reader)>,
 }
 
 /// One change, as phones and as facilitators get it.
@@ -192,9 +197,14 @@ pub async fn serve_with(
 ) -> std::io::Result<Hub> {
     let addr = listener.local_addr()?;
     let token = || Token::random().map_err(std::io::Error::other);
-    let (participants, facilitator, code) = match &options.resume {
-        Some(r) => (r.participants.clone(), r.facilitator.clone(), r.code.clone()),
-        None => (token()?, token()?, JoinCode::random().map_err(std::io::Error::other)?),
+    let (participants, facilitator, code) = match (&options.resume, &options.hosted) {
+        (_, Some((_, s, _))) => (s.participants.clone(), s.facilitator.clone(), s.code.clone()),
+        (Some(r), None) => (r.participants.clone(), r.facilitator.clone(), r.code.clone()),
+        (None, None) => (token()?, token()?, JoinCode::random().map_err(std::io::Error::other)?),
+    };
+    let (store, reader) = match options.hosted {
+        Some((store, _, reader)) => (Some(store), Some(reader)),
+        None => (None, None),
     };
     let journal = match (&options.journal, &options.resume) {
         (Some(path), Some(_)) => Some(Journal::reopen(path)),
@@ -219,7 +229,11 @@ pub async fn serve_with(
         wake: options.wake,
         closed: tokio::sync::watch::Sender::new(false),
         journal,
+        store,
     });
+    if let Some(reader) = reader {
+        tokio::spawn(follow(reader, shared.clone()));
+    }
     let serving = Serving {
         addr,
         participants: shared.participants.clone(),
@@ -389,6 +403,57 @@ fn reject(code: ErrorCode, message: &str) -> Message {
     Message::Text(Utf8Bytes::from(encode(&ServerMessage::Rejected { seq: None, code, message: message.to_owned() })))
 }
 
+/// A hosted room: applies the room's stream, in its order, as it grows; answers this
+/// instance's requests as they are applied. Reconnects when Redis is away.
+async fn follow(mut reader: crate::hosted::Reader, shared: Arc<Shared>) {
+    let mut closed = shared.closed.subscribe();
+    loop {
+        let next = tokio::select! {
+            r = reader.next(Some(Duration::from_secs(2))) => r,
+            () = async { let _ = closed.wait_for(|c| *c).await; } => return,
+        };
+        match next {
+            Ok(entries) => {
+                let Some(store) = &shared.store else { return };
+                for (entry, at) in entries {
+                    let mut hub = shared.hub();
+                    let applied = crate::hosted::apply(&mut hub, &entry, at);
+                    for c in &applied.changes {
+                        shared.publish(&hub, c, 0);
+                    }
+                    drop(hub);
+                    if let Some(reply) = applied.reply {
+                        store.answer(&entry, reply, applied.joined);
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("room: {e}; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Appends a request to a hosted room's stream and waits (at most 10 s) for its
+/// answer, which comes once every instance can apply it.
+async fn through_store(
+    store: &crate::hosted::Store,
+    what: crate::hosted::What,
+) -> (ServerMessage, Option<ParticipantId>) {
+    let away = |why: String| {
+        let message = format!("the room cannot take changes right now ({why}); try again in a moment");
+        (ServerMessage::Rejected { seq: None, code: ErrorCode::Refused, message }, None)
+    };
+    match store.append(what).await {
+        Ok(rx) => match tokio::time::timeout(Duration::from_secs(10), rx).await {
+            Ok(Ok(answer)) => answer,
+            _ => away("no answer from the room's log".to_owned()),
+        },
+        Err(e) => away(e.to_string()),
+    }
+}
+
 /// The facilitator's link opened in a browser: it belongs in the editor.
 async fn facilitator_page() -> Response {
     let text = "Deze link is voor de gespreksleider: open hem in Plaatwerk met\n  \
@@ -466,6 +531,14 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                     continue;
                 };
                 match decode_command(text.as_bytes()) {
+                    Ok(command) if shared.store.is_some() => {
+                        if let Some(store) = &shared.store
+                            && let Err(e) = store.command(command).await
+                            && tx.send(reject(ErrorCode::Refused, &e.to_string())).await.is_err()
+                        {
+                            return;
+                        }
+                    }
                     Ok(command) => {
                         let mut hub = shared.hub();
                         for change in hub.command(command) {
@@ -537,11 +610,19 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     let mut changes = shared.changes.subscribe();
     let mut closed = shared.closed.subscribe();
     let now = || shared.started.elapsed().as_secs_f64();
-    let welcome = {
-        let mut hub = shared.hub();
-        let w = hub.handle(None, join, now());
-        shared.keep(&mut hub);
-        w
+    let welcome = match &shared.store {
+        Some(store) => {
+            let Ok(secret) = Token::random() else { return };
+            let what = crate::hosted::What::Join { message: text.to_string(), secret: secret.to_string() };
+            let (reply, _) = through_store(store, what).await;
+            crate::hub::Outcome { reply, changed: None }
+        }
+        None => {
+            let mut hub = shared.hub();
+            let w = hub.handle(None, join, now());
+            shared.keep(&mut hub);
+            w
+        }
     };
     let me = match &welcome.reply {
         ServerMessage::Welcome { participant, .. } => ParticipantId(*participant),
@@ -559,8 +640,12 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 let Some(Ok(message)) = incoming else { return };
                 let reply = match message {
                     Message::Text(text) => {
-                        let reply = match decode(text.as_bytes()) {
-                            Ok(m) => {
+                        let reply = match (decode(text.as_bytes()), &shared.store) {
+                            (Ok(_), Some(store)) => {
+                                let what = crate::hosted::What::Request { participant: me.0, message: text.to_string() };
+                                through_store(store, what).await.0
+                            }
+                            (Ok(m), None) => {
                                 let mut hub = shared.hub();
                                 let outcome = hub.handle(Some(me), m, now());
                                 if let Some(c) = &outcome.changed {
@@ -570,7 +655,7 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                                 shared.keep(&mut hub);
                                 outcome.reply
                             }
-                            Err(r) => ServerMessage::Rejected { seq: None, code: r.code, message: r.message },
+                            (Err(r), _) => ServerMessage::Rejected { seq: None, code: r.code, message: r.message },
                         };
                         Message::Text(Utf8Bytes::from(encode(&reply)))
                     }

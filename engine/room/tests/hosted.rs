@@ -1,0 +1,132 @@
+//! A hosted room: two server instances on one Redis serve the same room. Phones on
+//! instance A and on instance B see each other's notes; a phone's note is in the
+//! room's log before its answer; an instance that starts late catches up from the log.
+//!
+//! Needs `redis-server` (Debian's package; `.ci/run` installs it). The test starts its
+//! own on a free loopback port. Outside CI it says so and passes when it is missing;
+//! in CI (`CI=true`) it fails.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{casusregie, next_of, phone, room_notes, send};
+use plaatwerk_room::Moderation;
+use plaatwerk_room::headless::prepare_hosted;
+
+struct Redis(Child);
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Redis of the test's own on a free loopback port, or `None` where there is none.
+fn redis() -> Option<(Redis, String)> {
+    if Command::new("redis-server").arg("--version").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "CI must install redis-server");
+        eprintln!("skipped: no redis-server (apt-get install redis-server)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server starts");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "redis-server listens");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some((Redis(child), format!("redis://127.0.0.1:{port}")))
+}
+
+#[test]
+fn two_instances_on_one_redis_serve_one_room() {
+    let Some((_redis, url)) = redis() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    runtime.block_on(async {
+        // Instance A, and a phone on it that posts before B exists.
+        let (hub, options, session) =
+            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-02").await.expect("A");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (stop_a, stopped_a) = tokio::sync::oneshot::channel::<()>();
+        let a = tokio::spawn(plaatwerk_room::server::serve_with(
+            listener,
+            hub,
+            async move {
+                let _ = stopped_a.await;
+            },
+            options,
+            move |s| {
+                let _ = tx.send((s.addr, s.participants.to_string()));
+            },
+        ));
+        let (addr_a, token) = rx.await.expect("A listens");
+        let mut anna = phone(&addr_a.to_string(), &token, r#","name":"Anna""#).await;
+        let anna_secret = next_of(&mut anna, "welcome").await["secret"].as_str().expect("secret").to_owned();
+        send(&mut anna, r#"{"v":1,"type":"post_note","seq":1,"text":"Van A","color":"pink","at":[500,500]}"#).await;
+        assert_eq!(next_of(&mut anna, "ack").await["pending"], false);
+
+        // Instance B starts later, on another day even: same room, same links, same
+        // session layer; it has Anna's note from the log.
+        let (hub_b, options_b, session_b) =
+            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-03").await.expect("B");
+        assert_eq!(session_b.layer, session.layer, "the room's day, not the instance's");
+        assert_eq!(room_notes(hub_b.plate().layer(&session.layer).expect("layer")), vec!["Van A"]);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (stop_b, stopped_b) = tokio::sync::oneshot::channel::<()>();
+        let b = tokio::spawn(plaatwerk_room::server::serve_with(
+            listener,
+            hub_b,
+            async move {
+                let _ = stopped_b.await;
+            },
+            options_b,
+            move |s| {
+                let _ = tx.send((s.addr, s.participants.to_string()));
+            },
+        ));
+        let (addr_b, token_b) = rx.await.expect("B listens");
+        assert_eq!(token_b, token, "every instance prints the same participants' link");
+
+        // Bo on B posts; Anna on A sees it. Anna on A posts; Bo on B sees it.
+        let mut bo = phone(&addr_b.to_string(), &token, "").await;
+        let welcome = next_of(&mut bo, "welcome").await;
+        assert_eq!(welcome["participant"], 1, "numbered in the room, not per instance");
+        assert_eq!(welcome["room"]["marks"].as_array().map(Vec::len), Some(1), "Anna's note is on B's plate");
+        send(&mut bo, r#"{"v":1,"type":"post_note","seq":1,"text":"Van B","color":"blue","at":[900,500]}"#).await;
+        next_of(&mut bo, "ack").await;
+        // (Her own note's marks may come first.)
+        while next_of(&mut anna, "marks").await["put"][0]["text"] != "Van B" {}
+        send(&mut anna, r#"{"v":1,"type":"post_note","seq":2,"text":"Weer A","color":"green","at":[1300,500]}"#).await;
+        next_of(&mut anna, "ack").await;
+        loop {
+            let m = next_of(&mut bo, "marks").await;
+            if m["put"][0]["text"] == "Weer A" {
+                break;
+            }
+        }
+        // Anna comes back on B (as when her instance goes away): her notes are hers.
+        let mut again = phone(&addr_b.to_string(), &token, &format!(r#","resume":"{anna_secret}""#)).await;
+        let welcome = next_of(&mut again, "welcome").await;
+        assert_eq!(welcome["participant"], 0);
+        assert_eq!(welcome["last_seq"], 2);
+        assert_eq!(welcome["room"]["mine"].as_array().map(Vec::len), Some(2), "{welcome}");
+
+        let _ = stop_a.send(());
+        let _ = stop_b.send(());
+        let hub_a = a.await.expect("A").expect("A io");
+        let hub_b = b.await.expect("B").expect("B io");
+        let notes = |h: &plaatwerk_room::Hub| room_notes(h.plate().layer(&session.layer).expect("layer"));
+        assert_eq!(notes(&hub_a), vec!["Van A", "Van B", "Weer A"]);
+        assert_eq!(notes(&hub_a), notes(&hub_b), "both instances have the same room");
+        assert_eq!(hub_a.record(), hub_b.record());
+    });
+}
