@@ -45,6 +45,32 @@ fn redis() -> Option<(Redis, String)> {
     Some((Redis(child), format!("redis://127.0.0.1:{port}")))
 }
 
+type Serving = tokio::task::JoinHandle<std::io::Result<plaatwerk_room::Hub>>;
+
+/// An instance serving on a free loopback port: its task, its stop, its address and
+/// the participants' token it prints.
+async fn serve(
+    hub: plaatwerk_room::Hub,
+    options: plaatwerk_room::server::Options,
+) -> (Serving, tokio::sync::oneshot::Sender<()>, std::net::SocketAddr, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(plaatwerk_room::server::serve_with(
+        listener,
+        hub,
+        async move {
+            let _ = stopped.await;
+        },
+        options,
+        move |s| {
+            let _ = tx.send((s.addr, s.participants.to_string()));
+        },
+    ));
+    let (addr, token) = rx.await.expect("listens");
+    (task, stop, addr, token)
+}
+
 #[test]
 fn two_instances_on_one_redis_serve_one_room() {
     let Some((_redis, url)) = redis() else { return };
@@ -53,21 +79,7 @@ fn two_instances_on_one_redis_serve_one_room() {
         // Instance A, and a phone on it that posts before B exists.
         let (hub, options, session) =
             prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-02").await.expect("A");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let (stop_a, stopped_a) = tokio::sync::oneshot::channel::<()>();
-        let a = tokio::spawn(plaatwerk_room::server::serve_with(
-            listener,
-            hub,
-            async move {
-                let _ = stopped_a.await;
-            },
-            options,
-            move |s| {
-                let _ = tx.send((s.addr, s.participants.to_string()));
-            },
-        ));
-        let (addr_a, token) = rx.await.expect("A listens");
+        let (a, stop_a, addr_a, token) = serve(hub, options).await;
         let mut anna = phone(&addr_a.to_string(), &token, r#","name":"Anna""#).await;
         let anna_secret = next_of(&mut anna, "welcome").await["secret"].as_str().expect("secret").to_owned();
         send(&mut anna, r#"{"v":1,"type":"post_note","seq":1,"text":"Van A","color":"pink","at":[500,500]}"#).await;
@@ -79,21 +91,7 @@ fn two_instances_on_one_redis_serve_one_room() {
             prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-03").await.expect("B");
         assert_eq!(session_b.layer, session.layer, "the room's day, not the instance's");
         assert_eq!(room_notes(hub_b.plate().layer(&session.layer).expect("layer")), vec!["Van A"]);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let (stop_b, stopped_b) = tokio::sync::oneshot::channel::<()>();
-        let b = tokio::spawn(plaatwerk_room::server::serve_with(
-            listener,
-            hub_b,
-            async move {
-                let _ = stopped_b.await;
-            },
-            options_b,
-            move |s| {
-                let _ = tx.send((s.addr, s.participants.to_string()));
-            },
-        ));
-        let (addr_b, token_b) = rx.await.expect("B listens");
+        let (b, stop_b, addr_b, token_b) = serve(hub_b, options_b).await;
         assert_eq!(token_b, token, "every instance prints the same participants' link");
 
         // Bo on B posts; Anna on A sees it. Anna on A posts; Bo on B sees it.
