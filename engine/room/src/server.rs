@@ -387,10 +387,18 @@ async fn plate(headers: HeaderMap, State(shared): State<Arc<Shared>>) -> Respons
     send(&headers, plain, gz, "image/svg+xml; charset=utf-8")
 }
 
+/// Counts a new connection in; `Some` (503) when the room has as many as it takes.
+fn full(shared: &Shared) -> Option<Response> {
+    if shared.connections.fetch_add(1, Ordering::Relaxed) < MAX_CONNECTIONS {
+        return None;
+    }
+    shared.connections.fetch_sub(1, Ordering::Relaxed);
+    Some((StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response())
+}
+
 async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
-    if shared.connections.fetch_add(1, Ordering::Relaxed) >= MAX_CONNECTIONS {
-        shared.connections.fetch_sub(1, Ordering::Relaxed);
-        return (StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response();
+    if let Some(full) = full(&shared) {
+        return full;
     }
     // axum's default allows 64 MB messages; a note needs far less.
     ws.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| async move {
@@ -467,9 +475,8 @@ async fn facilitator_page() -> Response {
 
 /// The facilitator's editor: larger messages (its edits carry ink).
 async fn upgrade_facilitator(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
-    if shared.connections.fetch_add(1, Ordering::Relaxed) >= MAX_CONNECTIONS {
-        shared.connections.fetch_sub(1, Ordering::Relaxed);
-        return (StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response();
+    if let Some(full) = full(&shared) {
+        return full;
     }
     ws.max_message_size(MAX_FACILITATOR_BYTES).max_frame_size(MAX_FACILITATOR_BYTES).on_upgrade(
         move |socket| async move {

@@ -98,3 +98,30 @@ fn what_a_phone_was_told_is_done_survives_a_crash_and_the_room_opens_again_on_it
     assert_eq!(again.sync(&mut back), 1);
     assert_eq!(session_counts(&back), (3, 1));
 }
+
+/// A journal cut short by a crash is read up to its last whole line; one damaged in
+/// the middle is refused with its file and line named, never half-applied.
+#[test]
+fn a_cut_journal_is_read_and_a_damaged_one_is_refused_by_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("kamer.room.jsonl");
+    let token = "0123456789abcdef0123456789abcdef";
+    let room = format!(
+        r#"{{"room":{{"participants":"{token}","facilitator":"{token}","code":"12345678","layer":"sessie"}}}}"#
+    );
+    let change = r#"{"change":{"order":1,"edits":[{"remove":{"layer":"sessie","id":5}}]}}"#;
+    std::fs::write(&path, format!("{room}\n{change}\n{{\"change\":{{\"ord")).expect("write");
+    let r = plaatwerk_room::journal::read(&path).expect("a cut last line is a crash, not damage").expect("there");
+    assert_eq!(r.changes.len(), 1);
+    assert_eq!(r.layer, "sessie");
+
+    std::fs::write(&path, format!("{room}\nnot json\n{change}\n")).expect("write");
+    let e = plaatwerk_room::journal::read(&path).expect_err("damage in the middle");
+    let text = e.to_string();
+    assert!(text.contains("kamer.room.jsonl") && text.contains("line 2"), "{text}");
+
+    std::fs::write(&path, format!("{change}\n")).expect("write");
+    let e = plaatwerk_room::journal::read(&path).expect_err("no room line");
+    assert!(e.to_string().contains("first line"), "{e}");
+    assert!(plaatwerk_room::journal::read(&dir.path().join("none.jsonl")).expect("no journal").is_none());
+}
