@@ -207,6 +207,22 @@ enum RoomCommand {
         /// redis://HOST:PORT.
         #[arg(long, env = "PLAATWERK_REDIS_URL")]
         redis: Option<String>,
+        /// Days a hosted room's data stays in Redis after its last instance stopped
+        /// (then Redis deletes it).
+        #[arg(long, env = "PLAATWERK_RETAIN_DAYS", default_value_t = plaatwerk_room::hosted::RETAIN_DAYS)]
+        retain_days: u32,
+        /// The address phones reach the room at, behind a load balancer or reverse
+        /// proxy (https://kamers.example.nl); the printed links use it.
+        #[arg(long, env = "PLAATWERK_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Delete a hosted room's data from Redis now (stop its instances first).
+    Purge {
+        /// The room's name (as given to `room serve --name`).
+        name: String,
+        /// The Redis the room is in: redis://HOST:PORT.
+        #[arg(long, env = "PLAATWERK_REDIS_URL")]
+        redis: String,
     },
 }
 
@@ -246,9 +262,10 @@ pub fn run() -> ExitCode {
             let room = room.map(|link| Some(link).filter(|l| !l.is_empty()));
             crate::app::run(Some(plate), Some(display), room, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name, redis })) => {
-            room::serve(&plate, listen, &moderation, &name, redis.as_deref())
+        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name, redis, retain_days, public_url })) => {
+            room::serve(&plate, listen, &moderation, &name, room::Hosting { redis, retain_days, public: public_url })
         }
+        Some(Command::Room(RoomCommand::Purge { name, redis })) => room::purge(&name, &redis),
         Some(Command::Keys { nl }) => {
             use plaatwerk_editing::keymap::{Context, markdown};
             let (editing, presenting) = if nl { ("Bewerken", "Presenteren") } else { ("Editing", "Presenting") };

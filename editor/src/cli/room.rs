@@ -15,7 +15,7 @@ pub fn serve(
     listen: SocketAddr,
     moderation: &str,
     name: &str,
-    redis: Option<&str>,
+    hosting: Hosting,
 ) -> anyhow::Result<ExitCode> {
     let mode = match moderation {
         "direct" => Moderation::Direct,
@@ -24,7 +24,24 @@ pub fn serve(
         other => anyhow::bail!("\"{other}\" is not a moderation mode; use direct, queue or reveal"),
     };
     let date = plaatwerk_editing::present::today();
-    let path = plaatwerk_room::headless::serve_plate(plate, listen, mode, name, &date, redis, |links| {
+    if hosting.retain_days == 0 || hosting.retain_days > 3650 {
+        anyhow::bail!("--retain-days {}: keep a room's data 1 to 3650 days", hosting.retain_days);
+    }
+    if let Some(public) = &hosting.public
+        && !(public.starts_with("https://") || public.starts_with("http://"))
+    {
+        anyhow::bail!("--public-url \"{public}\" must start with https:// (or http://)");
+    }
+    let config = plaatwerk_room::headless::ServeConfig {
+        listen,
+        mode,
+        name: name.to_owned(),
+        date,
+        redis: hosting.redis,
+        retain_days: hosting.retain_days,
+        public: hosting.public,
+    };
+    let path = plaatwerk_room::headless::serve_plate(plate, &config, |links| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "participants: {}", links.participants);
         let _ = writeln!(out, "facilitator: {}", links.facilitator);
@@ -33,4 +50,30 @@ pub fn serve(
     .with_context(|| format!("{}: the room stopped", plate.display()))?;
     println!("session: {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where and how long a hosted room is kept.
+pub struct Hosting {
+    /// Its Redis.
+    pub redis: Option<String>,
+    /// Days its data stays after the last instance stopped.
+    pub retain_days: u32,
+    /// The address phones reach it at.
+    pub public: Option<String>,
+}
+
+/// Deletes a hosted room's data from Redis at once.
+pub fn purge(name: &str, redis: &str) -> anyhow::Result<ExitCode> {
+    let where_ = plaatwerk_room::headless::redact(redis);
+    match plaatwerk_room::headless::purge(redis, name) {
+        Ok(true) => {
+            println!("room \"{name}\" deleted from {where_}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(false) => {
+            eprintln!("room \"{name}\" is not in {where_} (already deleted, or never there)");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(anyhow::anyhow!("room \"{name}\" at {where_}: {e}")),
+    }
 }

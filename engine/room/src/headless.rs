@@ -39,18 +39,35 @@ pub struct Links {
     pub short: String,
 }
 
-/// Serves a room on `plate_path` at `listen` until SIGINT or SIGTERM; `on_links` gets
-/// the links once it listens. Writes the session (the participants' notes, dots and
-/// tokens, and who made them) next to the plate and returns its path.
+/// How `plaatwerk room serve` serves a room.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// How notes appear (a hosted room takes the first instance's).
+    pub mode: Moderation,
+    /// The session's name; a hosted room's name.
+    pub name: String,
+    /// Today, as the session's name takes it.
+    pub date: String,
+    /// A hosted room's Redis (`redis://HOST:PORT`).
+    pub redis: Option<String>,
+    /// Days a hosted room's data is kept after its last instance stopped.
+    pub retain_days: u32,
+    /// The address phones reach the room at (a load balancer's or reverse proxy's,
+    /// `https://kamers.example.nl`); by default this machine's.
+    pub public: Option<String>,
+}
+
+/// Serves a room on `plate_path` until SIGINT or SIGTERM; `on_links` gets the links
+/// once it listens. Writes the session (the participants' notes, dots and tokens, and
+/// who made them) next to the plate and returns its path.
 pub fn serve_plate(
     plate_path: &Path,
-    listen: SocketAddr,
-    mode: Moderation,
-    name: &str,
-    date: &str,
-    redis: Option<&str>,
+    config: &ServeConfig,
     on_links: impl FnOnce(Links) + Send + 'static,
 ) -> Result<PathBuf, ServeError> {
+    let ServeConfig { listen, mode, name, date, redis, retain_days, public } = config.clone();
     let mut plate: Plate = format::load(plate_path)?;
     let io = |what: &str| {
         let what = what.to_owned();
@@ -60,9 +77,9 @@ pub fn serve_plate(
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(io("starting the server"))?;
     let (hub, options, session) = match redis {
         // A hosted room: the room's order in Redis, shared with other instances.
-        Some(url) => runtime.block_on(prepare_hosted(plate, url, name, mode, date))?,
+        Some(url) => runtime.block_on(prepare_hosted(plate, &url, &name, mode, &date, retain_days))?,
         None => {
-            let session = present::start_session(&mut plate, name, date);
+            let session = present::start_session(&mut plate, &name, &date);
             let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
                 what: "the session layer".to_owned(),
                 source: std::io::Error::other("missing after starting the session"),
@@ -72,9 +89,14 @@ pub fn serve_plate(
     };
     let hub = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
-        crate::server::serve_with(listener, hub, stop_signal(), options, move |s| on_links(links(s)))
-            .await
-            .map_err(io("serving the room"))
+        crate::server::serve_with(listener, hub, stop_signal(), options, move |s| {
+            on_links(match &public {
+                Some(public) => links_public(s, public),
+                None => links(s),
+            })
+        })
+        .await
+        .map_err(io("serving the room"))
     })?;
     let file = SessionFile {
         format: "plaatwerk.session".to_owned(),
@@ -102,17 +124,19 @@ pub async fn prepare_hosted(
     room: &str,
     mode: Moderation,
     today: &str,
+    retain_days: u32,
 ) -> Result<(Hub, crate::server::Options, present::Session), ServeError> {
     let store_err = |e: crate::hosted::StoreError| ServeError::Io {
         what: format!("room \"{}\" at {}", plaatwerk_model::clip(room), redact(redis)),
         source: std::io::Error::other(e.to_string()),
     };
-    let (store, shared) = crate::hosted::Store::open(redis, room, today).await.map_err(store_err)?;
+    let (store, shared) = crate::hosted::Store::open(redis, room, today, mode, retain_days).await.map_err(store_err)?;
     let session = present::start_session(&mut plate, room, &shared.date);
-    let mut hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
-        what: "the session layer".to_owned(),
-        source: std::io::Error::other("missing after starting the session"),
-    })?;
+    let mut hub =
+        Hub::new(plate, &session.layer, shared.moderation, Limits::default()).ok_or_else(|| ServeError::Io {
+            what: "the session layer".to_owned(),
+            source: std::io::Error::other("missing after starting the session"),
+        })?;
     let mut reader = store.reader().await.map_err(store_err)?;
     loop {
         let entries = reader.next(None).await.map_err(store_err)?;
@@ -128,8 +152,17 @@ pub async fn prepare_hosted(
     Ok((hub, options, session))
 }
 
+/// Deletes a hosted room's data from Redis at once; whether there was any.
+pub fn purge(redis: &str, room: &str) -> Result<bool, crate::hosted::StoreError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::hosted::StoreError::from(redis::RedisError::from(e)))?;
+    runtime.block_on(crate::hosted::purge(redis, room))
+}
+
 /// A Redis address without its password, for messages and logs.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.split_once("://"), url.rsplit_once('@')) {
         (Some((scheme, _)), Some((_, host))) => format!("{scheme}://…@{host}"),
         _ => url.to_owned(),
@@ -139,6 +172,17 @@ fn redact(url: &str) -> String {
 /// A served room's links, with the address phones can reach.
 pub(crate) fn links(s: &crate::server::Serving) -> Links {
     links_at(s, crate::network::reachable_ip(s.addr.ip()))
+}
+
+/// A served room's links at a public address (`https://kamers.example.nl`, a load
+/// balancer's or reverse proxy's).
+pub(crate) fn links_public(s: &crate::server::Serving, public: &str) -> Links {
+    let base = public.trim_end_matches('/');
+    Links {
+        participants: format!("{base}/#{}", s.participants),
+        facilitator: format!("{base}/facilitator#{}", s.facilitator),
+        short: base.to_owned(),
+    }
 }
 
 /// A served room's links with the address `ip` (the network the facilitator chose).

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use redis::Value;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
@@ -113,14 +114,41 @@ impl From<redis::RedisError> for StoreError {
     }
 }
 
+/// Days a room's data stays in Redis after its last instance stopped, unless told
+/// otherwise.
+pub const RETAIN_DAYS: u32 = 30;
+
+/// How long Redis may take to answer before the room counts it as away.
+const ANSWER_WITHIN: Duration = Duration::from_secs(2);
+
+/// A room's keys in Redis: its log and its settings.
+fn keys(name: &str) -> Result<(String, String), StoreError> {
+    let key = crate::text::clean(name, 80, false).map_err(|e| StoreError(format!("room name: {e}")))?;
+    let base = format!("plaatwerk:room:{}", key.replace(|c: char| !c.is_alphanumeric() && c != '-', "_"));
+    Ok((format!("{base}:log"), format!("{base}:meta")))
+}
+
+/// A connection to Redis that comes back by itself after Redis restarts (requests
+/// while it is away fail at once, and the room says so).
+async fn manager(client: &redis::Client, answer_within: Duration) -> Result<ConnectionManager, StoreError> {
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(answer_within))
+        .set_number_of_retries(1)
+        .set_max_delay(Duration::from_millis(500));
+    Ok(ConnectionManager::new_with_config(client.clone(), config).await?)
+}
+
 /// A room's stream and settings in Redis.
 pub struct Store {
     client: redis::Client,
-    writer: redis::aio::MultiplexedConnection,
+    writer: ConnectionManager,
     log: String,
     meta: String,
     /// This instance.
     pub instance: String,
+    /// Days the room's data is kept after its last instance stopped.
+    pub retain_days: u32,
     next: AtomicU64,
     waiting: Mutex<HashMap<u64, oneshot::Sender<Answer>>>,
 }
@@ -128,8 +156,8 @@ pub struct Store {
 /// The answer to a request: the reply, and the participant a join made.
 pub type Answer = (ServerMessage, Option<ParticipantId>);
 
-/// What every instance of a room shares: its links' tokens, its code, and what the
-/// session layer is.
+/// What every instance of a room shares: its links' tokens, its code, what the
+/// session layer is, and how notes appear at first.
 #[derive(Debug, Clone)]
 pub struct Shared {
     /// The participants' token.
@@ -140,23 +168,31 @@ pub struct Shared {
     pub code: JoinCode,
     /// The day the room started (its session layer's name follows it).
     pub date: String,
+    /// How notes appear when the room starts (later changes are in the log).
+    pub moderation: crate::Moderation,
 }
 
 impl Store {
     /// Connects to the room `name` at `url`; the first instance sets the room's
-    /// tokens, code and date (`date` is today's), the others take them.
-    pub async fn open(url: &str, name: &str, date: &str) -> Result<(Store, Shared), StoreError> {
+    /// tokens, code, date (`date` is today's) and moderation, the others take them.
+    pub async fn open(
+        url: &str,
+        name: &str,
+        date: &str,
+        moderation: crate::Moderation,
+        retain_days: u32,
+    ) -> Result<(Store, Shared), StoreError> {
         let client = redis::Client::open(url)?;
-        let writer = client.get_multiplexed_async_connection().await?;
-        let key = crate::text::clean(name, 80, false).map_err(|e| StoreError(format!("room name: {e}")))?;
-        let base = format!("plaatwerk:room:{}", key.replace(|c: char| !c.is_alphanumeric() && c != '-', "_"));
+        let writer = manager(&client, ANSWER_WITHIN).await?;
+        let (log, meta) = keys(name)?;
         let instance = Token::random().map_err(|e| StoreError(e.to_string()))?.to_string();
         let store = Store {
             client,
             writer,
-            log: format!("{base}:log"),
-            meta: format!("{base}:meta"),
+            log,
+            meta,
             instance,
+            retain_days,
             next: AtomicU64::new(1),
             waiting: Mutex::new(HashMap::new()),
         };
@@ -164,11 +200,12 @@ impl Store {
             match what {
                 "code" => Ok(JoinCode::random().map_err(|e| StoreError(e.to_string()))?.digits().to_owned()),
                 "date" => Ok(date.to_owned()),
+                "moderation" => Ok(moderation_name(moderation).to_owned()),
                 _ => Ok(Token::random().map_err(|e| StoreError(e.to_string()))?.to_string()),
             }
         };
         let mut w = store.writer.clone();
-        for field in ["participants", "facilitator", "code", "date"] {
+        for field in ["participants", "facilitator", "code", "date", "moderation"] {
             let value = fresh(field)?;
             redis::cmd("HSETNX").arg(&store.meta).arg(field).arg(value).query_async::<i64>(&mut w).await?;
         }
@@ -180,11 +217,35 @@ impl Store {
             facilitator: Token::parse(&get("facilitator")?).ok_or_else(|| damaged("token"))?,
             code: JoinCode::parse(&get("code")?).ok_or_else(|| damaged("code"))?,
             date: get("date")?,
+            moderation: moderation_from(&get("moderation")?).ok_or_else(|| damaged("moderation"))?,
         };
+        store.keep().await?;
         Ok((store, shared))
     }
 
-    /// Appends a request; the answer comes when this instance applies it.
+    /// Sets the room's data to be deleted [`Store::retain_days`] from now (every
+    /// instance does so while it serves the room, so the days count from the last
+    /// one's end).
+    pub async fn keep(&self) -> Result<(), StoreError> {
+        let seconds = u64::from(self.retain_days.max(1)) * 86_400;
+        let mut w = self.writer.clone();
+        let mut pipe = redis::pipe();
+        pipe.cmd("EXPIRE").arg(&self.log).arg(seconds).ignore();
+        pipe.cmd("EXPIRE").arg(&self.meta).arg(seconds).ignore();
+        pipe.query_async::<()>(&mut w).await?;
+        Ok(())
+    }
+
+    /// Whether the room's settings are still in Redis (they are gone when Redis came
+    /// back without its data, or the room was purged).
+    pub async fn present(&self) -> Result<bool, StoreError> {
+        let mut w = self.writer.clone();
+        Ok(redis::cmd("EXISTS").arg(&self.meta).query_async::<i64>(&mut w).await? == 1)
+    }
+
+    /// Appends a request; the answer comes when this instance applies it. The entry is
+    /// in the room's log (and in Redis's append-only file, as Redis is set up) before
+    /// this returns.
     pub async fn append(&self, what: What) -> Result<oneshot::Receiver<Answer>, StoreError> {
         let request = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
@@ -200,9 +261,16 @@ impl Store {
         Ok(rx)
     }
 
+    /// Forgets a request whose answer is no longer awaited.
+    pub fn forget(&self, rx: oneshot::Receiver<Answer>) {
+        drop(rx);
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, tx| !tx.is_closed());
+    }
+
     /// Appends a command of the facilitator's (no answer).
     pub async fn command(&self, command: Command) -> Result<(), StoreError> {
-        drop(self.append(What::Command { command }).await?);
+        let rx = self.append(What::Command { command }).await?;
+        self.forget(rx);
         Ok(())
     }
 
@@ -218,15 +286,40 @@ impl Store {
 
     /// A connection of its own for reading the stream (reads block).
     pub async fn reader(&self) -> Result<Reader, StoreError> {
-        let config = redis::AsyncConnectionConfig::new().set_response_timeout(Some(Duration::from_secs(10)));
-        let con = self.client.get_multiplexed_async_connection_with_config(&config).await?;
+        let con = manager(&self.client, READ_BLOCK + ANSWER_WITHIN).await?;
         Ok(Reader { con, log: self.log.clone(), last: "0".to_owned(), first_ms: None })
     }
 }
 
+/// How long one read waits for new entries.
+pub const READ_BLOCK: Duration = Duration::from_secs(2);
+
+/// Deletes the room `name`'s data from Redis at once; whether there was any.
+pub async fn purge(url: &str, name: &str) -> Result<bool, StoreError> {
+    let client = redis::Client::open(url)?;
+    let mut con = manager(&client, ANSWER_WITHIN).await?;
+    let (log, meta) = keys(name)?;
+    let gone: i64 = redis::cmd("DEL").arg(&log).arg(&meta).query_async(&mut con).await?;
+    Ok(gone > 0)
+}
+
+fn moderation_name(m: crate::Moderation) -> &'static str {
+    match m {
+        crate::Moderation::Direct => "direct",
+        crate::Moderation::Queue => "queue",
+        crate::Moderation::Reveal => "reveal",
+    }
+}
+
+fn moderation_from(s: &str) -> Option<crate::Moderation> {
+    [crate::Moderation::Direct, crate::Moderation::Queue, crate::Moderation::Reveal]
+        .into_iter()
+        .find(|m| moderation_name(*m) == s)
+}
+
 /// Reads a room's stream in order.
 pub struct Reader {
-    con: redis::aio::MultiplexedConnection,
+    con: ConnectionManager,
     log: String,
     last: String,
     first_ms: Option<u64>,

@@ -408,6 +408,7 @@ impl Hub {
                 })
                 .collect(),
             record: self.record(),
+            hosting: None,
         }
     }
 
@@ -839,7 +840,7 @@ impl Hub {
     }
 }
 
-fn seq_of(message: &ClientMessage) -> Option<u64> {
+pub(crate) fn seq_of(message: &ClientMessage) -> Option<u64> {
     match message {
         ClientMessage::Join { .. } => None,
         ClientMessage::PostNote { seq, .. }

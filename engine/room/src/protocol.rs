@@ -197,6 +197,13 @@ pub enum ServerMessage {
     },
     /// The room's state changed (to facilitators, at most once a second).
     Status(Box<Status>),
+    /// A hosted room's store (Redis) went away or came back: while it is away the room
+    /// takes no changes (they are refused as [`ErrorCode::Unavailable`]), and nothing
+    /// already acknowledged is lost.
+    Away {
+        /// Whether it is away now.
+        away: bool,
+    },
     /// The facilitator changed the room's rules.
     Settings {
         /// How notes appear.
@@ -279,6 +286,19 @@ pub struct Status {
     pub pending: Vec<PendingNote>,
     /// Who took part and what each made.
     pub record: plaatwerk_editing::present::RoomRecord,
+    /// A hosted room: its store and how long its data is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosting: Option<Hosting>,
+}
+
+/// How a hosted room is kept, for the facilitator's panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hosting {
+    /// Why the room's store cannot take changes now (`None`: it can).
+    #[serde(default)]
+    pub away: Option<String>,
+    /// Days the room's data stays in the store after its last instance stopped.
+    pub retain_days: u32,
 }
 
 /// A note that waits for the facilitator.
@@ -442,6 +462,9 @@ pub enum ErrorCode {
     NoVotes,
     /// An element that is not on the plate, or cannot be voted on.
     NoSuchElement,
+    /// A hosted room's store is away for a moment: nothing was done; the phone keeps
+    /// the request and sends it again when [`ServerMessage::Away`] says it is back.
+    Unavailable,
     /// A place outside the plate.
     BadPlace,
     /// What it would add is beyond the plate's budget or invalid.

@@ -59,6 +59,8 @@ struct Shared {
     journal: Option<Mutex<Journal>>,
     /// A hosted room's shared order (Redis).
     store: Option<Arc<crate::hosted::Store>>,
+    /// Why a hosted room's store cannot take changes now.
+    away: Mutex<Option<String>>,
 }
 
 /// How a room is served beyond its hub.
@@ -99,6 +101,42 @@ const TRIES_PER_MINUTE: u32 = 10;
 const WRONG_CODES_AT_MOST: u32 = 5_000;
 
 impl Shared {
+    /// Marks a hosted room's store away (with why) or back, and tells everyone when
+    /// that changes.
+    fn set_away(&self, why: Option<String>) {
+        let mut away = self.away.lock().unwrap_or_else(|p| p.into_inner());
+        if away.is_some() == why.is_some() {
+            if why.is_some() {
+                *away = why;
+            }
+            return;
+        }
+        match &why {
+            Some(w) => eprintln!("room: the store is away ({w}); changes are refused until it is back"),
+            None => eprintln!("room: the store is back"),
+        }
+        let back = why.is_none();
+        *away = why;
+        drop(away);
+        let message = Utf8Bytes::from(encode(&ServerMessage::Away { away: !back }));
+        let _ = self.changes.send(Arc::new(Fanout { full: message.clone(), phone: message, origin: 0 }));
+        if let Some(wake) = &self.wake {
+            wake();
+        }
+    }
+
+    /// The room as the facilitator's panel shows it.
+    fn status(&self, hub: &Hub) -> crate::protocol::Status {
+        let mut status = hub.status(self.connections.load(Ordering::Relaxed));
+        if let Some(store) = &self.store {
+            status.hosting = Some(crate::protocol::Hosting {
+                away: self.away.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+                retain_days: store.retain_days,
+            });
+        }
+        status
+    }
+
     fn hub(&self) -> std::sync::MutexGuard<'_, Hub> {
         self.hub.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -230,6 +268,7 @@ pub async fn serve_with(
         closed: tokio::sync::watch::Sender::new(false),
         journal,
         store,
+        away: Mutex::new(None),
     });
     if let Some(reader) = reader {
         tokio::spawn(follow(reader, shared.clone()));
@@ -412,17 +451,24 @@ fn reject(code: ErrorCode, message: &str) -> Message {
 }
 
 /// A hosted room: applies the room's stream, in its order, as it grows; answers this
-/// instance's requests as they are applied. Reconnects when Redis is away.
+/// instance's requests as they are applied. When Redis is away it says so and reads
+/// on from where it was once Redis is back. Once a minute it renews the room's
+/// retention and checks that Redis still has the room.
 async fn follow(mut reader: crate::hosted::Reader, shared: Arc<Shared>) {
+    let Some(store) = shared.store.clone() else { return };
     let mut closed = shared.closed.subscribe();
+    let mut renewed = Instant::now();
+    let mut lost = false;
     loop {
         let next = tokio::select! {
-            r = reader.next(Some(Duration::from_secs(2))) => r,
+            r = reader.next(Some(crate::hosted::READ_BLOCK)) => r,
             () = async { let _ = closed.wait_for(|c| *c).await; } => return,
         };
         match next {
             Ok(entries) => {
-                let Some(store) = &shared.store else { return };
+                if !lost {
+                    shared.set_away(None);
+                }
                 for (entry, at) in entries {
                     let mut hub = shared.hub();
                     let applied = crate::hosted::apply(&mut hub, &entry, at);
@@ -434,31 +480,57 @@ async fn follow(mut reader: crate::hosted::Reader, shared: Arc<Shared>) {
                         store.answer(&entry, reply, applied.joined);
                     }
                 }
+                if renewed.elapsed() >= Duration::from_secs(60) {
+                    renewed = Instant::now();
+                    match store.present().await {
+                        Ok(true) => {
+                            let _ = store.keep().await;
+                        }
+                        Ok(false) => {
+                            lost = true;
+                            shared.set_away(Some(LOST.to_owned()));
+                        }
+                        Err(_) => {}
+                    }
+                }
             }
             Err(e) => {
-                eprintln!("room: {e}; trying again");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                shared.set_away(Some(e.to_string()));
+                renewed = Instant::now() - Duration::from_secs(60);
+                tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
 }
 
+/// Why a hosted room takes no more changes when Redis no longer has it.
+const LOST: &str = "the store no longer has this room (Redis restarted without its append-only file, or the room \
+                    was purged); this instance keeps what it has and saves it next to the plate when it stops";
+
 /// Appends a request to a hosted room's stream and waits (at most 10 s) for its
 /// answer, which comes once every instance can apply it.
 async fn through_store(
+    shared: &Shared,
     store: &crate::hosted::Store,
+    seq: Option<u64>,
     what: crate::hosted::What,
 ) -> (ServerMessage, Option<ParticipantId>) {
     let away = |why: String| {
-        let message = format!("the room cannot take changes right now ({why}); try again in a moment");
-        (ServerMessage::Rejected { seq: None, code: ErrorCode::Refused, message }, None)
+        let message = format!("the room cannot take changes right now ({why}); it is sent again once the room is back");
+        (ServerMessage::Rejected { seq, code: ErrorCode::Unavailable, message }, None)
     };
+    if let Some(why) = shared.away.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        return away(why);
+    }
     match store.append(what).await {
         Ok(rx) => match tokio::time::timeout(Duration::from_secs(10), rx).await {
             Ok(Ok(answer)) => answer,
             _ => away("no answer from the room's log".to_owned()),
         },
-        Err(e) => away(e.to_string()),
+        Err(e) => {
+            shared.set_away(Some(e.to_string()));
+            away(e.to_string())
+        }
     }
 }
 
@@ -504,7 +576,7 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
     let me = shared.next_facilitator.fetch_add(1, Ordering::Relaxed);
     let mut changes = shared.changes.subscribe();
     let mut closed = shared.closed.subscribe();
-    let status = |hub: &Hub| hub.status(shared.connections.load(Ordering::Relaxed));
+    let status = |hub: &Hub| shared.status(hub);
     let welcome = {
         let hub = shared.hub();
         let layer = hub
@@ -539,11 +611,20 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                 };
                 match decode_command(text.as_bytes()) {
                     Ok(command) if shared.store.is_some() => {
-                        if let Some(store) = &shared.store
-                            && let Err(e) = store.command(command).await
-                            && tx.send(reject(ErrorCode::Refused, &e.to_string())).await.is_err()
-                        {
-                            return;
+                        let away = shared.away.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                        let done = match (away, &shared.store) {
+                            (Some(why), _) => Err(why),
+                            (None, Some(store)) => store.command(command).await.map_err(|e| {
+                                shared.set_away(Some(e.to_string()));
+                                e.to_string()
+                            }),
+                            (None, None) => Ok(()),
+                        };
+                        if let Err(why) = done {
+                            let message = format!("the room cannot take changes right now ({why})");
+                            if tx.send(reject(ErrorCode::Unavailable, &message)).await.is_err() {
+                                return;
+                            }
                         }
                     }
                     Ok(command) => {
@@ -621,7 +702,7 @@ async fn connection(socket: WebSocket, shared: &Shared) {
         Some(store) => {
             let Ok(secret) = Token::random() else { return };
             let what = crate::hosted::What::Join { message: text.to_string(), secret: secret.to_string() };
-            let (reply, _) = through_store(store, what).await;
+            let (reply, _) = through_store(shared, store, None, what).await;
             crate::hub::Outcome { reply, changed: None }
         }
         None => {
@@ -648,9 +729,9 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 let reply = match message {
                     Message::Text(text) => {
                         let reply = match (decode(text.as_bytes()), &shared.store) {
-                            (Ok(_), Some(store)) => {
+                            (Ok(m), Some(store)) => {
                                 let what = crate::hosted::What::Request { participant: me.0, message: text.to_string() };
-                                through_store(store, what).await.0
+                                through_store(shared, store, crate::hub::seq_of(&m), what).await.0
                             }
                             (Ok(m), None) => {
                                 let mut hub = shared.hub();

@@ -26,14 +26,27 @@ impl Drop for Redis {
 
 /// A Redis of the test's own on a free loopback port, or `None` where there is none.
 fn redis() -> Option<(Redis, String)> {
-    if Command::new("redis-server").arg("--version").output().is_err() {
-        assert!(std::env::var("CI").is_err(), "CI must install redis-server");
-        eprintln!("skipped: no redis-server (apt-get install redis-server)");
+    if !have_redis() {
         return None;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    Some((start_redis(port, &["--appendonly", "no"]), format!("redis://127.0.0.1:{port}")))
+}
+
+fn have_redis() -> bool {
+    if Command::new("redis-server").arg("--version").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "CI must install redis-server");
+        eprintln!("skipped: no redis-server (apt-get install redis-server)");
+        return false;
+    }
+    true
+}
+
+/// Starts redis-server on `port` with `args`, and waits until it listens.
+fn start_redis(port: u16, args: &[&str]) -> Redis {
     let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+        .args(args)
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server starts");
@@ -42,7 +55,7 @@ fn redis() -> Option<(Redis, String)> {
         assert!(start.elapsed() < Duration::from_secs(10), "redis-server listens");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Some((Redis(child), format!("redis://127.0.0.1:{port}")))
+    Redis(child)
 }
 
 type Serving = tokio::task::JoinHandle<std::io::Result<plaatwerk_room::Hub>>;
@@ -78,7 +91,7 @@ fn two_instances_on_one_redis_serve_one_room() {
     runtime.block_on(async {
         // Instance A, and a phone on it that posts before B exists.
         let (hub, options, session) =
-            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-02").await.expect("A");
+            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-02", 30).await.expect("A");
         let (a, stop_a, addr_a, token) = serve(hub, options).await;
         let mut anna = phone(&addr_a.to_string(), &token, r#","name":"Anna""#).await;
         let anna_secret = next_of(&mut anna, "welcome").await["secret"].as_str().expect("secret").to_owned();
@@ -88,7 +101,7 @@ fn two_instances_on_one_redis_serve_one_room() {
         // Instance B starts later, on another day even: same room, same links, same
         // session layer; it has Anna's note from the log.
         let (hub_b, options_b, session_b) =
-            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-03").await.expect("B");
+            prepare_hosted(casusregie().1, &url, "Kick-off", Moderation::Direct, "2026-12-03", 30).await.expect("B");
         assert_eq!(session_b.layer, session.layer, "the room's day, not the instance's");
         assert_eq!(room_notes(hub_b.plate().layer(&session.layer).expect("layer")), vec!["Van A"]);
         let (b, stop_b, addr_b, token_b) = serve(hub_b, options_b).await;
@@ -127,4 +140,80 @@ fn two_instances_on_one_redis_serve_one_room() {
         assert_eq!(notes(&hub_a), notes(&hub_b), "both instances have the same room");
         assert_eq!(hub_a.record(), hub_b.record());
     });
+}
+
+/// Redis dies (`kill -9`) mid-room and comes back with its append-only file: while it
+/// is away the instance tells the phone and the facilitator, and refuses changes
+/// with a clear message; afterwards the room is as it was, the refused note goes in
+/// when sent again, and an instance that starts now finds every note.
+#[test]
+fn redis_restart_with_its_append_only_file_loses_nothing() {
+    if !have_redis() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let aof = ["--appendonly", "yes", "--appendfsync", "always", "--dir", data.as_str()];
+    let mut redis = start_redis(port, &aof);
+    let url = format!("redis://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    runtime.block_on(async {
+        let (hub, options, session) =
+            prepare_hosted(casusregie().1, &url, "Wijkteam 7", Moderation::Direct, "2026-12-02", 30).await.expect("A");
+        let facilitator_token = match &options.hosted {
+            Some((_, shared, _)) => shared.facilitator.to_string(),
+            None => unreachable!("a hosted room"),
+        };
+        let (a, stop_a, addr_a, token) = serve(hub, options).await;
+        let host = addr_a.to_string();
+        let mut anna = phone(&host, &token, "").await;
+        next_of(&mut anna, "welcome").await;
+        send(&mut anna, r#"{"v":1,"type":"post_note","seq":1,"text":"Voor de storing","color":"pink","at":[500,500]}"#)
+            .await;
+        assert_eq!(next_of(&mut anna, "ack").await["seq"], 1);
+        let (mut lead, _) = tokio_tungstenite::connect_async(format!("ws://{host}/facilitate")).await.expect("lead");
+        send(&mut lead, &format!(r#"{{"v":1,"type":"join","room":"{facilitator_token}"}}"#)).await;
+        next_of(&mut lead, "facilitating").await;
+
+        // Redis dies.
+        let _ = redis.0.kill();
+        let _ = redis.0.wait();
+        assert_eq!(next_of(&mut anna, "away").await["away"], true, "the phone hears it");
+        assert_eq!(next_of(&mut lead, "away").await["away"], true, "the facilitator hears it");
+        let status = next_of(&mut lead, "status").await;
+        assert!(status["hosting"]["away"].is_string(), "the panel says why: {status}");
+        send(
+            &mut anna,
+            r#"{"v":1,"type":"post_note","seq":2,"text":"Tijdens de storing","color":"blue","at":[900,500]}"#,
+        )
+        .await;
+        let refused = next_of(&mut anna, "rejected").await;
+        assert_eq!(refused["code"], "unavailable", "{refused}");
+        assert_eq!(refused["seq"], 2, "the phone knows which request to send again");
+        assert!(refused["message"].as_str().is_some_and(|m| m.contains("cannot take changes")), "{refused}");
+
+        // Redis comes back from its append-only file.
+        redis = start_redis(port, &aof);
+        assert_eq!(next_of(&mut anna, "away").await["away"], false, "the phone hears it is back");
+        assert_eq!(next_of(&mut lead, "away").await["away"], false);
+        send(
+            &mut anna,
+            r#"{"v":1,"type":"post_note","seq":2,"text":"Tijdens de storing","color":"blue","at":[900,500]}"#,
+        )
+        .await;
+        assert_eq!(next_of(&mut anna, "ack").await["seq"], 2);
+
+        // An instance that starts now finds the room as it was, and both notes once.
+        let (hub_b, _, session_b) =
+            prepare_hosted(casusregie().1, &url, "Wijkteam 7", Moderation::Queue, "2026-12-03", 30).await.expect("B");
+        assert_eq!(session_b.layer, session.layer);
+        assert_eq!(hub_b.moderation(), Moderation::Direct, "the room's moderation, not the late instance's");
+        let notes = room_notes(hub_b.plate().layer(&session.layer).expect("layer"));
+        assert_eq!(notes, vec!["Voor de storing", "Tijdens de storing"]);
+        let _ = stop_a.send(());
+        let hub_a = a.await.expect("A").expect("A io");
+        assert_eq!(room_notes(hub_a.plate().layer(&session.layer).expect("layer")), notes);
+    });
+    drop(redis);
 }

@@ -25,6 +25,7 @@
     codeTitle: 'Doe mee', codeLabel: 'Code van de ruimte (8 cijfers, op het scherm)', codeGo: 'Verder',
     codeWrong: 'Dat is niet de code van deze ruimte.', codeSlow: 'Te vaak een verkeerde code; scan de QR-code of wacht een minuut.',
     closed: 'Deze ruimte bestaat niet (meer). Vraag de gespreksleider om een nieuwe link.',
+    away: 'De ruimte is even niet bereikbaar. Wat je nu stuurt, wacht op je telefoon tot ze terug is.',
     posted: 'Geplaatst.', postedWaiting: 'Verstuurd; hij wacht op de gespreksleider.',
     colorNames: { yellow: 'geel', pink: 'roze', blue: 'blauw', green: 'groen', orange: 'oranje', purple: 'paars' },
     plateLabel: (t) => `De plaat: ${t}. Sleep om te schuiven, knijp om te zoomen, dubbeltik om terug te gaan.`,
@@ -54,6 +55,7 @@
     codeTitle: 'Join', codeLabel: 'Room code (8 digits, on the screen)', codeGo: 'Continue',
     codeWrong: 'That is not this room\'s code.', codeSlow: 'Too many wrong codes; scan the QR code or wait a minute.',
     closed: 'This room does not exist (any more). Ask the facilitator for a new link.',
+    away: 'The room is unavailable for a moment. What you send now waits on your phone until it is back.',
     posted: 'Posted.', postedWaiting: 'Sent; it waits for the facilitator.',
     colorNames: { yellow: 'yellow', pink: 'pink', blue: 'blue', green: 'green', orange: 'orange', purple: 'purple' },
     plateLabel: (t) => `The plate: ${t}. Drag to pan, pinch to zoom, double-tap to go back.`,
@@ -67,7 +69,7 @@
 
   const S = {
     ws: null, secret: null, seq: 0, outbox: [], room: null, marks: new Map(), mine: new Map(),
-    dots: [], place: null, locked: false, moderation: 'direct', votes: 3, color: 'yellow', at: null,
+    dots: [], place: null, locked: false, away: false, moderation: 'direct', votes: 3, color: 'yellow', at: null,
     editing: null, retry: 0, svg: null, base: null, vb: null, plateLoaded: false, parts: {},
   };
 
@@ -186,6 +188,13 @@
         break;
       }
       case 'rejected': {
+        if (m.code === 'unavailable') {
+          // Nothing was done: the request stays in the outbox and goes again once the
+          // room is back (or in a moment, should that news have come first).
+          status(T.away, true);
+          setTimeout(() => { if (!S.away) for (const o of S.outbox) send(o); }, 3000);
+          break;
+        }
         if (m.seq != null) S.outbox = S.outbox.filter((x) => x.seq !== m.seq);
         if (m.code === 'replayed') break;
         if (m.code === 'unknown_participant') {
@@ -203,6 +212,12 @@
         for (const k of m.put) { const n = S.mine.get(k.id); if (n && k.kind === 'note') { n.pending = false; n.text = k.text; } }
         for (const id of m.gone) { const n = S.mine.get(id); if (n && !n.pending) S.mine.delete(id); }
         renderAll();
+        break;
+      case 'away':
+        S.away = m.away;
+        if (m.away) { status(T.away, true); break; }
+        status(T.connected);
+        for (const o of S.outbox) send(o);
         break;
       case 'view':
         setView(m.view);
