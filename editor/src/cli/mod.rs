@@ -215,6 +215,9 @@ enum RoomCommand {
         /// proxy (https://kamers.example.nl); the printed links use it.
         #[arg(long, env = "PLAATWERK_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Log lines as text or as JSON objects (for a log collector).
+        #[arg(long, env = "PLAATWERK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+        log_format: String,
     },
     /// Delete a hosted room's data from Redis now (stop its instances first).
     Purge {
@@ -262,7 +265,21 @@ pub fn run() -> ExitCode {
             let room = room.map(|link| Some(link).filter(|l| !l.is_empty()));
             crate::app::run(Some(plate), Some(display), room, cli.trust_plugins).map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Room(RoomCommand::Serve { plate, listen, moderation, name, redis, retain_days, public_url })) => {
+        Some(Command::Room(RoomCommand::Serve {
+            plate,
+            listen,
+            moderation,
+            name,
+            redis,
+            retain_days,
+            public_url,
+            log_format,
+        })) => {
+            plaatwerk_room::ops::init_logs(if log_format == "json" {
+                plaatwerk_room::ops::LogFormat::Json
+            } else {
+                plaatwerk_room::ops::LogFormat::Text
+            });
             room::serve(&plate, listen, &moderation, &name, room::Hosting { redis, retain_days, public: public_url })
         }
         Some(Command::Room(RoomCommand::Purge { name, redis })) => room::purge(&name, &redis),

@@ -75,9 +75,9 @@ pub fn serve_plate(
     };
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(io("starting the server"))?;
-    let (hub, options, session) = match redis {
+    let (hub, options, session) = match &redis {
         // A hosted room: the room's order in Redis, shared with other instances.
-        Some(url) => runtime.block_on(prepare_hosted(plate, &url, &name, mode, &date, retain_days))?,
+        Some(url) => runtime.block_on(prepare_hosted(plate, url, &name, mode, &date, retain_days))?,
         None => {
             let session = present::start_session(&mut plate, &name, &date);
             let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
@@ -87,8 +87,16 @@ pub fn serve_plate(
             (hub, crate::server::Options::default(), session)
         }
     };
+    let hosted = redis.as_deref().map(redact);
     let hub = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
+        tracing::info!(
+            event = "serving",
+            room = %plaatwerk_model::clip(&name),
+            listen = %listener.local_addr().unwrap_or(listen),
+            store = hosted.as_deref().unwrap_or("embedded"),
+            retain_days,
+        );
         crate::server::serve_with(listener, hub, stop_signal(), options, move |s| {
             on_links(match &public {
                 Some(public) => links_public(s, public),

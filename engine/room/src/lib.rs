@@ -20,6 +20,7 @@ pub mod journal;
 pub mod live;
 mod marks;
 pub mod network;
+pub mod ops;
 pub mod page;
 pub mod protocol;
 pub mod remote;

@@ -223,7 +223,7 @@ pub enum Room {
     /// Hosted by this editor.
     Hosted(LiveRoom),
     /// On another machine.
-    Remote(RemoteRoom),
+    Remote(Box<RemoteRoom>),
 }
 
 impl Room {

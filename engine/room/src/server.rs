@@ -53,8 +53,12 @@ struct Shared {
     tries: Mutex<Tries>,
     /// Called when something changed (the editor hosting the room asks for a frame).
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
-    /// Set when the server stops: every connection ends.
+    /// Set when the server stops: every connection ends (phones go elsewhere).
     closed: tokio::sync::watch::Sender<bool>,
+    /// Set once the connections ended: a hosted room stops reading its log.
+    stopped: tokio::sync::watch::Sender<bool>,
+    /// What the operators see.
+    metrics: crate::ops::Metrics,
     /// Written before any answer goes out (a room the editor hosts).
     journal: Option<Mutex<Journal>>,
     /// A hosted room's shared order (Redis).
@@ -112,8 +116,8 @@ impl Shared {
             return;
         }
         match &why {
-            Some(w) => eprintln!("room: the store is away ({w}); changes are refused until it is back"),
-            None => eprintln!("room: the store is back"),
+            Some(w) => tracing::warn!(event = "store_away", why = %w, "the store is away; changes are refused"),
+            None => tracing::info!(event = "store_back", "the store is back"),
         }
         let back = why.is_none();
         *away = why;
@@ -151,7 +155,7 @@ impl Shared {
         if let (Some(j), ServerMessage::Changed { order, edits }) = (&self.journal, change) {
             let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(e) = j.change(*order, edits) {
-                eprintln!("room: {e}");
+                tracing::error!(event = "journal", error = %e, "the journal could not be written");
             }
         }
         if let Some(wake) = &self.wake {
@@ -167,7 +171,7 @@ impl Shared {
         let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
         for (n, state) in touched {
             if let Err(e) = j.participant(n, state) {
-                eprintln!("room: {e}");
+                tracing::error!(event = "journal", error = %e, "the journal could not be written");
             }
         }
     }
@@ -266,6 +270,8 @@ pub async fn serve_with(
         tries: Mutex::new(Tries::default()),
         wake: options.wake,
         closed: tokio::sync::watch::Sender::new(false),
+        stopped: tokio::sync::watch::Sender::new(false),
+        metrics: crate::ops::Metrics::default(),
         journal,
         store,
         away: Mutex::new(None),
@@ -291,12 +297,33 @@ pub async fn serve_with(
         .route("/ws", get(upgrade))
         .route("/facilitate", get(upgrade_facilitator))
         .route("/facilitator", get(facilitator_page))
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics))
         .with_state(shared.clone());
+    let closing = shared.clone();
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!(
+            event = "stopping",
+            connections = closing.connections.load(Ordering::Relaxed),
+            "no new connections; open ones are closed so their phones reconnect elsewhere"
+        );
+        // Upgraded connections outlive the HTTP server: they end now, with "service
+        // restart", and their phones come back through the load balancer.
+        closing.closed.send_replace(true);
+    };
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;
-    // Upgraded connections outlive the HTTP server; they end now.
     shared.closed.send_replace(true);
+    // Requests under way get their answers (a hosted room's come from its log) before
+    // the log is let go; at most a few seconds.
+    let waited = Instant::now();
+    while shared.connections.load(Ordering::Relaxed) > 0 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    shared.stopped.send_replace(true);
+    tracing::info!(event = "stopped", "the room stopped on this instance");
     // Closed as it should be: nothing to recover.
     if let Some(path) = journal_path {
         let _ = std::fs::remove_file(path);
@@ -446,6 +473,49 @@ async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Res
     })
 }
 
+/// The close frame of an instance that stops: "service restart" (1012), so the
+/// client reconnects (through the load balancer, to another instance).
+fn going_away() -> Message {
+    Message::Close(Some(axum::extract::ws::CloseFrame {
+        code: 1012,
+        reason: Utf8Bytes::from_static("this server stops; reconnect"),
+    }))
+}
+
+/// `GET /healthz`: 200 while the instance serves (with whether its store takes
+/// changes), 503 once it stops, so a load balancer sends no one new.
+async fn health(State(shared): State<Arc<Shared>>) -> Response {
+    let stopping = *shared.closed.borrow();
+    let away = shared.away.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+    let body = serde_json::json!({
+        "status": if stopping { "stopping" } else { "serving" },
+        "store": match (&shared.store, away) {
+            (None, _) => "embedded",
+            (Some(_), false) => "up",
+            (Some(_), true) => "away",
+        },
+        "connections": shared.connections.load(Ordering::Relaxed),
+    });
+    let code = if stopping { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let mut r = (code, body.to_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `GET /metrics`: Prometheus' text. Counts only: no tokens, names or texts.
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    let now = crate::ops::Now {
+        participants: shared.hub().status(0).participants as i64,
+        connections: shared.connections.load(Ordering::Relaxed) as i64,
+        rooms: 1,
+        store_up: shared.away.lock().unwrap_or_else(|p| p.into_inner()).is_none(),
+    };
+    let mut r = Response::new(Body::from(shared.metrics.render(&now)));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(crate::ops::METRICS_TYPE));
+    r
+}
+
 fn reject(code: ErrorCode, message: &str) -> Message {
     Message::Text(Utf8Bytes::from(encode(&ServerMessage::Rejected { seq: None, code, message: message.to_owned() })))
 }
@@ -456,7 +526,7 @@ fn reject(code: ErrorCode, message: &str) -> Message {
 /// retention and checks that Redis still has the room.
 async fn follow(mut reader: crate::hosted::Reader, shared: Arc<Shared>) {
     let Some(store) = shared.store.clone() else { return };
-    let mut closed = shared.closed.subscribe();
+    let mut closed = shared.stopped.subscribe();
     let mut renewed = Instant::now();
     let mut lost = false;
     loop {
@@ -516,6 +586,7 @@ async fn through_store(
     what: crate::hosted::What,
 ) -> (ServerMessage, Option<ParticipantId>) {
     let away = |why: String| {
+        shared.metrics.refused();
         let message = format!("the room cannot take changes right now ({why}); it is sent again once the room is back");
         (ServerMessage::Rejected { seq, code: ErrorCode::Unavailable, message }, None)
     };
@@ -642,7 +713,7 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                 }
             }
             () = async { let _ = closed.wait_for(|c| *c).await; } => {
-                let _ = tx.send(Message::Close(None)).await;
+                let _ = tx.send(going_away()).await;
                 return;
             }
             _ = tick.tick() => {
@@ -667,6 +738,15 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                 }
             }
         }
+    }
+}
+
+/// Logs a participant's connection ending, however it ends.
+struct Left(ParticipantId);
+
+impl Drop for Left {
+    fn drop(&mut self) {
+        tracing::info!(event = "left", participant = self.0.0);
     }
 }
 
@@ -722,12 +802,16 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     if tx.send(Message::Text(Utf8Bytes::from(encode(&welcome.reply)))).await.is_err() {
         return;
     }
+    tracing::info!(event = "joined", participant = me.0);
+    let _left = Left(me);
     loop {
         tokio::select! {
             incoming = rx.next() => {
                 let Some(Ok(message)) = incoming else { return };
+                let arrived = Instant::now();
                 let reply = match message {
                     Message::Text(text) => {
+                        shared.metrics.received();
                         let reply = match (decode(text.as_bytes()), &shared.store) {
                             (Ok(m), Some(store)) => {
                                 let what = crate::hosted::What::Request { participant: me.0, message: text.to_string() };
@@ -754,9 +838,11 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 if tx.send(reply).await.is_err() {
                     return;
                 }
+                shared.metrics.sent(1);
+                shared.metrics.answered(arrived.elapsed());
             }
             () = async { let _ = closed.wait_for(|c| *c).await; } => {
-                let _ = tx.send(Message::Close(None)).await;
+                let _ = tx.send(going_away()).await;
                 return;
             }
             change = changes.recv() => {
@@ -768,12 +854,14 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 if tx.feed(Message::Text(first.phone.clone())).await.is_err() {
                     return;
                 }
+                let mut sent = 1;
                 loop {
                     match changes.try_recv() {
                         Ok(more) => {
                             if tx.feed(Message::Text(more.phone.clone())).await.is_err() {
                                 return;
                             }
+                            sent += 1;
                         }
                         Err(broadcast::error::TryRecvError::Empty) => break,
                         Err(_) => return,
@@ -782,6 +870,7 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 if tx.flush().await.is_err() {
                     return;
                 }
+                shared.metrics.sent(sent);
             }
         }
     }

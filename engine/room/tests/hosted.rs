@@ -7,56 +7,13 @@
 //! in CI (`CI=true`) it fails.
 
 mod common;
-
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "common/redis.rs"]
+mod redis_server;
 
 use common::{casusregie, next_of, phone, room_notes, send};
 use plaatwerk_room::Moderation;
 use plaatwerk_room::headless::prepare_hosted;
-
-struct Redis(Child);
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A Redis of the test's own on a free loopback port, or `None` where there is none.
-fn redis() -> Option<(Redis, String)> {
-    if !have_redis() {
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
-    Some((start_redis(port, &["--appendonly", "no"]), format!("redis://127.0.0.1:{port}")))
-}
-
-fn have_redis() -> bool {
-    if Command::new("redis-server").arg("--version").output().is_err() {
-        assert!(std::env::var("CI").is_err(), "CI must install redis-server");
-        eprintln!("skipped: no redis-server (apt-get install redis-server)");
-        return false;
-    }
-    true
-}
-
-/// Starts redis-server on `port` with `args`, and waits until it listens.
-fn start_redis(port: u16, args: &[&str]) -> Redis {
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
-        .args(args)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server starts");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "redis-server listens");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Redis(child)
-}
+use redis_server::{have_redis, redis, start_redis};
 
 type Serving = tokio::task::JoinHandle<std::io::Result<plaatwerk_room::Hub>>;
 

@@ -68,7 +68,7 @@ fn the_editor_facilitates_a_room_on_a_server() {
     assert!(refused.to_string().contains("facilitator"), "{refused}");
     assert!(RemoteRoom::connect("http://nowhere/#x", || {}).is_err());
     let link = format!("http://{addr}/facilitator#{facilitator}");
-    let mut room = Room::Remote(RemoteRoom::connect(&link, || {}).expect("the editor joins"));
+    let mut room = Room::Remote(Box::new(RemoteRoom::connect(&link, || {}).expect("the editor joins")));
     assert!(room.links().participants.ends_with(&token), "the QR code's link comes from the server");
 
     // The editor's own session (another layer id than the server's) gets the note.

@@ -112,7 +112,7 @@ impl EditorApp {
             let mut result = Err(String::new());
             if let Some(link) = link {
                 result = RemoteRoom::connect(link, move || wake.request_repaint())
-                    .map(Room::Remote)
+                    .map(|r| Room::Remote(Box::new(r)))
                     .map_err(|e| e.to_string());
             } else {
                 let journal = self.recovery.as_ref().map(|r| r.room_journal_for(self.core.path()));
