@@ -5,14 +5,15 @@
 # (slide decks and PDFs are opened as a user would), procps (`kill`: the room server is
 # stopped with SIGTERM as a service manager would), Chromium (the participant page is
 # tested in a real browser, driven by playwright-core from npm), Redis (hosted rooms;
-# the tests start their own redis-server on a free loopback port). Idempotent.
+# the tests start their own redis-server on a free loopback port), nginx and openssl (a
+# hosted room is tested behind a TLS reverse proxy with a certificate of its own). Idempotent.
 set -euo pipefail
 
 packages=(
   mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
   imagemagick xdotool libreoffice-impress poppler-utils
-  procps chromium redis-server
+  procps chromium redis-server nginx-light openssl
 )
 
 missing=()

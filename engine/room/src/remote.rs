@@ -21,7 +21,9 @@ use crate::protocol::{Command, ServerMessage, Status, View};
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteError {
     /// Not a facilitator's link.
-    #[error("not a room's facilitator link (http://HOST:PORT/facilitator#TOKEN): {0}")]
+    #[error(
+        "not a room's facilitator link (http://HOST:PORT/facilitator#TOKEN or https://HOST/facilitator#TOKEN): {0}"
+    )]
     BadLink(String),
     /// The server could not be reached or refused.
     #[error("the room at {at} did not let the facilitator in: {why}")]
@@ -59,19 +61,26 @@ impl RemoteRoom {
     pub fn connect(link: &str, wake: impl Fn() + Send + Sync + 'static) -> Result<RemoteRoom, RemoteError> {
         let bad = || RemoteError::BadLink(link.to_owned());
         let (base, token) = link.split_once('#').ok_or_else(bad)?;
-        let host = base
-            .strip_prefix("http://")
-            .and_then(|h| h.strip_suffix("/facilitator"))
-            .filter(|h| !h.is_empty() && !h.contains('/'))
-            .ok_or_else(bad)?
-            .to_owned();
+        // http://HOST:PORT/facilitator (a room on the LAN), or https://HOST/PATH/facilitator
+        // (a hosted room behind a reverse proxy, over TLS).
+        let (secure, rest) = match base.split_once("://") {
+            Some(("http", rest)) => (false, rest),
+            Some(("https", rest)) => (true, rest),
+            _ => return Err(bad()),
+        };
+        let root = rest.strip_suffix("facilitator").filter(|r| r.ends_with('/')).ok_or_else(bad)?;
+        let host = root.split('/').next().filter(|h| !h.is_empty()).ok_or_else(bad)?.to_owned();
+        if root.contains(['?', '\\', ' ']) {
+            return Err(bad());
+        }
         crate::Token::parse(token).ok_or_else(bad)?;
         let refused = |why: String| RemoteError::Refused { at: host.clone(), why };
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| refused(e.to_string()))?;
         let (commands, mut outgoing) = tokio::sync::mpsc::unbounded_channel::<Command>();
         let (to_editor, incoming) = mpsc::channel();
-        let url = format!("ws://{host}/facilitate");
+        let scheme = if secure { "https" } else { "http" };
+        let url = format!("{}://{root}facilitate", if secure { "wss" } else { "ws" });
         let join = format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#);
         let thread = std::thread::Builder::new()
             .name("plaatwerk-facilitate".to_owned())
@@ -134,9 +143,9 @@ impl RemoteRoom {
             Incoming::Lost(why) => return Err(refused(why)),
         };
         let links = Links {
-            participants: format!("http://{host}/#{participants}"),
+            participants: format!("{scheme}://{root}#{participants}"),
             facilitator: link.to_owned(),
-            short: format!("http://{host}"),
+            short: format!("{scheme}://{}", root.trim_end_matches('/')),
         };
         Ok(RemoteRoom {
             commands,

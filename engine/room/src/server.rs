@@ -379,8 +379,15 @@ fn send(headers: &HeaderMap, plain: Bytes, gz: Bytes, kind: &'static str) -> Res
 async fn typed_code(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Behind a reverse proxy on this machine, the phone's address is in X-Real-IP
+    // (only a proxy on loopback is believed).
+    let from = match headers.get("x-real-ip").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()) {
+        Some(ip) if from.ip().is_loopback() => SocketAddr::new(ip, 0),
+        _ => from,
+    };
     let minute = shared.started.elapsed().as_secs() / 60;
     let typed = std::str::from_utf8(&body).unwrap_or_default();
     let mut tries = shared.tries.lock().unwrap_or_else(|p| p.into_inner());

@@ -126,7 +126,8 @@
   }
   function connect(join) {
     status(T.connecting);
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    // Relative to the page, so a room served under a path (behind a proxy) works.
+    const ws = new WebSocket(new URL('ws', location.href.split('#')[0]).href.replace(/^http/, 'ws'));
     S.ws = ws;
     ws.onopen = () => {
       const m = { v: 1, type: 'join', room: token };
