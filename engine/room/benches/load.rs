@@ -10,7 +10,15 @@
 //! ```sh
 //! cargo bench --workspace --bench load            # 25, 100, 600
 //! cargo bench --workspace --bench load -- 50 300  # other sizes
+//! cargo bench --workspace --bench load -- --hosted 600 1200
 //! ```
+//!
+//! `--hosted`: a hosted room on a real redis-server (append-only file, fsync always,
+//! as the README sets it up), served by one instance and then by two (each a process
+//! of its own: this binary with `--instance`), the participants split over them.
+//! Prints p50/p95/p99 from post to acknowledgement and to every other participant
+//! having it, messages per second, and CPU and peak memory of each instance and of
+//! Redis.
 //!
 //! Prints, per size, p50/p95/p99 from a participant's post to (a) the hub's
 //! acknowledgement, (b) the note in the facilitator's editing core, (c) every other
@@ -47,6 +55,15 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if args.first().map(String::as_str) == Some("--clients") {
         clients(&args[1..]);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--instance") {
+        instance(&args[1], &args[2]);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--hosted") {
+        let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+        hosted(if sizes.is_empty() { vec![600, 1200] } else { sizes });
         return;
     }
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
@@ -222,7 +239,10 @@ fn clients(args: &[String]) {
         let mut tasks = Vec::new();
         for i in 0..n {
             let (host, token, parts) = (host.clone(), token.clone(), parts.clone());
-            tasks.push(tokio::spawn(async move { phone(i, n, &host, &token, &parts, start).await }));
+            tasks.push(tokio::spawn(async move {
+                let hosts: Vec<&str> = host.split(',').collect();
+                phone(i, n, hosts[i % hosts.len()], &token, &parts, start).await
+            }));
         }
         let mut all = Vec::new();
         for t in tasks {
@@ -235,7 +255,10 @@ fn clients(args: &[String]) {
     let mut out = std::io::stdout().lock();
     // Each note: when the last other participant had it, and how many had it.
     let mut spread: HashMap<String, (u64, usize)> = HashMap::new();
-    for (sent, received) in &results {
+    let messages: u64 = results.iter().map(|r| r.2).sum();
+    let last = results.iter().map(|r| r.3).max().unwrap_or(start);
+    let _ = writeln!(out, "messages {messages} {}", last.saturating_sub(start));
+    for (sent, received, _, _) in &results {
         for (key, at, ack) in sent {
             let _ = writeln!(out, "sent {key} {at} {ack}");
         }
@@ -252,19 +275,23 @@ fn clients(args: &[String]) {
 
 type Sent = Vec<(String, u64, u64)>;
 type Received = Vec<(String, u64)>;
+/// What one phone sent, what reached it, how many messages it sent and got, and when
+/// the last came.
+type Phone = (Sent, Received, u64, u64);
 
 /// One phone: joins, then at its own random moments posts `NOTES` notes and `VOTES`
 /// votes; notes its requests' times and when others' notes reached it.
-async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start: u64) -> (Sent, Received) {
+async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start: u64) -> Phone {
     let mut sent = Vec::new();
     let mut received = Vec::new();
+    let (mut messages, mut last) = (0, 0);
     let Ok((ws, _)) = tokio_tungstenite::connect_async(format!("ws://{host}/ws")).await else {
-        return (sent, received);
+        return (sent, received, messages, last);
     };
     let (mut tx, mut rx) = ws.split();
     let join = format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#);
     if tx.send(Message::Text(join.into())).await.is_err() {
-        return (sent, received);
+        return (sent, received, messages, last);
     }
     // A small deterministic generator for each phone's moments.
     let mut seed = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -303,6 +330,7 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
                 };
                 pending.insert(seq, sent.len());
                 sent.push((key, now_ns(), 0));
+                messages += 1;
                 if tx.send(Message::Text(msg.into())).await.is_err() {
                     break;
                 }
@@ -310,6 +338,8 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
             m = rx.next() => {
                 let Some(Ok(Message::Text(text))) = m else { break };
                 let at = now_ns();
+                messages += 1;
+                last = at;
                 let t = text.as_str();
                 if t.starts_with(r#"{"type":"rejected""#) && std::env::var_os("PLAATWERK_BENCH_DEBUG").is_some() {
                     eprintln!("phone {i}: {t}");
@@ -334,7 +364,7 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
             }
         }
     }
-    (sent, received)
+    (sent, received, messages, last)
 }
 
 /// The number after `name` in a JSON text.
@@ -343,4 +373,177 @@ fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
     let rest = &text[from..];
     let len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
     Some(&rest[..len])
+}
+
+/// CPU time (user + system) of process `pid`, in milliseconds.
+fn cpu_ms_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| f.iter().filter_map(|x| x.parse::<f64>().ok()).sum());
+    ticks * 10.0
+}
+
+/// Peak resident memory of process `pid`, in MB.
+fn peak_mb_of(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// An instance of a hosted room, in a process of its own: prints `ready HOST TOKEN`
+/// and serves until its standard input closes.
+fn instance(redis: &str, name: &str) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
+    let plate = format::load(std::path::Path::new(path)).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (hub, options, _) =
+            plaatwerk_room::headless::prepare_hosted(plate, redis, name, Moderation::Direct, "2026-12-02", 1)
+                .await
+                .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {}
+            let _ = stop.send(());
+        });
+        let stopped = async move {
+            let _ = stopped.await;
+        };
+        plaatwerk_room::server::serve_with(listener, hub, stopped, options, |s| {
+            println!("ready {} {}", s.addr, s.participants);
+            let _ = std::io::stdout().flush();
+        })
+        .await
+        .unwrap();
+    });
+}
+
+/// A redis-server of the benchmark's own, set up as the README says.
+fn redis_server(dir: &std::path::Path) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+        .args(["--appendonly", "yes", "--appendfsync", "always", "--dir", dir.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server (apt-get install redis-server)");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, format!("redis://127.0.0.1:{port}"))
+}
+
+fn hosted(sizes: Vec<usize>) {
+    println!(
+        "| instances | participants | requests | ack p50/p95/p99 ms | all others have it p50/p95/p99 ms | messages/s | CPU per instance (s; % of one core) | peak memory per instance MB | Redis CPU s / peak MB |"
+    );
+    println!("|---:|---:|---:|---|---|---:|---|---|---|");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
+    let mut core = EditorCore::new(format::load(std::path::Path::new(path)).unwrap(), None);
+    core.start_session("Belasting", "2026-12-02");
+    let layer = core.session().unwrap().layer.clone();
+    let parts: Vec<String> = plaatwerk_room::hub::part_labels(core.plate(), &layer, 30)
+        .into_iter()
+        .map(|(id, _)| id.0.to_string())
+        .collect();
+    for n in sizes {
+        for k in [1, 2] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut redis, url) = redis_server(dir.path());
+            let name = format!("belasting-{n}-{k}");
+            let exe = std::env::current_exe().unwrap();
+            let mut instances = Vec::new();
+            let mut hosts = Vec::new();
+            let mut token = String::new();
+            for _ in 0..k {
+                let mut child = Command::new(&exe)
+                    .args(["--instance", &url, &name])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                let mut line = String::new();
+                BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+                let f: Vec<&str> = line.split_whitespace().collect();
+                hosts.push(f[1].to_owned());
+                token = f[2].to_owned();
+                instances.push(child);
+            }
+            let cpu0: Vec<f64> = instances.iter().map(|c| cpu_ms_of(c.id())).collect();
+            let redis0 = cpu_ms_of(redis.id());
+            let mut clients = Command::new(&exe)
+                .args(["--clients", &hosts.join(","), &token, &n.to_string(), &parts.join(",")])
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut acks = Vec::new();
+            let mut sent: HashMap<String, u64> = HashMap::new();
+            let mut everyone = Vec::new();
+            let (mut requests, mut messages, mut span) = (0, 0_u64, 1_u64);
+            for line in BufReader::new(clients.stdout.take().unwrap()).lines().map_while(Result::ok) {
+                let f: Vec<&str> = line.split(' ').collect();
+                match f.as_slice() {
+                    ["sent", key, at, ack] => {
+                        let (at, ack): (u64, u64) = (at.parse().unwrap(), ack.parse().unwrap());
+                        requests += 1;
+                        if ack > 0 {
+                            acks.push((ack - at) as f64 / 1e6);
+                        }
+                        if key.starts_with('n') {
+                            sent.insert((*key).to_owned(), at);
+                        }
+                    }
+                    ["spread", key, last, count] => {
+                        let (last, count): (u64, usize) = (last.parse().unwrap(), count.parse().unwrap());
+                        if count + 1 >= n
+                            && let Some(at) = sent.get(*key)
+                        {
+                            everyone.push(last.saturating_sub(*at) as f64 / 1e6);
+                        }
+                    }
+                    ["messages", m, s] => {
+                        messages = m.parse().unwrap();
+                        span = s.parse::<u64>().unwrap().max(1);
+                    }
+                    _ => {}
+                }
+            }
+            let _ = clients.wait();
+            let cpu: Vec<String> = instances
+                .iter()
+                .zip(&cpu0)
+                .map(|(c, c0)| {
+                    let s = (cpu_ms_of(c.id()) - c0) / 1000.0;
+                    format!("{s:.1} s; {:.0}%", s / (span as f64 / 1e9) * 100.0)
+                })
+                .collect();
+            let memory: Vec<String> = instances.iter().map(|c| format!("{:.0}", peak_mb_of(c.id()))).collect();
+            let redis_cpu = (cpu_ms_of(redis.id()) - redis0) / 1000.0;
+            let redis_mb = peak_mb_of(redis.id());
+            for mut c in instances {
+                drop(c.stdin.take());
+                let _ = c.wait();
+            }
+            let _ = redis.kill();
+            let _ = redis.wait();
+            println!(
+                "| {k} | {n} | {requests} | {} | {} ({} of {} notes) | {:.0} | {} | {} | {redis_cpu:.1} / {redis_mb:.0} |",
+                pct(&mut acks),
+                pct(&mut everyone),
+                everyone.len(),
+                sent.len(),
+                messages as f64 / (span as f64 / 1e9),
+                cpu.join(" + "),
+                memory.join(" + "),
+            );
+            let _ = std::io::stdout().flush();
+        }
+    }
 }

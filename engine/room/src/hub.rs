@@ -54,7 +54,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { participants: 1000, notes: 20, burst: 10.0, per_second: 2.0, votes: 3 }
+        Limits { participants: 2000, notes: 20, burst: 10.0, per_second: 2.0, votes: 3 }
     }
 }
 

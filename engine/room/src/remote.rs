@@ -46,14 +46,88 @@ pub struct RemoteRoom {
     layer: String,
     /// The room's layer, to merge into the editor's at the first sync.
     first: Option<Layer>,
-    /// Set when the connection ended.
+    /// Set when the connection ended for good.
     lost: Option<String>,
+    /// Set while a broken connection is being made again.
+    trouble: Option<String>,
     thread: Option<JoinHandle<()>>,
 }
 
 enum Incoming {
     Message(ServerMessage),
+    /// The room is gone for good (its link no longer works, or it never answered).
     Lost(String),
+    /// The connection broke and is being made again (`None`: it is back).
+    Trouble(Option<String>),
+}
+
+/// How one connection to the room ended.
+enum Ended {
+    /// The editor let the room go.
+    Closed,
+    /// The room refused the facilitator (its link is no longer a room).
+    Refused(String),
+    /// The connection broke.
+    Broken(String),
+}
+
+/// One connection to the room: joins, then passes commands out and messages in until
+/// it ends. `joined` is set once the room let the facilitator in.
+async fn session(
+    url: &str,
+    join: &str,
+    outgoing: &mut tokio::sync::mpsc::UnboundedReceiver<Command>,
+    tell: &impl Fn(Incoming),
+    joined: &mut bool,
+) -> Ended {
+    let ws = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await;
+    let mut ws = match ws {
+        Ok(Ok((ws, _))) => ws,
+        Ok(Err(e)) => return Ended::Broken(e.to_string()),
+        Err(_) => return Ended::Broken("no answer in 10 s".to_owned()),
+    };
+    if let Err(e) = ws.send(Message::Text(join.to_owned().into())).await {
+        return Ended::Broken(e.to_string());
+    }
+    loop {
+        tokio::select! {
+            command = outgoing.recv() => {
+                let Some(command) = command else {
+                    let _ = ws.close(None).await;
+                    return Ended::Closed;
+                };
+                let mut json = serde_json::to_value(&command).unwrap_or_default();
+                if let Some(o) = json.as_object_mut() {
+                    o.insert("v".to_owned(), serde_json::Value::from(1));
+                }
+                if let Err(e) = ws.send(Message::Text(json.to_string().into())).await {
+                    return Ended::Broken(e.to_string());
+                }
+            }
+            m = ws.next() => {
+                match m {
+                    Some(Ok(Message::Text(t))) => match serde_json::from_str::<ServerMessage>(t.as_str()) {
+                        Ok(ServerMessage::Rejected { code: crate::ErrorCode::UnknownParticipant, message, .. }) => {
+                            return Ended::Refused(message);
+                        }
+                        Ok(m) => {
+                            if matches!(m, ServerMessage::Facilitating { .. }) {
+                                if *joined {
+                                    tell(Incoming::Trouble(None));
+                                }
+                                *joined = true;
+                            }
+                            tell(Incoming::Message(m));
+                        }
+                        Err(e) => return Ended::Refused(format!("the room sent what this editor cannot read: {e}")),
+                    },
+                    Some(Ok(Message::Close(_))) | None => return Ended::Broken("the room closed the connection".to_owned()),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Ended::Broken(e.to_string()),
+                }
+            }
+        }
+    }
 }
 
 impl RemoteRoom {
@@ -86,49 +160,31 @@ impl RemoteRoom {
             .name("plaatwerk-facilitate".to_owned())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let lost = |why: String| {
-                        let _ = to_editor.send(Incoming::Lost(why));
+                    let tell = |m: Incoming| {
+                        let _ = to_editor.send(m);
                         wake();
                     };
-                    let ws = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(&url)).await;
-                    let mut ws = match ws {
-                        Ok(Ok((ws, _))) => ws,
-                        Ok(Err(e)) => return lost(e.to_string()),
-                        Err(_) => return lost("no answer in 10 s".to_owned()),
-                    };
-                    if let Err(e) = ws.send(Message::Text(join.into())).await {
-                        return lost(e.to_string());
-                    }
+                    // The first connection must work; later ones are tried again (an
+                    // instance behind a load balancer stopped or died: another takes
+                    // over) until the editor lets the room go.
+                    let mut joined = false;
+                    let mut wait = Duration::from_millis(500);
                     loop {
-                        tokio::select! {
-                            command = outgoing.recv() => {
-                                let Some(command) = command else {
-                                    let _ = ws.close(None).await;
-                                    return;
-                                };
-                                let mut json = serde_json::to_value(&command).unwrap_or_default();
-                                if let Some(o) = json.as_object_mut() {
-                                    o.insert("v".to_owned(), serde_json::Value::from(1));
-                                }
-                                if let Err(e) = ws.send(Message::Text(json.to_string().into())).await {
-                                    return lost(e.to_string());
-                                }
+                        let why = match session(&url, &join, &mut outgoing, &tell, &mut joined).await {
+                            Ended::Closed => return,
+                            Ended::Refused(why) => return tell(Incoming::Lost(why)),
+                            Ended::Broken(why) if !joined => return tell(Incoming::Lost(why)),
+                            Ended::Broken(why) => why,
+                        };
+                        tell(Incoming::Trouble(Some(why)));
+                        let until = tokio::time::Instant::now() + wait;
+                        while tokio::time::Instant::now() < until {
+                            if outgoing.is_closed() {
+                                return;
                             }
-                            m = ws.next() => {
-                                match m {
-                                    Some(Ok(Message::Text(t))) => match serde_json::from_str::<ServerMessage>(t.as_str()) {
-                                        Ok(m) => {
-                                            let _ = to_editor.send(Incoming::Message(m));
-                                            wake();
-                                        }
-                                        Err(e) => return lost(format!("the room sent what this editor cannot read: {e}")),
-                                    },
-                                    Some(Ok(Message::Close(_))) | None => return lost("the room closed".to_owned()),
-                                    Some(Ok(_)) => {}
-                                    Some(Err(e)) => return lost(e.to_string()),
-                                }
-                            }
+                            tokio::time::sleep(Duration::from_millis(100)).await;
                         }
+                        wait = (wait * 2).min(Duration::from_secs(10));
                     }
                 });
             })
@@ -140,7 +196,8 @@ impl RemoteRoom {
             }
             Incoming::Message(ServerMessage::Rejected { message, .. }) => return Err(refused(message)),
             Incoming::Message(other) => return Err(refused(format!("unexpected {other:?}"))),
-            Incoming::Lost(why) => return Err(refused(why)),
+            Incoming::Lost(why) | Incoming::Trouble(Some(why)) => return Err(refused(why)),
+            Incoming::Trouble(None) => return Err(refused("no answer".to_owned())),
         };
         let links = Links {
             participants: format!("{scheme}://{root}#{participants}"),
@@ -156,6 +213,7 @@ impl RemoteRoom {
             layer: layer.id.clone(),
             first: Some(*layer),
             lost: None,
+            trouble: None,
             thread: Some(thread),
         })
     }
@@ -190,16 +248,28 @@ impl RemoteRoom {
                     }
                 }
                 Incoming::Message(ServerMessage::Status(s)) => self.status = *s,
+                Incoming::Message(ServerMessage::Facilitating { layer, status, .. }) => {
+                    // Back after a broken connection: what the room got meanwhile
+                    // comes in at the next sync.
+                    self.status = *status;
+                    self.first = Some(*layer);
+                }
                 Incoming::Message(_) => {}
                 Incoming::Lost(why) => self.lost = Some(why),
+                Incoming::Trouble(why) => self.trouble = why,
             }
         }
         applied
     }
 
-    /// Why the connection ended, if it did.
+    /// Why the connection ended for good, if it did.
     pub fn lost(&self) -> Option<&str> {
         self.lost.as_deref()
+    }
+
+    /// Why the connection is being made again, while it is.
+    pub fn trouble(&self) -> Option<&str> {
+        self.trouble.as_deref()
     }
 }
 
@@ -303,6 +373,14 @@ impl Room {
         match self {
             Room::Hosted(_) => None,
             Room::Remote(r) => r.lost(),
+        }
+    }
+
+    /// Why the connection to a remote room is being made again, while it is.
+    pub fn trouble(&self) -> Option<&str> {
+        match self {
+            Room::Hosted(_) => None,
+            Room::Remote(r) => r.trouble(),
         }
     }
 

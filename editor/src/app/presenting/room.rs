@@ -253,6 +253,34 @@ impl EditorApp {
             status.connections,
             lang.pick("verbonden", "connected")
         ));
+        if let Some(why) = room.live.trouble() {
+            ui.colored_label(
+                egui::Color32::from_rgb(0xc0, 0x39, 0x2b),
+                lang.pick(
+                    "Verbinding met de ruimte weg; opnieuw verbinden… Deelnemers gaan gewoon door.",
+                    "Lost the connection to the room; reconnecting… Participants carry on.",
+                ),
+            )
+            .on_hover_text(why);
+        }
+        if let Some(hosting) = &status.hosting {
+            if let Some(why) = &hosting.away {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xc0, 0x39, 0x2b),
+                    lang.pick(
+                        "De opslag van de ruimte is weg: deelnemers kunnen even niets toevoegen. Niets gaat verloren.",
+                        "The room's store is away: participants cannot add anything for now. Nothing is lost.",
+                    ),
+                )
+                .on_hover_text(why.as_str());
+            }
+            ui.weak(match lang {
+                Lang::Nl => {
+                    format!("Op de server; gegevens worden {} dagen na het sluiten gewist.", hosting.retain_days)
+                }
+                Lang::En => format!("On the server; its data is deleted {} days after closing.", hosting.retain_days),
+            });
+        }
         ui.checkbox(
             &mut room.shown,
             keys::tip(lang.pick("QR-code op het scherm", "QR code on the screen"), Context::Presenting, Action::Invite),
