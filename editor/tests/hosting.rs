@@ -63,11 +63,30 @@ fn instance_with(plate: &Path, redis: &str, log: &Path, listen: &str, extra: &[&
     Instance { child, host, token, facilitator: facilitator_token, links: (participants, facilitator), lines }
 }
 
+thread_local! {
+    /// Messages that came in one array and are not yet read, per socket.
+    static WAITING: std::cell::RefCell<std::collections::HashMap<usize, std::collections::VecDeque<serde_json::Value>>> =
+        std::cell::RefCell::default();
+}
+
+/// The next message; several sent as one array come one by one; a close as
+/// `{"type":"closed","code":…}`.
 async fn next_json(ws: &mut Socket) -> serde_json::Value {
+    let key = std::ptr::from_ref::<Socket>(ws) as usize;
+    if let Some(m) = WAITING.with(|w| w.borrow_mut().get_mut(&key).and_then(std::collections::VecDeque::pop_front)) {
+        return m;
+    }
     loop {
         let m = tokio::time::timeout(Duration::from_secs(15), ws.next()).await.expect("an answer in time");
         match m.expect("open").expect("a message") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).expect("json"),
+            Message::Text(t) => {
+                let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("json");
+                let serde_json::Value::Array(many) = v else { return v };
+                let mut many: std::collections::VecDeque<_> = many.into();
+                let first = many.pop_front().expect("not empty");
+                WAITING.with(|w| w.borrow_mut().entry(key).or_default().extend(many));
+                return first;
+            }
             Message::Close(f) => return serde_json::json!({"type": "closed", "code": f.map(|f| u16::from(f.code))}),
             _ => {}
         }

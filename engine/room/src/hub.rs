@@ -143,6 +143,9 @@ pub struct Hub {
     touched: Vec<u64>,
     /// Notes posted without a place so far (where the next one waits).
     unplaced: usize,
+    /// The bounds of elements voted on (text's take shaping and tessellation; the
+    /// plate under the session hardly changes), forgotten when an edit touches them.
+    bounds: std::cell::RefCell<HashMap<ElementId, Bounds>>,
 }
 
 impl Hub {
@@ -166,6 +169,7 @@ impl Hub {
             for_facilitator: None,
             touched: Vec::new(),
             unplaced: 0,
+            bounds: std::cell::RefCell::default(),
         })
     }
 
@@ -186,6 +190,7 @@ impl Hub {
             for_facilitator: None,
             touched: Vec::new(),
             unplaced: 0,
+            bounds: std::cell::RefCell::default(),
         };
         std::mem::replace(self, empty)
     }
@@ -674,9 +679,29 @@ impl Hub {
         self.commit(Edit::Insert { layer: self.layer.clone(), at, element: note })
     }
 
+    /// The bounds of a top-level element (remembered).
+    pub(crate) fn bounds_of(&self, e: &Element) -> Bounds {
+        if let Some(b) = self.bounds.borrow().get(&e.id) {
+            return *b;
+        }
+        let b = bounds(e);
+        self.bounds.borrow_mut().insert(e.id, b);
+        b
+    }
+
+    fn forget_bounds(&self, touched: &[ElementId]) {
+        let mut cache = self.bounds.borrow_mut();
+        if !cache.is_empty() {
+            for id in touched {
+                cache.remove(id);
+            }
+        }
+    }
+
     /// Applies an edit in the hub's order; it is what everyone applies next.
     pub(crate) fn commit(&mut self, edit: Edit) -> Result<ServerMessage, Rejection> {
-        self.plate.apply(edit.clone()).map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        let applied = self.plate.apply(edit.clone()).map_err(|e| Rejection::new(ErrorCode::Refused, e.to_string()))?;
+        self.forget_bounds(&applied.touched);
         self.order += 1;
         if let Some(out) = &mut self.for_facilitator {
             out.push(edit.clone());
@@ -702,6 +727,7 @@ impl Hub {
     /// when it does not apply to the room's plate (it changed nothing).
     pub fn apply_facilitator(&mut self, edit: Edit) -> Option<ServerMessage> {
         let applied = self.plate.apply(edit.clone()).ok()?;
+        self.forget_bounds(&applied.touched);
         self.order += 1;
         let layer = self.plate.layer(&self.layer);
         let here = |id: &ElementId| layer.is_some_and(|l| l.index_of(*id).is_some());

@@ -3,7 +3,7 @@
 use plaatwerk_geometry::{Bounds, Tessellator};
 use plaatwerk_model::{Color, Edit, Element, ElementId, ElementKind, Ellipse, Paint, StrokeStyle};
 
-use crate::hub::{Hub, Outcome, ParticipantId, bounds, gone};
+use crate::hub::{Hub, Outcome, ParticipantId, gone};
 use crate::protocol::{ErrorCode, Rejection, ServerMessage};
 
 impl Hub {
@@ -99,7 +99,7 @@ impl Hub {
             .any(|x| x.dots.iter().any(|(d, _)| *d == element) || x.place.as_ref().is_some_and(|(t, _)| *t == element));
         let (l, i) = self.plate().locate(element).filter(|_| !marker).ok_or_else(none)?;
         let layer = &self.plate().layers[l];
-        let b = bounds(&layer.elements[i]);
+        let b = self.bounds_of(&layer.elements[i]);
         if !layer.visible || b.is_empty() { Err(none()) } else { Ok(b) }
     }
 

@@ -32,6 +32,13 @@ use crate::token::{JoinCode, Token};
 
 /// Changes kept for connections that are a little behind.
 const BACKLOG: usize = 1024;
+/// A connection's read buffer (phones send little).
+const READ_BUFFER: usize = 4 * 1024;
+/// Changes sent to a phone in one message at most.
+const MAX_BATCH: usize = 256;
+/// How often at most a phone is sent changes while the room is busy (a quiet room's
+/// go at once).
+const FANOUT_EVERY: Duration = Duration::from_millis(40);
 /// How long a new connection may take to join.
 const JOIN_WITHIN: Duration = Duration::from_secs(10);
 /// Open WebSockets at most (phones that reconnect briefly count twice).
@@ -474,10 +481,14 @@ async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Res
         return full;
     }
     // axum's default allows 64 MB messages; a note needs far less.
-    ws.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| async move {
-        connection(socket, &shared).await;
-        shared.connections.fetch_sub(1, Ordering::Relaxed);
-    })
+    // The read buffer is zeroed up to its size on every read (tungstenite): 128 KiB by
+    // default, which cost a fifth of the server's time with hundreds of phones.
+    ws.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).read_buffer_size(READ_BUFFER).on_upgrade(
+        move |socket| async move {
+            connection(socket, &shared).await;
+            shared.connections.fetch_sub(1, Ordering::Relaxed);
+        },
+    )
 }
 
 /// The close frame of an instance that stops: "service restart" (1012), so the
@@ -628,12 +639,13 @@ async fn upgrade_facilitator(ws: WebSocketUpgrade, State(shared): State<Arc<Shar
     if let Some(full) = full(&shared) {
         return full;
     }
-    ws.max_message_size(MAX_FACILITATOR_BYTES).max_frame_size(MAX_FACILITATOR_BYTES).on_upgrade(
-        move |socket| async move {
+    ws.max_message_size(MAX_FACILITATOR_BYTES)
+        .max_frame_size(MAX_FACILITATOR_BYTES)
+        .read_buffer_size(READ_BUFFER * 16)
+        .on_upgrade(move |socket| async move {
             facilitator(socket, &shared).await;
             shared.connections.fetch_sub(1, Ordering::Relaxed);
-        },
-    )
+        })
 }
 
 /// A facilitator's connection: joins with the facilitator's token, gets the session
@@ -811,6 +823,10 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     }
     tracing::info!(event = "joined", participant = me.0);
     let _left = Left(me);
+    // Changes not yet sent, and when they go.
+    let mut waiting: Vec<Arc<Fanout>> = Vec::new();
+    let mut flush_at: Option<tokio::time::Instant> = None;
+    let mut last_flush = tokio::time::Instant::now() - FANOUT_EVERY;
     loop {
         tokio::select! {
             incoming = rx.next() => {
@@ -852,33 +868,85 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 let _ = tx.send(going_away()).await;
                 return;
             }
-            change = changes.recv() => {
+            // While changes wait for their turn the task sleeps: with hundreds of
+            // phones, waking each for every change is what costs.
+            change = changes.recv(), if flush_at.is_none() => {
                 // Too far behind (or the room closed): the phone reconnects and joins
                 // again with its secret.
                 let Ok(first) = change else { return };
-                // What else is waiting goes out with it, in one flush: with hundreds of
-                // phones, a syscall per change per phone is what costs.
-                if tx.feed(Message::Text(first.phone.clone())).await.is_err() {
-                    return;
-                }
-                let mut sent = 1;
+                waiting.push(first);
                 loop {
                     match changes.try_recv() {
-                        Ok(more) => {
-                            if tx.feed(Message::Text(more.phone.clone())).await.is_err() {
-                                return;
-                            }
-                            sent += 1;
-                        }
+                        Ok(more) => waiting.push(more),
                         Err(broadcast::error::TryRecvError::Empty) => break,
                         Err(_) => return,
                     }
                 }
-                if tx.flush().await.is_err() {
+                // A quiet room sends at once; a busy one at most every FANOUT_EVERY
+                // per phone, everything waiting in one message.
+                if flush_at.is_none() {
+                    flush_at = Some(last_flush + FANOUT_EVERY);
+                }
+                if waiting.len() < MAX_BATCH && flush_at.is_some_and(|at| at > tokio::time::Instant::now()) {
+                    continue;
+                }
+                if !flush(&mut tx, &mut waiting, shared).await {
                     return;
                 }
-                shared.metrics.sent(sent);
+                (last_flush, flush_at) = (tokio::time::Instant::now(), None);
+            }
+            () = async {
+                match flush_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                loop {
+                    match changes.try_recv() {
+                        Ok(more) => waiting.push(more),
+                        Err(broadcast::error::TryRecvError::Empty) => break,
+                        Err(_) => return,
+                    }
+                }
+                if !flush(&mut tx, &mut waiting, shared).await {
+                    return;
+                }
+                (last_flush, flush_at) = (tokio::time::Instant::now(), None);
             }
         }
     }
+}
+
+/// Sends a phone the changes waiting for it, as one message (a JSON array, in order;
+/// a single change as itself): with hundreds of phones, a frame per change per phone
+/// is what costs, on the server and on the phone. Whether the phone is still there.
+async fn flush(
+    tx: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    waiting: &mut Vec<Arc<Fanout>>,
+    shared: &Shared,
+) -> bool {
+    for batch in waiting.chunks(MAX_BATCH) {
+        let message = match batch {
+            [] => continue,
+            [one] => one.phone.clone(),
+            many => {
+                let mut text = String::with_capacity(many.iter().map(|f| f.phone.len() + 1).sum::<usize>() + 1);
+                text.push('[');
+                for (i, f) in many.iter().enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(f.phone.as_str());
+                }
+                text.push(']');
+                Utf8Bytes::from(text)
+            }
+        };
+        if tx.send(Message::Text(message)).await.is_err() {
+            return false;
+        }
+        shared.metrics.sent(1);
+    }
+    waiting.clear();
+    true
 }

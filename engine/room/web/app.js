@@ -134,7 +134,11 @@
       if (S.secret) m.resume = S.secret; else Object.assign(m, join || {});
       ws.send(JSON.stringify(m));
     };
-    ws.onmessage = (e) => { let m; try { m = JSON.parse(e.data); } catch { return; } receive(m); };
+    // Changes that were waiting come as one array, in order.
+    ws.onmessage = (e) => {
+      let m; try { m = JSON.parse(e.data); } catch { return; }
+      for (const x of Array.isArray(m) ? m : [m]) receive(x);
+    };
     ws.onclose = () => {
       if (S.ws !== ws || S.gone) return;
       status(T.reconnecting, true);

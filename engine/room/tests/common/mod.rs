@@ -20,12 +20,30 @@ pub fn casusregie() -> (PathBuf, Plate) {
     (p, plate)
 }
 
-/// The next JSON text message (pings and pongs passed over), within 10 s.
+thread_local! {
+    /// Messages that came in one array and are not yet read, per socket.
+    static WAITING: std::cell::RefCell<std::collections::HashMap<usize, std::collections::VecDeque<serde_json::Value>>> =
+        std::cell::RefCell::default();
+}
+
+/// The next JSON message (pings and pongs passed over; several sent as one array come
+/// one by one), within 10 s.
 pub async fn next_json(ws: &mut Socket) -> serde_json::Value {
+    let key = std::ptr::from_ref::<Socket>(ws) as usize;
+    if let Some(m) = WAITING.with(|w| w.borrow_mut().get_mut(&key).and_then(std::collections::VecDeque::pop_front)) {
+        return m;
+    }
     loop {
         let m = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("an answer in time");
         match m.expect("open").expect("a message") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).expect("JSON"),
+            Message::Text(t) => {
+                let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("JSON");
+                let serde_json::Value::Array(many) = v else { return v };
+                let mut many: std::collections::VecDeque<_> = many.into();
+                let first = many.pop_front().expect("not empty");
+                WAITING.with(|w| w.borrow_mut().entry(key).or_default().extend(many));
+                return first;
+            }
             Message::Ping(_) | Message::Pong(_) => continue,
             other => panic!("unexpected {other:?}"),
         }
