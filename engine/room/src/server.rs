@@ -38,7 +38,7 @@ const READ_BUFFER: usize = 4 * 1024;
 const MAX_BATCH: usize = 256;
 /// How often at most a phone is sent changes while the room is busy (a quiet room's
 /// go at once).
-const FANOUT_EVERY: Duration = Duration::from_millis(40);
+const FANOUT_EVERY: Duration = Duration::from_millis(60);
 /// How long a new connection may take to join.
 const JOIN_WITHIN: Duration = Duration::from_secs(10);
 /// Open WebSockets at most (phones that reconnect briefly count twice).
