@@ -417,6 +417,10 @@ impl EditorApp {
         let ink = egui::Color32::from_gray(25);
         let mut y = card.min.y + pad + side;
         let line = |text: &str, size: f32, y: &mut f32| {
+            // A long address (a server's) is made smaller to fit the card.
+            let wide = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(size), ink).size().x;
+            let fits = card.width() - 2.0 * pad;
+            let size = if wide > fits { size * fits / wide } else { size };
             painter.text(
                 egui::pos2(card.center().x, *y),
                 egui::Align2::CENTER_TOP,
@@ -427,7 +431,7 @@ impl EditorApp {
             *y += size * 1.2;
         };
         line(lang.pick("Doe mee: scan de code", "Join in: scan the code"), text_h * 0.24, &mut y);
-        let short = room.live.links().short.trim_start_matches("http://");
+        let short = room.live.links().short.trim_start_matches("http://").trim_start_matches("https://");
         line(&format!("{} {short}", lang.pick("of ga naar", "or go to")), text_h * 0.2, &mut y);
         line(&format!("code {}", room.live.code()), text_h * 0.3, &mut y);
     }
