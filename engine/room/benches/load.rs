@@ -172,36 +172,8 @@ fn run(n: usize) {
         .spawn()
         .unwrap();
     let mut peak = rss0;
-    let mut acks = Vec::new();
-    let mut sent: HashMap<String, u64> = HashMap::new();
-    let mut everyone = Vec::new();
-    let mut requests = 0;
     let out = BufReader::new(child.stdout.take().unwrap());
-    for line in out.lines().map_while(Result::ok) {
-        peak = peak.max(rss_kb());
-        let f: Vec<&str> = line.split(' ').collect();
-        match f.as_slice() {
-            ["sent", key, at, ack] => {
-                let (at, ack): (u64, u64) = (at.parse().unwrap(), ack.parse().unwrap());
-                requests += 1;
-                if ack > 0 {
-                    acks.push((ack - at) as f64 / 1e6);
-                }
-                if key.starts_with('n') {
-                    sent.insert((*key).to_owned(), at);
-                }
-            }
-            ["spread", key, last, count] => {
-                let (last, count): (u64, usize) = (last.parse().unwrap(), count.parse().unwrap());
-                if count + 1 >= n
-                    && let Some(at) = sent.get(*key)
-                {
-                    everyone.push(last.saturating_sub(*at) as f64 / 1e6);
-                }
-            }
-            _ => {}
-        }
-    }
+    let Report { mut acks, sent, mut everyone, requests, .. } = report(out, n, || peak = peak.max(rss_kb()));
     let _ = child.wait();
     let cpu = cpu_ms() - cpu0;
     stop.store(true, Ordering::Relaxed);
@@ -226,6 +198,56 @@ fn run(n: usize) {
         (peak - rss0).max(0.0) / n as f64,
     );
     let _ = std::io::stdout().flush();
+}
+
+/// What the participants' process reported.
+struct Report {
+    /// Milliseconds from each request to its acknowledgement.
+    acks: Vec<f64>,
+    /// When each note was posted.
+    sent: HashMap<String, u64>,
+    /// Milliseconds from each note's post to every other participant having it.
+    everyone: Vec<f64>,
+    requests: usize,
+    /// Messages sent and received by all phones, and over how many nanoseconds.
+    messages: u64,
+    span: u64,
+}
+
+/// Reads the participants' process's lines (`n` participants); `tick` runs after each.
+fn report(out: impl BufRead, n: usize, mut tick: impl FnMut()) -> Report {
+    let mut r =
+        Report { acks: Vec::new(), sent: HashMap::new(), everyone: Vec::new(), requests: 0, messages: 0, span: 1 };
+    for line in out.lines().map_while(Result::ok) {
+        tick();
+        let f: Vec<&str> = line.split(' ').collect();
+        match f.as_slice() {
+            ["sent", key, at, ack] => {
+                let (at, ack): (u64, u64) = (at.parse().unwrap(), ack.parse().unwrap());
+                r.requests += 1;
+                if ack > 0 {
+                    r.acks.push((ack - at) as f64 / 1e6);
+                }
+                if key.starts_with('n') {
+                    r.sent.insert((*key).to_owned(), at);
+                }
+            }
+            ["spread", key, last, count] => {
+                let (last, count): (u64, usize) = (last.parse().unwrap(), count.parse().unwrap());
+                if count + 1 >= n
+                    && let Some(at) = r.sent.get(*key)
+                {
+                    r.everyone.push(last.saturating_sub(*at) as f64 / 1e6);
+                }
+            }
+            ["messages", m, s] => {
+                r.messages = m.parse().unwrap();
+                r.span = s.parse::<u64>().unwrap().max(1);
+            }
+            _ => {}
+        }
+    }
+    r
 }
 
 /// The participants' process: `n` phones that join, post notes and vote, and report.
@@ -493,38 +515,8 @@ fn hosted(sizes: Vec<usize>) {
                 .stdout(Stdio::piped())
                 .spawn()
                 .unwrap();
-            let mut acks = Vec::new();
-            let mut sent: HashMap<String, u64> = HashMap::new();
-            let mut everyone = Vec::new();
-            let (mut requests, mut messages, mut span) = (0, 0_u64, 1_u64);
-            for line in BufReader::new(clients.stdout.take().unwrap()).lines().map_while(Result::ok) {
-                let f: Vec<&str> = line.split(' ').collect();
-                match f.as_slice() {
-                    ["sent", key, at, ack] => {
-                        let (at, ack): (u64, u64) = (at.parse().unwrap(), ack.parse().unwrap());
-                        requests += 1;
-                        if ack > 0 {
-                            acks.push((ack - at) as f64 / 1e6);
-                        }
-                        if key.starts_with('n') {
-                            sent.insert((*key).to_owned(), at);
-                        }
-                    }
-                    ["spread", key, last, count] => {
-                        let (last, count): (u64, usize) = (last.parse().unwrap(), count.parse().unwrap());
-                        if count + 1 >= n
-                            && let Some(at) = sent.get(*key)
-                        {
-                            everyone.push(last.saturating_sub(*at) as f64 / 1e6);
-                        }
-                    }
-                    ["messages", m, s] => {
-                        messages = m.parse().unwrap();
-                        span = s.parse::<u64>().unwrap().max(1);
-                    }
-                    _ => {}
-                }
-            }
+            let out = BufReader::new(clients.stdout.take().unwrap());
+            let Report { mut acks, sent, mut everyone, requests, messages, span } = report(out, n, || {});
             let clients_cpu = cpu_ms_of(clients.id()) / 1000.0;
             let _ = clients.wait();
             let cpu: Vec<String> = instances
