@@ -108,7 +108,9 @@ fn rss_kb() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn run(n: usize) {
+/// The example plate in a session: the facilitator's core, its session layer, and
+/// the ids of parts one may vote on.
+fn plate_in_session() -> (EditorCore, String, Vec<String>) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
     let mut core = EditorCore::new(format::load(std::path::Path::new(path)).unwrap(), None);
     core.start_session("Belasting", "2026-12-02");
@@ -117,6 +119,11 @@ fn run(n: usize) {
         .into_iter()
         .map(|(id, _)| id.0.to_string())
         .collect();
+    (core, layer, parts)
+}
+
+fn run(n: usize) {
+    let (mut core, layer, parts) = plate_in_session();
     let woken = Arc::new((Mutex::new(false), Condvar::new()));
     let wake = woken.clone();
     let live =
@@ -475,14 +482,7 @@ fn hosted(sizes: Vec<usize>) {
         "| instances | participants | requests | ack p50/p95/p99 ms | all others have it p50/p95/p99 ms | messages/s | CPU per instance (s; % of one core) | peak memory per instance MB | Redis CPU s / peak MB | participants' process CPU s |"
     );
     println!("|---:|---:|---:|---|---|---:|---|---|---|---:|");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plates/casusregie.plate");
-    let mut core = EditorCore::new(format::load(std::path::Path::new(path)).unwrap(), None);
-    core.start_session("Belasting", "2026-12-02");
-    let layer = core.session().unwrap().layer.clone();
-    let parts: Vec<String> = plaatwerk_room::hub::part_labels(core.plate(), &layer, 30)
-        .into_iter()
-        .map(|(id, _)| id.0.to_string())
-        .collect();
+    let (_, _, parts) = plate_in_session();
     for n in sizes {
         // PLAATWERK_BENCH_INSTANCES=2: only that many (for a profiler).
         let only: Option<usize> = std::env::var("PLAATWERK_BENCH_INSTANCES").ok().and_then(|v| v.parse().ok());
