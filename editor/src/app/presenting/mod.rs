@@ -76,6 +76,8 @@ pub(super) struct Presentation {
     framed: [u32; 2],
     /// The live room, if participants were invited.
     room: room::RoomSlot,
+    /// A hosted room's facilitator link, as typed in the panel.
+    room_link: String,
     /// The record of a room closed before the session ends.
     record: Option<plaatwerk_editing::present::RoomRecord>,
 }
@@ -198,6 +200,7 @@ impl EditorApp {
             followed: None,
             framed: [0, 0],
             room: room::RoomSlot::Closed,
+            room_link: String::new(),
             record: None,
         }));
         self.overlay_dirty = true;

@@ -229,6 +229,22 @@ impl EditorApp {
                     "Deelnemers doen mee vanaf hun telefoon: notities, stippen, hun plek op de plaat.",
                     "Participants take part from their phones: notes, dots, their place on the plate.",
                 ));
+                // A room on a server (its facilitator's link from the IT department).
+                ui.horizontal(|ui| {
+                    let hint = lang.pick("Link gespreksleider van een server", "Facilitator's link of a server room");
+                    let field = ui.add(
+                        egui::TextEdit::singleline(&mut p.room_link)
+                            .hint_text(hint)
+                            .password(true)
+                            .desired_width(220.0),
+                    );
+                    let go = ui.button(lang.pick("Verbinden", "Connect"));
+                    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (go.clicked() || entered) && !p.room_link.trim().is_empty() {
+                        let link = std::mem::take(&mut p.room_link).trim().to_owned();
+                        p.join_room(link);
+                    }
+                });
                 return;
             }
             RoomSlot::Wanted(_) => {
