@@ -201,7 +201,7 @@ enum RoomCommand {
         moderation: String,
         /// The session's name (in the session file's name too); with --redis also the
         /// room's: instances with the same Redis and name serve the same room.
-        #[arg(long, default_value = "Kamer")]
+        #[arg(long, visible_alias = "room", default_value = "Kamer")]
         name: String,
         /// Keep the room in Redis (a hosted room, served by any number of instances):
         /// redis://HOST:PORT.
