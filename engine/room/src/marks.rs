@@ -19,9 +19,21 @@ impl Hub {
         let on_it = self.participants().flat_map(|x| &x.dots).filter(|(_, e)| *e == element).count();
         // A row of dots above the element's top edge, the next one after the others.
         let r = self.unit() * 0.12;
-        let per_row = ((target.width() / (3.0 * r)).floor() as usize).max(1);
+        // On an arrow, the row starts on the middle of its line (its bounds' corner
+        // may be far from it, next to another element).
+        let middle = self.plate().locate(element).and_then(|(l, i)| match &self.plate().layers[l].elements[i].kind {
+            ElementKind::Arrow(a) => {
+                let c = a.control.unwrap_or([(a.from[0] + a.to[0]) / 2.0, (a.from[1] + a.to[1]) / 2.0]);
+                Some([0.25 * a.from[0] + 0.5 * c[0] + 0.25 * a.to[0], 0.25 * a.from[1] + 0.5 * c[1] + 0.25 * a.to[1]])
+            }
+            _ => None,
+        });
+        let (start, per_row) = match middle {
+            Some(m) => ([m[0] - 1.5 * r, m[1] + 1.5 * r], 4),
+            None => (target.min, ((target.width() / (3.0 * r)).floor() as usize).max(1)),
+        };
         let (col, row) = (on_it % per_row, on_it / per_row);
-        let centre = [target.min[0] + r * (1.5 + 3.0 * col as f32), target.min[1] - r * (1.5 + 3.0 * row as f32)];
+        let centre = [start[0] + r * (1.5 + 3.0 * col as f32), start[1] - r * (1.5 + 3.0 * row as f32)];
         let dot = self.marker(centre, r, Color::rgb(0xd6, 0x28, 0x28), role);
         let id = dot.id;
         let changed = self.insert(dot)?;
