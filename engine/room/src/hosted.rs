@@ -250,27 +250,23 @@ impl Store {
         let request = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.waiting.lock().unwrap_or_else(|p| p.into_inner()).insert(request, tx);
-        let entry = Entry { from: self.instance.clone(), request, what };
-        let json = serde_json::to_string(&entry).map_err(|e| StoreError(e.to_string()))?;
-        let mut w = self.writer.clone();
-        let added = redis::cmd("XADD").arg(&self.log).arg("*").arg("e").arg(json).query_async::<String>(&mut w).await;
-        if let Err(e) = added {
+        if let Err(e) = self.add(request, what).await {
             self.waiting.lock().unwrap_or_else(|p| p.into_inner()).remove(&request);
-            return Err(e.into());
+            return Err(e);
         }
         Ok(rx)
     }
 
-    /// Forgets a request whose answer is no longer awaited.
-    pub fn forget(&self, rx: oneshot::Receiver<Answer>) {
-        drop(rx);
-        self.waiting.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, tx| !tx.is_closed());
+    /// Appends a command of the facilitator's (request 0: nobody waits for its answer).
+    pub async fn command(&self, command: Command) -> Result<(), StoreError> {
+        self.add(0, What::Command { command }).await
     }
 
-    /// Appends a command of the facilitator's (no answer).
-    pub async fn command(&self, command: Command) -> Result<(), StoreError> {
-        let rx = self.append(What::Command { command }).await?;
-        self.forget(rx);
+    async fn add(&self, request: u64, what: What) -> Result<(), StoreError> {
+        let entry = Entry { from: self.instance.clone(), request, what };
+        let json = serde_json::to_string(&entry).map_err(|e| StoreError(e.to_string()))?;
+        let mut w = self.writer.clone();
+        redis::cmd("XADD").arg(&self.log).arg("*").arg("e").arg(json).query_async::<String>(&mut w).await?;
         Ok(())
     }
 

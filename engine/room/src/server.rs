@@ -524,7 +524,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
 /// `GET /metrics`: Prometheus' text. Counts only: no tokens, names or texts.
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     let now = crate::ops::Now {
-        participants: shared.hub().status(0).participants as i64,
+        participants: shared.hub().participant_count() as i64,
         connections: shared.connections.load(Ordering::Relaxed) as i64,
         rooms: 1,
         store_up: shared.away.lock().unwrap_or_else(|p| p.into_inner()).is_none(),
