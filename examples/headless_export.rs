@@ -85,7 +85,7 @@ fn main() -> anyhow::Result<()> {
     println!(
         "wrote {0}/voorbeeld.plate, {0}/voorbeeld.svg and {0}/voorbeeld.png on {1}",
         out.display(),
-        exporter.gpu.describe()
+        exporter.describe()
     );
     Ok(())
 }

@@ -50,7 +50,7 @@ fn main() {
     let big = if quick { 10_000 } else { 100_000 };
     let mut rows: Vec<(String, String)> = Vec::new();
     let mut ex = Exporter::new(4).expect("GPU");
-    rows.push(("GPU".into(), ex.gpu.describe()));
+    rows.push(("rasterizer".into(), ex.describe()));
 
     let casus = format::load(&repo_root().join("plates/casusregie.plate")).expect("casusregie");
     let cold = export_all(&mut ex, &casus);
@@ -68,7 +68,7 @@ fn main() {
         cut("banner", "newsletter-banner", Region { x: 0.0, y: 0.0, width: w / 2.0, height: w / 8.0 }),
         cut("a4", "a4-print", Region { x: w / 2.0, y: 0.0, width: w / 4.0, height: w / 4.0 * 1.414 }),
     ];
-    ex.cache.clear();
+    ex.clear();
     let t = export_all(&mut ex, &plate);
     rows.push((format!("{big}-stroke plate: 4 cut-outs incl. A4 at 300 dpi"), ms(t)));
 
@@ -131,7 +131,7 @@ fn main() {
         let c = &loaded.cutouts[i];
         let preset = presets.iter().find(|p| p.id == c.preset).expect("preset");
         let r = prepare_cutout(&loaded, c, preset, 1.0).expect("cut-out");
-        ex.cache.invalidate(&changed);
+        ex.forget(&changed);
         ex.encode_cutout(&r, plaatwerk_export::batch::Format::parse(&preset.format).expect("format"), &mut |_, _| {})
             .expect("encode");
     }

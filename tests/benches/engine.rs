@@ -116,7 +116,7 @@ fn main() {
 
     // Exports at 3840×2160.
     let mut ex = Exporter::new(4).expect("GPU");
-    rows.push(("GPU".into(), ex.gpu.describe()));
+    rows.push(("rasterizer".into(), ex.describe()));
     let (w, h) = (3840u32, 2160u32);
 
     let svg = tiger_like_svg();
@@ -175,7 +175,7 @@ fn main() {
         height: h,
         background: Some(Color::WHITE),
     };
-    ex.cache.clear();
+    ex.clear();
     let t = Instant::now();
     let (_, stats) = ex.render(&plate, &view, &mut |_, _| {}).expect("render strokes");
     rows.push((

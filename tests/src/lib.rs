@@ -52,26 +52,104 @@ pub fn blessing() -> bool {
     std::env::var("PLAATWERK_BLESS").is_ok_and(|v| v == "1")
 }
 
-/// The exporter shared by all tests of a binary (opening a GPU is slow). MSAA 4 like
-/// real exports.
+/// The rasterizers exports can go through; golden tests run on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rasterizing {
+    /// The wgpu renderer (here on Mesa's software adapter).
+    Gpu,
+    /// vello_cpu.
+    Cpu,
+}
+
+impl Rasterizing {
+    /// Every rasterizer.
+    pub const ALL: [Rasterizing; 2] = [Rasterizing::Gpu, Rasterizing::Cpu];
+
+    /// A short name for file names and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rasterizing::Gpu => "gpu",
+            Rasterizing::Cpu => "cpu",
+        }
+    }
+}
+
+/// The GPU exporter shared by all tests of a binary (opening a GPU is slow). MSAA 4
+/// like real exports.
 pub fn exporter() -> MutexGuard<'static, Exporter> {
-    static EXPORTER: OnceLock<Mutex<Exporter>> = OnceLock::new();
-    let m = EXPORTER.get_or_init(|| {
-        let e = Exporter::new(4).unwrap_or_else(|e| panic!("a headless GPU is needed for these tests: {e}"));
-        eprintln!("rendering on {}", e.gpu.describe());
-        Mutex::new(e)
-    });
+    exporter_on(Rasterizing::Gpu)
+}
+
+/// The shared exporter of a rasterizer.
+pub fn exporter_on(r: Rasterizing) -> MutexGuard<'static, Exporter> {
+    static GPU: OnceLock<Mutex<Exporter>> = OnceLock::new();
+    static CPU: OnceLock<Mutex<Exporter>> = OnceLock::new();
+    let m = match r {
+        Rasterizing::Gpu => GPU.get_or_init(|| {
+            let e = Exporter::gpu(4).unwrap_or_else(|e| panic!("a headless GPU is needed for these tests: {e}"));
+            eprintln!("rendering on {}", e.describe());
+            Mutex::new(e)
+        }),
+        Rasterizing::Cpu => CPU.get_or_init(|| Mutex::new(Exporter::cpu())),
+    };
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Renders a region of a plate (fresh tessellation cache each time).
+/// Renders a region of a plate on the GPU (fresh tessellation cache each time).
 pub fn render(plate: &Plate, region: Region, width: u32, height: u32, background: Option<Color>) -> RgbaImage {
-    let mut ex = exporter();
-    ex.cache.clear();
+    render_on(Rasterizing::Gpu, plate, region, width, height, background)
+}
+
+/// Renders a region of a plate on a rasterizer, from scratch.
+pub fn render_on(
+    r: Rasterizing,
+    plate: &Plate,
+    region: Region,
+    width: u32,
+    height: u32,
+    background: Option<Color>,
+) -> RgbaImage {
+    let mut ex = exporter_on(r);
+    ex.clear();
     let (img, _) = ex
         .render(plate, &plaatwerk_export::ExportView { region, width, height, background }, &mut |_, _| {})
-        .unwrap_or_else(|e| panic!("render failed: {e}"));
+        .unwrap_or_else(|e| panic!("render failed on {}: {e}", r.name()));
     img
+}
+
+/// How far an anti-aliased edge pixel of the GPU path (MSAA 4) may be from exact
+/// coverage.
+pub const MSAA_THRESHOLD: u8 = 40;
+
+/// Runs a golden comparison on every rasterizer: `make` renders on the one it is
+/// given, and each picture must match the one reference (see [`assert_golden`]).
+///
+/// References are made by the CPU rasterizer, which computes exact coverage. The GPU
+/// path resolves 4 samples a pixel, so an edge pixel there may be off by an eighth
+/// of full scale (32 levels) plus rounding: it is held to [`MSAA_THRESHOLD`] where
+/// `threshold` is lower, and to three times the share of pixels: small letters are
+/// nearly all edge (a quarter-scale cut-out's 4-px text differs on 1% of its pixels,
+/// as much as resvg and the GPU path differ on our SVG export).
+pub fn assert_golden_everywhere(
+    name: &str,
+    threshold: u8,
+    max_share: f64,
+    mut make: impl FnMut(Rasterizing) -> RgbaImage,
+) {
+    let mut failures = Vec::new();
+    for r in Rasterizing::ALL {
+        let img = make(r);
+        // The reference is blessed from the CPU rasterizer, the default for exports.
+        if blessing() && r != Rasterizing::Cpu {
+            continue;
+        }
+        let threshold = if r == Rasterizing::Gpu { threshold.max(MSAA_THRESHOLD) } else { threshold };
+        let share = if r == Rasterizing::Gpu { max_share * 3.0 } else { max_share };
+        if let Err(why) = check_golden(name, &format!("{name}.{}", r.name()), &img, threshold, share) {
+            failures.push(format!("{}: {why}", r.name()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Reads a PNG as straight-alpha RGBA8 (expands grey, palette and 16-bit images).
@@ -179,34 +257,41 @@ pub fn strip(expected: &RgbaImage, diff: &RgbaImage, actual: &RgbaImage) -> Rgba
 /// blessing; on failure writes `<name>.strip.png` (expected | diff | actual) to
 /// `tests/out/` and panics with the numbers.
 pub fn assert_golden(name: &str, actual: &RgbaImage, threshold: u8, max_share: f64) {
+    if let Err(why) = check_golden(name, name, actual, threshold, max_share) {
+        panic!("{why}");
+    }
+}
+
+fn check_golden(name: &str, out_name: &str, actual: &RgbaImage, threshold: u8, max_share: f64) -> Result<(), String> {
     let reference = repo_root().join("tests/golden").join(format!("{name}.png"));
     if blessing() || !reference.exists() {
         if !blessing() {
-            panic!(
+            return Err(format!(
                 "{}: no reference image; run with PLAATWERK_BLESS=1 to create it, then look at it before committing",
                 reference.display()
-            );
+            ));
         }
         let _ = std::fs::create_dir_all(reference.parent().unwrap_or(Path::new(".")));
         save_png(actual, &reference);
-        return;
+        return Ok(());
     }
     let expected = load_png(&reference);
     let (cmp, diff) = compare(&expected, actual, threshold);
     if cmp.share() > max_share {
-        let out = out_dir().join(format!("{name}.strip.png"));
+        let out = out_dir().join(format!("{out_name}.strip.png"));
         save_png(&strip(&expected, &diff, actual), &out);
-        save_png(actual, &out_dir().join(format!("{name}.actual.png")));
-        panic!(
-            "{name}: {} of {} pixels ({:.3}%) differ by more than {threshold} (max {}), allowed {:.3}%; see {}",
+        save_png(actual, &out_dir().join(format!("{out_name}.actual.png")));
+        return Err(format!(
+            "{out_name}: {} of {} pixels ({:.3}%) differ by more than {threshold} (max {}), allowed {:.3}%; see {}",
             cmp.differing,
             cmp.total,
             cmp.share() * 100.0,
             cmp.max_delta,
             max_share * 100.0,
             out.display()
-        );
+        ));
     }
+    Ok(())
 }
 
 /// A PNG of `w` × `h` one-bit pixels in stripes: a few kilobytes on disk, `w × h × 4`

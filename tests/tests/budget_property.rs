@@ -157,13 +157,15 @@ fn every_plate_that_passes_check_exports_within_the_memory_budget() {
             assert!(vertices < 40_000_000, "case {case}: element {} made {vertices} vertices", e.id);
         }
         let region = Region { x: 0.0, y: 0.0, width: 1000.0, height: 1000.0 };
-        let mut ex = plaatwerk_tests::exporter();
-        ex.cache.clear();
-        let view = plaatwerk_export::ExportView { region, width: 256, height: 256, background: Some(Color::WHITE) };
-        if let Err(e) = ex.render(&plate, &view, &mut |_, _| {}) {
-            panic!("case {case}: check accepted the plate but the export failed: {e}");
+        for r in plaatwerk_tests::Rasterizing::ALL {
+            let mut ex = plaatwerk_tests::exporter_on(r);
+            ex.clear();
+            let view = plaatwerk_export::ExportView { region, width: 256, height: 256, background: Some(Color::WHITE) };
+            if let Err(e) = ex.render(&plate, &view, &mut |_, _| {}) {
+                panic!("case {case}: check accepted the plate but the export on {} failed: {e}", r.name());
+            }
+            ex.clear();
         }
-        ex.cache.clear();
     }
     let peak = peak_memory();
     eprintln!("{cases} plates: {accepted} accepted and exported, {refused} refused; peak memory {} MB", peak >> 20);

@@ -438,8 +438,7 @@ fn a_scene_larger_than_the_gpu_buffers_is_an_error_not_a_panic() {
     // A device whose buffers hold 1 MiB meets a text of 20,000 letters (the old
     // "Buffer with 'indices' label is invalid" panic, without gigabytes).
     let gpu = plaatwerk_render::Gpu::headless_with_buffer_limit(1 << 20).expect("a headless GPU");
-    let renderer = plaatwerk_render::Renderer::new(&gpu, plaatwerk_render::TextureFormat::Rgba8Unorm, 1);
-    let mut ex = plaatwerk_export::Exporter { gpu, renderer, cache: plaatwerk_geometry::SceneCache::new() };
+    let mut ex = plaatwerk_export::Exporter::on_gpu(gpu, 1);
     let mut plate = Plate::new("groot", 1000.0, 1000.0);
     let mut text = text_element(1, 20_000);
     if let ElementKind::Text(t) = &mut text.kind {

@@ -4,7 +4,9 @@
 use plaatwerk_geometry::{Bounds, SceneCache};
 use plaatwerk_model::{Color, Element, ElementKind, Plate, Region, Stroke, StrokePoint, format};
 use plaatwerk_render::RenderRequest;
-use plaatwerk_tests::{assert_golden, compare, exporter, out_dir, render, repo_root, save_png, strip};
+use plaatwerk_tests::{
+    Rasterizing, assert_golden_everywhere, compare, exporter_on, out_dir, render_on, repo_root, save_png, strip,
+};
 
 fn example() -> Plate {
     format::load(&repo_root().join("plates/wijkteam-basis.plate")).unwrap_or_else(|e| panic!("{e}"))
@@ -26,75 +28,81 @@ const SHARE: f64 = 0.003;
 #[test]
 fn golden_example_plate() {
     let plate = example();
-    let img = render(&plate, whole(&plate), 800, 500, Some(plate.meta.background));
-    assert_golden("wijkteam-basis-800", &img, THRESHOLD, SHARE);
+    assert_golden_everywhere("wijkteam-basis-800", THRESHOLD, SHARE, |r| {
+        render_on(r, &plate, whole(&plate), 800, 500, Some(plate.meta.background))
+    });
 }
 
 #[test]
 fn golden_every_element_kind() {
     let plate = fixture("alle-soorten.plate");
-    let img = render(&plate, whole(&plate), 800, 500, Some(plate.meta.background));
-    assert_golden("alle-soorten-800", &img, THRESHOLD, SHARE);
+    assert_golden_everywhere("alle-soorten-800", THRESHOLD, SHARE, |r| {
+        render_on(r, &plate, whole(&plate), 800, 500, Some(plate.meta.background))
+    });
 }
 
 #[test]
 fn golden_region_with_transparent_background() {
     let plate = example();
     let region = Region { x: 100.0, y: 300.0, width: 420.0, height: 320.0 };
-    let img = render(&plate, region, 420, 320, None);
-    // Outside the station boxes the plate's own background is gone.
-    assert_eq!(img.pixels[3], 0, "top-left pixel should be transparent");
-    assert_golden("wijkteam-vraag-transparant", &img, THRESHOLD, SHARE);
+    assert_golden_everywhere("wijkteam-vraag-transparant", THRESHOLD, SHARE, |r| {
+        let img = render_on(r, &plate, region, 420, 320, None);
+        // Outside the station boxes the plate's own background is gone.
+        assert_eq!(img.pixels[3], 0, "top-left pixel should be transparent");
+        img
+    });
 }
 
 #[test]
 fn tiled_render_matches_single_pass() {
     let plate = example();
-    let mut ex = exporter();
-    ex.cache.clear();
-    let mut run = |max_tile: Option<u32>| {
-        let req = RenderRequest {
-            region: whole(&plate),
-            width: 1000,
-            height: 625,
-            background: Some(Color::WHITE),
-            layers: None,
-            max_tile,
+    for r in Rasterizing::ALL {
+        let mut ex = exporter_on(r);
+        ex.clear();
+        let mut run = |max_tile: Option<u32>| {
+            let req = RenderRequest {
+                region: whole(&plate),
+                width: 1000,
+                height: 625,
+                background: Some(Color::WHITE),
+                layers: None,
+                max_tile,
+            };
+            ex.render_request(&plate, &req, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"))
         };
-        let ex = &mut *ex;
-        plaatwerk_render::render_to_image(&ex.gpu, &mut ex.renderer, &mut ex.cache, &plate, &req, &mut |_, _| {})
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
-    let (single, s1) = run(None);
-    let (tiled, s2) = run(Some(256));
-    assert_eq!(s1.tiles, 1);
-    assert_eq!(s2.tiles, 12);
-    let (cmp, diff) = compare(&single, &tiled, 2);
-    if cmp.differing > 0 {
-        save_png(&strip(&single, &diff, &tiled), &out_dir().join("tiling.strip.png"));
+        let (single, s1) = run(None);
+        let (tiled, s2) = run(Some(256));
+        assert_eq!(s1.tiles, 1);
+        assert_eq!(s2.tiles, 12);
+        let (cmp, diff) = compare(&single, &tiled, 2);
+        if cmp.differing > 0 {
+            save_png(&strip(&single, &diff, &tiled), &out_dir().join(format!("tiling.{}.strip.png", r.name())));
+        }
+        // A tile's camera origin is computed in floats, so an edge pixel may round the
+        // other way; no seams or shifted tiles (which would differ by thousands of pixels).
+        assert!(cmp.differing <= 10, "{}: tiles differ from a single pass: {cmp:?}", r.name());
     }
-    // A tile's camera origin is computed in floats, so an edge pixel may round the
-    // other way; no seams or shifted tiles (which would differ by thousands of pixels).
-    assert!(cmp.differing <= 10, "tiles differ from a single pass: {cmp:?}");
 }
 
 #[test]
 fn hidden_layers_are_not_drawn() {
-    let mut plate = example();
-    let with = render(&plate, whole(&plate), 400, 250, Some(Color::WHITE));
-    for l in &mut plate.layers {
-        l.visible = l.id == "achtergrond";
+    for r in Rasterizing::ALL {
+        let mut plate = example();
+        let with = render_on(r, &plate, whole(&plate), 400, 250, Some(Color::WHITE));
+        for l in &mut plate.layers {
+            l.visible = l.id == "achtergrond";
+        }
+        let without = render_on(r, &plate, whole(&plate), 400, 250, Some(Color::WHITE));
+        let (cmp, _) = compare(&with, &without, 24);
+        assert!(cmp.share() > 0.1, "hiding layers changed only {:.3}% of pixels", cmp.share() * 100.0);
+        // The title area holds only the background's colour now.
+        let px = |img: &plaatwerk_render::RgbaImage, x: u32, y: u32| {
+            let i = ((y * img.width + x) * 4) as usize;
+            [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+        };
+        assert_eq!(px(&without, 60, 16), [255, 255, 255], "{}", r.name());
+        assert_ne!(px(&with, 60, 16), [255, 255, 255], "{}", r.name());
     }
-    let without = render(&plate, whole(&plate), 400, 250, Some(Color::WHITE));
-    let (cmp, _) = compare(&with, &without, 24);
-    assert!(cmp.share() > 0.1, "hiding layers changed only {:.3}% of pixels", cmp.share() * 100.0);
-    // The title area holds only the background's colour now.
-    let px = |img: &plaatwerk_render::RgbaImage, x: u32, y: u32| {
-        let i = ((y * img.width + x) * 4) as usize;
-        [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
-    };
-    assert_eq!(px(&without, 60, 16), [255, 255, 255]);
-    assert_ne!(px(&with, 60, 16), [255, 255, 255]);
 }
 
 #[test]
@@ -155,17 +163,21 @@ fn resvg_render(svg: &str, width: u32, height: u32) -> plaatwerk_render::RgbaIma
 fn svg_export_renders_the_same_in_resvg() {
     for (name, plate) in [("wijkteam-basis", example()), ("alle-soorten", fixture("alle-soorten.plate"))] {
         let (w, h) = (800, 500);
-        let ours = render(&plate, whole(&plate), w, h, Some(plate.meta.background));
         let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), w, h, Some(plate.meta.background), None);
         let theirs = resvg_render(&svg, w, h);
-        let (cmp, diff) = compare(&theirs, &ours, 40);
-        save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("svg-vs-resvg-{name}.strip.png")));
-        assert!(
-            cmp.share() < 0.01,
-            "{name}: {:.3}% of pixels differ between our PNG and resvg's rendering of our SVG (max {})",
-            cmp.share() * 100.0,
-            cmp.max_delta
-        );
+        for r in Rasterizing::ALL {
+            let ours = render_on(r, &plate, whole(&plate), w, h, Some(plate.meta.background));
+            let (cmp, diff) = compare(&theirs, &ours, 40);
+            let out = out_dir().join(format!("svg-vs-resvg-{name}.{}.strip.png", r.name()));
+            save_png(&strip(&theirs, &diff, &ours), &out);
+            assert!(
+                cmp.share() < 0.01,
+                "{name} on {}: {:.3}% of pixels differ between our PNG and resvg's rendering of our SVG (max {})",
+                r.name(),
+                cmp.share() * 100.0,
+                cmp.max_delta
+            );
+        }
     }
 }
 
@@ -195,22 +207,24 @@ fn a_translucent_group_fades_as_one_picture() {
     group.opacity = 0.5;
     let mut plate = Plate::new("groep", 110.0, 80.0);
     plate.layers[0].elements.push(group);
-    let img = render(&plate, whole(&plate), 110, 80, Some(Color::WHITE));
-    let px = |x: u32, y: u32| {
-        let i = ((y * img.width + x) * 4) as usize;
-        [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
-    };
-    // Where the rectangles overlap only the blue one shows, faded to half over white,
-    // exactly as SVG's group opacity composes it; no red shines through.
-    let overlap = px(55, 40);
-    assert!(overlap[0].abs_diff(127) <= 2 && overlap[1].abs_diff(127) <= 2 && overlap[2] == 255, "{overlap:?}");
-    let red_only = px(20, 40);
-    assert!(red_only[0] == 255 && red_only[1].abs_diff(127) <= 2, "{red_only:?}");
-    // resvg agrees.
-    let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 110, 80, Some(Color::WHITE), None);
-    let theirs = resvg_render(&svg, 110, 80);
-    let i = ((40 * 110 + 55) * 4) as usize;
-    assert!(theirs.pixels[i].abs_diff(overlap[0]) <= 2 && theirs.pixels[i + 2].abs_diff(overlap[2]) <= 2);
+    for r in Rasterizing::ALL {
+        let img = render_on(r, &plate, whole(&plate), 110, 80, Some(Color::WHITE));
+        let px = |x: u32, y: u32| {
+            let i = ((y * img.width + x) * 4) as usize;
+            [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+        };
+        // Where the rectangles overlap only the blue one shows, faded to half over white,
+        // exactly as SVG's group opacity composes it; no red shines through.
+        let overlap = px(55, 40);
+        assert!(overlap[0].abs_diff(127) <= 2 && overlap[1].abs_diff(127) <= 2 && overlap[2] == 255, "{overlap:?}");
+        let red_only = px(20, 40);
+        assert!(red_only[0] == 255 && red_only[1].abs_diff(127) <= 2, "{red_only:?}");
+        // resvg agrees.
+        let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 110, 80, Some(Color::WHITE), None);
+        let theirs = resvg_render(&svg, 110, 80);
+        let i = ((40 * 110 + 55) * 4) as usize;
+        assert!(theirs.pixels[i].abs_diff(overlap[0]) <= 2 && theirs.pixels[i + 2].abs_diff(overlap[2]) <= 2);
+    }
 }
 
 #[test]
@@ -244,10 +258,16 @@ fn highlighter_goes_under_the_ink_of_its_layer() {
         }),
     );
     plate.layers[0].elements = vec![text, marker];
-    let img = render(&plate, whole(&plate), 200, 60, Some(Color::WHITE));
-    let darkest =
-        img.pixels.chunks_exact(4).map(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])).min().unwrap_or(765);
-    assert!(darkest < 30, "the text stays black under the marker (darkest {darkest})");
+    for r in Rasterizing::ALL {
+        let img = render_on(r, &plate, whole(&plate), 200, 60, Some(Color::WHITE));
+        let darkest = img
+            .pixels
+            .chunks_exact(4)
+            .map(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]))
+            .min()
+            .unwrap_or(765);
+        assert!(darkest < 30, "{}: the text stays black under the marker (darkest {darkest})", r.name());
+    }
     let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 200, 60, Some(Color::WHITE), None);
     assert!(
         svg.find("fill-opacity").unwrap_or(usize::MAX) < svg.find("fill=\"#000000\"").unwrap_or(0),

@@ -50,7 +50,7 @@ fn thumbnails(plate: &Plate, presets: &[Preset]) -> Vec<(String, egui::ColorImag
         let Some(preset) = presets.iter().find(|p| p.id == c.preset) else { continue };
         let scale = THUMB / preset.width.max(preset.height) as f32;
         let Ok(r) = prepare_cutout(plate, c, preset, scale) else { continue };
-        exporter.cache.clear();
+        exporter.clear();
         if let Ok((img, _)) = exporter.render(&r.plate, &r.view, &mut |_, _| {}) {
             out.push((c.name.clone(), image_of(&img)));
         }

@@ -80,7 +80,7 @@ pub(super) fn plate(
             }
         };
         exporter.export_png(&plate, &view, out, &mut progress)?;
-        for warning in exporter.renderer.warnings.drain(..) {
+        for warning in exporter.take_warnings() {
             eprintln!("{}: warning: {warning}", plate_path.display());
         }
     }

@@ -67,7 +67,7 @@ impl Watch {
         self.cache.sync(plate, 1.0);
         // The exporter keeps tessellations of the plate between cut-outs and saves;
         // changed elements are made again.
-        self.exporter.cache.invalidate(&changed);
+        self.exporter.forget(&changed);
         self.seen = seen;
         let cache = &self.cache;
         let hashes = &self.seen;

@@ -26,7 +26,7 @@ use plaatwerk_model::{Color, Plate, Region};
 #[cfg(feature = "raster")]
 pub use png::encode_png;
 #[cfg(feature = "raster")]
-pub use raster::Exporter;
+pub use raster::{Exporter, GpuRasterizer, Rasterizer, RasterizerChoice};
 pub use size::{SizeError, SizeRequest, resolve};
 pub use svg::{plate_to_room_svg, plate_to_svg};
 

@@ -3,15 +3,23 @@
 use std::path::Path;
 
 use plaatwerk_geometry::SceneCache;
-use plaatwerk_model::Plate;
-use plaatwerk_render::{Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, render_to_image};
+use plaatwerk_model::{ElementId, Plate};
+use plaatwerk_render::{CpuRasterizer, Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, render_to_image};
 
 use crate::batch::Format;
 use crate::{ExportError, ExportView, cutout, encode_png, formats, plate_to_svg};
 
-/// A headless exporter: a GPU, a renderer and a tessellation cache, reusable across
-/// exports of the same plate.
-pub struct Exporter {
+/// What turns a plate into pixels for an export.
+pub enum Rasterizer {
+    /// vello_cpu on the processor's cores: the choice on a machine without a
+    /// hardware GPU, and the one that needs no graphics driver at all.
+    Cpu(CpuRasterizer),
+    /// The editor's wgpu renderer on a graphics adapter.
+    Gpu(Box<GpuRasterizer>),
+}
+
+/// The GPU path of an export.
+pub struct GpuRasterizer {
     /// The GPU.
     pub gpu: Gpu,
     /// The renderer (offscreen format `Rgba8Unorm`).
@@ -20,12 +28,125 @@ pub struct Exporter {
     pub cache: SceneCache,
 }
 
+/// A headless exporter, reusable across exports of the same plate.
+pub struct Exporter {
+    /// The rasterizer in use.
+    pub rasterizer: Rasterizer,
+}
+
+/// Which rasterizer an export asks for (`PLAATWERK_RASTERIZER=cpu|gpu|auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RasterizerChoice {
+    /// The GPU when the machine has a hardware one, otherwise the CPU.
+    #[default]
+    Auto,
+    /// Always the CPU rasterizer (no graphics driver is opened).
+    Cpu,
+    /// Always the GPU renderer (a software adapter if there is nothing else).
+    Gpu,
+}
+
+impl RasterizerChoice {
+    /// The choice in `PLAATWERK_RASTERIZER`, `Auto` when unset or unknown.
+    pub fn from_env() -> RasterizerChoice {
+        match std::env::var("PLAATWERK_RASTERIZER").as_deref() {
+            Ok("cpu") => RasterizerChoice::Cpu,
+            Ok("gpu") => RasterizerChoice::Gpu,
+            _ => RasterizerChoice::Auto,
+        }
+    }
+}
+
+/// Whether the machine shows signs of a graphics adapter, without opening one (which
+/// costs a fifth of a second even when all it finds is a software rasterizer).
+fn hardware_gpu_likely() -> bool {
+    if cfg!(target_os = "linux") {
+        let has = |dir: &str, prefix: &str| {
+            std::fs::read_dir(dir)
+                .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(prefix))))
+        };
+        has("/dev/dri", "renderD") || has("/dev", "nvidia")
+    } else {
+        true
+    }
+}
+
 impl Exporter {
-    /// Opens the GPU headless. `samples` is the MSAA count (4 for exports, 1 is faster).
+    /// An exporter on the rasterizer `PLAATWERK_RASTERIZER` asks for, by default the
+    /// GPU where there is a hardware one and the CPU otherwise. `samples` is the GPU's
+    /// MSAA count (4 for exports, 1 is faster).
     pub fn new(samples: u32) -> Result<Exporter, ExportError> {
-        let gpu = Gpu::headless()?;
+        Self::with_choice(RasterizerChoice::from_env(), samples)
+    }
+
+    /// An exporter on the rasterizer asked for.
+    pub fn with_choice(choice: RasterizerChoice, samples: u32) -> Result<Exporter, ExportError> {
+        match choice {
+            RasterizerChoice::Cpu => Ok(Self::cpu()),
+            RasterizerChoice::Gpu => Self::gpu(samples),
+            RasterizerChoice::Auto => {
+                if !hardware_gpu_likely() {
+                    return Ok(Self::cpu());
+                }
+                match Gpu::headless() {
+                    Ok(gpu) if !gpu.is_software() => Ok(Self::on_gpu(gpu, samples)),
+                    _ => Ok(Self::cpu()),
+                }
+            }
+        }
+    }
+
+    /// An exporter on the CPU rasterizer.
+    pub fn cpu() -> Exporter {
+        Exporter { rasterizer: Rasterizer::Cpu(CpuRasterizer::new()) }
+    }
+
+    /// An exporter on the GPU, opened headless.
+    pub fn gpu(samples: u32) -> Result<Exporter, ExportError> {
+        Ok(Self::on_gpu(Gpu::headless()?, samples))
+    }
+
+    /// An exporter on a GPU the caller opened.
+    pub fn on_gpu(gpu: Gpu, samples: u32) -> Exporter {
         let renderer = Renderer::new(&gpu, wgpu_format(), samples);
-        Ok(Exporter { gpu, renderer, cache: SceneCache::new() })
+        Exporter { rasterizer: Rasterizer::Gpu(Box::new(GpuRasterizer { gpu, renderer, cache: SceneCache::new() })) }
+    }
+
+    /// A line naming the rasterizer, e.g. `CPU (vello_cpu, 1 worker thread)`.
+    pub fn describe(&self) -> String {
+        match &self.rasterizer {
+            Rasterizer::Cpu(c) => format!("CPU (vello_cpu, {} worker threads)", c.threads()),
+            Rasterizer::Gpu(g) => format!("GPU: {}", g.gpu.describe()),
+        }
+    }
+
+    /// True when exports go through the CPU rasterizer.
+    pub fn is_cpu(&self) -> bool {
+        matches!(self.rasterizer, Rasterizer::Cpu(_))
+    }
+
+    /// Forgets what is kept of these elements (edits changed them).
+    pub fn forget(&mut self, ids: &[ElementId]) {
+        match &mut self.rasterizer {
+            Rasterizer::Cpu(c) => c.forget(ids),
+            Rasterizer::Gpu(g) => g.cache.invalidate(ids),
+        }
+    }
+
+    /// Forgets everything kept (before another plate).
+    pub fn clear(&mut self) {
+        match &mut self.rasterizer {
+            Rasterizer::Cpu(c) => *c = CpuRasterizer::new(),
+            Rasterizer::Gpu(g) => g.cache.clear(),
+        }
+    }
+
+    /// Problems met while rendering (pictures that cannot be shown), taken.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        match &mut self.rasterizer {
+            Rasterizer::Cpu(c) => std::mem::take(&mut c.warnings),
+            Rasterizer::Gpu(g) => std::mem::take(&mut g.renderer.warnings),
+        }
     }
 
     /// Renders a region of the plate to pixels.
@@ -43,7 +164,23 @@ impl Exporter {
             layers: None,
             max_tile: None,
         };
-        Ok(render_to_image(&self.gpu, &mut self.renderer, &mut self.cache, plate, &req, progress)?)
+        self.render_request(plate, &req, progress)
+    }
+
+    /// Renders what a request asks for.
+    pub fn render_request(
+        &mut self,
+        plate: &Plate,
+        req: &RenderRequest,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(RgbaImage, RenderStats), ExportError> {
+        Ok(match &mut self.rasterizer {
+            Rasterizer::Cpu(c) => c.render(plate, req, progress)?,
+            Rasterizer::Gpu(g) => {
+                let g = &mut **g;
+                render_to_image(&g.gpu, &mut g.renderer, &mut g.cache, plate, req, progress)?
+            }
+        })
     }
 
     /// Renders and writes a PNG atomically.
@@ -82,7 +219,7 @@ impl Exporter {
         // The plate's own elements stay tessellated for the next cut-out; what was added
         // for this one (overlay, band, QR code) is forgotten, as its ids mean other
         // things in the next one.
-        let extra: Vec<plaatwerk_model::ElementId> = r
+        let extra: Vec<ElementId> = r
             .plate
             .layers
             .iter()
@@ -90,7 +227,7 @@ impl Exporter {
             .map(|e| e.id)
             .filter(|id| id.0 >= r.extra_ids_from)
             .collect();
-        self.cache.invalidate(&extra);
+        self.forget(&extra);
         let (img, _) = rendered?;
         let matte = r.view.background.map_or([255, 255, 255], |c| [c.r, c.g, c.b]);
         match format {

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use plaatwerk_geometry::outline::{arrow_shape, to_svg_data};
-use plaatwerk_geometry::{HIGHLIGHTER_OPACITY, ink::ink_shape, label_backdrop_paint, sticky_parts, text_outline};
+use plaatwerk_geometry::{HIGHLIGHTER_OPACITY, ink::ink_path, label_backdrop_paint, sticky_parts, text_outline};
 use plaatwerk_model::{
     Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Plate, Region, Spread, StrokeStyle,
     Transform,
@@ -280,9 +280,8 @@ impl SvgWriter {
         let tol = self.tolerance / e.transform.mean_scale().max(1e-6);
         match &e.kind {
             ElementKind::Stroke(s) => {
-                let shape = ink_shape(s, tol);
                 let o = if s.pen == Pen::Highlighter { opacity * HIGHLIGHTER_OPACITY } else { opacity };
-                self.filled_path(&to_svg_data(&shape.to_path(tol)), &Paint::Solid(s.color), o);
+                self.filled_path(&to_svg_data(&ink_path(s, tol)), &Paint::Solid(s.color), o);
             }
             ElementKind::Path(p) => {
                 let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&p.d));

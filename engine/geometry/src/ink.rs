@@ -1,20 +1,16 @@
-//! Freehand ink: from pressure samples to a filled shape.
+//! Freehand ink: from pressure samples to one filled outline.
 //!
-//! A stroke becomes *ribbons* (bands whose width follows the pressure) and *dots*
-//! (round caps and joints). The GPU tessellator turns them into triangles directly,
-//! and the SVG exporter writes them as one path of same-oriented sub-paths filled with
-//! the non-zero rule, so both cover exactly the same area.
+//! A stroke becomes a single closed outline: its left edge forward, a round cap, its
+//! right edge back and a round cap, filled with the non-zero rule. At gentle bends
+//! both edges take the mitred offset; at sharp ones the outer edge goes round an arc
+//! and the inner edge through the sample itself, so every piece of the outline is
+//! turned the same way and overlaps stay filled (the way Skia's stroker joins). The
+//! GPU path tessellates this outline, the CPU rasterizer and the SVG and PDF writers
+//! fill it as it is: one picture everywhere, a few points per sample.
+
+use std::f32::consts::{PI, TAU};
 
 use plaatwerk_model::{Stroke, StrokePoint};
-
-/// The shape of one ink stroke, in element space.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InkShape {
-    /// Bands: for each sample on the band, its left and right edge point.
-    pub ribbons: Vec<Vec<([f32; 2], [f32; 2])>>,
-    /// Round caps and joints: centre and radius.
-    pub dots: Vec<([f32; 2], f32)>,
-}
 
 /// Radius at a pressure: pressure 0 still leaves a thin line.
 fn radius(width: f32, pressure: f32) -> f32 {
@@ -27,7 +23,7 @@ pub fn circle_segments(r: f32, tolerance: f32) -> usize {
         return 6;
     }
     let step = 2.0 * (1.0 - tolerance / r).clamp(-1.0, 1.0).acos();
-    ((std::f32::consts::TAU / step.max(1e-3)).ceil() as usize).clamp(8, 96)
+    ((TAU / step.max(1e-3)).ceil() as usize).clamp(8, 96)
 }
 
 /// Catmull-Rom subdivision so sparse samples make smooth curves.
@@ -67,8 +63,9 @@ fn smooth(points: &[StrokePoint], tolerance: f32) -> Vec<StrokePoint> {
     out
 }
 
-/// Builds the shape of a stroke at a tolerance (plate units in element space).
-pub fn ink_shape(stroke: &Stroke, tolerance: f32) -> InkShape {
+/// The outline of a stroke at a tolerance (plate units in element space): one closed
+/// polygon, to be filled with the non-zero rule. Empty for a stroke without samples.
+pub fn ink_outline(stroke: &Stroke, tolerance: f32) -> Vec<[f32; 2]> {
     let mut pts: Vec<StrokePoint> = Vec::with_capacity(stroke.points.len());
     for p in &stroke.points {
         match pts.last() {
@@ -76,11 +73,13 @@ pub fn ink_shape(stroke: &Stroke, tolerance: f32) -> InkShape {
             _ => pts.push(*p),
         }
     }
-    let mut shape = InkShape::default();
-    let Some(first) = pts.first().copied() else { return shape };
+    let Some(first) = pts.first().copied() else { return Vec::new() };
     if pts.len() == 1 {
-        shape.dots.push(([first.x, first.y], radius(stroke.width, first.pressure)));
-        return shape;
+        let r = radius(stroke.width, first.pressure);
+        let mut out = vec![[first.x + r, first.y]];
+        arc(&mut out, [first.x, first.y], r, 0.0, -TAU, tolerance);
+        out.pop();
+        return out;
     }
     let pts = smooth(&pts, tolerance);
     let n = pts.len();
@@ -89,72 +88,85 @@ pub fn ink_shape(stroke: &Stroke, tolerance: f32) -> InkShape {
         let l = (dx * dx + dy * dy).sqrt().max(1e-6);
         ([dx / l, dy / l], l)
     };
-    let edge = |p: &StrokePoint, normal: [f32; 2], r: f32| {
-        ([p.x + normal[0] * r, p.y + normal[1] * r], [p.x - normal[0] * r, p.y - normal[1] * r])
-    };
     let perp = |d: [f32; 2]| [-d[1], d[0]];
+    let at = |p: &StrokePoint, n: [f32; 2], r: f32| [p.x + n[0] * r, p.y + n[1] * r];
+    let angle = |v: [f32; 2]| v[1].atan2(v[0]);
 
-    shape.dots.push(([pts[0].x, pts[0].y], radius(stroke.width, pts[0].pressure)));
     let (d0, _) = dir(&pts[0], &pts[1]);
-    let mut ribbon = vec![edge(&pts[0], perp(d0), radius(stroke.width, pts[0].pressure))];
+    let r0 = radius(stroke.width, pts[0].pressure);
+    let mut left = vec![at(&pts[0], perp(d0), r0)];
+    let mut right = vec![at(&pts[0], perp(d0), -r0)];
     for i in 1..n - 1 {
         let (din, lin) = dir(&pts[i - 1], &pts[i]);
         let (dout, lout) = dir(&pts[i], &pts[i + 1]);
         let r = radius(stroke.width, pts[i].pressure);
         let cos = (din[0] * dout[0] + din[1] * dout[1]).clamp(-1.0, 1.0);
         let theta = cos.acos();
-        let half_tan = (theta / 2.0).tan();
-        if theta > 0.9 || r * half_tan > 0.5 * lin.min(lout) {
-            // Sharp turn: end the band, cover the joint with a dot, start again.
-            ribbon.push(edge(&pts[i], perp(din), r));
-            shape.ribbons.push(std::mem::take(&mut ribbon));
-            shape.dots.push(([pts[i].x, pts[i].y], r));
-            ribbon.push(edge(&pts[i], perp(dout), r));
+        let p = &pts[i];
+        if theta <= 0.9 && r * (theta / 2.0).tan() <= 0.5 * lin.min(lout) {
+            // A gentle bend: both edges meet at the mitred offset.
+            let bis = [din[0] + dout[0], din[1] + dout[1]];
+            let bl = (bis[0] * bis[0] + bis[1] * bis[1]).sqrt().max(1e-6);
+            let normal = perp([bis[0] / bl, bis[1] / bl]);
+            let miter = r / (theta / 2.0).cos().max(0.5);
+            left.push(at(p, normal, miter));
+            right.push(at(p, normal, -miter));
             continue;
         }
-        let bis = [din[0] + dout[0], din[1] + dout[1]];
-        let bl = (bis[0] * bis[0] + bis[1] * bis[1]).sqrt().max(1e-6);
-        let normal = perp([bis[0] / bl, bis[1] / bl]);
-        let miter = r / (theta / 2.0).cos().max(0.5);
-        ribbon.push(edge(&pts[i], normal, miter));
+        // A sharp turn: round outside, through the sample inside.
+        let cross = din[0] * dout[1] - din[1] * dout[0];
+        let (outer, inner, sign) =
+            if cross > 0.0 { (&mut right, &mut left, -1.0) } else { (&mut left, &mut right, 1.0) };
+        inner.push(at(p, perp(din), -sign * r));
+        inner.push([p.x, p.y]);
+        inner.push(at(p, perp(dout), -sign * r));
+        let from = at(p, perp(din), sign * r);
+        outer.push(from);
+        let sweep = if cross > 0.0 { theta } else { -theta };
+        arc(outer, [p.x, p.y], r, angle(perp(din)) + if cross > 0.0 { PI } else { 0.0 }, sweep, tolerance);
     }
     let (dl, _) = dir(&pts[n - 2], &pts[n - 1]);
-    let r_last = radius(stroke.width, pts[n - 1].pressure);
-    ribbon.push(edge(&pts[n - 1], perp(dl), r_last));
-    shape.ribbons.push(ribbon);
-    shape.dots.push(([pts[n - 1].x, pts[n - 1].y], r_last));
-    shape
+    let rl = radius(stroke.width, pts[n - 1].pressure);
+    let last = &pts[n - 1];
+    left.push(at(last, perp(dl), rl));
+    // End cap: from the left edge round the front to the right edge.
+    arc(&mut left, [last.x, last.y], rl, angle(perp(dl)), -PI, tolerance);
+    left.pop();
+    left.extend(right.into_iter().rev());
+    // Start cap: from the right edge round the back to the left edge.
+    let p0 = &pts[0];
+    arc(&mut left, [p0.x, p0.y], r0, angle(perp(d0)) + PI, -PI, tolerance);
+    left.pop();
+    left
 }
 
-impl InkShape {
-    /// The shape as path data for SVG (`fill-rule` non-zero). All sub-paths run the same
-    /// way round, so overlaps stay filled.
-    pub fn to_path(&self, tolerance: f32) -> lyon::path::Path {
-        use lyon::math::point;
-        let mut b = lyon::path::Path::builder();
-        for ribbon in &self.ribbons {
-            let Some(first) = ribbon.first() else { continue };
-            b.begin(point(first.0[0], first.0[1]));
-            for (l, _) in &ribbon[1..] {
-                b.line_to(point(l[0], l[1]));
-            }
-            for (_, r) in ribbon.iter().rev() {
-                b.line_to(point(r[0], r[1]));
-            }
-            b.end(true);
-        }
-        for (c, r) in &self.dots {
-            let n = circle_segments(*r, tolerance);
-            // Same turning direction as the ribbons (left edge forward, right edge back).
-            b.begin(point(c[0] + r, c[1]));
-            for k in 1..n {
-                let a = -(k as f32) / n as f32 * std::f32::consts::TAU;
-                b.line_to(point(c[0] + r * a.cos(), c[1] + r * a.sin()));
-            }
-            b.end(true);
-        }
-        b.build()
+/// Appends the points of an arc after its start (which the caller has pushed): centre
+/// `c`, radius `r`, from angle `from` over `sweep` radians, within `tolerance`.
+fn arc(out: &mut Vec<[f32; 2]>, c: [f32; 2], r: f32, from: f32, sweep: f32, tolerance: f32) {
+    let steps = ((circle_segments(r, tolerance) as f32 * sweep.abs() / TAU).ceil() as usize).max(1);
+    for k in 1..=steps {
+        let a = from + sweep * k as f32 / steps as f32;
+        out.push([c[0] + r * a.cos(), c[1] + r * a.sin()]);
     }
+}
+
+/// The outline as a path (closed; fill with the non-zero rule).
+pub fn ink_path(stroke: &Stroke, tolerance: f32) -> lyon::path::Path {
+    polygon_path(&ink_outline(stroke, tolerance))
+}
+
+/// A closed polygon as a path.
+pub fn polygon_path(points: &[[f32; 2]]) -> lyon::path::Path {
+    use lyon::math::point;
+    let mut b = lyon::path::Path::builder();
+    if let Some(first) = points.first() {
+        b.begin(point(first[0], first[1]));
+        for p in &points[1..] {
+            b.line_to(point(p[0], p[1]));
+        }
+        b.end(true);
+    }
+    b.build()
 }
 
 #[cfg(test)]
@@ -171,27 +183,75 @@ mod tests {
         }
     }
 
-    #[test]
-    fn single_point_is_a_dot() {
-        let s = ink_shape(&stroke(&[(5.0, 5.0)]), 0.1);
-        assert!(s.ribbons.is_empty());
-        assert_eq!(s.dots, vec![([5.0, 5.0], 5.0)]);
+    /// Non-zero winding number of a point.
+    fn winding(poly: &[[f32; 2]], p: [f32; 2]) -> i32 {
+        let mut w = 0;
+        for i in 0..poly.len() {
+            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+            let side = (b[0] - a[0]) * (p[1] - a[1]) - (p[0] - a[0]) * (b[1] - a[1]);
+            if a[1] <= p[1] && b[1] > p[1] && side > 0.0 {
+                w += 1;
+            } else if a[1] > p[1] && b[1] <= p[1] && side < 0.0 {
+                w -= 1;
+            }
+        }
+        w
+    }
+
+    fn covered(poly: &[[f32; 2]], p: [f32; 2]) -> bool {
+        winding(poly, p) != 0
     }
 
     #[test]
-    fn straight_line_is_one_band_with_caps() {
-        let s = ink_shape(&stroke(&[(0.0, 0.0), (50.0, 0.0), (100.0, 0.0)]), 0.1);
-        assert_eq!(s.ribbons.len(), 1);
-        assert_eq!(s.dots.len(), 2);
-        for (l, r) in &s.ribbons[0] {
-            assert!((l[1] - 5.0).abs() < 1e-3 && (r[1] + 5.0).abs() < 1e-3, "{l:?} {r:?}");
+    fn single_point_is_a_round_dot() {
+        let o = ink_outline(&stroke(&[(5.0, 5.0)]), 0.1);
+        assert!(o.len() >= 8);
+        for p in &o {
+            let d = ((p[0] - 5.0).powi(2) + (p[1] - 5.0).powi(2)).sqrt();
+            assert!((d - 5.0).abs() < 1e-3, "{p:?}");
+        }
+        assert!(covered(&o, [5.0, 5.0]) && !covered(&o, [11.0, 5.0]));
+    }
+
+    #[test]
+    fn straight_line_is_a_band_with_round_caps() {
+        let o = ink_outline(&stroke(&[(0.0, 0.0), (50.0, 0.0), (100.0, 0.0)]), 0.1);
+        for p in [[50.0, 4.9], [50.0, -4.9], [-4.9, 0.0], [104.9, 0.0], [102.0, 3.0]] {
+            assert!(covered(&o, p), "{p:?} should be inked");
+        }
+        for p in [[50.0, 5.1], [-5.1, 0.0], [105.1, 0.0], [104.0, 4.0]] {
+            assert!(!covered(&o, p), "{p:?} should be blank");
         }
     }
 
     #[test]
-    fn sharp_turn_splits_the_band() {
-        let s = ink_shape(&stroke(&[(0.0, 0.0), (100.0, 0.0), (0.0, 10.0)]), 0.1);
-        assert!(s.ribbons.len() >= 2);
-        assert!(s.dots.len() >= 3);
+    fn a_sharp_turn_is_filled_inside_and_round_outside() {
+        // Out along x and straight back a little lower: the outline crosses itself.
+        let s = stroke(&[(0.0, 0.0), (100.0, 0.0), (0.0, 10.0)]);
+        let o = ink_outline(&s, 0.1);
+        // The tip is round: a point 4.9 beyond the turn on the outside is inked,
+        // one in the corner of the square around it is not.
+        assert!(covered(&o, [104.9, 0.0]));
+        assert!(!covered(&o, [104.0, -4.0]));
+        // Between the two legs (they overlap near the tip) everything is inked.
+        for x in [20.0, 60.0, 95.0] {
+            for y in [-4.0, 0.0, 2.0, 5.0] {
+                assert!(covered(&o, [x, y]), "({x}, {y}) should be inked");
+            }
+        }
+    }
+
+    #[test]
+    fn a_zigzag_leaves_no_holes_along_its_centre_line() {
+        let pts: Vec<(f32, f32)> = (0..40).map(|i| (i as f32 * 3.0, if i % 2 == 0 { 0.0 } else { 6.0 })).collect();
+        let s = stroke(&pts);
+        let o = ink_outline(&s, 0.05);
+        for w in pts.windows(2) {
+            for k in 0..10 {
+                let t = k as f32 / 10.0;
+                let p = [w[0].0 + (w[1].0 - w[0].0) * t, w[0].1 + (w[1].1 - w[0].1) * t];
+                assert!(covered(&o, p), "{p:?} on the centre line should be inked");
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 mod bounds;
 mod cache;
+pub mod drawing;
 pub mod ink;
 mod mesh;
 pub mod outline;

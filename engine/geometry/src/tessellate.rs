@@ -13,7 +13,7 @@ use plaatwerk_model::{
 };
 
 use crate::Bounds;
-use crate::ink::{circle_segments, ink_shape};
+use crate::ink::{ink_outline, polygon_path};
 use crate::mesh::{ElementMesh, GradientPaint, GradientShape, Primitive, PrimitivePaint};
 use crate::outline::{arrow_shape, dash_path, ellipse_path, path_from_svg, rect_path, sticky_padding};
 use crate::text::{TextStyle, layout};
@@ -258,49 +258,20 @@ impl Tessellator {
         // Like outlines, ink is never made of more than a primitive's worth of
         // vertices: a long stroke seen very close is drawn a little coarser instead.
         let mut tol = cx.tol;
-        let mut shape = ink_shape(s, tol);
+        let mut outline = ink_outline(s, tol);
         for _ in 0..8 {
-            let ribbons: usize = shape.ribbons.iter().map(|r| 2 * r.len()).sum();
-            let dots: usize = shape.dots.iter().map(|(_, r)| circle_segments(*r, tol) + 1).sum();
-            if ribbons + dots <= MAX_PRIMITIVE_VERTICES {
+            if outline.len() <= MAX_PRIMITIVE_VERTICES / 4 {
                 break;
             }
             tol *= 4.0;
-            shape = ink_shape(s, tol);
+            outline = ink_outline(s, tol);
         }
-        let cx = &Ctx { world: cx.world, opacity: cx.opacity, tol };
         let mut color = s.color;
         if s.pen == Pen::Highlighter {
             color = color.with_opacity(HIGHLIGHTER_OPACITY);
         }
-        let mut vertices: Vec<[f32; 2]> = Vec::new();
-        let mut indices: Vec<u32> = Vec::new();
-        for ribbon in &shape.ribbons {
-            let base = vertices.len() as u32;
-            for (l, r) in ribbon {
-                vertices.push(cx.world.apply(l[0], l[1]));
-                vertices.push(cx.world.apply(r[0], r[1]));
-            }
-            for i in 0..ribbon.len().saturating_sub(1) as u32 {
-                let k = base + 2 * i;
-                indices.extend_from_slice(&[k, k + 1, k + 2, k + 1, k + 3, k + 2]);
-            }
-        }
-        for (c, r) in &shape.dots {
-            let n = circle_segments(*r, cx.tol) as u32;
-            let base = vertices.len() as u32;
-            vertices.push(cx.world.apply(c[0], c[1]));
-            for k in 0..n {
-                let a = k as f32 / n as f32 * std::f32::consts::TAU;
-                vertices.push(cx.world.apply(c[0] + r * a.cos(), c[1] + r * a.sin()));
-            }
-            for k in 0..n {
-                indices.extend_from_slice(&[base, base + 1 + k, base + 1 + (k + 1) % n]);
-            }
-        }
-        if !indices.is_empty() {
-            mesh.primitives.push(Primitive { vertices, indices, paint: solid(color, cx.opacity) });
-        }
+        let cx = &Ctx { world: cx.world, opacity: cx.opacity, tol };
+        self.fill_path(mesh, &polygon_path(&outline), FillRule::Nonzero, &Paint::Solid(color), cx);
     }
 
     fn text(&mut self, mesh: &mut ElementMesh, t: &Text, cx: &Ctx) {

@@ -86,6 +86,12 @@ impl Gpu {
         format!("{} ({:?})", info.name, info.backend)
     }
 
+    /// True when the adapter is a software rasterizer (llvmpipe, lavapipe, WARP): on
+    /// such a machine the CPU rasterizer is far faster for exports.
+    pub fn is_software(&self) -> bool {
+        self.adapter.get_info().device_type == wgpu::DeviceType::Cpu
+    }
+
     /// Largest texture side the device allows.
     pub fn max_texture_side(&self) -> u32 {
         self.device.limits().max_texture_dimension_2d

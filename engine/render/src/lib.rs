@@ -6,12 +6,14 @@
 //! render pass, or [`render_to_image`] for pixels (tiled beyond the texture limit).
 
 mod backdrop;
+mod cpu;
 mod gpu;
 mod offscreen;
 mod renderer;
 mod scene;
 mod target;
 
+pub use cpu::CpuRasterizer;
 pub use gpu::Gpu;
 pub use offscreen::{MAX_OUTPUT_PIXELS, MAX_OUTPUT_SIDE, RenderRequest, RenderStats, RgbaImage, render_to_image};
 pub use renderer::{DEPTH_FORMAT, PictureError, Renderer, check_pictures, decode_picture};

@@ -50,15 +50,8 @@ pub struct RenderStats {
     pub tiles: usize,
 }
 
-/// Renders a plate region offscreen. `progress(done, total)` is called after each tile.
-pub fn render_to_image(
-    gpu: &Gpu,
-    renderer: &mut Renderer,
-    cache: &mut SceneCache,
-    plate: &Plate,
-    req: &RenderRequest,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<(RgbaImage, RenderStats), RenderError> {
+/// Checks the size and region of a request.
+pub(crate) fn check_request(req: &RenderRequest) -> Result<(), RenderError> {
     let (w, h) = (req.width, req.height);
     if w == 0 || h == 0 || w > MAX_OUTPUT_SIDE || h > MAX_OUTPUT_SIDE || u64::from(w) * u64::from(h) > MAX_OUTPUT_PIXELS
     {
@@ -74,6 +67,21 @@ pub fn render_to_image(
     {
         return Err(RenderError::BadRegion(format!("{} {} {} {}", r.x, r.y, r.width, r.height)));
     }
+    Ok(())
+}
+
+/// Renders a plate region offscreen. `progress(done, total)` is called after each tile.
+pub fn render_to_image(
+    gpu: &Gpu,
+    renderer: &mut Renderer,
+    cache: &mut SceneCache,
+    plate: &Plate,
+    req: &RenderRequest,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(RgbaImage, RenderStats), RenderError> {
+    check_request(req)?;
+    let (w, h) = (req.width, req.height);
+    let r = req.region;
     let sx = w as f32 / r.width;
     let sy = h as f32 / r.height;
     cache.sync(plate, 0.25 / sx.max(sy));
@@ -192,7 +200,7 @@ impl RenderTarget {
     }
 }
 
-fn unpremultiply(px: &mut [u8]) {
+pub(crate) fn unpremultiply(px: &mut [u8]) {
     for p in px.chunks_exact_mut(4) {
         let a = u32::from(p[3]);
         if a == 0 {

@@ -1,0 +1,312 @@
+//! Elements as vector marks: filled and stroked outlines, pictures and faded groups,
+//! in element space with the transform that places them on the plate.
+//!
+//! This is what a vector back end draws: the CPU rasterizer and document writers
+//! take these marks as they are (curves stay curves, strokes stay strokes), where the
+//! GPU path tessellates the same outlines into triangles. Every kind of element is
+//! turned into marks here and nowhere else, so all back ends show one picture.
+
+use lyon::path::Path as LyonPath;
+use plaatwerk_model::{
+    Color, Element, ElementId, ElementKind, FillRule, LineCap, LineJoin, Paint, Pen, StrokeStyle, Transform,
+};
+
+use crate::Bounds;
+use crate::ink::ink_path;
+use crate::outline::{arrow_shape, dash_path, ellipse_path, path_from_svg, rect_path};
+use crate::tessellate::{HIGHLIGHTER_OPACITY, arrow_label, label_backdrop_paint, sticky_parts, text_outline};
+
+/// One thing to draw.
+#[derive(Debug, Clone)]
+pub enum Mark {
+    /// An outline filled with a paint.
+    Fill {
+        /// The outline, in element space.
+        path: LyonPath,
+        /// Which areas are inside.
+        rule: FillRule,
+        /// Paint, in element space (a gradient's own transform included).
+        paint: Paint,
+        /// Opacity 0..=1 on top of the paint's own.
+        opacity: f32,
+        /// Element space → plate space.
+        transform: Transform,
+    },
+    /// An outline stroked with a pen. Dashes are already applied (the path holds the
+    /// dashes as separate sub-paths), so `style.dashes` is empty.
+    Stroke {
+        /// The centre line, in element space.
+        path: LyonPath,
+        /// Width, caps, joins and paint.
+        style: StrokeStyle,
+        /// Opacity 0..=1 on top of the paint's own.
+        opacity: f32,
+        /// Element space → plate space.
+        transform: Transform,
+    },
+    /// An embedded picture stretched over a rectangle.
+    Picture {
+        /// The image element (its bytes live in the plate).
+        element: ElementId,
+        /// Left, top, width, height in element space.
+        rect: [f32; 4],
+        /// Opacity 0..=1.
+        opacity: f32,
+        /// Element space → plate space.
+        transform: Transform,
+    },
+    /// Marks that are composited together first and then faded as one (SVG's group
+    /// opacity): translucent shapes inside blend with each other, then with what lies
+    /// below.
+    Group {
+        /// The group's opacity 0..=1.
+        opacity: f32,
+        /// What the group draws, back to front.
+        marks: Vec<Mark>,
+    },
+}
+
+impl Mark {
+    /// Plate-space bounds of what the mark covers (control points; strokes widened by
+    /// their pen).
+    pub fn bounds(&self) -> Bounds {
+        let path_bounds = |path: &LyonPath, t: &Transform, grow: f32| {
+            let b = lyon::algorithms::aabb::bounding_box(path.iter());
+            if b.is_empty() && b.min == b.max && path.iter().next().is_none() {
+                return Bounds::EMPTY;
+            }
+            Bounds { min: [b.min.x - grow, b.min.y - grow], max: [b.max.x + grow, b.max.y + grow] }.transformed(t)
+        };
+        match self {
+            Mark::Fill { path, transform, .. } => path_bounds(path, transform, 0.0),
+            Mark::Stroke { path, style, transform, .. } => {
+                // A miter can reach further than half the width.
+                let grow = style.width * 0.5 * style.miter_limit.max(1.0);
+                path_bounds(path, transform, grow)
+            }
+            Mark::Picture { rect, transform, .. } => {
+                Bounds::from_xywh(rect[0], rect[1], rect[2], rect[3]).transformed(transform)
+            }
+            Mark::Group { marks, .. } => marks.iter().fold(Bounds::EMPTY, |b, m| b.union(&m.bounds())),
+        }
+    }
+}
+
+/// Turns one element (with its children) into marks. `parent` places the element's
+/// parent space on the plate; `tolerance` is the largest deviation allowed in plate
+/// units (ink and dashes are flattened to it). The element's own opacity fades its
+/// marks as one group where it draws more than one.
+pub fn element_marks(e: &Element, parent: &Transform, tolerance: f32, out: &mut Vec<Mark>) {
+    let world = parent.pre_concat(&e.transform);
+    let scale = world.mean_scale();
+    let opacity = e.opacity.clamp(0.0, 1.0);
+    if scale.is_nan() || scale <= 1e-9 || opacity <= 0.0 {
+        return;
+    }
+    let mut marks = Vec::new();
+    kind_marks(e, &world, tolerance / scale, tolerance, &mut marks);
+    if opacity >= 1.0 {
+        out.extend(marks);
+    } else if marks.len() == 1 {
+        let mut m = marks.pop().unwrap_or(Mark::Group { opacity: 1.0, marks: Vec::new() });
+        fade(&mut m, opacity);
+        out.push(m);
+    } else if !marks.is_empty() {
+        out.push(Mark::Group { opacity, marks });
+    }
+}
+
+fn fade(m: &mut Mark, by: f32) {
+    match m {
+        Mark::Fill { opacity, .. }
+        | Mark::Stroke { opacity, .. }
+        | Mark::Picture { opacity, .. }
+        | Mark::Group { opacity, .. } => *opacity *= by,
+    }
+}
+
+/// `tol` is in element space, `plate_tol` in plate units (for children).
+fn kind_marks(e: &Element, world: &Transform, tol: f32, plate_tol: f32, out: &mut Vec<Mark>) {
+    let fill = |out: &mut Vec<Mark>, path: LyonPath, rule: FillRule, paint: &Paint| {
+        out.push(Mark::Fill { path, rule, paint: paint.clone(), opacity: 1.0, transform: *world });
+    };
+    let stroke = |out: &mut Vec<Mark>, path: &LyonPath, style: &StrokeStyle| {
+        if style.width <= 0.0 {
+            return;
+        }
+        let mut style = style.clone();
+        let path = if style.dashes.iter().any(|d| *d > 0.0) {
+            dash_path(path, &style.dashes, style.dash_offset, tol)
+        } else {
+            path.clone()
+        };
+        style.dashes.clear();
+        style.dash_offset = 0.0;
+        out.push(Mark::Stroke { path, style, opacity: 1.0, transform: *world });
+    };
+    match &e.kind {
+        ElementKind::Stroke(s) => {
+            let mut color = s.color;
+            if s.pen == Pen::Highlighter {
+                color = color.with_opacity(HIGHLIGHTER_OPACITY);
+            }
+            fill(out, ink_path(s, tol), FillRule::Nonzero, &Paint::Solid(color));
+        }
+        ElementKind::Path(p) => {
+            let path = path_from_svg(&p.d);
+            if let Some(paint) = &p.fill {
+                fill(out, path.clone(), p.fill_rule, paint);
+            }
+            if let Some(st) = &p.stroke {
+                stroke(out, &path, st);
+            }
+        }
+        ElementKind::Rect(r) => {
+            if r.width <= 0.0 || r.height <= 0.0 {
+                return;
+            }
+            let path = rect_path(r);
+            if let Some(paint) = &r.fill {
+                fill(out, path.clone(), FillRule::Nonzero, paint);
+            }
+            if let Some(st) = &r.stroke {
+                stroke(out, &path, st);
+            }
+        }
+        ElementKind::Ellipse(el) => {
+            if el.rx <= 0.0 || el.ry <= 0.0 {
+                return;
+            }
+            let path = ellipse_path(el);
+            if let Some(paint) = &el.fill {
+                fill(out, path.clone(), FillRule::Nonzero, paint);
+            }
+            if let Some(st) = &el.stroke {
+                stroke(out, &path, st);
+            }
+        }
+        ElementKind::Arrow(a) => {
+            let shape = arrow_shape(a);
+            let mut st = StrokeStyle::solid(a.color, a.width);
+            st.cap = LineCap::Round;
+            st.join = LineJoin::Round;
+            st.dashes = a.dashes.clone();
+            stroke(out, &shape.shaft, &st);
+            st.dashes.clear();
+            stroke(out, &shape.open_heads, &st);
+            fill(out, shape.filled_heads, FillRule::Nonzero, &Paint::Solid(a.color));
+            if let Some((text, backdrop)) = arrow_label(a) {
+                fill(out, rect_path(&backdrop), FillRule::Nonzero, &label_backdrop_paint());
+                text_mark(out, &text, tol, world);
+            }
+        }
+        ElementKind::Text(t) => text_mark(out, t, tol, world),
+        ElementKind::Sticky(s) => {
+            if s.width <= 0.0 || s.height <= 0.0 {
+                return;
+            }
+            let parts = sticky_parts(s);
+            fill(out, rect_path(&parts.shadow), FillRule::Nonzero, &parts.shadow_paint);
+            fill(out, rect_path(&parts.paper), FillRule::Nonzero, &Paint::Solid(s.color));
+            text_mark(out, &parts.text, tol, world);
+        }
+        ElementKind::Image(img) => {
+            if img.width > 0.0 && img.height > 0.0 {
+                out.push(Mark::Picture {
+                    element: e.id,
+                    rect: [img.x, img.y, img.width, img.height],
+                    opacity: 1.0,
+                    transform: *world,
+                });
+            }
+        }
+        ElementKind::Group(g) => {
+            for c in &g.children {
+                element_marks(c, world, plate_tol, out);
+            }
+        }
+    }
+}
+
+fn text_mark(out: &mut Vec<Mark>, t: &plaatwerk_model::Text, tol: f32, world: &Transform) {
+    // Letters smaller than the tolerance cannot be seen.
+    if t.size < tol || t.text.is_empty() {
+        return;
+    }
+    out.push(Mark::Fill {
+        path: text_outline(t),
+        rule: FillRule::Nonzero,
+        paint: Paint::Solid(t.color),
+        opacity: 1.0,
+        transform: *world,
+    });
+}
+
+/// A solid colour's straight-alpha components 0..=1 with an extra opacity applied.
+pub fn color_with_opacity(c: Color, opacity: f32) -> [f32; 4] {
+    let [r, g, b, a] = c.to_f32();
+    [r, g, b, a * opacity]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaatwerk_model::{Group, Rect, StrokeStyle};
+
+    fn rect(id: u64, x: f32) -> Element {
+        Element::new(
+            ElementId(id),
+            ElementKind::Rect(Rect {
+                x,
+                y: 0.0,
+                width: 10.0,
+                height: 10.0,
+                radius: 0.0,
+                fill: Some(Paint::Solid(Color::BLACK)),
+                stroke: None,
+            }),
+        )
+    }
+
+    #[test]
+    fn a_translucent_group_of_several_shapes_is_one_faded_group() {
+        let mut g =
+            Element::new(ElementId(1), ElementKind::Group(Group { children: vec![rect(2, 0.0), rect(3, 5.0)] }));
+        g.opacity = 0.5;
+        g.transform = Transform::translate(100.0, 0.0);
+        let mut marks = Vec::new();
+        element_marks(&g, &Transform::IDENTITY, 0.1, &mut marks);
+        assert_eq!(marks.len(), 1);
+        let Mark::Group { opacity, marks: inner } = &marks[0] else { panic!("{marks:?}") };
+        assert_eq!(*opacity, 0.5);
+        assert_eq!(inner.len(), 2);
+        let b = marks[0].bounds();
+        assert_eq!(b.min, [100.0, 0.0]);
+        assert_eq!(b.max, [115.0, 10.0]);
+    }
+
+    #[test]
+    fn a_single_translucent_shape_carries_its_own_opacity() {
+        let mut r = rect(1, 0.0);
+        r.opacity = 0.25;
+        let mut marks = Vec::new();
+        element_marks(&r, &Transform::IDENTITY, 0.1, &mut marks);
+        assert!(matches!(marks.as_slice(), [Mark::Fill { opacity, .. }] if *opacity == 0.25));
+    }
+
+    #[test]
+    fn dashes_are_applied_to_the_stroked_path() {
+        let mut r = rect(1, 0.0);
+        let ElementKind::Rect(rr) = &mut r.kind else { unreachable!() };
+        let mut st = StrokeStyle::solid(Color::BLACK, 1.0);
+        st.dashes = vec![2.0, 2.0];
+        rr.fill = None;
+        rr.stroke = Some(st);
+        let mut marks = Vec::new();
+        element_marks(&r, &Transform::IDENTITY, 0.1, &mut marks);
+        let [Mark::Stroke { path, style, .. }] = marks.as_slice() else { panic!("{marks:?}") };
+        assert!(style.dashes.is_empty());
+        let begins = path.iter().filter(|e| matches!(e, lyon::path::PathEvent::Begin { .. })).count();
+        assert_eq!(begins, 10, "40 units of outline in dashes of 2 on, 2 off");
+    }
+}
