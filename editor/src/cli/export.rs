@@ -64,13 +64,14 @@ pub(super) fn plate(
     };
     let view = ExportView { region, width: w, height: h, background: background.resolve(&plate) };
     let start = Instant::now();
+    let mut on = String::new();
     if ext == "svg" {
         plaatwerk_export::export_svg(&plate, &view, out)?;
     } else {
         let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
         let n = plate.element_count();
         if n > 5000 {
-            eprintln!("tessellating {n} elements…");
+            eprintln!("drawing {n} elements…");
         }
         let mut last = Instant::now();
         let mut progress = |done: usize, total: usize| {
@@ -83,8 +84,9 @@ pub(super) fn plate(
         for warning in exporter.take_warnings() {
             eprintln!("{}: warning: {warning}", plate_path.display());
         }
+        on = format!(", rendered on {}", exporter.describe());
     }
-    eprintln!("wrote {} ({w} × {h} px) in {:.2} s", out.display(), start.elapsed().as_secs_f32());
+    eprintln!("wrote {} ({w} × {h} px) in {:.2} s{on}", out.display(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }
 

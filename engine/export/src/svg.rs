@@ -1,5 +1,8 @@
 //! SVG export: vectors stay vectors, text and ink become outlines.
 //!
+//! Clip outlines become `<clipPath>`, blend modes `mix-blend-mode`, isolated groups
+//! `isolation: isolate`.
+//!
 //! Element and layer opacity become `<g opacity>` (group compositing). The GPU renderer
 //! lets the top-most shape of a translucent group win each pixel, which gives the same
 //! picture for opaque shapes, the common case in illustrations.
@@ -10,8 +13,8 @@ use base64::Engine as _;
 use plaatwerk_geometry::outline::{arrow_shape, to_svg_data};
 use plaatwerk_geometry::{HIGHLIGHTER_OPACITY, ink::ink_path, label_backdrop_paint, sticky_parts, text_outline};
 use plaatwerk_model::{
-    Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Plate, Region, Spread, StrokeStyle,
-    Transform,
+    BlendMode, Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Plate, Region, Spread,
+    StrokeStyle, Transform,
 };
 
 /// Writes the plate's visible layers (or those in `layers`, by index) as an SVG
@@ -272,6 +275,33 @@ impl SvgWriter {
         }
         if e.opacity < 1.0 {
             let _ = write!(group_attrs, " opacity=\"{}\"", num_opacity(e.opacity));
+        }
+        if !e.clip.is_empty() {
+            self.next_id += 1;
+            let id = format!("c{}", self.next_id);
+            let _ = writeln!(self.defs, "<clipPath id=\"{id}\">");
+            for c in &e.clip {
+                let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&c.d));
+                let t = if c.transform.is_identity() {
+                    String::new()
+                } else {
+                    format!(" transform=\"{}\"", matrix(&c.transform))
+                };
+                let rule = if c.rule == FillRule::Evenodd { " clip-rule=\"evenodd\"" } else { "" };
+                let _ = writeln!(self.defs, "<path d=\"{d}\"{t}{rule}/>");
+            }
+            let _ = writeln!(self.defs, "</clipPath>");
+            let _ = write!(group_attrs, " clip-path=\"url(#{id})\"");
+        }
+        let mut style = Vec::new();
+        if e.blend != BlendMode::Normal {
+            style.push(format!("mix-blend-mode:{}", e.blend.css_name()));
+        }
+        if e.isolate {
+            style.push("isolation:isolate".to_owned());
+        }
+        if !style.is_empty() {
+            let _ = write!(group_attrs, " style=\"{}\"", style.join(";"));
         }
         let wrapped = !group_attrs.is_empty();
         if wrapped {

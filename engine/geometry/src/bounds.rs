@@ -56,6 +56,17 @@ impl Bounds {
             && o.min[1] <= self.max[1]
     }
 
+    /// The part both boxes cover (empty when they do not meet).
+    pub fn intersection(&self, o: &Bounds) -> Bounds {
+        if !self.intersects(o) {
+            return Bounds::EMPTY;
+        }
+        Bounds {
+            min: [self.min[0].max(o.min[0]), self.min[1].max(o.min[1])],
+            max: [self.max[0].min(o.max[0]), self.max[1].min(o.max[1])],
+        }
+    }
+
     /// Whether a point lies inside or on the edge.
     pub fn contains(&self, p: [f32; 2]) -> bool {
         p[0] >= self.min[0] && p[0] <= self.max[0] && p[1] >= self.min[1] && p[1] <= self.max[1]

@@ -8,7 +8,7 @@
 
 use lyon::path::Path as LyonPath;
 use plaatwerk_model::{
-    Color, Element, ElementId, ElementKind, FillRule, LineCap, LineJoin, Paint, Pen, StrokeStyle, Transform,
+    BlendMode, Color, Element, ElementId, ElementKind, FillRule, LineCap, LineJoin, Paint, Pen, StrokeStyle, Transform,
 };
 
 use crate::Bounds;
@@ -55,28 +55,36 @@ pub enum Mark {
         /// Element space → plate space.
         transform: Transform,
     },
-    /// Marks that are composited together first and then faded as one (SVG's group
-    /// opacity): translucent shapes inside blend with each other, then with what lies
-    /// below.
+    /// Marks that are composited together first, as a picture of their own, and
+    /// then clipped, faded and blended as one (SVG's group compositing): translucent
+    /// shapes inside blend with each other, then with what lies below.
     Group {
         /// The group's opacity 0..=1.
         opacity: f32,
+        /// The group shows only inside the union of these outlines; empty: not clipped.
+        clip: Vec<ClipMark>,
+        /// How the group's picture mixes with what lies below.
+        blend: BlendMode,
         /// What the group draws, back to front.
         marks: Vec<Mark>,
     },
+}
+
+/// One outline of a clip.
+#[derive(Debug, Clone)]
+pub struct ClipMark {
+    /// The outline, in its own space.
+    pub path: LyonPath,
+    /// Which areas are inside.
+    pub rule: FillRule,
+    /// Outline space → plate space.
+    pub transform: Transform,
 }
 
 impl Mark {
     /// Plate-space bounds of what the mark covers (control points; strokes widened by
     /// their pen).
     pub fn bounds(&self) -> Bounds {
-        let path_bounds = |path: &LyonPath, t: &Transform, grow: f32| {
-            let b = lyon::algorithms::aabb::bounding_box(path.iter());
-            if b.is_empty() && b.min == b.max && path.iter().next().is_none() {
-                return Bounds::EMPTY;
-            }
-            Bounds { min: [b.min.x - grow, b.min.y - grow], max: [b.max.x + grow, b.max.y + grow] }.transformed(t)
-        };
         match self {
             Mark::Fill { path, transform, .. } => path_bounds(path, transform, 0.0),
             Mark::Stroke { path, style, transform, .. } => {
@@ -87,9 +95,25 @@ impl Mark {
             Mark::Picture { rect, transform, .. } => {
                 Bounds::from_xywh(rect[0], rect[1], rect[2], rect[3]).transformed(transform)
             }
-            Mark::Group { marks, .. } => marks.iter().fold(Bounds::EMPTY, |b, m| b.union(&m.bounds())),
+            Mark::Group { marks, clip, .. } => {
+                let inner = marks.iter().fold(Bounds::EMPTY, |b, m| b.union(&m.bounds()));
+                if clip.is_empty() {
+                    return inner;
+                }
+                let clipped = clip.iter().fold(Bounds::EMPTY, |b, c| b.union(&path_bounds(&c.path, &c.transform, 0.0)));
+                inner.intersection(&clipped)
+            }
         }
     }
+}
+
+/// Plate-space bounds of a path's control points, grown by `grow` in path space.
+fn path_bounds(path: &LyonPath, t: &Transform, grow: f32) -> Bounds {
+    if path.iter().next().is_none() {
+        return Bounds::EMPTY;
+    }
+    let b = lyon::algorithms::aabb::bounding_box(path.iter());
+    Bounds { min: [b.min.x - grow, b.min.y - grow], max: [b.max.x + grow, b.max.y + grow] }.transformed(t)
 }
 
 /// Turns one element (with its children) into marks. `parent` places the element's
@@ -105,14 +129,25 @@ pub fn element_marks(e: &Element, parent: &Transform, tolerance: f32, out: &mut 
     }
     let mut marks = Vec::new();
     kind_marks(e, &world, tolerance / scale, tolerance, &mut marks);
-    if opacity >= 1.0 {
+    if marks.is_empty() {
+        return;
+    }
+    if e.has_effects() {
+        let clip = e
+            .clip
+            .iter()
+            .map(|c| ClipMark { path: path_from_svg(&c.d), rule: c.rule, transform: world.pre_concat(&c.transform) })
+            .collect();
+        out.push(Mark::Group { opacity, clip, blend: e.blend, marks });
+    } else if opacity >= 1.0 {
         out.extend(marks);
-    } else if marks.len() == 1 {
-        let mut m = marks.pop().unwrap_or(Mark::Group { opacity: 1.0, marks: Vec::new() });
-        fade(&mut m, opacity);
-        out.push(m);
-    } else if !marks.is_empty() {
-        out.push(Mark::Group { opacity, marks });
+    } else if let [_] = marks.as_slice() {
+        for mut m in marks {
+            fade(&mut m, opacity);
+            out.push(m);
+        }
+    } else {
+        out.push(Mark::Group { opacity, clip: Vec::new(), blend: BlendMode::Normal, marks });
     }
 }
 
@@ -277,7 +312,7 @@ mod tests {
         let mut marks = Vec::new();
         element_marks(&g, &Transform::IDENTITY, 0.1, &mut marks);
         assert_eq!(marks.len(), 1);
-        let Mark::Group { opacity, marks: inner } = &marks[0] else { panic!("{marks:?}") };
+        let Mark::Group { opacity, marks: inner, .. } = &marks[0] else { panic!("{marks:?}") };
         assert_eq!(*opacity, 0.5);
         assert_eq!(inner.len(), 2);
         let b = marks[0].bounds();

@@ -3,8 +3,8 @@
 //! usvg resolves CSS, `use`, units, shapes and inheritance; this crate maps its tree to
 //! plate elements: paths with fills and strokes (colours, linear and radial gradients),
 //! groups with transforms and opacity, text (as outlines, through the bundled font) and
-//! embedded PNG/JPEG images. What a plate cannot hold (filters, masks, clip paths,
-//! patterns) is reported as a warning, never silently dropped.
+//! embedded PNG/JPEG images, clip paths, blend modes and isolated groups. What a plate
+//! cannot hold (filters, masks, patterns) is reported as a warning, never silently dropped.
 //!
 //! SVG is hostile input: the XML is parsed with a node limit and a bound on entity
 //! expansion, linked pictures are read only from the folder the caller allows (see
@@ -20,8 +20,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use plaatwerk_model::{
-    Color, Element, ElementId, ElementKind, FillRule, Gradient, GradientStop, Group, Image, Layer, LineCap, LineJoin,
-    LinearGradient, Paint, Plate, RadialGradient, Spread, StrokeStyle, Transform,
+    BlendMode, ClipPath, Color, Element, ElementId, ElementKind, FillRule, Gradient, GradientStop, Group, Image, Layer,
+    LineCap, LineJoin, LinearGradient, Paint, Plate, RadialGradient, Spread, StrokeStyle, Transform,
 };
 
 /// Why an SVG could not be imported.
@@ -170,6 +170,50 @@ pub fn import_svg_file(path: &Path) -> Result<(Plate, Vec<String>), ImportError>
     Ok((plate, imported.warnings))
 }
 
+/// The outlines of a clip path's shapes, each with the transform from its own space to
+/// the clipped group's (`t` for the clip root).
+fn clip_outlines(g: &usvg::Group, t: Transform, out: &mut Vec<ClipPath>) {
+    for node in g.children() {
+        match node {
+            usvg::Node::Path(p) => {
+                let rule = match p.fill().map(usvg::Fill::rule) {
+                    Some(usvg::FillRule::EvenOdd) => FillRule::Evenodd,
+                    _ => FillRule::Nonzero,
+                };
+                let d = path_data(p.data());
+                if !d.is_empty() && p.is_visible() {
+                    out.push(ClipPath { d, rule, transform: t });
+                }
+            }
+            usvg::Node::Group(child) => clip_outlines(child, t.pre_concat(&transform(child.transform())), out),
+            usvg::Node::Text(text) => clip_outlines(text.flattened(), t, out),
+            usvg::Node::Image(_) => {}
+        }
+    }
+}
+
+fn blend_mode(b: usvg::BlendMode) -> BlendMode {
+    match b {
+        usvg::BlendMode::Normal => BlendMode::Normal,
+        usvg::BlendMode::Multiply => BlendMode::Multiply,
+        usvg::BlendMode::Screen => BlendMode::Screen,
+        usvg::BlendMode::Overlay => BlendMode::Overlay,
+        usvg::BlendMode::Darken => BlendMode::Darken,
+        usvg::BlendMode::Lighten => BlendMode::Lighten,
+        usvg::BlendMode::ColorDodge => BlendMode::ColorDodge,
+        usvg::BlendMode::ColorBurn => BlendMode::ColorBurn,
+        usvg::BlendMode::HardLight => BlendMode::HardLight,
+        usvg::BlendMode::SoftLight => BlendMode::SoftLight,
+        usvg::BlendMode::Difference => BlendMode::Difference,
+        usvg::BlendMode::Exclusion => BlendMode::Exclusion,
+        usvg::BlendMode::Hue => BlendMode::Hue,
+        usvg::BlendMode::Saturation => BlendMode::Saturation,
+        usvg::BlendMode::Color => BlendMode::Color,
+        usvg::BlendMode::Luminosity => BlendMode::Luminosity,
+        usvg::BlendMode::PlusLighter => BlendMode::PlusLighter,
+    }
+}
+
 struct Converter {
     next_id: u64,
     warnings: BTreeSet<String>,
@@ -210,25 +254,34 @@ impl Converter {
         for node in g.children() {
             match node {
                 usvg::Node::Group(child) => {
-                    if child.clip_path().is_some() {
-                        self.warnings.insert("clip paths are not imported; the clipped artwork is shown whole".into());
-                    }
                     if child.mask().is_some() {
                         self.warnings.insert("masks are not imported; the masked artwork is shown whole".into());
                     }
                     if !child.filters().is_empty() {
                         self.warnings.insert("filters (blur, shadow, …) are not imported".into());
                     }
-                    let children = self.group_children(child, depth + 1);
+                    let mut children = self.group_children(child, depth + 1);
                     if children.is_empty() {
                         continue;
                     }
                     let t = transform(child.transform());
                     let opacity = child.opacity().get();
+                    let blend = blend_mode(child.blend_mode());
+                    let isolate = child.isolate() && blend == BlendMode::Normal;
+                    // A clip inside a clip (SVG's clip-path on a clipPath) is their
+                    // intersection: the inner one clips a group of its own inside.
+                    let mut clips = Vec::new();
+                    let mut next = child.clip_path();
+                    while let Some(cp) = next {
+                        clips.push(self.clip(cp));
+                        next = cp.clip_path();
+                    }
+                    let effects = !clips.is_empty() || blend != BlendMode::Normal || isolate;
                     // Groups that change nothing are folded away; deep nesting is
                     // flattened so plates stay within the model's depth limit.
-                    if (t.is_identity() && opacity >= 1.0) || depth >= plaatwerk_model::MAX_GROUP_DEPTH - 2 {
-                        if depth >= plaatwerk_model::MAX_GROUP_DEPTH - 2 && !t.is_identity() {
+                    let too_deep = depth + clips.len() >= plaatwerk_model::MAX_GROUP_DEPTH - 2;
+                    if !effects && ((t.is_identity() && opacity >= 1.0) || too_deep) {
+                        if too_deep && !t.is_identity() {
                             for mut c in children {
                                 c.transform = t.pre_concat(&c.transform);
                                 c.opacity *= opacity;
@@ -239,9 +292,17 @@ impl Converter {
                         }
                         continue;
                     }
+                    for inner in clips.iter().skip(1).rev() {
+                        let mut g = Element::new(self.id(), ElementKind::Group(Group { children }));
+                        g.clip = inner.clone();
+                        children = vec![g];
+                    }
                     let mut e = Element::new(self.id(), ElementKind::Group(Group { children }));
                     e.transform = t;
                     e.opacity = opacity;
+                    e.clip = clips.into_iter().next().unwrap_or_default();
+                    e.blend = blend;
+                    e.isolate = isolate;
                     out.push(e);
                 }
                 usvg::Node::Path(p) => out.extend(self.path(p)),
@@ -252,6 +313,25 @@ impl Converter {
                 }
                 usvg::Node::Text(t) => out.extend(self.group_children(t.flattened(), depth + 1)),
             }
+        }
+        out
+    }
+
+    /// A clip path's outlines in the clipped group's space. An empty clip hides
+    /// everything: it becomes one empty outline.
+    fn clip(&mut self, cp: &usvg::ClipPath) -> Vec<ClipPath> {
+        let mut out = Vec::new();
+        clip_outlines(cp.root(), transform(cp.transform()), &mut out);
+        if out.len() > plaatwerk_model::MAX_CLIP_PATHS {
+            self.warnings.insert(format!(
+                "a clip path of {} shapes was cut to its first {}",
+                out.len(),
+                plaatwerk_model::MAX_CLIP_PATHS
+            ));
+            out.truncate(plaatwerk_model::MAX_CLIP_PATHS);
+        }
+        if out.is_empty() {
+            out.push(ClipPath { d: "M0 0Z".into(), rule: FillRule::Nonzero, transform: Transform::IDENTITY });
         }
         out
     }

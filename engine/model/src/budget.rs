@@ -114,6 +114,11 @@ pub fn own_cost(e: &Element) -> Cost {
         ElementKind::Rect(_) | ElementKind::Ellipse(_) => c.geometry = 64,
         ElementKind::Group(_) => {}
     }
+    for cp in &e.clip {
+        let g = path_cost(&cp.d);
+        c.geometry = c.geometry.saturating_add(g);
+        c.fill_work = c.fill_work.saturating_add(g.saturating_mul(most_crossings(&cp.d)));
+    }
     c
 }
 

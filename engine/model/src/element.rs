@@ -57,14 +57,122 @@ pub struct Element {
     pub transform: Transform,
     /// Set when a plugin made this element (usually a group).
     pub generator: Option<Generator>,
+    /// Outlines the element shows inside (their union), in element space; empty:
+    /// not clipped.
+    pub clip: Vec<ClipPath>,
+    /// How the element's picture mixes with what lies below.
+    pub blend: BlendMode,
+    /// For a group: its members blend with each other only, then the group as one
+    /// picture with what lies below.
+    pub isolate: bool,
     /// What the element is.
     pub kind: ElementKind,
+}
+
+/// Most outlines in one element's clip.
+pub const MAX_CLIP_PATHS: usize = 256;
+
+/// One outline of a clip, in the clipped element's own space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClipPath {
+    /// SVG path data.
+    pub d: String,
+    /// Which areas of a self-crossing outline are inside.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub rule: FillRule,
+    /// Outline space → element space.
+    #[serde(default, skip_serializing_if = "Transform::is_identity")]
+    pub transform: Transform,
+}
+
+/// How a picture mixes with what lies below it: the blend modes of CSS and SVG
+/// (`mix-blend-mode`), by their CSS names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlendMode {
+    /// Painted over (source-over).
+    #[default]
+    Normal,
+    /// Darkens: colours multiply, as inks on paper.
+    Multiply,
+    /// Lightens: the inverse of multiplying the inverses.
+    Screen,
+    /// Multiply or screen, by the colour below.
+    Overlay,
+    /// The darker of the two.
+    Darken,
+    /// The lighter of the two.
+    Lighten,
+    /// Brightens the colour below.
+    ColorDodge,
+    /// Darkens the colour below.
+    ColorBurn,
+    /// Multiply or screen, by the colour on top.
+    HardLight,
+    /// A softer hard light.
+    SoftLight,
+    /// The difference of the two.
+    Difference,
+    /// Like difference, lower in contrast.
+    Exclusion,
+    /// The hue on top, saturation and luminosity below.
+    Hue,
+    /// The saturation on top.
+    Saturation,
+    /// Hue and saturation on top, luminosity below.
+    Color,
+    /// The luminosity on top.
+    Luminosity,
+    /// Colours add up (CSS `plus-lighter`).
+    PlusLighter,
+}
+
+impl BlendMode {
+    /// The CSS name (`multiply`, `color-dodge`, …).
+    pub fn css_name(self) -> &'static str {
+        match self {
+            BlendMode::Normal => "normal",
+            BlendMode::Multiply => "multiply",
+            BlendMode::Screen => "screen",
+            BlendMode::Overlay => "overlay",
+            BlendMode::Darken => "darken",
+            BlendMode::Lighten => "lighten",
+            BlendMode::ColorDodge => "color-dodge",
+            BlendMode::ColorBurn => "color-burn",
+            BlendMode::HardLight => "hard-light",
+            BlendMode::SoftLight => "soft-light",
+            BlendMode::Difference => "difference",
+            BlendMode::Exclusion => "exclusion",
+            BlendMode::Hue => "hue",
+            BlendMode::Saturation => "saturation",
+            BlendMode::Color => "color",
+            BlendMode::Luminosity => "luminosity",
+            BlendMode::PlusLighter => "plus-lighter",
+        }
+    }
 }
 
 impl Element {
     /// A new element with no roles, full opacity and no transform.
     pub fn new(id: ElementId, kind: ElementKind) -> Self {
-        Element { id, roles: Vec::new(), opacity: 1.0, transform: Transform::IDENTITY, generator: None, kind }
+        Element {
+            id,
+            roles: Vec::new(),
+            opacity: 1.0,
+            transform: Transform::IDENTITY,
+            generator: None,
+            clip: Vec::new(),
+            blend: BlendMode::Normal,
+            isolate: false,
+            kind,
+        }
+    }
+
+    /// True when the element is clipped, blended or isolated: it is composited as a
+    /// picture of its own before it meets what lies below.
+    pub fn has_effects(&self) -> bool {
+        !self.clip.is_empty() || self.blend != BlendMode::Normal || self.isolate
     }
 
     /// The children of a group, empty for other kinds.
@@ -392,6 +500,15 @@ impl Serialize for Element {
         if let Some(g) = &self.generator {
             m.serialize_entry("generator", g)?;
         }
+        if !self.clip.is_empty() {
+            m.serialize_entry("clip", &self.clip)?;
+        }
+        if self.blend != BlendMode::Normal {
+            m.serialize_entry("blend", &self.blend)?;
+        }
+        if self.isolate {
+            m.serialize_entry("isolate", &true)?;
+        }
         match &self.kind {
             ElementKind::Stroke(v) => m.serialize_entry("stroke", v)?,
             ElementKind::Path(v) => m.serialize_entry("path", v)?,
@@ -428,6 +545,9 @@ impl<'de> Visitor<'de> for ElementVisitor {
         let mut opacity = 1.0;
         let mut transform = Transform::IDENTITY;
         let mut generator = None;
+        let mut clip = Vec::new();
+        let mut blend = BlendMode::Normal;
+        let mut isolate = false;
         let mut kind: Option<ElementKind> = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             let key = key.as_ref();
@@ -450,6 +570,18 @@ impl<'de> Visitor<'de> for ElementVisitor {
                 }
                 "generator" => {
                     generator = Some(map.next_value()?);
+                    continue;
+                }
+                "clip" => {
+                    clip = map.next_value()?;
+                    continue;
+                }
+                "blend" => {
+                    blend = map.next_value()?;
+                    continue;
+                }
+                "isolate" => {
+                    isolate = map.next_value()?;
                     continue;
                 }
                 "stroke" => ElementKind::Stroke(map.next_value()?),
@@ -481,7 +613,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
         let kind = kind.ok_or_else(|| {
             de::Error::custom(format_args!("element {id} has no kind; give one of {}", ELEMENT_KINDS.join(", ")))
         })?;
-        Ok(Element { id, roles, opacity, transform, generator, kind })
+        Ok(Element { id, roles, opacity, transform, generator, clip, blend, isolate, kind })
     }
 }
 

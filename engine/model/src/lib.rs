@@ -21,8 +21,8 @@ mod walk;
 pub use color::{Color, ColorParseError};
 pub use edit::{Applied, Edit, EditError, History, LayerProps};
 pub use element::{
-    Align, Arrow, ArrowHead, ELEMENT_KINDS, Element, ElementId, ElementKind, Ellipse, Generator, Group, Image, Path,
-    Pen, Rect, Sticky, Stroke, StrokePoint, Text, Weight,
+    Align, Arrow, ArrowHead, BlendMode, ClipPath, ELEMENT_KINDS, Element, ElementId, ElementKind, Ellipse, Generator,
+    Group, Image, MAX_CLIP_PATHS, Path, Pen, Rect, Sticky, Stroke, StrokePoint, Text, Weight,
 };
 pub use error::{PlateError, Problem};
 pub use ids::{IdSpace, Source};

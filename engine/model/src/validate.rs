@@ -260,6 +260,30 @@ impl<'a> Validator<'a> {
                 return;
             }
         }
+        if e.clip.len() > crate::MAX_CLIP_PATHS {
+            self.report(&place, format!("clip has {} outlines; the limit is {}", e.clip.len(), crate::MAX_CLIP_PATHS));
+            return;
+        }
+        for (i, cp) in e.clip.iter().enumerate() {
+            if let Err(msg) = check_path_data(&cp.d) {
+                self.report(&place, format!("clip outline {i}: path data: {msg}"));
+                return;
+            }
+            if !self.transform(&place, &format!("clip outline {i} transform"), &cp.transform) {
+                return;
+            }
+            let segments = budget::path_cost(&cp.d);
+            if segments > budget::MAX_PATH_SEGMENTS {
+                self.report(
+                    &place,
+                    format!(
+                        "clip outline {i} flattens to about {segments} segments; the limit is {}",
+                        budget::MAX_PATH_SEGMENTS
+                    ),
+                );
+                return;
+            }
+        }
         match &e.kind {
             ElementKind::Stroke(s) => self.stroke(&place, s),
             ElementKind::Path(p) => {

@@ -12,13 +12,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use lyon::path::{Path as LyonPath, PathEvent};
-use plaatwerk_geometry::drawing::{Mark, color_with_opacity, element_marks};
+use plaatwerk_geometry::drawing::{ClipMark, Mark, color_with_opacity, element_marks};
 use plaatwerk_geometry::{Bounds, is_highlighter};
-use plaatwerk_model::{ElementId, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Plate, Spread, Transform};
+use plaatwerk_model::{
+    BlendMode, ElementId, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Plate, Spread, Transform,
+};
 use vello_cpu::color::{AlphaColor, Srgb};
 use vello_cpu::kurbo::{self, Affine, BezPath, Cap, Join};
 use vello_cpu::peniko::{self, Extend, ImageQuality, ImageSampler};
-use vello_cpu::{Image, ImageSource, Pixmap, RenderContext, RenderSettings, Resources};
+use vello_cpu::{Image, ImageSource, Mask, Pixmap, RenderContext, RenderSettings, Resources};
 
 use crate::offscreen::{check_request, unpremultiply};
 use crate::{RenderError, RenderRequest, RenderStats, RgbaImage};
@@ -171,6 +173,13 @@ impl CpuRasterizer {
                 progress(done, total);
             }
         }
+        if req.background.is_some_and(|c| c.a == 255) {
+            // Anything over an opaque background is opaque; the u8 pipeline's
+            // rounding can leave 254 on an anti-aliased edge.
+            for p in out.chunks_exact_mut(4) {
+                p[3] = 255;
+            }
+        }
         unpremultiply(&mut out);
         Ok((RgbaImage { width: w, height: h, pixels: out }, RenderStats { elements, triangles: 0, tiles: total }))
     }
@@ -246,10 +255,7 @@ impl Painter<'_> {
                 if !self.set_paint(paint, *opacity, transform) {
                     return;
                 }
-                self.ctx.set_fill_rule(match rule {
-                    FillRule::Nonzero => peniko::Fill::NonZero,
-                    FillRule::Evenodd => peniko::Fill::EvenOdd,
-                });
+                self.ctx.set_fill_rule(fill_rule(*rule));
                 self.ctx.fill_path(&path);
             }
             Mark::Stroke { path, style, opacity, transform } => {
@@ -293,15 +299,51 @@ impl Painter<'_> {
                 self.ctx.set_fill_rule(peniko::Fill::NonZero);
                 self.ctx.fill_rect(&kurbo::Rect::new(x, y, x + rw, y + rh));
             }
-            Mark::Group { opacity, marks } => {
-                self.ctx.reset_transform();
-                self.ctx.push_opacity_layer(*opacity);
+            Mark::Group { opacity, clip, blend, marks } => {
+                let blend = Some(blend_mode(*blend));
+                let opacity = Some(opacity.clamp(0.0, 1.0));
+                match clip.as_slice() {
+                    [] => {
+                        self.ctx.reset_transform();
+                        self.ctx.push_layer(None, blend, opacity, None, None);
+                    }
+                    [one] => {
+                        let path = bez(&one.path).unwrap_or_default();
+                        self.ctx.set_transform(self.view * affine(&one.transform));
+                        self.ctx.set_fill_rule(fill_rule(one.rule));
+                        self.ctx.push_layer(Some(&path), blend, opacity, None, None);
+                    }
+                    many => {
+                        let mask = self.clip_mask(many);
+                        self.ctx.reset_transform();
+                        self.ctx.push_layer(None, blend, opacity, Some(mask), None);
+                    }
+                }
                 for m in marks {
                     self.mark(m);
                 }
                 self.ctx.pop_layer();
             }
         }
+    }
+
+    /// The union of several clip outlines as a coverage mask of this pass.
+    fn clip_mask(&self, clip: &[ClipMark]) -> Mask {
+        let (w, h) = (self.ctx.width(), self.ctx.height());
+        let settings = RenderSettings { num_threads: 0, ..RenderSettings::default() };
+        let mut ctx = RenderContext::new_with(w, h, settings);
+        ctx.set_paint(AlphaColor::<Srgb>::new([1.0, 1.0, 1.0, 1.0]));
+        for c in clip {
+            if let Some(path) = bez(&c.path) {
+                ctx.set_transform(self.view * affine(&c.transform));
+                ctx.set_fill_rule(fill_rule(c.rule));
+                ctx.fill_path(&path);
+            }
+        }
+        ctx.flush();
+        let mut pixmap = Pixmap::new(w, h);
+        ctx.render(&mut pixmap, &mut Resources::new());
+        Mask::new_alpha(&pixmap)
     }
 
     /// Sets transform and paint for a mark; false when the paint shows nothing.
@@ -356,6 +398,37 @@ impl Painter<'_> {
         }
         true
     }
+}
+
+fn fill_rule(rule: FillRule) -> peniko::Fill {
+    match rule {
+        FillRule::Nonzero => peniko::Fill::NonZero,
+        FillRule::Evenodd => peniko::Fill::EvenOdd,
+    }
+}
+
+fn blend_mode(b: BlendMode) -> peniko::BlendMode {
+    use peniko::{Compose, Mix};
+    let mix = match b {
+        BlendMode::Normal | BlendMode::PlusLighter => Mix::Normal,
+        BlendMode::Multiply => Mix::Multiply,
+        BlendMode::Screen => Mix::Screen,
+        BlendMode::Overlay => Mix::Overlay,
+        BlendMode::Darken => Mix::Darken,
+        BlendMode::Lighten => Mix::Lighten,
+        BlendMode::ColorDodge => Mix::ColorDodge,
+        BlendMode::ColorBurn => Mix::ColorBurn,
+        BlendMode::HardLight => Mix::HardLight,
+        BlendMode::SoftLight => Mix::SoftLight,
+        BlendMode::Difference => Mix::Difference,
+        BlendMode::Exclusion => Mix::Exclusion,
+        BlendMode::Hue => Mix::Hue,
+        BlendMode::Saturation => Mix::Saturation,
+        BlendMode::Color => Mix::Color,
+        BlendMode::Luminosity => Mix::Luminosity,
+    };
+    let compose = if b == BlendMode::PlusLighter { Compose::Plus } else { Compose::SrcOver };
+    peniko::BlendMode::new(mix, compose)
 }
 
 fn affine(t: &Transform) -> Affine {

@@ -9,6 +9,7 @@
 
 mod atomic;
 mod v1;
+mod v2;
 
 pub use atomic::{TEMP_SUFFIX, sweep_temporaries, sweep_temporaries_in, write_atomically};
 
@@ -23,7 +24,7 @@ use crate::{Plate, PlateError, Problem, validate};
 /// The value of the `format` key of every plate file.
 pub const FORMAT_NAME: &str = "plaatwerk.plate";
 /// The version this build writes, and the newest it reads.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 /// Largest plate file this build reads, in bytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -149,6 +150,7 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
         while v < u64::from(CURRENT_VERSION) {
             value = match v {
                 1 => v1::upgrade(value),
+                2 => v2::upgrade(value),
                 _ => Err(format!("no upgrade from version {v} exists")),
             }
             .map_err(|m| syntax(format!("upgrading from format version {v}"), m))?;

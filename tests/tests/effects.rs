@@ -1,0 +1,141 @@
+//! Clip paths, blend modes and true group opacity: imported from SVG, kept in the
+//! plate file, drawn by the CPU rasterizer and written back to SVG, each checked
+//! against resvg's rendering of the original artwork.
+
+use plaatwerk_model::{BlendMode, Color, ElementKind, Plate, Region, each_element, format};
+use plaatwerk_render::RgbaImage;
+use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, repo_root, save_png, strip};
+
+fn artwork() -> std::path::PathBuf {
+    repo_root().join("tests/fixtures/uitgeknipt.svg")
+}
+
+fn imported() -> Plate {
+    let (plate, warnings) = plaatwerk_import::import_svg_file(&artwork()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "nothing in this artwork is left out: {warnings:?}");
+    plate
+}
+
+fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
+    let tree = usvg::Tree::from_data(svg, &usvg::Options::default()).unwrap_or_else(|e| panic!("resvg: {e}"));
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
+    let sx = width as f32 / tree.size().width();
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(sx, sx), &mut pixmap.as_mut());
+    let pixels = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    RgbaImage { width, height, pixels }
+}
+
+fn px(img: &RgbaImage, x: u32, y: u32) -> [u8; 3] {
+    let i = ((y * img.width + x) * 4) as usize;
+    [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]]
+}
+
+fn near(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
+}
+
+#[test]
+fn clip_paths_and_blend_modes_survive_import_and_the_plate_file() {
+    let plate = imported();
+    let mut clipped = 0;
+    let mut evenodd = 0;
+    let mut multiply = 0;
+    each_element(&plate.layers[0].elements, &mut |e| {
+        clipped += usize::from(!e.clip.is_empty());
+        evenodd += e.clip.iter().filter(|c| c.rule == plaatwerk_model::FillRule::Evenodd).count();
+        multiply += usize::from(e.blend == BlendMode::Multiply);
+    });
+    // Circle, two shapes, the hole inside a clip of its own (two groups), the ellipse.
+    assert_eq!(clipped, 5, "{:#?}", plate.layers[0].elements);
+    assert_eq!(evenodd, 1);
+    assert_eq!(multiply, 1);
+    let two = plate.layers[0].elements.iter().find(|e| e.clip.len() == 2).expect("a clip of two shapes");
+    assert!(matches!(two.kind, ElementKind::Group(_)));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("uitgeknipt.plate");
+    format::save(&plate, &file).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(text.contains("\"version\": 3") && text.contains("\"clip\"") && text.contains("\"blend\": \"multiply\""));
+    let again = format::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.layers, plate.layers);
+}
+
+#[test]
+fn a_clipped_illustration_looks_like_the_svg_in_png_and_in_the_svg_export() {
+    let plate = imported();
+    let (w, h) = (400, 300);
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let original = std::fs::read(artwork()).expect("read");
+    let theirs = resvg_render(&original, w, h);
+    let ours = render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE));
+    let (cmp, diff) = compare(&theirs, &ours, 40);
+    save_png(&strip(&theirs, &diff, &ours), &out_dir().join("effects-png-vs-resvg.strip.png"));
+    assert!(cmp.share() < 0.01, "PNG vs resvg: {:.3}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta);
+
+    // What the clips hide stays hidden.
+    let paper = [0xf6, 0xef, 0xe3];
+    assert!(near(px(&ours, 20, 20), paper), "outside the round clip: {:?}", px(&ours, 20, 20));
+    assert!(near(px(&ours, 100, 240), paper), "in the even-odd hole: {:?}", px(&ours, 100, 240));
+    assert!(near(px(&ours, 160, 240), paper), "beyond the clip of the clip: {:?}", px(&ours, 160, 240));
+    assert!(near(px(&ours, 215, 15), paper), "between the two clip shapes: {:?}", px(&ours, 215, 15));
+    assert!(near(px(&ours, 100, 100), [0x2a, 0x7f, 0x62]) || near(px(&ours, 100, 100), [0xe4, 0x57, 0x2e]));
+    // Teal multiplied over yellow: (78·255, 205·209, 196·102) / 255.
+    assert!(near(px(&ours, 262, 240), [78, 168, 78]), "multiply: {:?}", px(&ours, 262, 240));
+
+    // Our SVG export of the plate renders the same in resvg.
+    let exported = plaatwerk_export::plate_to_svg(&plate, whole, w, h, Some(Color::WHITE), None);
+    let round = resvg_render(exported.as_bytes(), w, h);
+    let (cmp, diff) = compare(&theirs, &round, 40);
+    save_png(&strip(&theirs, &diff, &round), &out_dir().join("effects-svg-vs-resvg.strip.png"));
+    assert!(
+        cmp.share() < 0.01,
+        "SVG export vs the original: {:.3}% of pixels differ (max {})",
+        cmp.share() * 100.0,
+        cmp.max_delta
+    );
+}
+
+#[test]
+fn translucent_shapes_in_a_translucent_group_blend_with_each_other() {
+    use plaatwerk_model::{Element, ElementId, Group, Paint, Rect};
+    let rect = |id: u64, x: f32, color: Color| {
+        Element::new(
+            ElementId(id),
+            ElementKind::Rect(Rect {
+                x,
+                y: 10.0,
+                width: 60.0,
+                height: 60.0,
+                radius: 0.0,
+                fill: Some(Paint::Solid(color)),
+                stroke: None,
+            }),
+        )
+    };
+    let mut group = Element::new(
+        ElementId(1),
+        ElementKind::Group(Group {
+            children: vec![rect(2, 10.0, Color::rgba(255, 0, 0, 128)), rect(3, 40.0, Color::rgba(0, 0, 255, 128))],
+        }),
+    );
+    group.opacity = 0.5;
+    let mut plate = Plate::new("groep", 110.0, 80.0);
+    plate.layers[0].elements.push(group);
+    let whole = Region { x: 0.0, y: 0.0, width: 110.0, height: 80.0 };
+    let ours = render_on(Rasterizing::Cpu, &plate, whole, 110, 80, Some(Color::WHITE));
+    let svg = plaatwerk_export::plate_to_svg(&plate, whole, 110, 80, Some(Color::WHITE), None);
+    let theirs = resvg_render(svg.as_bytes(), 110, 80);
+    // In the overlap the red shows through the blue, as SVG composes it.
+    let overlap = px(&ours, 55, 40);
+    assert!(overlap[0] > 150 && overlap[2] > 180, "{overlap:?}");
+    let reference = px(&theirs, 55, 40);
+    assert!(overlap.iter().zip(reference).all(|(a, b)| a.abs_diff(b) <= 3), "{overlap:?} vs resvg {reference:?}");
+}
