@@ -11,15 +11,15 @@
 //!
 //! - `casusregie.plate` (the bundled example) at 1920 and 3840 wide;
 //! - 20,000 freehand strokes (the synthetic plate of the editor benchmarks) at 3840;
-//! - a tiger-like scene: 320 curved shapes, each filled and outlined, in nested
-//!   groups with transforms (generated SVG, imported with `plaatwerk import`), at
-//!   1920 wide;
+//! - a tiger-like scene: a few hundred curved shapes, filled and outlined, in nested
+//!   groups with transforms (the engine benchmark's generated SVG, imported with
+//!   `plaatwerk import`), at 1920 wide;
 //! - start-up: casusregie at 64 pixels wide.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plaatwerk_tests::synthetic::Rng;
+use plaatwerk_tests::synthetic::tiger_like_svg;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -149,51 +149,4 @@ fn resvg_render(svg: &Path, png: &Path, width: u32) {
     let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     pixmap.save_png(png).expect("write png");
-}
-
-/// 320 closed curved shapes with fills and outlines, in 8 nested, transformed groups.
-fn tiger_like_svg() -> String {
-    let mut rng = Rng(0x5eed_cafe_f00d_0001);
-    let mut s = String::from(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"900\" viewBox=\"0 0 900 900\">\n",
-    );
-    for _ in 0..8 {
-        let (tx, ty, rot) = (rng.unit() * 60.0 - 30.0, rng.unit() * 60.0 - 30.0, rng.unit() * 20.0 - 10.0);
-        s.push_str(&format!("<g transform=\"translate({tx:.1} {ty:.1}) rotate({rot:.1} 450 450)\">\n"));
-        for _ in 0..40 {
-            let (cx, cy) = (100.0 + rng.unit() * 700.0, 100.0 + rng.unit() * 700.0);
-            let r = 10.0 + rng.unit() * 90.0;
-            let n = 8 + (rng.unit() * 22.0) as usize;
-            let pt = |k: usize, rng: &mut Rng| {
-                let a = k as f32 / n as f32 * std::f32::consts::TAU;
-                let rr = r * (0.6 + 0.8 * rng.unit());
-                (cx + rr * a.cos(), cy + rr * a.sin())
-            };
-            let (x0, y0) = pt(0, &mut rng);
-            let mut d = format!("M{x0:.1} {y0:.1}");
-            for k in 1..=n {
-                let (x, y) = if k == n { (x0, y0) } else { pt(k, &mut rng) };
-                let j = |rng: &mut Rng| (rng.unit() - 0.5) * r * 0.6;
-                d.push_str(&format!(
-                    " C{:.1} {:.1} {:.1} {:.1} {x:.1} {y:.1}",
-                    x + j(&mut rng),
-                    y + j(&mut rng),
-                    x + j(&mut rng),
-                    y + j(&mut rng)
-                ));
-            }
-            d.push_str(" Z");
-            let fill = format!(
-                "#{:02x}{:02x}{:02x}",
-                (rng.unit() * 255.0) as u8,
-                (rng.unit() * 180.0) as u8,
-                (rng.unit() * 90.0) as u8
-            );
-            let sw = 0.3 + rng.unit() * 2.5;
-            s.push_str(&format!("<path d=\"{d}\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"{sw:.2}\"/>\n"));
-        }
-        s.push_str("</g>\n");
-    }
-    s.push_str("</svg>\n");
-    s
 }

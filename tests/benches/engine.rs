@@ -9,59 +9,12 @@
 //!
 //! `PLAATWERK_BENCH_QUICK=1` runs smaller sizes (for a smoke run in debug builds).
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use plaatwerk_export::{ExportView, Exporter};
 use plaatwerk_geometry::SceneCache;
 use plaatwerk_model::{Color, Plate, Region, format};
-use plaatwerk_tests::synthetic::{Rng, stroke, stroke_plate};
-
-/// A tiger-like SVG: a few hundred filled and stroked cubic Bézier shapes in nested,
-/// transformed groups, about the size and mix of the Ghostscript tiger.
-fn tiger_like_svg() -> String {
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-    let mut s = String::from(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900" viewBox="0 0 900 900"><g transform="translate(450 450)">"#,
-    );
-    for g in 0..12 {
-        let _ = write!(s, r#"<g transform="rotate({}) scale({})">"#, g * 30, 0.6 + rng.unit() * 0.5);
-        for _ in 0..22 {
-            let (cx, cy) = (rng.unit() * 600.0 - 300.0, rng.unit() * 600.0 - 300.0);
-            let r = 20.0 + rng.unit() * 90.0;
-            let _ = write!(s, "<path d=\"M{} {}", cx + r, cy);
-            let segs = 8 + (rng.unit() * 16.0) as usize;
-            for k in 1..=segs {
-                let a0 = (k as f32 - 0.66) / segs as f32 * std::f32::consts::TAU;
-                let a1 = (k as f32 - 0.33) / segs as f32 * std::f32::consts::TAU;
-                let a2 = k as f32 / segs as f32 * std::f32::consts::TAU;
-                let rr = |rng: &mut Rng| r * (0.7 + rng.unit() * 0.6);
-                let (r0, r1, r2) = (rr(&mut rng), rr(&mut rng), r);
-                let _ = write!(
-                    s,
-                    " C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
-                    cx + r0 * a0.cos(),
-                    cy + r0 * a0.sin(),
-                    cx + r1 * a1.cos(),
-                    cy + r1 * a1.sin(),
-                    cx + r2 * a2.cos(),
-                    cy + r2 * a2.sin()
-                );
-            }
-            let fill = format!(
-                "#{:02x}{:02x}{:02x}",
-                (rng.unit() * 255.0) as u8,
-                (rng.unit() * 160.0) as u8,
-                (rng.unit() * 80.0) as u8
-            );
-            let stroke = if rng.unit() < 0.5 { r##" stroke="#000" stroke-width="1.5""## } else { "" };
-            let _ = write!(s, " Z\" fill=\"{fill}\"{stroke}/>");
-        }
-        s.push_str("</g>");
-    }
-    s.push_str("</g></svg>");
-    s
-}
+use plaatwerk_tests::synthetic::{Rng, stroke, stroke_plate, tiger_like_svg};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

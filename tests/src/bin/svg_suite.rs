@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use plaatwerk_model::{Layer, Plate, Region};
-use plaatwerk_tests::{compare, out_dir, render, save_png, strip, svg_suite_dir};
+use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, save_png, strip, svg_suite_dir};
 
 /// A premultiplied channel may differ by this much (anti-aliasing differs between
 /// renderers)…
@@ -44,6 +44,13 @@ fn main() -> std::process::ExitCode {
         eprintln!("svg-suite: expected the whole suite in {}, found {} files", dir.display(), files.len());
         return std::process::ExitCode::FAILURE;
     }
+    // The rasterizer exports use on a machine without a GPU; PLAATWERK_RASTERIZER=gpu
+    // runs the suite on the GPU path.
+    let rasterizer = match std::env::var("PLAATWERK_RASTERIZER").as_deref() {
+        Ok("gpu") => Rasterizing::Gpu,
+        _ => Rasterizing::Cpu,
+    };
+    eprintln!("svg-suite: rendering on the {} path", rasterizer.name());
     let fail_dir = out_dir().join("svg-suite");
     let _ = std::fs::create_dir_all(&fail_dir);
     let mut passed = 0;
@@ -71,7 +78,7 @@ fn main() -> std::process::ExitCode {
             continue;
         }
         let region = Region { x: 0.0, y: 0.0, width: imported.width.max(1.0), height: imported.height.max(1.0) };
-        let actual = render(&plate, region, reference.width, reference.height, None);
+        let actual = render_on(rasterizer, &plate, region, reference.width, reference.height, None);
         let (cmp, diff) = compare(&reference, &actual, THRESHOLD);
         if cmp.share() <= MAX_SHARE {
             passed += 1;

@@ -137,7 +137,9 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
         return Err(PlateError::TooNew { file: file.to_owned(), found: version, supported: CURRENT_VERSION });
     }
 
-    let parsed: FileIn = if version == u64::from(CURRENT_VERSION) {
+    // Version 2 differs from 3 only in what it cannot hold (see `v2.rs`): it is read
+    // directly, so errors keep their line and column.
+    let parsed: FileIn = if version >= 2 {
         let de = &mut serde_json::Deserializer::from_str(text);
         match serde_path_to_error::deserialize(de) {
             Ok(f) => f,
@@ -147,6 +149,7 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
         let mut value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| syntax(line_col(&e), e.to_string()))?;
         let mut v = version;
+        // Read directly from 2 on (above).
         while v < u64::from(CURRENT_VERSION) {
             value = match v {
                 1 => v1::upgrade(value),
