@@ -17,8 +17,10 @@ use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, save_png, strip,
 const THRESHOLD: u8 = 32;
 /// …in at most this share of the pixels.
 const MAX_SHARE: f64 = 0.01;
-/// The pass rate reached (484 of 513 on 2026-11-23); raise it when the importer gets better.
-const FLOOR: f64 = 0.94;
+/// Lowest pass rate accepted on the CPU path (measured 96.5%) and on the GPU path
+/// (measured 94.3%: it does not draw clips and blend modes yet).
+const FLOOR: f64 = 0.96;
+const FLOOR_GPU: f64 = 0.94;
 
 fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -98,11 +100,12 @@ fn main() -> std::process::ExitCode {
     );
     let _ = std::fs::write(out_dir().join("svg-suite-report.txt"), &report);
     println!("{}", report.lines().next().unwrap_or_default());
-    if rate < FLOOR {
+    let floor = if rasterizer == Rasterizing::Gpu { FLOOR_GPU } else { FLOOR };
+    if rate < floor {
         eprintln!(
             "svg-suite: pass rate {:.1}% fell below the floor {:.1}%; see tests/out/svg-suite-report.txt",
             rate * 100.0,
-            FLOOR * 100.0
+            floor * 100.0
         );
         return std::process::ExitCode::FAILURE;
     }
