@@ -152,6 +152,25 @@ pub fn assert_golden_everywhere(
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// resvg's rendering of an SVG document at `width` × `height` (the reference renderer).
+pub fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
+    let tree = usvg::Tree::from_data(svg, &usvg::Options::default())
+        .unwrap_or_else(|e| panic!("resvg cannot read the SVG: {e}"));
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
+    let sx = width as f32 / tree.size().width();
+    let sy = height as f32 / tree.size().height();
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(sx, sy), &mut pixmap.as_mut());
+    let pixels = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    RgbaImage { width, height, pixels }
+}
+
 /// Reads a PNG as straight-alpha RGBA8 (expands grey, palette and 16-bit images).
 pub fn load_png(path: &Path) -> RgbaImage {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -4,7 +4,7 @@
 
 use plaatwerk_model::{BlendMode, Color, ElementKind, Plate, Region, each_element, format};
 use plaatwerk_render::RgbaImage;
-use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, repo_root, save_png, strip};
+use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, repo_root, resvg_render, save_png, strip};
 
 fn artwork() -> std::path::PathBuf {
     repo_root().join("tests/fixtures/uitgeknipt.svg")
@@ -14,22 +14,6 @@ fn imported() -> Plate {
     let (plate, warnings) = plaatwerk_import::import_svg_file(&artwork()).unwrap_or_else(|e| panic!("{e}"));
     assert!(warnings.is_empty(), "nothing in this artwork is left out: {warnings:?}");
     plate
-}
-
-fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
-    let tree = usvg::Tree::from_data(svg, &usvg::Options::default()).unwrap_or_else(|e| panic!("resvg: {e}"));
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
-    let sx = width as f32 / tree.size().width();
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(sx, sx), &mut pixmap.as_mut());
-    let pixels = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
-            let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
-    RgbaImage { width, height, pixels }
 }
 
 fn px(img: &RgbaImage, x: u32, y: u32) -> [u8; 3] {

@@ -5,7 +5,8 @@ use plaatwerk_geometry::{Bounds, SceneCache};
 use plaatwerk_model::{Color, Element, ElementKind, Plate, Region, Stroke, StrokePoint, format};
 use plaatwerk_render::RenderRequest;
 use plaatwerk_tests::{
-    Rasterizing, assert_golden_everywhere, compare, exporter_on, out_dir, render_on, repo_root, save_png, strip,
+    Rasterizing, assert_golden_everywhere, compare, exporter_on, out_dir, render_on, repo_root, resvg_render, save_png,
+    strip,
 };
 
 fn example() -> Plate {
@@ -141,30 +142,12 @@ fn an_edit_retessellates_only_what_changed() {
     assert!(cache.tessellations > all + 1);
 }
 
-fn resvg_render(svg: &str, width: u32, height: u32) -> plaatwerk_render::RgbaImage {
-    let tree = usvg::Tree::from_str(svg, &usvg::Options::default())
-        .unwrap_or_else(|e| panic!("resvg cannot read our SVG: {e}"));
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
-    let sx = width as f32 / tree.size().width();
-    let sy = height as f32 / tree.size().height();
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(sx, sy), &mut pixmap.as_mut());
-    let pixels = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
-            let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
-    plaatwerk_render::RgbaImage { width, height, pixels }
-}
-
 #[test]
 fn svg_export_renders_the_same_in_resvg() {
     for (name, plate) in [("wijkteam-basis", example()), ("alle-soorten", fixture("alle-soorten.plate"))] {
         let (w, h) = (800, 500);
         let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), w, h, Some(plate.meta.background), None);
-        let theirs = resvg_render(&svg, w, h);
+        let theirs = resvg_render(svg.as_bytes(), w, h);
         for r in Rasterizing::ALL {
             let ours = render_on(r, &plate, whole(&plate), w, h, Some(plate.meta.background));
             let (cmp, diff) = compare(&theirs, &ours, 40);
@@ -221,7 +204,7 @@ fn a_translucent_group_fades_as_one_picture() {
         assert!(red_only[0] == 255 && red_only[1].abs_diff(127) <= 2, "{red_only:?}");
         // resvg agrees.
         let svg = plaatwerk_export::plate_to_svg(&plate, whole(&plate), 110, 80, Some(Color::WHITE), None);
-        let theirs = resvg_render(&svg, 110, 80);
+        let theirs = resvg_render(svg.as_bytes(), 110, 80);
         let i = ((40 * 110 + 55) * 4) as usize;
         assert!(theirs.pixels[i].abs_diff(overlap[0]) <= 2 && theirs.pixels[i + 2].abs_diff(overlap[2]) <= 2);
     }

@@ -84,16 +84,12 @@ impl CpuRasterizer {
         // Quarter of a pixel, like the GPU path, in plate units.
         let tolerance = 0.25 / sx.max(sy) as f32;
         let region = Bounds::from_region(r).inflate(1.0 / sx.min(sy) as f32);
-        let shown = |i: usize| match &req.layers {
-            Some(v) => v.get(i).copied().unwrap_or(false),
-            None => plate.layers.get(i).is_some_and(|l| l.visible),
-        };
 
         // What to draw: per shown layer, its elements' marks that meet the region.
         let mut layers: Vec<(f32, Vec<Mark>)> = Vec::new();
         let mut elements = 0;
         for (li, layer) in plate.layers.iter().enumerate() {
-            if !shown(li) || layer.opacity <= 0.0 {
+            if !req.shows_layer(plate, li) || layer.opacity <= 0.0 {
                 continue;
             }
             let mut marks = Vec::new();

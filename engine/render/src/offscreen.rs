@@ -28,6 +28,16 @@ pub struct RenderRequest {
     pub max_tile: Option<u32>,
 }
 
+impl RenderRequest {
+    /// Whether the layer at `index` is drawn: as `layers` says, or as the plate says.
+    pub fn shows_layer(&self, plate: &Plate, index: usize) -> bool {
+        match &self.layers {
+            Some(v) => v.get(index).copied().unwrap_or(false),
+            None => plate.layers.get(index).is_some_and(|l| l.visible),
+        }
+    }
+}
+
 /// An image with straight (not premultiplied) alpha, rows top to bottom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RgbaImage {
@@ -86,11 +96,7 @@ pub fn render_to_image(
     let sy = h as f32 / r.height;
     cache.sync(plate, 0.25 / sx.max(sy));
     let region = Bounds::from_region(r).inflate(1.0 / sx.min(sy));
-    let shown = |i: usize| match &req.layers {
-        Some(v) => v.get(i).copied().unwrap_or(false),
-        None => plate.layers.get(i).is_some_and(|l| l.visible),
-    };
-    let items = cache.draw_list(plate, &region, shown);
+    let items = cache.draw_list(plate, &region, |i| req.shows_layer(plate, i));
     let scene = renderer.prepare(
         gpu,
         plate,
