@@ -88,6 +88,32 @@ fn a_clipped_illustration_looks_like_the_svg_in_png_and_in_the_svg_export() {
 }
 
 #[test]
+fn the_gpu_path_shows_clipped_artwork_as_a_picture_drawn_on_the_cpu() {
+    let plate = imported();
+    let (w, h) = (400, 300);
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let mut theirs = resvg_render(&std::fs::read(artwork()).expect("read"), w, h);
+    let mut ours = render_on(Rasterizing::Gpu, &plate, whole, w, h, Some(Color::WHITE));
+    // The blend mode is drawn as normal on this path: the multiplied circle is left
+    // out of the comparison; everything else must match.
+    for img in [&mut theirs, &mut ours] {
+        for y in 195..285 {
+            for x in 205..295 {
+                let i = ((y * w + x) * 4) as usize;
+                img.pixels[i..i + 4].copy_from_slice(&[0, 0, 0, 255]);
+            }
+        }
+    }
+    let (cmp, diff) = compare(&theirs, &ours, 40);
+    save_png(&strip(&theirs, &diff, &ours), &out_dir().join("effects-gpu-vs-resvg.strip.png"));
+    assert!(cmp.share() < 0.01, "GPU vs resvg: {:.3}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta);
+    let paper = [0xf6, 0xef, 0xe3];
+    for (x, y) in [(20, 20), (100, 240), (160, 240), (215, 15)] {
+        assert!(near(px(&ours, x, y), paper), "({x}, {y}) is clipped away: {:?}", px(&ours, x, y));
+    }
+}
+
+#[test]
 fn translucent_shapes_in_a_translucent_group_blend_with_each_other() {
     use plaatwerk_model::{Element, ElementId, Group, Paint, Rect};
     let rect = |id: u64, x: f32, color: Color| {

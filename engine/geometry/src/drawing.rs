@@ -177,6 +177,17 @@ fn kind_marks(e: &Element, world: &Transform, tol: f32, plate_tol: f32, out: &mu
         };
         style.dashes.clear();
         style.dash_offset = 0.0;
+        // A sub-path of no length draws its caps only (SVG): a dot or a square. Pens
+        // leave such sub-paths out, so they become fills of their own.
+        if let Some(dots) = zero_length_caps(&path, &style) {
+            out.push(Mark::Fill {
+                path: dots,
+                rule: FillRule::Nonzero,
+                paint: style.paint.clone(),
+                opacity: 1.0,
+                transform: *world,
+            });
+        }
         out.push(Mark::Stroke { path, style, opacity: 1.0, transform: *world });
     };
     match &e.kind {
@@ -263,6 +274,53 @@ fn kind_marks(e: &Element, world: &Transform, tol: f32, plate_tol: f32, out: &mu
     }
 }
 
+/// Round or square caps of the sub-paths of `path` that have no length.
+fn zero_length_caps(path: &LyonPath, style: &StrokeStyle) -> Option<LyonPath> {
+    use lyon::math::point;
+    use lyon::path::{PathEvent, Winding};
+    if style.cap == LineCap::Butt {
+        return None;
+    }
+    let r = style.width / 2.0;
+    let mut b = LyonPath::builder();
+    let mut any = false;
+    // Per sub-path: where it starts, how many segments, whether any goes anywhere.
+    // A lone move draws nothing; segments that all go nowhere draw the caps.
+    let (mut start, mut segments, mut moved) = (None, 0, false);
+    for e in path.iter() {
+        match e {
+            PathEvent::Begin { at } => (start, segments, moved) = (Some(at), 0, false),
+            PathEvent::Line { from, to } => {
+                segments += 1;
+                moved |= from != to;
+            }
+            PathEvent::Quadratic { from, ctrl, to } => {
+                segments += 1;
+                moved |= from != ctrl || from != to;
+            }
+            PathEvent::Cubic { from, ctrl1, ctrl2, to } => {
+                segments += 1;
+                moved |= from != ctrl1 || from != ctrl2 || from != to;
+            }
+            PathEvent::End { .. } => {
+                if segments == 0 || moved {
+                    start = None;
+                }
+                if let Some(c) = start.take() {
+                    any = true;
+                    if style.cap == LineCap::Round {
+                        b.add_circle(c, r, Winding::Positive);
+                    } else {
+                        let bx = lyon::math::Box2D::new(point(c.x - r, c.y - r), point(c.x + r, c.y + r));
+                        b.add_rectangle(&bx, Winding::Positive);
+                    }
+                }
+            }
+        }
+    }
+    any.then(|| b.build())
+}
+
 fn text_mark(out: &mut Vec<Mark>, t: &plaatwerk_model::Text, tol: f32, world: &Transform) {
     // Letters smaller than the tolerance cannot be seen.
     if t.size < tol || t.text.is_empty() {
@@ -343,5 +401,16 @@ mod tests {
         assert!(style.dashes.is_empty());
         let begins = path.iter().filter(|e| matches!(e, lyon::path::PathEvent::Begin { .. })).count();
         assert_eq!(begins, 10, "40 units of outline in dashes of 2 on, 2 off");
+    }
+
+    #[test]
+    fn a_segment_of_no_length_draws_its_round_cap_and_a_lone_move_nothing() {
+        let mut st = StrokeStyle::solid(Color::BLACK, 20.0);
+        st.cap = LineCap::Round;
+        let dot = zero_length_caps(&path_from_svg("M10 10 L10 10 M50 50 M60 60 L70 70"), &st).expect("one dot");
+        let b = lyon::algorithms::aabb::bounding_box(dot.iter());
+        assert_eq!((b.min.x, b.min.y, b.max.x, b.max.y), (0.0, 0.0, 20.0, 20.0));
+        st.cap = LineCap::Butt;
+        assert!(zero_length_caps(&path_from_svg("M10 10 L10 10"), &st).is_none());
     }
 }

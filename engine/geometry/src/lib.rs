@@ -16,7 +16,7 @@ pub mod text;
 
 pub use bounds::Bounds;
 pub use cache::{DrawItem, SceneCache, is_highlighter};
-pub use mesh::{ElementMesh, GradientPaint, GradientShape, Primitive, PrimitivePaint};
+pub use mesh::{ElementMesh, GradientPaint, GradientShape, Primitive, PrimitivePaint, RasterJob};
 pub use tessellate::{
     HIGHLIGHTER_OPACITY, StickyParts, Tessellator, arrow_label, label_backdrop_paint, sticky_parts, sticky_text,
     text_outline,

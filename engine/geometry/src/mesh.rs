@@ -48,6 +48,16 @@ pub enum PrimitivePaint {
     Solid([f32; 4]),
     /// A gradient.
     Gradient(GradientPaint),
+    /// An element with effects (clip, blend, isolation) that this triangle path
+    /// cannot compose: drawn by a rasterizer into a picture, mapped onto the unit square.
+    Raster {
+        /// What to rasterize.
+        job: std::sync::Arc<RasterJob>,
+        /// Plate space → picture space (0..1 × 0..1).
+        to_image: Transform,
+        /// Opacity of the element's parents 0..=1 (its own is in the picture).
+        opacity: f32,
+    },
     /// An embedded image of an element, mapped onto the unit square.
     Image {
         /// The image element (its data lives in the plate).
@@ -57,6 +67,31 @@ pub enum PrimitivePaint {
         /// Opacity 0..=1.
         opacity: f32,
     },
+}
+
+/// An element to be drawn into a picture of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterJob {
+    /// A number no other job of this process has: a renderer keeps the picture of a
+    /// job until the job is made again.
+    pub serial: u64,
+    /// The element.
+    pub element: plaatwerk_model::Element,
+    /// Its parent's space → plate space.
+    pub parent: Transform,
+    /// The plate area the picture covers.
+    pub bounds: Bounds,
+    /// Picture pixels per plate unit.
+    pub pixels_per_unit: f32,
+}
+
+impl RasterJob {
+    /// A job with a fresh serial number.
+    pub fn new(element: plaatwerk_model::Element, parent: Transform, bounds: Bounds, pixels_per_unit: f32) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let serial = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        RasterJob { serial, element, parent, bounds, pixels_per_unit }
+    }
 }
 
 /// Triangles that are painted one way. Triangles of one primitive may overlap; the
@@ -78,6 +113,7 @@ impl Primitive {
             PrimitivePaint::Solid(c) => c[3],
             PrimitivePaint::Gradient(g) => g.stops.iter().map(|s| s.1[3]).fold(1.0, f32::min),
             PrimitivePaint::Image { opacity, .. } => *opacity,
+            PrimitivePaint::Raster { .. } => 0.0,
         }
     }
 }

@@ -26,6 +26,10 @@ pub const HIGHLIGHTER_OPACITY: f32 = 0.45;
 /// out rather than the program aborting).
 pub const MAX_PRIMITIVE_VERTICES: usize = 4_000_000;
 
+/// Largest side, in pixels, of the picture of an element with effects on the
+/// triangle path.
+pub const MAX_RASTER_SIDE: u32 = 4096;
+
 /// Curves are never flattened finer than this fraction of their outline's extent: at
 /// a 16,000-pixel export of a shape as large as the export, that is a quarter pixel.
 /// It bounds the segments per curve however far an element is scaled.
@@ -151,6 +155,10 @@ impl Tessellator {
         if cx.opacity <= 0.0 {
             return;
         }
+        if e.has_effects() {
+            self.raster(mesh, e, parent, opacity, tolerance);
+            return;
+        }
         let start = mesh.primitives.len();
         self.add_kind(mesh, e, &cx, tolerance);
         let end = mesh.primitives.len();
@@ -162,6 +170,27 @@ impl Tessellator {
             mesh.knockouts.retain(|r| r.start < start);
             mesh.knockouts.push(start..end);
         }
+    }
+
+    /// An element with effects becomes one picture, drawn by a rasterizer at a
+    /// quarter of the tolerance per pixel (at most [`MAX_RASTER_SIDE`] a side).
+    fn raster(&mut self, mesh: &mut ElementMesh, e: &Element, parent: &Transform, opacity: f32, tolerance: f32) {
+        let mut marks = Vec::new();
+        crate::drawing::element_marks(e, parent, tolerance, &mut marks);
+        let bounds = marks.iter().fold(Bounds::EMPTY, |b, m| b.union(&m.bounds()));
+        let (w, h) = (bounds.width(), bounds.height());
+        if bounds.is_empty() || !(w > 0.0 && h > 0.0) || !w.is_finite() || !h.is_finite() {
+            return;
+        }
+        let ppu = (0.25 / tolerance.max(1e-6)).min(MAX_RASTER_SIDE as f32 / w.max(h));
+        let (x0, y0, x1, y1) = (bounds.min[0], bounds.min[1], bounds.max[0], bounds.max[1]);
+        let to_image = Transform::scale(1.0 / w, 1.0 / h).pre_concat(&Transform::translate(-x0, -y0));
+        let job = crate::mesh::RasterJob::new(e.clone(), *parent, bounds, ppu);
+        mesh.primitives.push(Primitive {
+            vertices: vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]],
+            indices: vec![0, 1, 2, 0, 2, 3],
+            paint: PrimitivePaint::Raster { job: std::sync::Arc::new(job), to_image, opacity },
+        });
     }
 
     fn add_kind(&mut self, mesh: &mut ElementMesh, e: &Element, cx: &Ctx, tolerance: f32) {

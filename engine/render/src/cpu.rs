@@ -13,14 +13,14 @@ use std::sync::Arc;
 
 use lyon::path::{Path as LyonPath, PathEvent};
 use plaatwerk_geometry::drawing::{ClipMark, Mark, color_with_opacity, element_marks};
-use plaatwerk_geometry::{Bounds, is_highlighter};
+use plaatwerk_geometry::{Bounds, RasterJob, is_highlighter};
 use plaatwerk_model::{
     BlendMode, ElementId, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Plate, Spread, Transform,
 };
 use vello_cpu::color::{AlphaColor, Srgb};
 use vello_cpu::kurbo::{self, Affine, BezPath, Cap, Join};
 use vello_cpu::peniko::{self, Extend, ImageQuality, ImageSampler};
-use vello_cpu::{Image, ImageSource, Mask, Pixmap, RenderContext, RenderSettings, Resources};
+use vello_cpu::{Image, ImageSource, Mask, Pixmap, PixmapMut, RenderContext, RenderSettings, Resources};
 
 use crate::offscreen::{check_request, unpremultiply};
 use crate::{RenderError, RenderRequest, RenderStats, RgbaImage};
@@ -136,7 +136,8 @@ impl CpuRasterizer {
                     -(f64::from(r.x)) * sx - f64::from(x0),
                     -(f64::from(r.y)) * sy - f64::from(y0),
                 ]);
-                let pixels = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let single = nx == 1 && ny == 1;
+                let painted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut ctx = RenderContext::new_with(tw as u16, th as u16, settings);
                     if let Some(bg) = background {
                         ctx.set_paint(bg);
@@ -147,9 +148,17 @@ impl CpuRasterizer {
                         painter.layer(*opacity, marks);
                     }
                     ctx.flush();
-                    let mut pixmap = Pixmap::new(tw as u16, th as u16);
-                    ctx.render(&mut pixmap, &mut self.resources);
-                    pixmap
+                    if single {
+                        // One pass: straight into the image, no copy.
+                        if let Some(target) = PixmapMut::new(tw as u16, th as u16, &mut out) {
+                            ctx.render(target, &mut self.resources);
+                        }
+                        None
+                    } else {
+                        let mut pixmap = Pixmap::new(tw as u16, th as u16);
+                        ctx.render(&mut pixmap, &mut self.resources);
+                        Some(pixmap)
+                    }
                 }))
                 .map_err(|p| {
                     let why = p
@@ -159,11 +168,13 @@ impl CpuRasterizer {
                         .unwrap_or_default();
                     RenderError::Gpu(format!("the CPU rasterizer failed: {why}"))
                 })?;
-                let src = pixels.data_as_u8_slice();
-                let row = tw as usize * 4;
-                for y in 0..th as usize {
-                    let dst = ((y0 as usize + y) * w as usize + x0 as usize) * 4;
-                    out[dst..dst + row].copy_from_slice(&src[y * row..(y + 1) * row]);
+                if let Some(pixels) = painted {
+                    let src = pixels.data_as_u8_slice();
+                    let row = tw as usize * 4;
+                    for y in 0..th as usize {
+                        let dst = ((y0 as usize + y) * w as usize + x0 as usize) * 4;
+                        out[dst..dst + row].copy_from_slice(&src[y * row..(y + 1) * row]);
+                    }
                 }
                 done += 1;
                 progress(done, total);
@@ -178,6 +189,38 @@ impl CpuRasterizer {
         }
         unpremultiply(&mut out);
         Ok((RgbaImage { width: w, height: h, pixels: out }, RenderStats { elements, triangles: 0, tiles: total }))
+    }
+
+    /// Draws one element (with its effects) into a picture of the job's bounds at its
+    /// resolution: premultiplied RGBA rows, for the GPU path to show as a texture.
+    /// `max_side` caps each side (the GPU's texture limit).
+    pub fn rasterize_job(&mut self, job: &RasterJob, max_side: u32) -> Option<(u32, u32, Vec<u8>)> {
+        let b = job.bounds;
+        let ppu = f64::from(job.pixels_per_unit);
+        let cap = f64::from(max_side.min(MAX_PASS_SIDE));
+        let scale = ppu.min(cap / f64::from(b.width())).min(cap / f64::from(b.height()));
+        let w = (f64::from(b.width()) * scale).ceil().clamp(1.0, cap) as u32;
+        let h = (f64::from(b.height()) * scale).ceil().clamp(1.0, cap) as u32;
+        if !scale.is_finite() || scale <= 0.0 {
+            return None;
+        }
+        let mut marks = Vec::new();
+        element_marks(&job.element, &job.parent, (0.25 / scale) as f32, &mut marks);
+        self.pictures_of(&job.element);
+        let view = Affine::new([scale, 0.0, 0.0, scale, -f64::from(b.min[0]) * scale, -f64::from(b.min[1]) * scale]);
+        let settings = RenderSettings { num_threads: 0, ..RenderSettings::default() };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ctx = RenderContext::new_with(w as u16, h as u16, settings);
+            let mut painter = Painter { ctx: &mut ctx, view, pictures: &self.pictures };
+            for m in &marks {
+                painter.mark(m);
+            }
+            ctx.flush();
+            let mut pixmap = Pixmap::new(w as u16, h as u16);
+            ctx.render(&mut pixmap, &mut self.resources);
+            (w, h, pixmap.data_as_u8_slice().to_vec())
+        }))
+        .ok()
     }
 
     /// Decodes the pictures of an element and its children.

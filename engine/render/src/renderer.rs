@@ -24,6 +24,10 @@ pub struct Renderer {
     pub(crate) linear_sampler: wgpu::Sampler,
     pub(crate) missing_image: wgpu::BindGroup,
     images: HashMap<ElementId, (u64, wgpu::BindGroup)>,
+    /// Pictures of elements with effects, by element, with the job's serial number.
+    rasters: HashMap<ElementId, (u64, wgpu::BindGroup)>,
+    /// Draws those pictures (made on first use).
+    cpu: Option<crate::CpuRasterizer>,
     format: wgpu::TextureFormat,
     samples: u32,
     pub(crate) backdrop: crate::backdrop::Backdrop,
@@ -140,6 +144,8 @@ impl Renderer {
             samples,
             backdrop: crate::backdrop::Backdrop::new(gpu, format, samples),
             warnings: Vec::new(),
+            rasters: HashMap::new(),
+            cpu: None,
         }
     }
 
@@ -174,6 +180,37 @@ impl Renderer {
         self.images.insert(id, (key, group.clone()));
         group
     }
+}
+
+impl Renderer {
+    /// The bind group of an element with effects: its picture, drawn on the CPU on
+    /// first use and kept until the element is tessellated again.
+    pub(crate) fn raster_bind_group(&mut self, gpu: &Gpu, job: &plaatwerk_geometry::RasterJob) -> wgpu::BindGroup {
+        let id = job.element.id;
+        if let Some((serial, group)) = self.rasters.get(&id)
+            && *serial == job.serial
+        {
+            return group.clone();
+        }
+        let cpu = self.cpu.get_or_insert_with(crate::CpuRasterizer::new);
+        let group = match cpu.rasterize_job(job, gpu.max_texture_side()) {
+            Some((w, h, rgba)) => {
+                let tex = texture_from_rgba(gpu, w, h, &rgba);
+                image_group(&gpu.device, &self.image_layout, &tex, &self.linear_sampler)
+            }
+            None => {
+                self.warnings.push(format!("element {id}: its clip or blend could not be drawn"));
+                self.missing_image.clone()
+            }
+        };
+        self.warnings.append(&mut cpu_warnings(&mut self.cpu));
+        self.rasters.insert(id, (job.serial, group.clone()));
+        group
+    }
+}
+
+fn cpu_warnings(cpu: &mut Option<crate::CpuRasterizer>) -> Vec<String> {
+    cpu.as_mut().map(|c| std::mem::take(&mut c.warnings)).unwrap_or_default()
 }
 
 fn image_key(data: &[u8]) -> u64 {

@@ -367,7 +367,10 @@ impl Unit<'_> {
     /// Whether every pixel the unit covers is fully opaque (images may hold alpha).
     fn is_opaque(&self) -> bool {
         self.lo >= 1.0
-            && self.prims.iter().all(|p| !matches!(p.paint, PrimitivePaint::Image { .. }) && p.alpha_floor() >= 0.999)
+            && self.prims.iter().all(|p| {
+                !matches!(p.paint, PrimitivePaint::Image { .. } | PrimitivePaint::Raster { .. })
+                    && p.alpha_floor() >= 0.999
+            })
     }
 }
 
@@ -429,6 +432,12 @@ impl Builder<'_> {
                     (to_u8([1.0, 1.0, 1.0, lo]), (self.paints.len() - 1) as u32, None)
                 }
             }
+            PrimitivePaint::Raster { job, to_image, opacity } => {
+                let (m0, m1) = transform_rows(to_image);
+                self.paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
+                let group = renderer.raster_bind_group(gpu, job);
+                (to_u8([1.0, 1.0, 1.0, opacity * lo]), (self.paints.len() - 1) as u32, Some((job.element.id, group)))
+            }
             PrimitivePaint::Image { element, to_image, opacity } => {
                 let (m0, m1) = transform_rows(to_image);
                 self.paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
@@ -455,8 +464,7 @@ impl Builder<'_> {
 }
 
 fn cache_has_images(cache: &SceneCache, items: &[DrawItem]) -> bool {
-    items
-        .iter()
-        .filter_map(|i| cache.mesh(i.id))
-        .any(|m| m.primitives.iter().any(|p| matches!(p.paint, PrimitivePaint::Image { .. })))
+    items.iter().filter_map(|i| cache.mesh(i.id)).any(|m| {
+        m.primitives.iter().any(|p| matches!(p.paint, PrimitivePaint::Image { .. } | PrimitivePaint::Raster { .. }))
+    })
 }
