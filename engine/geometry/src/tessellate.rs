@@ -179,7 +179,8 @@ impl Tessellator {
         crate::drawing::element_marks(e, parent, tolerance, &mut marks);
         let bounds = marks.iter().fold(Bounds::EMPTY, |b, m| b.union(&m.bounds()));
         let (w, h) = (bounds.width(), bounds.height());
-        if bounds.is_empty() || !(w > 0.0 && h > 0.0) || !w.is_finite() || !h.is_finite() {
+        let usable = !bounds.is_empty() && w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite();
+        if !usable {
             return;
         }
         let ppu = (0.25 / tolerance.max(1e-6)).min(MAX_RASTER_SIDE as f32 / w.max(h));
