@@ -66,6 +66,37 @@ fn smooth(points: &[StrokePoint], tolerance: f32) -> Vec<StrokePoint> {
 /// The outline of a stroke at a tolerance (plate units in element space): one closed
 /// polygon, to be filled with the non-zero rule. Empty for a stroke without samples.
 pub fn ink_outline(stroke: &Stroke, tolerance: f32) -> Vec<[f32; 2]> {
+    let sides = ink_sides(stroke, tolerance);
+    let mut out = sides.left;
+    let inner = |cap: &[[f32; 2]]| cap.get(1..cap.len().saturating_sub(1)).unwrap_or(&[]).to_vec();
+    if out.is_empty() {
+        // A dot: the cap is the whole circle.
+        return sides.end_cap;
+    }
+    out.extend(inner(&sides.end_cap));
+    out.extend(sides.right.into_iter().rev());
+    out.extend(inner(&sides.start_cap));
+    out
+}
+
+/// The parts of a stroke's outline: both edges from start to end, and the caps. The
+/// outline is `left`, `end_cap` (from the last left point to the last right point),
+/// `right` backwards and `start_cap` (from the first right point to the first left
+/// point). A single sample is a dot: no edges, and `end_cap` is the whole circle.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InkSides {
+    /// Left edge, start to end.
+    pub left: Vec<[f32; 2]>,
+    /// Right edge, start to end.
+    pub right: Vec<[f32; 2]>,
+    /// Round cap at the end, from the left edge to the right edge.
+    pub end_cap: Vec<[f32; 2]>,
+    /// Round cap at the start, from the right edge to the left edge.
+    pub start_cap: Vec<[f32; 2]>,
+}
+
+/// The edges and caps of a stroke (see [`InkSides`]).
+pub fn ink_sides(stroke: &Stroke, tolerance: f32) -> InkSides {
     let mut pts: Vec<StrokePoint> = Vec::with_capacity(stroke.points.len());
     for p in &stroke.points {
         match pts.last() {
@@ -73,13 +104,13 @@ pub fn ink_outline(stroke: &Stroke, tolerance: f32) -> Vec<[f32; 2]> {
             _ => pts.push(*p),
         }
     }
-    let Some(first) = pts.first().copied() else { return Vec::new() };
+    let Some(first) = pts.first().copied() else { return InkSides::default() };
     if pts.len() == 1 {
         let r = radius(stroke.width, first.pressure);
         let mut out = vec![[first.x + r, first.y]];
         arc(&mut out, [first.x, first.y], r, 0.0, -TAU, tolerance);
         out.pop();
-        return out;
+        return InkSides { end_cap: out, ..InkSides::default() };
     }
     let pts = smooth(&pts, tolerance);
     let n = pts.len();
@@ -129,15 +160,15 @@ pub fn ink_outline(stroke: &Stroke, tolerance: f32) -> Vec<[f32; 2]> {
     let rl = radius(stroke.width, pts[n - 1].pressure);
     let last = &pts[n - 1];
     left.push(at(last, perp(dl), rl));
+    right.push(at(last, perp(dl), -rl));
     // End cap: from the left edge round the front to the right edge.
-    arc(&mut left, [last.x, last.y], rl, angle(perp(dl)), -PI, tolerance);
-    left.pop();
-    left.extend(right.into_iter().rev());
+    let mut end_cap = vec![at(last, perp(dl), rl)];
+    arc(&mut end_cap, [last.x, last.y], rl, angle(perp(dl)), -PI, tolerance);
     // Start cap: from the right edge round the back to the left edge.
     let p0 = &pts[0];
-    arc(&mut left, [p0.x, p0.y], r0, angle(perp(d0)) + PI, -PI, tolerance);
-    left.pop();
-    left
+    let mut start_cap = vec![at(p0, perp(d0), -r0)];
+    arc(&mut start_cap, [p0.x, p0.y], r0, angle(perp(d0)) + PI, -PI, tolerance);
+    InkSides { left, right, end_cap, start_cap }
 }
 
 /// Appends the points of an arc after its start (which the caller has pushed): centre
@@ -147,6 +178,44 @@ fn arc(out: &mut Vec<[f32; 2]>, c: [f32; 2], r: f32, from: f32, sweep: f32, tole
     for k in 1..=steps {
         let a = from + sweep * k as f32 / steps as f32;
         out.push([c[0] + r * a.cos(), c[1] + r * a.sin()]);
+    }
+}
+
+impl InkSides {
+    /// Triangles covering the stroke, as a renderer that paints each pixel of a
+    /// primitive once needs them: a ladder between the edges (each triangle spans one
+    /// step along the stroke, so triangles stay small) and a fan per cap. Overlapping
+    /// triangles are fine there; the outline is for fills with the non-zero rule.
+    pub fn triangles(&self) -> (Vec<[f32; 2]>, Vec<u32>) {
+        let mut vertices = Vec::with_capacity(self.left.len() + self.right.len() + self.end_cap.len() * 2);
+        let mut indices = Vec::new();
+        let (l, r) = (self.left.len(), self.right.len());
+        if l > 0 && r > 0 {
+            vertices.extend_from_slice(&self.left);
+            vertices.extend_from_slice(&self.right);
+            let (mut i, mut j) = (0usize, 0usize);
+            while i + 1 < l || j + 1 < r {
+                // Step the edge that is behind along its own length.
+                let left_behind =
+                    j + 1 >= r || (i + 1 < l && (i as f32 + 1.0) / l as f32 <= (j as f32 + 1.0) / r as f32);
+                let (a, b) = (i as u32, (l + j) as u32);
+                if left_behind {
+                    indices.extend_from_slice(&[a, b, a + 1]);
+                    i += 1;
+                } else {
+                    indices.extend_from_slice(&[a, b, b + 1]);
+                    j += 1;
+                }
+            }
+        }
+        for cap in [&self.end_cap, &self.start_cap] {
+            let base = vertices.len() as u32;
+            vertices.extend_from_slice(cap);
+            for k in 1..cap.len().saturating_sub(1) as u32 {
+                indices.extend_from_slice(&[base, base + k, base + k + 1]);
+            }
+        }
+        (vertices, indices)
     }
 }
 

@@ -13,7 +13,7 @@ use plaatwerk_model::{
 };
 
 use crate::Bounds;
-use crate::ink::{ink_outline, polygon_path};
+use crate::ink::ink_sides;
 use crate::mesh::{ElementMesh, GradientPaint, GradientShape, Primitive, PrimitivePaint};
 use crate::outline::{arrow_shape, dash_path, ellipse_path, path_from_svg, rect_path, sticky_padding};
 use crate::text::{TextStyle, layout};
@@ -288,20 +288,26 @@ impl Tessellator {
         // Like outlines, ink is never made of more than a primitive's worth of
         // vertices: a long stroke seen very close is drawn a little coarser instead.
         let mut tol = cx.tol;
-        let mut outline = ink_outline(s, tol);
+        let mut sides = ink_sides(s, tol);
         for _ in 0..8 {
-            if outline.len() <= MAX_PRIMITIVE_VERTICES / 4 {
+            let n = sides.left.len() + sides.right.len() + sides.end_cap.len() + sides.start_cap.len();
+            if n <= MAX_PRIMITIVE_VERTICES / 4 {
                 break;
             }
             tol *= 4.0;
-            outline = ink_outline(s, tol);
+            sides = ink_sides(s, tol);
         }
         let mut color = s.color;
         if s.pen == Pen::Highlighter {
             color = color.with_opacity(HIGHLIGHTER_OPACITY);
         }
-        let cx = &Ctx { world: cx.world, opacity: cx.opacity, tol };
-        self.fill_path(mesh, &polygon_path(&outline), FillRule::Nonzero, &Paint::Solid(color), cx);
+        // The renderer paints each pixel of a primitive once, so the ladder's
+        // overlaps at sharp bends do not darken translucent ink.
+        let (vertices, indices) = sides.triangles();
+        if !indices.is_empty() {
+            let vertices = vertices.iter().map(|v| cx.world.apply(v[0], v[1])).collect();
+            mesh.primitives.push(Primitive { vertices, indices, paint: solid(color, cx.opacity) });
+        }
     }
 
     fn text(&mut self, mesh: &mut ElementMesh, t: &Text, cx: &Ctx) {
