@@ -149,3 +149,46 @@ fn translucent_shapes_in_a_translucent_group_blend_with_each_other() {
     let reference = px(&theirs, 55, 40);
     assert!(overlap.iter().zip(reference).all(|(a, b)| a.abs_diff(b) <= 3), "{overlap:?} vs resvg {reference:?}");
 }
+
+#[test]
+fn masks_fade_and_cut_out_as_in_the_svg_on_every_path() {
+    let file = repo_root().join("tests/fixtures/gemaskeerd.svg");
+    let (plate, warnings) = plaatwerk_import::import_svg_file(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let masked: Vec<&plaatwerk_model::Mask> =
+        plate.layers[0].elements.iter().filter_map(|e| e.mask.as_deref()).collect();
+    assert_eq!(masked.len(), 2);
+    assert_eq!(masked[0].kind, plaatwerk_model::MaskKind::Luminance);
+    assert_eq!(masked[1].kind, plaatwerk_model::MaskKind::Alpha);
+    // The mask survives the plate file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join("gemaskeerd.plate");
+    format::save(&plate, &saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(format::load(&saved).unwrap_or_else(|e| panic!("{e}")).layers, plate.layers);
+
+    let (w, h) = (400, 200);
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let theirs = resvg_render(&std::fs::read(&file).expect("read"), w, h);
+    let exported = plaatwerk_export::plate_to_svg(&plate, whole, w, h, Some(Color::WHITE), None);
+    let round = resvg_render(exported.as_bytes(), w, h);
+    for (name, ours) in [
+        ("cpu", render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE))),
+        ("gpu", render_on(Rasterizing::Gpu, &plate, whole, w, h, Some(Color::WHITE))),
+        ("svg", round),
+    ] {
+        let (cmp, diff) = compare(&theirs, &ours, 40);
+        save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("masks-{name}-vs-resvg.strip.png")));
+        assert!(cmp.share() < 0.01, "{name}: {:.3}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta);
+        let paper = [0xf6, 0xef, 0xe3];
+        // The fade: green and red show fully at the white end, not at the black end.
+        assert!(near(px(&ours, 21, 100), [0x2a, 0x7f, 0x62]), "{name}: {:?}", px(&ours, 21, 100));
+        assert!(near(px(&ours, 178, 100), paper), "{name}: {:?}", px(&ours, 178, 100));
+        assert!(near(px(&ours, 10, 10), paper), "{name}: outside the mask's rectangle");
+        // The star lets 80% of the blue through; outside it the paper shows.
+        let star = px(&ours, 300, 110);
+        let expect = [0x3d, 0x5a, 0x98].map(|c: u8| c as f32 * 0.8).map(|c| c as u8);
+        let expect = [0, 1, 2].map(|i| expect[i] + (paper[i] as f32 * 0.2) as u8);
+        assert!(star.iter().zip(expect).all(|(a, b)| a.abs_diff(b) <= 4), "{name}: star {star:?}, expected {expect:?}");
+        assert!(near(px(&ours, 220, 30), paper), "{name}: beside the star");
+    }
+}

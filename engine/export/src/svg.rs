@@ -13,8 +13,8 @@ use base64::Engine as _;
 use plaatwerk_geometry::outline::{arrow_shape, to_svg_data};
 use plaatwerk_geometry::{HIGHLIGHTER_OPACITY, ink::ink_path, label_backdrop_paint, sticky_parts, text_outline};
 use plaatwerk_model::{
-    BlendMode, Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Pen, Plate, Region, Spread,
-    StrokeStyle, Transform,
+    BlendMode, Color, Element, ElementKind, FillRule, Gradient, LineCap, LineJoin, MaskKind, Paint, Pen, Plate, Region,
+    Spread, StrokeStyle, Transform,
 };
 
 /// Writes the plate's visible layers (or those in `layers`, by index) as an SVG
@@ -292,6 +292,40 @@ impl SvgWriter {
             }
             let _ = writeln!(self.defs, "</clipPath>");
             let _ = write!(group_attrs, " clip-path=\"url(#{id})\"");
+        }
+        if let Some(mask) = &e.mask {
+            self.next_id += 1;
+            let id = format!("m{}", self.next_id);
+            // The region in user space; without one, far beyond any plate.
+            let [x, y, w, h] = mask.region.unwrap_or([-1.0e6, -1.0e6, 2.0e6, 2.0e6]);
+            let kind = if mask.kind == MaskKind::Alpha { " style=\"mask-type:alpha\"" } else { "" };
+            let head = format!(
+                "<mask id=\"{id}\" maskUnits=\"userSpaceOnUse\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{kind}>",
+                num(x),
+                num(y),
+                num(w),
+                num(h)
+            );
+            let mut body = String::new();
+            std::mem::swap(&mut self.out, &mut body);
+            for shape in &mask.shapes {
+                let t = if shape.transform.is_identity() {
+                    String::new()
+                } else {
+                    format!(" transform=\"{}\"", matrix(&shape.transform))
+                };
+                let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&shape.d));
+                self.shape(
+                    &format!("path d=\"{d}\"{t}"),
+                    shape.fill.as_ref(),
+                    shape.fill_rule,
+                    shape.stroke.as_ref(),
+                    shape.opacity,
+                );
+            }
+            std::mem::swap(&mut self.out, &mut body);
+            let _ = writeln!(self.defs, "{head}\n{body}</mask>");
+            let _ = write!(group_attrs, " mask=\"url(#{id})\"");
         }
         let mut style = Vec::new();
         if e.blend != BlendMode::Normal {

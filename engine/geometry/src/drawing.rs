@@ -65,9 +65,22 @@ pub enum Mark {
         clip: Vec<ClipMark>,
         /// How the group's picture mixes with what lies below.
         blend: BlendMode,
+        /// A mask over the group's picture.
+        mask: Option<Box<MaskMarks>>,
         /// What the group draws, back to front.
         marks: Vec<Mark>,
     },
+}
+
+/// What a mask draws.
+#[derive(Debug, Clone)]
+pub struct MaskMarks {
+    /// Luminance (true) or alpha of the marks' picture.
+    pub luminance: bool,
+    /// Outside this outline nothing shows.
+    pub region: Option<ClipMark>,
+    /// The mask's shapes, back to front.
+    pub marks: Vec<Mark>,
 }
 
 /// One outline of a clip.
@@ -138,7 +151,8 @@ pub fn element_marks(e: &Element, parent: &Transform, tolerance: f32, out: &mut 
             .iter()
             .map(|c| ClipMark { path: path_from_svg(&c.d), rule: c.rule, transform: world.pre_concat(&c.transform) })
             .collect();
-        out.push(Mark::Group { opacity, clip, blend: e.blend, marks });
+        let mask = e.mask.as_ref().map(|m| Box::new(mask_marks(m, &world, tolerance / scale)));
+        out.push(Mark::Group { opacity, clip, blend: e.blend, mask, marks });
     } else if opacity >= 1.0 {
         out.extend(marks);
     } else if let [_] = marks.as_slice() {
@@ -147,7 +161,7 @@ pub fn element_marks(e: &Element, parent: &Transform, tolerance: f32, out: &mut 
             out.push(m);
         }
     } else {
-        out.push(Mark::Group { opacity, clip: Vec::new(), blend: BlendMode::Normal, marks });
+        out.push(Mark::Group { opacity, clip: Vec::new(), blend: BlendMode::Normal, mask: None, marks });
     }
 }
 
@@ -272,6 +286,53 @@ fn kind_marks(e: &Element, world: &Transform, tol: f32, plate_tol: f32, out: &mu
             }
         }
     }
+}
+
+/// The marks of a mask's shapes; `tol` in element space.
+fn mask_marks(m: &plaatwerk_model::Mask, world: &Transform, tol: f32) -> MaskMarks {
+    let mut marks = Vec::new();
+    for shape in &m.shapes {
+        let t = world.pre_concat(&shape.transform);
+        let scale = shape.transform.mean_scale().max(1e-6);
+        let path = path_from_svg(&shape.d);
+        let opacity = shape.opacity.clamp(0.0, 1.0);
+        if let Some(paint) = &shape.fill {
+            marks.push(Mark::Fill {
+                path: path.clone(),
+                rule: shape.fill_rule,
+                paint: paint.clone(),
+                opacity,
+                transform: t,
+            });
+        }
+        if let Some(st) = &shape.stroke
+            && st.width > 0.0
+        {
+            let mut style = st.clone();
+            let path = if style.dashes.iter().any(|d| *d > 0.0) {
+                dash_path(&path, &style.dashes, style.dash_offset, tol / scale)
+            } else {
+                path
+            };
+            style.dashes.clear();
+            style.dash_offset = 0.0;
+            marks.push(Mark::Stroke { path, style, opacity, transform: t });
+        }
+    }
+    let region = m.region.map(|[x, y, w, h]| ClipMark {
+        path: rect_path(&plaatwerk_model::Rect {
+            x,
+            y,
+            width: w.max(0.0),
+            height: h.max(0.0),
+            radius: 0.0,
+            fill: None,
+            stroke: None,
+        }),
+        rule: FillRule::Nonzero,
+        transform: *world,
+    });
+    MaskMarks { luminance: m.kind == plaatwerk_model::MaskKind::Luminance, region, marks }
 }
 
 /// Round or square caps of the sub-paths of `path` that have no length.

@@ -3,8 +3,8 @@
 //! usvg resolves CSS, `use`, units, shapes and inheritance; this crate maps its tree to
 //! plate elements: paths with fills and strokes (colours, linear and radial gradients),
 //! groups with transforms and opacity, text (as outlines, through the bundled font) and
-//! embedded PNG/JPEG images, clip paths, blend modes and isolated groups. What a plate
-//! cannot hold (filters, masks, patterns) is reported as a warning, never silently dropped.
+//! embedded PNG/JPEG images, clip paths, masks, blend modes and isolated groups. What a
+//! plate cannot hold (filters, patterns) is reported as a warning, never silently dropped.
 //!
 //! SVG is hostile input: the XML is parsed with a node limit and a bound on entity
 //! expansion, linked pictures are read only from the folder the caller allows (see
@@ -21,7 +21,8 @@ use std::path::Path;
 
 use plaatwerk_model::{
     BlendMode, ClipPath, Color, Element, ElementId, ElementKind, FillRule, Gradient, GradientStop, Group, Image, Layer,
-    LineCap, LineJoin, LinearGradient, Paint, Plate, RadialGradient, Spread, StrokeStyle, Transform,
+    LineCap, LineJoin, LinearGradient, Mask, MaskKind, MaskShape, Paint, Plate, RadialGradient, Spread, StrokeStyle,
+    Transform,
 };
 
 /// Why an SVG could not be imported.
@@ -254,9 +255,6 @@ impl Converter {
         for node in g.children() {
             match node {
                 usvg::Node::Group(child) => {
-                    if child.mask().is_some() {
-                        self.warnings.insert("masks are not imported; the masked artwork is shown whole".into());
-                    }
                     if !child.filters().is_empty() {
                         self.warnings.insert("filters (blur, shadow, …) are not imported".into());
                     }
@@ -276,7 +274,8 @@ impl Converter {
                         clips.push(self.clip(cp));
                         next = cp.clip_path();
                     }
-                    let effects = !clips.is_empty() || blend != BlendMode::Normal || isolate;
+                    let mask = child.mask().map(|m| self.mask(m));
+                    let effects = !clips.is_empty() || blend != BlendMode::Normal || isolate || mask.is_some();
                     // Groups that change nothing are folded away; deep nesting is
                     // flattened so plates stay within the model's depth limit.
                     let too_deep = depth + clips.len() >= plaatwerk_model::MAX_GROUP_DEPTH - 2;
@@ -303,6 +302,7 @@ impl Converter {
                     e.clip = clips.into_iter().next().unwrap_or_default();
                     e.blend = blend;
                     e.isolate = isolate;
+                    e.mask = mask.map(Box::new);
                     out.push(e);
                 }
                 usvg::Node::Path(p) => out.extend(self.path(p)),
@@ -334,6 +334,65 @@ impl Converter {
             out.push(ClipPath { d: "M0 0Z".into(), rule: FillRule::Nonzero, transform: Transform::IDENTITY });
         }
         out
+    }
+
+    /// A mask's shapes in the masked group's space; its region; a mask on the mask is
+    /// left out with a warning.
+    fn mask(&mut self, m: &usvg::Mask) -> Mask {
+        if m.mask().is_some() {
+            self.warnings.insert("a mask on a mask is not imported; the outer mask is used alone".into());
+        }
+        let mut shapes = Vec::new();
+        self.mask_shapes(m.root(), Transform::IDENTITY, 1.0, &mut shapes);
+        if shapes.len() > plaatwerk_model::MAX_MASK_SHAPES {
+            self.warnings.insert(format!(
+                "a mask of {} shapes was cut to its first {}",
+                shapes.len(),
+                plaatwerk_model::MAX_MASK_SHAPES
+            ));
+            shapes.truncate(plaatwerk_model::MAX_MASK_SHAPES);
+        }
+        let r = m.rect();
+        Mask {
+            kind: match m.kind() {
+                usvg::MaskType::Luminance => MaskKind::Luminance,
+                usvg::MaskType::Alpha => MaskKind::Alpha,
+            },
+            region: Some([r.x(), r.y(), r.width(), r.height()]),
+            shapes,
+        }
+    }
+
+    fn mask_shapes(&mut self, g: &usvg::Group, t: Transform, opacity: f32, out: &mut Vec<MaskShape>) {
+        for node in g.children() {
+            match node {
+                usvg::Node::Path(p) => {
+                    for e in self.path(p) {
+                        if let ElementKind::Path(path) = e.kind {
+                            out.push(MaskShape {
+                                d: path.d,
+                                fill: path.fill,
+                                fill_rule: path.fill_rule,
+                                stroke: path.stroke,
+                                transform: t,
+                                opacity,
+                            });
+                        }
+                    }
+                }
+                usvg::Node::Group(child) => {
+                    if child.clip_path().is_some() || child.mask().is_some() || !child.filters().is_empty() {
+                        self.warnings.insert("clips, masks and filters inside a mask are not imported".into());
+                    }
+                    let inner = t.pre_concat(&transform(child.transform()));
+                    self.mask_shapes(child, inner, opacity * child.opacity().get(), out);
+                }
+                usvg::Node::Text(text) => self.mask_shapes(text.flattened(), t, opacity, out),
+                usvg::Node::Image(_) => {
+                    self.warnings.insert("pictures inside a mask are not imported".into());
+                }
+            }
+        }
     }
 
     fn paint(&mut self, p: &usvg::Paint, opacity: f32) -> Paint {

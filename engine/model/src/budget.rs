@@ -114,10 +114,11 @@ pub fn own_cost(e: &Element) -> Cost {
         ElementKind::Rect(_) | ElementKind::Ellipse(_) => c.geometry = 64,
         ElementKind::Group(_) => {}
     }
-    for cp in &e.clip {
-        let g = path_cost(&cp.d);
+    let mask_paths = e.mask.iter().flat_map(|m| m.shapes.iter().map(|s| s.d.as_str()));
+    for d in e.clip.iter().map(|c| c.d.as_str()).chain(mask_paths) {
+        let g = path_cost(d);
         c.geometry = c.geometry.saturating_add(g);
-        c.fill_work = c.fill_work.saturating_add(g.saturating_mul(most_crossings(&cp.d)));
+        c.fill_work = c.fill_work.saturating_add(g.saturating_mul(most_crossings(d)));
     }
     c
 }

@@ -65,8 +65,70 @@ pub struct Element {
     /// For a group: its members blend with each other only, then the group as one
     /// picture with what lies below.
     pub isolate: bool,
+    /// A mask: how much of the element shows, pixel by pixel.
+    pub mask: Option<Box<Mask>>,
     /// What the element is.
     pub kind: ElementKind,
+}
+
+/// Most shapes in one element's mask.
+pub const MAX_MASK_SHAPES: usize = 4096;
+
+/// A mask: shapes drawn in the masked element's own space, whose luminance (or
+/// alpha) says how much of the element shows (SVG's `<mask>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mask {
+    /// What of the shapes' picture counts.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub kind: MaskKind,
+    /// Outside this rectangle (x, y, width, height in element space) nothing shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<[f32; 4]>,
+    /// The shapes, back to front.
+    pub shapes: Vec<MaskShape>,
+}
+
+/// What of a mask's picture counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskKind {
+    /// Luminance times alpha: white shows, black hides.
+    #[default]
+    Luminance,
+    /// Alpha alone.
+    Alpha,
+}
+
+/// One shape of a mask: a path with its own transform and opacity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaskShape {
+    /// SVG path data.
+    pub d: String,
+    /// Fill, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<Paint>,
+    /// Which areas the fill covers.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fill_rule: FillRule,
+    /// Outline, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stroke: Option<StrokeStyle>,
+    /// Shape space → element space.
+    #[serde(default, skip_serializing_if = "Transform::is_identity")]
+    pub transform: Transform,
+    /// Opacity 0..=1.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub opacity: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn is_one(v: &f32) -> bool {
+    *v == 1.0
 }
 
 /// Most outlines in one element's clip.
@@ -165,6 +227,7 @@ impl Element {
             clip: Vec::new(),
             blend: BlendMode::Normal,
             isolate: false,
+            mask: None,
             kind,
         }
     }
@@ -172,7 +235,7 @@ impl Element {
     /// True when the element is clipped, blended or isolated: it is composited as a
     /// picture of its own before it meets what lies below.
     pub fn has_effects(&self) -> bool {
-        !self.clip.is_empty() || self.blend != BlendMode::Normal || self.isolate
+        !self.clip.is_empty() || self.blend != BlendMode::Normal || self.isolate || self.mask.is_some()
     }
 
     /// The children of a group, empty for other kinds.
@@ -509,6 +572,9 @@ impl Serialize for Element {
         if self.isolate {
             m.serialize_entry("isolate", &true)?;
         }
+        if let Some(mask) = &self.mask {
+            m.serialize_entry("mask", mask)?;
+        }
         match &self.kind {
             ElementKind::Stroke(v) => m.serialize_entry("stroke", v)?,
             ElementKind::Path(v) => m.serialize_entry("path", v)?,
@@ -548,6 +614,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
         let mut clip = Vec::new();
         let mut blend = BlendMode::Normal;
         let mut isolate = false;
+        let mut mask = None;
         let mut kind: Option<ElementKind> = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             let key = key.as_ref();
@@ -584,6 +651,10 @@ impl<'de> Visitor<'de> for ElementVisitor {
                     isolate = map.next_value()?;
                     continue;
                 }
+                "mask" => {
+                    mask = Some(Box::new(map.next_value()?));
+                    continue;
+                }
                 "stroke" => ElementKind::Stroke(map.next_value()?),
                 "path" => ElementKind::Path(map.next_value()?),
                 "rect" => ElementKind::Rect(map.next_value()?),
@@ -613,7 +684,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
         let kind = kind.ok_or_else(|| {
             de::Error::custom(format_args!("element {id} has no kind; give one of {}", ELEMENT_KINDS.join(", ")))
         })?;
-        Ok(Element { id, roles, opacity, transform, generator, clip, blend, isolate, kind })
+        Ok(Element { id, roles, opacity, transform, generator, clip, blend, isolate, mask, kind })
     }
 }
 

@@ -284,6 +284,36 @@ impl<'a> Validator<'a> {
                 return;
             }
         }
+        if let Some(mask) = &e.mask {
+            if mask.shapes.len() > crate::MAX_MASK_SHAPES {
+                let n = mask.shapes.len();
+                self.report(&place, format!("mask has {n} shapes; the limit is {}", crate::MAX_MASK_SHAPES));
+                return;
+            }
+            if let Some(r) = mask.region
+                && !r.iter().all(|v| v.is_finite() && v.abs() <= MAX_COORDINATE)
+            {
+                self.report(&place, "mask region holds a value that is not a finite number in range");
+                return;
+            }
+            for (i, shape) in mask.shapes.iter().enumerate() {
+                let at = format!("{place}, mask shape {i}");
+                if let Err(msg) = check_path_data(&shape.d) {
+                    self.report(&at, format!("path data: {msg}"));
+                    return;
+                }
+                if !self.transform(&at, "transform", &shape.transform) {
+                    return;
+                }
+                self.unit(&at, "opacity", shape.opacity);
+                if let Some(f) = &shape.fill {
+                    self.paint(&at, "fill", f);
+                }
+                if let Some(st) = &shape.stroke {
+                    self.stroke_style(&at, st, || budget::path_length_bound(&shape.d));
+                }
+            }
+        }
         match &e.kind {
             ElementKind::Stroke(s) => self.stroke(&place, s),
             ElementKind::Path(p) => {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use lyon::path::{Path as LyonPath, PathEvent};
-use plaatwerk_geometry::drawing::{ClipMark, Mark, color_with_opacity, element_marks};
+use plaatwerk_geometry::drawing::{ClipMark, Mark, MaskMarks, color_with_opacity, element_marks};
 use plaatwerk_geometry::{Bounds, RasterJob, is_highlighter};
 use plaatwerk_model::{
     BlendMode, ElementId, ElementKind, FillRule, Gradient, LineCap, LineJoin, Paint, Plate, Spread, Transform,
@@ -338,24 +338,29 @@ impl Painter<'_> {
                 self.ctx.set_fill_rule(peniko::Fill::NonZero);
                 self.ctx.fill_rect(&kurbo::Rect::new(x, y, x + rw, y + rh));
             }
-            Mark::Group { opacity, clip, blend, marks } => {
+            Mark::Group { opacity, clip, blend, mask, marks } => {
                 let blend = Some(blend_mode(*blend));
                 let opacity = Some(opacity.clamp(0.0, 1.0));
+                // One layer carries everything: a single clip outline as its clip path,
+                // several (their union) and a mask as one coverage mask.
+                let coverage = match (clip.len(), mask) {
+                    (0 | 1, None) => None,
+                    (0 | 1, Some(m)) => Some(self.mask_coverage(m)),
+                    (_, None) => Some(self.clip_coverage(clip)),
+                    (_, Some(m)) => Some(multiply(&self.clip_coverage(clip), &self.mask_coverage(m))),
+                };
+                let (w, h) = (self.ctx.width(), self.ctx.height());
+                let coverage = coverage.map(|data| Mask::from_parts(data, w, h));
                 match clip.as_slice() {
-                    [] => {
-                        self.ctx.reset_transform();
-                        self.ctx.push_layer(None, blend, opacity, None, None);
-                    }
                     [one] => {
                         let path = bez(&one.path).unwrap_or_default();
                         self.ctx.set_transform(self.view * affine(&one.transform));
                         self.ctx.set_fill_rule(fill_rule(one.rule));
-                        self.ctx.push_layer(Some(&path), blend, opacity, None, None);
+                        self.ctx.push_layer(Some(&path), blend, opacity, coverage, None);
                     }
-                    many => {
-                        let mask = self.clip_mask(many);
+                    _ => {
                         self.ctx.reset_transform();
-                        self.ctx.push_layer(None, blend, opacity, Some(mask), None);
+                        self.ctx.push_layer(None, blend, opacity, coverage, None);
                     }
                 }
                 for m in marks {
@@ -366,23 +371,63 @@ impl Painter<'_> {
         }
     }
 
-    /// The union of several clip outlines as a coverage mask of this pass.
-    fn clip_mask(&self, clip: &[ClipMark]) -> Mask {
+    /// A picture of marks on a context of this pass's size: premultiplied RGBA.
+    fn offscreen(&self, draw: impl FnOnce(&mut Painter<'_>)) -> Pixmap {
         let (w, h) = (self.ctx.width(), self.ctx.height());
         let settings = RenderSettings { num_threads: 0, ..RenderSettings::default() };
         let mut ctx = RenderContext::new_with(w, h, settings);
-        ctx.set_paint(AlphaColor::<Srgb>::new([1.0, 1.0, 1.0, 1.0]));
-        for c in clip {
-            if let Some(path) = bez(&c.path) {
-                ctx.set_transform(self.view * affine(&c.transform));
-                ctx.set_fill_rule(fill_rule(c.rule));
-                ctx.fill_path(&path);
-            }
-        }
+        let mut painter = Painter { ctx: &mut ctx, view: self.view, pictures: self.pictures };
+        draw(&mut painter);
         ctx.flush();
         let mut pixmap = Pixmap::new(w, h);
         ctx.render(&mut pixmap, &mut Resources::new());
-        Mask::new_alpha(&pixmap)
+        pixmap
+    }
+
+    /// How much of each pixel a mask lets through, 0..=255.
+    fn mask_coverage(&self, m: &MaskMarks) -> Vec<u8> {
+        let pixmap = self.offscreen(|p| {
+            if let Some(region) = &m.region {
+                let path = bez(&region.path).unwrap_or_default();
+                p.ctx.set_transform(p.view * affine(&region.transform));
+                p.ctx.set_fill_rule(peniko::Fill::NonZero);
+                p.ctx.push_clip_layer(&path);
+            }
+            for mark in &m.marks {
+                p.mark(mark);
+            }
+            if m.region.is_some() {
+                p.ctx.pop_layer();
+            }
+        });
+        let px = pixmap.data_as_u8_slice();
+        if m.luminance {
+            // Luminance of the premultiplied colour (so alpha is in it), as SVG's
+            // luminance masks with sRGB coefficients.
+            px.chunks_exact(4)
+                .map(|p| {
+                    let l = 0.2125 * f32::from(p[0]) + 0.7154 * f32::from(p[1]) + 0.0721 * f32::from(p[2]);
+                    l.round().clamp(0.0, 255.0) as u8
+                })
+                .collect()
+        } else {
+            px.chunks_exact(4).map(|p| p[3]).collect()
+        }
+    }
+
+    /// The union of several clip outlines, as coverage 0..=255 of this pass.
+    fn clip_coverage(&self, clip: &[ClipMark]) -> Vec<u8> {
+        let pixmap = self.offscreen(|p| {
+            p.ctx.set_paint(AlphaColor::<Srgb>::new([1.0, 1.0, 1.0, 1.0]));
+            for c in clip {
+                if let Some(path) = bez(&c.path) {
+                    p.ctx.set_transform(p.view * affine(&c.transform));
+                    p.ctx.set_fill_rule(fill_rule(c.rule));
+                    p.ctx.fill_path(&path);
+                }
+            }
+        });
+        pixmap.data_as_u8_slice().chunks_exact(4).map(|p| p[3]).collect()
     }
 
     /// Sets transform and paint for a mark; false when the paint shows nothing.
@@ -437,6 +482,11 @@ impl Painter<'_> {
         }
         true
     }
+}
+
+/// Two coverages multiplied.
+fn multiply(a: &[u8], b: &[u8]) -> Vec<u8> {
+    a.iter().zip(b).map(|(x, y)| ((u16::from(*x) * u16::from(*y) + 127) / 255) as u8).collect()
 }
 
 fn fill_rule(rule: FillRule) -> peniko::Fill {

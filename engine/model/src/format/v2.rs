@@ -1,7 +1,7 @@
 //! Format version 2 (2026, up to issue 14).
 //!
-//! Version 3 adds clip outlines, blend modes and isolated groups to elements
-//! (`clip`, `blend`, `isolate`). A version 2 file has none of them and reads as it
+//! Version 3 adds clip outlines, masks, blend modes and isolated groups to elements
+//! (`clip`, `mask`, `blend`, `isolate`). A version 2 file has none of them and reads as it
 //! was; its number changes so that an older build refuses a version 3 file instead
 //! of dropping what it cannot show.
 
