@@ -192,3 +192,37 @@ fn masks_fade_and_cut_out_as_in_the_svg_on_every_path() {
         assert!(near(px(&ours, 220, 30), paper), "{name}: beside the star");
     }
 }
+
+#[test]
+fn patterns_tile_as_in_the_svg_on_every_path() {
+    let file = repo_root().join("tests/fixtures/patroon.svg");
+    let (plate, warnings) = plaatwerk_import::import_svg_file(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut patterned = 0;
+    each_element(&plate.layers[0].elements, &mut |e| patterned += usize::from(e.uses_pattern()));
+    assert_eq!(patterned, 2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join("patroon.plate");
+    format::save(&plate, &saved).unwrap_or_else(|e| panic!("{e}"));
+    assert!(std::fs::read_to_string(&saved).expect("read").contains("\"pattern\""));
+    assert_eq!(format::load(&saved).unwrap_or_else(|e| panic!("{e}")).layers, plate.layers);
+
+    let (w, h) = (400, 200);
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let theirs = resvg_render(&std::fs::read(&file).expect("read"), w, h);
+    let exported = plaatwerk_export::plate_to_svg(&plate, whole, w, h, Some(Color::WHITE), None);
+    let round = resvg_render(exported.as_bytes(), w, h);
+    for (name, ours) in [
+        ("cpu", render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE))),
+        ("gpu", render_on(Rasterizing::Gpu, &plate, whole, w, h, Some(Color::WHITE))),
+        ("svg", round),
+    ] {
+        let (cmp, diff) = compare(&theirs, &ours, 40);
+        save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("patterns-{name}-vs-resvg.strip.png")));
+        // Hatching is nearly all edges; the tiles must line up, not just the colours.
+        assert!(cmp.share() < 0.02, "{name}: {:.3}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta);
+        // A dot's centre is blue; between the dots the paper shows.
+        assert!(near(px(&ours, 230, 40), [0x3d, 0x5a, 0x98]), "{name}: dot {:?}", px(&ours, 230, 40));
+        assert!(near(px(&ours, 250, 60), [0xf6, 0xef, 0xe3]), "{name}: between {:?}", px(&ours, 250, 60));
+    }
+}

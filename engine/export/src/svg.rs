@@ -152,6 +152,30 @@ impl SvgWriter {
     fn paint_attrs(&mut self, what: &str, p: &Paint, opacity: f32) -> String {
         match p {
             Paint::Solid(c) => color_attrs(what, *c, opacity),
+            Paint::Pattern(pp) => {
+                let p = &pp.pattern;
+                self.next_id += 1;
+                let id = format!("p{}", self.next_id);
+                let pt = if p.transform.is_identity() {
+                    String::new()
+                } else {
+                    format!(" patternTransform=\"{}\"", matrix(&p.transform))
+                };
+                let head = format!(
+                    "<pattern id=\"{id}\" patternUnits=\"userSpaceOnUse\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{pt}>",
+                    num(p.tile[0]),
+                    num(p.tile[1]),
+                    num(p.tile[2]),
+                    num(p.tile[3])
+                );
+                let body = self.shapes(&p.shapes);
+                let _ = writeln!(self.defs, "{head}\n{body}</pattern>");
+                if opacity < 1.0 {
+                    format!("{what}=\"url(#{id})\" {what}-opacity=\"{}\"", num_opacity(opacity))
+                } else {
+                    format!("{what}=\"url(#{id})\"")
+                }
+            }
             Paint::Gradient(g) => {
                 self.next_id += 1;
                 let id = format!("g{}", self.next_id);
@@ -258,6 +282,29 @@ impl SvgWriter {
         let _ = writeln!(self.out, "<{tag_and_geometry} {fill_attrs}{rule}{stroke_attrs}/>");
     }
 
+    /// Shapes of a mask or a pattern as SVG paths (returned, not written).
+    fn shapes(&mut self, shapes: &[plaatwerk_model::MaskShape]) -> String {
+        let mut body = String::new();
+        std::mem::swap(&mut self.out, &mut body);
+        for shape in shapes {
+            let t = if shape.transform.is_identity() {
+                String::new()
+            } else {
+                format!(" transform=\"{}\"", matrix(&shape.transform))
+            };
+            let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&shape.d));
+            self.shape(
+                &format!("path d=\"{d}\"{t}"),
+                shape.fill.as_ref(),
+                shape.fill_rule,
+                shape.stroke.as_ref(),
+                shape.opacity,
+            );
+        }
+        std::mem::swap(&mut self.out, &mut body);
+        body
+    }
+
     fn filled_path(&mut self, d: &str, paint: &Paint, opacity: f32) {
         if d.is_empty() {
             return;
@@ -306,24 +353,7 @@ impl SvgWriter {
                 num(w),
                 num(h)
             );
-            let mut body = String::new();
-            std::mem::swap(&mut self.out, &mut body);
-            for shape in &mask.shapes {
-                let t = if shape.transform.is_identity() {
-                    String::new()
-                } else {
-                    format!(" transform=\"{}\"", matrix(&shape.transform))
-                };
-                let d = to_svg_data(&plaatwerk_geometry::outline::path_from_svg(&shape.d));
-                self.shape(
-                    &format!("path d=\"{d}\"{t}"),
-                    shape.fill.as_ref(),
-                    shape.fill_rule,
-                    shape.stroke.as_ref(),
-                    shape.opacity,
-                );
-            }
-            std::mem::swap(&mut self.out, &mut body);
+            let body = self.shapes(&mask.shapes);
             let _ = writeln!(self.defs, "{head}\n{body}</mask>");
             let _ = write!(group_attrs, " mask=\"url(#{id})\"");
         }

@@ -288,10 +288,11 @@ fn kind_marks(e: &Element, world: &Transform, tol: f32, plate_tol: f32, out: &mu
     }
 }
 
-/// The marks of a mask's shapes; `tol` in element space.
-fn mask_marks(m: &plaatwerk_model::Mask, world: &Transform, tol: f32) -> MaskMarks {
+/// The marks of shapes (of a mask or a pattern tile); `world` places their space,
+/// `tol` is in that space.
+pub fn shape_marks(shapes: &[plaatwerk_model::MaskShape], world: &Transform, tol: f32) -> Vec<Mark> {
     let mut marks = Vec::new();
-    for shape in &m.shapes {
+    for shape in shapes {
         let t = world.pre_concat(&shape.transform);
         let scale = shape.transform.mean_scale().max(1e-6);
         let path = path_from_svg(&shape.d);
@@ -319,6 +320,12 @@ fn mask_marks(m: &plaatwerk_model::Mask, world: &Transform, tol: f32) -> MaskMar
             marks.push(Mark::Stroke { path, style, opacity, transform: t });
         }
     }
+    marks
+}
+
+/// The marks of a mask's shapes; `tol` in element space.
+fn mask_marks(m: &plaatwerk_model::Mask, world: &Transform, tol: f32) -> MaskMarks {
+    let marks = shape_marks(&m.shapes, world, tol);
     let region = m.region.map(|[x, y, w, h]| ClipMark {
         path: rect_path(&plaatwerk_model::Rect {
             x,

@@ -155,7 +155,7 @@ impl Tessellator {
         if cx.opacity <= 0.0 {
             return;
         }
-        if e.has_effects() {
+        if e.has_effects() || e.uses_pattern() {
             self.raster(mesh, e, parent, opacity, tolerance);
             return;
         }
@@ -172,7 +172,7 @@ impl Tessellator {
         }
     }
 
-    /// An element with effects becomes one picture, drawn by a rasterizer at a
+    /// An element with effects (or a pattern) becomes one picture, drawn by a rasterizer at a
     /// quarter of the tolerance per pixel (at most [`MAX_RASTER_SIDE`] a side).
     fn raster(&mut self, mesh: &mut ElementMesh, e: &Element, parent: &Transform, opacity: f32, tolerance: f32) {
         let mut marks = Vec::new();
@@ -536,6 +536,8 @@ fn resolve_paint(p: &Paint, cx: &Ctx) -> PrimitivePaint {
     let g = match p {
         Paint::Solid(c) => return solid(*c, cx.opacity),
         Paint::Gradient(g) => g,
+        // Patterned elements are drawn as pictures (see `raster`); never reached.
+        Paint::Pattern(_) => return solid(Color::rgb(128, 128, 128), cx.opacity),
     };
     let (shape, stops, spread, transform) = match g {
         Gradient::Linear(l) => (GradientShape::Linear { start: l.start, end: l.end }, &l.stops, l.spread, l.transform),

@@ -2,9 +2,10 @@
 //!
 //! usvg resolves CSS, `use`, units, shapes and inheritance; this crate maps its tree to
 //! plate elements: paths with fills and strokes (colours, linear and radial gradients),
-//! groups with transforms and opacity, text (as outlines, through the bundled font) and
-//! embedded PNG/JPEG images, clip paths, masks, blend modes and isolated groups. What a
-//! plate cannot hold (filters, patterns) is reported as a warning, never silently dropped.
+//! groups with transforms and opacity, text (as outlines, through the bundled font),
+//! embedded PNG/JPEG images, clip paths, masks, patterns, blend modes and isolated
+//! groups. What a plate cannot hold (filters) is reported as a warning, never
+//! silently dropped.
 //!
 //! SVG is hostile input: the XML is parsed with a node limit and a bound on entity
 //! expansion, linked pictures are read only from the folder the caller allows (see
@@ -21,8 +22,8 @@ use std::path::Path;
 
 use plaatwerk_model::{
     BlendMode, ClipPath, Color, Element, ElementId, ElementKind, FillRule, Gradient, GradientStop, Group, Image, Layer,
-    LineCap, LineJoin, LinearGradient, Mask, MaskKind, MaskShape, Paint, Plate, RadialGradient, Spread, StrokeStyle,
-    Transform,
+    LineCap, LineJoin, LinearGradient, Mask, MaskKind, MaskShape, Paint, Pattern, PatternPaint, Plate, RadialGradient,
+    Spread, StrokeStyle, Transform,
 };
 
 /// Why an SVG could not be imported.
@@ -321,7 +322,7 @@ impl Converter {
     /// everything: it becomes one empty outline.
     fn clip(&mut self, cp: &usvg::ClipPath) -> Vec<ClipPath> {
         let mut out = Vec::new();
-        clip_outlines(cp.root(), transform(cp.transform()), &mut out);
+        clip_outlines(cp.root(), transform(cp.transform()).pre_concat(&transform(cp.root().transform())), &mut out);
         if out.len() > plaatwerk_model::MAX_CLIP_PATHS {
             self.warnings.insert(format!(
                 "a clip path of {} shapes was cut to its first {}",
@@ -343,7 +344,7 @@ impl Converter {
             self.warnings.insert("a mask on a mask is not imported; the outer mask is used alone".into());
         }
         let mut shapes = Vec::new();
-        self.mask_shapes(m.root(), Transform::IDENTITY, 1.0, &mut shapes);
+        self.mask_shapes(m.root(), transform(m.root().transform()), 1.0, &mut shapes);
         if shapes.len() > plaatwerk_model::MAX_MASK_SHAPES {
             self.warnings.insert(format!(
                 "a mask of {} shapes was cut to its first {}",
@@ -427,9 +428,39 @@ impl Converter {
                 spread: spread(g.spread_method()),
                 transform: transform(g.transform()),
             })),
-            usvg::Paint::Pattern(_) => {
-                self.warnings.insert("patterns are not imported; pattern fills become mid grey".into());
-                Paint::Solid(Color::rgb(128, 128, 128).with_opacity(opacity))
+            usvg::Paint::Pattern(pattern) => {
+                let mut shapes = Vec::new();
+                self.mask_shapes(pattern.root(), transform(pattern.root().transform()), opacity, &mut shapes);
+                let grey = Paint::Solid(Color::rgb(128, 128, 128));
+                for shape in &mut shapes {
+                    let nested = shape.fill.as_ref().is_some_and(Paint::is_pattern)
+                        || shape.stroke.as_ref().is_some_and(|s| s.paint.is_pattern());
+                    if nested {
+                        self.warnings.insert("a pattern inside a pattern becomes mid grey".into());
+                        if shape.fill.as_ref().is_some_and(Paint::is_pattern) {
+                            shape.fill = Some(grey.clone());
+                        }
+                        if let Some(st) = shape.stroke.as_mut().filter(|s| s.paint.is_pattern()) {
+                            st.paint = grey.clone();
+                        }
+                    }
+                }
+                if shapes.len() > plaatwerk_model::MAX_PATTERN_SHAPES {
+                    self.warnings.insert(format!(
+                        "a pattern of {} shapes was cut to its first {}",
+                        shapes.len(),
+                        plaatwerk_model::MAX_PATTERN_SHAPES
+                    ));
+                    shapes.truncate(plaatwerk_model::MAX_PATTERN_SHAPES);
+                }
+                let r = pattern.rect();
+                Paint::Pattern(PatternPaint {
+                    pattern: Box::new(Pattern {
+                        tile: [r.x(), r.y(), r.width(), r.height()],
+                        transform: transform(pattern.transform()),
+                        shapes,
+                    }),
+                })
             }
         }
     }

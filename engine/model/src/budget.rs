@@ -13,7 +13,7 @@
 //! is 4,961 × 7,016 = 34.8 M pixels. The limits leave room above all of those.
 
 use crate::element::ElementKind;
-use crate::{Element, Plate, Transform};
+use crate::{Element, Paint, Plate, Transform};
 
 /// Most characters in one text or sticky note (a full page of prose is ~3,000).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -115,7 +115,17 @@ pub fn own_cost(e: &Element) -> Cost {
         ElementKind::Group(_) => {}
     }
     let mask_paths = e.mask.iter().flat_map(|m| m.shapes.iter().map(|s| s.d.as_str()));
-    for d in e.clip.iter().map(|c| c.d.as_str()).chain(mask_paths) {
+    let paints: Vec<&Paint> = match &e.kind {
+        ElementKind::Path(x) => x.fill.iter().chain(x.stroke.iter().map(|s| &s.paint)).collect(),
+        ElementKind::Rect(x) => x.fill.iter().chain(x.stroke.iter().map(|s| &s.paint)).collect(),
+        ElementKind::Ellipse(x) => x.fill.iter().chain(x.stroke.iter().map(|s| &s.paint)).collect(),
+        _ => Vec::new(),
+    };
+    let pattern_paths = paints.into_iter().flat_map(|p| match p {
+        Paint::Pattern(pp) => pp.pattern.shapes.iter().map(|s| s.d.as_str()).collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    for d in e.clip.iter().map(|c| c.d.as_str()).chain(mask_paths).chain(pattern_paths) {
         let g = path_cost(d);
         c.geometry = c.geometry.saturating_add(g);
         c.fill_work = c.fill_work.saturating_add(g.saturating_mul(most_crossings(d)));

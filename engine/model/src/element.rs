@@ -238,6 +238,19 @@ impl Element {
         !self.clip.is_empty() || self.blend != BlendMode::Normal || self.isolate || self.mask.is_some()
     }
 
+    /// True when the element itself (not its members) is painted with a pattern.
+    pub fn uses_pattern(&self) -> bool {
+        let p = |paint: &Option<Paint>, stroke: &Option<StrokeStyle>| {
+            paint.as_ref().is_some_and(Paint::is_pattern) || stroke.as_ref().is_some_and(|s| s.paint.is_pattern())
+        };
+        match &self.kind {
+            ElementKind::Path(x) => p(&x.fill, &x.stroke),
+            ElementKind::Rect(x) => p(&x.fill, &x.stroke),
+            ElementKind::Ellipse(x) => p(&x.fill, &x.stroke),
+            _ => false,
+        }
+    }
+
     /// The children of a group, empty for other kinds.
     pub fn children(&self) -> &[Element] {
         match &self.kind {

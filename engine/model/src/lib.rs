@@ -28,7 +28,8 @@ pub use element::{
 pub use error::{PlateError, Problem};
 pub use ids::{IdSpace, Source};
 pub use paint::{
-    FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, Paint, RadialGradient, Spread, StrokeStyle,
+    FillRule, Gradient, GradientStop, LineCap, LineJoin, LinearGradient, MAX_PATTERN_SHAPES, Paint, Pattern,
+    PatternPaint, RadialGradient, Spread, StrokeStyle,
 };
 pub use plate::{
     Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems,

@@ -7,7 +7,7 @@ use crate::{Color, Transform};
 /// What fills an area or an outline.
 ///
 /// In a plate file a solid paint is just a colour string (`"#e07a1f"`); gradients are
-/// objects with one key, `linear` or `radial`.
+/// objects with one key, `linear` or `radial`; a pattern is `{"pattern": {…}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Paint {
@@ -15,6 +15,40 @@ pub enum Paint {
     Solid(Color),
     /// A gradient.
     Gradient(Gradient),
+    /// A tile of shapes repeated over the area.
+    Pattern(PatternPaint),
+}
+
+/// The file form of a pattern paint: `{"pattern": {…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternPaint {
+    /// The pattern.
+    pub pattern: Box<Pattern>,
+}
+
+/// Most shapes in one pattern's tile.
+pub const MAX_PATTERN_SHAPES: usize = 4096;
+
+/// A tile of shapes repeated in both directions (SVG's `<pattern>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// The tile: x, y, width, height in pattern space; tiles repeat from there.
+    pub tile: [f32; 4],
+    /// Pattern space → the painted element's space.
+    #[serde(default, skip_serializing_if = "Transform::is_identity")]
+    pub transform: Transform,
+    /// What one tile holds, back to front, clipped to the tile. Shapes are in tile
+    /// space: (0, 0) is the tile's corner (`x`, `y` in pattern space), as in SVG.
+    pub shapes: Vec<crate::MaskShape>,
+}
+
+impl Paint {
+    /// True for a pattern (the triangle path draws patterned elements as pictures).
+    pub fn is_pattern(&self) -> bool {
+        matches!(self, Paint::Pattern(_))
+    }
 }
 
 /// A linear or radial gradient in the element's own coordinates.

@@ -491,6 +491,10 @@ impl<'a> Validator<'a> {
     }
 
     fn paint(&mut self, place: &str, field: &str, p: &Paint) {
+        if let Paint::Pattern(pp) = p {
+            self.pattern(place, field, &pp.pattern);
+            return;
+        }
         let Paint::Gradient(g) = p else { return };
         let (stops, transform) = match g {
             crate::Gradient::Linear(l) => {
@@ -525,6 +529,44 @@ impl<'a> Validator<'a> {
             last = s.offset;
         }
         self.transform(place, &format!("{field} gradient transform"), transform);
+    }
+
+    fn pattern(&mut self, place: &str, field: &str, pattern: &crate::Pattern) {
+        let [x, y, w, h] = pattern.tile;
+        let ok = self.number(place, &format!("{field} pattern tile x"), x)
+            & self.number(place, &format!("{field} pattern tile y"), y)
+            & self.number(place, &format!("{field} pattern tile width"), w)
+            & self.number(place, &format!("{field} pattern tile height"), h);
+        if ok && !(w > 0.0 && h > 0.0) {
+            self.report(place, format!("{field} pattern tile is {w} × {h}; both must be above 0"));
+        }
+        self.transform(place, &format!("{field} pattern transform"), &pattern.transform);
+        if pattern.shapes.len() > crate::MAX_PATTERN_SHAPES {
+            let n = pattern.shapes.len();
+            self.report(place, format!("{field} pattern has {n} shapes; the limit is {}", crate::MAX_PATTERN_SHAPES));
+            return;
+        }
+        for (i, shape) in pattern.shapes.iter().enumerate() {
+            let at = format!("{place}, {field} pattern shape {i}");
+            if let Err(msg) = check_path_data(&shape.d) {
+                self.report(&at, format!("path data: {msg}"));
+                return;
+            }
+            self.transform(&at, "transform", &shape.transform);
+            self.unit(&at, "opacity", shape.opacity);
+            let nested = shape.fill.as_ref().is_some_and(Paint::is_pattern)
+                || shape.stroke.as_ref().is_some_and(|s| s.paint.is_pattern());
+            if nested {
+                self.report(&at, "a pattern inside a pattern is not supported");
+                return;
+            }
+            if let Some(f) = &shape.fill {
+                self.paint(&at, "fill", f);
+            }
+            if let Some(st) = &shape.stroke {
+                self.stroke_style(&at, st, || budget::path_length_bound(&shape.d));
+            }
+        }
     }
 
     /// `length` gives an upper bound of the outline's length (for counting dashes).

@@ -442,6 +442,21 @@ impl Painter<'_> {
                 }
                 self.ctx.set_paint(AlphaColor::<Srgb>::new(rgba));
             }
+            Paint::Pattern(pp) => {
+                let Some((pixmap, to_element)) = pattern_tile(&pp.pattern, self.view * affine(transform)) else {
+                    return false;
+                };
+                self.ctx.set_paint(Image {
+                    image: ImageSource::Pixmap(Arc::new(pixmap)),
+                    sampler: ImageSampler {
+                        x_extend: Extend::Repeat,
+                        y_extend: Extend::Repeat,
+                        quality: ImageQuality::Medium,
+                        alpha: opacity.clamp(0.0, 1.0),
+                    },
+                });
+                self.ctx.set_paint_transform(to_element);
+            }
             Paint::Gradient(g) => {
                 let (stops, spread, gt) = match g {
                     Gradient::Linear(l) => (&l.stops, l.spread, l.transform),
@@ -482,6 +497,39 @@ impl Painter<'_> {
         }
         true
     }
+}
+
+/// Largest side of a pattern's tile picture, in pixels.
+const MAX_TILE_SIDE: f64 = 2048.0;
+
+/// A pattern's tile drawn at the resolution `to_device` (element space → pixels)
+/// shows it, and the map from the picture's pixels to element space.
+fn pattern_tile(p: &plaatwerk_model::Pattern, to_device: Affine) -> Option<(Pixmap, Affine)> {
+    let [x, y, w, h] = p.tile.map(f64::from);
+    let full = to_device * affine(&p.transform);
+    let scale = full.determinant().abs().sqrt();
+    if !(w > 0.0 && h > 0.0 && scale.is_finite() && scale > 0.0) {
+        return None;
+    }
+    let tw = (w * scale).ceil().clamp(1.0, MAX_TILE_SIDE);
+    let th = (h * scale).ceil().clamp(1.0, MAX_TILE_SIDE);
+    let (sx, sy) = (tw / w, th / h);
+    let marks = plaatwerk_geometry::drawing::shape_marks(&p.shapes, &Transform::IDENTITY, (0.25 / sx.max(sy)) as f32);
+    // Shapes are in tile space: (0, 0) is the tile's corner, as in SVG.
+    let view = Affine::new([sx, 0.0, 0.0, sy, 0.0, 0.0]);
+    let settings = RenderSettings { num_threads: 0, ..RenderSettings::default() };
+    let (tw, th) = (tw as u16, th as u16);
+    let mut ctx = RenderContext::new_with(tw, th, settings);
+    let pictures = HashMap::new();
+    let mut painter = Painter { ctx: &mut ctx, view, pictures: &pictures };
+    for m in &marks {
+        painter.mark(m);
+    }
+    ctx.flush();
+    let mut pixmap = Pixmap::new(tw, th);
+    ctx.render(&mut pixmap, &mut Resources::new());
+    let to_element = affine(&p.transform) * Affine::new([w / f64::from(tw), 0.0, 0.0, h / f64::from(th), x, y]);
+    Some((pixmap, to_element))
 }
 
 /// Two coverages multiplied.

@@ -17,9 +17,9 @@ use plaatwerk_tests::{Rasterizing, compare, out_dir, render_on, save_png, strip,
 const THRESHOLD: u8 = 32;
 /// …in at most this share of the pixels.
 const MAX_SHARE: f64 = 0.01;
-/// Lowest pass rate accepted on the CPU path (measured 96.5%) and on the GPU path
-/// (measured 94.3%: it does not draw clips and blend modes yet).
-const FLOOR: f64 = 0.96;
+/// Lowest pass rate accepted on the CPU path (measured 98.2%) and on the GPU path
+/// (measured 94.3% before clips and patterns went to it as pictures).
+const FLOOR: f64 = 0.98;
 const FLOOR_GPU: f64 = 0.94;
 
 fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
