@@ -154,8 +154,13 @@ pub fn assert_golden_everywhere(
 
 /// resvg's rendering of an SVG document at `width` × `height` (the reference renderer).
 pub fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
-    let tree = usvg::Tree::from_data(svg, &usvg::Options::default())
-        .unwrap_or_else(|e| panic!("resvg cannot read the SVG: {e}"));
+    // The fonts Plaatwerk bundles, so text looks the same on both sides.
+    let mut opt = usvg::Options::default();
+    for font in plaatwerk_geometry::text::bundled_font_data() {
+        opt.fontdb_mut().load_font_data(font.to_vec());
+    }
+    opt.font_family = "Noto Sans".to_owned();
+    let tree = usvg::Tree::from_data(svg, &opt).unwrap_or_else(|e| panic!("resvg cannot read the SVG: {e}"));
     let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).expect("pixmap");
     let sx = width as f32 / tree.size().width();
     let sy = height as f32 / tree.size().height();
@@ -169,6 +174,53 @@ pub fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
         })
         .collect();
     RgbaImage { width, height, pixels }
+}
+
+/// The SVG files of the effects corpus (`tests/svg-effects`), each with its folder
+/// (`masking/clipPath`), sorted.
+pub fn effects_corpus() -> Vec<(String, PathBuf)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "svg") {
+                out.push(p);
+            }
+        }
+    }
+    let root = repo_root().join("tests/svg-effects");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let folder = p
+                .parent()
+                .and_then(|d| d.strip_prefix(&root).ok())
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            (folder, p)
+        })
+        .collect()
+}
+
+/// An SVG imported and rendered by Plaatwerk at the SVG's own size, beside resvg's
+/// rendering of the same file: (resvg, ours).
+pub fn import_beside_resvg(svg: &Path, r: Rasterizing) -> Result<(RgbaImage, RgbaImage), String> {
+    let data = std::fs::read(svg).map_err(|e| format!("{}: {e}", svg.display()))?;
+    let imported =
+        plaatwerk_import::import_svg(&data, &svg.display().to_string(), 1, plaatwerk_import::Resources::None)
+            .map_err(|e| e.to_string())?;
+    let (w, h) = (imported.width.round().max(1.0) as u32, imported.height.round().max(1.0) as u32);
+    let mut plate = Plate::new("svg", imported.width.max(1.0), imported.height.max(1.0));
+    plate.layers = vec![plaatwerk_model::Layer::new("svg", "SVG").with_elements(imported.elements)];
+    let region = Region { x: 0.0, y: 0.0, width: imported.width.max(1.0), height: imported.height.max(1.0) };
+    let theirs = resvg_render(&data, w, h);
+    let ours = render_on(r, &plate, region, w, h, None);
+    Ok((theirs, ours))
 }
 
 /// Reads a PNG as straight-alpha RGBA8 (expands grey, palette and 16-bit images).

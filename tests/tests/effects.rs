@@ -226,3 +226,34 @@ fn patterns_tile_as_in_the_svg_on_every_path() {
         assert!(near(px(&ours, 250, 60), [0xf6, 0xef, 0xe3]), "{name}: between {:?}", px(&ours, 250, 60));
     }
 }
+
+/// Files of the effects corpus the GPU path does not draw like resvg yet: blend modes
+/// are drawn as normal there (the element's picture is composed over, not blended).
+const GPU_BLEND_CASES: &[&str] = &["multiply.svg", "screen.svg", "difference.svg"];
+
+#[test]
+fn the_effects_corpus_renders_like_resvg_on_every_path() {
+    let corpus = plaatwerk_tests::effects_corpus();
+    assert!(corpus.len() >= 24, "tests/svg-effects holds {} files", corpus.len());
+    let mut failures = Vec::new();
+    for r in Rasterizing::ALL {
+        for (folder, svg) in &corpus {
+            let name = svg.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if r == Rasterizing::Gpu && GPU_BLEND_CASES.contains(&name) {
+                continue;
+            }
+            match plaatwerk_tests::import_beside_resvg(svg, r) {
+                Ok((theirs, ours)) => {
+                    let (cmp, diff) = compare(&theirs, &ours, 32);
+                    if cmp.share() > 0.01 {
+                        let flat = format!("effects-{}-{}-{name}.strip.png", r.name(), folder.replace('/', "-"));
+                        save_png(&strip(&theirs, &diff, &ours), &out_dir().join(flat));
+                        failures.push(format!("{}: {folder}/{name}: {:.2}% differ", r.name(), cmp.share() * 100.0));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {folder}/{name}: {e}", r.name())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -184,7 +184,13 @@ impl Tessellator {
             return;
         }
         let ppu = (0.25 / tolerance.max(1e-6)).min(MAX_RASTER_SIDE as f32 / w.max(h));
-        let (x0, y0, x1, y1) = (bounds.min[0], bounds.min[1], bounds.max[0], bounds.max[1]);
+        // Whole picture pixels on the plate's grid at that resolution, so a picture
+        // shown at its own resolution is not resampled half a pixel off.
+        let snap = |v: f32, up: bool| if up { (v * ppu).ceil() / ppu } else { (v * ppu).floor() / ppu };
+        let (x0, y0) = (snap(bounds.min[0], false), snap(bounds.min[1], false));
+        let (x1, y1) = (snap(bounds.max[0], true), snap(bounds.max[1], true));
+        let bounds = Bounds { min: [x0, y0], max: [x1, y1] };
+        let (w, h) = (x1 - x0, y1 - y0);
         let to_image = Transform::scale(1.0 / w, 1.0 / h).pre_concat(&Transform::translate(-x0, -y0));
         let job = crate::mesh::RasterJob::new(e.clone(), *parent, bounds, ppu);
         mesh.primitives.push(Primitive {

@@ -35,7 +35,44 @@ fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Pass counts per folder (the first two levels under the suite), printed as a table.
+fn folder_table(results: &[(String, bool)]) -> String {
+    let mut rows: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
+    for (folder, ok) in results {
+        let row = rows.entry(folder.as_str()).or_default();
+        row.0 += usize::from(*ok);
+        row.1 += 1;
+    }
+    let mut out = String::from("| folder | passed | of |\n|---|---:|---:|\n");
+    for (folder, (ok, all)) in rows {
+        out.push_str(&format!("| {folder} | {ok} | {all} |\n"));
+    }
+    out
+}
+
+/// `--effects`: the corpus in `tests/svg-effects`, against the resvg crate, per folder
+/// and rasterizer.
+fn effects() -> std::process::ExitCode {
+    for r in Rasterizing::ALL {
+        let mut results = Vec::new();
+        for (folder, svg) in plaatwerk_tests::effects_corpus() {
+            let ok = match plaatwerk_tests::import_beside_resvg(&svg, r) {
+                Ok((theirs, ours)) => compare(&theirs, &ours, THRESHOLD).0.share() <= MAX_SHARE,
+                Err(_) => false,
+            };
+            results.push((folder, ok));
+        }
+        let passed = results.iter().filter(|(_, ok)| *ok).count();
+        println!("Effects corpus on the {} path: {passed} of {}\n", r.name(), results.len());
+        println!("{}", folder_table(&results));
+    }
+    std::process::ExitCode::SUCCESS
+}
+
 fn main() -> std::process::ExitCode {
+    if std::env::args().any(|a| a == "--effects") {
+        return effects();
+    }
     let Some(dir) = svg_suite_dir() else {
         eprintln!("svg-suite: shared/svg-suite not found beside the repository; set PLAATWERK_SVG_SUITE");
         return std::process::ExitCode::FAILURE;
@@ -57,8 +94,12 @@ fn main() -> std::process::ExitCode {
     let _ = std::fs::create_dir_all(&fail_dir);
     let mut passed = 0;
     let mut failures = Vec::new();
+    let mut by_folder = Vec::new();
     for svg in &files {
         let name = svg.strip_prefix(&dir).unwrap_or(svg).display().to_string();
+        let folder =
+            svg.parent().and_then(|d| d.strip_prefix(&dir).ok()).map(|d| d.display().to_string()).unwrap_or_default();
+        by_folder.push((folder, false));
         let reference = plaatwerk_tests::load_png(&svg.with_extension("png"));
         let data = std::fs::read(svg).unwrap_or_default();
         let imported = match plaatwerk_import::import_svg(
@@ -84,6 +125,9 @@ fn main() -> std::process::ExitCode {
         let (cmp, diff) = compare(&reference, &actual, THRESHOLD);
         if cmp.share() <= MAX_SHARE {
             passed += 1;
+            if let Some(last) = by_folder.last_mut() {
+                last.1 = true;
+            }
         } else {
             failures.push(format!("{name}: {:.2}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta));
             let flat = name.replace(['/', '\\'], "__");
@@ -98,6 +142,7 @@ fn main() -> std::process::ExitCode {
         MAX_SHARE * 100.0,
         failures.join("\n")
     );
+    let report = format!("{report}\n{}", folder_table(&by_folder));
     let _ = std::fs::write(out_dir().join("svg-suite-report.txt"), &report);
     println!("{}", report.lines().next().unwrap_or_default());
     let floor = if rasterizer == Rasterizing::Gpu { FLOOR_GPU } else { FLOOR };
