@@ -499,3 +499,46 @@ fn a_line_of_20000_letters_fills_in_pieces() {
     assert_eq!(pieces.len(), 4);
     assert_eq!(pieces.iter().map(|p| p.iter().count()).sum::<usize>(), whole.iter().count());
 }
+
+/// Effects built the way an attacker would: the most clip outlines and mask shapes an
+/// element may have, a pattern tile far smaller than a pixel on a huge area, a pattern
+/// inside a pattern, a mask region of infinity. Each is refused by `check` or drawn
+/// on both rasterizers without a panic and within seconds.
+#[test]
+fn hostile_clips_masks_and_patterns_are_refused_or_drawn_quickly() {
+    let square = r#"{"d": "M0 0 L10 0 L10 10 Z"}"#;
+    let clips = vec![square; plaatwerk_model::MAX_CLIP_PATHS + 1].join(",");
+    let msg = refused(&plate_with(&format!(
+        r##"{{"id": 1, "clip": [{clips}], "rect": {{"x": 0, "y": 0, "width": 10, "height": 10, "fill": "#000000"}}}}"##
+    )));
+    assert!(msg.contains("clip has 257 outlines; the limit is 256"), "{msg}");
+
+    let nested = r##"{"pattern": {"tile": [0, 0, 4, 4], "shapes": [{"d": "M0 0 L1 0 L1 1 Z", "fill": {"pattern": {"tile": [0, 0, 1, 1], "shapes": []}}}]}}"##;
+    let msg = refused(&plate_with(&format!(
+        r#"{{"id": 1, "rect": {{"x": 0, "y": 0, "width": 10, "height": 10, "fill": {nested}}}}}"#
+    )));
+    assert!(msg.contains("a pattern inside a pattern is not supported"), "{msg}");
+
+    let msg = refused(&plate_with(
+        r##"{"id": 1, "mask": {"region": [0, 0, 1e30, 10], "shapes": []}, "rect": {"x": 0, "y": 0, "width": 10, "height": 10, "fill": "#000000"}}"##,
+    ));
+    assert!(msg.contains("mask region"), "{msg}");
+
+    // Accepted, and drawn: the limit of clip outlines and mask shapes, and a tile of a
+    // millionth of a unit over the whole plate.
+    let clips = vec![square; plaatwerk_model::MAX_CLIP_PATHS].join(",");
+    let shapes = vec![r##"{"d": "M0 0 L900 0 L900 900 Z", "fill": "#ffffff", "opacity": 0.5}"##; 4096].join(",");
+    let tiny = r##"{"pattern": {"tile": [0, 0, 0.000001, 0.000001], "shapes": [{"d": "M0 0 L0.0000005 0 L0 0.0000005 Z", "fill": "#e4572e"}]}}"##;
+    let text = plate_with(&format!(
+        r##"{{"id": 1, "clip": [{clips}], "mask": {{"shapes": [{shapes}]}}, "rect": {{"x": 0, "y": 0, "width": 1000, "height": 1000, "fill": "#2a7f62"}}}},
+            {{"id": 2, "rect": {{"x": 0, "y": 0, "width": 1000, "height": 1000, "fill": {tiny}}}}}"##
+    ));
+    let plate = format::from_str(&text, "aanval.plate").unwrap_or_else(|e| panic!("{e}"));
+    let region = plaatwerk_model::Region { x: 0.0, y: 0.0, width: 1000.0, height: 1000.0 };
+    for r in plaatwerk_tests::Rasterizing::ALL {
+        let start = std::time::Instant::now();
+        let img = plaatwerk_tests::render_on(r, &plate, region, 500, 500, Some(plaatwerk_model::Color::WHITE));
+        assert_eq!((img.width, img.height), (500, 500));
+        eprintln!("{}: drawn in {:.2} s", r.name(), start.elapsed().as_secs_f32());
+    }
+}
