@@ -48,8 +48,9 @@ enum DrawCmd {
     /// Indices drawn with the shared bind groups.
     Plain(std::ops::Range<u32>),
     /// Indices drawn with an image bound. The scene holds its own bind group, so
-    /// preparing another scene (the editor's overlay, say) cannot take it away.
-    Image(std::ops::Range<u32>, wgpu::BindGroup),
+    /// preparing another scene (the editor's overlay, say) cannot take it away. The
+    /// number picks the blending: 0 over, 1 multiply, 2 screen.
+    Image(std::ops::Range<u32>, wgpu::BindGroup, u8),
 }
 
 /// A scene uploaded to the GPU, ready to draw with any camera.
@@ -318,10 +319,16 @@ impl Renderer {
         for cmd in &scene.commands {
             match cmd {
                 DrawCmd::Plain(range) => pass.draw_indexed(range.clone(), 0, 0..1),
-                DrawCmd::Image(range, group) => {
+                DrawCmd::Image(range, group, blend) => {
+                    if let Some(p) = blend.checked_sub(1).and_then(|i| self.blend_pipelines.get(usize::from(i))) {
+                        pass.set_pipeline(p);
+                    }
                     pass.set_bind_group(1, group, &[]);
                     pass.draw_indexed(range.clone(), 0, 0..1);
                     pass.set_bind_group(1, &self.missing_image, &[]);
+                    if *blend != 0 {
+                        pass.set_pipeline(&self.pipeline);
+                    }
                 }
             }
         }
@@ -436,7 +443,11 @@ impl Builder<'_> {
                 let (m0, m1) = transform_rows(to_image);
                 self.paints.push(PaintData { kind: 3, m0, m1, ..PaintData::zeroed() });
                 let group = renderer.raster_bind_group(gpu, job);
-                (to_u8([1.0, 1.0, 1.0, opacity * lo]), (self.paints.len() - 1) as u32, Some((job.element.id, group)))
+                (
+                    to_u8([1.0, 1.0, 1.0, opacity * lo]),
+                    (self.paints.len() - 1) as u32,
+                    Some((picture_blend(job.element.blend), group)),
+                )
             }
             PrimitivePaint::Image { element, to_image, opacity } => {
                 let (m0, m1) = transform_rows(to_image);
@@ -445,7 +456,7 @@ impl Builder<'_> {
                     Some(img) => renderer.image_bind_group(gpu, *element, img),
                     None => renderer.missing_image.clone(),
                 };
-                (to_u8([1.0, 1.0, 1.0, opacity * lo]), (self.paints.len() - 1) as u32, Some((*element, group)))
+                (to_u8([1.0, 1.0, 1.0, opacity * lo]), (self.paints.len() - 1) as u32, Some((0, group)))
             }
         };
         let now = self.indices.len() as u32;
@@ -457,9 +468,19 @@ impl Builder<'_> {
         self.indices.extend(prim.indices.iter().map(|i| i + base));
         if let Some(img) = image {
             let end = self.indices.len() as u32;
-            self.commands.push(DrawCmd::Image(now..end, img.1));
+            self.commands.push(DrawCmd::Image(now..end, img.1, img.0));
             self.plain_start = end;
         }
+    }
+}
+
+/// How a picture of an element with a blend mode is blended on this path: multiply
+/// and screen by the GPU's blending, the other modes as normal (drawn over).
+fn picture_blend(b: plaatwerk_model::BlendMode) -> u8 {
+    match b {
+        plaatwerk_model::BlendMode::Multiply => 1,
+        plaatwerk_model::BlendMode::Screen => 2,
+        _ => 0,
     }
 }
 
