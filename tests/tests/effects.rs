@@ -25,6 +25,30 @@ fn near(a: [u8; 3], b: [u8; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
 }
 
+/// Saves a plate in a temporary folder and loads it back; returns the file's text.
+fn round_trip(plate: &Plate, name: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join(name);
+    format::save(plate, &saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(format::load(&saved).unwrap_or_else(|e| panic!("{e}")).layers, plate.layers);
+    std::fs::read_to_string(&saved).expect("read")
+}
+
+/// resvg's rendering of an SVG file, and the plate imported from it drawn three ways:
+/// CPU, GPU, and resvg on our SVG export.
+fn three_ways(plate: &Plate, file: &std::path::Path, w: u32, h: u32) -> (RgbaImage, [(&'static str, RgbaImage); 3]) {
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let theirs = resvg_render(&std::fs::read(file).expect("read"), w, h);
+    let exported = plaatwerk_export::plate_to_svg(plate, whole, w, h, Some(Color::WHITE), None);
+    let round = resvg_render(exported.as_bytes(), w, h);
+    let ours = [
+        ("cpu", render_on(Rasterizing::Cpu, plate, whole, w, h, Some(Color::WHITE))),
+        ("gpu", render_on(Rasterizing::Gpu, plate, whole, w, h, Some(Color::WHITE))),
+        ("svg", round),
+    ];
+    (theirs, ours)
+}
+
 #[test]
 fn clip_paths_and_blend_modes_survive_import_and_the_plate_file() {
     let plate = imported();
@@ -153,21 +177,9 @@ fn masks_fade_and_cut_out_as_in_the_svg_on_every_path() {
     assert_eq!(masked[0].kind, plaatwerk_model::MaskKind::Luminance);
     assert_eq!(masked[1].kind, plaatwerk_model::MaskKind::Alpha);
     // The mask survives the plate file.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let saved = dir.path().join("gemaskeerd.plate");
-    format::save(&plate, &saved).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(format::load(&saved).unwrap_or_else(|e| panic!("{e}")).layers, plate.layers);
-
-    let (w, h) = (400, 200);
-    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
-    let theirs = resvg_render(&std::fs::read(&file).expect("read"), w, h);
-    let exported = plaatwerk_export::plate_to_svg(&plate, whole, w, h, Some(Color::WHITE), None);
-    let round = resvg_render(exported.as_bytes(), w, h);
-    for (name, ours) in [
-        ("cpu", render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE))),
-        ("gpu", render_on(Rasterizing::Gpu, &plate, whole, w, h, Some(Color::WHITE))),
-        ("svg", round),
-    ] {
+    round_trip(&plate, "gemaskeerd.plate");
+    let (theirs, renderings) = three_ways(&plate, &file, 400, 200);
+    for (name, ours) in renderings {
         let (cmp, diff) = compare(&theirs, &ours, 40);
         save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("masks-{name}-vs-resvg.strip.png")));
         assert!(cmp.share() < 0.01, "{name}: {:.3}% of pixels differ (max {})", cmp.share() * 100.0, cmp.max_delta);
@@ -193,22 +205,9 @@ fn patterns_tile_as_in_the_svg_on_every_path() {
     let mut patterned = 0;
     each_element(&plate.layers[0].elements, &mut |e| patterned += usize::from(e.uses_pattern()));
     assert_eq!(patterned, 2);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let saved = dir.path().join("patroon.plate");
-    format::save(&plate, &saved).unwrap_or_else(|e| panic!("{e}"));
-    assert!(std::fs::read_to_string(&saved).expect("read").contains("\"pattern\""));
-    assert_eq!(format::load(&saved).unwrap_or_else(|e| panic!("{e}")).layers, plate.layers);
-
-    let (w, h) = (400, 200);
-    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
-    let theirs = resvg_render(&std::fs::read(&file).expect("read"), w, h);
-    let exported = plaatwerk_export::plate_to_svg(&plate, whole, w, h, Some(Color::WHITE), None);
-    let round = resvg_render(exported.as_bytes(), w, h);
-    for (name, ours) in [
-        ("cpu", render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE))),
-        ("gpu", render_on(Rasterizing::Gpu, &plate, whole, w, h, Some(Color::WHITE))),
-        ("svg", round),
-    ] {
+    assert!(round_trip(&plate, "patroon.plate").contains("\"pattern\""));
+    let (theirs, renderings) = three_ways(&plate, &file, 400, 200);
+    for (name, ours) in renderings {
         let (cmp, diff) = compare(&theirs, &ours, 40);
         save_png(&strip(&theirs, &diff, &ours), &out_dir().join(format!("patterns-{name}-vs-resvg.strip.png")));
         // Hatching is nearly all edges; the tiles must line up, not just the colours.
