@@ -176,6 +176,22 @@ pub fn resvg_render(svg: &[u8], width: u32, height: u32) -> RgbaImage {
     RgbaImage { width, height, pixels }
 }
 
+/// A 60 × 60 filled square at (`x`, 10): the shape the group-opacity tests overlap.
+pub fn square(id: u64, x: f32, color: Color) -> plaatwerk_model::Element {
+    plaatwerk_model::Element::new(
+        plaatwerk_model::ElementId(id),
+        plaatwerk_model::ElementKind::Rect(plaatwerk_model::Rect {
+            x,
+            y: 10.0,
+            width: 60.0,
+            height: 60.0,
+            radius: 0.0,
+            fill: Some(plaatwerk_model::Paint::Solid(color)),
+            stroke: None,
+        }),
+    )
+}
+
 /// The SVG files of the effects corpus (`tests/svg-effects`), each with its folder
 /// (`masking/clipPath`), sorted.
 pub fn effects_corpus() -> Vec<(String, PathBuf)> {

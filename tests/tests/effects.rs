@@ -126,21 +126,8 @@ fn the_gpu_path_shows_clipped_artwork_as_a_picture_drawn_on_the_cpu() {
 
 #[test]
 fn translucent_shapes_in_a_translucent_group_blend_with_each_other() {
-    use plaatwerk_model::{Element, ElementId, Group, Paint, Rect};
-    let rect = |id: u64, x: f32, color: Color| {
-        Element::new(
-            ElementId(id),
-            ElementKind::Rect(Rect {
-                x,
-                y: 10.0,
-                width: 60.0,
-                height: 60.0,
-                radius: 0.0,
-                fill: Some(Paint::Solid(color)),
-                stroke: None,
-            }),
-        )
-    };
+    use plaatwerk_model::{Element, ElementId, Group};
+    let rect = plaatwerk_tests::square;
     let mut group = Element::new(
         ElementId(1),
         ElementKind::Group(Group {

@@ -166,21 +166,8 @@ fn svg_export_renders_the_same_in_resvg() {
 
 #[test]
 fn a_translucent_group_fades_as_one_picture() {
-    use plaatwerk_model::{Group, Paint, Rect as RectEl};
-    let rect = |id: u64, x: f32, color: Color| {
-        Element::new(
-            plaatwerk_model::ElementId(id),
-            ElementKind::Rect(RectEl {
-                x,
-                y: 10.0,
-                width: 60.0,
-                height: 60.0,
-                radius: 0.0,
-                fill: Some(Paint::Solid(color)),
-                stroke: None,
-            }),
-        )
-    };
+    use plaatwerk_model::Group;
+    let rect = plaatwerk_tests::square;
     let mut group = Element::new(
         plaatwerk_model::ElementId(1),
         ElementKind::Group(Group {

@@ -318,19 +318,21 @@ impl Converter {
         out
     }
 
+    /// Keeps the first `limit` shapes of `what` (a clip path, a mask, a pattern) and
+    /// says so when there were more.
+    fn cut<T>(&mut self, shapes: &mut Vec<T>, limit: usize, what: &str) {
+        if shapes.len() > limit {
+            self.warnings.insert(format!("{what} of {} shapes was cut to its first {limit}", shapes.len()));
+            shapes.truncate(limit);
+        }
+    }
+
     /// A clip path's outlines in the clipped group's space. An empty clip hides
     /// everything: it becomes one empty outline.
     fn clip(&mut self, cp: &usvg::ClipPath) -> Vec<ClipPath> {
         let mut out = Vec::new();
         clip_outlines(cp.root(), transform(cp.transform()).pre_concat(&transform(cp.root().transform())), &mut out);
-        if out.len() > plaatwerk_model::MAX_CLIP_PATHS {
-            self.warnings.insert(format!(
-                "a clip path of {} shapes was cut to its first {}",
-                out.len(),
-                plaatwerk_model::MAX_CLIP_PATHS
-            ));
-            out.truncate(plaatwerk_model::MAX_CLIP_PATHS);
-        }
+        self.cut(&mut out, plaatwerk_model::MAX_CLIP_PATHS, "a clip path");
         if out.is_empty() {
             out.push(ClipPath { d: "M0 0Z".into(), rule: FillRule::Nonzero, transform: Transform::IDENTITY });
         }
@@ -345,14 +347,7 @@ impl Converter {
         }
         let mut shapes = Vec::new();
         self.mask_shapes(m.root(), transform(m.root().transform()), 1.0, &mut shapes);
-        if shapes.len() > plaatwerk_model::MAX_MASK_SHAPES {
-            self.warnings.insert(format!(
-                "a mask of {} shapes was cut to its first {}",
-                shapes.len(),
-                plaatwerk_model::MAX_MASK_SHAPES
-            ));
-            shapes.truncate(plaatwerk_model::MAX_MASK_SHAPES);
-        }
+        self.cut(&mut shapes, plaatwerk_model::MAX_MASK_SHAPES, "a mask");
         let r = m.rect();
         Mask {
             kind: match m.kind() {
@@ -445,14 +440,7 @@ impl Converter {
                         }
                     }
                 }
-                if shapes.len() > plaatwerk_model::MAX_PATTERN_SHAPES {
-                    self.warnings.insert(format!(
-                        "a pattern of {} shapes was cut to its first {}",
-                        shapes.len(),
-                        plaatwerk_model::MAX_PATTERN_SHAPES
-                    ));
-                    shapes.truncate(plaatwerk_model::MAX_PATTERN_SHAPES);
-                }
+                self.cut(&mut shapes, plaatwerk_model::MAX_PATTERN_SHAPES, "a pattern");
                 let r = pattern.rect();
                 Paint::Pattern(PatternPaint {
                     pattern: Box::new(Pattern {

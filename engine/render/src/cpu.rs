@@ -22,7 +22,7 @@ use vello_cpu::kurbo::{self, Affine, BezPath, Cap, Join};
 use vello_cpu::peniko::{self, Extend, ImageQuality, ImageSampler};
 use vello_cpu::{Image, ImageSource, Mask, Pixmap, PixmapMut, RenderContext, RenderSettings, Resources};
 
-use crate::offscreen::{check_request, unpremultiply};
+use crate::offscreen::{check_request, place_tile, unpremultiply};
 use crate::{RenderError, RenderRequest, RenderStats, RgbaImage};
 
 /// Largest side of one pass of the rasterizer; larger images are drawn in bands.
@@ -169,12 +169,7 @@ impl CpuRasterizer {
                     RenderError::Gpu(format!("the CPU rasterizer failed: {why}"))
                 })?;
                 if let Some(pixels) = painted {
-                    let src = pixels.data_as_u8_slice();
-                    let row = tw as usize * 4;
-                    for y in 0..th as usize {
-                        let dst = ((y0 as usize + y) * w as usize + x0 as usize) * 4;
-                        out[dst..dst + row].copy_from_slice(&src[y * row..(y + 1) * row]);
-                    }
+                    place_tile(&mut out, w, pixels.data_as_u8_slice(), [x0, y0, tw, th]);
                 }
                 done += 1;
                 progress(done, total);

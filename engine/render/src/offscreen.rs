@@ -124,11 +124,7 @@ pub fn render_to_image(
             let (tw, th) = ((w - x0).min(tile), (h - y0).min(tile));
             scene.set_view(gpu, [r.x + x0 as f32 / sx, r.y + y0 as f32 / sy], [tw as f32 / sx, th as f32 / sy]);
             let pixels = render_tile(gpu, renderer, &scene, tw, th, clear)?;
-            let row = tw as usize * 4;
-            for y in 0..th as usize {
-                let dst = ((y0 as usize + y) * w as usize + x0 as usize) * 4;
-                out[dst..dst + row].copy_from_slice(&pixels[y * row..(y + 1) * row]);
-            }
+            place_tile(&mut out, w, &pixels, [x0, y0, tw, th]);
             done += 1;
             progress(done, total);
         }
@@ -203,6 +199,17 @@ impl RenderTarget {
         drop(mapped);
         readback.unmap();
         Ok(pixels)
+    }
+}
+
+/// Copies a tile's RGBA rows into an image `width` pixels wide at `[x, y]`; `tile`
+/// is x, y, width, height.
+pub(crate) fn place_tile(out: &mut [u8], width: u32, pixels: &[u8], tile: [u32; 4]) {
+    let [x0, y0, tw, th] = tile.map(|v| v as usize);
+    let row = tw * 4;
+    for y in 0..th {
+        let dst = ((y0 + y) * width as usize + x0) * 4;
+        out[dst..dst + row].copy_from_slice(&pixels[y * row..(y + 1) * row]);
     }
 }
 
