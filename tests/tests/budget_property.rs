@@ -114,6 +114,38 @@ fn element(rng: &mut Rng, id: u64) -> Element {
         let s = log_between(rng, 1e-3, 1e7) as f32;
         e.transform = Transform::scale(s, s);
     }
+    // Effects, from a few outlines to past the limits: clips, masks, a blend mode.
+    let outline = |rng: &mut Rng| {
+        let r = log_between(rng, 1e-3, 1e6);
+        format!("M0 0 L{r} 0 L{r} {r} Z")
+    };
+    if rng.unit() < 0.15 {
+        let n = count(rng, 400.0);
+        e.clip = (0..n)
+            .map(|_| plaatwerk_model::ClipPath {
+                d: outline(rng),
+                rule: Default::default(),
+                transform: Transform::IDENTITY,
+            })
+            .collect();
+    }
+    if rng.unit() < 0.1 {
+        let n = count(rng, 6000.0);
+        let shapes = (0..n)
+            .map(|_| plaatwerk_model::MaskShape {
+                d: outline(rng),
+                fill: Some(Paint::Solid(plaatwerk_model::Color::WHITE)),
+                fill_rule: Default::default(),
+                stroke: None,
+                transform: Transform::IDENTITY,
+                opacity: 0.5,
+            })
+            .collect();
+        e.mask = Some(Box::new(plaatwerk_model::Mask { kind: Default::default(), region: None, shapes }));
+    }
+    if rng.unit() < 0.1 {
+        e.blend = plaatwerk_model::BlendMode::Multiply;
+    }
     e
 }
 
