@@ -134,7 +134,7 @@ fn element(rng: &mut Rng, id: u64) -> Element {
         let shapes = (0..n)
             .map(|_| plaatwerk_model::MaskShape {
                 d: outline(rng),
-                fill: Some(Paint::Solid(plaatwerk_model::Color::WHITE)),
+                fill: Some(Paint::Solid(Color::WHITE)),
                 fill_rule: Default::default(),
                 stroke: None,
                 transform: Transform::IDENTITY,
