@@ -8,7 +8,8 @@
 //!   (the input-to-frame latency, without the display's own scan-out);
 //! - memory: resident set size after the run.
 //!
-//! `PLAATWERK_BENCH_QUICK=1` stops at 10k strokes.
+//! `PLAATWERK_BENCH_QUICK=1` stops at 10k strokes; `PLAATWERK_BENCH_SIZES=100000` (a
+//! comma list) runs only those sizes, so the memory rows count one plate alone.
 
 use std::time::{Duration, Instant};
 
@@ -41,14 +42,23 @@ fn rss_mb() -> f64 {
 
 fn main() {
     let quick = std::env::var("PLAATWERK_BENCH_QUICK").is_ok_and(|v| v == "1");
-    let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 10_000, 100_000] };
+    let chosen: Option<Vec<usize>> = std::env::var("PLAATWERK_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    let sizes: &[usize] = match &chosen {
+        Some(v) => v,
+        None if quick => &[1_000, 10_000],
+        None => &[1_000, 10_000, 100_000],
+    };
     let gpu = Gpu::headless().expect("GPU");
     let size = [1280u32, 800u32];
     let viewport = [size[0] as f32, size[1] as f32];
     let mut rows = vec![("GPU".to_owned(), gpu.describe())];
     for &n in sizes {
         let frames = if n >= 100_000 { 12 } else { 40 };
+        let before = rss_mb();
         let mut core = EditorCore::new(stroke_plate(n), None);
+        let with_plate = rss_mb();
         let mut canvas = Canvas::new(&gpu);
         // Zoomed in to a working view: a quarter of the plate's width.
         let fit = Camera::fit([core.plate().meta.width, core.plate().meta.height], viewport);
@@ -58,6 +68,7 @@ fn main() {
         canvas.draw(&gpu, &mut core, camera, size);
         finish(&gpu);
         let first = t.elapsed();
+        let after_first = rss_mb();
 
         let mut pan = Vec::new();
         let mut rebuilt = 0;
@@ -81,7 +92,7 @@ fn main() {
         // Fit view: the whole plate on screen (the worst case for a full plate).
         let whole = Camera::fit([core.plate().meta.width, core.plate().meta.height], viewport);
         let t = Instant::now();
-        canvas.draw(&gpu, &mut core, whole, size);
+        let (_, whole_info) = canvas.draw(&gpu, &mut core, whole, size);
         finish(&gpu);
         let fit_first = t.elapsed();
         let mut fit_pan = Vec::new();
@@ -134,11 +145,21 @@ fn main() {
         rows.push((format!("{n} strokes: zoom, median / p95"), format!("{zm:.1} / {zp:.1} ms")));
         rows.push((
             format!("{n} strokes: whole plate in view, first / pan median / p95"),
-            format!("{} / {fm:.1} / {fp:.1} ms", ms(fit_first)),
+            format!("{} / {fm:.1} / {fp:.1} ms ({} triangles)", ms(fit_first), whole_info.triangles),
         ));
         rows.push((format!("{n} strokes: pointer sample → frame done, median / p95"), format!("{dm:.1} / {dp:.1} ms")));
         rows.push((format!("{n} strokes: pen up → stroke on the plate"), ms(commit)));
-        rows.push((format!("{n} strokes: resident memory"), format!("{:.0} MB", rss_mb())));
+        let (tris, verts) = core
+            .cache()
+            .draw_list(core.plate(), &plaatwerk_geometry::Bounds { min: [-1e9; 2], max: [1e9; 2] }, |_| true)
+            .iter()
+            .filter_map(|i| core.cache().mesh(i.id))
+            .fold((0, 0), |(t, v), m| (t + m.triangle_count(), v + m.vertex_count()));
+        rows.push((format!("{n} strokes: meshes kept"), format!("{tris} triangles, {verts} vertices")));
+        rows.push((
+            format!("{n} strokes: resident memory: plate / first frame / end"),
+            format!("+{:.0} / {:.0} / {:.0} MB", with_plate - before, after_first, rss_mb()),
+        ));
     }
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
     println!("\n| {:width$} | result |", "frame benchmark (1280×800, MSAA 4)");

@@ -274,7 +274,7 @@ impl Canvas {
         if base.revision == core.revision() && base.shown.layers == layer_key {
             return (true, None);
         }
-        core.sync_cache(0.25 / base.zoom);
+        core.sync_cache_view(0.25 / base.zoom, &prepared);
         let plate = core.plate();
         let items = core.cache().draw_list(plate, &prepared, |i| visible.get(i).copied().unwrap_or(false));
         let now = Shown::of(core, &items, visible);
@@ -311,10 +311,12 @@ impl Canvas {
             width: region.width * 2.0,
             height: region.height * 2.0,
         };
-        core.sync_cache(0.25 / camera.zoom);
+        // The old scene goes first, so two plates' worth of buffers never stand side by side.
+        self.base = None;
+        let prepared = Bounds::from_region(margin);
+        core.sync_cache_view(0.25 / camera.zoom, &prepared);
         let plate = core.plate();
-        let items =
-            core.cache().draw_list(plate, &Bounds::from_region(margin), |i| visible.get(i).copied().unwrap_or(false));
+        let items = core.cache().draw_list(plate, &prepared, |i| visible.get(i).copied().unwrap_or(false));
         let extras = SceneExtras {
             paper: Some((Bounds::from_xywh(0.0, 0.0, plate.meta.width, plate.meta.height), plate.meta.background)),
             overlays: &[],

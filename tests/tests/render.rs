@@ -135,11 +135,18 @@ fn an_edit_retessellates_only_what_changed() {
     let near = cache.query(&Bounds::from_xywh(40.0, 20.0, 5.0, 5.0));
     assert!(near.contains(&id));
     assert_eq!(cache.hit_test(&plate, [50.0, 25.0], 2.0, |_| true), Some(id));
-    // Zooming out reuses the finer meshes; zooming in makes finer ones.
-    cache.sync(&plate, 4.0);
+    // Zooming out a little reuses the finer meshes; zooming in makes finer ones.
+    cache.sync(&plate, 0.5);
     assert_eq!(cache.tessellations, all + 1);
     cache.sync(&plate, 0.05);
-    assert!(cache.tessellations > all + 1);
+    let fine = cache.tessellations;
+    assert!(fine > all + 1);
+    // Far out, meshes four times finer than needed are made again, with fewer triangles.
+    let triangles = |c: &SceneCache| c.mesh(id).map_or(0, |m| m.triangle_count());
+    let before = triangles(&cache);
+    cache.sync(&plate, 4.0);
+    assert!(cache.tessellations > fine);
+    assert!(triangles(&cache) < before, "{} triangles far out, {before} close up", triangles(&cache));
 }
 
 #[test]

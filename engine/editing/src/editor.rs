@@ -107,6 +107,13 @@ impl EditorCore {
         self.cache.sync(&self.plate, tolerance);
     }
 
+    /// Brings the tessellation up to date for a view of `region` (see
+    /// [`SceneCache::sync_view`]): elements there are made at `tolerance`, finer or
+    /// coarser than before; the rest only get a mesh if they have none.
+    pub fn sync_cache_view(&mut self, tolerance: f32, region: &plaatwerk_geometry::Bounds) {
+        self.cache.sync_view(&self.plate, tolerance, region);
+    }
+
     /// The tool in use.
     pub fn tool(&self) -> Tool {
         self.tool

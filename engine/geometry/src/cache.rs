@@ -39,6 +39,17 @@ fn level_of(tolerance: f32) -> i32 {
     tolerance.max(1e-6).log2().floor() as i32
 }
 
+/// Plate-space bounds of an element that cost next to nothing before tessellating (a
+/// stroke's samples grown by its width); `None` where only tessellation tells.
+fn quick_bounds(e: &plaatwerk_model::Element) -> Option<Bounds> {
+    let plaatwerk_model::ElementKind::Stroke(s) = &e.kind else { return None };
+    let mut b = Bounds::EMPTY;
+    for p in &s.points {
+        b.add_point([p.x, p.y]);
+    }
+    (!b.is_empty() && s.width.is_finite()).then(|| b.inflate(s.width.abs()).transformed(&e.transform))
+}
+
 /// Whether an element is highlighter ink (drawn under the rest of its layer).
 pub fn is_highlighter(e: &plaatwerk_model::Element) -> bool {
     matches!(&e.kind, plaatwerk_model::ElementKind::Stroke(s) if s.pen == plaatwerk_model::Pen::Highlighter)
@@ -89,17 +100,32 @@ impl SceneCache {
     /// `tolerance` (plate units), and drops meshes of elements no longer in the plate.
     /// Only missing or too-coarse elements are tessellated.
     pub fn sync(&mut self, plate: &Plate, tolerance: f32) {
+        self.sync_view(plate, tolerance, &Bounds { min: [f32::NEG_INFINITY; 2], max: [f32::INFINITY; 2] });
+    }
+
+    /// Like [`SceneCache::sync`] for a view of `region`: every element gets a mesh, but
+    /// only those that meet the region are made again at `tolerance`, both when their
+    /// mesh is too coarse and when it is far finer than the view can show (after
+    /// zooming out, so a plate seen whole draws no more triangles than it shows).
+    /// Elements outside keep the mesh they have until a view reaches them.
+    pub fn sync_view(&mut self, plate: &Plate, tolerance: f32, region: &Bounds) {
         let level = level_of(tolerance);
         let mut seen = HashSet::with_capacity(self.entries.len());
         let mut fresh = Vec::new();
         for layer in &plate.layers {
             for e in &layer.elements {
                 seen.insert(e.id);
-                let stale = match self.entries.get(&e.id) {
-                    Some(entry) => entry.level > level,
-                    None => true,
+                let wanted = match self.entries.get(&e.id) {
+                    // Four times finer than needed, or coarser: made again where seen.
+                    Some(entry) => ((entry.level > level || entry.level < level - 1)
+                        && entry.mesh.bounds.intersects(region))
+                    .then_some(level),
+                    // Out of view, ink is made four times coarser: it only needs bounds
+                    // (and a hit test) until a view reaches it.
+                    None if quick_bounds(e).is_some_and(|b| !b.intersects(region)) => Some(level + 2),
+                    None => Some(level),
                 };
-                if stale {
+                if let Some(level) = wanted {
                     let mesh = self.tessellator.element(e, 2f32.powi(level));
                     self.tessellations += 1;
                     let bounds = mesh.bounds;
@@ -234,5 +260,60 @@ impl SceneCache {
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaatwerk_model::{Color, Element, ElementKind, Layer, Stroke, StrokePoint};
+
+    fn wave(id: u64, x0: f32) -> Element {
+        let points = (0..200)
+            .map(|i| StrokePoint { x: x0 + i as f32, y: (i as f32 / 10.0).sin() * 20.0 + 100.0, pressure: 0.7 })
+            .collect();
+        Element::new(
+            ElementId(id),
+            ElementKind::Stroke(Stroke { color: Color::BLACK, width: 6.0, pen: Default::default(), points }),
+        )
+    }
+
+    fn triangles(cache: &SceneCache, id: u64) -> usize {
+        cache.mesh(ElementId(id)).map_or(0, |m| m.triangle_count())
+    }
+
+    fn level(cache: &SceneCache, id: u64) -> i32 {
+        cache.entries[&ElementId(id)].level
+    }
+
+    #[test]
+    fn a_view_makes_what_it_shows_at_its_own_tolerance_and_leaves_the_rest_coarse() {
+        let mut plate = Plate::new("golf", 5000.0, 500.0);
+        plate.layers = vec![Layer::new("inkt", "Inkt")];
+        plate.layers[0].elements = vec![wave(1, 100.0), wave(2, 4000.0)];
+        let mut cache = SceneCache::new();
+        let near = Bounds::from_xywh(0.0, 0.0, 500.0, 500.0);
+        cache.sync_view(&plate, 0.25, &near);
+        assert_eq!((level(&cache, 1), level(&cache, 2)), (-2, 0), "out of view ink is made four times coarser");
+        let fine = triangles(&cache, 1);
+        assert!(triangles(&cache, 2) < fine);
+        // Both are indexed, so a view that reaches the far one finds it.
+        assert_eq!(cache.query(&Bounds::from_xywh(3900.0, 0.0, 500.0, 500.0)).len(), 1);
+        cache.sync_view(&plate, 0.25, &Bounds::from_xywh(3900.0, 0.0, 500.0, 500.0));
+        assert_eq!((level(&cache, 1), level(&cache, 2)), (-2, -2));
+
+        // Zoomed far out: meshes four times finer than the view needs are made again.
+        let made = cache.tessellations;
+        cache.sync_view(&plate, 4.0, &Bounds::from_xywh(0.0, 0.0, 5000.0, 500.0));
+        assert_eq!((level(&cache, 1), level(&cache, 2)), (2, 2));
+        assert_eq!(cache.tessellations, made + 2);
+        let coarse = triangles(&cache, 1);
+        assert!(coarse * 2 < fine, "{coarse} triangles at 4.0, {fine} at 0.25");
+        // Twice as fine as needed is kept (no flip-flop while zooming a little).
+        cache.sync_view(&plate, 8.0, &Bounds::from_xywh(0.0, 0.0, 5000.0, 500.0));
+        assert_eq!(cache.tessellations, made + 2);
+        // The whole-plate sync still makes everything fine enough.
+        cache.sync(&plate, 0.25);
+        assert_eq!((level(&cache, 1), level(&cache, 2)), (-2, -2));
     }
 }

@@ -19,11 +19,54 @@ fn radius(width: f32, pressure: f32) -> f32 {
 
 /// Number of segments for a circle of radius `r` so the polygon stays within `tolerance`.
 pub fn circle_segments(r: f32, tolerance: f32) -> usize {
+    // A circle within the tolerance of its centre needs no more than a square.
     if r <= tolerance {
-        return 6;
+        return 4;
     }
     let step = 2.0 * (1.0 - tolerance / r).clamp(-1.0, 1.0).acos();
-    ((TAU / step.max(1e-3)).ceil() as usize).clamp(8, 96)
+    ((TAU / step.max(1e-3)).ceil() as usize).clamp(4, 96)
+}
+
+/// Drops samples that lie within `tolerance` of the line through their kept neighbours,
+/// in position and in radius together (Douglas–Peucker), so a stroke seen from far
+/// away keeps only the samples that still show: pen input samples far more densely
+/// than a zoomed-out view resolves. The first and last samples always stay.
+fn simplify(points: &[StrokePoint], width: f32, tolerance: f32) -> Vec<StrokePoint> {
+    let n = points.len();
+    if n < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; n];
+    keep[0] = true;
+    keep[n - 1] = true;
+    // Explicit stack: a stroke may have many thousands of samples.
+    let mut stack = vec![(0usize, n - 1)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (pa, pb) = (points[a], points[b]);
+        let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+        let len2 = dx * dx + dy * dy;
+        let (ra, rb) = (radius(width, pa.pressure), radius(width, pb.pressure));
+        let mut worst = (0.0f32, a);
+        for (k, p) in points.iter().enumerate().take(b).skip(a + 1) {
+            let t = if len2 > 1e-12 { (((p.x - pa.x) * dx + (p.y - pa.y) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+            let (qx, qy) = (pa.x + dx * t, pa.y + dy * t);
+            let off = ((p.x - qx).powi(2) + (p.y - qy).powi(2)).sqrt();
+            let dr = (radius(width, p.pressure) - (ra + (rb - ra) * t)).abs();
+            let d = off + dr;
+            if d > worst.0 {
+                worst = (d, k);
+            }
+        }
+        if worst.0 > tolerance {
+            keep[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+    points.iter().zip(keep).filter_map(|(p, k)| k.then_some(*p)).collect()
 }
 
 /// Catmull-Rom subdivision so sparse samples make smooth curves.
@@ -120,7 +163,7 @@ pub fn ink_sides(stroke: &Stroke, tolerance: f32) -> InkSides {
         out.pop();
         return InkSides { end_cap: out, ..InkSides::default() };
     }
-    let pts = smooth(&pts, tolerance);
+    let pts = smooth(&simplify(&pts, stroke.width, tolerance), tolerance);
     let n = pts.len();
     let dir = |a: &StrokePoint, b: &StrokePoint| {
         let (dx, dy) = (b.x - a.x, b.y - a.y);
@@ -196,8 +239,10 @@ impl InkSides {
     /// triangles are fine there; the outline is for fills with the non-zero rule.
     pub fn triangles(&self) -> (Vec<[f32; 2]>, Vec<u32>) {
         let mut vertices = Vec::with_capacity(self.left.len() + self.right.len() + self.end_cap.len() * 2);
-        let mut indices = Vec::new();
         let (l, r) = (self.left.len(), self.right.len());
+        let ladder = if l > 0 && r > 0 { l + r - 2 } else { 0 };
+        let fans = [&self.end_cap, &self.start_cap].iter().map(|c| c.len().saturating_sub(2)).sum::<usize>();
+        let mut indices = Vec::with_capacity((ladder + fans) * 3);
         if l > 0 && r > 0 {
             vertices.extend_from_slice(&self.left);
             vertices.extend_from_slice(&self.right);
@@ -329,6 +374,60 @@ mod tests {
                 let p = [w[0].0 + (w[1].0 - w[0].0) * t, w[0].1 + (w[1].1 - w[0].1) * t];
                 assert!(covered(&o, p), "{p:?} on the centre line should be inked");
             }
+        }
+    }
+
+    /// Distance from a point to a polyline.
+    fn distance_to(poly: &[StrokePoint], p: StrokePoint) -> f32 {
+        poly.windows(2)
+            .map(|w| {
+                let (a, b) = (w[0], w[1]);
+                let (dx, dy) = (b.x - a.x, b.y - a.y);
+                let l2 = (dx * dx + dy * dy).max(1e-12);
+                let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / l2).clamp(0.0, 1.0);
+                ((p.x - a.x - dx * t).powi(2) + (p.y - a.y - dy * t).powi(2)).sqrt()
+            })
+            .fold(f32::INFINITY, f32::min)
+    }
+
+    #[test]
+    fn simplifying_drops_samples_that_do_not_show_and_keeps_the_rest_within_tolerance() {
+        // Pen input: a gentle wave sampled every half unit, with a pressure swell.
+        let pts: Vec<StrokePoint> = (0..400)
+            .map(|i| {
+                let x = i as f32 * 0.5;
+                StrokePoint { x, y: (x / 15.0).sin() * 8.0, pressure: 0.5 + 0.5 * (x / 200.0 * PI).sin() }
+            })
+            .collect();
+        for tolerance in [0.05, 0.25, 1.0, 4.0] {
+            let kept = simplify(&pts, 6.0, tolerance);
+            assert_eq!((kept.first(), kept.last()), (pts.first(), pts.last()), "the ends stay");
+            for p in &pts {
+                let d = distance_to(&kept, *p);
+                assert!(d <= tolerance + 1e-4, "at {tolerance}: ({}, {}) is {d} away", p.x, p.y);
+            }
+            if tolerance >= 1.0 {
+                assert!(kept.len() < 40, "at {tolerance}: {} of 400 samples kept", kept.len());
+            }
+        }
+        // A straight line at full pressure is its two ends.
+        let line: Vec<StrokePoint> =
+            (0..100).map(|i| StrokePoint { x: i as f32, y: 2.0 * i as f32, pressure: 1.0 }).collect();
+        assert_eq!(simplify(&line, 4.0, 0.01).len(), 2);
+        // A sharp turn always stays.
+        let turn = stroke(&[(0.0, 0.0), (50.0, 0.0), (100.0, 0.0), (50.0, 0.5)]);
+        assert_eq!(simplify(&turn.points, 10.0, 1.0).len(), 3);
+    }
+
+    #[test]
+    fn a_coarse_outline_has_far_fewer_points_and_still_covers_the_centre_line() {
+        let pts: Vec<(f32, f32)> = (0..300).map(|i| (i as f32, (i as f32 / 20.0).sin() * 10.0)).collect();
+        let s = stroke(&pts);
+        let fine = ink_outline(&s, 0.05);
+        let coarse = ink_outline(&s, 2.0);
+        assert!(coarse.len() * 4 < fine.len(), "{} points at 2.0, {} at 0.05", coarse.len(), fine.len());
+        for &(x, y) in &pts {
+            assert!(covered(&coarse, [x, y]), "({x}, {y}) should be inked");
         }
     }
 }

@@ -136,7 +136,12 @@ impl Tessellator {
             }
         }
         let mut b = Bounds::EMPTY;
-        for p in &mesh.primitives {
+        // Caches keep meshes for a long time (a plate may hold 100,000 strokes): no
+        // spare capacity.
+        mesh.primitives.shrink_to_fit();
+        for p in &mut mesh.primitives {
+            p.vertices.shrink_to_fit();
+            p.indices.shrink_to_fit();
             for v in &p.vertices {
                 b.add_point(*v);
             }

@@ -37,11 +37,13 @@ struct VertexIn {
     @location(3) depth: f32,
 };
 
+// One varying, so a software rasterizer (llvmpipe) keeps as little per triangle as it
+// can: a solid colour is the colour (straight alpha, w >= 0); anything with a paint is
+// (plate x, plate y, paint index, -1 - opacity). Values that are the same at all three
+// corners interpolate to themselves.
 struct VertexOut {
     @builtin(position) clip: vec4<f32>,
-    @location(0) color: vec4<f32>,
-    @location(1) plate: vec2<f32>,
-    @location(2) @interpolate(flat) paint: u32,
+    @location(0) data: vec4<f32>,
 };
 
 @vertex
@@ -49,9 +51,11 @@ fn vs_main(v: VertexIn) -> VertexOut {
     var out: VertexOut;
     let xy = (v.position - camera.origin) * camera.scale + vec2<f32>(-1.0, 1.0);
     out.clip = vec4<f32>(xy, v.depth, 1.0);
-    out.color = v.color;
-    out.plate = v.position;
-    out.paint = v.paint;
+    if v.paint == 0u {
+        out.data = v.color;
+    } else {
+        out.data = vec4<f32>(v.position, f32(v.paint), -1.0 - v.color.a);
+    }
     return out;
 }
 
@@ -68,14 +72,16 @@ fn spread(t: f32, mode: u32) -> f32 {
 
 @fragment
 fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
-    if in.paint == 0u {
-        return vec4<f32>(in.color.rgb * in.color.a, in.color.a);
+    if in.data.w >= 0.0 {
+        return vec4<f32>(in.data.rgb * in.data.w, in.data.w);
     }
-    let p = paints[in.paint];
-    let q = vec2<f32>(dot(p.m0.xyz, vec3<f32>(in.plate, 1.0)), dot(p.m1.xyz, vec3<f32>(in.plate, 1.0)));
+    let plate = in.data.xy;
+    let alpha = clamp(-in.data.w - 1.0, 0.0, 1.0);
+    let p = paints[u32(round(in.data.z))];
+    let q = vec2<f32>(dot(p.m0.xyz, vec3<f32>(plate, 1.0)), dot(p.m1.xyz, vec3<f32>(plate, 1.0)));
     if p.kind == 3u {
         let texel = textureSampleLevel(image, image_sampler, q, 0.0);
-        return texel * in.color.a;
+        return texel * alpha;
     }
     var t = 0.0;
     if p.kind == 1u {
@@ -121,5 +127,5 @@ fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
     }
     let u = spread(t, p.spread);
     let uv = vec2<f32>((u * 255.0 + 0.5) / 256.0, (p.row + 0.5) / p.ramp_rows);
-    return textureSampleLevel(ramps, ramp_sampler, uv, 0.0);
+    return textureSampleLevel(ramps, ramp_sampler, uv, 0.0) * alpha;
 }
