@@ -200,10 +200,6 @@ fn patterns_tile_as_in_the_svg_on_every_path() {
     }
 }
 
-/// Files of the effects corpus the GPU path does not draw like resvg yet: blend modes
-/// other than multiply and screen are drawn as normal there.
-const GPU_BLEND_CASES: &[&str] = &["difference.svg"];
-
 #[test]
 fn the_effects_corpus_renders_like_resvg_on_every_path() {
     let corpus = plaatwerk_tests::effects_corpus();
@@ -212,9 +208,6 @@ fn the_effects_corpus_renders_like_resvg_on_every_path() {
     for r in Rasterizing::ALL {
         for (folder, svg) in &corpus {
             let name = svg.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if r == Rasterizing::Gpu && GPU_BLEND_CASES.contains(&name) {
-                continue;
-            }
             match plaatwerk_tests::import_beside_resvg(svg, r) {
                 Ok((theirs, ours)) => {
                     let (cmp, diff) = compare(&theirs, &ours, 32);

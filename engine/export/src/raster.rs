@@ -4,7 +4,9 @@ use std::path::Path;
 
 use plaatwerk_geometry::SceneCache;
 use plaatwerk_model::{ElementId, Plate};
-use plaatwerk_render::{CpuRasterizer, Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, render_to_image};
+use plaatwerk_render::{
+    CpuRasterizer, Gpu, RenderRequest, RenderStats, Renderer, RgbaImage, gpu_draws_blend, render_to_image,
+};
 
 use crate::batch::Format;
 use crate::{ExportError, ExportView, cutout, encode_png, formats, plate_to_svg};
@@ -26,6 +28,18 @@ pub struct GpuRasterizer {
     pub renderer: Renderer,
     /// Tessellated elements.
     pub cache: SceneCache,
+    /// The CPU rasterizer for plates whose blend modes this path cannot compose (it
+    /// draws them as normal in the editor); made when first needed.
+    pub cpu: Option<CpuRasterizer>,
+}
+
+/// Whether the GPU path composes every blend mode of the plate's elements.
+fn gpu_draws_all_blends(plate: &Plate) -> bool {
+    let mut all = true;
+    for layer in &plate.layers {
+        plaatwerk_model::each_element(&layer.elements, &mut |e| all &= gpu_draws_blend(e.blend));
+    }
+    all
 }
 
 /// A headless exporter, reusable across exports of the same plate.
@@ -109,7 +123,9 @@ impl Exporter {
     /// An exporter on a GPU the caller opened.
     pub fn on_gpu(gpu: Gpu, samples: u32) -> Exporter {
         let renderer = Renderer::new(&gpu, wgpu_format(), samples);
-        Exporter { rasterizer: Rasterizer::Gpu(Box::new(GpuRasterizer { gpu, renderer, cache: SceneCache::new() })) }
+        Exporter {
+            rasterizer: Rasterizer::Gpu(Box::new(GpuRasterizer { gpu, renderer, cache: SceneCache::new(), cpu: None })),
+        }
     }
 
     /// A line naming the rasterizer, e.g. `CPU (vello_cpu, 1 worker thread)`.
@@ -129,7 +145,12 @@ impl Exporter {
     pub fn forget(&mut self, ids: &[ElementId]) {
         match &mut self.rasterizer {
             Rasterizer::Cpu(c) => c.forget(ids),
-            Rasterizer::Gpu(g) => g.cache.invalidate(ids),
+            Rasterizer::Gpu(g) => {
+                g.cache.invalidate(ids);
+                if let Some(c) = &mut g.cpu {
+                    c.forget(ids);
+                }
+            }
         }
     }
 
@@ -137,7 +158,10 @@ impl Exporter {
     pub fn clear(&mut self) {
         match &mut self.rasterizer {
             Rasterizer::Cpu(c) => *c = CpuRasterizer::new(),
-            Rasterizer::Gpu(g) => g.cache.clear(),
+            Rasterizer::Gpu(g) => {
+                g.cache.clear();
+                g.cpu = None;
+            }
         }
     }
 
@@ -145,7 +169,11 @@ impl Exporter {
     pub fn take_warnings(&mut self) -> Vec<String> {
         match &mut self.rasterizer {
             Rasterizer::Cpu(c) => std::mem::take(&mut c.warnings),
-            Rasterizer::Gpu(g) => std::mem::take(&mut g.renderer.warnings),
+            Rasterizer::Gpu(g) => {
+                let mut all = std::mem::take(&mut g.renderer.warnings);
+                all.extend(g.cpu.as_mut().map(|c| std::mem::take(&mut c.warnings)).unwrap_or_default());
+                all
+            }
         }
     }
 
@@ -176,6 +204,10 @@ impl Exporter {
     ) -> Result<(RgbaImage, RenderStats), ExportError> {
         Ok(match &mut self.rasterizer {
             Rasterizer::Cpu(c) => c.render(plate, req, progress)?,
+            Rasterizer::Gpu(g) if !gpu_draws_all_blends(plate) => {
+                // One picture everywhere: a file shows every blend mode as it is.
+                g.cpu.get_or_insert_with(CpuRasterizer::new).render(plate, req, progress)?
+            }
             Rasterizer::Gpu(g) => {
                 let g = &mut **g;
                 render_to_image(&g.gpu, &mut g.renderer, &mut g.cache, plate, req, progress)?

@@ -17,7 +17,7 @@ pub use cpu::CpuRasterizer;
 pub use gpu::Gpu;
 pub use offscreen::{MAX_OUTPUT_PIXELS, MAX_OUTPUT_SIDE, RenderRequest, RenderStats, RgbaImage, render_to_image};
 pub use renderer::{DEPTH_FORMAT, PictureError, Renderer, check_pictures, decode_picture};
-pub use scene::{PreparedScene, SceneExtras};
+pub use scene::{PreparedScene, SceneExtras, gpu_draws_blend};
 pub use target::RenderTarget;
 pub use wgpu;
 pub use wgpu::TextureFormat;

@@ -476,6 +476,13 @@ impl Builder<'_> {
 
 /// How a picture of an element with a blend mode is blended on this path: multiply
 /// and screen by the GPU's blending, the other modes as normal (drawn over).
+/// Whether the GPU path composes this blend mode itself (normal, multiply and screen
+/// are fixed-function blending); others it draws as normal, so exports that use them
+/// are drawn on the CPU.
+pub fn gpu_draws_blend(b: plaatwerk_model::BlendMode) -> bool {
+    matches!(b, plaatwerk_model::BlendMode::Normal) || picture_blend(b) != 0
+}
+
 fn picture_blend(b: plaatwerk_model::BlendMode) -> u8 {
     match b {
         plaatwerk_model::BlendMode::Multiply => 1,
