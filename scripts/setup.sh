@@ -6,21 +6,32 @@
 # stopped with SIGTERM as a service manager would), Chromium (the participant page is
 # tested in a real browser, driven by playwright-core from npm), Redis (hosted rooms;
 # the tests start their own redis-server on a free loopback port), nginx and openssl (a
-# hosted room is tested behind a TLS reverse proxy with a certificate of its own). Idempotent.
+# hosted room is tested behind a TLS reverse proxy with a certificate of its own), and
+# python-pptx from PyPI in target/python (slide decks are read as PowerPoint tooling
+# reads them; Debian has no package of it). Idempotent.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
   imagemagick xdotool libreoffice-impress poppler-utils
-  procps chromium redis-server nginx-light openssl
+  procps chromium redis-server nginx-light openssl python3-venv
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+python_tools() {
+  local py=target/python/bin/python
+  if ! "$py" -c 'import pptx' 2>/dev/null; then
+    python3 -m venv target/python
+    "$py" -m pip install -q --disable-pip-version-check 'python-pptx==1.0.2'
+  fi
+}
 if [ ${#missing[@]} -eq 0 ]; then
+  python_tools
   exit 0
 fi
 sudo=""
@@ -33,3 +44,4 @@ fi
 echo "setup: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+python_tools

@@ -261,6 +261,33 @@ fn a_slide_deck_of_the_cut_outs_opens_in_libreoffice() {
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(info.contains("Pages:           5"), "one page per cut-out: {info}");
     assert!(info.contains("960") && info.contains("x 540 pts"), "16:9 slides: {info}");
+
+    // PowerPoint's own tooling reads each slide's title and the picture's alternative text.
+    let python = repo().join("target/python/bin/python");
+    if !python.exists() {
+        assert!(std::env::var("CI").is_err(), "CI must install python-pptx (scripts/setup.sh)");
+        return;
+    }
+    let script = r#"
+import sys
+from pptx import Presentation
+deck = Presentation(sys.argv[1])
+for slide in deck.slides:
+    title = slide.shapes.title
+    alts = [s._element.xpath('./*[1]/p:cNvPr')[0].get('descr') or '' for s in slide.shapes]
+    print(title.text_frame.text if title is not None else '-', '|', max(alts, key=len))
+"#;
+    let py = Command::new(&python).arg("-c").arg(script).arg(&deck).output().expect("python-pptx");
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let lines: Vec<String> = String::from_utf8_lossy(&py.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines[0].starts_with("dia-overzicht | "), "{lines:?}");
+    for line in &lines {
+        let (title, alt) = line.split_once(" | ").unwrap_or_default();
+        assert!(!title.is_empty() && title != "-", "every slide has a title: {lines:?}");
+        assert!(alt.len() > 20, "every slide has alternative text: {lines:?}");
+    }
+    assert!(lines.iter().any(|l| l.contains("Casusregie") && l.contains("Wijkteammedewerker")), "{lines:?}");
 }
 
 #[test]

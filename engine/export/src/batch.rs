@@ -227,7 +227,9 @@ pub fn export_batch(
                 png: bytes,
                 width: w,
                 height: h,
-                title: cutout.caption.clone().unwrap_or_else(|| cutout.name.clone()),
+                title: cutout.name.clone(),
+                alt: crate::cutout::describe_cutout(plate, cutout),
+                language: plate.meta.language.clone(),
             }),
             Destination::Pdf(_) => pages.push((bytes, w, h, preset)),
             Destination::File(_) | Destination::Folder { .. } => {}
@@ -235,7 +237,11 @@ pub fn export_batch(
     }
     match destination {
         Destination::Folder { path, .. } => write_manifest(path, plate_file, &entries)?,
-        Destination::Deck(file) => write_file(file, &crate::pptx::deck(&plate.meta.title, &slides))?,
+        Destination::Deck(file) => {
+            let bytes = crate::pptx::deck(&plate.meta.title, &slides)
+                .map_err(|message| ExportError::Encode { file: file.display().to_string(), message })?;
+            write_file(file, &bytes)?;
+        }
         Destination::Pdf(file) => {
             let pages: Vec<formats::PdfPage<'_>> = pages
                 .iter()

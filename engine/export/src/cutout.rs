@@ -328,6 +328,78 @@ pub fn prepare_cutout(
     })
 }
 
+/// Longest alternative text a cut-out gets by default, in characters.
+const MAX_DESCRIPTION: usize = 1500;
+
+/// The alternative text of a cut-out, for screen readers (a slide's picture, a PDF's
+/// figure): its caption where it has one; otherwise the plate's title, the roles it
+/// shows and the texts inside it in reading order (top to bottom, left to right), in
+/// the plate's language.
+pub fn describe_cutout(plate: &Plate, cutout: &CutOut) -> String {
+    if let Some(c) = cutout.caption.as_ref().filter(|c| !c.trim().is_empty()) {
+        return c.trim().to_owned();
+    }
+    let dutch = plate.meta.language.starts_with("nl");
+    let mut parts = vec![plate.meta.title.trim().to_owned()];
+    let roles: Vec<&str> = cutout
+        .show
+        .roles
+        .iter()
+        .filter_map(|id| plate.roles.iter().find(|r| &r.id == id).map(|r| r.name.as_str()))
+        .collect();
+    if !roles.is_empty() {
+        parts.push(format!("{}: {}", if dutch { "Rollen" } else { "Roles" }, roles.join(", ")));
+    }
+    let region = cutout.region;
+    let inside = |p: [f32; 2]| {
+        p[0] >= region.x && p[0] <= region.x + region.width && p[1] >= region.y && p[1] <= region.y + region.height
+    };
+    let mut texts: Vec<([f32; 2], String)> = Vec::new();
+    fn walk(e: &Element, parent: &plaatwerk_model::Transform, out: &mut Vec<([f32; 2], String)>) {
+        let world = parent.pre_concat(&e.transform);
+        let (x, y, text) = match &e.kind {
+            ElementKind::Text(t) => (t.x, t.y, &t.text),
+            ElementKind::Sticky(s) => (s.x, s.y, &s.text),
+            ElementKind::Group(g) => {
+                for c in &g.children {
+                    walk(c, &world, out);
+                }
+                return;
+            }
+            _ => return,
+        };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            out.push((world.apply(x, y), text));
+        }
+    }
+    for layer in &plate.layers {
+        let shown = if cutout.show.layers.is_empty() { layer.visible } else { cutout.show.layers.contains(&layer.id) };
+        if shown {
+            for e in &layer.elements {
+                walk(e, &plaatwerk_model::Transform::IDENTITY, &mut texts);
+            }
+        }
+    }
+    texts.retain(|(p, _)| inside(*p));
+    // Reading order: lines a twentieth of the region high, then left to right.
+    let line = (region.height / 20.0).max(1e-3);
+    texts.sort_by(|a, b| {
+        ((a.0[1] / line).floor(), a.0[0])
+            .partial_cmp(&((b.0[1] / line).floor(), b.0[0]))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let body: Vec<String> = texts.into_iter().map(|(_, t)| t).collect();
+    if !body.is_empty() {
+        parts.push(body.join("; "));
+    }
+    let mut out = parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(". ");
+    if out.chars().count() > MAX_DESCRIPTION {
+        out = out.chars().take(MAX_DESCRIPTION - 1).collect::<String>() + "…";
+    }
+    out
+}
+
 /// The dark modules of a QR code for `text` (error correction level M), row by row.
 pub fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>, qrcode::types::QrError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;

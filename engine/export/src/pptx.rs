@@ -3,10 +3,17 @@
 //! parts PowerPoint insists on (master, layout, theme, document properties) and opens
 //! in PowerPoint, LibreOffice Impress and Keynote.
 //!
-//! A `.pptx` is a ZIP archive of XML parts. The pictures are PNG already (compressed),
-//! so the archive stores every part as it is; that needs no compression library.
+//! Every slide has its cut-out's name as a hidden title placeholder, so PowerPoint's
+//! outline and screen readers name the slide without it covering the picture, and the
+//! cut-out's description as alternative text (on the picture; on the title where the
+//! picture is the background, which has none).
+//!
+//! A `.pptx` is a ZIP archive of XML parts, written with the `zip` crate: the XML parts
+//! deflated, the pictures (PNG, compressed already) stored.
 
-/// One slide: a PNG picture, its pixel size and a title (for the outline view).
+use std::io::Write as _;
+
+/// One slide: a PNG picture, its pixel size, a title and alternative text.
 pub struct Slide {
     /// PNG bytes.
     pub png: Vec<u8>,
@@ -14,8 +21,12 @@ pub struct Slide {
     pub width: u32,
     /// Picture height in pixels.
     pub height: u32,
-    /// The slide's name.
+    /// The slide's name (its hidden title).
     pub title: String,
+    /// What the picture shows, for screen readers.
+    pub alt: String,
+    /// BCP 47 language of the texts, e.g. `nl`.
+    pub language: String,
 }
 
 /// Slide size: 16:9, 13.333 × 7.5 inches, in EMU (914400 per inch).
@@ -78,14 +89,27 @@ fn layout() -> String {
     )
 }
 
+/// The hidden title placeholder: PowerPoint's outline and screen readers read it.
+fn title_shape(s: &Slide, descr: &str) -> String {
+    let lang = xml_escape(&s.language);
+    format!(
+        r#"<p:sp><p:nvSpPr><p:cNvPr id="3" name="Titel" descr="{descr}" hidden="1"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x="457200" y="274638"/><a:ext cx="11277600" cy="1143000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="{lang}" dirty="0"/><a:t>{}</a:t></a:r></a:p></p:txBody></p:sp>"#,
+        xml_escape(&s.title)
+    )
+}
+
+const TREE_START: &str = r#"<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>"#;
+
 /// The slide: the picture as background (16:9) or centred (other shapes).
 fn slide(s: &Slide) -> String {
     let aspect = s.width as f64 / s.height.max(1) as f64;
     let wide = (aspect - 16.0 / 9.0).abs() < 0.01 * 16.0 / 9.0;
     let name = xml_escape(&s.title);
+    let alt = xml_escape(&s.alt);
     if wide {
+        let title = title_shape(s, &alt);
         return format!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld {NS}><p:cSld name="{name}"><p:bg><p:bgPr><a:blipFill dpi="0" rotWithShape="1"><a:blip r:embed="rId2"/><a:srcRect/><a:stretch><a:fillRect/></a:stretch></a:blipFill><a:effectLst/></p:bgPr></p:bg>{EMPTY_TREE}</p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"#
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld {NS}><p:cSld name="{name}"><p:bg><p:bgPr><a:blipFill dpi="0" rotWithShape="1"><a:blip r:embed="rId2"/><a:srcRect/><a:stretch><a:fillRect/></a:stretch></a:blipFill><a:effectLst/></p:bgPr></p:bg>{TREE_START}{title}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"#
         );
     }
     // Fit inside the slide, centred.
@@ -95,16 +119,18 @@ fn slide(s: &Slide) -> String {
         ((SLIDE_H as f64 * aspect) as u64, SLIDE_H)
     };
     let (x, y) = ((SLIDE_W - cx) / 2, (SLIDE_H - cy) / 2);
+    let title = title_shape(s, "");
     let tree = format!(
-        r#"<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr><p:pic><p:nvPicPr><p:cNvPr id="2" name="{name}" descr="{name}"/><p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId2"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic></p:spTree>"#
+        r#"{TREE_START}<p:pic><p:nvPicPr><p:cNvPr id="2" name="{name}" descr="{alt}"/><p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId2"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>{title}</p:spTree>"#
     );
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld {NS}><p:cSld name="{name}"><p:bg><p:bgPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill><a:effectLst/></p:bgPr></p:bg>{tree}</p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"#
     )
 }
 
-/// Builds the deck.
-pub fn deck(title: &str, slides: &[Slide]) -> Vec<u8> {
+/// Builds the deck. Fails only where the archive cannot be written (a part beyond
+/// ZIP's limits).
+pub fn deck(title: &str, slides: &[Slide]) -> Result<Vec<u8>, String> {
     let n = slides.len();
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     let mut types = String::from(
@@ -213,98 +239,67 @@ pub fn deck(title: &str, slides: &[Slide]) -> Vec<u8> {
         ));
         parts.push((format!("ppt/media/image{k}.png"), s.png.clone()));
     }
-    zip_stored(&parts)
+    write_zip(&parts).map_err(|e| format!("the slide deck could not be packed: {e}"))
 }
 
-/// CRC-32 (IEEE), as ZIP needs it.
-fn crc32(data: &[u8]) -> u32 {
-    let mut table = [0u32; 256];
-    for (i, t) in table.iter_mut().enumerate() {
-        let mut c = i as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-        }
-        *t = c;
-    }
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc = table[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
-
-/// A ZIP archive with every part stored as it is (no compression), fixed dates.
-pub fn zip_stored(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    // 1 January 2026, so the same deck is the same bytes every time.
-    let (time, date): (u16, u16) = (0, ((2026 - 1980) << 9) | (1 << 5) | 1);
+/// The archive: XML parts deflated, pictures stored, all dated 1 January 2026 so the
+/// same deck is the same bytes every time.
+fn write_zip(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::CompressionMethod::{Deflated, Stored};
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let date = zip::DateTime::from_date_and_time(2026, 1, 1, 0, 0, 0).unwrap_or_default();
     for (name, data) in parts {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let size = data.len() as u32;
-        let name_bytes = name.as_bytes();
-        let header = |sig: u32, central: bool| {
-            let mut h = Vec::new();
-            h.extend_from_slice(&sig.to_le_bytes());
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes()); // made by
-            }
-            h.extend_from_slice(&20u16.to_le_bytes()); // needed to extract
-            h.extend_from_slice(&0x0800u16.to_le_bytes()); // UTF-8 names
-            h.extend_from_slice(&0u16.to_le_bytes()); // stored
-            h.extend_from_slice(&time.to_le_bytes());
-            h.extend_from_slice(&date.to_le_bytes());
-            h.extend_from_slice(&crc.to_le_bytes());
-            h.extend_from_slice(&size.to_le_bytes());
-            h.extend_from_slice(&size.to_le_bytes());
-            h.extend_from_slice(&(name_bytes.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes()); // extra
-            if central {
-                h.extend_from_slice(&0u16.to_le_bytes()); // comment
-                h.extend_from_slice(&0u16.to_le_bytes()); // disk
-                h.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
-                h.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-                h.extend_from_slice(&offset.to_le_bytes());
-            }
-            h.extend_from_slice(name_bytes);
-            h
-        };
-        out.extend_from_slice(&header(0x0403_4b50, false));
-        out.extend_from_slice(data);
-        central.extend_from_slice(&header(0x0201_4b50, true));
+        let method = if name.ends_with(".png") { Stored } else { Deflated };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method).last_modified_time(date);
+        zw.start_file(name.as_str(), options)?;
+        zw.write_all(data)?;
     }
-    let central_at = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&central_at.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    Ok(zw.finish()?.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read as _;
+
     use super::*;
 
-    #[test]
-    fn crc32_matches_the_standard_check_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
+        let mut text = String::new();
+        archive.by_name(name).expect(name).read_to_string(&mut text).expect("UTF-8");
+        text
     }
 
     #[test]
-    fn the_deck_lists_every_slide_and_picture() {
-        let s = |w, h| Slide { png: vec![0x89, b'P', b'N', b'G'], width: w, height: h, title: "a & b".into() };
-        let bytes = deck("Proef", &[s(1920, 1080), s(2480, 3508)]);
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(text.contains("ppt/slides/slide2.xml") && text.contains("ppt/media/image2.png"));
-        assert!(text.contains("a &amp; b"));
-        assert!(text.contains("<p:bgPr><a:blipFill"), "the 16:9 picture is the background");
-        assert!(text.contains("<p:pic>"), "the portrait picture is placed whole");
+    fn the_deck_lists_every_slide_and_picture_with_titles_and_alternative_text() {
+        let s = |w, h| Slide {
+            png: vec![0x89, b'P', b'N', b'G'],
+            width: w,
+            height: h,
+            title: "a & b".into(),
+            alt: "Casusregie: wie doet wat <rond> het gezin".into(),
+            language: "nl".into(),
+        };
+        let bytes = deck("Proef", &[s(1920, 1080), s(2480, 3508)]).expect("deck");
         assert_eq!(&bytes[..4], b"PK\x03\x04");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).expect("a ZIP archive");
+        assert!(archive.by_name("ppt/media/image2.png").is_ok());
+        let xml = archive.by_name("ppt/slides/slide1.xml").expect("slide 1");
+        assert_eq!(xml.compression(), zip::CompressionMethod::Deflated, "XML parts are deflated");
+        drop(xml);
+        assert_eq!(
+            archive.by_name("ppt/media/image1.png").expect("picture").compression(),
+            zip::CompressionMethod::Stored
+        );
+        let wide = part(&bytes, "ppt/slides/slide1.xml");
+        assert!(wide.contains("<p:bgPr><a:blipFill"), "the 16:9 picture is the background");
+        assert!(wide.contains(r#"<p:ph type="title"/>"#) && wide.contains("<a:t>a &amp; b</a:t>"));
+        assert!(wide.contains(r#"hidden="1""#), "the title does not cover the picture");
+        assert!(wide.contains(r#"descr="Casusregie: wie doet wat &lt;rond&gt; het gezin""#));
+        let tall = part(&bytes, "ppt/slides/slide2.xml");
+        assert!(tall.contains("<p:pic>"), "the portrait picture is placed whole");
+        assert!(tall.contains(r#"name="a &amp; b" descr="Casusregie: wie doet wat &lt;rond&gt; het gezin""#));
+        // The same deck is the same bytes.
+        assert_eq!(deck("Proef", &[s(1920, 1080)]), deck("Proef", &[s(1920, 1080)]));
     }
 }
