@@ -354,12 +354,12 @@ pub fn describe_cutout(plate: &Plate, cutout: &CutOut) -> String {
     let inside = |p: [f32; 2]| {
         p[0] >= region.x && p[0] <= region.x + region.width && p[1] >= region.y && p[1] <= region.y + region.height
     };
-    let mut texts: Vec<([f32; 2], String)> = Vec::new();
-    fn walk(e: &Element, parent: &plaatwerk_model::Transform, out: &mut Vec<([f32; 2], String)>) {
+    let mut texts: Vec<Snippet> = Vec::new();
+    fn walk(e: &Element, parent: &plaatwerk_model::Transform, out: &mut Vec<Snippet>) {
         let world = parent.pre_concat(&e.transform);
-        let (x, y, text) = match &e.kind {
-            ElementKind::Text(t) => (t.x, t.y, &t.text),
-            ElementKind::Sticky(s) => (s.x, s.y, &s.text),
+        let (x, y, size, text) = match &e.kind {
+            ElementKind::Text(t) => (t.x, t.y, t.size, &t.text),
+            ElementKind::Sticky(s) => (s.x, s.y, s.size, &s.text),
             ElementKind::Group(g) => {
                 for c in &g.children {
                     walk(c, &world, out);
@@ -370,7 +370,7 @@ pub fn describe_cutout(plate: &Plate, cutout: &CutOut) -> String {
         };
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !text.is_empty() {
-            out.push((world.apply(x, y), text));
+            out.push(Snippet { at: world.apply(x, y), size: size * world.mean_scale(), text });
         }
     }
     for layer in &plate.layers {
@@ -381,21 +381,60 @@ pub fn describe_cutout(plate: &Plate, cutout: &CutOut) -> String {
             }
         }
     }
-    texts.retain(|(p, _)| inside(*p));
-    // Reading order: lines a twentieth of the region high, then left to right.
-    let line = (region.height / 20.0).max(1e-3);
-    texts.sort_by(|a, b| {
-        ((a.0[1] / line).floor(), a.0[0])
-            .partial_cmp(&((b.0[1] / line).floor(), b.0[0]))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    let body: Vec<String> = texts.into_iter().map(|(_, t)| t).collect();
+    let title = plate.meta.title.trim();
+    texts.retain(|t| inside(t.at) && t.text != title);
+    let body: Vec<String> = reading_order(texts, region.height / 20.0).into_iter().map(|t| t.text).collect();
     if !body.is_empty() {
         parts.push(body.join("; "));
     }
-    let mut out = parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(". ");
+    // Sentences: a part that ends in its own punctuation gets no full stop after it.
+    let mut out = String::new();
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out += if out.ends_with(['.', '?', '!', ':', '…']) { " " } else { ". " };
+        }
+        out += &part;
+    }
     if out.chars().count() > MAX_DESCRIPTION {
         out = out.chars().take(MAX_DESCRIPTION - 1).collect::<String>() + "…";
+    }
+    out
+}
+
+/// A piece of text on a plate: where it starts, its size and what it says.
+struct Snippet {
+    at: [f32; 2],
+    size: f32,
+    text: String,
+}
+
+/// Texts in reading order: the top-most line first (lines `line` high), left to right;
+/// a text that starts just below the one read, at about the same left edge (a card's
+/// body under its heading, which may sit beside an icon), is read next, before the
+/// rest of the line.
+fn reading_order(mut left: Vec<Snippet>, line: f32) -> Vec<Snippet> {
+    let line = line.max(1e-3);
+    let key = |t: &Snippet| ((t.at[1] / line).floor(), t.at[0]);
+    left.sort_by(|a, b| key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal));
+    // `t` reads on from `cur`: it starts just below it, at about its left edge.
+    let follows = |cur: &Snippet, t: &Snippet| {
+        let reach = cur.size.max(t.size);
+        let dy = t.at[1] - cur.at[1];
+        (t.at[0] - cur.at[0]).abs() <= 2.0 * reach && dy > 0.0 && dy <= 4.0 * reach
+    };
+    let mut out: Vec<Snippet> = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let below = out.last().and_then(|cur| {
+            left.iter()
+                .enumerate()
+                .filter(|(_, t)| follows(cur, t))
+                .min_by(|a, b| a.1.at[1].partial_cmp(&b.1.at[1]).unwrap_or(std::cmp::Ordering::Equal))
+                .map(|(i, _)| i)
+        });
+        // Otherwise the first text in line order that does not read on from another
+        // one still to come (a body sitting a little left of its heading).
+        let next = below.or_else(|| (0..left.len()).find(|&i| !left.iter().any(|h| follows(h, &left[i])))).unwrap_or(0);
+        out.push(left.remove(next));
     }
     out
 }
@@ -507,5 +546,82 @@ mod erased {
         fn json(&self) -> String {
             serde_json::to_string(self).unwrap_or_default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plaatwerk_model::{Sticky, Visibility};
+
+    use super::*;
+
+    fn text(id: u64, x: f32, y: f32, size: f32, t: &str) -> Element {
+        Element::new(
+            ElementId(id),
+            ElementKind::Text(Text {
+                x,
+                y,
+                text: t.into(),
+                size,
+                color: Color::BLACK,
+                align: Align::Left,
+                weight: Weight::Regular,
+                wrap_width: None,
+            }),
+        )
+    }
+
+    #[test]
+    fn a_cut_out_is_described_by_title_roles_and_texts_in_reading_order() {
+        let mut plate = Plate::new("Wie doet wat?", 1000.0, 800.0);
+        plate.roles =
+            vec![plaatwerk_model::Role { id: "coach".into(), name: "Gezinscoach".into(), color: Color::BLACK }];
+        let mut layer = Layer::new("basis", "Basis");
+        layer.elements = vec![
+            text(1, 20.0, 20.0, 30.0, "Wie doet wat?"),
+            // Two cards side by side: heading, and the body just below it.
+            text(2, 500.0, 200.0, 16.0, "Huisarts"),
+            text(3, 120.0, 200.0, 16.0, "School"),
+            text(4, 100.0, 212.0, 12.0, "Ziet   het kind\nelke dag."),
+            text(5, 500.0, 230.0, 12.0, "Signaleert zorgen."),
+            Element::new(
+                ElementId(6),
+                ElementKind::Sticky(Sticky {
+                    x: 300.0,
+                    y: 600.0,
+                    width: 100.0,
+                    height: 100.0,
+                    text: "Vakantie?".into(),
+                    color: Color::WHITE,
+                    text_color: Color::BLACK,
+                    size: 14.0,
+                }),
+            ),
+            // Outside the cut-out.
+            text(7, 900.0, 780.0, 12.0, "Elders"),
+        ];
+        plate.layers = vec![layer];
+        let mut cutout = CutOut {
+            name: "dia".into(),
+            region: Region { x: 0.0, y: 0.0, width: 800.0, height: 720.0 },
+            preset: "slide-16x9".into(),
+            show: Visibility { layers: Vec::new(), roles: vec!["coach".into()] },
+            caption: None,
+            qr_url: None,
+            background: None,
+        };
+        assert_eq!(
+            describe_cutout(&plate, &cutout),
+            "Wie doet wat? Rollen: Gezinscoach. School; Ziet het kind elke dag.; Huisarts; Signaleert zorgen.; Vakantie?"
+        );
+        plate.meta.language = "en".into();
+        cutout.show.roles.clear();
+        cutout.region.height = 400.0;
+        assert_eq!(
+            describe_cutout(&plate, &cutout),
+            "Wie doet wat? School; Ziet het kind elke dag.; Huisarts; Signaleert zorgen."
+        );
+        cutout.caption = Some("  Een eigen beschrijving ".into());
+        assert_eq!(describe_cutout(&plate, &cutout), "Een eigen beschrijving");
     }
 }
