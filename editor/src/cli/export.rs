@@ -90,18 +90,37 @@ pub(super) fn plate(
     Ok(ExitCode::SUCCESS)
 }
 
+/// How PDFs are written, from the command line.
+pub(super) struct PdfArgs {
+    options: plaatwerk_export::pdf::PdfOptions,
+    /// Whether any option was given (they make sense only for PDF output).
+    given: bool,
+}
+
+impl PdfArgs {
+    pub(super) fn new(standard: Option<&str>, crop_marks: bool) -> anyhow::Result<PdfArgs> {
+        use plaatwerk_export::pdf::{PdfOptions, PdfStandard};
+        let standards = match standard {
+            Some(s) => PdfStandard::parse_list(s).map_err(|e| anyhow::anyhow!("--pdf-standard: {e}"))?,
+            None => Vec::new(),
+        };
+        Ok(PdfArgs { given: standard.is_some() || crop_marks, options: PdfOptions { standards, crop_marks } })
+    }
+}
+
 /// Exports one cut-out (`only`) to a file, or all of them into a folder with a manifest.
 pub(super) fn cutouts(
     plate_path: &Path,
     out: &Path,
     only: Option<&str>,
     format: Option<&str>,
+    pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
     let plate = load(plate_path)?;
     if plate.cutouts.is_empty() {
         bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", plate_path.display());
     }
-    export_cutouts_of(&plate, plate_path, out, only, format, "cut-out")
+    export_cutouts_of(&plate, plate_path, out, only, format, "cut-out", pdf)
 }
 
 /// The plate's stops (saved views) exported as 16:9 cut-outs, with a session's
@@ -112,6 +131,7 @@ pub(super) fn stops(
     out: &Path,
     only: Option<&str>,
     format: Option<&str>,
+    pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut plate = load(plate_path)?;
     if let Some(s) = session {
@@ -119,7 +139,7 @@ pub(super) fn stops(
         eprintln!("session \"{}\" of {} opened over the plate", opened.name, opened.date);
     }
     plate.cutouts = plaatwerk_editing::present::stop_cutouts(&plate);
-    export_cutouts_of(&plate, plate_path, out, only, format, "stop")
+    export_cutouts_of(&plate, plate_path, out, only, format, "stop", pdf)
 }
 
 /// Exports cut-outs of a plate: one to a file, all to a folder with a manifest, to a
@@ -131,6 +151,7 @@ fn export_cutouts_of(
     only: Option<&str>,
     format: Option<&str>,
     what: &str,
+    pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
     use plaatwerk_export::batch::{Destination, Format, Step, export_batch};
     let presets = crate_settings_presets()?;
@@ -154,7 +175,19 @@ fn export_cutouts_of(
     {
         bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg, .pdf or .pptx", out.display());
     }
+    let writes_pdf = match &destination {
+        Destination::Pdf(_) => true,
+        Destination::File(f) => Format::of_path(f) == Some(Format::Pdf),
+        Destination::Folder { format, .. } => {
+            *format == Some(Format::Pdf) || (format.is_none() && presets.iter().any(|p| p.format == "pdf"))
+        }
+        Destination::Deck(_) => false,
+    };
+    if pdf.given && !writes_pdf {
+        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", out.display());
+    }
     let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
+    exporter.pdf = pdf.options.clone();
     let start = Instant::now();
     let plate_file = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut report = |step: Step<'_>| {
@@ -163,8 +196,16 @@ fn export_cutouts_of(
             eprintln!("[{}/{}] {shown} ({w} × {h} px) in {secs:.2} s", step.done, step.total);
         }
     };
-    export_batch(&mut exporter, plate, &chosen, &presets, &destination, &plate_file, &mut report)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+    let done = export_batch(&mut exporter, plate, &chosen, &presets, &destination, &plate_file, &mut report)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()));
+    for warning in exporter.take_warnings() {
+        eprintln!("{}: warning: {warning}", plate_path.display());
+    }
+    done?;
+    let standards: Vec<&str> = pdf.options.standards.iter().map(|s| s.name()).collect();
+    if !standards.is_empty() {
+        eprintln!("PDF checked by krilla's validators for {}", standards.join(" and "));
+    }
     match &destination {
         Destination::Folder { path, .. } => eprintln!("wrote {}", path.join("manifest.json").display()),
         Destination::Deck(f) | Destination::Pdf(f) => eprintln!(

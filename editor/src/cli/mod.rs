@@ -120,6 +120,15 @@ enum Command {
         /// With --all-cutouts: write every cut-out in this format instead of its preset's.
         #[arg(long)]
         format: Option<String>,
+        /// PDF: meet these standards (comma-separated): a2b (PDF/A-2b, for archives),
+        /// a3b (PDF/A-3b), ua1 (PDF/UA-1, accessible). krilla's validators check the
+        /// file; one that would not meet them is not written.
+        #[arg(long, value_name = "a2b|a3b|ua1")]
+        pdf_standard: Option<String>,
+        /// PDF: crop marks around print pages (presets with a page size), in a slug
+        /// outside the bleed.
+        #[arg(long)]
+        crop_marks: bool,
         /// Width in pixels.
         #[arg(long)]
         width: Option<u32>,
@@ -292,17 +301,21 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Check { plates }) => plate::check(&plates),
         Some(Command::Format { plates }) => plate::reformat(&plates),
-        Some(Command::Export { plate, output, cutout: Some(name), format: _, .. }) => {
-            export::cutouts(&plate, &output, Some(&name), None)
+        Some(Command::Export { plate, output, cutout: Some(name), pdf_standard, crop_marks, .. }) => {
+            export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
+                .and_then(|pdf| export::cutouts(&plate, &output, Some(&name), None, &pdf))
         }
-        Some(Command::Export { plate, output, all_cutouts: true, format, .. }) => {
-            export::cutouts(&plate, &output, None, format.as_deref())
+        Some(Command::Export { plate, output, all_cutouts: true, format, pdf_standard, crop_marks, .. }) => {
+            export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
+                .and_then(|pdf| export::cutouts(&plate, &output, None, format.as_deref(), &pdf))
         }
-        Some(Command::Export { plate, output, stop: Some(name), session, .. }) => {
-            export::stops(&plate, session.as_deref(), &output, Some(&name), None)
+        Some(Command::Export { plate, output, stop: Some(name), session, pdf_standard, crop_marks, .. }) => {
+            export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
+                .and_then(|pdf| export::stops(&plate, session.as_deref(), &output, Some(&name), None, &pdf))
         }
-        Some(Command::Export { plate, output, all_stops: true, session, format, .. }) => {
-            export::stops(&plate, session.as_deref(), &output, None, format.as_deref())
+        Some(Command::Export { plate, output, all_stops: true, session, format, pdf_standard, crop_marks, .. }) => {
+            export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
+                .and_then(|pdf| export::stops(&plate, session.as_deref(), &output, None, format.as_deref(), &pdf))
         }
         Some(Command::Export {
             plate,

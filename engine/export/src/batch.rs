@@ -9,7 +9,7 @@ use std::time::Instant;
 use plaatwerk_model::{CutOut, Plate};
 
 use crate::cutout::{Preset, prepare_cutout};
-use crate::{ExportError, Exporter, formats, write_file};
+use crate::{ExportError, Exporter, write_file};
 
 /// The file format of a cut-out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +182,7 @@ pub fn export_batch(
     let chosen: Vec<(&CutOut, &Preset)> =
         cutouts.iter().map(|c| preset_of(presets, c).map(|p| (*c, p))).collect::<Result<_, _>>()?;
     let mut entries = Vec::new();
-    let mut pages: Vec<(Vec<u8>, u32, u32, &Preset)> = Vec::new();
+    let mut pages: Vec<crate::cutout::CutoutRender> = Vec::new();
     let mut slides = Vec::new();
     if let Destination::Folder { path, .. } = destination {
         std::fs::create_dir_all(path)
@@ -214,26 +214,30 @@ pub fn export_batch(
             progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((Some(&file), w, h, secs)) });
             continue;
         }
-        // A slide needs no print resolution; a PDF page gets the preset's.
-        let deck = matches!(destination, Destination::Deck(_));
-        let scale = if deck { (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0) } else { 1.0 };
+        if let Destination::Pdf(_) = destination {
+            // Vector pages: drawn when the document is written, below.
+            let r = prepare_cutout(plate, cutout, preset, 1.0)?;
+            let (w, h) = (r.view.width, r.view.height);
+            pages.push(r);
+            let secs = start.elapsed().as_secs_f32();
+            progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((None, w, h, secs)) });
+            continue;
+        }
+        // A slide needs no print resolution.
+        let scale = (DECK_MAX_SIDE / preset.width.max(preset.height) as f32).min(1.0);
         let r = prepare_cutout(plate, cutout, preset, scale)?;
-        let bytes = exporter.encode_cutout(&r, if deck { Format::Png } else { Format::Jpeg }, &mut |_, _| {})?;
+        let bytes = exporter.encode_cutout(&r, Format::Png, &mut |_, _| {})?;
         let (w, h) = (r.view.width, r.view.height);
         let secs = start.elapsed().as_secs_f32();
         progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((None, w, h, secs)) });
-        match destination {
-            Destination::Deck(_) => slides.push(crate::pptx::Slide {
-                png: bytes,
-                width: w,
-                height: h,
-                title: cutout.name.clone(),
-                alt: crate::cutout::describe_cutout(plate, cutout),
-                language: plate.meta.language.clone(),
-            }),
-            Destination::Pdf(_) => pages.push((bytes, w, h, preset)),
-            Destination::File(_) | Destination::Folder { .. } => {}
-        }
+        slides.push(crate::pptx::Slide {
+            png: bytes,
+            width: w,
+            height: h,
+            title: cutout.name.clone(),
+            alt: r.alt,
+            language: plate.meta.language.clone(),
+        });
     }
     match destination {
         Destination::Folder { path, .. } => write_manifest(path, plate_file, &entries)?,
@@ -243,17 +247,10 @@ pub fn export_batch(
             write_file(file, &bytes)?;
         }
         Destination::Pdf(file) => {
-            let pages: Vec<formats::PdfPage<'_>> = pages
-                .iter()
-                .map(|(jpeg, width, height, preset)| formats::PdfPage {
-                    jpeg,
-                    width: *width,
-                    height: *height,
-                    page_mm: preset.page_mm,
-                    bleed_mm: preset.bleed_mm,
-                })
-                .collect();
-            write_file(file, &formats::pdf_pages(&pages, &plate.meta.title))?;
+            let renders: Vec<&crate::cutout::CutoutRender> = pages.iter().collect();
+            let name = file.display().to_string();
+            let bytes = exporter.encode_pdf(&renders, &plate.meta.title, &plate.meta.language, &name)?;
+            write_file(file, &bytes)?;
         }
         Destination::File(_) => {}
     }

@@ -204,6 +204,8 @@ pub struct CutoutRender {
     /// Elements with ids from here on were added for the cut-out (overlay, caption
     /// band, QR code); the ones below are the plate's own.
     pub extra_ids_from: u64,
+    /// What the cut-out shows, for screen readers ([`describe_cutout`]).
+    pub alt: String,
 }
 
 /// Image size and caption band height in pixels.
@@ -325,6 +327,7 @@ pub fn prepare_cutout(
         view: ExportView { region, width: w, height: h, background: Some(background) },
         preset: preset.clone(),
         extra_ids_from,
+        alt: describe_cutout(plate, cutout),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod cutout;
 #[cfg(feature = "raster")]
 pub mod formats;
+pub mod pdf;
 #[cfg(feature = "raster")]
 mod png;
 pub mod pptx;

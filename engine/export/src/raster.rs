@@ -9,6 +9,7 @@ use plaatwerk_render::{
 };
 
 use crate::batch::Format;
+use crate::pdf::{PdfOptions, PdfPage, write_pdf};
 use crate::{ExportError, ExportView, cutout, encode_png, formats, plate_to_svg};
 
 /// What turns a plate into pixels for an export.
@@ -46,6 +47,10 @@ fn gpu_draws_all_blends(plate: &Plate) -> bool {
 pub struct Exporter {
     /// The rasterizer in use.
     pub rasterizer: Rasterizer,
+    /// How PDFs are written (standards, crop marks).
+    pub pdf: PdfOptions,
+    /// Problems met while writing documents (pictures left out).
+    warnings: Vec<String>,
 }
 
 /// Which rasterizer an export asks for (`PLAATWERK_RASTERIZER=cpu|gpu|auto`).
@@ -112,7 +117,7 @@ impl Exporter {
 
     /// An exporter on the CPU rasterizer.
     pub fn cpu() -> Exporter {
-        Exporter { rasterizer: Rasterizer::Cpu(CpuRasterizer::new()) }
+        Exporter { rasterizer: Rasterizer::Cpu(CpuRasterizer::new()), pdf: PdfOptions::default(), warnings: Vec::new() }
     }
 
     /// An exporter on the GPU, opened headless.
@@ -125,6 +130,8 @@ impl Exporter {
         let renderer = Renderer::new(&gpu, wgpu_format(), samples);
         Exporter {
             rasterizer: Rasterizer::Gpu(Box::new(GpuRasterizer { gpu, renderer, cache: SceneCache::new(), cpu: None })),
+            pdf: PdfOptions::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -167,14 +174,30 @@ impl Exporter {
 
     /// Problems met while rendering (pictures that cannot be shown), taken.
     pub fn take_warnings(&mut self) -> Vec<String> {
+        let mut all = std::mem::take(&mut self.warnings);
         match &mut self.rasterizer {
-            Rasterizer::Cpu(c) => std::mem::take(&mut c.warnings),
+            Rasterizer::Cpu(c) => all.append(&mut c.warnings),
             Rasterizer::Gpu(g) => {
-                let mut all = std::mem::take(&mut g.renderer.warnings);
+                all.append(&mut g.renderer.warnings);
                 all.extend(g.cpu.as_mut().map(|c| std::mem::take(&mut c.warnings)).unwrap_or_default());
-                all
             }
         }
+        all
+    }
+
+    /// Writes cut-outs as one vector PDF, a page each, with the exporter's PDF
+    /// options. `title` and `language` are the document's.
+    pub fn encode_pdf(
+        &mut self,
+        renders: &[&cutout::CutoutRender],
+        title: &str,
+        language: &str,
+        file: &str,
+    ) -> Result<Vec<u8>, ExportError> {
+        let pages: Vec<PdfPage<'_>> =
+            renders.iter().map(|r| PdfPage { render: r, name: r.name.clone(), alt: r.alt.clone() }).collect();
+        write_pdf(&pages, title, language, &self.pdf, &mut self.warnings)
+            .map_err(|message| ExportError::Encode { file: file.to_owned(), message })
     }
 
     /// Renders a region of the plate to pixels.
@@ -247,6 +270,10 @@ impl Exporter {
             let v = &r.view;
             return Ok(plate_to_svg(&r.plate, v.region, v.width, v.height, v.background, None).into_bytes());
         }
+        if format == Format::Pdf {
+            let title = format!("{} — {}", r.plate.meta.title, r.name);
+            return self.encode_pdf(&[r], &title, &r.plate.meta.language, &file);
+        }
         let rendered = self.render(&r.plate, &r.view, progress);
         // The plate's own elements stay tessellated for the next cut-out; what was added
         // for this one (overlay, band, QR code) is forgotten, as its ids mean other
@@ -264,13 +291,8 @@ impl Exporter {
         let matte = r.view.background.map_or([255, 255, 255], |c| [c.r, c.g, c.b]);
         match format {
             Format::Png => encode_png(&img, &r.plate.meta.title).map_err(encode),
-            Format::Pdf => {
-                let jpeg = formats::encode_jpeg(&img, matte, 92).map_err(encode)?;
-                let title = format!("{} — {}", r.plate.meta.title, r.name);
-                Ok(formats::pdf_with_jpeg(&jpeg, img.width, img.height, r.preset.page_mm, r.preset.bleed_mm, &title))
-            }
-            // SVG returned above, before rendering.
-            Format::Jpeg | Format::Svg => formats::encode_jpeg(&img, matte, 92).map_err(encode),
+            // SVG and PDF returned above, before rendering.
+            Format::Jpeg | Format::Svg | Format::Pdf => formats::encode_jpeg(&img, matte, 92).map_err(encode),
         }
     }
 }

@@ -14,7 +14,8 @@ use plaatwerk_model::{
 use crate::Bounds;
 use crate::ink::ink_path;
 use crate::outline::{arrow_shape, dash_path, ellipse_path, path_from_svg, rect_path};
-use crate::tessellate::{HIGHLIGHTER_OPACITY, arrow_label, label_backdrop_paint, sticky_parts, text_outline};
+use crate::tessellate::{HIGHLIGHTER_OPACITY, arrow_label, label_backdrop_paint, sticky_parts};
+use crate::text::{GlyphRun, TextStyle, layout};
 
 /// One thing to draw.
 #[derive(Debug, Clone)]
@@ -40,6 +41,18 @@ pub enum Mark {
         /// Width, caps, joins and paint.
         style: StrokeStyle,
         /// Opacity 0..=1 on top of the paint's own.
+        opacity: f32,
+        /// Element space → plate space.
+        transform: Transform,
+    },
+    /// Lines of text in the bundled fonts: real text for documents, outlines for
+    /// rasterizers ([`crate::text::runs_outline`]).
+    Text {
+        /// The lines, in element space.
+        runs: Vec<GlyphRun>,
+        /// The letters' colour.
+        color: Color,
+        /// Opacity 0..=1 on top of the colour's own.
         opacity: f32,
         /// Element space → plate space.
         transform: Transform,
@@ -105,6 +118,14 @@ impl Mark {
                 let grow = style.width * 0.5 * style.miter_limit.max(1.0);
                 path_bounds(path, transform, grow)
             }
+            Mark::Text { runs, transform, .. } => runs
+                .iter()
+                .map(|r| {
+                    let [x, y, w, h] = r.extent();
+                    Bounds::from_xywh(x, y, w, h)
+                })
+                .fold(Bounds::EMPTY, |b, r| b.union(&r))
+                .transformed(transform),
             Mark::Picture { rect, transform, .. } => {
                 Bounds::from_xywh(rect[0], rect[1], rect[2], rect[3]).transformed(transform)
             }
@@ -169,6 +190,7 @@ fn fade(m: &mut Mark, by: f32) {
     match m {
         Mark::Fill { opacity, .. }
         | Mark::Stroke { opacity, .. }
+        | Mark::Text { opacity, .. }
         | Mark::Picture { opacity, .. }
         | Mark::Group { opacity, .. } => *opacity *= by,
     }
@@ -394,13 +416,11 @@ fn text_mark(out: &mut Vec<Mark>, t: &plaatwerk_model::Text, tol: f32, world: &T
     if t.size < tol || t.text.is_empty() {
         return;
     }
-    out.push(Mark::Fill {
-        path: text_outline(t),
-        rule: FillRule::Nonzero,
-        paint: Paint::Solid(t.color),
-        opacity: 1.0,
-        transform: *world,
-    });
+    let style = TextStyle { size: t.size, weight: t.weight, align: t.align, wrap_width: t.wrap_width };
+    let runs = layout(&t.text, style).runs(t.x, t.y);
+    if !runs.is_empty() {
+        out.push(Mark::Text { runs, color: t.color, opacity: 1.0, transform: *world });
+    }
 }
 
 /// A solid colour's straight-alpha components 0..=1 with an extra opacity applied.

@@ -62,6 +62,8 @@ pub struct TextStyle {
 struct PlacedGlyph {
     id: u16,
     x: f32,
+    /// Byte offset of the glyph's cluster in the line's text.
+    cluster: u32,
 }
 
 /// A laid-out line.
@@ -69,6 +71,85 @@ struct PlacedGlyph {
 struct Line {
     glyphs: Vec<PlacedGlyph>,
     width: f32,
+    /// The characters the line shows.
+    text: String,
+}
+
+/// One glyph of a [`GlyphRun`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunGlyph {
+    /// Glyph id in the bundled font of the run's weight.
+    pub id: u16,
+    /// Distance from the run's origin along the baseline (offsets included).
+    pub x: f32,
+    /// Distance to the next glyph's `x` (for the last: its own advance).
+    pub advance: f32,
+    /// The bytes of the run's text this glyph shows (a cluster).
+    pub text: std::ops::Range<usize>,
+}
+
+/// A line of set text: glyphs of one bundled font at one size on a baseline, with
+/// the characters they show. Document writers draw it as real text; rasterizers fill
+/// [`GlyphRun::outline`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// Which bundled font.
+    pub weight: Weight,
+    /// Font size in the run's space.
+    pub size: f32,
+    /// Where the baseline starts.
+    pub origin: [f32; 2],
+    /// The characters, as typed.
+    pub text: String,
+    /// The glyphs, left to right.
+    pub glyphs: Vec<RunGlyph>,
+    /// Advance width of the whole line.
+    pub width: f32,
+}
+
+impl GlyphRun {
+    /// Adds the glyphs' outlines to a path (fill with the non-zero rule).
+    pub fn outline_into(&self, builder: &mut lyon::path::path::Builder) {
+        let Some(font) = font(self.weight) else { return };
+        let scale = self.size / font.face.units_per_em() as f32;
+        for g in &self.glyphs {
+            let Some(outline) = glyph_outline(font, g.id) else { continue };
+            // Font units are y-up; plates are y-down.
+            let t = lyon::math::Transform::new(scale, 0.0, 0.0, -scale, self.origin[0] + g.x, self.origin[1]);
+            for event in outline.iter().transformed(&t) {
+                builder.path_event(event);
+            }
+        }
+    }
+
+    /// The box the run's letters can reach: its advance, from the font's highest to
+    /// its lowest point (accents included), with a margin for overhangs.
+    pub fn extent(&self) -> [f32; 4] {
+        let (up, down) = font(self.weight).map_or((1.0, 0.3), |f| {
+            let upem = f.face.units_per_em() as f32;
+            let b = f.face.global_bounding_box();
+            (f32::from(b.y_max) / upem, -f32::from(b.y_min) / upem)
+        });
+        let margin = self.size * 0.5;
+        [self.origin[0] - margin, self.origin[1] - up * self.size, self.width + 2.0 * margin, (up + down) * self.size]
+    }
+}
+
+/// Outlines of several runs as one path (fill with the non-zero rule).
+pub fn runs_outline(runs: &[GlyphRun]) -> LyonPath {
+    let mut builder = LyonPath::builder();
+    for r in runs {
+        r.outline_into(&mut builder);
+    }
+    builder.build()
+}
+
+/// The bundled font file of a weight (what a document embeds).
+pub fn font_data(weight: Weight) -> &'static [u8] {
+    match weight {
+        Weight::Regular => REGULAR,
+        Weight::Bold => BOLD,
+    }
 }
 
 /// Text shaped and broken into lines, ready to become outlines.
@@ -145,9 +226,13 @@ impl ShapedParagraph {
         let (i, j) = (self.glyph_at(a), self.glyph_at(b));
         let origin = self.pen[i];
         let glyphs = (i..j)
-            .map(|g| PlacedGlyph { id: self.ids[g], x: (self.pen[g] - origin + self.x_offsets[g]) * scale })
+            .map(|g| PlacedGlyph {
+                id: self.ids[g],
+                x: (self.pen[g] - origin + self.x_offsets[g]) * scale,
+                cluster: (self.clusters[g] as usize).saturating_sub(a) as u32,
+            })
             .collect();
-        Line { glyphs, width: (self.pen[j] - origin) * scale }
+        Line { glyphs, width: (self.pen[j] - origin) * scale, text: self.text[a..b].to_owned() }
     }
 
     /// Greedy lines at a wrap width in font units: words by spaces, a word wider than
@@ -300,6 +385,68 @@ fn glyph_outline(font: &Font, id: u16) -> Option<LyonPath> {
 }
 
 impl TextLayout {
+    /// Where each line's baseline starts, with the first line's top at `y` and lines
+    /// placed around `x` by the alignment.
+    fn origins(&self, font: &Font, x: f32, y: f32) -> impl Iterator<Item = [f32; 2]> + '_ {
+        let scale = self.style.size / font.face.units_per_em() as f32;
+        let ascender = f32::from(font.face.ascender()) * scale;
+        let descender = -f32::from(font.face.descender()) * scale;
+        let line_height = self.style.size * LINE_HEIGHT;
+        // Centre the font's ascender+descender box in the line box.
+        let baseline_offset = (line_height - (ascender + descender)) / 2.0 + ascender;
+        self.lines.iter().enumerate().map(move |(i, line)| {
+            let left = match self.style.align {
+                Align::Left => x,
+                Align::Center => x - line.width / 2.0,
+                Align::Right => x - line.width,
+            };
+            [left, y + i as f32 * line_height + baseline_offset]
+        })
+    }
+
+    /// The lines as glyph runs (empty lines left out), placed as [`TextLayout::outline`]
+    /// places them.
+    pub fn runs(&self, x: f32, y: f32) -> Vec<GlyphRun> {
+        let Some(font) = font(self.style.weight) else { return Vec::new() };
+        let scale = self.style.size / font.face.units_per_em() as f32;
+        let mut runs = Vec::with_capacity(self.lines.len());
+        for (line, origin) in self.lines.iter().zip(self.origins(font, x, y)) {
+            if line.glyphs.is_empty() {
+                continue;
+            }
+            let glyphs = line
+                .glyphs
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    let next = line.glyphs.get(k + 1);
+                    let advance = match next {
+                        Some(n) => n.x - g.x,
+                        None => font.face.glyph_hor_advance(GlyphId(g.id)).map_or(0.0, |a| f32::from(a) * scale),
+                    };
+                    // A cluster runs to the next glyph's cluster that starts later (a
+                    // ligature covers several characters; marks share their base's).
+                    let end = line.glyphs[k + 1..]
+                        .iter()
+                        .map(|o| o.cluster)
+                        .find(|c| *c > g.cluster)
+                        .map_or(line.text.len(), |c| c as usize);
+                    let start = (g.cluster as usize).min(end);
+                    RunGlyph { id: g.id, x: g.x, advance, text: start..end }
+                })
+                .collect();
+            runs.push(GlyphRun {
+                weight: self.style.weight,
+                size: self.style.size,
+                origin,
+                text: line.text.clone(),
+                glyphs,
+                width: line.width,
+            });
+        }
+        runs
+    }
+
     /// Number of lines.
     pub fn line_count(&self) -> usize {
         self.lines.len()
@@ -321,20 +468,8 @@ impl TextLayout {
         let mut builder = LyonPath::builder();
         let mut in_builder = 0;
         let Some(font) = font(self.style.weight) else { return vec![builder.build()] };
-        let upem = font.face.units_per_em() as f32;
-        let scale = self.style.size / upem;
-        let ascender = f32::from(font.face.ascender()) * scale;
-        let descender = -f32::from(font.face.descender()) * scale;
-        let line_height = self.style.size * LINE_HEIGHT;
-        // Centre the font's ascender+descender box in the line box.
-        let baseline_offset = (line_height - (ascender + descender)) / 2.0 + ascender;
-        for (i, line) in self.lines.iter().enumerate() {
-            let left = match self.style.align {
-                Align::Left => x,
-                Align::Center => x - line.width / 2.0,
-                Align::Right => x - line.width,
-            };
-            let baseline = y + i as f32 * line_height + baseline_offset;
+        let scale = self.style.size / font.face.units_per_em() as f32;
+        for (line, [left, baseline]) in self.lines.iter().zip(self.origins(font, x, y)) {
             for g in &line.glyphs {
                 let Some(outline) = glyph_outline(font, g.id) else { continue };
                 // Font units are y-up; plates are y-down.

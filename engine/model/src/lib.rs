@@ -5,6 +5,7 @@
 //! and changes them through [`Edit`]s.
 
 pub mod budget;
+mod clock;
 mod color;
 mod edit;
 mod element;
@@ -18,6 +19,7 @@ mod transform;
 mod validate;
 mod walk;
 
+pub use clock::UtcTime;
 pub use color::{Color, ColorParseError};
 pub use edit::{Applied, Edit, EditError, History, LayerProps};
 pub use element::{

@@ -292,6 +292,14 @@ impl Painter<'_> {
                 self.ctx.set_fill_rule(fill_rule(*rule));
                 self.ctx.fill_path(&path);
             }
+            Mark::Text { runs, color, opacity, transform } => {
+                let Some(path) = bez(&plaatwerk_geometry::text::runs_outline(runs)) else { return };
+                if !self.set_paint(&Paint::Solid(*color), *opacity, transform) {
+                    return;
+                }
+                self.ctx.set_fill_rule(peniko::Fill::NonZero);
+                self.ctx.fill_path(&path);
+            }
             Mark::Stroke { path, style, opacity, transform } => {
                 let Some(path) = bez(path) else { return };
                 if !self.set_paint(&style.paint, *opacity, transform) {
