@@ -223,3 +223,97 @@ fn the_effects_corpus_renders_like_resvg_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A plate as a one-page vector PDF (a cut-out of the whole plate on white), drawn
+/// back by poppler at 96 dpi: one pixel per plate unit at `w` × `h`. Poppler's Cairo
+/// back end: its Splash back end (`pdftoppm`) mirrors tiling patterns whose matrix
+/// rotates (hatching at 45° comes out at 135°); Cairo follows the matrix.
+fn through_pdf(plate: &Plate, w: u32, h: u32, name: &str) -> Result<RgbaImage, String> {
+    use plaatwerk_export::cutout::{CutoutRender, builtin_presets};
+    use plaatwerk_export::pdf::{PdfOptions, PdfPage, write_pdf};
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let mut preset = builtin_presets().remove(0);
+    (preset.width, preset.height) = (w, h);
+    let render = CutoutRender {
+        name: name.to_owned(),
+        plate: plate.clone(),
+        view: plaatwerk_export::ExportView { region: whole, width: w, height: h, background: Some(Color::WHITE) },
+        preset,
+        extra_ids_from: u64::MAX,
+        alt: name.to_owned(),
+    };
+    let page = PdfPage { render: &render, name: name.to_owned(), alt: name.to_owned() };
+    let mut warnings = Vec::new();
+    let pdf = write_pdf(&[page], name, "en", &PdfOptions::default(), &mut warnings)?;
+    if !warnings.is_empty() {
+        return Err(warnings.join("; "));
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let file = dir.path().join("page.pdf");
+    std::fs::write(&file, pdf).map_err(|e| e.to_string())?;
+    let out = dir.path().join("page");
+    let o = std::process::Command::new("pdftocairo")
+        .args(["-r", "96", "-png", "-singlefile"])
+        .arg(&file)
+        .arg(&out)
+        .output()
+        .map_err(|e| format!("pdftocairo: {e}"))?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    let img = plaatwerk_tests::load_png(&out.with_extension("png"));
+    // poppler rounds the page up to whole pixels.
+    let pixels = (0..h.min(img.height) as usize)
+        .flat_map(|y| {
+            let row = y * img.width as usize * 4;
+            img.pixels[row..row + w.min(img.width) as usize * 4].to_vec()
+        })
+        .collect();
+    Ok(RgbaImage { width: w.min(img.width), height: h.min(img.height), pixels })
+}
+
+#[test]
+fn the_effects_corpus_in_a_vector_pdf_looks_like_the_png() {
+    let have = std::process::Command::new("pdftocairo").arg("-v").output().is_ok();
+    if !have {
+        assert!(std::env::var("CI").is_err(), "CI must install poppler-utils (see .ci/run)");
+        eprintln!("skipped: poppler is not installed (scripts/setup.sh installs it)");
+        return;
+    }
+    let mut files = plaatwerk_tests::effects_corpus();
+    for fixture in ["uitgeknipt.svg", "patroon.svg"] {
+        files.push(("fixtures".to_owned(), repo_root().join("tests/fixtures").join(fixture)));
+    }
+    let mut failures = Vec::new();
+    let mut worst = (0.0f64, String::new());
+    for (folder, svg) in &files {
+        let name = svg.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let (plate, _) = match plaatwerk_import::import_svg_file(svg) {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{folder}/{name}: {e}"));
+                continue;
+            }
+        };
+        let (w, h) = (plate.meta.width.round().max(1.0) as u32, plate.meta.height.round().max(1.0) as u32);
+        let whole = Region { x: 0.0, y: 0.0, width: w as f32, height: h as f32 };
+        let png = render_on(Rasterizing::Cpu, &plate, whole, w, h, Some(Color::WHITE));
+        match through_pdf(&plate, w, h, &name) {
+            Ok(pdf) if (pdf.width, pdf.height) == (w, h) => {
+                let (cmp, diff) = compare(&png, &pdf, 32);
+                if cmp.share() > worst.0 {
+                    worst = (cmp.share(), format!("{folder}/{name}"));
+                }
+                if cmp.share() > 0.01 {
+                    let flat = format!("pdf-{}-{name}.strip.png", folder.replace('/', "-"));
+                    save_png(&strip(&png, &diff, &pdf), &out_dir().join(flat));
+                    failures.push(format!("{folder}/{name}: {:.2}% differ", cmp.share() * 100.0));
+                }
+            }
+            Ok(pdf) => failures.push(format!("{folder}/{name}: {}×{} for {w}×{h}", pdf.width, pdf.height)),
+            Err(e) => failures.push(format!("{folder}/{name}: {e}")),
+        }
+    }
+    eprintln!("{} files; most different: {} ({:.2}% of pixels)", files.len(), worst.1, worst.0 * 100.0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
