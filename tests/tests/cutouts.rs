@@ -119,3 +119,55 @@ fn all_cut_outs_with_a_manifest_that_is_the_same_on_every_run() {
     let pdf = std::fs::read(runs[0].path().join("a4-casusregie.pdf")).expect("pdf");
     assert!(pdf.starts_with(b"%PDF-1.7") && pdf.trim_ascii_end().ends_with(b"%%EOF"));
 }
+
+#[test]
+fn pictures_go_into_a_pdf_once_at_their_own_resolution() {
+    use plaatwerk_export::pdf::{PdfOptions, PdfPage, write_pdf};
+    use plaatwerk_model::{Element, ElementKind, Image};
+    let mut plate = casusregie();
+    let a4 = cutout(&plate, "a4-casusregie").region;
+    let (cx, cy) = (a4.x + a4.width / 2.0, a4.y + a4.height / 2.0);
+    // A photo (JPEG) and a drawing (PNG), both where every page below shows them.
+    let photo = plaatwerk_render::RgbaImage {
+        width: 120,
+        height: 80,
+        pixels: (0..120 * 80).flat_map(|i| [(i % 251) as u8, (i / 120 * 3) as u8, 90, 255]).collect(),
+    };
+    let jpeg = plaatwerk_export::formats::encode_jpeg(&photo, [255, 255, 255], 90).expect("jpeg");
+    let drawing = plaatwerk_tests::one_bit_png(96, 64);
+    for (k, (data, mime)) in [(jpeg.clone(), "image/jpeg"), (drawing, "image/png")].into_iter().enumerate() {
+        let id = plate.next_free_id();
+        let img = Image {
+            x: cx - 60.0 + k as f32 * 70.0,
+            y: cy,
+            width: 60.0,
+            height: 40.0,
+            mime: mime.to_owned(),
+            data,
+        };
+        plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
+    }
+    let presets = builtin_presets();
+    let renders: Vec<_> = ["dia-overzicht", "a4-casusregie", "teams-achtergrond"]
+        .iter()
+        .map(|name| {
+            let c = cutout(&plate, name);
+            let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
+            prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let pages: Vec<PdfPage<'_>> =
+        renders.iter().map(|r| PdfPage { render: r, name: r.name.clone(), alt: r.alt.clone() }).collect();
+    let mut warnings = Vec::new();
+    let pdf = write_pdf(&pages, "Casusregie", "nl", &PdfOptions::default(), &mut warnings).expect("pdf");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // Dictionaries as written, spaces left out (writers differ in where they put them).
+    let text = String::from_utf8_lossy(&pdf).replace(' ', "");
+    let _ = std::fs::write(plaatwerk_tests::out_dir().join("pictures.pdf"), &pdf);
+    // Three pages, two pictures: each written once, at its own size.
+    assert_eq!(text.matches("/Subtype/Image").count(), 2, "one image object per picture");
+    assert!(text.contains("/Width120/Height80"), "the photo at its own size");
+    assert!(text.contains("/Width96/Height64"), "the drawing at its own size");
+    // The photo's JPEG goes in as it is: not decoded and compressed again.
+    assert!(pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()), "the JPEG's own bytes are in the file");
+}
