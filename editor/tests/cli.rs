@@ -517,6 +517,34 @@ fn users_add_presets_in_presets_json_and_bad_ones_are_named() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let img = plaatwerk_tests::load_png(&png);
     assert_eq!((img.width, img.height), (1600, 400), "the user's preset size");
+
+    // A print shop's preset: crop marks and PDF/A without options on the command line.
+    std::fs::write(
+        config.join("presets.json"),
+        r#"[{"id": "intranet-kop", "name": "Drukker A3", "width": 3579, "height": 5031, "page_mm": [297, 420],
+             "bleed_mm": 3, "format": "pdf", "crop_marks": true, "pdf_standard": "a2b"}]"#,
+    )
+    .expect("presets");
+    let pdf = dir.path().join("kop.pdf");
+    let out = run(&["export", &p, "--cutout", "nieuwsbrief-banner", "-o", &pdf.display().to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if have("pdfinfo") {
+        let info = |flag: &str| {
+            let o = Command::new("pdfinfo").arg(flag).arg(&pdf).output().expect("pdfinfo");
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        };
+        let boxes = info("-box");
+        assert!(boxes.contains("TrimBox:            25.51    25.51"), "crop marks' slug: {boxes}");
+        assert!(info("-meta").contains("<pdfaid:part>2</pdfaid:part>"), "PDF/A-2b");
+    }
+    std::fs::write(
+        config.join("presets.json"),
+        r#"[{"id": "archief", "name": "x", "width": 100, "height": 100, "pdf_standard": "a1x"}]"#,
+    )
+    .expect("bad presets");
+    let out = run(&["export", &p, "--cutout", "nieuwsbrief-banner", "-o", &png.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("\"archief\"") && err.contains("\"a1x\""), "{err}");
     std::fs::write(config.join("presets.json"), r#"[{"id": "kapot", "name": "x", "width": 0, "height": 400}]"#)
         .expect("bad presets");
     let out = run(&["export", &p, "--cutout", "nieuwsbrief-banner", "-o", &png.display().to_string()]);

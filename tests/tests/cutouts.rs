@@ -137,14 +137,8 @@ fn pictures_go_into_a_pdf_once_at_their_own_resolution() {
     let drawing = plaatwerk_tests::one_bit_png(96, 64);
     for (k, (data, mime)) in [(jpeg.clone(), "image/jpeg"), (drawing, "image/png")].into_iter().enumerate() {
         let id = plate.next_free_id();
-        let img = Image {
-            x: cx - 60.0 + k as f32 * 70.0,
-            y: cy,
-            width: 60.0,
-            height: 40.0,
-            mime: mime.to_owned(),
-            data,
-        };
+        let img =
+            Image { x: cx - 60.0 + k as f32 * 70.0, y: cy, width: 60.0, height: 40.0, mime: mime.to_owned(), data };
         plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
     }
     let presets = builtin_presets();

@@ -38,6 +38,13 @@ pub struct Preset {
     /// middle), as a fraction of the image: x, y, width, height. Shown in the editor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_clear: Option<[f32; 4]>,
+    /// For print PDFs: crop marks around the trimmed page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub crop_marks: bool,
+    /// For PDFs: standards the file must meet, e.g. `a2b` or `a2b,ua1` (see
+    /// `--pdf-standard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_standard: Option<String>,
 }
 
 fn is_zero(v: &f32) -> bool {
@@ -65,6 +72,8 @@ fn print(id: &str, name: &str, page: [f32; 2], bleed: f32) -> Preset {
         bleed_mm: bleed,
         format: "pdf".to_owned(),
         keep_clear: None,
+        crop_marks: false,
+        pdf_standard: None,
     }
 }
 
@@ -78,6 +87,8 @@ fn screen(id: &str, name: &str, width: u32, height: u32) -> Preset {
         bleed_mm: 0.0,
         format: "png".to_owned(),
         keep_clear: None,
+        crop_marks: false,
+        pdf_standard: None,
     }
 }
 
@@ -164,6 +175,14 @@ pub enum CutoutError {
         /// The largest side.
         max: u32,
     },
+    /// A user preset names a PDF standard Plaatwerk does not write.
+    #[error("preset \"{id}\": pdf_standard: {reason}")]
+    PresetPdfStandard {
+        /// The preset.
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A user preset with an unknown format.
     #[error("preset \"{id}\": format \"{format}\"; use png, jpg, svg or pdf")]
     PresetFormat {
@@ -185,6 +204,10 @@ pub fn check_preset(p: &Preset) -> Result<(), CutoutError> {
     }
     if !matches!(p.format.as_str(), "png" | "jpg" | "svg" | "pdf") {
         return Err(CutoutError::PresetFormat { id: p.id.clone(), format: p.format.clone() });
+    }
+    if let Some(list) = &p.pdf_standard {
+        crate::pdf::PdfStandard::parse_list(list)
+            .map_err(|reason| CutoutError::PresetPdfStandard { id: p.id.clone(), reason })?;
     }
     Ok(())
 }

@@ -171,8 +171,21 @@ pub fn write_pdf(
     if pages.is_empty() {
         return Err("nothing to write: no pages".into());
     }
+    // The document meets what the options ask and what every page's preset asks.
+    let mut standards = options.standards.clone();
+    for page in pages {
+        if let Some(list) = &page.render.preset.pdf_standard {
+            let asked =
+                PdfStandard::parse_list(list).map_err(|e| format!("preset \"{}\": {e}", page.render.preset.id))?;
+            for s in asked {
+                if !standards.contains(&s) {
+                    standards.push(s);
+                }
+            }
+        }
+    }
     let mut builder = ConfigurationBuilder::new();
-    for s in &options.standards {
+    for s in &standards {
         builder = builder.set_validator(match s {
             PdfStandard::A2b => Validator::A(Archival::A2_B),
             PdfStandard::A3b => Validator::A(Archival::A3_B),
@@ -194,7 +207,7 @@ pub fn write_pdf(
         let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
         for (k, page) in pages.iter().enumerate() {
             let r = page.render;
-            let boxes = page_boxes(r, options.crop_marks);
+            let boxes = page_boxes(r, options.crop_marks || r.preset.crop_marks);
             let mut ps = PageSettings::from_wh(boxes.media[0], boxes.media[1])
                 .ok_or_else(|| format!("{}: the page has no size", page.name))?
                 .with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
@@ -231,7 +244,7 @@ pub fn write_pdf(
             .producer(format!("Plaatwerk {}", env!("CARGO_PKG_VERSION")));
         // PDF/A wants a date. Without a standard the file has none, so the same
         // cut-out is the same bytes (manifests and watch folders compare hashes).
-        if !options.standards.is_empty() {
+        if !standards.is_empty() {
             metadata = metadata.creation_date(creation_date());
         }
         doc.set_metadata(metadata);
