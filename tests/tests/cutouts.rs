@@ -165,3 +165,35 @@ fn pictures_go_into_a_pdf_once_at_their_own_resolution() {
     // The photo's JPEG goes in as it is: not decoded and compressed again.
     assert!(pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()), "the JPEG's own bytes are in the file");
 }
+
+#[test]
+fn a_broken_picture_is_left_out_of_a_pdf_and_named() {
+    use plaatwerk_export::pdf::{PdfOptions, PdfPage, write_pdf};
+    use plaatwerk_model::{Element, ElementKind, Image};
+    let mut plate = casusregie();
+    let a4 = cutout(&plate, "a4-casusregie").region;
+    let good = plaatwerk_tests::one_bit_png(96, 64);
+    // A header that reads, then data that ends too soon; and bytes that are no picture.
+    let truncated = good[..good.len() - 30].to_vec();
+    let mut ids = Vec::new();
+    for data in [truncated, b"not a picture at all".to_vec()] {
+        let id = plate.next_free_id();
+        ids.push(id);
+        let img = Image { x: a4.x + 50.0, y: a4.y + 50.0, width: 60.0, height: 40.0, mime: "image/png".into(), data };
+        plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
+    }
+    let presets = builtin_presets();
+    let c = cutout(&plate, "a4-casusregie");
+    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
+    let r = prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
+    let mut warnings = Vec::new();
+    let pdf =
+        write_pdf(&[page], "Casusregie", "nl", &PdfOptions::default(), &mut warnings).expect("the rest is written");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for id in ids {
+        assert!(warnings.iter().any(|w| w.starts_with(&format!("element {id}: "))), "{id} named: {warnings:?}");
+    }
+    assert!(!String::from_utf8_lossy(&pdf).replace(' ', "").contains("/Subtype/Image"), "no picture went in");
+}

@@ -199,26 +199,75 @@ pub fn write_pdf(
     let [regular, bold] = fonts;
     let fonts = [regular?, bold?];
 
+    // A picture whose header reads but whose data does not decode fails the whole
+    // document at the end; it is left out and the document written again.
+    let mut broken: Vec<Image> = Vec::new();
+    let mut left_out = Vec::new();
+    loop {
+        let mut attempt = Vec::new();
+        match write_once(pages, title, language, &standards, options, settings.clone(), &fonts, &broken, &mut attempt) {
+            Ok(bytes) => {
+                warnings.extend(attempt);
+                warnings.extend(left_out);
+                return Ok(bytes);
+            }
+            Err(Failure::Picture(image, ids, why)) if !broken.contains(&image) => {
+                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                left_out.push(format!(
+                    "element {}: the picture is left out of the PDF: it cannot be decoded: {why}",
+                    ids.join(", ")
+                ));
+                broken.push(image);
+            }
+            Err(Failure::Picture(_, _, why)) => return Err(format!("a picture cannot be embedded: {why}")),
+            Err(Failure::Other(why)) => return Err(why),
+        }
+    }
+}
+
+/// Why one attempt at writing a document failed.
+enum Failure {
+    /// This picture (of these elements) cannot be decoded.
+    Picture(Image, Vec<ElementId>, String),
+    /// Anything else, said for the user.
+    Other(String),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_once(
+    pages: &[PdfPage<'_>],
+    title: &str,
+    language: &str,
+    standards: &[PdfStandard],
+    options: &PdfOptions,
+    settings: SerializeSettings,
+    fonts: &[Font; 2],
+    broken: &[Image],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, Failure> {
     // krilla is a young library: a panic in it must not take the editor down.
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut doc = Document::new_with(settings);
         let mut tree = TagTree::new().with_lang(Some(language.to_owned()));
         let mut outline = Outline::new();
         let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
+        let mut used: Vec<(ElementId, Image)> = Vec::new();
         for (k, page) in pages.iter().enumerate() {
             let r = page.render;
             let boxes = page_boxes(r, options.crop_marks || r.preset.crop_marks);
             let mut ps = PageSettings::from_wh(boxes.media[0], boxes.media[1])
-                .ok_or_else(|| format!("{}: the page has no size", page.name))?
+                .ok_or_else(|| Failure::Other(format!("{}: the page has no size", page.name)))?
                 .with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
             if let Some(trim) = boxes.trim {
                 ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
             }
-            let pictures = pictures_of(r, &mut images, warnings);
+            let mut pictures = pictures_of(r, &mut images, warnings);
+            pictures.retain(|_, image| !broken.contains(image));
+            used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
             let mut p = doc.start_page_with(ps);
             let mut surface = p.surface();
             let id = surface.start_tagged(ContentTag::Other);
-            draw_cutout(&mut surface, r, boxes.art, &pictures, &fonts);
+            draw_cutout(&mut surface, r, boxes.art, &pictures, fonts);
             surface.end_tagged();
             if let Some(gap) = boxes.marks
                 && let Some(trim) = boxes.trim
@@ -248,9 +297,17 @@ pub fn write_pdf(
             metadata = metadata.creation_date(creation_date());
         }
         doc.set_metadata(metadata);
-        doc.finish().map_err(|e| describe_error(&e))
+        doc.finish().map_err(|e| match e {
+            krilla::error::KrillaError::Image(image, _, why) => {
+                let mut ids: Vec<ElementId> = used.iter().filter(|(_, i)| *i == image).map(|(id, _)| *id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Failure::Picture(image, ids, why)
+            }
+            other => Failure::Other(describe_error(&other)),
+        })
     }));
-    out.unwrap_or_else(|_| Err("the PDF library failed on this plate (an internal error)".into()))
+    out.unwrap_or_else(|_| Err(Failure::Other("the PDF library failed on this plate (an internal error)".into())))
 }
 
 /// When the document was made: now, or `SOURCE_DATE_EPOCH` (seconds since 1970) for
