@@ -298,7 +298,7 @@ fn tool(name: &str, args: &[&str]) -> String {
 }
 
 fn have_pdf_tools() -> bool {
-    if ["pdfinfo", "pdftoppm", "pdftotext", "qpdf"].iter().all(|t| have(t)) {
+    if ["pdfinfo", "pdftoppm", "pdftotext", "pdfimages", "pdffonts", "qpdf"].iter().all(|t| have(t)) {
         return true;
     }
     assert!(std::env::var("CI").is_err(), "CI must install poppler-utils and qpdf (see .ci/run)");
@@ -397,6 +397,9 @@ fn a_pdf_cut_out_is_vector_with_real_text_and_looks_like_the_png() {
 
     // A preflight reads it as a sound file; a picture of the page would be megabytes.
     tool("qpdf", &["--check", &at("a4.pdf")]);
+    // Nothing on the page is a picture: the QR code and the caption band are vector too.
+    let images = tool("pdfimages", &["-list", &at("a4.pdf")]);
+    assert_eq!(images.lines().count(), 2, "only pdfimages' header: {images}");
     let size = std::fs::metadata(at("a4.pdf")).expect("pdf").len();
     assert!(size < 200_000, "a vector A4 is small: {size} bytes");
 }

@@ -4,7 +4,10 @@
 //! - exporting four cut-outs (slide, Teams background, banner, A4 print) of a
 //!   100k-stroke plate;
 //! - a `watch` cycle on that plate: read the saved file, find the cut-outs one changed
-//!   stroke affects (fingerprints, re-tessellating only what changed), export those.
+//!   stroke affects (fingerprints, re-tessellating only what changed), export those;
+//! - documents: each casusregie cut-out as a vector PDF beside the JPEG picture that
+//!   a PDF page held before (size and time), all cut-outs as one PDF, and the
+//!   big plate's cut-outs as vector PDF pages.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +36,50 @@ fn export_all(ex: &mut Exporter, plate: &Plate) -> Duration {
     t.elapsed()
 }
 
+fn kb(bytes: usize) -> String {
+    format!("{:.0} KB", bytes as f64 / 1024.0)
+}
+
+/// Each cut-out as a vector PDF and as the JPEG a PDF page held before: rows of
+/// size and time, and the totals.
+fn documents(ex: &mut Exporter, plate: &Plate, label: &str, rows: &mut Vec<(String, String)>) {
+    use plaatwerk_export::batch::Format;
+    let presets = builtin_presets();
+    let mut renders = Vec::new();
+    let (mut pdf_total, mut jpeg_total) = (0, 0);
+    for c in &plate.cutouts {
+        let preset = presets.iter().find(|p| p.id == c.preset).expect("preset");
+        let r = prepare_cutout(plate, c, preset, 1.0).expect("cut-out");
+        let t = Instant::now();
+        let pdf = ex.encode_cutout(&r, Format::Pdf, &mut |_, _| {}).expect("pdf");
+        let pdf_time = t.elapsed();
+        let t = Instant::now();
+        let jpeg = ex.encode_cutout(&r, Format::Jpeg, &mut |_, _| {}).expect("jpeg");
+        let jpeg_time = t.elapsed();
+        rows.push((
+            format!("{label} {} ({}×{} px): vector PDF / JPEG page", c.name, r.view.width, r.view.height),
+            format!("{} in {} / {} in {}", kb(pdf.len()), ms(pdf_time), kb(jpeg.len()), ms(jpeg_time)),
+        ));
+        pdf_total += pdf.len();
+        jpeg_total += jpeg.len();
+        renders.push(r);
+    }
+    let all: Vec<&plaatwerk_export::cutout::CutoutRender> = renders.iter().collect();
+    let t = Instant::now();
+    let one = ex.encode_pdf(&all, &plate.meta.title, &plate.meta.language, "all.pdf").expect("pdf");
+    let time = t.elapsed();
+    rows.push((
+        format!("{label} all {} cut-outs as one vector PDF", all.len()),
+        format!(
+            "{} in {} (separate files: {} vector, {} JPEG)",
+            kb(one.len()),
+            ms(time),
+            kb(pdf_total),
+            kb(jpeg_total)
+        ),
+    ));
+}
+
 fn cut(name: &str, preset: &str, region: Region) -> CutOut {
     CutOut {
         name: name.into(),
@@ -59,6 +106,8 @@ fn main() {
         format!("casusregie: all {} cut-outs (cold / again)", casus.cutouts.len()),
         format!("{} / {}", ms(cold), ms(warm)),
     ));
+
+    documents(&mut ex, &casus, "casusregie", &mut rows);
 
     let mut plate = stroke_plate(big);
     let (w, h) = (plate.meta.width, plate.meta.height);
@@ -141,6 +190,8 @@ fn main() {
     rows.push((format!("{big}-stroke watch: find affected cut-outs"), format!("{} → {}", ms(find), names.join(", "))));
     rows.push((format!("{big}-stroke watch: export the affected"), ms(export)));
     rows.push((format!("{big}-stroke watch: save → updated cut-outs"), ms(load + find + export)));
+    ex.clear();
+    documents(&mut ex, &loaded, &format!("{big}-stroke"), &mut rows);
 
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
     println!("\n| {:width$} | result |", "cut-out benchmark");

@@ -406,7 +406,7 @@ fn draw_cutout(
     let ppu = r.view.width as f32 / region.width;
     let tolerance = 0.1 / ppu.max(1e-6);
     let bounds = Bounds::from_region(region);
-    let painter = Painter { pictures, fonts };
+    let painter = Painter { pictures, fonts, scale: ppu };
     s.push_transform(&to_page);
     // Nothing outside the region shows (the slug of a print page stays white).
     let region_path = rect_path(region.x, region.y, region.width, region.height);
@@ -469,6 +469,9 @@ fn crop_marks(s: &mut Surface<'_>, trim: [f32; 4], gap: f32) {
 struct Painter<'a> {
     pictures: &'a HashMap<ElementId, Image>,
     fonts: &'a [Font; 2],
+    /// Pixels of the preset's picture per unit of the surface's space: coordinates
+    /// are written to a twentieth of such a pixel, not to all of f32's digits.
+    scale: f32,
 }
 
 impl Painter<'_> {
@@ -481,17 +484,19 @@ impl Painter<'_> {
     fn mark(&self, s: &mut Surface<'_>, m: &Mark) {
         match m {
             Mark::Fill { path, rule, paint, opacity, transform } => {
-                let Some(path) = pdf_path(path, None) else { return };
+                let scale = self.scale * transform.mean_scale();
+                let Some(path) = pdf_path(path, None, scale) else { return };
                 s.push_transform(&pdf_transform(transform));
-                if let Some(p) = self.paint(s, paint, *opacity) {
+                if let Some(p) = self.paint(s, paint, *opacity, scale) {
                     self.fill(s, &path, p, fill_rule(*rule));
                 }
                 s.pop();
             }
             Mark::Stroke { path, style, opacity, transform } => {
-                let Some(path) = pdf_path(path, None) else { return };
+                let scale = self.scale * transform.mean_scale();
+                let Some(path) = pdf_path(path, None, scale) else { return };
                 s.push_transform(&pdf_transform(transform));
-                if let Some((paint, op)) = self.paint(s, &style.paint, *opacity) {
+                if let Some((paint, op)) = self.paint(s, &style.paint, *opacity, scale) {
                     s.set_fill(None);
                     s.set_stroke(Some(Stroke {
                         paint,
@@ -590,7 +595,7 @@ impl Painter<'_> {
             [one] => {
                 // The outline is placed by its own transform; the clip is applied in
                 // the current space, so the path carries that transform.
-                let Some(path) = pdf_path(&one.path, Some(&one.transform)) else { return };
+                let Some(path) = pdf_path(&one.path, Some(&one.transform), self.scale) else { return };
                 s.push_clip_path(&path, &fill_rule(one.rule));
                 pushed += 1;
             }
@@ -599,7 +604,7 @@ impl Painter<'_> {
                 let mut sb = s.stream_builder();
                 let mut ms = sb.surface();
                 for c in several {
-                    if let Some(path) = pdf_path(&c.path, Some(&c.transform)) {
+                    if let Some(path) = pdf_path(&c.path, Some(&c.transform), self.scale) {
                         self.fill(&mut ms, &path, solid(Color::BLACK, 1.0), fill_rule(c.rule));
                     }
                 }
@@ -612,7 +617,7 @@ impl Painter<'_> {
         if let Some(m) = mask {
             let mut sb = s.stream_builder();
             let mut ms = sb.surface();
-            let region = m.region.as_ref().and_then(|r| pdf_path(&r.path, Some(&r.transform)));
+            let region = m.region.as_ref().and_then(|r| pdf_path(&r.path, Some(&r.transform), self.scale));
             if let Some(p) = &region {
                 ms.push_clip_path(p, &PdfFillRule::NonZero);
             }
@@ -650,8 +655,8 @@ impl Painter<'_> {
     }
 
     /// A paint in PDF terms, with the opacity it is drawn at; `None` when it shows
-    /// nothing.
-    fn paint(&self, s: &mut Surface<'_>, paint: &Paint, opacity: f32) -> Option<(PdfPaint, f32)> {
+    /// nothing. `scale`: pixels per unit of the painted element's space.
+    fn paint(&self, s: &mut Surface<'_>, paint: &Paint, opacity: f32, scale: f32) -> Option<(PdfPaint, f32)> {
         match paint {
             Paint::Solid(c) => Some(solid(*c, opacity)).filter(|(_, o)| *o > 0.0),
             Paint::Gradient(g) => {
@@ -722,8 +727,9 @@ impl Painter<'_> {
                 let mut ts = sb.surface();
                 // Shapes are in tile space: (0, 0) is the tile's corner, as in SVG.
                 let tile_scale = p.transform.mean_scale().max(1e-6);
+                let tile = Painter { scale: scale * tile_scale, ..*self };
                 for m in &shape_marks(&p.shapes, &Transform::IDENTITY, 0.05 * w.min(h) / tile_scale) {
-                    self.mark(&mut ts, m);
+                    tile.mark(&mut ts, m);
                 }
                 ts.finish();
                 let transform = pdf_transform(&p.transform.pre_concat(&Transform::translate(x, y)));
@@ -781,11 +787,21 @@ fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<PdfPath> {
 }
 
 /// A lyon path in PDF terms, its points mapped by `t` when given; `None` when empty
-/// or not finite.
-fn pdf_path(path: &LyonPath, t: Option<&Transform>) -> Option<PdfPath> {
-    let map = |p: lyon::math::Point| match t {
-        Some(t) => t.apply(p.x, p.y),
-        None => [p.x, p.y],
+/// or not finite. `scale` is pixels per unit of the result: coordinates are rounded to
+/// a power of ten no coarser than a twentieth of a pixel, so "2166.71" is written
+/// where f32 would give "2166.7131".
+fn pdf_path(path: &LyonPath, t: Option<&Transform>, scale: f32) -> Option<PdfPath> {
+    // Units per step as a whole power of ten; dividing by its inverse gives the f32
+    // nearest to the decimal, which is written in its shortest form.
+    let per_unit =
+        if scale.is_finite() && scale > 0.0 { 10f32.powf((20.0 * scale).log10().ceil().clamp(0.0, 6.0)) } else { 1e6 };
+    let round = |v: f32| (v * per_unit).round() / per_unit;
+    let map = |p: lyon::math::Point| {
+        let [x, y] = match t {
+            Some(t) => t.apply(p.x, p.y),
+            None => [p.x, p.y],
+        };
+        [round(x), round(y)]
     };
     let mut b = PathBuilder::new();
     for e in path.iter() {
