@@ -405,6 +405,23 @@ fn a_pdf_cut_out_is_vector_with_real_text_and_looks_like_the_png() {
 }
 
 #[test]
+fn a_plate_or_a_region_exports_as_a_vector_pdf_at_96_dpi() {
+    if !have_pdf_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("basis.pdf").display().to_string();
+    let o = plaatwerk(&["export", &example(), "-o", &pdf, "--width", "1600", "--pdf-standard", "ua1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let info = tool("pdfinfo", &[&pdf]);
+    assert!(info.contains("Page size:       1200 x 750 pts") && info.contains("Tagged:          yes"), "{info}");
+    let text = tool("pdftotext", &["-enc", "UTF-8", &pdf, "-"]);
+    assert!(text.contains("Werken in het wijkteam"), "{text}");
+    let o = plaatwerk(&["export", &example(), "-o", &pdf, "--crop-marks"]);
+    assert!(!o.status.success() && stderr(&o).contains("print preset"), "{}", stderr(&o));
+}
+
+#[test]
 fn print_pdfs_have_trim_and_bleed_boxes_and_crop_marks_and_meet_pdf_a_and_ua() {
     if !have_pdf_tools() {
         return;

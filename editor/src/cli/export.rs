@@ -50,10 +50,17 @@ pub(super) fn plate(
     background: Background,
     samples: u32,
     overlay: &OverlayRequest,
+    pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    if ext != "png" && ext != "svg" {
-        bail!("{}: cannot tell the format; the output must end in .png or .svg", out.display());
+    if !matches!(ext.as_str(), "png" | "svg" | "pdf") {
+        bail!("{}: cannot tell the format; the output must end in .png, .svg or .pdf", out.display());
+    }
+    if pdf.given && ext != "pdf" {
+        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", out.display());
+    }
+    if pdf.options.crop_marks {
+        bail!("--crop-marks needs a page to trim: export a cut-out with a print preset (A4, A3)");
     }
     let plate = load(plate_path)?;
     let overlay = overlay.resolve(&plate, plate_path)?;
@@ -67,6 +74,8 @@ pub(super) fn plate(
     let mut on = String::new();
     if ext == "svg" {
         plaatwerk_export::export_svg(&plate, &view, out)?;
+    } else if ext == "pdf" {
+        plate_pdf(plate, view, out, plate_path, pdf)?;
     } else {
         let mut exporter = Exporter::new(samples).context("cannot start the renderer")?;
         let n = plate.element_count();
@@ -88,6 +97,37 @@ pub(super) fn plate(
     }
     eprintln!("wrote {} ({w} × {h} px) in {:.2} s{on}", out.display(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A plate region as a one-page vector PDF at the export's size (96 dpi), with the
+/// plate's description as the page's alternative text.
+fn plate_pdf(plate: Plate, view: ExportView, out: &Path, plate_path: &Path, pdf: &PdfArgs) -> anyhow::Result<()> {
+    use plaatwerk_export::cutout::{CutoutRender, builtin_presets, describe_cutout};
+    let name = plate.meta.title.clone();
+    let whole = plaatwerk_model::CutOut {
+        name: name.clone(),
+        region: view.region,
+        preset: String::new(),
+        show: Default::default(),
+        caption: None,
+        qr_url: None,
+        background: None,
+    };
+    let alt = describe_cutout(&plate, &whole);
+    let mut preset = builtin_presets().remove(0);
+    (preset.id, preset.name, preset.width, preset.height, preset.format) =
+        ("plate".into(), name.clone(), view.width, view.height, "pdf".into());
+    let (title, language) = (plate.meta.title.clone(), plate.meta.language.clone());
+    let render = CutoutRender { name, plate, view, preset, extra_ids_from: u64::MAX, alt };
+    let mut exporter = Exporter::cpu();
+    exporter.pdf = pdf.options.clone();
+    let file = out.display().to_string();
+    let bytes = exporter.encode_pdf(&[&render], &title, &language, &file)?;
+    for warning in exporter.take_warnings() {
+        eprintln!("{}: warning: {warning}", plate_path.display());
+    }
+    plaatwerk_export::write_file(out, &bytes)?;
+    Ok(())
 }
 
 /// How PDFs are written, from the command line.

@@ -82,7 +82,8 @@ enum Command {
     },
     /// Export a plate, a region of it, or its cut-outs, as PNG, JPEG, SVG or PDF.
     ///
-    /// The format follows the output's extension. With neither --width, --height nor
+    /// The format follows the output's extension (a plate or region: .png, .svg or
+    /// .pdf). With neither --width, --height nor
     /// --scale the image has one pixel per plate unit. Given only one of width and
     /// height, the other follows the aspect ratio; given both, the region grows around
     /// its centre to fit, so nothing is stretched.
@@ -98,7 +99,8 @@ enum Command {
     Export {
         /// The plate to export.
         plate: PathBuf,
-        /// Output file (.png, .jpg, .svg or .pdf), or a folder with --all-cutouts.
+        /// Output file (.png, .svg or .pdf; a cut-out also .jpg), or a folder with
+        /// --all-cutouts.
         #[arg(short, long)]
         output: PathBuf,
         /// Export this cut-out of the plate (by name).
@@ -329,10 +331,14 @@ pub fn run() -> ExitCode {
             role,
             compare,
             all_roles,
+            pdf_standard,
+            crop_marks,
             ..
         }) => {
             let overlay = export::OverlayRequest { role, compare, all: all_roles };
-            export::plate(&plate, &output, SizeRequest { width, height, scale }, region, background, samples, &overlay)
+            let size = SizeRequest { width, height, scale };
+            export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
+                .and_then(|pdf| export::plate(&plate, &output, size, region, background, samples, &overlay, &pdf))
         }
         Some(Command::Import { svg, output, force }) => plate::import(&svg, &output, force),
         Some(Command::Plugins(command)) => plugins::run(command, cli.trust_plugins),
