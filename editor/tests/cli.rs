@@ -150,7 +150,7 @@ fn bad_export_arguments_are_explained() {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = plaatwerk(&["export", &example(), "-o", &dir.path().join("x.gif").display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("must end in .png or .svg"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("must end in .png, .svg or .pdf"), "{}", stderr(&o));
     let o = plaatwerk(&["export", &example(), "-o", "x.png", "--region", "0,0,-5,4"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a region"), "{}", stderr(&o));

@@ -42,16 +42,23 @@ impl OverlayRequest {
     }
 }
 
+/// What a plate export shows and how it is drawn.
+pub(super) struct PlateView {
+    pub(super) size: SizeRequest,
+    pub(super) region: Option<Region>,
+    pub(super) background: Background,
+    /// Anti-aliasing samples for PNG.
+    pub(super) samples: u32,
+}
+
 pub(super) fn plate(
     plate_path: &Path,
     out: &Path,
-    size: SizeRequest,
-    region: Option<Region>,
-    background: Background,
-    samples: u32,
+    look: PlateView,
     overlay: &OverlayRequest,
     pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
+    let PlateView { size, region, background, samples } = look;
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "png" | "svg" | "pdf") {
         bail!("{}: cannot tell the format; the output must end in .png, .svg or .pdf", out.display());

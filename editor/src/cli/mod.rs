@@ -336,9 +336,9 @@ pub fn run() -> ExitCode {
             ..
         }) => {
             let overlay = export::OverlayRequest { role, compare, all: all_roles };
-            let size = SizeRequest { width, height, scale };
+            let look = export::PlateView { size: SizeRequest { width, height, scale }, region, background, samples };
             export::PdfArgs::new(pdf_standard.as_deref(), crop_marks)
-                .and_then(|pdf| export::plate(&plate, &output, size, region, background, samples, &overlay, &pdf))
+                .and_then(|pdf| export::plate(&plate, &output, look, &overlay, &pdf))
         }
         Some(Command::Import { svg, output, force }) => plate::import(&svg, &output, force),
         Some(Command::Plugins(command)) => plugins::run(command, cli.trust_plugins),
