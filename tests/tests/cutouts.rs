@@ -197,3 +197,45 @@ fn a_broken_picture_is_left_out_of_a_pdf_and_named() {
     }
     assert!(!String::from_utf8_lossy(&pdf).replace(' ', "").contains("/Subtype/Image"), "no picture went in");
 }
+
+#[test]
+fn letters_the_font_lacks_and_pictures_do_not_stop_pdf_a_and_ua() {
+    use plaatwerk_export::pdf::{PdfOptions, PdfPage, PdfStandard, write_pdf};
+    use plaatwerk_model::{Element, ElementKind, Image, Text};
+    let mut plate = casusregie();
+    let a4 = cutout(&plate, "a4-casusregie").region;
+    let id = plate.next_free_id();
+    let img = Image {
+        x: a4.x + 50.0,
+        y: a4.y + 50.0,
+        width: 60.0,
+        height: 40.0,
+        mime: "image/png".into(),
+        data: plaatwerk_tests::one_bit_png(96, 64),
+    };
+    plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
+    // An emoji and Chinese: Noto Sans has neither, so they draw as the font's box.
+    let id = plate.next_free_id();
+    let text = Text {
+        x: a4.x + 50.0,
+        y: a4.y + 120.0,
+        text: "Vragen? 😀 漢字 — één plan".into(),
+        size: 24.0,
+        color: plaatwerk_model::Color::BLACK,
+        align: plaatwerk_model::Align::Left,
+        weight: plaatwerk_model::Weight::Regular,
+        wrap_width: None,
+    };
+    plate.layers[0].elements.push(Element::new(id, ElementKind::Text(text)));
+    let presets = builtin_presets();
+    let c = cutout(&plate, "a4-casusregie");
+    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
+    let r = prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
+    let options = PdfOptions { standards: vec![PdfStandard::A2b, PdfStandard::Ua1], crop_marks: false };
+    let mut warnings = Vec::new();
+    let pdf = write_pdf(&[page], "Casusregie", "nl", &options, &mut warnings).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let text = String::from_utf8_lossy(&pdf).replace(' ', "");
+    assert!(text.contains("/Subtype/Image") && !text.contains("/Interpolatetrue"), "PDF/A: no interpolated pictures");
+}

@@ -261,7 +261,9 @@ fn write_once(
             if let Some(trim) = boxes.trim {
                 ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
             }
-            let mut pictures = pictures_of(r, &mut images, warnings);
+            // PDF/A leaves how pictures are enlarged to the viewer (no interpolation flag).
+            let smooth = !standards.iter().any(|s| matches!(s, PdfStandard::A2b | PdfStandard::A3b));
+            let mut pictures = pictures_of(r, smooth, &mut images, warnings);
             pictures.retain(|_, image| !broken.contains(image));
             used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
             let mut p = doc.start_page_with(ps);
@@ -327,11 +329,30 @@ fn creation_date() -> krilla::metadata::DateTime {
         .utc_offset_minute(0)
 }
 
+/// A validator's finding in the user's terms (the plate's, not PDF's).
+fn describe_validation(e: &krilla::configure::ValidationError) -> String {
+    use krilla::configure::ValidationError as V;
+    match e {
+        V::NoDocumentLanguage => "the plate has no language; set it in the plate (nl, en, …)".into(),
+        V::NoDocumentTitle => "the plate has no title; give it one".into(),
+        V::ContainsNotDefGlyph(_, _, text) => format!("the bundled font has no letter for \"{text}\""),
+        V::NoCodepointMapping(..) | V::InvalidCodepointMapping(..) | V::UnicodePrivateArea(..) => {
+            "a letter in the text cannot be mapped back to a character".into()
+        }
+        V::TooHighQNestingLevel => "groups are nested too deeply for this standard; ungroup the deepest".into(),
+        V::TooLongString | V::TooLongName | V::TooLongArray | V::TooLongDictionary | V::TooLargeFloat => {
+            "an element is too large for this standard (a very long text or path, or coordinates out of range)".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
 fn describe_error(e: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError as E;
     match e {
         E::Validation(errors) => {
-            let list: Vec<String> = errors.iter().map(|(err, _)| format!("{err:?}")).collect();
+            let mut list: Vec<String> = errors.iter().map(|(err, _)| describe_validation(err)).collect();
+            list.dedup();
             format!("the file would not meet the standard: {}", list.join("; "))
         }
         E::Font(_, why) => format!("a font cannot be embedded: {why}"),
@@ -345,6 +366,7 @@ fn describe_error(e: &krilla::error::KrillaError) -> String {
 /// krilla writes equal images once.
 fn pictures_of(
     r: &CutoutRender,
+    smooth: bool,
     cache: &mut HashMap<ElementId, Option<Image>>,
     warnings: &mut Vec<String>,
 ) -> HashMap<ElementId, Image> {
@@ -358,7 +380,7 @@ fn pictures_of(
         });
     }
     for (id, img) in found {
-        let read = |warnings: &mut Vec<String>| match picture(&img.data) {
+        let read = |warnings: &mut Vec<String>| match picture(&img.data, smooth) {
             Ok(i) => Some(i),
             Err(why) => {
                 warnings.push(format!("element {id}: the picture is left out of the PDF: {why}"));
@@ -379,13 +401,18 @@ fn pictures_of(
     out
 }
 
-fn picture(data: &[u8]) -> Result<Image, String> {
+/// An image for krilla; `smooth`: viewers may interpolate it when they enlarge it.
+fn picture(data: &[u8], smooth: bool) -> Result<Image, String> {
     let (w, h) = budget::image_size(data).ok_or("it is damaged: its header gives no size")?;
     if u64::from(w) * u64::from(h) > budget::MAX_IMAGE_PIXELS {
         return Err(format!("{w}×{h} pixels is more than a plate allows"));
     }
     let data = krilla::Data::from(Arc::new(data.to_vec()));
-    if data.as_ref().starts_with(&[0xFF, 0xD8]) { Image::from_jpeg(data, true) } else { Image::from_png(data, true) }
+    if data.as_ref().starts_with(&[0xFF, 0xD8]) {
+        Image::from_jpeg(data, smooth)
+    } else {
+        Image::from_png(data, smooth)
+    }
 }
 
 /// Draws a cut-out's plate region over `art` (points on the page).
@@ -553,7 +580,6 @@ impl Painter<'_> {
     }
 
     fn run(&self, s: &mut Surface<'_>, run: &GlyphRun) {
-        let Some(first) = run.glyphs.first() else { return };
         if run.size <= 0.0 {
             return;
         }
@@ -561,23 +587,28 @@ impl Painter<'_> {
             Weight::Regular => &self.fonts[0],
             Weight::Bold => &self.fonts[1],
         };
-        let glyphs: Vec<KrillaGlyph> = run
-            .glyphs
-            .iter()
-            .map(|g| {
-                KrillaGlyph::new(
-                    GlyphId::new(u32::from(g.id)),
-                    g.advance / run.size,
-                    0.0,
-                    0.0,
-                    0.0,
-                    g.text.clone(),
-                    None,
-                )
-            })
-            .collect();
-        let start = Point::from_xy(run.origin[0] + first.x, run.origin[1]);
-        s.draw_glyphs(start, &glyphs, font.clone(), &run.text, run.size, false);
+        // Letters the bundled font lacks (its glyph 0, a box) go in as shapes, not
+        // text: PDF/A and PDF/UA allow no text that maps to no letter. The page's
+        // alternative text still has them.
+        let mut at = 0;
+        while at < run.glyphs.len() {
+            let missing = run.glyphs[at].id == 0;
+            let end = run.glyphs[at..].iter().position(|g| (g.id == 0) != missing).map_or(run.glyphs.len(), |n| at + n);
+            let part = &run.glyphs[at..end];
+            let from = part.iter().map(|g| g.text.start).min().unwrap_or(0);
+            let to = part.iter().map(|g| g.text.end).max().unwrap_or(from);
+            let text = run.text.get(from..to).unwrap_or_default();
+            let glyphs: Vec<KrillaGlyph> = part
+                .iter()
+                .map(|g| {
+                    let range = g.text.start.saturating_sub(from)..g.text.end.saturating_sub(from);
+                    KrillaGlyph::new(GlyphId::new(u32::from(g.id)), g.advance / run.size, 0.0, 0.0, 0.0, range, None)
+                })
+                .collect();
+            let start = Point::from_xy(run.origin[0] + part[0].x, run.origin[1]);
+            s.draw_glyphs(start, &glyphs, font.clone(), text, run.size, missing);
+            at = end;
+        }
     }
 
     fn group(
