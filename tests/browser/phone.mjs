@@ -40,8 +40,11 @@ try {
   await page.screenshot({ path: `${out}/phone-note.png` });
 
   await page.getByRole('tab', { name: 'Stemmen' }).click();
-  // Vote on the element under the middle of the largest part in view.
-  const target = await page.evaluate(() => {
+  // Vote on the element under the middle of the largest part in view. Should the tap
+  // place no dot (the plate laid out again between looking and tapping, on a busy
+  // machine), it is tried again on what is there then; a dot that was placed is
+  // never placed twice.
+  const pick = () => page.evaluate(() => {
     let best = null;
     for (const g of document.querySelectorAll('#plate svg [data-id]')) {
       const r = g.getBoundingClientRect();
@@ -53,10 +56,24 @@ try {
     }
     return best;
   });
-  if (!target) throw new Error('no part of the plate to vote on');
-  await page.touchscreen.tap(target.cx, target.cy);
   // The dot is listed by the part's name, with a button to take it back.
-  await page.getByRole('button', { name: /^Terugnemen: stip op ./ }).waitFor();
+  const takeBack = page.getByRole('button', { name: /^Terugnemen: stip op ./ });
+  let target = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    target = await pick();
+    if (!target) throw new Error('no part of the plate to vote on');
+    await page.touchscreen.tap(target.cx, target.cy);
+    try {
+      await takeBack.waitFor({ timeout: 5000 });
+      break;
+    } catch (e) {
+      const untouched = await page.getByText('Je hebt nog 3 van 3 stippen.', { exact: false }).isVisible();
+      if (!untouched || attempt === 2) {
+        await takeBack.waitFor();
+        break;
+      }
+    }
+  }
   await page.getByText('Je hebt nog 2 van 3 stippen.', { exact: false }).waitFor();
   await page.screenshot({ path: `${out}/phone-vote.png` });
   done.voted = target.id;
