@@ -16,6 +16,14 @@ fn cutout<'a>(plate: &'a Plate, name: &str) -> &'a CutOut {
     plate.cutouts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no cut-out {name}"))
 }
 
+/// A cut-out of the plate worked out at its preset's size.
+fn prepared(plate: &Plate, name: &str) -> plaatwerk_export::cutout::CutoutRender {
+    let c = cutout(plate, name);
+    let presets = builtin_presets();
+    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
+    prepare_cutout(plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn render(plate: &Plate, name: &str, scale: f32) -> plaatwerk_render::RgbaImage {
     render_on(Rasterizing::Cpu, plate, name, scale)
 }
@@ -141,15 +149,8 @@ fn pictures_go_into_a_pdf_once_at_their_own_resolution() {
             Image { x: cx - 60.0 + k as f32 * 70.0, y: cy, width: 60.0, height: 40.0, mime: mime.to_owned(), data };
         plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
     }
-    let presets = builtin_presets();
-    let renders: Vec<_> = ["dia-overzicht", "a4-casusregie", "teams-achtergrond"]
-        .iter()
-        .map(|name| {
-            let c = cutout(&plate, name);
-            let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
-            prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"))
-        })
-        .collect();
+    let renders: Vec<_> =
+        ["dia-overzicht", "a4-casusregie", "teams-achtergrond"].iter().map(|name| prepared(&plate, name)).collect();
     let pages: Vec<PdfPage<'_>> =
         renders.iter().map(|r| PdfPage { render: r, name: r.name.clone(), alt: r.alt.clone() }).collect();
     let mut warnings = Vec::new();
@@ -182,10 +183,7 @@ fn a_broken_picture_is_left_out_of_a_pdf_and_named() {
         let img = Image { x: a4.x + 50.0, y: a4.y + 50.0, width: 60.0, height: 40.0, mime: "image/png".into(), data };
         plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
     }
-    let presets = builtin_presets();
-    let c = cutout(&plate, "a4-casusregie");
-    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
-    let r = prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    let r = prepared(&plate, "a4-casusregie");
     let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
     let mut warnings = Vec::new();
     let pdf =
@@ -227,10 +225,7 @@ fn letters_the_font_lacks_and_pictures_do_not_stop_pdf_a_and_ua() {
         wrap_width: None,
     };
     plate.layers[0].elements.push(Element::new(id, ElementKind::Text(text)));
-    let presets = builtin_presets();
-    let c = cutout(&plate, "a4-casusregie");
-    let preset = presets.iter().find(|p| p.id == c.preset).expect("known preset");
-    let r = prepare_cutout(&plate, c, preset, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    let r = prepared(&plate, "a4-casusregie");
     let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
     let options = PdfOptions { standards: vec![PdfStandard::A2b, PdfStandard::Ua1], crop_marks: false };
     let mut warnings = Vec::new();
