@@ -5,7 +5,8 @@
 //! transform scale, picture pixels) are drawn log-uniformly from tiny to several times
 //! their limit, so about half the plates pass and half are refused. For each plate:
 //! refused ⇒ every problem names its place; accepted ⇒ the pictures decode, every
-//! element tessellates at the editor's finest zoom, and the whole plate renders.
+//! element tessellates at the editor's finest zoom, the whole plate renders, and it
+//! writes as a vector PDF page.
 //! The process's peak memory (this test is alone in its binary) must stay under
 //! [`MEMORY_BUDGET`]. `PLAATWERK_PROPERTY_CASES` and `PLAATWERK_PROPERTY_SEED` run
 //! more or other cases.
@@ -197,6 +198,25 @@ fn every_plate_that_passes_check_exports_within_the_memory_budget() {
                 panic!("case {case}: check accepted the plate but the export on {} failed: {e}", r.name());
             }
             ex.clear();
+        }
+        // And as a vector PDF page.
+        let mut preset = plaatwerk_export::cutout::builtin_presets().remove(0);
+        (preset.width, preset.height) = (256, 256);
+        let render = plaatwerk_export::cutout::CutoutRender {
+            name: format!("geval {case}"),
+            plate: plate.clone(),
+            view: plaatwerk_export::ExportView { region, width: 256, height: 256, background: Some(Color::WHITE) },
+            preset,
+            extra_ids_from: u64::MAX,
+            alt: format!("geval {case}"),
+        };
+        let page =
+            plaatwerk_export::pdf::PdfPage { render: &render, name: render.name.clone(), alt: render.alt.clone() };
+        let mut warnings = Vec::new();
+        let options = plaatwerk_export::pdf::PdfOptions::default();
+        match plaatwerk_export::pdf::write_pdf(&[page], "geval", "nl", &options, &mut warnings) {
+            Ok(pdf) => assert!(pdf.starts_with(b"%PDF-") && warnings.is_empty(), "case {case}: {warnings:?}"),
+            Err(e) => panic!("case {case}: check accepted the plate but the PDF failed: {e}"),
         }
     }
     let peak = peak_memory();
