@@ -201,11 +201,22 @@ pub fn write_pdf(
 
     // A picture whose header reads but whose data does not decode fails the whole
     // document at the end; it is left out and the document written again.
+    let job = Job {
+        pages,
+        title,
+        language,
+        crop_marks: options.crop_marks,
+        // PDF/A leaves how pictures are enlarged to the viewer (no interpolation flag).
+        smooth: !standards.iter().any(|s| matches!(s, PdfStandard::A2b | PdfStandard::A3b)),
+        dated: !standards.is_empty(),
+        settings,
+        fonts,
+    };
     let mut broken: Vec<Image> = Vec::new();
     let mut left_out = Vec::new();
     loop {
         let mut attempt = Vec::new();
-        match write_once(pages, title, language, &standards, options, settings.clone(), &fonts, &broken, &mut attempt) {
+        match job.write_once(&broken, &mut attempt) {
             Ok(bytes) => {
                 warnings.extend(attempt);
                 warnings.extend(left_out);
@@ -233,83 +244,90 @@ enum Failure {
     Other(String),
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_once(
-    pages: &[PdfPage<'_>],
-    title: &str,
-    language: &str,
-    standards: &[PdfStandard],
-    options: &PdfOptions,
+/// One document to write: the pages and how.
+struct Job<'a> {
+    pages: &'a [PdfPage<'a>],
+    title: &'a str,
+    language: &'a str,
+    /// Crop marks on every print page (a page's preset can ask for them too).
+    crop_marks: bool,
+    /// Whether viewers may interpolate pictures.
+    smooth: bool,
+    /// Whether the document carries its date (a standard asks for it).
+    dated: bool,
     settings: SerializeSettings,
-    fonts: &[Font; 2],
-    broken: &[Image],
-    warnings: &mut Vec<String>,
-) -> Result<Vec<u8>, Failure> {
-    // krilla is a young library: a panic in it must not take the editor down.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut doc = Document::new_with(settings);
-        let mut tree = TagTree::new().with_lang(Some(language.to_owned()));
-        let mut outline = Outline::new();
-        let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
-        let mut used: Vec<(ElementId, Image)> = Vec::new();
-        for (k, page) in pages.iter().enumerate() {
-            let r = page.render;
-            let boxes = page_boxes(r, options.crop_marks || r.preset.crop_marks);
-            let mut ps = PageSettings::from_wh(boxes.media[0], boxes.media[1])
-                .ok_or_else(|| Failure::Other(format!("{}: the page has no size", page.name)))?
-                .with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
-            if let Some(trim) = boxes.trim {
-                ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
-            }
-            // PDF/A leaves how pictures are enlarged to the viewer (no interpolation flag).
-            let smooth = !standards.iter().any(|s| matches!(s, PdfStandard::A2b | PdfStandard::A3b));
-            let mut pictures = pictures_of(r, smooth, &mut images, warnings);
-            pictures.retain(|_, image| !broken.contains(image));
-            used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
-            let mut p = doc.start_page_with(ps);
-            let mut surface = p.surface();
-            let id = surface.start_tagged(ContentTag::Other);
-            draw_cutout(&mut surface, r, boxes.art, &pictures, fonts);
-            surface.end_tagged();
-            if let Some(gap) = boxes.marks
-                && let Some(trim) = boxes.trim
-            {
-                surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Page, None)));
-                crop_marks(&mut surface, trim, gap);
+    fonts: [Font; 2],
+}
+
+impl Job<'_> {
+    /// Writes the document, leaving out the `broken` pictures.
+    fn write_once(&self, broken: &[Image], warnings: &mut Vec<String>) -> Result<Vec<u8>, Failure> {
+        let Job { pages, title, language, crop_marks: marks_everywhere, smooth, dated, ref fonts, .. } = *self;
+        // krilla is a young library: a panic in it must not take the editor down.
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut doc = Document::new_with(self.settings.clone());
+            let mut tree = TagTree::new().with_lang(Some(language.to_owned()));
+            let mut outline = Outline::new();
+            let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
+            let mut used: Vec<(ElementId, Image)> = Vec::new();
+            for (k, page) in pages.iter().enumerate() {
+                let r = page.render;
+                let boxes = page_boxes(r, marks_everywhere || r.preset.crop_marks);
+                let mut ps = PageSettings::from_wh(boxes.media[0], boxes.media[1])
+                    .ok_or_else(|| Failure::Other(format!("{}: the page has no size", page.name)))?
+                    .with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
+                if let Some(trim) = boxes.trim {
+                    ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
+                }
+                let mut pictures = pictures_of(r, smooth, &mut images, warnings);
+                pictures.retain(|_, image| !broken.contains(image));
+                used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
+                let mut p = doc.start_page_with(ps);
+                let mut surface = p.surface();
+                let id = surface.start_tagged(ContentTag::Other);
+                draw_cutout(&mut surface, r, boxes.art, &pictures, fonts);
                 surface.end_tagged();
+                if let Some(gap) = boxes.marks
+                    && let Some(trim) = boxes.trim
+                {
+                    surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Page, None)));
+                    crop_marks(&mut surface, trim, gap);
+                    surface.end_tagged();
+                }
+                surface.finish();
+                p.finish();
+                let alt = if page.alt.trim().is_empty() { page.name.clone() } else { page.alt.clone() };
+                let mut figure = TagGroup::new(Tag::Figure(Some(alt)));
+                figure.push(id);
+                tree.push(figure);
+                outline
+                    .push_child(OutlineNode::new(page.name.clone(), XyzDestination::new(k, Point::from_xy(0.0, 0.0))));
             }
-            surface.finish();
-            p.finish();
-            let alt = if page.alt.trim().is_empty() { page.name.clone() } else { page.alt.clone() };
-            let mut figure = TagGroup::new(Tag::Figure(Some(alt)));
-            figure.push(id);
-            tree.push(figure);
-            outline.push_child(OutlineNode::new(page.name.clone(), XyzDestination::new(k, Point::from_xy(0.0, 0.0))));
-        }
-        doc.set_outline(outline);
-        doc.set_tag_tree(tree);
-        let mut metadata = Metadata::new()
-            .title(title.to_owned())
-            .language(language.to_owned())
-            .creator("Plaatwerk".to_owned())
-            .producer(format!("Plaatwerk {}", env!("CARGO_PKG_VERSION")));
-        // PDF/A wants a date. Without a standard the file has none, so the same
-        // cut-out is the same bytes (manifests and watch folders compare hashes).
-        if !standards.is_empty() {
-            metadata = metadata.creation_date(creation_date());
-        }
-        doc.set_metadata(metadata);
-        doc.finish().map_err(|e| match e {
-            krilla::error::KrillaError::Image(image, _, why) => {
-                let mut ids: Vec<ElementId> = used.iter().filter(|(_, i)| *i == image).map(|(id, _)| *id).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                Failure::Picture(image, ids, why)
+            doc.set_outline(outline);
+            doc.set_tag_tree(tree);
+            let mut metadata = Metadata::new()
+                .title(title.to_owned())
+                .language(language.to_owned())
+                .creator("Plaatwerk".to_owned())
+                .producer(format!("Plaatwerk {}", env!("CARGO_PKG_VERSION")));
+            // PDF/A wants a date. Without a standard the file has none, so the same
+            // cut-out is the same bytes (manifests and watch folders compare hashes).
+            if dated {
+                metadata = metadata.creation_date(creation_date());
             }
-            other => Failure::Other(describe_error(&other)),
-        })
-    }));
-    out.unwrap_or_else(|_| Err(Failure::Other("the PDF library failed on this plate (an internal error)".into())))
+            doc.set_metadata(metadata);
+            doc.finish().map_err(|e| match e {
+                krilla::error::KrillaError::Image(image, _, why) => {
+                    let mut ids: Vec<ElementId> = used.iter().filter(|(_, i)| *i == image).map(|(id, _)| *id).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    Failure::Picture(image, ids, why)
+                }
+                other => Failure::Other(describe_error(&other)),
+            })
+        }));
+        out.unwrap_or_else(|_| Err(Failure::Other("the PDF library failed on this plate (an internal error)".into())))
+    }
 }
 
 /// When the document was made: now, or `SOURCE_DATE_EPOCH` (seconds since 1970) for

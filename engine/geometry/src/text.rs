@@ -90,7 +90,7 @@ pub struct RunGlyph {
 
 /// A line of set text: glyphs of one bundled font at one size on a baseline, with
 /// the characters they show. Document writers draw it as real text; rasterizers fill
-/// [`GlyphRun::outline`].
+/// its outlines ([`runs_outline`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlyphRun {
     /// Which bundled font.
