@@ -182,13 +182,15 @@ pub fn export_batch(
     let chosen: Vec<(&CutOut, &Preset)> =
         cutouts.iter().map(|c| preset_of(presets, c).map(|p| (*c, p))).collect::<Result<_, _>>()?;
     let mut entries = Vec::new();
-    let mut pages: Vec<crate::cutout::CutoutRender> = Vec::new();
     let mut slides = Vec::new();
     if let Destination::Folder { path, .. } = destination {
         std::fs::create_dir_all(path)
             .map_err(|source| ExportError::Write { file: path.display().to_string(), source })?;
     }
-    for (k, (cutout, preset)) in chosen.iter().enumerate() {
+    // Files, folders and decks here; a PDF's pages are worked out one by one as the
+    // document is written, below.
+    let per_file = if matches!(destination, Destination::Pdf(_)) { &chosen[..0] } else { &chosen[..] };
+    for (k, (cutout, preset)) in per_file.iter().enumerate() {
         progress(Step { done: k, total, name: &cutout.name, finished: None });
         let start = Instant::now();
         let target = match destination {
@@ -212,15 +214,6 @@ pub fn export_batch(
             entries.push(entry);
             let secs = start.elapsed().as_secs_f32();
             progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((Some(&file), w, h, secs)) });
-            continue;
-        }
-        if let Destination::Pdf(_) = destination {
-            // Vector pages: drawn when the document is written, below.
-            let r = prepare_cutout(plate, cutout, preset, 1.0)?;
-            let (w, h) = (r.view.width, r.view.height);
-            pages.push(r);
-            let secs = start.elapsed().as_secs_f32();
-            progress(Step { done: k + 1, total, name: &cutout.name, finished: Some((None, w, h, secs)) });
             continue;
         }
         // A slide needs no print resolution.
@@ -247,15 +240,42 @@ pub fn export_batch(
             write_file(file, &bytes)?;
         }
         Destination::Pdf(file) => {
-            let renders: Vec<&crate::cutout::CutoutRender> = pages.iter().collect();
             let name = file.display().to_string();
-            let bytes = exporter.encode_pdf(&renders, &plate.meta.title, &plate.meta.language, &name)?;
+            let mut pages = CutoutPages { plate, chosen: &chosen, progress: &mut *progress };
+            let bytes = exporter.encode_pdf_from(&mut pages, &plate.meta.title, &plate.meta.language, &name)?;
             write_file(file, &bytes)?;
         }
         Destination::File(_) => {}
     }
     progress(Step { done: total, total, name: "", finished: None });
     Ok(entries)
+}
+
+/// A PDF's pages: each cut-out worked out when its page is drawn, with progress.
+struct CutoutPages<'a> {
+    plate: &'a Plate,
+    chosen: &'a [(&'a CutOut, &'a Preset)],
+    progress: &'a mut dyn FnMut(Step<'_>),
+}
+
+impl crate::pdf::PageSource for CutoutPages<'_> {
+    fn count(&self) -> usize {
+        self.chosen.len()
+    }
+    fn preset(&self, k: usize) -> &Preset {
+        self.chosen[k].1
+    }
+    fn page(&mut self, k: usize, draw: &mut dyn FnMut(&crate::pdf::PdfPage<'_>)) -> Result<(), String> {
+        let (cutout, preset) = self.chosen[k];
+        let total = self.chosen.len();
+        (self.progress)(Step { done: k, total, name: &cutout.name, finished: None });
+        let start = Instant::now();
+        let r = prepare_cutout(self.plate, cutout, preset, 1.0).map_err(|e| e.to_string())?;
+        draw(&crate::pdf::PdfPage { render: &r, name: cutout.name.clone(), alt: r.alt.clone() });
+        let finished = Some((None, r.view.width, r.view.height, start.elapsed().as_secs_f32()));
+        (self.progress)(Step { done: k + 1, total, name: &cutout.name, finished });
+        Ok(())
+    }
 }
 
 #[cfg(test)]

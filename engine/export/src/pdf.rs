@@ -42,7 +42,7 @@ use plaatwerk_model::{
     budget,
 };
 
-use crate::cutout::CutoutRender;
+use crate::cutout::{CutoutRender, Preset};
 
 /// Points per millimetre.
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -158,6 +158,33 @@ fn rect(r: [f32; 4]) -> Option<PdfRect> {
     PdfRect::from_xywh(r[0], r[1], r[2], r[3])
 }
 
+/// Where a document's pages come from. A long document (every stop of a big plate)
+/// works each page out when it is drawn, so one cut-out's plate is held at a time.
+pub trait PageSource {
+    /// How many pages.
+    fn count(&self) -> usize;
+    /// Page `k`'s preset (its standards and crop marks are known before drawing).
+    fn preset(&self, k: usize) -> &Preset;
+    /// Works page `k` out and hands it to `draw`; the error names the cut-out.
+    fn page(&mut self, k: usize, draw: &mut dyn FnMut(&PdfPage<'_>)) -> Result<(), String>;
+}
+
+/// Pages worked out already.
+struct Ready<'a, 'b>(&'a [PdfPage<'b>]);
+
+impl PageSource for Ready<'_, '_> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn preset(&self, k: usize) -> &Preset {
+        &self.0[k].render.preset
+    }
+    fn page(&mut self, k: usize, draw: &mut dyn FnMut(&PdfPage<'_>)) -> Result<(), String> {
+        draw(&self.0[k]);
+        Ok(())
+    }
+}
+
 /// Writes a PDF with a page per cut-out. `title` and `language` are the document's.
 /// Errors name what is wrong (a standard a page cannot meet, a font that cannot be
 /// embedded); a broken picture is left out and reported in `warnings`.
@@ -168,15 +195,26 @@ pub fn write_pdf(
     options: &PdfOptions,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<u8>, String> {
-    if pages.is_empty() {
+    write_pdf_from(&mut Ready(pages), title, language, options, warnings)
+}
+
+/// [`write_pdf`] with pages worked out as they are drawn.
+pub fn write_pdf_from(
+    pages: &mut dyn PageSource,
+    title: &str,
+    language: &str,
+    options: &PdfOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, String> {
+    if pages.count() == 0 {
         return Err("nothing to write: no pages".into());
     }
     // The document meets what the options ask and what every page's preset asks.
     let mut standards = options.standards.clone();
-    for page in pages {
-        if let Some(list) = &page.render.preset.pdf_standard {
-            let asked =
-                PdfStandard::parse_list(list).map_err(|e| format!("preset \"{}\": {e}", page.render.preset.id))?;
+    for k in 0..pages.count() {
+        let preset = pages.preset(k);
+        if let Some(list) = &preset.pdf_standard {
+            let asked = PdfStandard::parse_list(list).map_err(|e| format!("preset \"{}\": {e}", preset.id))?;
             for s in asked {
                 if !standards.contains(&s) {
                     standards.push(s);
@@ -201,7 +239,7 @@ pub fn write_pdf(
 
     // A picture whose header reads but whose data does not decode fails the whole
     // document at the end; it is left out and the document written again.
-    let job = Job {
+    let mut job = Job {
         pages,
         title,
         language,
@@ -246,7 +284,7 @@ enum Failure {
 
 /// One document to write: the pages and how.
 struct Job<'a> {
-    pages: &'a [PdfPage<'a>],
+    pages: &'a mut dyn PageSource,
     title: &'a str,
     language: &'a str,
     /// Crop marks on every print page (a page's preset can ask for them too).
@@ -261,47 +299,60 @@ struct Job<'a> {
 
 impl Job<'_> {
     /// Writes the document, leaving out the `broken` pictures.
-    fn write_once(&self, broken: &[Image], warnings: &mut Vec<String>) -> Result<Vec<u8>, Failure> {
-        let Job { pages, title, language, crop_marks: marks_everywhere, smooth, dated, ref fonts, .. } = *self;
+    fn write_once(&mut self, broken: &[Image], warnings: &mut Vec<String>) -> Result<Vec<u8>, Failure> {
+        let (title, language, marks_everywhere, smooth, dated) =
+            (self.title, self.language, self.crop_marks, self.smooth, self.dated);
+        let fonts = &self.fonts;
+        let pages = &mut *self.pages;
+        let settings = self.settings.clone();
         // krilla is a young library: a panic in it must not take the editor down.
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut doc = Document::new_with(self.settings.clone());
+            let mut doc = Document::new_with(settings);
             let mut tree = TagTree::new().with_lang(Some(language.to_owned()));
             let mut outline = Outline::new();
             let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
             let mut used: Vec<(ElementId, Image)> = Vec::new();
-            for (k, page) in pages.iter().enumerate() {
-                let r = page.render;
-                let boxes = page_boxes(r, marks_everywhere || r.preset.crop_marks);
-                let mut ps = PageSettings::from_wh(boxes.media[0], boxes.media[1])
-                    .ok_or_else(|| Failure::Other(format!("{}: the page has no size", page.name)))?
-                    .with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
-                if let Some(trim) = boxes.trim {
-                    ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
-                }
-                let mut pictures = pictures_of(r, smooth, &mut images, warnings);
-                pictures.retain(|_, image| !broken.contains(image));
-                used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
-                let mut p = doc.start_page_with(ps);
-                let mut surface = p.surface();
-                let id = surface.start_tagged(ContentTag::Other);
-                draw_cutout(&mut surface, r, boxes.art, &pictures, fonts);
-                surface.end_tagged();
-                if let Some(gap) = boxes.marks
-                    && let Some(trim) = boxes.trim
-                {
-                    surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Page, None)));
-                    crop_marks(&mut surface, trim, gap);
+            for k in 0..pages.count() {
+                let mut failed = None;
+                let mut draw = |page: &PdfPage<'_>| {
+                    let r = page.render;
+                    let boxes = page_boxes(r, marks_everywhere || r.preset.crop_marks);
+                    let Some(ps) = PageSettings::from_wh(boxes.media[0], boxes.media[1]) else {
+                        failed = Some(Failure::Other(format!("{}: the page has no size", page.name)));
+                        return;
+                    };
+                    let mut ps = ps.with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
+                    if let Some(trim) = boxes.trim {
+                        ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
+                    }
+                    let mut pictures = pictures_of(r, smooth, &mut images, warnings);
+                    pictures.retain(|_, image| !broken.contains(image));
+                    used.extend(pictures.iter().map(|(id, image)| (*id, image.clone())));
+                    let mut p = doc.start_page_with(ps);
+                    let mut surface = p.surface();
+                    let id = surface.start_tagged(ContentTag::Other);
+                    draw_cutout(&mut surface, r, boxes.art, &pictures, fonts);
                     surface.end_tagged();
+                    if let Some(gap) = boxes.marks
+                        && let Some(trim) = boxes.trim
+                    {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Page, None)));
+                        crop_marks(&mut surface, trim, gap);
+                        surface.end_tagged();
+                    }
+                    surface.finish();
+                    p.finish();
+                    let alt = if page.alt.trim().is_empty() { page.name.clone() } else { page.alt.clone() };
+                    let mut figure = TagGroup::new(Tag::Figure(Some(alt)));
+                    figure.push(id);
+                    tree.push(figure);
+                    let to = XyzDestination::new(k, Point::from_xy(0.0, 0.0));
+                    outline.push_child(OutlineNode::new(page.name.clone(), to));
+                };
+                pages.page(k, &mut draw).map_err(Failure::Other)?;
+                if let Some(f) = failed {
+                    return Err(f);
                 }
-                surface.finish();
-                p.finish();
-                let alt = if page.alt.trim().is_empty() { page.name.clone() } else { page.alt.clone() };
-                let mut figure = TagGroup::new(Tag::Figure(Some(alt)));
-                figure.push(id);
-                tree.push(figure);
-                outline
-                    .push_child(OutlineNode::new(page.name.clone(), XyzDestination::new(k, Point::from_xy(0.0, 0.0))));
             }
             doc.set_outline(outline);
             doc.set_tag_tree(tree);

@@ -200,6 +200,18 @@ impl Exporter {
             .map_err(|message| ExportError::Encode { file: file.to_owned(), message })
     }
 
+    /// [`Exporter::encode_pdf`] with pages worked out as they are drawn.
+    pub fn encode_pdf_from(
+        &mut self,
+        pages: &mut dyn crate::pdf::PageSource,
+        title: &str,
+        language: &str,
+        file: &str,
+    ) -> Result<Vec<u8>, ExportError> {
+        crate::pdf::write_pdf_from(pages, title, language, &self.pdf, &mut self.warnings)
+            .map_err(|message| ExportError::Encode { file: file.to_owned(), message })
+    }
+
     /// Renders a region of the plate to pixels.
     pub fn render(
         &mut self,
