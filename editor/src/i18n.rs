@@ -15,16 +15,14 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Dutch when the system locale is Dutch (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+    /// Dutch when the user's first language that Plaatwerk speaks is Dutch, else English
+    /// ([`plaatwerk_platform::locale`]: `LC_ALL`, `LC_MESSAGES` or `LANG` where set, else
+    /// the Windows display language or macOS's preferred languages).
     pub fn from_environment() -> Lang {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var)
-                && !v.is_empty()
-            {
-                return if v.to_ascii_lowercase().starts_with("nl") { Lang::Nl } else { Lang::En };
-            }
+        match plaatwerk_platform::locale::pick(&["nl", "en"]) {
+            Some("nl") => Lang::Nl,
+            _ => Lang::En,
         }
-        Lang::En
     }
 
     /// The Dutch or the English text.

@@ -28,15 +28,11 @@ fn yes() -> bool {
 pub const MAX_RECENT: usize = 10;
 
 impl Settings {
-    /// `$PLAATWERK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/plaatwerk`, else `~/.config/plaatwerk`.
+    /// `settings.json` in the user's config folder ([`plaatwerk_platform::folders`]:
+    /// `%APPDATA%\Plaatwerk`, `~/Library/Application Support/Plaatwerk`,
+    /// `~/.config/plaatwerk`, or `$PLAATWERK_CONFIG_DIR`).
     fn path() -> Option<PathBuf> {
-        if let Ok(d) = std::env::var("PLAATWERK_CONFIG_DIR") {
-            return Some(PathBuf::from(d).join("settings.json"));
-        }
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("plaatwerk/settings.json"))
+        plaatwerk_platform::folders::config_dir().map(|d| d.join("settings.json"))
     }
 
     /// Reads the settings; defaults (language from the system locale) when there are none
@@ -90,11 +86,11 @@ impl Settings {
 /// Why the settings or the user's presets could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    /// Neither `XDG_CONFIG_HOME` nor `HOME` is set.
-    #[error("no config folder (HOME is not set)")]
+    /// The system names no home folder for the user.
+    #[error("no settings folder: the system names no home folder for this user; set PLAATWERK_CONFIG_DIR")]
     NoConfigFolder,
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", plaatwerk_platform::paths::shown(path))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -103,7 +99,7 @@ pub enum SettingsError {
         source: std::io::Error,
     },
     /// A file that is not what it should be (bad JSON, a bad preset).
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {message}", plaatwerk_platform::paths::shown(path))]
     Invalid {
         /// The file.
         path: PathBuf,

@@ -24,17 +24,11 @@ pub struct Found {
 }
 
 impl Recovery {
-    /// `$PLAATWERK_DATA_DIR/recovery`, else `$XDG_DATA_HOME/plaatwerk/recovery`, else
-    /// `~/.local/share/plaatwerk/recovery`.
+    /// `recovery` in the user's data folder ([`plaatwerk_platform::folders::data_dir`]:
+    /// `%LOCALAPPDATA%\Plaatwerk`, `~/Library/Application Support/Plaatwerk`,
+    /// `~/.local/share/plaatwerk`, or `$PLAATWERK_DATA_DIR`).
     pub fn from_environment() -> Option<Recovery> {
-        let base = if let Some(d) = std::env::var_os("PLAATWERK_DATA_DIR") {
-            PathBuf::from(d)
-        } else if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-            PathBuf::from(d).join("plaatwerk")
-        } else {
-            PathBuf::from(std::env::var_os("HOME")?).join(".local/share/plaatwerk")
-        };
-        let dir = base.join("recovery");
+        let dir = plaatwerk_platform::folders::data_dir()?.join("recovery");
         // Autosaves cut short by a kill leave temporary files; they go at start.
         format::sweep_temporaries_in(&dir);
         Some(Recovery { dir })

@@ -203,6 +203,8 @@ pub struct PluginHost {
     trust: TrustStore,
     untrusted: Vec<UntrustedFolder>,
     private: PathBuf,
+    /// Held while this host's private folder is in use, made with the first copy.
+    claim: Option<plaatwerk_platform::alive::Claim>,
     copies: u64,
     /// Limits for calls.
     pub limits: Limits,
@@ -232,6 +234,7 @@ impl PluginHost {
             trust,
             untrusted: Vec::new(),
             private,
+            claim: None,
             copies: 0,
             limits: Limits::default(),
             watcher: None,
@@ -270,8 +273,8 @@ impl PluginHost {
 
     /// The usual folders: `$PLAATWERK_PLUGIN_PATH` (separated like `PATH`), the
     /// `plugins` folder next to the plate (the project's), the user's plugin folder
-    /// (`$PLAATWERK_DATA_DIR/plugins`, else `$XDG_DATA_HOME/plaatwerk/plugins`, else
-    /// `~/.local/share/plaatwerk/plugins`), and the plugins built and shipped with
+    /// (`plugins` in [`plaatwerk_platform::folders::data_dir`]: `%LOCALAPPDATA%\Plaatwerk`,
+    /// `~/.local/share/plaatwerk`, …), and the plugins built and shipped with
     /// Plaatwerk next to the program (`libplaatwerk_plugin_*`).
     pub fn standard_folders(plate: Option<&Path>) -> Vec<Folder> {
         let mut out = Vec::new();
@@ -282,17 +285,13 @@ impl PluginHost {
             let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
             out.push(Folder::beside_plate(dir.join("plugins")));
         }
-        let user = std::env::var_os("PLAATWERK_DATA_DIR")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_DATA_HOME").map(|d| PathBuf::from(d).join("plaatwerk")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/plaatwerk")));
-        if let Some(user) = user {
+        if let Some(user) = plaatwerk_platform::folders::data_dir() {
             out.push(Folder::all(user.join("plugins")));
         }
         if let Ok(exe) = std::env::current_exe()
             && let Some(dir) = exe.parent()
         {
-            let prefix = format!("{}plaatwerk_plugin_", std::env::consts::DLL_PREFIX);
+            let prefix = format!("{}plaatwerk_plugin_", plaatwerk_platform::library::PREFIX);
             let shipped = |path: PathBuf| Folder { path, prefix: Some(prefix.clone()), needs_trust: false };
             out.push(shipped(dir.to_path_buf()));
             // Cargo puts plugins built as dependencies of the editor (`cargo run`) in
@@ -529,7 +528,10 @@ fn require(loaded: &Loaded, kind: &str, capability: &str) -> Result<(), PluginEr
 
 impl Drop for PluginHost {
     fn drop(&mut self) {
-        // The copies stay mapped until the process ends; removing the names is fine.
+        // The copies stay mapped until the process ends. On Unix removing the names is
+        // fine; Windows refuses to delete a mapped library, so there the folder is
+        // left for the next host's sweep, which finds it unclaimed once we are gone.
+        self.claim = None;
         let _ = std::fs::remove_dir_all(&self.private);
     }
 }

@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime};
 use plaatwerk_plugin_api::abi::{ABI_VERSION, DESCRIPTOR_SYMBOL, Descriptor, MAGIC};
 use plaatwerk_plugin_api::{PluginInfo, Reply, Request};
 
+use plaatwerk_platform::library;
+
 use crate::watch::Change;
 use crate::{Loaded, PluginFile, PluginHost};
 
@@ -32,8 +34,10 @@ pub const MAX_LIBRARY_BYTES: u64 = 256 * 1024 * 1024;
 /// Whether a folder entry is named like a plugin library.
 pub(crate) fn has_library_name(path: &Path, prefix: Option<&str>) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
-    let suffix = std::env::consts::DLL_SUFFIX;
-    name.ends_with(suffix) && !name.starts_with('.') && prefix.is_none_or(|p| name.starts_with(p))
+    let suffix = library::SUFFIX;
+    // Windows file names are case-insensitive: `ROUTE.DLL` is a library too.
+    let named = if cfg!(windows) { name.to_ascii_lowercase().ends_with(suffix) } else { name.ends_with(suffix) };
+    named && !name.starts_with('.') && prefix.is_none_or(|p| name.starts_with(p))
 }
 
 /// Why a folder entry is not a regular file (following links), or `None` when it is.
@@ -43,24 +47,34 @@ pub(crate) fn not_regular(path: &Path) -> Option<String> {
         Ok(m) if m.is_file() => None,
         Ok(m) if m.is_dir() => Some("it is a folder".to_owned()),
         Ok(_) => Some("it is a device, pipe or socket, not a file".to_owned()),
-        Err(e) if link.file_type().is_symlink() && e.raw_os_error() == Some(40) => {
-            Some("it is a symbolic link that loops".to_owned())
-        }
+        Err(_) if link.file_type().is_symlink() && loops(path) => Some("it is a symbolic link that loops".to_owned()),
         Err(_) if link.file_type().is_symlink() => Some("it is a symbolic link to nothing".to_owned()),
         Err(e) => Some(format!("it cannot be read: {e}")),
     }
 }
 
+/// Whether following links from `path` never ends (the system's own error for that
+/// differs by OS).
+fn loops(path: &Path) -> bool {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(next) => current = current.parent().map_or(next.clone(), |d| d.join(&next)),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 /// Removes private copy folders left by Plaatwerk processes that are gone (killed
-/// before they could clean up), so the temp folder does not fill up.
+/// before they could clean up, or on Windows, where a loaded library cannot be
+/// deleted while its process runs), so the temp folder does not fill up. A running
+/// host holds a claim on its folder ([`plaatwerk_platform::alive`]).
 pub(crate) fn sweep_stale_copies() {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(PRIVATE_PREFIX) else { continue };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
-        let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if cfg!(target_os = "linux") && !alive && pid != std::process::id() {
+        if name.starts_with(PRIVATE_PREFIX) && plaatwerk_platform::alive::is_abandoned(&entry.path()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -116,11 +130,11 @@ impl PluginHost {
     /// The loading steps; the caller adds the file name to an error.
     fn load(&mut self, path: &Path, generation: u32) -> Result<(Loaded, Stamp), LoadError> {
         let (copy, stamp) = self.private_copy(path)?;
-        check_file(&copy)?;
         // SAFETY: opening a library runs its initialisers. Rust cdylibs have none unless
         // they add them on purpose, and a plugin folder holds code the user chose to
         // run. The copy is ours, so nobody rewrites it while it is mapped.
-        let library = unsafe { libloading::Library::new(&copy) }.map_err(|e| LoadError::NotLoadable(e.to_string()))?;
+        let library = unsafe { libloading::Library::new(&copy) }
+            .map_err(|e| LoadError::NotLoadable(library::load_failure(&e)))?;
         let symbol = format!("{DESCRIPTOR_SYMBOL}\0");
         // SAFETY: the symbol's address is only turned into a pointer here; it is read
         // below only after its magic bytes and size are checked.
@@ -177,13 +191,17 @@ impl PluginHost {
         Ok((loaded, stamp))
     }
 
-    /// Copies the library to a fresh private path; the source must not change while
-    /// it is copied (a build tool may be writing it).
+    /// Copies the library to a fresh private path after checking it; the source must
+    /// not change while it is read (a build tool may be writing it). The copy is
+    /// written from the very bytes that were checked.
     fn private_copy(&mut self, path: &Path) -> Result<(PathBuf, Stamp), LoadError> {
-        std::fs::create_dir_all(&self.private).map_err(|e| LoadError::PrivateFolder {
-            folder: self.private.display().to_string(),
+        let folder_error = |e: std::io::Error| LoadError::PrivateFolder {
+            folder: plaatwerk_platform::paths::shown(&self.private),
             message: e.to_string(),
-        })?;
+        };
+        if self.claim.is_none() {
+            self.claim = Some(plaatwerk_platform::alive::Claim::hold(&self.private).map_err(folder_error)?);
+        }
         for _ in 0..10 {
             let before = stamp(path).ok_or(LoadError::Gone)?;
             if before.len == 0 {
@@ -192,83 +210,21 @@ impl PluginHost {
             if before.len > MAX_LIBRARY_BYTES {
                 return Err(LoadError::TooBig(before.len));
             }
-            // The header is checked before anything is copied.
-            let mut magic = [0u8; 4];
-            let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
-            if cfg!(target_os = "linux") && (read.is_err() || &magic != b"\x7fELF") {
-                return Err(LoadError::NotElf);
+            let data = std::fs::read(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
+            if stamp(path) != Some(before) || data.len() as u64 != before.len {
+                // Being written right now: wait for the writer.
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
             }
+            library::check(&data).map_err(LoadError::NotALibrary)?;
             self.copies += 1;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let copy = self.private.join(format!("{stem}-{}{}", self.copies, std::env::consts::DLL_SUFFIX));
-            let copied = std::fs::copy(path, &copy).map_err(|e| LoadError::Unreadable(e.to_string()))?;
-            let after = stamp(path);
-            if after == Some(before) && copied == before.len {
-                return Ok((copy, before));
-            }
-            // Being written right now: wait for the writer.
-            let _ = std::fs::remove_file(&copy);
-            std::thread::sleep(Duration::from_millis(100));
+            let copy = self.private.join(format!("{stem}-{}{}", self.copies, library::SUFFIX));
+            std::fs::write(&copy, &data).map_err(|e| LoadError::Unreadable(e.to_string()))?;
+            return Ok((copy, before));
         }
         Err(LoadError::KeptChanging)
     }
-}
-
-/// Checks that a file is a whole library before it is opened. The system loader maps
-/// a library's segments straight from the file, and a truncated file (a build cut
-/// short, a broken download) would crash the program when a missing page is touched.
-/// ELF files (Linux) are checked fully: headers and every loaded segment must lie
-/// within the file. Other formats go to the system loader as they are.
-fn check_file(path: &Path) -> Result<(), LoadError> {
-    let data = std::fs::read(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
-    if data.len() < 4 || &data[..4] != b"\x7fELF" {
-        if cfg!(target_os = "linux") {
-            return Err(LoadError::NotElf);
-        }
-        return Ok(());
-    }
-    let truncated = |needs: u64| LoadError::Truncated { has: data.len() as u64, needs };
-    let u16_at = |o: usize| data.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |o: usize| data.get(o..o + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    let u64_at =
-        |o: usize| data.get(o..o + 8).map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
-    // 64-bit little-endian is what this build runs on; other ELF kinds are refused.
-    if data.get(4) != Some(&2) || data.get(5) != Some(&1) {
-        return Err(LoadError::WrongKind);
-    }
-    let header = (|| {
-        let phoff = u64_at(0x20)?;
-        let shoff = u64_at(0x28)?;
-        let phentsize = u64::from(u16_at(0x36)?);
-        let phnum = u64::from(u16_at(0x38)?);
-        let shentsize = u64::from(u16_at(0x3a)?);
-        let shnum = u64::from(u16_at(0x3c)?);
-        Some((phoff, shoff, phentsize, phnum, shentsize, shnum))
-    })();
-    let Some((phoff, shoff, phentsize, phnum, shentsize, shnum)) = header else {
-        return Err(truncated(64));
-    };
-    let len = data.len() as u64;
-    let ph_end = phoff.saturating_add(phentsize.saturating_mul(phnum));
-    if ph_end > len {
-        return Err(truncated(ph_end));
-    }
-    let sh_end = shoff.saturating_add(shentsize.saturating_mul(shnum));
-    if shnum > 0 && sh_end > len {
-        return Err(truncated(sh_end));
-    }
-    for k in 0..phnum {
-        let at = (phoff + k * phentsize) as usize;
-        let (Some(kind), Some(offset), Some(filesz)) = (u32_at(at), u64_at(at + 8), u64_at(at + 32)) else {
-            return Err(truncated(ph_end));
-        };
-        // Every segment's bytes must be in the file (PT_LOAD and the rest alike).
-        let end = offset.saturating_add(filesz);
-        if kind != 0 && end > len {
-            return Err(truncated(end));
-        }
-    }
-    Ok(())
 }
 
 /// The error for a library without our descriptor, naming another ABI if it has one.
@@ -354,20 +310,10 @@ pub enum LoadError {
     /// The file is larger than any plugin library.
     #[error("the file is {0} bytes; plugin libraries up to {MAX_LIBRARY_BYTES} bytes are loaded")]
     TooBig(u64),
-    /// The file does not start as an ELF file.
-    #[error("not a library (it does not start as an ELF file)")]
-    NotElf,
-    /// An ELF file for another kind of machine.
-    #[error("not a 64-bit little-endian library; it cannot run here")]
-    WrongKind,
-    /// A library whose parts lie beyond its end (a build cut short, a broken download).
-    #[error("the library is cut short: it has {has} bytes, its parts need {needs}")]
-    Truncated {
-        /// The file's size.
-        has: u64,
-        /// Where its parts end.
-        needs: u64,
-    },
+    /// Not a whole library for this system and processor (checked before the
+    /// system loader maps it: a cut file would crash the program).
+    #[error("{0}")]
+    NotALibrary(library::LibraryProblem),
     /// The file could not be read or copied.
     #[error("cannot read it: {0}")]
     Unreadable(String),

@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The remembered trusted folders, kept in `trusted-plugin-folders.json` in the
-/// settings folder (`$PLAATWERK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/plaatwerk`, else
-/// `~/.config/plaatwerk`).
+/// user's settings folder ([`plaatwerk_platform::folders::config_dir`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustStore {
     file: Option<PathBuf>,
@@ -65,7 +64,7 @@ impl TrustStore {
     pub fn trust_and_remember(&mut self, folder: &Path) -> Result<(), TrustError> {
         self.trust_for_now(folder);
         let Some(file) = &self.file else { return Ok(()) };
-        let err = |source| TrustError { file: file.display().to_string(), source };
+        let err = |source| TrustError { file: plaatwerk_platform::paths::shown(file), source };
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
@@ -80,12 +79,5 @@ fn canonical(folder: &Path) -> Option<PathBuf> {
 }
 
 fn default_file() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PLAATWERK_CONFIG_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?
-            .join("plaatwerk"),
-    };
-    Some(dir.join("trusted-plugin-folders.json"))
+    plaatwerk_platform::folders::config_dir().map(|d| d.join("trusted-plugin-folders.json"))
 }

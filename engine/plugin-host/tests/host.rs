@@ -366,14 +366,43 @@ fn odd_files_in_a_plugin_folder_are_reported_not_skipped() {
 
 #[test]
 fn copies_left_by_a_killed_host_are_removed_when_the_next_one_starts() {
-    // A process id above the kernel's maximum belongs to no running process.
-    let stale = std::env::temp_dir().join("plaatwerk-plugins-4999999-1");
+    // A folder whose marker nobody holds was left by a process that is gone.
+    let stale = std::env::temp_dir().join(format!("plaatwerk-plugins-stale-{}", std::process::id()));
     std::fs::create_dir_all(&stale).expect("stale folder");
+    std::fs::write(stale.join(plaatwerk_platform::alive::MARKER), b"").expect("marker");
     std::fs::write(stale.join(lib_name("oud-1")), b"copy of a library").expect("stale copy");
-    let mine = std::env::temp_dir().join(format!("plaatwerk-plugins-{}-1", std::process::id()));
-    std::fs::create_dir_all(&mine).expect("own folder");
+    // A folder whose marker is held belongs to a running host (here: this test).
+    let live = std::env::temp_dir().join(format!("plaatwerk-plugins-live-{}", std::process::id()));
+    let claim = plaatwerk_platform::alive::Claim::hold(&live).expect("claim");
+    std::fs::write(live.join(lib_name("in-gebruik-1")), b"copy in use").expect("live copy");
     let _host = PluginHost::new(Vec::new());
     assert!(!stale.exists(), "the dead process's copies are gone");
-    assert!(mine.exists(), "a running process's copies stay");
-    let _ = std::fs::remove_dir_all(&mine);
+    assert!(live.join(lib_name("in-gebruik-1")).exists(), "a running process's copies stay");
+    drop(claim);
+    let _ = std::fs::remove_dir_all(&live);
+}
+
+#[test]
+fn a_host_claims_its_private_folder_while_it_lives() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(fixture(), dir.path().join(lib_name("proef"))).expect("copy");
+    let mut host = host_in(dir.path());
+    host.scan();
+    assert!(host.plugin(ID).is_some());
+    let ours: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .expect("temp")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("plaatwerk-plugins-")))
+        .filter(|p| {
+            std::fs::read_dir(p)
+                .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("proef-"))))
+        })
+        .collect();
+    assert!(!ours.is_empty(), "the copy lives in a private folder");
+    assert!(ours.iter().all(|p| !plaatwerk_platform::alive::is_abandoned(p)), "held while the host lives");
+    // A second host started now leaves it alone.
+    let _other = PluginHost::new(Vec::new());
+    assert!(ours.iter().all(|p| p.exists()));
+    host.generate(ID, "proef", &mode("good"), &context()).expect("still works");
 }

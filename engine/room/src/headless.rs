@@ -203,24 +203,10 @@ pub(crate) fn links_at(s: &crate::server::Serving, ip: std::net::IpAddr) -> Link
     }
 }
 
-/// Completes on SIGINT (Ctrl+C) or SIGTERM.
+/// Completes on a request to stop: Ctrl+C or SIGTERM; on Windows also the console's
+/// close button, logging off and shutting down (the session is saved before Windows
+/// ends the process).
 async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    let why = plaatwerk_platform::signals::stop_requested().await;
+    tracing::info!(event = "stop_requested", reason = why.describe(), "asked to stop");
 }

@@ -3,7 +3,9 @@
 //!
 //! The bytes go to a temporary file that [`tempfile`] creates exclusively (`O_EXCL`)
 //! under an unguessable name in the target's folder, are flushed to disk, and the
-//! temporary file is then renamed over the target. A link planted under a predictable
+//! temporary file is then moved over the target ([`plaatwerk_platform::replace`]: a
+//! rename and a folder fsync on Unix; a write-through `MoveFileExW` on Windows, tried
+//! again while a virus scanner or OneDrive holds the file). A link planted under a predictable
 //! temporary name therefore cannot redirect the write, and a kill leaves either the old
 //! file or the new one. The temporary file is removed on every error path (it is
 //! deleted when dropped); one left behind by a killed process is removed by the next
@@ -33,8 +35,8 @@ const SWEEP_AGE: Duration = Duration::from_secs(120);
 /// Most links followed from the target before giving up (as the kernel's `ELOOP`).
 const MAX_LINKS: usize = 40;
 
-/// Writes bytes to `path` atomically (exclusive temporary file, fsync, rename, fsync
-/// folder), following a symlinked `path` to its target and keeping the target's
+/// Writes bytes to `path` atomically (exclusive temporary file, fsync, move over the
+/// target), following a symlinked `path` to its target and keeping the target's
 /// permissions.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let target = resolve_links(path)?;
@@ -67,13 +69,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    // On failure the returned error holds the temporary file, which is deleted when
-    // the error is dropped.
-    tmp.persist(&target).map_err(|e| e.error)?;
-    // Make the rename itself durable; not every platform can open a folder.
-    if let Ok(d) = fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
+    // Closed before the move (Windows moves a closed file more reliably); the path
+    // deletes the temporary file when dropped, so an error leaves nothing behind.
+    let mut tmp = tmp.into_temp_path();
+    plaatwerk_platform::replace::replace(&tmp, &target)?;
+    // Moved: nothing is left to delete.
+    tmp.disable_cleanup(true);
     // What an earlier, killed save of this file left behind goes now.
     sweep(&dir, &prefix);
     Ok(())
