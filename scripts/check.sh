@@ -34,6 +34,8 @@ for crate in plaatwerk-editing plaatwerk-room; do
     exit 1
   fi
 done
+# The Windows program and plugin DLL, cross-built for the Wine tests (editor/tests/windows.rs).
+scripts/windows.sh build
 log="$(mktemp)"
 set +e
 cargo test --workspace --no-fail-fast 2>&1 | tee "$log"

@@ -8,7 +8,9 @@
 # the tests start their own redis-server on a free loopback port), nginx and openssl (a
 # hosted room is tested behind a TLS reverse proxy with a certificate of its own), and
 # python-pptx from PyPI in target/python (slide decks are read as PowerPoint tooling
-# reads them; Debian has no package of it). Idempotent.
+# reads them; Debian has no package of it), mingw-w64 and Wine (the Windows build is
+# cross-compiled and tested under Wine) with Rust's x86_64-pc-windows-gnu target.
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,7 @@ packages=(
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
   imagemagick xdotool libreoffice-impress poppler-utils qpdf
   procps chromium redis-server nginx-light openssl python3-venv
+  gcc-mingw-w64-x86-64 wine wine64
 )
 
 missing=()
@@ -30,8 +33,12 @@ python_tools() {
     "$py" -m pip install -q --disable-pip-version-check 'python-pptx==1.0.2'
   fi
 }
+rust_targets() {
+  rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+}
 if [ ${#missing[@]} -eq 0 ]; then
   python_tools
+  rust_targets
   exit 0
 fi
 sudo=""
@@ -45,3 +52,4 @@ echo "setup: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 python_tools
+rust_targets

@@ -33,21 +33,15 @@ use plaatwerk_render::Gpu;
 use plaatwerk::canvas::Canvas;
 use plaatwerk_editing::camera::Camera;
 
-/// The example plate, built in so `plaatwerk` always has something to open.
+/// The example plate, built into the program so `plaatwerk` always has something to
+/// open, on any machine and wherever it was installed. It opens as an unsaved copy:
+/// saving asks where (the user's documents folder is suggested), so the program's own
+/// files are never written.
 const BUILT_IN_EXAMPLE: &str = include_str!("../../../plates/wijkteam-basis.plate");
-const EXAMPLE_NAME: &str = "plates/wijkteam-basis.plate";
+/// The example's file name, suggested when the copy is saved.
+pub(crate) const EXAMPLE_NAME: &str = "wijkteam-basis.plate";
 /// Seconds between autosaves of unsaved changes.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(3);
-
-/// Finds the example plate: in the working directory, then in the source tree.
-fn example_path() -> Option<PathBuf> {
-    let here = PathBuf::from(EXAMPLE_NAME);
-    if here.is_file() {
-        return Some(here);
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(EXAMPLE_NAME);
-    src.is_file().then_some(src)
-}
 
 /// Opens the editor window on a plate (the bundled example when `None`). With
 /// `present`, it starts presenting right away, the audience view on the display asked
@@ -58,7 +52,8 @@ pub fn run(
     room: Option<Option<String>>,
     trust_plugins: bool,
 ) -> anyhow::Result<()> {
-    let (plate, path, error) = match path.or_else(example_path) {
+    let example = path.is_none();
+    let (plate, path, error) = match path {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
             Err(e) if !p.exists() => (Plate::new(file_title(&p), 1600.0, 1000.0), Some(p), Some(e.to_string())),
@@ -75,6 +70,7 @@ pub fn run(
             .with_app_id("plaatwerk")
             .with_inner_size([1280.0, 800.0]),
         renderer: eframe::Renderer::Wgpu,
+        wgpu_options: window_gpu()?,
         ..Default::default()
     };
     let no_window = |e: &dyn std::fmt::Display| {
@@ -95,6 +91,9 @@ pub fn run(
             Box::new(move |_cc| {
                 created.store(true, std::sync::atomic::Ordering::SeqCst);
                 let mut app = EditorApp::new(plate, path, error, Settings::load());
+                if example {
+                    app.suggested_name = Some(EXAMPLE_NAME.to_owned());
+                }
                 app.displays = displays;
                 app.present_on_start = present;
                 app.room_on_start = room;
@@ -110,6 +109,24 @@ pub fn run(
         return Err(no_window(&"the window or its GPU surface could not be made"));
     }
     Ok(())
+}
+
+/// How the window's GPU is found: the backends in the system's order, the first
+/// adapter that draws to the window, its own limits ([`plaatwerk_render::backends`]).
+fn window_gpu() -> anyhow::Result<egui_wgpu::WgpuConfiguration> {
+    use plaatwerk_render::backends;
+    let mut setup = egui_wgpu::WgpuSetupCreateNew::without_display_handle();
+    setup.instance_descriptor.backends = backends::from_environment().map_err(anyhow::Error::msg)?;
+    setup.native_adapter_selector = Some(std::sync::Arc::new(|adapters, surface| {
+        let chosen = backends::choose(adapters, surface);
+        match &chosen {
+            Ok(a) => eprintln!("plaatwerk: drawing with {}", backends::describe(&a.get_info())),
+            Err(e) => eprintln!("plaatwerk: {e}"),
+        }
+        chosen
+    }));
+    setup.device_descriptor = std::sync::Arc::new(backends::device_descriptor);
+    Ok(egui_wgpu::WgpuConfiguration { wgpu_setup: egui_wgpu::WgpuSetup::CreateNew(setup), ..Default::default() })
 }
 
 fn file_title(p: &Path) -> String {
@@ -193,6 +210,10 @@ pub struct EditorApp {
     watch: Option<DiskWatch>,
     /// Text being typed in place on the canvas.
     text_editing: Option<text::TextEditing>,
+    /// The file name a plate without a path is saved under by default (the example).
+    suggested_name: Option<String>,
+    /// Which input the canvas gesture under way follows (pen or pointer).
+    gesture_input: plaatwerk_editing::input::GestureInput,
     /// Plugins (started on the first frame, again after opening another plate).
     plugins: Option<plaatwerk_plugin_host::PluginHost>,
     /// The selected metaphor's parameters being edited.
@@ -254,6 +275,8 @@ impl EditorApp {
             new_role: String::new(),
             watch: None,
             text_editing: None,
+            gesture_input: Default::default(),
+            suggested_name: None,
             plugins: None,
             form: None,
             plugin_trust: plugins::TrustState::default(),
@@ -276,7 +299,12 @@ impl EditorApp {
     fn file_name(&self) -> String {
         match &self.core.path() {
             Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            None => self.lang().pick("naamloos", "untitled").to_owned(),
+            None => match &self.suggested_name {
+                Some(name) => {
+                    format!("{name} ({})", self.lang().pick("voorbeeld, nog niet opgeslagen", "example, not saved yet"))
+                }
+                None => self.lang().pick("naamloos", "untitled").to_owned(),
+            },
         }
     }
 
@@ -331,7 +359,10 @@ impl EditorApp {
     }
 
     fn ask_save_as(&mut self, then_close: bool) {
-        let start = self.core.path().map(ToOwned::to_owned).unwrap_or_else(|| PathBuf::from("naamloos.plate"));
+        let start = self.core.path().map(ToOwned::to_owned).unwrap_or_else(|| {
+            let name = self.suggested_name.clone().unwrap_or_else(|| "naamloos.plate".to_owned());
+            plaatwerk_platform::folders::documents_dir().map_or_else(|| PathBuf::from(&name), |d| d.join(&name))
+        });
         self.dialog =
             Some(Dialog::File(Box::new(files::FilePicker::new(files::Purpose::SaveAs { then_close }, Some(&start)))));
     }

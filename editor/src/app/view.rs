@@ -87,7 +87,9 @@ impl EditorApp {
             && self.dialog.is_none()
             && let Some(pos) = on_canvas
         {
-            let p = pointer(pos);
+            let mut p = pointer(pos);
+            self.gesture_input = plaatwerk_editing::input::GestureInput::new();
+            p.pressure = self.gesture_input.start_pressure(&input_events(&events));
             self.core.pointer_down(p);
             self.drawing = true;
             self.overlay_dirty = true;
@@ -110,17 +112,13 @@ impl EditorApp {
         }
         if self.drawing {
             // Every sample of this frame, not only the last: smooth lines at low frame rates.
-            for ev in &events {
-                if let egui::Event::PointerMoved(pos) = ev {
-                    self.core.pointer_move(pointer(*pos));
-                    self.overlay_dirty = true;
-                }
-                if let egui::Event::Touch { pos, force: Some(force), .. } = ev {
-                    let mut p = pointer(*pos);
-                    p.pressure = Some(*force);
-                    self.core.pointer_move(p);
-                    self.overlay_dirty = true;
-                }
+            // A pen on Windows comes as a touch with force and as an emulated mouse:
+            // the gesture follows one of them (`plaatwerk_editing::input`).
+            for sample in self.gesture_input.samples(&input_events(&events)) {
+                let mut p = pointer(egui::pos2(sample.pos[0], sample.pos[1]));
+                p.pressure = sample.pressure;
+                self.core.pointer_move(p);
+                self.overlay_dirty = true;
             }
             if released {
                 let pos = hover.or_else(|| ui.input(|i| i.pointer.interact_pos())).unwrap_or(rect.center());
@@ -308,4 +306,27 @@ fn move_camera(ui: &egui::Ui, response: &egui::Response, camera: &mut Camera, vi
             camera.zoom_at(zoom, at, viewport);
         }
     }
+}
+
+/// egui's pointer and touch events in the editing engine's terms.
+fn input_events(events: &[egui::Event]) -> Vec<plaatwerk_editing::input::InputEvent> {
+    use plaatwerk_editing::input::{InputEvent, TouchPhase};
+    events
+        .iter()
+        .filter_map(|e| match e {
+            egui::Event::PointerMoved(pos) => Some(InputEvent::PointerMoved([pos.x, pos.y])),
+            egui::Event::Touch { id, phase, pos, force, .. } => Some(InputEvent::Touch {
+                id: id.0,
+                phase: match phase {
+                    egui::TouchPhase::Start => TouchPhase::Start,
+                    egui::TouchPhase::Move => TouchPhase::Move,
+                    egui::TouchPhase::End => TouchPhase::End,
+                    egui::TouchPhase::Cancel => TouchPhase::Cancel,
+                },
+                pos: [pos.x, pos.y],
+                force: *force,
+            }),
+            _ => None,
+        })
+        .collect()
 }

@@ -19,6 +19,7 @@ mod editor;
 mod error;
 mod gesture;
 pub mod handles;
+pub mod input;
 pub mod insert;
 pub mod keymap;
 mod layers;

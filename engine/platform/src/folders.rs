@@ -34,6 +34,12 @@ pub fn data_dir() -> Option<PathBuf> {
     from_var(DATA_DIR_VAR).or_else(|| dirs::data_local_dir().map(|d| d.join(NAME)))
 }
 
+/// The user's documents folder (`Documents`, `Documenten`, as the system names it),
+/// where a plate without a place of its own is offered to be saved.
+pub fn documents_dir() -> Option<PathBuf> {
+    dirs::document_dir().or_else(dirs::home_dir)
+}
+
 /// How the folders are overridden, for help texts: the variables and the defaults.
 pub fn describe() -> String {
     let show = |d: Option<PathBuf>| d.map_or_else(|| "(none: no home folder)".to_owned(), |p| crate::paths::shown(&p));

@@ -6,6 +6,7 @@
 //! render pass, or [`render_to_image`] for pixels (tiled beyond the texture limit).
 
 mod backdrop;
+pub mod backends;
 mod cpu;
 mod gpu;
 mod offscreen;

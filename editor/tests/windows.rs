@@ -1,0 +1,237 @@
+//! The Windows build under Wine, beside the Linux build: the same commands give the
+//! same files, plugins load as DLLs from the Windows user's folders.
+//!
+//! The Windows program is cross-built by `scripts/windows.sh build` (mingw-w64) and
+//! found at `target/x86_64-pc-windows-gnu/debug/plaatwerk.exe` (or
+//! `$PLAATWERK_WINDOWS_EXE`). The tests make a Wine prefix of their own under
+//! `target/wine` (`wineboot`), and where Wine is older than 8.13 they build the
+//! `ProcessPrng` shim (`scripts/windows/processprng.c`) into its `system32`: Rust's
+//! standard library needs that function, which Windows 10 and later have. Without the
+//! program or Wine the tests say so and pass, except under CI, where they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The Windows program and a prepared Wine prefix.
+struct Wine {
+    exe: PathBuf,
+    prefix: PathBuf,
+}
+
+fn wine() -> Option<&'static Wine> {
+    static WINE: OnceLock<Option<Wine>> = OnceLock::new();
+    WINE.get_or_init(|| {
+        let exe = std::env::var_os("PLAATWERK_WINDOWS_EXE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo().join("target/x86_64-pc-windows-gnu/debug/plaatwerk.exe"));
+        let has_wine = Command::new("wine").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !exe.is_file() || !has_wine {
+            let why = format!(
+                "no Windows build to test ({} {}; wine {}): run scripts/windows.sh build",
+                exe.display(),
+                if exe.is_file() { "is there" } else { "is missing" },
+                if has_wine { "is installed" } else { "is missing" }
+            );
+            assert!(std::env::var_os("CI").is_none(), "{why}");
+            eprintln!("skipped: {why}");
+            return None;
+        }
+        let prefix = repo().join("target/wine");
+        prepare_prefix(&prefix);
+        Some(Wine { exe, prefix })
+    })
+    .as_ref()
+}
+
+/// Makes the prefix once (kept between runs) and puts the shim in where Wine lacks
+/// `ProcessPrng`.
+fn prepare_prefix(prefix: &Path) {
+    let system32 = prefix.join("drive_c/windows/system32");
+    if !system32.is_dir() {
+        let status = Command::new("wineboot")
+            .arg("-i")
+            .env("WINEPREFIX", prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run wineboot");
+        assert!(status.success() && system32.is_dir(), "wineboot made no prefix in {}", prefix.display());
+    }
+    let version = Command::new("wine").arg("--version").output().expect("wine --version");
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let shim = system32.join("bcryptprimitives.dll");
+    if needs_shim(&version) && !shim.is_file() {
+        let src = repo().join("scripts/windows");
+        let status = Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-O2", "-shared", "-o"])
+            .arg(&shim)
+            .arg(src.join("processprng.c"))
+            .arg(src.join("processprng.def"))
+            .arg("-ladvapi32")
+            .status()
+            .expect("run x86_64-w64-mingw32-gcc (gcc-mingw-w64-x86-64)");
+        assert!(status.success(), "the ProcessPrng shim did not build");
+    }
+}
+
+/// Whether a `wine --version` line names a Wine older than 8.13.
+fn needs_shim(version: &str) -> bool {
+    let numbers: Vec<u32> = version
+        .trim()
+        .trim_start_matches("wine-")
+        .split(|c: char| !c.is_ascii_digit())
+        .take(2)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers[..] {
+        [major, minor, ..] => (major, minor) < (8, 13),
+        _ => true,
+    }
+}
+
+/// Runs a command to its end, killing it after `limit`.
+fn finish(mut command: Command, limit: Duration) -> Output {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{command:?} ran for more than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+impl Wine {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("wine");
+        c.arg(&self.exe)
+            .args(args)
+            .current_dir(repo())
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .env("PLAATWERK_RASTERIZER", "cpu")
+            .env_remove("PLAATWERK_CONFIG_DIR")
+            .env_remove("PLAATWERK_DATA_DIR")
+            .env_remove("PLAATWERK_PLUGIN_PATH");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = finish(self.command(args), Duration::from_secs(300));
+        assert!(out.status.success(), "plaatwerk.exe {args:?} under Wine failed:\n{}", text(&out));
+        out
+    }
+
+    /// A folder of the Windows user's profile in the prefix (`AppData/Local`).
+    fn profile(&self, rel: &str) -> PathBuf {
+        let users = self.prefix.join("drive_c/users");
+        let user = std::env::var("USER").unwrap_or_else(|_| "root".to_owned());
+        users.join(user).join(rel)
+    }
+}
+
+fn linux(args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_plaatwerk"));
+    c.args(args).current_dir(repo()).env("PLAATWERK_RASTERIZER", "cpu");
+    let out = finish(c, Duration::from_secs(300));
+    assert!(out.status.success(), "plaatwerk {args:?} failed:\n{}", text(&out));
+    out
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn same_files(a: &Path, b: &Path) {
+    let (x, y) = (std::fs::read(a).expect("first file"), std::fs::read(b).expect("second file"));
+    assert!(!x.is_empty(), "{} is empty", a.display());
+    assert!(x == y, "{} ({} bytes) and {} ({} bytes) differ", a.display(), x.len(), b.display(), y.len());
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn check_and_exports_give_the_same_bytes_on_windows_and_linux() {
+    let Some(wine) = wine() else { return };
+    let plate = "plates/casusregie.plate";
+    let win = wine.run(&["check", plate]);
+    let lin = linux(&["check", plate]);
+    assert_eq!(String::from_utf8_lossy(&win.stdout), String::from_utf8_lossy(&lin.stdout));
+    let dir = tempfile::tempdir().expect("temp");
+    for (name, extra) in [("plaat.png", &["--width", "900"][..]), ("plaat.svg", &[][..]), ("plaat.pdf", &[][..])] {
+        let (w, l) = (dir.path().join(format!("win-{name}")), dir.path().join(format!("lin-{name}")));
+        let mut args = vec!["export", plate, "-o", path(&w)];
+        args.extend(extra);
+        wine.run(&args);
+        args[3] = path(&l);
+        linux(&args);
+        same_files(&w, &l);
+    }
+}
+
+#[test]
+fn all_cut_outs_are_the_same_files_on_windows() {
+    let Some(wine) = wine() else { return };
+    let dir = tempfile::tempdir().expect("temp");
+    let (w, l) = (dir.path().join("win.pdf"), dir.path().join("lin.pdf"));
+    wine.run(&["export", "plates/casusregie.plate", "--all-cutouts", "-o", path(&w)]);
+    linux(&["export", "plates/casusregie.plate", "--all-cutouts", "-o", path(&l)]);
+    same_files(&w, &l);
+}
+
+#[test]
+fn plugins_load_as_dlls_from_the_windows_users_folder_and_draw_alike() {
+    let Some(wine) = wine() else { return };
+    // A plugin in the user's own plugin folder (%LOCALAPPDATA%\Plaatwerk\plugins)
+    // is found and loaded; the shipped copy of the same plugin beside the program is
+    // named as shadowed by it.
+    let user_plugins = wine.profile("AppData/Local/Plaatwerk/plugins");
+    std::fs::create_dir_all(&user_plugins).expect("user plugin folder");
+    let dll = wine.exe.with_file_name("plaatwerk_plugin_football_field.dll");
+    std::fs::copy(&dll, user_plugins.join("voetbal.dll")).expect("copy the DLL");
+    // A shadowed plugin counts as a failed one, so the listing ends in failure.
+    let list = text(&finish(wine.command(&["plugins", "list"]), Duration::from_secs(300)));
+    let _ = std::fs::remove_file(user_plugins.join("voetbal.dll"));
+    assert!(list.contains("AppData\\Local\\Plaatwerk\\plugins"), "{list}");
+    let line = list.lines().find(|l| l.contains("voetbal.dll")).unwrap_or_else(|| panic!("not listed:\n{list}"));
+    assert!(line.contains("nl.plaatwerk.football-field") && line.contains("ready"), "{list}");
+    assert!(list.contains("already provides \"nl.plaatwerk.football-field\""), "{list}");
+    assert!(!list.contains("kept changing"), "{list}");
+    // The metaphor goes into a plate on Windows and draws as on Linux.
+    let dir = tempfile::tempdir().expect("temp");
+    let (wp, lp) = (dir.path().join("win.plate"), dir.path().join("lin.plate"));
+    for p in [&wp, &lp] {
+        std::fs::copy(repo().join("plates/casusregie.plate"), p).expect("copy plate");
+    }
+    fn insert(p: &Path) -> Vec<&str> {
+        vec!["plugins", "insert", path(p), "--plugin", "nl.plaatwerk.football-field", "--capability", "voetbalveld"]
+    }
+    wine.run(&insert(&wp));
+    linux(&insert(&lp));
+    same_files(&wp, &lp);
+    let (wi, li) = (dir.path().join("win.png"), dir.path().join("lin.png"));
+    wine.run(&["export", path(&wp), "-o", path(&wi), "--width", "800"]);
+    linux(&["export", path(&lp), "-o", path(&li), "--width", "800"]);
+    same_files(&wi, &li);
+}
+
+#[test]
+fn wine_versions_before_8_13_get_the_shim() {
+    assert!(needs_shim("wine-8.0 (Debian 8.0~repack-4)"));
+    assert!(needs_shim("wine-7.22"));
+    assert!(!needs_shim("wine-8.13"));
+    assert!(!needs_shim("wine-9.0"));
+}
