@@ -19,6 +19,10 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+# macOS: no SDK here, so nothing links, but the whole workspace (tests included) must
+# compile and lint clean for Apple silicon (the platform module's macOS branch, the
+# room client's TLS through Security.framework).
+cargo clippy --target aarch64-apple-darwin --workspace --all-targets -- -D warnings
 # The vector part of export builds without the renderer: no GPU or window toolkit in
 # its dependency tree, and it compiles clean on its own.
 if cargo tree -e normal -p plaatwerk-export --no-default-features | grep -E 'egui|eframe|winit|wgpu'; then

@@ -9,7 +9,9 @@
 # hosted room is tested behind a TLS reverse proxy with a certificate of its own), and
 # python-pptx from PyPI in target/python (slide decks are read as PowerPoint tooling
 # reads them; Debian has no package of it), mingw-w64 and Wine (the Windows build is
-# cross-compiled and tested under Wine) with Rust's x86_64-pc-windows-gnu target.
+# cross-compiled and tested under Wine; wixl builds its MSI, osslsigncode signs it) with
+# Rust's x86_64-pc-windows-gnu target, and Rust's aarch64-apple-darwin target (the macOS
+# build is checked, not linked).
 # Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ packages=(
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
   imagemagick xdotool libreoffice-impress poppler-utils qpdf
   procps chromium redis-server nginx-light openssl python3-venv
-  gcc-mingw-w64-x86-64 wine wine64
+  gcc-mingw-w64-x86-64 wine wine64 wixl osslsigncode zip unzip
 )
 
 missing=()
@@ -34,7 +36,9 @@ python_tools() {
   fi
 }
 rust_targets() {
-  rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+  for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
+    rustup target list --installed | grep -qx "$t" || rustup target add "$t"
+  done
 }
 if [ ${#missing[@]} -eq 0 ]; then
   python_tools
