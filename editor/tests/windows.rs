@@ -135,9 +135,16 @@ impl Wine {
 
     /// A folder of the Windows user's profile in the prefix (`AppData/Local`).
     fn profile(&self, rel: &str) -> PathBuf {
+        // Wine names the profile after the Unix account, whatever `USER` says: the one
+        // folder beside `Public`.
         let users = self.prefix.join("drive_c/users");
-        let user = std::env::var("USER").unwrap_or_else(|_| "root".to_owned());
-        users.join(user).join(rel)
+        let user = std::fs::read_dir(&users)
+            .expect("the prefix's users folder")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "Public"))
+            .unwrap_or_else(|| panic!("no user profile in {}", users.display()));
+        user.join(rel)
     }
 }
 
