@@ -44,6 +44,7 @@ impl EditorApp {
             Dialog::EndSession => self.end_session_dialog(ctx, lang),
             Dialog::Conflict(theirs) => self.conflict(ctx, lang, theirs),
             Dialog::Recover(found) => self.recover(ctx, lang, found),
+            Dialog::About => self.about(ctx, lang),
         };
         self.dialog = match outcome {
             Outcome::Open => Some(dialog),
@@ -344,6 +345,33 @@ impl EditorApp {
             }
         }
         Outcome::Closed
+    }
+}
+
+impl EditorApp {
+    /// The version, what the window draws with and where settings, recovery files and
+    /// plugins live: what a helpdesk asks first.
+    fn about(&mut self, ctx: &egui::Context, lang: Lang) -> Outcome {
+        let mut outcome = Outcome::Open;
+        window(lang.pick("Over Plaatwerk", "About Plaatwerk")).show(ctx, |ui| {
+            ui.strong(format!("Plaatwerk {}", env!("CARGO_PKG_VERSION")));
+            let none = lang.pick("(geen)", "(none)");
+            let backend = self.backend.as_deref().unwrap_or(none);
+            ui.label(format!("{} {backend}", lang.pick("Tekent met:", "Drawing with:")));
+            let shown =
+                |d: Option<PathBuf>| d.map_or_else(|| none.to_owned(), |p| plaatwerk_platform::paths::shown(&p));
+            let config = shown(plaatwerk_platform::folders::config_dir());
+            let data = shown(plaatwerk_platform::folders::data_dir());
+            ui.label(format!("{} {config}", lang.pick("Instellingen:", "Settings:")));
+            ui.label(format!(
+                "{} {data}",
+                lang.pick("Herstelbestanden en eigen plugins:", "Recovery files and own plugins:")
+            ));
+            if ui.button(lang.pick("Sluiten", "Close")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                outcome = Outcome::Closed;
+            }
+        });
+        outcome
     }
 }
 

@@ -186,6 +186,8 @@ enum Dialog {
     },
     Recover(Found),
     Conflict(Box<Plate>),
+    /// The program's version, GPU backend and folders.
+    About,
 }
 
 /// The editor's window state.
@@ -240,6 +242,8 @@ pub struct EditorApp {
     room_on_start: Option<Option<String>>,
     /// Presenting: the audience window and the presenter's controls.
     presenting: Option<Box<presenting::Presentation>>,
+    /// The GPU adapter the window draws with (backend, name, driver), for the About box.
+    backend: Option<String>,
 }
 
 impl EditorApp {
@@ -289,6 +293,7 @@ impl EditorApp {
             room_on_start: None,
             room_resume: None,
             presenting: None,
+            backend: None,
         }
     }
 
@@ -443,6 +448,10 @@ impl EditorApp {
 impl eframe::App for EditorApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if self.backend.is_none() {
+            self.backend =
+                frame.wgpu_render_state().map(|rs| plaatwerk_render::backends::describe(&rs.adapter.get_info()));
+        }
         let dirty = self.core.is_dirty();
         let title = format!("{}{} — Plaatwerk", if dirty { "● " } else { "" }, self.file_name());
         if title != self.title {

@@ -53,12 +53,14 @@ impl EditorApp {
             };
             ui.strong(title);
             ui.separator();
-            let state = if self.core.is_dirty() {
-                lang.pick("niet opgeslagen", "not saved")
+            if self.core.is_dirty() {
+                ui.label(format!("{} · {}", self.file_name(), lang.pick("niet opgeslagen", "not saved")));
+            } else if self.core.path().is_some() {
+                ui.label(format!("{} · {}", self.file_name(), lang.pick("opgeslagen", "saved")));
             } else {
-                lang.pick("opgeslagen", "saved")
-            };
-            ui.label(format!("{} · {state}", self.file_name()));
+                // The example or a new plate: its name already says it has no file yet.
+                ui.label(self.file_name());
+            }
             ui.separator();
             ui.menu_button(lang.pick("Bestand", "File"), |ui| self.file_menu(ui, viewport));
             if self.is_presenting() {
@@ -125,6 +127,10 @@ impl EditorApp {
         }
         ui.separator();
         self.action_entry(ui, lang.pick("Presenteren", "Present"), Action::Present, viewport);
+        ui.separator();
+        if ui.button(lang.pick("Over Plaatwerk…", "About Plaatwerk…")).clicked() {
+            self.dialog = Some(Dialog::About);
+        }
     }
 
     /// Language, grid and zoom, at the right of the top bar (laid out right to left).
