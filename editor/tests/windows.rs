@@ -1,5 +1,7 @@
 //! The Windows build under Wine, beside the Linux build: the same commands give the
-//! same files, plugins load as DLLs from the Windows user's folders.
+//! same files, plugins load as DLLs from the Windows user's folders, and the editor's
+//! window (wgpu's Vulkan backend, Wine → Mesa's lavapipe, under Xvfb) shows the plate
+//! as the Linux window does. One test at a time: Wine on two cores is slow enough.
 //!
 //! The Windows program is cross-built by `scripts/windows.sh build` (mingw-w64) and
 //! found at `target/x86_64-pc-windows-gnu/debug/plaatwerk.exe` (or
@@ -172,6 +174,7 @@ fn path(p: &Path) -> &str {
 
 #[test]
 fn check_and_exports_give_the_same_bytes_on_windows_and_linux() {
+    let _one_at_a_time = screen::serial();
     let Some(wine) = wine() else { return };
     let plate = "plates/casusregie.plate";
     let win = wine.run(&["check", plate]);
@@ -191,6 +194,7 @@ fn check_and_exports_give_the_same_bytes_on_windows_and_linux() {
 
 #[test]
 fn all_cut_outs_are_the_same_files_on_windows() {
+    let _one_at_a_time = screen::serial();
     let Some(wine) = wine() else { return };
     let dir = tempfile::tempdir().expect("temp");
     let (w, l) = (dir.path().join("win.pdf"), dir.path().join("lin.pdf"));
@@ -201,6 +205,7 @@ fn all_cut_outs_are_the_same_files_on_windows() {
 
 #[test]
 fn plugins_load_as_dlls_from_the_windows_users_folder_and_draw_alike() {
+    let _one_at_a_time = screen::serial();
     let Some(wine) = wine() else { return };
     // A plugin in the user's own plugin folder (%LOCALAPPDATA%\Plaatwerk\plugins)
     // is found and loaded; the shipped copy of the same plugin beside the program is
@@ -241,4 +246,60 @@ fn wine_versions_before_8_13_get_the_shim() {
     assert!(needs_shim("wine-7.22"));
     assert!(!needs_shim("wine-8.13"));
     assert!(!needs_shim("wine-9.0"));
+}
+
+#[path = "common/screen.rs"]
+mod screen;
+
+/// Share of pixels close to a colour.
+fn share_near(img: &plaatwerk_render::RgbaImage, rgb: [u8; 3]) -> f64 {
+    let n = img.pixels.chunks_exact(4).filter(|p| (0..3).all(|k| p[k].abs_diff(rgb[k]) <= 6)).count();
+    n as f64 / (img.width * img.height) as f64
+}
+
+#[test]
+fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
+    if screen::skip() {
+        return;
+    }
+    let _one_at_a_time = screen::serial();
+    let Some(wine) = wine() else { return };
+    let screen = screen::Screen::start();
+    let linux_shot = {
+        let _editor = screen.editor(&["edit", "plates/casusregie.plate"]);
+        let window = screen.window("casusregie.plate");
+        screen.screenshot(&window, "window-linux-casusregie.png")
+    };
+    let log = std::fs::File::create(screen.home.path().join("wine-editor.log")).expect("log");
+    let mut command = wine.command(&["edit", "plates/casusregie.plate"]);
+    command
+        .env("DISPLAY", &screen.display)
+        .env("PLAATWERK_BACKEND", "vulkan")
+        .env("LANG", "nl_NL.UTF-8")
+        // No Linux menu entries for what the program does in the prefix.
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=;winemenubuilder.exe=d")
+        .stdout(Stdio::null())
+        .stderr(log);
+    let _editor = screen::Kill(command.spawn().expect("start the editor under Wine"));
+    let window = screen.window("casusregie.plate");
+    // Wine's first frames on a software Vulkan driver take a while.
+    std::thread::sleep(Duration::from_secs(5));
+    let wine_shot = screen.screenshot(&window, "window-wine-casusregie.png");
+    let log = screen.log("wine-editor.log");
+    assert!(
+        log.contains("drawing with") && log.contains("Vulkan"),
+        "the Windows editor did not say it draws with Vulkan:\n{log}"
+    );
+    // The themes differ (Windows asks for a light one), the plate does not: its paper
+    // and its boxes' colours cover about the same share of both windows.
+    for (what, rgb) in [("paper", [0xfb, 0xf7, 0xef]), ("grey around the plate", [0xd9, 0xd6, 0xd0])] {
+        let (l, w) = (share_near(&linux_shot, rgb), share_near(&wine_shot, rgb));
+        assert!(l > 0.05, "the Linux window shows little {what} ({:.1}%)", l * 100.0);
+        assert!(
+            (l - w).abs() < 0.04,
+            "{what}: {:.1}% of the Linux window, {:.1}% of the Windows one",
+            l * 100.0,
+            w * 100.0
+        );
+    }
 }
