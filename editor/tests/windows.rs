@@ -303,3 +303,128 @@ fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
         );
     }
 }
+
+impl Wine {
+    /// A Windows tool of the prefix (`msiexec`, `reg`), its output as text, whatever
+    /// its exit status.
+    fn tool(&self, args: &[&str]) -> (bool, String) {
+        let mut c = Command::new("wine");
+        c.args(args)
+            .env("WINEPREFIX", &self.prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=;winemenubuilder.exe=d");
+        let out = finish(c, Duration::from_secs(300));
+        (out.status.success(), text(&out).replace('\r', ""))
+    }
+
+    /// How many installed products are named Plaatwerk, and their versions.
+    fn installed(&self) -> Vec<String> {
+        let (_, list) = self.tool(&["reg", "query", r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall", "/s"]);
+        let mut versions = Vec::new();
+        for product in list.split("\n\n") {
+            if product.lines().any(|l| l.trim().starts_with("DisplayName") && l.trim().ends_with(" Plaatwerk")) {
+                let v = product.lines().find(|l| l.trim().starts_with("DisplayVersion"));
+                versions.push(v.and_then(|l| l.split_whitespace().last()).unwrap_or("?").to_owned());
+            }
+        }
+        versions
+    }
+}
+
+/// Builds the signed MSI of one version with scripts/package.sh.
+fn package(version: &str) -> PathBuf {
+    let out = finish(
+        {
+            let mut c = Command::new(repo().join("scripts/package.sh"));
+            c.arg("windows").current_dir(repo()).env("PLAATWERK_VERSION", version);
+            c
+        },
+        Duration::from_secs(300),
+    );
+    assert!(out.status.success(), "scripts/package.sh windows failed:\n{}", text(&out));
+    let msi = repo().join(format!("target/dist/plaatwerk-{version}-x86_64.msi"));
+    assert!(msi.is_file(), "no {}:\n{}", msi.display(), text(&out));
+    msi
+}
+
+#[test]
+fn the_msi_installs_per_machine_upgrades_and_uninstalls_leaving_nothing() {
+    let _one_at_a_time = screen::serial();
+    let Some(wine) = wine() else { return };
+    let (old, new) = (package("0.0.1"), package("0.0.2"));
+    // Signed, and the signature holds (the throwaway certificate is its own root).
+    for file in [&old, &new] {
+        let verify = Command::new("osslsigncode")
+            .args(["verify", "-CAfile"])
+            .arg(repo().join("target/dist/test-cert/cert.pem"))
+            .arg("-in")
+            .arg(file)
+            .output()
+            .expect("run osslsigncode");
+        assert!(verify.status.success(), "{} is not validly signed:\n{}", file.display(), text(&verify));
+    }
+    let zip = repo().join("target/dist/plaatwerk-0.0.2-x86_64-portable.zip");
+    let listing = text(&Command::new("unzip").arg("-l").arg(&zip).output().expect("run unzip"));
+    for name in ["plaatwerk.exe", "plaatwerk_plugin_football_field.dll", "plates/casusregie.plate"] {
+        assert!(listing.contains(name), "the portable zip lacks {name}:\n{listing}");
+    }
+    // A run that failed half-way may have left one installed.
+    for msi in [&new, &old] {
+        wine.tool(&["msiexec", "/x", path(msi), "/qn"]);
+    }
+    let program_files = wine.prefix.join("drive_c/Program Files/Plaatwerk");
+    let menu_entries = || {
+        let mut found = Vec::new();
+        let mut todo = vec![wine.prefix.join("drive_c")];
+        while let Some(dir) = todo.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().filter_map(Result::ok) {
+                let p = e.path();
+                if p.is_dir() && !p.is_symlink() {
+                    todo.push(p);
+                } else if p.ends_with("Start Menu/Programs/Plaatwerk.lnk") {
+                    found.push(p);
+                }
+            }
+        }
+        found
+    };
+    assert!(wine.installed().is_empty() && !program_files.exists(), "an earlier Plaatwerk is still installed");
+
+    let (ok, log) = wine.tool(&["msiexec", "/i", path(&old), "/qn"]);
+    assert!(ok, "installing {} failed:\n{log}", old.display());
+    assert_eq!(wine.installed(), ["0.0.1"]);
+    for file in ["plaatwerk.exe", "plaatwerk_plugin_football_field.dll", "plaatwerk.ico", "plates/casusregie.plate"] {
+        assert!(program_files.join(file).is_file(), "{file} was not installed");
+    }
+    assert_eq!(menu_entries().len(), 1, "no Start-menu entry");
+    let (_, open) = wine.tool(&["reg", "query", r"HKLM\Software\Classes\Plaatwerk.Plate\shell\open\command"]);
+    assert!(open.contains(r#""C:\Program Files\Plaatwerk\plaatwerk.exe" edit "%1""#), "{open}");
+    let (_, ext) = wine.tool(&["reg", "query", r"HKLM\Software\Classes\.plate"]);
+    assert!(ext.contains("Plaatwerk.Plate"), "{ext}");
+    // The installed program runs, finds its shipped plugin and checks a shipped plate.
+    let (ok, checked) = wine.tool(&[
+        r"C:\Program Files\Plaatwerk\plaatwerk.exe",
+        "check",
+        r"C:\Program Files\Plaatwerk\plates\casusregie.plate",
+    ]);
+    assert!(ok, "the installed program failed:\n{checked}");
+    let (_, plugins) = wine.tool(&[r"C:\Program Files\Plaatwerk\plaatwerk.exe", "plugins", "list"]);
+    assert!(
+        plugins.lines().any(|l| l.contains("nl.plaatwerk.football-field") && l.contains("ready")),
+        "the installed plugin is not ready:\n{plugins}"
+    );
+
+    // The next version replaces this one (the same UpgradeCode).
+    let (ok, log) = wine.tool(&["msiexec", "/i", path(&new), "/qn"]);
+    assert!(ok, "upgrading failed:\n{log}");
+    assert_eq!(wine.installed(), ["0.0.2"], "the new version should replace the old one");
+    assert_eq!(menu_entries().len(), 1);
+
+    let (ok, log) = wine.tool(&["msiexec", "/x", path(&new), "/qn"]);
+    assert!(ok, "uninstalling failed:\n{log}");
+    assert!(wine.installed().is_empty(), "still listed as installed");
+    assert!(!program_files.exists(), "{} is left behind", program_files.display());
+    assert!(menu_entries().is_empty(), "the Start-menu entry is left behind");
+    let (found, _) = wine.tool(&["reg", "query", r"HKLM\Software\Classes\Plaatwerk.Plate"]);
+    assert!(!found, "the .plate association is left behind");
+}
