@@ -5,6 +5,8 @@
 //! elsewhere (close code 1012), it exits 0 and saves the session. Health and metrics
 //! answer; the logs hold no tokens and no note texts; `room purge` deletes the room.
 
+#![cfg(unix)] // they stop and kill room servers with Unix signals
+
 #[path = "../../engine/room/tests/common/redis.rs"]
 mod redis_server;
 

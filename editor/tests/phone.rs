@@ -8,6 +8,8 @@
 //! both). Outside CI the test says so and passes when they are missing; in CI
 //! (`CI=true`) it fails. `PLAATWERK_SHOTS=DIR` keeps the screenshots.
 
+#![cfg(unix)] // it stops the room server with SIGTERM
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,6 +2,8 @@
 //! WebSocket client) posts a note, SIGTERM saves the session next to the plate and
 //! exits 0.
 
+#![cfg(unix)] // it stops the room server with SIGTERM
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;

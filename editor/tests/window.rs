@@ -3,6 +3,8 @@
 //! unsaved work after being killed. Screenshots go to `tests/out/`. Skipped (with a
 //! message) where Xvfb is not installed, except in CI (`CI=true`), where it must run.
 
+#![cfg(unix)] // X11 under Xvfb, and editors stopped with Unix signals
+
 #[path = "common/screen.rs"]
 mod screen;
 
