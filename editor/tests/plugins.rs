@@ -157,3 +157,37 @@ fn plugins_beside_a_plate_wait_for_trust_on_the_command_line() {
     assert!(text.contains(ID) && text.contains("ready"), "{text}");
     assert!(!config.join("trusted-plugin-folders.json").exists(), "--trust-plugins is for this run only");
 }
+
+#[test]
+fn plugins_trust_remembers_a_plates_folder_for_every_later_run() {
+    let dir = tempfile::tempdir().expect("plate folder");
+    let file = dir.path().join("gedeeld.plate");
+    format::save(&plate(), &file).expect("plate");
+    let config = dir.path().join("config");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+            .args(args)
+            .env("PLAATWERK_CONFIG_DIR", &config)
+            .env("PLAATWERK_DATA_DIR", dir.path().join("data"))
+            .output()
+            .expect("run plaatwerk")
+    };
+    let plate_arg = file.to_str().expect("utf-8 path");
+    // No folder yet: a clear refusal, nothing remembered.
+    let none = run(&["plugins", "trust", plate_arg]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("there is no plugin folder to trust"));
+    assert!(!config.join("trusted-plugin-folders.json").exists());
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).expect("plugins");
+    std::fs::copy(fixture(), plugins.join(format!("gedeeld{}", std::env::consts::DLL_SUFFIX))).expect("copy");
+    let out = run(&["plugins", "trust", plate_arg]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(&format!("trusted: {}", plugins.display())) && text.contains("loaded: "), "{text}");
+    assert!(config.join("trusted-plugin-folders.json").is_file(), "remembered in the settings folder");
+    // Later runs load it without being told.
+    let out = run(&["plugins", "list", "--plate", plate_arg]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(ID) && text.contains("ready") && !text.contains("not trusted"), "{text}");
+}

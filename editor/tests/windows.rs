@@ -11,6 +11,8 @@
 //! standard library needs that function, which Windows 10 and later have. Without the
 //! program or Wine the tests say so and pass, except under CI, where they fail.
 
+#![cfg(unix)] // the Windows build is tested from Linux, under Wine
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -241,6 +243,32 @@ fn plugins_load_as_dlls_from_the_windows_users_folder_and_draw_alike() {
 }
 
 #[test]
+fn a_trusted_plate_folder_is_remembered_in_the_windows_users_settings() {
+    let _one_at_a_time = screen::serial();
+    let Some(wine) = wine() else { return };
+    let store = wine.profile("AppData/Roaming/Plaatwerk/trusted-plugin-folders.json");
+    let _ = std::fs::remove_file(&store);
+    let dir = tempfile::tempdir().expect("temp");
+    let plate = dir.path().join("gedeeld.plate");
+    std::fs::copy(repo().join("plates/casusregie.plate"), &plate).expect("copy plate");
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).expect("plugins folder");
+    std::fs::copy(wine.exe.with_file_name("plaatwerk_plugin_football_field.dll"), plugins.join("gedeeld.dll"))
+        .expect("copy the DLL");
+    let list = || text(&finish(wine.command(&["plugins", "list", "--plate", path(&plate)]), Duration::from_secs(300)));
+    let before = list();
+    assert!(before.contains("(not trusted: its plugins are not loaded)"), "{before}");
+    let trusted = wine.run(&["plugins", "trust", path(&plate)]);
+    assert!(text(&trusted).contains("loaded: ") && text(&trusted).contains("gedeeld.dll"), "{}", text(&trusted));
+    let remembered = std::fs::read_to_string(&store).unwrap_or_default();
+    assert!(remembered.contains("plugins"), "nothing remembered in {}: {remembered:?}", store.display());
+    let after = list();
+    let line = after.lines().find(|l| l.contains("gedeeld.dll")).unwrap_or_else(|| panic!("not listed:\n{after}"));
+    assert!(line.contains("nl.plaatwerk.football-field") && line.contains("ready"), "{after}");
+    let _ = std::fs::remove_file(&store);
+}
+
+#[test]
 fn wine_versions_before_8_13_get_the_shim() {
     assert!(needs_shim("wine-8.0 (Debian 8.0~repack-4)"));
     assert!(needs_shim("wine-7.22"));
@@ -270,6 +298,11 @@ fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
         let window = screen.window("casusregie.plate");
         screen.screenshot(&window, "window-linux-casusregie.png")
     };
+    // What the Windows program remembers, from a clean start (checked at the end).
+    let settings = wine.profile("AppData/Roaming/Plaatwerk/settings.json");
+    let recovery = wine.profile("AppData/Local/Plaatwerk/recovery");
+    let _ = std::fs::remove_file(&settings);
+    let _ = std::fs::remove_dir_all(&recovery);
     let log = std::fs::File::create(screen.home.path().join("wine-editor.log")).expect("log");
     let mut command = wine.command(&["edit", "plates/casusregie.plate"]);
     command
@@ -302,6 +335,23 @@ fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
             w * 100.0
         );
     }
+    // Settings and crash recovery live in the Windows user's folders: G (the grid)
+    // saves the settings to %APPDATA%\Plaatwerk, a pen stroke is autosaved to
+    // %LOCALAPPDATA%\Plaatwerk\recovery within seconds.
+    screen.xdo(&["windowfocus", "--sync", &window]);
+    screen.xdo(&["key", "g"]);
+    screen.draw_stroke();
+    let autosaved = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .is_ok_and(|d| d.filter_map(Result::ok).any(|e| e.path().extension().is_some_and(|x| x == "plate")))
+    };
+    let start = Instant::now();
+    while !(settings.is_file() && autosaved(&recovery)) && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let saved = std::fs::read_to_string(&settings).unwrap_or_default();
+    assert!(saved.contains("\"grid\": false"), "no settings in {}: {saved:?}", settings.display());
+    assert!(autosaved(&recovery), "no recovery file in {} a minute after a stroke", recovery.display());
 }
 
 impl Wine {
@@ -427,4 +477,76 @@ fn the_msi_installs_per_machine_upgrades_and_uninstalls_leaving_nothing() {
     assert!(menu_entries().is_empty(), "the Start-menu entry is left behind");
     let (found, _) = wine.tool(&["reg", "query", r"HKLM\Software\Classes\Plaatwerk.Plate"]);
     assert!(!found, "the .plate association is left behind");
+}
+
+#[test]
+fn room_serve_under_wine_takes_a_note_from_chromium_and_saves_it_when_stopped_from_the_console() {
+    let _one_at_a_time = screen::serial();
+    let Some(wine) = wine() else { return };
+    let root = repo();
+    let driver = root.join("tests/browser/node_modules/playwright-core/package.json");
+    if !driver.exists() || !Path::new("/usr/bin/chromium").exists() {
+        let why = "needs /usr/bin/chromium and `npm ci` in tests/browser (scripts/check.sh)";
+        assert!(std::env::var_os("CI").is_none(), "{why}");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let plate = dir.path().join("casusregie.plate");
+    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy plate");
+    let mut command = wine.command(&["room", "serve", path(&plate), "--listen", "127.0.0.1:0", "--name", "Werksessie"]);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut server = screen::Kill(command.spawn().expect("start room serve under Wine"));
+    let stdout = server.0.stdout.take().expect("stdout");
+    let (lines_in, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_in.send(line.trim_end_matches('\r').to_owned());
+        }
+    });
+    let next = |what: &str| {
+        lines
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("room serve under Wine printed no {what}"))
+    };
+    let participants = next("participants' link");
+    let url = participants.strip_prefix("participants: ").unwrap_or_else(|| panic!("{participants}")).to_owned();
+    let _facilitator = next("facilitator's link");
+    // Chromium on Linux is the phone; the room runs in the Windows program.
+    let run = Command::new("node")
+        .arg(root.join("tests/browser/phone.mjs"))
+        .arg(&url)
+        .arg(dir.path())
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("node runs");
+    let said = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(run.status.success(), "the browser run failed:\n{said}\n{}", String::from_utf8_lossy(&run.stderr));
+    // Ctrl+C in its console: Wine turns SIGINT into CTRL_C_EVENT for the program's
+    // console handler (the one that also hears a closed console, a log-off, a shutdown).
+    let interrupted = Command::new("kill").args(["-INT", &server.0.id().to_string()]).status().expect("kill");
+    assert!(interrupted.success());
+    let saved = next("session file after Ctrl+C");
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(status) = server.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "room serve under Wine did not stop after Ctrl+C");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "exit 0 after Ctrl+C: {exit:?}");
+    let session = saved.strip_prefix("session: ").unwrap_or_else(|| panic!("{saved}"));
+    // A path in Windows' form, to the folder beside the plate.
+    assert!(!session.contains('/') && session.ends_with(".json"), "{session}");
+    let unix = PathBuf::from(session.trim_start_matches("Z:").replace('\\', "/"));
+    assert_eq!(unix.parent(), Some(dir.path()), "saved beside the plate");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&unix).expect("session file")).expect("json");
+    let elements = file["layer"]["elements"].as_array().expect("elements");
+    let mut notes: Vec<&str> = elements.iter().filter_map(|e| e["sticky"]["text"].as_str()).collect();
+    notes.sort_unstable();
+    assert_eq!(notes, vec!["Who calls the school?", "Wie belt de huisarts? Één vraag — ĳsberg"]);
+    assert_eq!(elements.iter().filter(|e| e.get("ellipse").is_some()).count(), 1, "one dot");
 }

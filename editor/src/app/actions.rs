@@ -1,14 +1,16 @@
 //! What the editor window does for each action of the key table, and the clipboard.
 
 use eframe::egui;
-use plaatwerk_editing::keymap::{Action, Context};
+use plaatwerk_editing::keymap::{Action, Context, Direction};
 
 use super::{EditorApp, keys};
 
 impl EditorApp {
     /// This frame's editing keys and clipboard events.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context, viewport: [f32; 2]) {
-        if self.dialog.is_some() || self.text_editing.is_some() || ctx.egui_wants_keyboard_input() {
+        // A focused field or button keeps its keys; the focused canvas shares them.
+        let focus_elsewhere = ctx.memory(|m| m.focused()).is_some_and(|id| id != super::a11y::canvas_id());
+        if self.dialog.is_some() || self.text_editing.is_some() || focus_elsewhere {
             return;
         }
         // Only what changes the overlay (selection, tool) forces a redraw here; camera
@@ -105,6 +107,22 @@ impl EditorApp {
             | Action::Invite
             | Action::ClearSession
             | Action::Escape => {}
+            Action::NextElement | Action::PreviousElement => self.walk_elements(action == Action::NextElement),
+            Action::Nudge(direction, far) => {
+                let step = if far { 10.0 } else { 1.0 };
+                let (dx, dy) = match direction {
+                    Direction::Left => (-step, 0.0),
+                    Direction::Right => (step, 0.0),
+                    Direction::Up => (0.0, -step),
+                    Direction::Down => (0.0, step),
+                };
+                self.core.nudge_selection(dx, dy);
+            }
+            Action::EditText => self.edit_selected_text(),
+            Action::LeaveCanvas => {
+                ctx.memory_mut(|m| m.surrender_focus(super::a11y::canvas_id()));
+                self.status = self.lang().pick("Canvas verlaten", "Left the canvas").to_owned();
+            }
         }
     }
 }

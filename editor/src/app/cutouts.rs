@@ -13,6 +13,7 @@ use plaatwerk_editing::keymap::{Action, Context};
 use plaatwerk_export::cutout::{Preset, prepare_cutout};
 use plaatwerk_model::{CutOut, Plate};
 
+use super::a11y::Named;
 use super::{EditorApp, keys};
 
 /// Thumbnails are at most this many pixels wide or high.
@@ -244,13 +245,18 @@ impl EditorApp {
         ui.horizontal(|ui| {
             ui.label(lang.pick("Nieuw:", "New:"));
             let now = self.core.cutout_preset().to_owned();
-            egui::ComboBox::from_id_salt("new-cutout-preset").selected_text(&now).width(150.0).show_ui(ui, |ui| {
-                for p in self.core.presets().to_vec() {
-                    if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
-                        self.core.set_cutout_preset(p.id.clone());
+            egui::ComboBox::from_id_salt("new-cutout-preset")
+                .selected_text(&now)
+                .width(150.0)
+                .show_ui(ui, |ui| {
+                    for p in self.core.presets().to_vec() {
+                        if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
+                            self.core.set_cutout_preset(p.id.clone());
+                        }
                     }
-                }
-            });
+                })
+                .response
+                .named(lang.pick("Formaat van een nieuwe uitsnede", "Preset of a new cut-out"));
             let draw = keys::tip(lang.pick("Teken", "Draw"), Context::Editing, Action::Tool(Tool::CutOut));
             let how = lang.pick(
                 "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
@@ -298,32 +304,41 @@ fn cutout_fields(ui: &mut egui::Ui, lang: Lang, presets: &[Preset], i: usize, c:
     let mut edited = c.clone();
     let mut changed = false;
     ui.horizontal(|ui| {
-        ui.label(lang.pick("Naam", "Name"));
-        changed |= ui.add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0)).lost_focus();
+        let label = ui.label(lang.pick("Naam", "Name"));
+        changed |= ui
+            .add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0))
+            .labelled_by(label.id)
+            .lost_focus();
     });
     ui.horizontal(|ui| {
-        ui.label("Preset");
-        egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(ui, |ui| {
-            for p in presets {
-                if ui.selectable_label(p.id == edited.preset, &p.id).on_hover_text(&p.name).clicked() {
-                    edited.preset = p.id.clone();
-                    changed = true;
+        let label = ui.label(lang.pick("Formaat", "Preset"));
+        ui.label_inputs_by(label.id, |ui| {
+            egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(ui, |ui| {
+                for p in presets {
+                    if ui.selectable_label(p.id == edited.preset, &p.id).on_hover_text(&p.name).clicked() {
+                        edited.preset = p.id.clone();
+                        changed = true;
+                    }
                 }
-            }
+            })
         });
     });
     let mut caption = edited.caption.clone().unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.label(lang.pick("Onderschrift", "Caption"));
-        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).lost_focus() {
+        let label = ui.label(lang.pick("Onderschrift", "Caption"));
+        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).labelled_by(label.id).lost_focus() {
             edited.caption = Some(caption.trim().to_owned()).filter(|s| !s.is_empty());
             changed = true;
         }
     });
     let mut qr = edited.qr_url.clone().unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.label(lang.pick("QR-link", "QR link"));
-        if ui.add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…")).lost_focus() {
+        let label = ui.label(lang.pick("QR-link", "QR link"));
+        if ui
+            .add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…"))
+            .labelled_by(label.id)
+            .lost_focus()
+        {
             edited.qr_url = Some(qr.trim().to_owned()).filter(|s| !s.is_empty());
             changed = true;
         }

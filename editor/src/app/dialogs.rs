@@ -11,6 +11,7 @@ use plaatwerk_editing::present::SessionEnd;
 use plaatwerk_editing::recovery::Found;
 use plaatwerk_model::{LayerProps, Plate};
 
+use super::a11y::Named;
 use super::{Dialog, EditorApp, files};
 
 /// What became of a dialog this frame.
@@ -144,7 +145,9 @@ impl EditorApp {
                     i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
                 )
             });
-            ui.add(egui::TextEdit::singleline(name).desired_width(260.0)).request_focus();
+            ui.add(egui::TextEdit::singleline(name).desired_width(260.0))
+                .named(lang.pick("Nieuwe naam van de laag", "New name of the layer"))
+                .request_focus();
             ui.horizontal(|ui| {
                 if (ui.button(lang.pick("Hernoemen (Enter)", "Rename (Enter)")).clicked() || enter)
                     && !name.trim().is_empty()

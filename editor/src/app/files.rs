@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use eframe::egui;
+
+use super::a11y::Named;
 use plaatwerk::i18n::Lang;
 
 /// What the chosen file is for.
@@ -131,6 +133,7 @@ impl FilePicker {
         let mut result = Picked::Open;
         let mut go_to: Option<PathBuf> = None;
         egui::Window::new(title)
+            .id(super::a11y::file_picker_id())
             .collapsible(false)
             .resizable(true)
             .default_size([560.0, 420.0])
@@ -143,7 +146,11 @@ impl FilePicker {
                     )
                 });
                 ui.horizontal(|ui| {
-                    if ui.button("⬆").on_hover_text(lang.pick("Map hoger", "Up one folder")).clicked()
+                    if ui
+                        .button("⬆")
+                        .on_hover_text(lang.pick("Map hoger", "Up one folder"))
+                        .named(lang.pick("Map hoger", "Up one folder"))
+                        .clicked()
                         && let Some(parent) = self.dir.parent()
                     {
                         go_to = Some(parent.to_path_buf());
@@ -182,8 +189,9 @@ impl FilePicker {
                 });
                 ui.separator();
                 ui.horizontal(|ui| {
-                    ui.label(lang.pick("Bestand:", "File:"));
-                    let field = ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(340.0));
+                    let label = ui.label(lang.pick("Bestand:", "File:"));
+                    let field =
+                        ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(340.0)).labelled_by(label.id);
                     if self.name.is_empty() || matches!(self.purpose, Purpose::SaveAs { .. }) {
                         field.request_focus();
                     }
@@ -210,6 +218,7 @@ impl FilePicker {
                     }
                 });
             });
+        super::a11y::name_window_handles(ctx, super::a11y::file_picker_id(), lang);
         if let Some(dir) = go_to {
             self.enter(dir);
         }

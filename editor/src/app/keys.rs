@@ -26,6 +26,8 @@ fn key_of(key: egui::Key) -> Option<Key> {
         K::Period => Key::Period,
         K::OpenBracket => Key::OpenBracket,
         K::CloseBracket => Key::CloseBracket,
+        K::Tab => Key::Tab,
+        K::Enter => Key::Enter,
         other => {
             // Letters and digits: egui names them by their character.
             let name = other.name();

@@ -5,6 +5,7 @@
 //! egui shows. It is redrawn only when something changed: the camera, the canvas size,
 //! the plate (its revision), or what is being drawn right now.
 
+mod a11y;
 mod actions;
 mod cutouts;
 mod dialogs;
@@ -244,6 +245,8 @@ pub struct EditorApp {
     presenting: Option<Box<presenting::Presentation>>,
     /// The GPU adapter the window draws with (backend, name, driver), for the About box.
     backend: Option<String>,
+    /// The plate's elements as the accessibility tree lists them.
+    outline: a11y::OutlineCache,
 }
 
 impl EditorApp {
@@ -294,6 +297,7 @@ impl EditorApp {
             room_resume: None,
             presenting: None,
             backend: None,
+            outline: a11y::OutlineCache::default(),
         }
     }
 
@@ -497,10 +501,20 @@ impl eframe::App for EditorApp {
             egui::Panel::right("presenting").resizable(true).default_size(300.0).max_size(460.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.presenting_panel(ui, frame));
             });
+            a11y::name_panel_handle(
+                ui,
+                "presenting",
+                self.lang().pick("Breedte van het presentatiepaneel", "Width of the presenting panel"),
+            );
         } else {
             egui::Panel::right("layers").resizable(true).default_size(270.0).max_size(420.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.layers_panel(ui, viewport_guess));
             });
+            a11y::name_panel_handle(
+                ui,
+                "layers",
+                self.lang().pick("Breedte van het zijpaneel", "Width of the side panel"),
+            );
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let rect = ui.available_rect_before_wrap();
@@ -509,11 +523,13 @@ impl eframe::App for EditorApp {
             if self.camera.is_none() {
                 self.fit(viewport);
             }
-            let response = ui.allocate_rect(rect, egui::Sense::click_and_drag());
+            let response = ui.interact(rect, a11y::canvas_id(), egui::Sense::click_and_drag());
+            ui.advance_cursor_after_rect(rect);
             self.follow_stop(viewport);
             // Keys first: a tool key and a press that arrive in the same frame (a quick
             // hand, a slow frame) draw with the new tool.
             self.presenting_shortcuts(&ctx);
+            self.canvas_keys(&ctx, &response, viewport);
             self.shortcuts(&ctx, viewport);
             if !self.presenting_canvas_input(ui, &response, viewport, ppp) {
                 self.canvas_input(ui, &response, viewport, ppp);
@@ -535,6 +551,9 @@ impl eframe::App for EditorApp {
             self.draw_role_legend(ui.painter(), rect);
             if let Some(camera) = self.camera {
                 self.text_field(&ctx, rect, camera, viewport);
+            }
+            if let Some(camera) = self.camera {
+                self.canvas_accessibility(ui, &response, camera, viewport, ppp);
             }
             let cursor = self.cursor(ui, rect, viewport, ppp);
             if response.hovered() {

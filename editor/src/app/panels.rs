@@ -8,6 +8,7 @@ use plaatwerk_model::{Color, LayerProps};
 
 use plaatwerk_editing::camera::Camera;
 
+use super::a11y::{self, Named};
 use super::{Dialog, EditorApp, keys};
 
 /// Colours an illustrator reaches without menus.
@@ -22,6 +23,20 @@ const PALETTE: [Color; 10] = [
     Color::rgb(0x8d, 0x5a, 0x97),
     Color::rgb(0x6a, 0x99, 0x4e),
     Color::rgb(0xff, 0xff, 0xff),
+];
+
+/// The palette's colours by name, for screen readers: Dutch, English.
+const PALETTE_NAMES: [(&str, &str); 10] = [
+    ("Donker petrol", "Dark teal"),
+    ("Zwart", "Black"),
+    ("Oranjerood", "Burnt orange"),
+    ("Zandoranje", "Sandy orange"),
+    ("Geel", "Yellow"),
+    ("Groenblauw", "Teal"),
+    ("Staalblauw", "Steel blue"),
+    ("Paars", "Purple"),
+    ("Groen", "Green"),
+    ("Wit", "White"),
 ];
 
 /// Line widths in plate units.
@@ -156,11 +171,11 @@ impl EditorApp {
             let _ = self.settings.save();
         }
         let zoom_in = keys::tip(lang.pick("Inzoomen", "Zoom in"), Context::Editing, Action::ZoomIn);
-        if ui.button("+").on_hover_text(zoom_in).clicked() {
+        if ui.button("+").on_hover_text(zoom_in).named(lang.pick("Inzoomen", "Zoom in")).clicked() {
             self.zoom_center(1.25, viewport);
         }
         let zoom_out = keys::tip(lang.pick("Uitzoomen", "Zoom out"), Context::Editing, Action::ZoomOut);
-        if ui.button("−").on_hover_text(zoom_out).clicked() {
+        if ui.button("−").on_hover_text(zoom_out).named(lang.pick("Uitzoomen", "Zoom out")).clicked() {
             self.zoom_center(0.8, viewport);
         }
         let fit = keys::tip(lang.pick("Hele plaat in beeld", "Whole plate"), Context::Editing, Action::Fit);
@@ -175,7 +190,13 @@ impl EditorApp {
             let zoom = self.camera.map_or(100.0, |c| c.zoom * 100.0 / ppp);
             ui.label(format!("{zoom:.0}%"));
             ui.separator();
-            ui.label(format!("{} ({})", self.tool_name(self.core.tool()), self.core.tool().shortcut()));
+            let tool = ui.label(format!(
+                "{} {} ({})",
+                lang.pick("Gereedschap:", "Tool:"),
+                self.tool_name(self.core.tool()),
+                self.core.tool().shortcut()
+            ));
+            a11y::live(&tool);
             ui.separator();
             ui.weak(lang.pick(
                 "Spatie/middelste knop + slepen: verschuiven · scrollen: zoomen · F: passend",
@@ -183,7 +204,7 @@ impl EditorApp {
             ));
             if !self.status.is_empty() {
                 ui.separator();
-                ui.label(&self.status);
+                a11y::live(&ui.label(&self.status));
             }
         });
     }
@@ -244,6 +265,12 @@ impl EditorApp {
                         egui::StrokeKind::Outside,
                     );
                 }
+                let (nl, en) = PALETTE_NAMES[i];
+                let name = format!("{} {} ({c})", lang.pick("Kleur", "Colour"), lang.pick(nl, en));
+                let selected = self.core.color() == *c;
+                resp.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::accesskit::Role::RadioButton, true, selected, &name)
+                });
                 if resp.on_hover_text(c.to_string()).clicked() {
                     self.core.set_color(*c);
                 }
@@ -255,7 +282,8 @@ impl EditorApp {
         ui.label(lang.pick("Dikte", "Width"));
         ui.horizontal(|ui| {
             for w in WIDTHS {
-                if ui.selectable_label(self.core.width() == w, format!("{w}")).clicked() {
+                let name = format!("{} {w}", lang.pick("Dikte", "Width"));
+                if ui.selectable_label(self.core.width() == w, format!("{w}")).named(name).clicked() {
                     self.core.set_width(w);
                 }
             }
@@ -297,12 +325,18 @@ impl EditorApp {
                 if ui
                     .radio(self.core.active_layer() == i, "")
                     .on_hover_text(lang.pick("Actieve laag", "Active layer"))
+                    .named(format!("{} {}", lang.pick("Actieve laag:", "Active layer:"), props.name))
                     .clicked()
                 {
                     self.core.set_active_layer(i);
                 }
                 let mut visible = props.visible;
-                if ui.checkbox(&mut visible, "").on_hover_text(lang.pick("Zichtbaar", "Visible")).changed() {
+                if ui
+                    .checkbox(&mut visible, "")
+                    .on_hover_text(lang.pick("Zichtbaar", "Visible"))
+                    .named(format!("{} {}", lang.pick("Zichtbaar:", "Visible:"), props.name))
+                    .changed()
+                {
                     change = Some((i, LayerProps { visible, ..props.clone() }));
                 }
                 let mut locked = props.locked;
@@ -312,6 +346,7 @@ impl EditorApp {
                         "Vergrendeld: beschermd tegen selecteren en gummen",
                         "Locked: safe from selection and eraser",
                     ))
+                    .named(format!("{} {}", lang.pick("Vergrendeld:", "Locked:"), props.name))
                     .changed()
                 {
                     change = Some((i, LayerProps { locked, ..props.clone() }));
@@ -326,19 +361,41 @@ impl EditorApp {
             ui.horizontal(|ui| {
                 ui.add_space(24.0);
                 let mut opacity = props.opacity;
-                let r = ui.add(
-                    egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false).text(lang.pick("dekking", "opacity")),
-                );
+                let r = ui
+                    .add(
+                        egui::Slider::new(&mut opacity, 0.0..=1.0)
+                            .show_value(false)
+                            .text(lang.pick("dekking", "opacity")),
+                    )
+                    .named(format!("{} {}", lang.pick("Dekking:", "Opacity:"), props.name));
                 if r.drag_stopped() || (r.changed() && !r.dragged()) {
                     change = Some((i, LayerProps { opacity, ..props.clone() }));
                 }
-                if i + 1 < n && ui.small_button("⏶").on_hover_text(lang.pick("Omhoog", "Up")).clicked() {
+                let named = |what: &str| format!("{what} {}", props.name);
+                if i + 1 < n
+                    && ui
+                        .small_button("⏶")
+                        .on_hover_text(lang.pick("Omhoog", "Up"))
+                        .named(named(lang.pick("Laag omhoog:", "Layer up:")))
+                        .clicked()
+                {
                     action = Some((i, LayerAction::Up));
                 }
-                if i > 0 && ui.small_button("⏷").on_hover_text(lang.pick("Omlaag", "Down")).clicked() {
+                if i > 0
+                    && ui
+                        .small_button("⏷")
+                        .on_hover_text(lang.pick("Omlaag", "Down"))
+                        .named(named(lang.pick("Laag omlaag:", "Layer down:")))
+                        .clicked()
+                {
                     action = Some((i, LayerAction::Down));
                 }
-                if n > 1 && ui.small_button("🗑").on_hover_text(lang.pick("Laag verwijderen", "Delete layer")).clicked()
+                if n > 1
+                    && ui
+                        .small_button("🗑")
+                        .on_hover_text(lang.pick("Laag verwijderen", "Delete layer"))
+                        .named(named(lang.pick("Laag verwijderen:", "Delete layer:")))
+                        .clicked()
                 {
                     action = Some((i, LayerAction::Remove));
                 }
@@ -380,7 +437,8 @@ impl EditorApp {
             ui.horizontal(|ui| {
                 if !self.core.selection().is_empty() {
                     let mut on = self.core.selection_has_role(&role.id);
-                    if ui.checkbox(&mut on, "").changed() {
+                    let name = format!("{} {}", lang.pick("Selectie hoort bij", "Selection belongs to"), role.name);
+                    if ui.checkbox(&mut on, "").named(name).changed() {
                         tag = Some((role.id.clone(), on));
                     }
                 }
@@ -389,7 +447,11 @@ impl EditorApp {
                     "Show what this role does; Shift+click: compare with the role shown",
                 );
                 let tip = keys::tip(tip, Context::Editing, Action::Role(n as u8 + 1));
-                let eye = ui.selectable_label(shown.contains(&role.id), "👁").on_hover_text(tip);
+                let eye = ui.selectable_label(shown.contains(&role.id), "👁").on_hover_text(tip).named(format!(
+                    "{} {}",
+                    lang.pick("Toon rol", "Show role"),
+                    role.name
+                ));
                 if eye.clicked() {
                     solo = Some((role.id.clone(), ui.input(|i| i.modifiers.shift)));
                 }
@@ -421,15 +483,18 @@ impl EditorApp {
             });
         }
         ui.horizontal(|ui| {
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.new_role)
-                    .desired_width(140.0)
-                    .hint_text(lang.pick("Nieuwe rol…", "New role…")),
-            );
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.new_role)
+                        .desired_width(140.0)
+                        .hint_text(lang.pick("Nieuwe rol…", "New role…")),
+                )
+                .named(lang.pick("Naam van een nieuwe rol", "Name of a new role"));
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui
                 .button("+")
                 .on_hover_text(lang.pick("Rol toevoegen in de gekozen kleur", "Add role in the chosen colour"))
+                .named(lang.pick("Rol toevoegen", "Add role"))
                 .clicked()
                 || enter)
                 && self.core.add_role(&self.new_role, self.core.color()).is_some()

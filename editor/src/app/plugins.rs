@@ -275,9 +275,9 @@ impl EditorApp {
         let mut apply = false;
         egui::Grid::new("metaphor-form").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
             for p in &capability.params {
-                ui.label(p.label.pick(code));
+                let label = ui.label(p.label.pick(code));
                 let current = value_of(&form.params, p).clone();
-                if let Some((value, commit)) = field(ui, p, &current, &roles, code) {
+                if let Some((value, commit)) = ui.label_inputs_by(label.id, |ui| field(ui, p, &current, &roles, code)) {
                     if let Some(obj) = form.params.as_object_mut() {
                         obj.insert(p.key.clone(), value);
                     } else {
@@ -366,15 +366,15 @@ fn field(
                     ui.group(|ui| {
                         for f in fields {
                             ui.horizontal(|ui| {
-                                ui.label(f.label.pick(lang));
+                                let label = ui.label(f.label.pick(lang));
                                 let now = item.get(&f.key).cloned().unwrap_or_else(|| f.default.clone());
-                                let got = match &f.kind {
+                                let got = ui.label_inputs_by(label.id, |ui| match &f.kind {
                                     ParamKind::Role => {
                                         role_box(ui, ("list", p.key.as_str(), i, f.key.as_str()), &now, roles)
                                             .map(|v| (v, true))
                                     }
                                     _ => field(ui, f, &now, roles, lang),
-                                };
+                                });
                                 if let Some((v, commit)) = got {
                                     if let Some(obj) = item.as_object_mut() {
                                         obj.insert(f.key.clone(), v);

@@ -1,5 +1,6 @@
 //! `export`: a plate, a region, a role overlay, cut-outs and stops.
 
+use plaatwerk_platform::paths::shown;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -23,8 +24,7 @@ pub(super) struct OverlayRequest {
 
 impl OverlayRequest {
     fn resolve(&self, plate: &Plate, file: &Path) -> anyhow::Result<Option<RoleOverlay>> {
-        let find =
-            |name: &str| RoleOverlay::resolve(plate, name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+        let find = |name: &str| RoleOverlay::resolve(plate, name).map_err(|e| anyhow::anyhow!("{}: {e}", shown(file)));
         Ok(match (&self.role, &self.compare, self.all) {
             (Some(r), _, _) => Some(RoleOverlay::Solo(find(r)?)),
             (_, Some(pair), _) => {
@@ -61,10 +61,10 @@ pub(super) fn plate(
     let PlateView { size, region, background, samples } = look;
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "png" | "svg" | "pdf") {
-        bail!("{}: cannot tell the format; the output must end in .png, .svg or .pdf", out.display());
+        bail!("{}: cannot tell the format; the output must end in .png, .svg or .pdf", shown(out));
     }
     if pdf.given && ext != "pdf" {
-        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", out.display());
+        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", shown(out));
     }
     if pdf.options.crop_marks {
         bail!("--crop-marks needs a page to trim: export a cut-out with a print preset (A4, A3)");
@@ -98,11 +98,11 @@ pub(super) fn plate(
         };
         exporter.export_png(&plate, &view, out, &mut progress)?;
         for warning in exporter.take_warnings() {
-            eprintln!("{}: warning: {warning}", plate_path.display());
+            eprintln!("{}: warning: {warning}", shown(plate_path));
         }
         on = format!(", rendered on {}", exporter.describe());
     }
-    eprintln!("wrote {} ({w} × {h} px) in {:.2} s{on}", out.display(), start.elapsed().as_secs_f32());
+    eprintln!("wrote {} ({w} × {h} px) in {:.2} s{on}", shown(out), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -128,10 +128,10 @@ fn plate_pdf(plate: Plate, view: ExportView, out: &Path, plate_path: &Path, pdf:
     let render = CutoutRender { name, plate, view, preset, extra_ids_from: u64::MAX, alt };
     let mut exporter = Exporter::cpu();
     exporter.pdf = pdf.options.clone();
-    let file = out.display().to_string();
+    let file = shown(out);
     let bytes = exporter.encode_pdf(&[&render], &title, &language, &file)?;
     for warning in exporter.take_warnings() {
-        eprintln!("{}: warning: {warning}", plate_path.display());
+        eprintln!("{}: warning: {warning}", shown(plate_path));
     }
     plaatwerk_export::write_file(out, &bytes)?;
     Ok(())
@@ -165,7 +165,7 @@ pub(super) fn cutouts(
 ) -> anyhow::Result<ExitCode> {
     let plate = load(plate_path)?;
     if plate.cutouts.is_empty() {
-        bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", plate_path.display());
+        bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", shown(plate_path));
     }
     export_cutouts_of(&plate, plate_path, out, only, format, "cut-out", pdf)
 }
@@ -206,7 +206,7 @@ fn export_cutouts_of(
         Some(name) => {
             let c = plate.cutouts.iter().find(|c| c.name == name).with_context(|| {
                 let names: Vec<&str> = plate.cutouts.iter().map(|c| c.name.as_str()).collect();
-                format!("{}: no {what} \"{name}\"; its {what}s are {}", plate_path.display(), names.join(", "))
+                format!("{}: no {what} \"{name}\"; its {what}s are {}", shown(plate_path), names.join(", "))
             })?;
             vec![c]
         }
@@ -220,7 +220,7 @@ fn export_cutouts_of(
     if let Destination::File(f) = &destination
         && Format::of_path(f).is_none()
     {
-        bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg, .pdf or .pptx", out.display());
+        bail!("{}: cannot tell the format; the output must end in .png, .jpg, .svg, .pdf or .pptx", shown(out));
     }
     let writes_pdf = match &destination {
         Destination::Pdf(_) => true,
@@ -231,7 +231,7 @@ fn export_cutouts_of(
         Destination::Deck(_) => false,
     };
     if pdf.given && !writes_pdf {
-        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", out.display());
+        bail!("--pdf-standard and --crop-marks apply to PDF output; {} gets no PDF", shown(out));
     }
     let mut exporter = Exporter::new(4).context("cannot start the renderer")?;
     exporter.pdf = pdf.options.clone();
@@ -239,14 +239,14 @@ fn export_cutouts_of(
     let plate_file = plate_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut report = |step: Step<'_>| {
         if let Some((file, w, h, secs)) = step.finished {
-            let shown = file.map_or_else(|| step.name.to_owned(), |f| f.display().to_string());
-            eprintln!("[{}/{}] {shown} ({w} × {h} px) in {secs:.2} s", step.done, step.total);
+            let name = file.map_or_else(|| step.name.to_owned(), shown);
+            eprintln!("[{}/{}] {name} ({w} × {h} px) in {secs:.2} s", step.done, step.total);
         }
     };
     let done = export_batch(&mut exporter, plate, &chosen, &presets, &destination, &plate_file, &mut report)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()));
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown(plate_path)));
     for warning in exporter.take_warnings() {
-        eprintln!("{}: warning: {warning}", plate_path.display());
+        eprintln!("{}: warning: {warning}", shown(plate_path));
     }
     done?;
     let standards: Vec<&str> = pdf.options.standards.iter().map(|s| s.name()).collect();
@@ -254,10 +254,10 @@ fn export_cutouts_of(
         eprintln!("PDF checked by krilla's validators for {}", standards.join(" and "));
     }
     match &destination {
-        Destination::Folder { path, .. } => eprintln!("wrote {}", path.join("manifest.json").display()),
+        Destination::Folder { path, .. } => eprintln!("wrote {}", shown(&path.join("manifest.json"))),
         Destination::Deck(f) | Destination::Pdf(f) => eprintln!(
             "wrote {} ({} {}) in {:.2} s",
-            f.display(),
+            shown(f),
             chosen.len(),
             if matches!(destination, Destination::Deck(_)) { "slides" } else { "pages" },
             start.elapsed().as_secs_f32()

@@ -296,8 +296,13 @@ pub fn run() -> ExitCode {
         Some(Command::Room(RoomCommand::Purge { name, redis })) => room::purge(&name, &redis),
         Some(Command::Keys { nl }) => {
             use plaatwerk_editing::keymap::{Context, markdown};
-            let (editing, presenting) = if nl { ("Bewerken", "Presenteren") } else { ("Editing", "Presenting") };
+            let (editing, canvas, presenting) = if nl {
+                ("Bewerken", "Op het canvas (met Tab bereikt)", "Presenteren")
+            } else {
+                ("Editing", "On the canvas (reached with Tab)", "Presenting")
+            };
             println!("### {editing}\n\n{}", markdown(Context::Editing, nl));
+            println!("### {canvas}\n\n{}", markdown(Context::Canvas, nl));
             println!("### {presenting}\n\n{}", markdown(Context::Presenting, nl));
             Ok(ExitCode::SUCCESS)
         }

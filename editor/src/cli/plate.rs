@@ -1,5 +1,6 @@
 //! `check`, `format` and `import`, and the plate loading every command shares.
 
+use plaatwerk_platform::paths::shown;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,7 +16,7 @@ pub(super) fn load_checked(path: &Path) -> Result<Plate, plaatwerk_model::PlateE
     if problems.is_empty() {
         Ok(plate)
     } else {
-        Err(plaatwerk_model::PlateError::Invalid { file: path.display().to_string(), problems })
+        Err(plaatwerk_model::PlateError::Invalid { file: shown(path), problems })
     }
 }
 
@@ -29,7 +30,7 @@ pub(super) fn check(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 let share = |v: u64, max: u64| v as f64 * 100.0 / max as f64;
                 println!(
                     "{}: ok ({} layers, {} elements, {} roles, {} cut-outs, {} views; budget used: text {:.1}%, geometry {:.1}%, fills {:.1}%, pictures {:.1}%)",
-                    path.display(),
+                    shown(path),
                     p.layers.len(),
                     p.element_count(),
                     p.roles.len(),
@@ -57,10 +58,10 @@ pub(super) fn reformat(plates: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let plate = format::load(path)?;
         let before = std::fs::read(path).unwrap_or_default();
         if before == format::to_string(&plate).as_bytes() {
-            println!("{}: already canonical", path.display());
+            println!("{}: already canonical", shown(path));
         } else {
             format::save(&plate, path)?;
-            println!("{}: rewritten", path.display());
+            println!("{}: rewritten", shown(path));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -70,28 +71,23 @@ pub(super) fn load(path: &Path) -> anyhow::Result<Plate> {
     let t = Instant::now();
     let plate = load_checked(path)?;
     if t.elapsed().as_secs_f32() > 0.5 {
-        eprintln!(
-            "loaded {} ({} elements) in {:.1} s",
-            path.display(),
-            plate.element_count(),
-            t.elapsed().as_secs_f32()
-        );
+        eprintln!("loaded {} ({} elements) in {:.1} s", shown(path), plate.element_count(), t.elapsed().as_secs_f32());
     }
     Ok(plate)
 }
 
 pub(super) fn import(svg: &Path, out: &Path, force: bool) -> anyhow::Result<ExitCode> {
     if out.exists() && !force {
-        bail!("{}: exists already; pass --force to replace it", out.display());
+        bail!("{}: exists already; pass --force to replace it", shown(out));
     }
     let (plate, warnings) = plaatwerk_import::import_svg_file(svg)?;
     for w in &warnings {
-        eprintln!("{}: warning: {w}", svg.display());
+        eprintln!("{}: warning: {w}", shown(svg));
     }
     format::save(&plate, out)?;
     eprintln!(
         "wrote {} ({} elements, {} × {})",
-        out.display(),
+        shown(out),
         plate.element_count(),
         plate.meta.width,
         plate.meta.height

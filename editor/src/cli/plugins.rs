@@ -1,6 +1,7 @@
 //! `plaatwerk plugins …`: list plugins, put a metaphor on a plate, make generated
 //! content again. Also the quickest way to try a plugin while writing one.
 
+use plaatwerk_platform::paths::shown;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -52,6 +53,13 @@ pub enum PluginsCommand {
         /// The plate (saved in place).
         plate: PathBuf,
     },
+    /// Trust the `plugins` folder beside a plate from now on, as the editor's prompt
+    /// does (remembered in the user's settings folder; for IT, a plate folder on a
+    /// share that everyone opens).
+    Trust {
+        /// The plate whose `plugins` folder to trust.
+        plate: PathBuf,
+    },
 }
 
 /// A host for a plate; the plate's own plugin folder is trusted for this run only
@@ -62,7 +70,7 @@ fn host_for(plate: Option<&Path>, trust: bool) -> PluginHost {
     for u in host.untrusted() {
         eprintln!(
             "{}: {} plugin librar{} not loaded: the folder is not trusted (plugins are programs; pass --trust-plugins, or trust it in the editor)",
-            u.path.display(),
+            shown(&u.path),
             u.libraries.len(),
             if u.libraries.len() == 1 { "y" } else { "ies" }
         );
@@ -77,7 +85,33 @@ pub fn run(command: PluginsCommand, trust: bool) -> anyhow::Result<ExitCode> {
             insert(&plate, &plugin, &capability, &params, at.as_deref(), layer.as_deref(), trust)
         }
         PluginsCommand::Regenerate { plate } => regenerate(&plate, trust),
+        PluginsCommand::Trust { plate } => trust_folder(&plate),
     }
+}
+
+/// Remembers the plate's plugin folder as trusted and loads what is in it.
+fn trust_folder(plate: &Path) -> anyhow::Result<ExitCode> {
+    if !plate.is_file() {
+        bail!("{}: no such plate", shown(plate));
+    }
+    let mut host = PluginHost::for_plate(Some(plate), false);
+    let Some(folder) = host.folders().iter().find(|f| f.needs_trust).map(|f| f.path.clone()) else {
+        bail!("{}: no plugin folder beside this plate", shown(plate));
+    };
+    if !folder.is_dir() {
+        bail!("{}: there is no plugin folder to trust", shown(&folder));
+    }
+    host.trust(&folder, true)?;
+    host.scan();
+    println!("trusted: {}", shown(&folder));
+    for file in host.files().iter().filter(|f| f.path.starts_with(&folder)) {
+        let state = match file.status() {
+            Status::Ready | Status::Degraded(_) => "loaded",
+            Status::Failed(_) => "failed",
+        };
+        println!("  {state}: {}", shown(&file.path));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list(plate: Option<&Path>, trust: bool) -> anyhow::Result<ExitCode> {
@@ -93,11 +127,11 @@ fn list(plate: Option<&Path>, trust: bool) -> anyhow::Result<ExitCode> {
             ""
         };
         let only = f.prefix.as_deref().map(|p| format!(" (files {p}*)")).unwrap_or_default();
-        println!("  {}{only}{state}", f.path.display());
+        println!("  {}{only}{state}", shown(&f.path));
     }
     for u in host.untrusted() {
         for lib in &u.libraries {
-            println!("  untrusted: {}", lib.display());
+            println!("  untrusted: {}", shown(lib));
         }
     }
     if host.files().is_empty() {
@@ -120,7 +154,7 @@ fn list(plate: Option<&Path>, trust: bool) -> anyhow::Result<ExitCode> {
                 "failed".to_owned()
             }
         };
-        println!("{id:<34} {version:<9} {status:<10} {}", file.path.display());
+        println!("{id:<34} {version:<9} {status:<10} {}", shown(&file.path));
         if let Some(l) = &file.loaded {
             for c in &l.info.capabilities {
                 println!("    {} {} — {}", c.kind, c.id, c.name.en);
@@ -161,9 +195,10 @@ fn insert(
     let mut core = EditorCore::new(plate, Some(plate_path.to_path_buf()));
     if let Some(id) = layer {
         let ids: Vec<&str> = core.plate().layers.iter().map(|l| l.id.as_str()).collect();
-        let index = ids.iter().position(|l| *l == id).with_context(|| {
-            format!("{}: no layer \"{id}\"); its layers are {}", plate_path.display(), ids.join(", "))
-        })?;
+        let index = ids
+            .iter()
+            .position(|l| *l == id)
+            .with_context(|| format!("{}: no layer \"{id}\"); its layers are {}", shown(plate_path), ids.join(", ")))?;
         core.set_active_layer(index);
     }
     let at = match at {
@@ -178,12 +213,12 @@ fn insert(
     };
     let warnings = core
         .insert_metaphor(&host, plugin, capability, &params, at, "nl")
-        .map_err(|e| anyhow::anyhow!("{}: {e}", plate_path.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown(plate_path)))?;
     for w in warnings {
         eprintln!("{plugin}: warning: {w}");
     }
     core.save()?;
-    eprintln!("{}: inserted {capability} from {plugin}", plate_path.display());
+    eprintln!("{}: inserted {capability} from {plugin}", shown(plate_path));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -191,16 +226,16 @@ fn regenerate(plate_path: &Path, trust: bool) -> anyhow::Result<ExitCode> {
     let plate = format::load(plate_path)?;
     let host = host_for(Some(plate_path), trust);
     for missing in metaphor::missing_plugins(&plate, &host) {
-        eprintln!("{}: content from {missing} stays as it is (plugin not installed)", plate_path.display());
+        eprintln!("{}: content from {missing} stays as it is (plugin not installed)", shown(plate_path));
     }
     let mut core = EditorCore::new(plate, Some(plate_path.to_path_buf()));
     let (n, errors) = core.regenerate(&host, None, "nl");
     for e in &errors {
-        eprintln!("{}: {e}", plate_path.display());
+        eprintln!("{}: {e}", shown(plate_path));
     }
     if n > 0 {
         core.save()?;
     }
-    eprintln!("{}: {n} generated groups made again", plate_path.display());
+    eprintln!("{}: {n} generated groups made again", shown(plate_path));
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -1,5 +1,6 @@
 //! `plaatwerk room serve`: a live room without a window.
 
+use plaatwerk_platform::paths::shown;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -47,8 +48,8 @@ pub fn serve(
         let _ = writeln!(out, "facilitator: {}", links.facilitator);
         let _ = out.flush();
     })
-    .with_context(|| format!("{}: the room stopped", plate.display()))?;
-    println!("session: {}", path.display());
+    .with_context(|| format!("{}: the room stopped", shown(plate)))?;
+    println!("session: {}", shown(&path));
     Ok(ExitCode::SUCCESS)
 }
 

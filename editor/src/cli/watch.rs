@@ -4,6 +4,7 @@
 //! invalid (a save in progress, a bad edit) is reported and skipped: the last good
 //! exports stay until the next good save.
 
+use plaatwerk_platform::paths::shown;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -80,7 +81,7 @@ impl Watch {
             let Some(preset) = self.presets.iter().find(|p| p.id == cutout.preset) else {
                 log!(
                     "{}: cut-out \"{}\" has an unknown preset \"{}\"; skipped",
-                    self.plate_path.display(),
+                    shown(&self.plate_path),
                     cutout.name,
                     cutout.preset
                 );
@@ -98,7 +99,7 @@ impl Watch {
             let entry = match export_cutout_file(&mut self.exporter, plate, cutout, preset, format, &file) {
                 Ok(entry) => entry,
                 Err(e @ plaatwerk_export::ExportError::CutOut(_)) => {
-                    log!("{}: {e}; skipped", self.plate_path.display());
+                    log!("{}: {e}; skipped", shown(&self.plate_path));
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -106,7 +107,7 @@ impl Watch {
             written += 1;
             log!(
                 "updated {} ({} × {} px) in {:.2} s",
-                file.display(),
+                shown(&file),
                 entry.width,
                 entry.height,
                 start.elapsed().as_secs_f32()
@@ -127,7 +128,7 @@ impl Watch {
     /// Reads the plate when its bytes changed, and updates the exports.
     fn check(&mut self) -> anyhow::Result<()> {
         let Ok(bytes) = std::fs::read(&self.plate_path) else {
-            log!("{}: cannot be read now (moved or being replaced); waiting", self.plate_path.display());
+            log!("{}: cannot be read now (moved or being replaced); waiting", shown(&self.plate_path));
             return Ok(());
         };
         let h = plaatwerk_editing::disk::hash(&bytes);
@@ -136,7 +137,7 @@ impl Watch {
         }
         self.last_bytes = Some(h);
         let changed_at = std::fs::metadata(&self.plate_path).and_then(|m| m.modified()).ok();
-        let file = self.plate_path.display().to_string();
+        let file = shown(&self.plate_path);
         let checked = format::from_bytes(&bytes, &file).and_then(|p| {
             let problems = plaatwerk_render::check_pictures(&p);
             if problems.is_empty() { Ok(p) } else { Err(plaatwerk_model::PlateError::Invalid { file, problems }) }
@@ -170,9 +171,9 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
     };
     let plate = super::plate::load_checked(plate_path)?;
     if plate.cutouts.is_empty() {
-        anyhow::bail!("{}: the plate has no cut-outs to keep up to date", plate_path.display());
+        anyhow::bail!("{}: the plate has no cut-outs to keep up to date", shown(plate_path));
     }
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot make the folder", shown(out)))?;
     let presets = plaatwerk::settings::Settings::presets().map_err(anyhow::Error::from)?;
     let mut w = Watch {
         plate_path: plate_path.to_path_buf(),
@@ -185,7 +186,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
         done: HashMap::new(),
         last_bytes: None,
     };
-    log!("watching {} → {} (Ctrl+C stops)", plate_path.display(), out.display());
+    log!("watching {} → {} (Ctrl+C stops)", shown(plate_path), shown(out));
     w.check()?;
     let (tx, rx) = mpsc::channel();
     let name = plate_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -200,7 +201,7 @@ pub fn run(plate_path: &Path, out: &Path, format: Option<&str>) -> anyhow::Resul
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    watcher.watch(&dir, notify::RecursiveMode::NonRecursive).with_context(|| dir.display().to_string())?;
+    watcher.watch(&dir, notify::RecursiveMode::NonRecursive).with_context(|| shown(&dir))?;
     loop {
         // Wait for a change, then for the writes to settle.
         if rx.recv().is_err() {

@@ -48,6 +48,10 @@ pub enum Key {
     OpenBracket,
     /// `]`.
     CloseBracket,
+    /// Tab.
+    Tab,
+    /// Enter.
+    Enter,
 }
 
 impl Key {
@@ -74,6 +78,8 @@ impl Key {
             Key::Period => ".".into(),
             Key::OpenBracket => "[".into(),
             Key::CloseBracket => "]".into(),
+            Key::Tab => "Tab".into(),
+            Key::Enter => "Enter".into(),
         }
     }
 }
@@ -110,6 +116,22 @@ pub enum Context {
     /// While presenting, in the editor (presenter view) and the audience view. These
     /// bindings go first; keys without one fall through to editing.
     Presenting,
+    /// The canvas has the keyboard (Tab reaches it like any control): walking and
+    /// moving elements without a pointer. These go first; the editing keys still hold.
+    Canvas,
+}
+
+/// Which way an arrow key moves the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+    /// Up.
+    Up,
+    /// Down.
+    Down,
 }
 
 /// What a key does.
@@ -184,6 +206,16 @@ pub enum Action {
     ClearSession,
     /// Laser or spotlight off; else end the session.
     Escape,
+    /// Select the next element (the outline's order: [`crate::outline`]).
+    NextElement,
+    /// Select the previous element.
+    PreviousElement,
+    /// Move the selection one plate unit (`true`: ten).
+    Nudge(Direction, bool),
+    /// Edit the selected text or note.
+    EditText,
+    /// Give the keyboard back to the window's controls.
+    LeaveCanvas,
 }
 
 /// One key binding.
@@ -203,7 +235,7 @@ const fn bind(context: Context, key: Key, mods: Mods, action: Action) -> Binding
     Binding { key, mods, action, context }
 }
 
-use Context::{Editing as E, Presenting as P};
+use Context::{Canvas as C, Editing as E, Presenting as P};
 
 /// Every key binding. Where one action has several keys, the first is the one shown in
 /// tooltips.
@@ -288,6 +320,18 @@ pub const BINDINGS: &[Binding] = &[
     bind(P, Key::Char('S'), Mods::NONE, Action::Spotlight),
     bind(P, Key::Char('C'), Mods::SHIFT, Action::ClearSession),
     bind(P, Key::Escape, Mods::NONE, Action::Escape),
+    bind(C, Key::Tab, Mods::NONE, Action::NextElement),
+    bind(C, Key::Tab, Mods::SHIFT, Action::PreviousElement),
+    bind(C, Key::Left, Mods::NONE, Action::Nudge(Direction::Left, false)),
+    bind(C, Key::Right, Mods::NONE, Action::Nudge(Direction::Right, false)),
+    bind(C, Key::Up, Mods::NONE, Action::Nudge(Direction::Up, false)),
+    bind(C, Key::Down, Mods::NONE, Action::Nudge(Direction::Down, false)),
+    bind(C, Key::Left, Mods::SHIFT, Action::Nudge(Direction::Left, true)),
+    bind(C, Key::Right, Mods::SHIFT, Action::Nudge(Direction::Right, true)),
+    bind(C, Key::Up, Mods::SHIFT, Action::Nudge(Direction::Up, true)),
+    bind(C, Key::Down, Mods::SHIFT, Action::Nudge(Direction::Down, true)),
+    bind(C, Key::Enter, Mods::NONE, Action::EditText),
+    bind(C, Key::Escape, Mods::NONE, Action::LeaveCanvas),
 ];
 
 /// What `key` with exactly `mods` does in `context`. Symbol keys (`+ - . [ ]`) also
@@ -345,7 +389,7 @@ impl Tool {
             Tool::Line => ("Lijn", "Line"),
             Tool::Arrow => ("Pijl", "Arrow"),
             Tool::Text => ("Tekst", "Text"),
-            Tool::Sticky => ("Sticky note", "Sticky note"),
+            Tool::Sticky => ("Plakbriefje", "Sticky note"),
             Tool::CutOut => ("Uitsnede", "Cut-out"),
         };
         if dutch { nl } else { en }
@@ -434,6 +478,17 @@ impl Action {
                 "laser of spotlight uit; anders de sessie beëindigen: 1 houden als laag, 2 apart opslaan, 3 weggooien",
                 "laser or spotlight off; else end the session: 1 keep as a layer, 2 save apart, 3 discard",
             ),
+            Action::NextElement => {
+                pick("volgend element selecteren (en voorlezen)", "select the next element (and have it read out)")
+            }
+            Action::PreviousElement => pick("vorig element selecteren", "select the previous element"),
+            Action::Nudge(_, false) => pick("selectie 1 verschuiven", "move the selection by 1"),
+            Action::Nudge(_, true) => pick("selectie 10 verschuiven", "move the selection by 10"),
+            Action::EditText => pick("geselecteerde tekst of notitie bewerken", "edit the selected text or note"),
+            Action::LeaveCanvas => pick(
+                "canvas verlaten (Tab gaat weer langs de knoppen)",
+                "leave the canvas (Tab walks the controls again)",
+            ),
         }
     }
 }
@@ -453,7 +508,11 @@ pub fn markdown(context: Context, dutch: bool) -> String {
         let (keys, what) = match b.action {
             Action::Role(1) => (chord(Key::Char('1'), Mods::ALT, dutch) + "…9", describe_numbered(b.action, dutch)),
             Action::Stop(1) => ("1…9".to_owned(), describe_numbered(b.action, dutch)),
-            Action::Role(_) | Action::Stop(_) => continue,
+            Action::Nudge(Direction::Left, far) => {
+                let shift = if far { "Shift+" } else { "" };
+                (format!("{shift}← → ↑ ↓"), b.action.describe(dutch))
+            }
+            Action::Role(_) | Action::Stop(_) | Action::Nudge(..) => continue,
             a => (keys_of(context, a, dutch), a.describe(dutch)),
         };
         out.push_str(&format!("| {keys} | {what} |\n"));

@@ -25,6 +25,7 @@ pub mod keymap;
 mod layers;
 mod marks;
 pub mod metaphor;
+pub mod outline;
 pub mod pen;
 pub mod present;
 pub mod recovery;

@@ -17,7 +17,9 @@ fn table_in_readme(readme: &str, name: &str) -> String {
 fn the_readme_shows_the_key_table_both_windows_use() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
     let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    for (name, context) in [("editing", Context::Editing), ("presenting", Context::Presenting)] {
+    for (name, context) in
+        [("editing", Context::Editing), ("canvas", Context::Canvas), ("presenting", Context::Presenting)]
+    {
         assert_eq!(
             table_in_readme(&readme, name),
             markdown(context, false),

@@ -7,6 +7,7 @@ use plaatwerk_editing::camera::Camera;
 use plaatwerk_editing::present::Step;
 
 use super::{PresentTool, audience_id};
+use crate::app::a11y::Named;
 use crate::app::{CanvasGpu, Dialog, EditorApp, keys};
 use plaatwerk_editing::Tool;
 use plaatwerk_editing::keymap::{Action, Context};
@@ -91,7 +92,7 @@ impl EditorApp {
             ui.weak(lang.pick("Dit is de laatste stop.", "This is the last stop."));
         }
         ui.horizontal(|ui| {
-            if ui.button("⏮").on_hover_text("Home").clicked() {
+            if ui.button("⏮").on_hover_text("Home").named(lang.pick("Eerste stop", "First stop")).clicked() {
                 p.step(Step::First);
             }
             if ui.button(lang.pick("◀ Vorige", "◀ Previous")).on_hover_text("PageUp / ←").clicked() {
@@ -137,23 +138,24 @@ impl EditorApp {
                     .map(|t| keys::tip(t.name(lang.is_dutch()), Context::Presenting, Action::Tool(t)))
                     .join(", "),
             );
-            ui.selectable_value(&mut tool, PresentTool::Laser, lang.pick("Laser", "Laser")).on_hover_text(format!(
-                "{}: {}; {}: {}",
-                keys::key(Context::Presenting, Action::Laser),
-                lang.pick("vervaagt", "fades"),
-                keys::key(Context::Presenting, Action::LaserStays),
-                lang.pick("blijft staan", "stays"),
-            ));
-            ui.selectable_value(&mut tool, PresentTool::Spotlight, lang.pick("Spotlight", "Spotlight")).on_hover_text(
+            ui.selectable_value(&mut tool, PresentTool::Laser, lang.pick("Laseraanwijzer", "Laser")).on_hover_text(
                 format!(
+                    "{}: {}; {}: {}",
+                    keys::key(Context::Presenting, Action::Laser),
+                    lang.pick("vervaagt", "fades"),
+                    keys::key(Context::Presenting, Action::LaserStays),
+                    lang.pick("blijft staan", "stays"),
+                ),
+            );
+            ui.selectable_value(&mut tool, PresentTool::Spotlight, lang.pick("Schijnwerper", "Spotlight"))
+                .on_hover_text(format!(
                     "{}{}",
                     keys::key(Context::Presenting, Action::Spotlight),
                     lang.pick(
                         ", dan slepen: cirkel; Shift+slepen: rechthoek",
                         ", then drag: circle; Shift+drag: rectangle"
                     ),
-                ),
-            );
+                ));
             if tool != p.tool {
                 p.tool = tool;
                 p.laser.clear();
@@ -211,8 +213,8 @@ impl EditorApp {
             let mut name = s.name.clone();
             let date = s.date.clone();
             ui.horizontal(|ui| {
-                ui.label(lang.pick("Naam:", "Name:"));
-                if ui.add(egui::TextEdit::singleline(&mut name).desired_width(150.0)).changed() {
+                let label = ui.label(lang.pick("Naam:", "Name:"));
+                if ui.add(egui::TextEdit::singleline(&mut name).desired_width(150.0)).labelled_by(label.id).changed() {
                     self.core.rename_session(&name);
                 }
                 ui.weak(date);

@@ -16,6 +16,7 @@ use plaatwerk_room::protocol::{Command, View};
 use plaatwerk_room::remote::{RemoteRoom, Room};
 
 use super::Presentation;
+use crate::app::a11y::Named;
 use crate::app::{EditorApp, keys};
 
 /// Where a room listens unless `PLAATWERK_ROOM_LISTEN` says otherwise: every
@@ -232,12 +233,14 @@ impl EditorApp {
                 // A room on a server (its facilitator's link from the IT department).
                 ui.horizontal(|ui| {
                     let hint = lang.pick("Link gespreksleider van een server", "Facilitator's link of a server room");
-                    let field = ui.add(
-                        egui::TextEdit::singleline(&mut p.room_link)
-                            .hint_text(hint)
-                            .password(true)
-                            .desired_width(220.0),
-                    );
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut p.room_link)
+                                .hint_text(hint)
+                                .password(true)
+                                .desired_width(220.0),
+                        )
+                        .named(hint);
                     let go = ui.button(lang.pick("Verbinden", "Connect"));
                     let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (go.clicked() || entered) && !p.room_link.trim().is_empty() {
@@ -344,8 +347,12 @@ impl EditorApp {
                 room.command(Command::Lock { locked: l });
             }
             let mut votes = status.votes;
-            ui.label(lang.pick("Stippen elk:", "Dots each:"));
-            if ui.add(egui::DragValue::new(&mut votes).range(1..=plaatwerk_room::hub::MAX_VOTES)).changed() {
+            let label = ui.label(lang.pick("Stippen elk:", "Dots each:"));
+            if ui
+                .add(egui::DragValue::new(&mut votes).range(1..=plaatwerk_room::hub::MAX_VOTES))
+                .labelled_by(label.id)
+                .changed()
+            {
                 room.command(Command::Votes { votes });
             }
             if ui.button(lang.pick("Stippen wissen", "Reset votes")).clicked() {
@@ -496,10 +503,21 @@ fn waiting_notes(ui: &mut egui::Ui, room: &mut RoomUi, lang: Lang, status: &plaa
     });
     for w in status.pending.iter().take(30) {
         ui.horizontal(|ui| {
-            if ui.small_button("✔").on_hover_text(lang.pick("Op de plaat", "Onto the plate")).clicked() {
+            let about = |what: &str| format!("{what}: {}", w.text);
+            if ui
+                .small_button("✔")
+                .on_hover_text(lang.pick("Op de plaat", "Onto the plate"))
+                .named(about(lang.pick("Op de plaat", "Onto the plate")))
+                .clicked()
+            {
                 room.command(Command::Approve { note: w.note });
             }
-            if ui.small_button("✖").on_hover_text(lang.pick("Verbergen", "Hide")).clicked() {
+            if ui
+                .small_button("✖")
+                .on_hover_text(lang.pick("Verbergen", "Hide"))
+                .named(about(lang.pick("Verbergen", "Hide")))
+                .clicked()
+            {
                 room.command(Command::Hide { note: w.note });
             }
             ui.label(egui::RichText::new(&w.text).italics());
