@@ -243,38 +243,16 @@ mod tests {
     //! tree a screen reader gets: every control has a name, in each language; the
     //! canvas lists the plate; the keyboard walks it; changes are announced.
 
+    use super::super::testing::harness;
+    use super::super::{Dialog, EditorApp};
+    use super::*;
     use egui::accesskit::Role;
     use egui_kittest::Harness;
     use egui_kittest::kittest::{NodeT as _, Queryable as _};
-    use plaatwerk::settings::Settings;
-    use plaatwerk_model::format;
-
-    use super::super::{BUILT_IN_EXAMPLE, Dialog, EXAMPLE_NAME, EditorApp};
-    use super::*;
 
     /// Words that are the same in Dutch and English, so a control may carry them
     /// untranslated.
     const SAME_IN_BOTH: &[&str] = &["Pen", "Plaatwerk"];
-
-    fn app(lang: Lang) -> EditorApp {
-        let plate = format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME).expect("the example loads");
-        let settings = Settings { lang, recent: Vec::new(), grid: true };
-        let mut app = EditorApp::new(plate, None, None, settings);
-        // Nothing from this machine's folders: no recovery offer over the window.
-        app.recovery = None;
-        app.dialog = None;
-        app.suggested_name = Some(EXAMPLE_NAME.to_owned());
-        app
-    }
-
-    fn harness(lang: Lang, setup: impl FnOnce(&mut EditorApp)) -> Harness<'static, EditorApp> {
-        let mut app = app(lang);
-        setup(&mut app);
-        let mut h =
-            Harness::builder().with_size([1500.0, 1000.0]).with_accessibility_check(false).build_eframe(move |_| app);
-        h.run_steps(4);
-        h
-    }
 
     /// Role and name of every control a user can act on, in the tree's order.
     fn controls(h: &Harness<'_, EditorApp>) -> Vec<(Role, String)> {

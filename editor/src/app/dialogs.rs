@@ -24,11 +24,21 @@ enum Outcome {
     Then(Dialog),
 }
 
-fn window(title: &str) -> egui::Window<'static> {
-    egui::Window::new(title.to_owned())
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+/// A dialog that waits for an answer: modal (the window behind takes no clicks and no
+/// keys until it is answered), with its title as a heading. Returns what `content`
+/// returns and whether the user asked to close it with Esc. A click beside it does
+/// nothing, as in desktop dialogs (a stray click must not answer "Save changes?").
+fn modal<R>(ctx: &egui::Context, title: &str, content: impl FnOnce(&mut egui::Ui) -> R) -> (R, bool) {
+    let shown = egui::Modal::new(egui::Id::unique(("dialog", title))).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(title);
+        ui.add_space(4.0);
+        content(ui)
+    });
+    let escape = shown.is_top_modal
+        && !shown.any_popup_open
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    (shown.inner, escape)
 }
 
 impl EditorApp {
@@ -111,7 +121,7 @@ impl EditorApp {
 
     fn unsaved_before_open(&mut self, ctx: &egui::Context, lang: Lang, path: &Path) -> Outcome {
         let mut outcome = Outcome::Open;
-        window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {
+        let ((), cancel) = modal(ctx, lang.pick("Wijzigingen opslaan?", "Save changes?"), |ui| {
             ui.label(lang.pick(
                 "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen. Eerst opslaan?",
                 "This plate has changes that are not saved yet. Save them first?",
@@ -128,17 +138,20 @@ impl EditorApp {
                     self.open_plate(path.to_path_buf(), true);
                     outcome = self.closed();
                 }
-                if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
+                if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() {
                     outcome = Outcome::Closed;
                 }
             });
         });
+        if cancel {
+            outcome = Outcome::Closed;
+        }
         outcome
     }
 
     fn rename_layer(&mut self, ctx: &egui::Context, lang: Lang, index: usize, name: &mut String) -> Outcome {
         let mut outcome = Outcome::Open;
-        window(lang.pick("Laag hernoemen", "Rename layer")).show(ctx, |ui| {
+        let ((), cancel) = modal(ctx, lang.pick("Laag hernoemen", "Rename layer"), |ui| {
             let (enter, escape) = ui.input_mut(|i| {
                 (
                     i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
@@ -163,12 +176,15 @@ impl EditorApp {
                 }
             });
         });
+        if cancel {
+            outcome = Outcome::Closed;
+        }
         outcome
     }
 
     fn unsaved_on_close(&mut self, ctx: &egui::Context, lang: Lang) -> Outcome {
         let mut outcome = Outcome::Open;
-        window(lang.pick("Wijzigingen opslaan?", "Save changes?")).show(ctx, |ui| {
+        let ((), cancel) = modal(ctx, lang.pick("Wijzigingen opslaan?", "Save changes?"), |ui| {
             ui.label(lang.pick(
                 "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen.",
                 "This plate has changes that are not saved yet.",
@@ -186,11 +202,14 @@ impl EditorApp {
                     self.allowed_to_close = true;
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
-                if ui.button(lang.pick("Annuleren", "Cancel")).clicked() {
+                if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() {
                     outcome = Outcome::Closed;
                 }
             });
         });
+        if cancel {
+            outcome = Outcome::Closed;
+        }
         outcome
     }
 
@@ -207,7 +226,7 @@ impl EditorApp {
             .into_iter()
             .find_map(|(k, how)| key(k).then_some(how))
         });
-        window(lang.pick("Sessie afsluiten", "End the session")).show(ctx, |ui| {
+        let ((), go_on) = modal(ctx, lang.pick("Sessie afsluiten", "End the session"), |ui| {
             ui.label(lang.pick(
                 "Wat moet er met de aantekeningen van deze sessie gebeuren?",
                 "What should happen to this session's annotations?",
@@ -235,6 +254,9 @@ impl EditorApp {
                 }
             });
         });
+        if go_on && answer.is_none() {
+            answer = Some(None);
+        }
         match answer {
             Some(Some(how)) => match self.finish_presenting(how) {
                 Ok(()) => Outcome::Closed,
@@ -247,7 +269,8 @@ impl EditorApp {
 
     fn conflict(&mut self, ctx: &egui::Context, lang: Lang, theirs: &Plate) -> Outcome {
         let mut answer = None;
-        window(lang.pick("De plaat is ook elders gewijzigd", "The plate also changed elsewhere")).show(ctx, |ui| {
+        // Answered only by a choice: Esc or a click beside it changes nothing.
+        modal(ctx, lang.pick("De plaat is ook elders gewijzigd", "The plate also changed elsewhere"), |ui| {
             ui.label(lang.pick(
                 "Iemand anders heeft het bestand gewijzigd terwijl jij wijzigingen hebt die nog niet zijn opgeslagen.",
                 "Someone else changed the file while you have changes that are not saved yet.",
@@ -277,7 +300,8 @@ impl EditorApp {
 
     fn recover(&mut self, ctx: &egui::Context, lang: Lang, found: &Found) -> Outcome {
         let mut outcome = Outcome::Open;
-        window(lang.pick("Herstellen na een crash?", "Recover after a crash?")).show(ctx, |ui| {
+        // Answered only by a choice: the autosave is kept until then.
+        modal(ctx, lang.pick("Herstellen na een crash?", "Recover after a crash?"), |ui| {
             let ago = found.written.elapsed().map(|d| d.as_secs() / 60).unwrap_or(0);
             ui.label(format!(
                 "{} ({ago} {})",
@@ -356,7 +380,7 @@ impl EditorApp {
     /// plugins live: what a helpdesk asks first.
     fn about(&mut self, ctx: &egui::Context, lang: Lang) -> Outcome {
         let mut outcome = Outcome::Open;
-        window(lang.pick("Over Plaatwerk", "About Plaatwerk")).show(ctx, |ui| {
+        let ((), close) = modal(ctx, lang.pick("Over Plaatwerk", "About Plaatwerk"), |ui| {
             ui.strong(format!("Plaatwerk {}", env!("CARGO_PKG_VERSION")));
             let none = lang.pick("(geen)", "(none)");
             let backend = self.backend.as_deref().unwrap_or(none);
@@ -370,21 +394,70 @@ impl EditorApp {
                 "{} {data}",
                 lang.pick("Herstelbestanden en eigen plugins:", "Recovery files and own plugins:")
             ));
-            if ui.button(lang.pick("Sluiten", "Close")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            if ui.button(lang.pick("Sluiten (Esc)", "Close (Esc)")).clicked() {
                 outcome = Outcome::Closed;
             }
         });
+        if close {
+            outcome = Outcome::Closed;
+        }
         outcome
     }
 }
 
 fn error_dialog(ctx: &egui::Context, lang: Lang, msg: &str) -> Outcome {
     let mut outcome = Outcome::Open;
-    window(lang.pick("Er ging iets mis", "Something went wrong")).show(ctx, |ui| {
+    let ((), close) = modal(ctx, lang.pick("Er ging iets mis", "Something went wrong"), |ui| {
         ui.label(msg);
-        if ui.button(lang.pick("Sluiten", "Close")).clicked() {
+        if ui.button(lang.pick("Sluiten (Esc)", "Close (Esc)")).clicked() {
             outcome = Outcome::Closed;
         }
     });
+    if close {
+        outcome = Outcome::Closed;
+    }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::kittest::Queryable as _;
+    use plaatwerk::i18n::Lang;
+
+    use super::super::testing::{click_at, harness};
+    use super::Dialog;
+
+    /// The toolbar behind "Save changes?" used to take clicks, and Esc did nothing.
+    #[test]
+    fn a_dialog_blocks_the_window_behind_it_and_esc_cancels_it() {
+        for dialog in [|| Dialog::UnsavedOnClose, || Dialog::About, || Dialog::Error("x".into())] {
+            let mut h = harness(Lang::En, |app| app.dialog = Some(dialog()));
+            let grid = h.state().settings.grid;
+            let behind = h.get_by_label("Grid").rect().center();
+            click_at(&mut h, behind);
+            assert_eq!(h.state().settings.grid, grid, "a click behind the dialog changed the grid");
+            assert!(h.state().dialog.is_some(), "still waiting for an answer");
+            h.key_press(egui::Key::P);
+            h.run_steps(2);
+            assert_eq!(h.state().core.tool(), plaatwerk_editing::Tool::Pen, "keys behind the dialog do nothing");
+            h.key_press(egui::Key::H);
+            h.run_steps(2);
+            assert_eq!(h.state().core.tool(), plaatwerk_editing::Tool::Pen, "keys behind the dialog do nothing");
+            h.key_press(egui::Key::Escape);
+            h.run_steps(3);
+            assert!(h.state().dialog.is_none(), "Esc closes it");
+            assert!(!h.state().allowed_to_close, "Esc on 'Save changes?' cancels closing");
+        }
+    }
+
+    /// A recovery offer and a conflict wait for a choice: Esc must not throw work away.
+    #[test]
+    fn a_recovery_offer_is_not_dismissed_by_esc() {
+        let mut h = harness(Lang::Nl, |app| {
+            app.dialog = Some(Dialog::Conflict(Box::new(app.core.plate().clone())));
+        });
+        h.key_press(egui::Key::Escape);
+        h.run_steps(3);
+        assert!(matches!(h.state().dialog, Some(Dialog::Conflict(_))));
+    }
 }

@@ -17,6 +17,8 @@ mod keys;
 mod panels;
 mod plugins;
 mod presenting;
+#[cfg(test)]
+mod testing;
 mod text;
 mod view;
 

@@ -109,8 +109,8 @@ impl EditorApp {
         self.overlay_dirty = true;
     }
 
-    /// Draws the text field over the canvas; Ctrl+Enter or a click elsewhere keeps the
-    /// text, Escape drops the changes.
+    /// Draws the text field over the canvas; Esc, Ctrl+Enter or a click elsewhere keeps
+    /// the text (as in Excalidraw and Miro; undo takes it away again).
     pub(super) fn text_field(&mut self, ctx: &egui::Context, canvas: egui::Rect, camera: Camera, viewport: [f32; 2]) {
         let lang = self.lang();
         let ppp = ctx.pixels_per_point();
@@ -120,11 +120,9 @@ impl EditorApp {
         let scale = camera.zoom / ppp;
         let font = (edit.font * scale).clamp(8.0, 120.0);
         let width = if edit.size[0] > 0.0 { (edit.size[0] * scale).max(font * 6.0) } else { font * 14.0 };
-        let (commit, cancel) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
-            )
+        let commit = ctx.input_mut(|i| {
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter)
+                | i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)
         });
         let mut clicked_outside = false;
         egui::Area::new(egui::Id::unique("text-in-place")).fixed_pos(pos).order(egui::Order::Foreground).show(
@@ -146,10 +144,9 @@ impl EditorApp {
                         .background_color(egui::Color32::TRANSPARENT)
                         .desired_width(if edit.sticky { width - 24.0 * scale } else { width })
                         .desired_rows(1)
-                        .hint_text(lang.pick(
-                            "Typ hier… (Ctrl+Enter: klaar, Esc: annuleren)",
-                            "Type here… (Ctrl+Enter: done, Esc: cancel)",
-                        ));
+                        .hint_text(
+                            lang.pick("Typ hier… (Esc of Ctrl+Enter: klaar)", "Type here… (Esc or Ctrl+Enter: done)"),
+                        );
                     ui.add(field).request_focus();
                 });
                 clicked_outside = edit.shown
@@ -158,11 +155,54 @@ impl EditorApp {
             },
         );
         edit.shown = true;
-        if cancel {
-            self.text_editing = None;
-            self.overlay_dirty = true;
-        } else if commit || clicked_outside {
+        if commit || clicked_outside {
             self.commit_text();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::kittest::Queryable as _;
+    use plaatwerk::i18n::Lang;
+    use plaatwerk_model::ElementKind;
+
+    use super::super::testing::{click_at, harness};
+
+    fn texts(app: &super::EditorApp) -> Vec<String> {
+        let plate = app.core.plate();
+        plate
+            .layers
+            .iter()
+            .flat_map(|l| &l.elements)
+            .filter_map(|e| match &e.kind {
+                ElementKind::Text(t) => Some(t.text.clone()),
+                ElementKind::Sticky(s) => Some(s.text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Excalidraw and Miro keep what was typed when Esc ends the typing; so does
+    /// Plaatwerk (it used to throw the new text or note away).
+    #[test]
+    fn esc_keeps_a_new_text_or_sticky_note() {
+        for (key, typed) in [(egui::Key::T, "Wie belt de school?"), (egui::Key::N, "Één vraag")] {
+            let mut h = harness(Lang::Nl, |_| {});
+            h.key_press(key);
+            h.run_steps(2);
+            let canvas = h.get_by_role(egui::accesskit::Role::Canvas).rect();
+            click_at(&mut h, canvas.center() + egui::vec2(-200.0, 150.0));
+            assert!(h.state().text_editing.is_some(), "{key:?}: a click with the tool starts typing in place");
+            h.event(egui::Event::Text(typed.to_owned()));
+            h.run_steps(2);
+            h.key_press(egui::Key::Escape);
+            h.run_steps(3);
+            assert!(h.state().text_editing.is_none(), "{key:?}: Esc ends the typing");
+            assert!(texts(h.state()).iter().any(|t| t == typed), "{key:?}: {typed:?} is on the plate");
+            // One undo step takes it away again.
+            h.state_mut().core.undo();
+            assert!(!texts(h.state()).iter().any(|t| t == typed));
         }
     }
 }
