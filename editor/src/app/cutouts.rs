@@ -37,6 +37,33 @@ pub(super) struct CutoutsState {
     pub(super) export: Option<(usize, usize, String)>,
     tx: Option<mpsc::Sender<Work>>,
     rx: Option<mpsc::Receiver<Work>>,
+    /// What is being typed into the active cut-out's fields.
+    draft: Option<Draft>,
+}
+
+/// The active cut-out's text fields while they are typed in: kept across frames (the
+/// plate's cut-out is read afresh every frame) and put on the plate as one edit when a
+/// field is left or Enter is pressed.
+#[derive(Debug, Clone, PartialEq)]
+struct Draft {
+    index: usize,
+    name: String,
+    caption: String,
+    qr: String,
+    /// One of the fields had the keyboard last frame: the draft is not refreshed.
+    typing: bool,
+}
+
+impl Draft {
+    fn of(index: usize, c: &CutOut) -> Draft {
+        Draft {
+            index,
+            name: c.name.clone(),
+            caption: c.caption.clone().unwrap_or_default(),
+            qr: c.qr_url.clone().unwrap_or_default(),
+            typing: false,
+        }
+    }
 }
 
 fn image_of(img: &plaatwerk_render::RgbaImage) -> egui::ColorImage {
@@ -200,6 +227,13 @@ impl EditorApp {
             );
         }
         let mut asked = Asked::default();
+        // The draft follows the plate (undo, a room, another panel) unless it is typed in.
+        let active = self.core.active_cutout().and_then(|i| self.core.plate().cutouts.get(i).map(|c| (i, c)));
+        self.cutouts.draft = match (active, self.cutouts.draft.take()) {
+            (Some((i, _)), Some(d)) if d.index == i && d.typing => Some(d),
+            (Some((i, c)), _) => Some(Draft::of(i, c)),
+            (None, _) => None,
+        };
         for (i, c) in self.core.plate().cutouts.iter().enumerate() {
             let active = self.core.active_cutout() == Some(i);
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -217,8 +251,8 @@ impl EditorApp {
                         asked.activate = Some(i);
                     }
                 }
-                if active {
-                    cutout_fields(ui, lang, self.core.presets(), i, c, &mut asked);
+                if active && let Some(draft) = &mut self.cutouts.draft {
+                    cutout_fields(ui, lang, self.core.presets(), i, c, draft, &mut asked);
                 }
             });
         }
@@ -300,16 +334,29 @@ struct Asked {
 }
 
 /// The fields of the active cut-out: name, preset, caption, QR link, export, delete.
-fn cutout_fields(ui: &mut egui::Ui, lang: Lang, presets: &[Preset], i: usize, c: &CutOut, asked: &mut Asked) {
+/// Texts are typed into the draft and go onto the plate when their field is left.
+fn cutout_fields(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    presets: &[Preset],
+    i: usize,
+    c: &CutOut,
+    draft: &mut Draft,
+    asked: &mut Asked,
+) {
     let mut edited = c.clone();
     let mut changed = false;
-    ui.horizontal(|ui| {
-        let label = ui.label(lang.pick("Naam", "Name"));
-        changed |= ui
-            .add(egui::TextEdit::singleline(&mut edited.name).desired_width(140.0))
-            .labelled_by(label.id)
-            .lost_focus();
-    });
+    let mut typing = false;
+    let mut field = |ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str| {
+        ui.horizontal(|ui| {
+            let label = ui.label(label);
+            let r = ui.add(egui::TextEdit::singleline(text).desired_width(140.0).hint_text(hint)).labelled_by(label.id);
+            typing |= r.has_focus();
+            r.lost_focus()
+        })
+        .inner
+    };
+    changed |= field(ui, lang.pick("Naam", "Name"), &mut draft.name, "");
     ui.horizontal(|ui| {
         let label = ui.label(lang.pick("Formaat", "Preset"));
         ui.label_inputs_by(label.id, |ui| {
@@ -323,27 +370,18 @@ fn cutout_fields(ui: &mut egui::Ui, lang: Lang, presets: &[Preset], i: usize, c:
             })
         });
     });
-    let mut caption = edited.caption.clone().unwrap_or_default();
-    ui.horizontal(|ui| {
-        let label = ui.label(lang.pick("Onderschrift", "Caption"));
-        if ui.add(egui::TextEdit::singleline(&mut caption).desired_width(140.0)).labelled_by(label.id).lost_focus() {
-            edited.caption = Some(caption.trim().to_owned()).filter(|s| !s.is_empty());
-            changed = true;
-        }
-    });
-    let mut qr = edited.qr_url.clone().unwrap_or_default();
-    ui.horizontal(|ui| {
-        let label = ui.label(lang.pick("QR-link", "QR link"));
-        if ui
-            .add(egui::TextEdit::singleline(&mut qr).desired_width(140.0).hint_text("https://…"))
-            .labelled_by(label.id)
-            .lost_focus()
-        {
-            edited.qr_url = Some(qr.trim().to_owned()).filter(|s| !s.is_empty());
-            changed = true;
-        }
-    });
+    changed |= field(ui, lang.pick("Onderschrift", "Caption"), &mut draft.caption, "");
+    changed |= field(ui, lang.pick("QR-link", "QR link"), &mut draft.qr, "https://…");
+    draft.typing = typing;
     if changed {
+        let name = draft.name.trim();
+        if !name.is_empty() {
+            edited.name = name.to_owned();
+        }
+        edited.caption = Some(draft.caption.trim().to_owned()).filter(|s| !s.is_empty());
+        edited.qr_url = Some(draft.qr.trim().to_owned()).filter(|s| !s.is_empty());
+    }
+    if changed && edited != *c {
         asked.update = Some((i, edited));
     }
     ui.horizontal(|ui| {
@@ -354,4 +392,46 @@ fn cutout_fields(ui: &mut egui::Ui, lang: Lang, presets: &[Preset], i: usize, c:
             asked.remove = Some(i);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::kittest::Queryable as _;
+    use plaatwerk::i18n::Lang;
+
+    use super::super::testing::harness;
+
+    /// Typing into the cut-out's fields used to lose every letter but the last frame's
+    /// (the cut-out was copied afresh each frame); letters must not reach the tools.
+    #[test]
+    fn the_cut_out_fields_keep_what_is_typed_letter_by_letter() {
+        let mut h = harness(Lang::Nl, |app| app.core.set_active_cutout(Some(0)));
+        let tool = h.state().core.tool();
+        for (label, typed) in [
+            ("Naam", "Nieuwsbrief maart"),
+            ("Onderschrift", "Wie belt wie"),
+            ("QR-link", "https://intranet.example.nl/casusregie"),
+        ] {
+            h.get_by_label(label).focus();
+            h.run_steps(2);
+            h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+            h.run_steps(1);
+            // One letter a frame, as a person types.
+            for ch in typed.chars() {
+                h.event(egui::Event::Text(ch.to_string()));
+                h.run_steps(1);
+            }
+            h.key_press(egui::Key::Enter);
+            h.run_steps(3);
+        }
+        let c = &h.state().core.plate().cutouts[0];
+        assert_eq!(c.name, "Nieuwsbrief maart");
+        assert_eq!(c.caption.as_deref(), Some("Wie belt wie"));
+        assert_eq!(c.qr_url.as_deref(), Some("https://intranet.example.nl/casusregie"));
+        assert_eq!(h.state().core.tool(), tool, "no letter reached the tools");
+        // Undo goes back field by field, never letter by letter.
+        h.state_mut().core.undo();
+        assert!(!h.state().core.plate().cutouts[0].qr_url.as_deref().is_some_and(|q| q.ends_with("casusregie")));
+        assert_eq!(h.state().core.plate().cutouts[0].caption.as_deref(), Some("Wie belt wie"));
+    }
 }
