@@ -204,8 +204,11 @@ impl EditorCore {
         match gesture {
             Gesture::Ink(input, pen) => {
                 let points = input.finish(p.pos);
-                let width = if pen == Pen::Highlighter { self.width * 4.0 } else { self.width };
-                let color = if pen == Pen::Highlighter { highlighter_color(self.color) } else { self.color };
+                let (color, width) = if pen == Pen::Highlighter {
+                    highlighter_ink(self.color, self.width)
+                } else {
+                    (self.color, self.width)
+                };
                 let id = self.new_id();
                 self.insert(Element::new(id, ElementKind::Stroke(Stroke { color, width, pen, points })));
             }
@@ -406,8 +409,22 @@ impl EditorCore {
 /// The precise eraser's radius on screen, in pixels.
 pub const ERASER_PX: f32 = 8.0;
 
-/// Highlighter ink: the colour made light and bright.
-pub(crate) fn highlighter_color(c: Color) -> Color {
-    let mix = |v: u8| ((u16::from(v) + 255 * 2) / 3) as u8;
-    Color::rgb(mix(c.r), mix(c.g), mix(c.b))
+/// Highlighter ink for the pen's colour and width: the colour itself where it is
+/// light enough to read through (drawn at [`plaatwerk_geometry::HIGHLIGHTER_OPACITY`],
+/// under the layer's ink), dark colours halfway to white; three times the width, at
+/// least 12 units, so even the thinnest setting marks a line of text. (Mixing every
+/// colour two-thirds with white made yellow on a cream plate invisible.)
+pub(crate) fn highlighter_ink(c: Color, width: f32) -> (Color, f32) {
+    let lin = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+    let color = if luminance < 0.2 {
+        let mix = |v: u8| ((u16::from(v) + 255) / 2) as u8;
+        Color::rgb(mix(c.r), mix(c.g), mix(c.b))
+    } else {
+        Color::rgb(c.r, c.g, c.b)
+    };
+    (color, (width * 3.0).max(12.0))
 }

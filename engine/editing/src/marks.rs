@@ -4,7 +4,7 @@
 use plaatwerk_geometry::Bounds;
 use plaatwerk_model::{Color, Element, ElementId, ElementKind, Pen, Rect, Stroke, StrokeStyle};
 
-use crate::gesture::{Gesture, highlighter_color};
+use crate::gesture::{Gesture, highlighter_ink};
 use crate::{EditorCore, cutouts};
 
 impl EditorCore {
@@ -15,7 +15,7 @@ impl EditorCore {
         match &self.gesture {
             Some(Gesture::Ink(input, pen)) => {
                 let (color, width) = if *pen == Pen::Highlighter {
-                    (highlighter_color(self.color), self.width * 4.0)
+                    highlighter_ink(self.color, self.width)
                 } else {
                     (self.color, self.width)
                 };

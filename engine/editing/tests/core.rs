@@ -72,6 +72,35 @@ fn the_highlighter_makes_translucent_wide_marker() {
     assert!(s.width > c.width());
 }
 
+/// Yellow on the cream plate, at every width: the marker must be seen (it was mixed
+/// two-thirds with white, `#f7ebcd` on `#fbf7ef`, and widths 2 and 4 vanished).
+#[test]
+fn the_highlighter_shows_clearly_on_a_cream_plate_at_every_width() {
+    let paper = plaatwerk_model::Color::rgb(0xfb, 0xf7, 0xef);
+    for (colour, least) in
+        [(plaatwerk_model::Color::rgb(0xe9, 0xc4, 0x6a), 40), (plaatwerk_model::Color::rgb(0x26, 0x46, 0x53), 40)]
+    {
+        for width in [2.0, 4.0, 8.0, 16.0] {
+            let mut c = core();
+            c.set_tool(Tool::Highlighter);
+            c.set_color(colour);
+            c.set_width(width);
+            drag(&mut c, [100.0, 900.0], [400.0, 900.0]);
+            let ElementKind::Stroke(s) = &c.plate().layers[c.active_layer()].elements.last().expect("stroke").kind
+            else {
+                panic!()
+            };
+            assert!(s.width >= 12.0, "width {width}: a band of {} units", s.width);
+            // What the eye sees: the ink at the highlighter's opacity over the paper.
+            let a = plaatwerk_geometry::HIGHLIGHTER_OPACITY;
+            let over = |ink: u8, under: u8| (f32::from(ink) * a + f32::from(under) * (1.0 - a)).round() as i32;
+            let seen = [over(s.color.r, paper.r), over(s.color.g, paper.g), over(s.color.b, paper.b)];
+            let diff = (0..3).map(|k| (seen[k] - i32::from([paper.r, paper.g, paper.b][k])).abs()).max().unwrap_or(0);
+            assert!(diff >= least, "{colour} at width {width}: {seen:?} on the paper differs by {diff}");
+        }
+    }
+}
+
 #[test]
 fn locked_layers_refuse_ink_and_are_safe_from_the_eraser() {
     let mut c = core();
