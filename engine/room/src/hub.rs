@@ -112,6 +112,9 @@ pub struct Pending {
     pub author: ParticipantId,
     /// The note, ready to go on the session layer.
     pub note: Element,
+    /// Whether the phone chose its place; a note without one goes where the room is
+    /// looking when it is approved or revealed.
+    pub placed: bool,
 }
 
 /// What handling a message did: the answer to its sender, and the change (if any) to
@@ -482,7 +485,7 @@ impl Hub {
             }
             for w in st.waiting {
                 self.ids.skip_used(std::slice::from_ref(&w));
-                self.pending.push(Pending { author: p, note: w });
+                self.pending.push(Pending { author: p, note: w, placed: true });
             }
             self.participants.push(Participant {
                 secret,
@@ -556,6 +559,7 @@ impl Hub {
         at: Option<[f32; 2]>,
     ) -> Result<Outcome, Rejection> {
         let words = text::clean(words, MAX_NOTE_CHARS, true).map_err(|e| bad_text("note", &e))?;
+        let at_given = at.is_some();
         let (w, h) = (self.plate.meta.width, self.plate.meta.height);
         let side = NOTE_SIDE * w.max(h) / 2400.0;
         let at = match at {
@@ -565,15 +569,7 @@ impl Hub {
                 [px, py]
             }
             Some(_) => return Err(Rejection::new(ErrorCode::BadPlace, "that place is not on the plate")),
-            // Unplaced notes wait in columns from the plate's right edge for the
-            // facilitator to place, each beside the last rather than on top of it.
-            None => {
-                let k = self.unplaced;
-                self.unplaced += 1;
-                let rows = ((h / (side * 1.1)).floor() as usize).max(1);
-                let (col, row) = (k / rows % 8, k % rows);
-                [w - side * (0.6 + 1.1 * col as f32), side * (0.6 + 1.1 * row as f32)]
-            }
+            None => self.unplaced_spot(side),
         };
         let x = &self.participants[p.0 as usize];
         if x.notes.len() >= self.limits.notes {
@@ -595,7 +591,7 @@ impl Hub {
         if self.mode != Moderation::Direct {
             self.participants[p.0 as usize].notes.push(id);
             self.authors.insert(id, p);
-            self.pending.push(Pending { author: p, note });
+            self.pending.push(Pending { author: p, note, placed: at_given });
             return Ok(Outcome { reply: ServerMessage::Ack { seq, note: Some(id), pending: true }, changed: None });
         }
         let changed = self.insert(note)?;
@@ -775,7 +771,44 @@ impl Hub {
     pub fn approve(&mut self, note: ElementId) -> Result<ServerMessage, Rejection> {
         let i = self.pending.iter().position(|w| w.note.id == note).ok_or_else(gone)?;
         let waiting = self.pending.remove(i);
-        self.insert(waiting.note)
+        let note = self.into_view(waiting);
+        self.insert(note)
+    }
+
+    /// Where the next note without a place goes: in columns from the right edge of what
+    /// the room looks at (the current stop, else the whole plate), from its top, each
+    /// beside the last rather than on top of it, so everyone sees it arrive.
+    fn unplaced_spot(&mut self, side: f32) -> [f32; 2] {
+        let (pw, ph) = (self.plate.meta.width, self.plate.meta.height);
+        let [x0, y0, x1, y1] = match &self.view {
+            Some(v) if v.width.is_finite() && v.height.is_finite() && v.width > 0.0 && v.height > 0.0 => {
+                let (x0, y0) = (v.x.clamp(0.0, pw), v.y.clamp(0.0, ph));
+                let (x1, y1) = ((v.x + v.width).clamp(0.0, pw), (v.y + v.height).clamp(0.0, ph));
+                if x1 - x0 >= side && y1 - y0 >= side { [x0, y0, x1, y1] } else { [0.0, 0.0, pw, ph] }
+            }
+            _ => [0.0, 0.0, pw, ph],
+        };
+        let k = self.unplaced;
+        self.unplaced += 1;
+        let rows = (((y1 - y0) / (side * 1.1)).floor() as usize).max(1);
+        let cols = (((x1 - x0) / (side * 1.1)).floor() as usize).clamp(1, 8);
+        let (col, row) = (k / rows % cols, k % rows);
+        [x1 - side * (0.6 + 1.1 * col as f32), y0 + side * (0.6 + 1.1 * row as f32)]
+    }
+
+    /// A waiting note without a place, moved to where the room looks now.
+    fn into_view(&mut self, waiting: Pending) -> Element {
+        let mut note = waiting.note;
+        if !waiting.placed
+            && let ElementKind::Sticky(s) = &mut note.kind
+        {
+            let (w, h) = (self.plate.meta.width, self.plate.meta.height);
+            let side = s.width;
+            let [cx, cy] = self.unplaced_spot(side);
+            s.x = (cx - side / 2.0).clamp(0.0, (w - side).max(0.0));
+            s.y = (cy - side / 2.0).clamp(0.0, (h - side).max(0.0));
+        }
+        note
     }
 
     /// Puts every waiting note on the plate at once, in the order they were written.
@@ -789,7 +822,8 @@ impl Hub {
         for waiting in std::mem::take(&mut self.pending) {
             let at = plaatwerk_model::Position::between(below.as_ref(), None);
             below = Some(at.clone());
-            edits.push(Edit::Insert { layer: self.layer.clone(), at, element: waiting.note });
+            let element = self.into_view(waiting);
+            edits.push(Edit::Insert { layer: self.layer.clone(), at, element });
         }
         self.commit(Edit::Batch { edits }).map(Some)
     }

@@ -374,6 +374,63 @@ fn notes_without_a_place_wait_beside_each_other_not_on_top() {
     }
 }
 
+/// A note without a place used to land at the plate's top-right corner, outside the
+/// stop everyone looked at; it arrives inside the current stop, also when it was
+/// approved or revealed after the stop changed.
+#[test]
+fn notes_without_a_place_arrive_inside_the_stop_the_room_looks_at() {
+    use plaatwerk_room::protocol::View;
+    let inside = |hub: &Hub, view: &View| {
+        let layer = hub.plate().layer("sessie").expect("layer");
+        let rooms: Vec<[f32; 4]> = layer
+            .elements
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some([s.x, s.y, s.width, s.height]),
+                _ => None,
+            })
+            .collect();
+        assert!(!rooms.is_empty());
+        for [x, y, w, h] in rooms {
+            assert!(
+                x >= view.x && y >= view.y && x + w <= view.x + view.width && y + h <= view.y + view.height,
+                "note at {x},{y} ({w}×{h}) outside the stop {view:?}"
+            );
+        }
+    };
+    let left = View { name: "links".into(), x: 100.0, y: 200.0, width: 1000.0, height: 600.0 };
+    for mode in [Moderation::Direct, Moderation::Queue, Moderation::Reveal] {
+        let mut hub = hub(mode);
+        let (p, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+        // Posted while the room looked elsewhere (the whole plate) …
+        hub.set_view(None);
+        let json = r#"{"v":1,"type":"post_note","seq":1,"text":"zonder plek","color":"yellow"}"#;
+        let out = hub.handle(Some(p), msg(json), 0.0);
+        assert!(code(&out).is_none(), "{mode:?}: {out:?}");
+        if mode == Moderation::Direct {
+            // … a direct note goes where the room looks at that moment: move on first.
+            let mut direct = self::hub(mode);
+            let (q, _) = join(&mut direct, r#"{"v":1,"type":"join"}"#);
+            direct.set_view(Some(left.clone()));
+            for seq in 1..=5 {
+                let json = format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"n{seq}","color":"yellow"}}"#);
+                let out = direct.handle(Some(q), msg(&json), seq as f64 * 30.0);
+                assert!(code(&out).is_none(), "{out:?}");
+            }
+            inside(&direct, &left);
+            continue;
+        }
+        // … approved or revealed once the facilitator moved to the stop.
+        hub.set_view(Some(left.clone()));
+        if mode == Moderation::Queue {
+            hub.approve(note_id(&out)).expect("approve");
+        } else {
+            hub.reveal().expect("reveal").expect("a change");
+        }
+        inside(&hub, &left);
+    }
+}
+
 /// The ground a room on several servers stands on: two hubs that apply the same log
 /// (messages, their times, the secrets joins were given, the facilitator's commands)
 /// answer alike and end with the same plate and the same record.
