@@ -178,7 +178,7 @@ pub fn stop_cutouts(plate: &Plate) -> Vec<plaatwerk_model::CutOut> {
 }
 
 /// Session layers' ids start with this.
-pub const SESSION_PREFIX: &str = "sessie-";
+pub const SESSION_PREFIX: &str = plaatwerk_model::SESSION_LAYER_PREFIX;
 
 /// A workshop session: a name, a date, and the layer its annotations go to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

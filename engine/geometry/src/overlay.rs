@@ -137,24 +137,30 @@ pub fn overlay_elements(
     // Elements a little outside the region count too: the editor prepares the overlay
     // once for a view and keeps it while the view moves by up to half its size.
     let view = Bounds::from_region(region).inflate(region.width.max(region.height) / 2.0);
-    // The overlay's elements with their bounds, in drawing order.
+    // The overlay's elements with their bounds, in drawing order; and what comes back
+    // above the veil: the roles' own elements and everything said in the room (session
+    // layers: annotations, participants' notes and dots are never dimmed).
     let mut tagged: Vec<(&Element, Bounds, Vec<&Role>)> = Vec::new();
+    let mut undimmed: Vec<&Element> = Vec::new();
     for layer in plate.layers.iter().filter(|l| l.visible) {
         for e in &layer.elements {
             let mine: Vec<&Role> = roles.iter().copied().filter(|r| e.roles.contains(&r.id)).collect();
-            if mine.is_empty() {
+            if mine.is_empty() && !layer.is_session() {
                 continue;
             }
             let b = bounds_of(e);
             if !b.is_empty() && b.intersects(&view) {
-                tagged.push((e, b, mine));
+                undimmed.push(e);
+                if !mine.is_empty() {
+                    tagged.push((e, b, mine));
+                }
             }
         }
     }
     if dims {
-        // The roles' own elements come back above the veil, as they are.
-        for (e, _, _) in &tagged {
-            let mut copy = (*e).clone();
+        // They come back above the veil, as they are.
+        for e in undimmed {
+            let mut copy = e.clone();
             copy.id = ElementId(next);
             next += 1;
             reid(&mut copy, &mut next);
@@ -338,6 +344,50 @@ pub fn with_overlay(plate: &Plate, overlay: &RoleOverlay, region: Region, lang: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On a stop that shows one role, what was said in the room stayed under the veil
+    /// (a fresh pen stroke turned pale): session layers come back above it, untagged.
+    #[test]
+    fn a_role_overlay_never_dims_the_sessions_annotations() {
+        use plaatwerk_model::{Layer, Role, Sticky};
+        let mut plate = Plate::new("p", 1000.0, 800.0);
+        plate.roles.push(Role { id: "huisarts".into(), name: "Huisarts".into(), color: Color::rgb(0, 0, 255) });
+        let note = |id: u64, x: f32| {
+            Element::new(
+                ElementId(id),
+                ElementKind::Sticky(Sticky {
+                    x,
+                    y: 100.0,
+                    width: 100.0,
+                    height: 100.0,
+                    text: "wie belt?".into(),
+                    color: Color::rgb(255, 240, 118),
+                    text_color: Color::BLACK,
+                    size: 12.0,
+                }),
+            )
+        };
+        // An untagged card on the plate, an untagged note in the session.
+        plate.layers[0].elements.push(note(1, 100.0));
+        let mut session = Layer::new("sessie-2026-12-07-werksessie", "Sessie");
+        session.elements.push(note(2, 500.0));
+        plate.layers.push(session);
+        let region = Region { x: 0.0, y: 0.0, width: 1000.0, height: 800.0 };
+        let mut bounds = |e: &Element| match &e.kind {
+            ElementKind::Sticky(s) => Bounds::from_xywh(s.x, s.y, s.width, s.height),
+            _ => Bounds::EMPTY,
+        };
+        let solo = RoleOverlay::Solo("huisarts".into());
+        let out = overlay_elements(&plate, &solo, region, 100, None, &mut bounds);
+        let copies: Vec<f32> = out
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ElementKind::Sticky(s) => Some(s.x),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(copies, vec![500.0], "the session's note above the veil, the plate's card under it");
+    }
 
     #[test]
     fn clicking_roles_solos_compares_and_switches_off() {

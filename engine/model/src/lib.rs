@@ -34,8 +34,8 @@ pub use paint::{
     PatternPaint, RadialGradient, Spread, StrokeStyle,
 };
 pub use plate::{
-    Camera, CutOut, Layer, Meta, Plate, Region, Role, View, Visibility, cutout_file_stem, cutout_file_stems,
-    first_free, slug,
+    Camera, CutOut, Layer, Meta, Plate, Region, Role, SESSION_LAYER_PREFIX, View, Visibility, cutout_file_stem,
+    cutout_file_stems, first_free, slug,
 };
 pub use position::{Position, PositionError};
 pub use transform::Transform;

@@ -105,7 +105,16 @@ impl PartialEq for Layer {
     }
 }
 
+/// A workshop session's layer's id starts with this: what was said in the room
+/// (annotations, participants' notes and dots), never dimmed by a role overlay.
+pub const SESSION_LAYER_PREFIX: &str = "sessie-";
+
 impl Layer {
+    /// Whether this is a workshop session's layer ([`SESSION_LAYER_PREFIX`]).
+    pub fn is_session(&self) -> bool {
+        self.id.starts_with(SESSION_LAYER_PREFIX)
+    }
+
     /// An empty, visible, unlocked layer.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Layer {
