@@ -771,7 +771,7 @@ impl Hub {
     pub fn approve(&mut self, note: ElementId) -> Result<ServerMessage, Rejection> {
         let i = self.pending.iter().position(|w| w.note.id == note).ok_or_else(gone)?;
         let waiting = self.pending.remove(i);
-        let note = self.into_view(waiting);
+        let note = self.placed_in_view(waiting);
         self.insert(note)
     }
 
@@ -797,7 +797,7 @@ impl Hub {
     }
 
     /// A waiting note without a place, moved to where the room looks now.
-    fn into_view(&mut self, waiting: Pending) -> Element {
+    fn placed_in_view(&mut self, waiting: Pending) -> Element {
         let mut note = waiting.note;
         if !waiting.placed
             && let ElementKind::Sticky(s) = &mut note.kind
@@ -822,7 +822,7 @@ impl Hub {
         for waiting in std::mem::take(&mut self.pending) {
             let at = plaatwerk_model::Position::between(below.as_ref(), None);
             below = Some(at.clone());
-            let element = self.into_view(waiting);
+            let element = self.placed_in_view(waiting);
             edits.push(Edit::Insert { layer: self.layer.clone(), at, element });
         }
         self.commit(Edit::Batch { edits }).map(Some)
