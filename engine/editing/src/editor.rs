@@ -51,6 +51,12 @@ pub struct EditorCore {
     pub(crate) disk_hash: Option<u64>,
     /// The workshop session under way, and the undo depth when it started.
     pub(crate) session: Option<(crate::present::Session, usize)>,
+    /// Layers of sessions opened over the plate ("what did we say in March?"): shown,
+    /// never written into the plate's file.
+    pub(crate) overlays: Vec<String>,
+    /// The hash of the plate's file contents when a session started or was opened on a
+    /// saved plate: when the plate comes back to exactly that, it is saved again.
+    pub(crate) clean_baseline: Option<u64>,
 }
 
 impl EditorCore {
@@ -82,6 +88,8 @@ impl EditorCore {
             saved_revision: 0,
             disk_hash: None,
             session: None,
+            overlays: Vec::new(),
+            clean_baseline: None,
         }
     }
 
@@ -389,13 +397,55 @@ impl EditorCore {
         Ok(path)
     }
 
-    /// Saves to another file, which becomes the plate's file.
+    /// Saves to another file, which becomes the plate's file. Sessions opened over the
+    /// plate stay out of it.
     pub fn save_as(&mut self, path: &Path) -> Result<(), PlateError> {
-        format::save(&self.plate, path)?;
+        format::save(&self.file_plate(), path)?;
         self.path = Some(path.to_path_buf());
         self.saved_revision = self.revision;
+        self.clean_baseline = None;
         self.disk_hash = std::fs::read(path).ok().map(|b| disk::hash(&b));
         Ok(())
+    }
+
+    /// The plate as its file holds it: without the sessions opened over it.
+    pub fn file_plate(&self) -> std::borrow::Cow<'_, Plate> {
+        if !self.plate.layers.iter().any(|l| self.overlays.contains(&l.id)) {
+            return std::borrow::Cow::Borrowed(&self.plate);
+        }
+        let mut plate = self.plate.clone();
+        plate.layers.retain(|l| !self.overlays.contains(&l.id));
+        std::borrow::Cow::Owned(plate)
+    }
+
+    /// The hash of what the plate's file would hold now.
+    fn file_hash(&self) -> u64 {
+        disk::hash(format::to_string(&self.file_plate()).as_bytes())
+    }
+
+    /// Runs a change that only shows the plate differently (a session starting, a
+    /// session opened over it): a saved plate stays saved, and remembers what its file
+    /// holds so that a session ending without a trace leaves it saved too.
+    pub(crate) fn keeping_saved(&mut self, change: impl FnOnce(&mut EditorCore)) {
+        let clean = !self.is_dirty();
+        if clean && self.clean_baseline.is_none() {
+            self.clean_baseline = Some(self.file_hash());
+        }
+        change(self);
+        if clean {
+            self.saved_revision = self.revision;
+        }
+    }
+
+    /// After a session ends: saved again if the file would hold what it held when the
+    /// session started on a saved plate.
+    pub(crate) fn settle_saved(&mut self) {
+        if let Some(baseline) = self.clean_baseline
+            && self.is_dirty()
+            && self.file_hash() == baseline
+        {
+            self.saved_revision = self.revision;
+        }
     }
 
     /// Replaces the plate (after loading another file), with a fresh history.

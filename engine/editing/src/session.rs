@@ -23,7 +23,8 @@ impl EditorCore {
     pub fn start_session(&mut self, name: &str, date: &str) -> &Session {
         if self.session.is_none() {
             let (session, edit) = present::start_session_edit(&self.plate, name, date);
-            self.apply(edit);
+            // Presenting changes nothing that is saved: a saved plate stays saved.
+            self.keeping_saved(|core| core.apply(edit));
             self.selection.clear();
             self.gesture = None;
             self.session = Some((session, self.history.depth()));
@@ -91,6 +92,8 @@ impl EditorCore {
         self.selection.clear();
         self.session = None;
         self.apply(edit);
+        // Discarded or saved apart with the plate as it was: nothing to save.
+        self.settle_saved();
         self.active_layer = self.active_layer.min(self.plate.layers.len().saturating_sub(1));
         Ok(written)
     }
@@ -108,8 +111,12 @@ impl EditorCore {
     /// Opens a saved session over the plate, as a locked layer on top (undoable).
     pub fn open_session_file(&mut self, path: &Path) -> Result<Session, EditingError> {
         let (session, edit) = present::open_session_edit(&self.plate, path, &mut self.ids)?;
-        // Applying it makes the editor's id space skip the layer's ids.
-        self.apply(edit);
+        if let Edit::InsertLayer { layer, .. } = &edit {
+            self.overlays.push(layer.id.clone());
+        }
+        // Applying it makes the editor's id space skip the layer's ids. It is shown over
+        // the plate, not part of it: a saved plate stays saved, and saving leaves it out.
+        self.keeping_saved(|core| core.apply(edit));
         Ok(session)
     }
 

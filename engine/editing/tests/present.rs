@@ -243,6 +243,56 @@ fn annotating_in_the_editor_goes_to_the_session_layer_and_the_plate_stays_locked
     assert_eq!(core.plate().layers, original.layers, "opening is undoable");
 }
 
+/// Presenting, a session that leaves no trace and a session opened over the plate
+/// change nothing that is saved: the plate used to say "not saved" and ask to save for
+/// nothing, and saving wrote the opened session into the plate.
+#[test]
+fn sessions_leave_a_saved_plate_saved_and_an_opened_session_stays_out_of_its_file() {
+    use plaatwerk_editing::{EditorCore, Tool};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plate_path = dir.path().join("casusregie.plate");
+    let original = casusregie();
+    format::save(&original, &plate_path).expect("saved");
+    let mut core = EditorCore::new(format::load(&plate_path).expect("loads"), Some(plate_path.clone()));
+    core.remember_disk();
+    assert!(!core.is_dirty());
+    // Presenting starts: nothing to save.
+    core.start_session("Leeg", "2026-12-07");
+    assert!(!core.is_dirty(), "starting to present is not a change to the plate");
+    // … ends without a mark: still nothing to save.
+    core.end_session(SessionEnd::Discard).expect("ends");
+    assert!(!core.is_dirty(), "an empty session discarded leaves the plate saved");
+    // Marks made and discarded: the plate is as saved.
+    core.start_session("Proef", "2026-12-07");
+    core.set_tool(Tool::Pen);
+    stroke(&mut core, [200.0, 300.0], [600.0, 320.0]);
+    assert!(core.is_dirty(), "a mark on the session layer is unsaved work");
+    core.end_session(SessionEnd::Discard).expect("ends");
+    assert!(!core.is_dirty(), "discarded: the plate is as saved");
+    // Marks saved apart: the plate is as saved, the session in its own file.
+    core.start_session("Maart", "2026-03-12");
+    stroke(&mut core, [200.0, 300.0], [600.0, 320.0]);
+    let apart = core.end_session(SessionEnd::SaveApart).expect("ends").expect("a file");
+    assert!(!core.is_dirty());
+    // Opened over the plate later ("what did we say in March?"): shown, not a change …
+    core.open_session_file(&apart).expect("opens");
+    assert!(!core.is_dirty(), "opening a session over the plate is not a change to it");
+    // … and a real change saved next to it leaves the session out of the file.
+    core.set_active_layer(core.plate().layers.iter().position(|l| l.id == "mensen").expect("layer"));
+    core.set_tool(Tool::Pen);
+    stroke(&mut core, [700.0, 300.0], [900.0, 320.0]);
+    assert!(core.is_dirty());
+    core.save().expect("saves");
+    let saved = format::load(&plate_path).expect("loads");
+    assert_eq!(saved.layers.len(), original.layers.len(), "no session layer in the plate's file");
+    assert!(core.plate().layers.len() > original.layers.len(), "still shown in the editor");
+    // A session kept as a layer is part of the plate: that needs saving.
+    core.start_session("Houden", "2026-12-07");
+    stroke(&mut core, [200.0, 400.0], [600.0, 420.0]);
+    core.end_session(SessionEnd::Keep).expect("ends");
+    assert!(core.is_dirty(), "a kept session changed the plate");
+}
+
 #[test]
 fn a_session_that_cannot_be_saved_apart_goes_on_and_keeps_its_marks() {
     use plaatwerk_editing::{EditorCore, Tool};
