@@ -115,6 +115,35 @@ fn truncated_file() {
     assert!(msg.contains("truncated"), "{msg}");
 }
 
+/// A picture, a PDF, a slide deck or a session opened as a plate: say what it seems
+/// to be and what to do (it used to say "line 1, column 1: expected value").
+#[test]
+fn files_that_are_not_plates_are_named_for_what_they_are() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("foto.plate", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "this is a PNG picture"),
+        ("foto.jpg", b"\xff\xd8\xff\xe0\0\x10JFIF", "this is a JPEG picture"),
+        ("verslag.plate", b"%PDF-1.7\n%\xe2\xe3", "this is a PDF document"),
+        ("dia.pptx", b"PK\x03\x04\x14\0\x06\0", "this is a ZIP archive"),
+        (
+            "tekening.svg",
+            b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            "this is an SVG drawing",
+        ),
+        (
+            "maart.session.json",
+            br#"{"format": "plaatwerk.session", "plate": "x.plate"}"#,
+            "this is a workshop session, not a plate",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        let msg = format::load(&p).map(|_| ()).expect_err("not a plate").to_string();
+        assert!(msg.starts_with(&format!("{}: ", p.display())) && msg.contains(says), "{msg}");
+    }
+}
+
 #[test]
 fn empty_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -199,7 +228,9 @@ fn unknown_element_kind() {
 fn not_a_plate_at_all() {
     let dir = tempfile::tempdir().expect("tempdir");
     let msg = load_err(dir.path(), "tekening.plate", "<svg></svg>");
-    assert!(msg.contains("tekening.plate: line 1, column 1"), "{msg}");
+    assert!(msg.contains("tekening.plate: this is an SVG drawing"), "{msg}");
+    let msg = load_err(dir.path(), "lijst.plate", "[1, 2");
+    assert!(msg.contains("lijst.plate: line 1, column"), "{msg}");
     let msg = load_err(dir.path(), "ander.plate", r##"{"format": "excalidraw", "version": 2}"##);
     assert!(msg.contains("ander.plate: \"format\": is \"excalidraw\""), "{msg}");
     let bin = dir.path().join("binair.plate");

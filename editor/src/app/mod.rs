@@ -55,17 +55,25 @@ pub fn run(
     room: Option<Option<String>>,
     trust_plugins: bool,
 ) -> anyhow::Result<()> {
-    let example = path.is_none();
+    let built_in = || match format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME) {
+        Ok(plate) => (plate, None, None),
+        Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
+    };
+    let mut example = path.is_none();
     let (plate, path, error) = match path {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
             Err(e) if !p.exists() => (Plate::new(file_title(&p), 1600.0, 1000.0), Some(p), Some(e.to_string())),
-            Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
+            // Not a plate (a picture, a PDF, a broken file): the error says what it
+            // seems to be, over the example as it opens without a file; nothing is
+            // opened in the file's place under its name.
+            Err(e) => {
+                example = true;
+                let (plate, path, _) = built_in();
+                (plate, path, Some(e.to_string()))
+            }
         },
-        None => match format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME) {
-            Ok(plate) => (plate, None, None),
-            Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
-        },
+        None => built_in(),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -88,6 +88,12 @@ pub fn load(path: &Path) -> Result<Plate, PlateError> {
 /// Bytes that are not UTF-8 are refused (never decoded lossily: what `check` refuses,
 /// nothing else may read).
 pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Plate, PlateError> {
+    if let Some(what) = what_it_seems(bytes) {
+        return Err(PlateError::Syntax {
+            file: file.to_owned(),
+            problem: Problem { place: String::new(), message: format!("this is {what}, not a Plaatwerk plate") },
+        });
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| PlateError::Syntax {
         file: file.to_owned(),
         problem: Problem {
@@ -96,6 +102,38 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Plate, PlateError> {
         },
     })?;
     from_str(text, file)
+}
+
+/// What a file that is not a plate seems to be, from its first bytes, with what to do
+/// instead; `None` for text that may be a (broken) plate.
+pub fn what_it_seems(bytes: &[u8]) -> Option<&'static str> {
+    let start = |magic: &[u8]| bytes.starts_with(magic);
+    if start(b"\x89PNG\r\n\x1a\n") {
+        return Some("a PNG picture (put it on a plate with File > Insert picture)");
+    }
+    if start(b"\xff\xd8\xff") {
+        return Some("a JPEG picture (put it on a plate with File > Insert picture)");
+    }
+    if start(b"GIF87a") || start(b"GIF89a") {
+        return Some("a GIF picture");
+    }
+    if start(b"%PDF-") {
+        return Some("a PDF document");
+    }
+    if start(b"PK\x03\x04") {
+        return Some("a ZIP archive (a slide deck, or a zipped plate folder: unpack it first)");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<svg") || (head.starts_with("<?xml") && head.contains("<svg")) {
+        return Some(
+            "an SVG drawing (put it on a plate with File > Insert picture, or make a plate of it with `plaatwerk import`)",
+        );
+    }
+    if head.starts_with('<') {
+        return Some("an XML or HTML document");
+    }
+    None
 }
 
 /// Parses, upgrades and validates plate text; `file` names it in errors.
@@ -114,6 +152,13 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
     };
     match header.format.as_deref() {
         Some(FORMAT_NAME) => {}
+        Some("plaatwerk.session") => {
+            return Err(syntax(
+                String::new(),
+                "this is a workshop session, not a plate: open its plate, then File > Open a session over the plate"
+                    .to_owned(),
+            ));
+        }
         Some(other) => {
             return Err(syntax(
                 "\"format\"".to_owned(),
