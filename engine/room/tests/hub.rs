@@ -346,6 +346,20 @@ fn the_facilitator_resets_votes_removes_a_participant_and_the_record_keeps_only_
     assert!(plaatwerk_model::validate(hub.plate()).is_empty());
 }
 
+/// The boxes (x, y, width, height) of the notes the room put on the session layer
+/// (its id space), not the plate's own.
+fn room_note_boxes(hub: &Hub) -> Vec<[f32; 4]> {
+    let layer = hub.plate().layer("sessie").expect("layer");
+    layer
+        .elements
+        .iter()
+        .filter_map(|e| match &e.kind {
+            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some([s.x, s.y, s.width, s.height]),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn notes_without_a_place_wait_beside_each_other_not_on_top() {
     let mut hub = hub(Moderation::Direct);
@@ -354,15 +368,7 @@ fn notes_without_a_place_wait_beside_each_other_not_on_top() {
         let json = format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"n{seq}","color":"yellow"}}"#);
         assert!(code(&hub.handle(Some(p), msg(&json), 0.0)).is_none());
     }
-    let layer = hub.plate().layer("sessie").expect("layer");
-    let boxes: Vec<[f32; 4]> = layer
-        .elements
-        .iter()
-        .filter_map(|e| match &e.kind {
-            ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some([s.x, s.y, s.width, s.height]),
-            _ => None,
-        })
-        .collect();
+    let boxes = room_note_boxes(&hub);
     assert_eq!(boxes.len(), 3);
     let w = hub.plate().meta.width;
     for (i, a) in boxes.iter().enumerate() {
@@ -381,15 +387,7 @@ fn notes_without_a_place_wait_beside_each_other_not_on_top() {
 fn notes_without_a_place_arrive_inside_the_stop_the_room_looks_at() {
     use plaatwerk_room::protocol::View;
     let inside = |hub: &Hub, view: &View| {
-        let layer = hub.plate().layer("sessie").expect("layer");
-        let rooms: Vec<[f32; 4]> = layer
-            .elements
-            .iter()
-            .filter_map(|e| match &e.kind {
-                ElementKind::Sticky(s) if e.id.0 >> 40 == 1 => Some([s.x, s.y, s.width, s.height]),
-                _ => None,
-            })
-            .collect();
+        let rooms = room_note_boxes(hub);
         assert!(!rooms.is_empty());
         for [x, y, w, h] in rooms {
             assert!(
