@@ -206,6 +206,10 @@ pub struct EditorApp {
     core: EditorCore,
     settings: Settings,
     camera: Option<Camera>,
+    /// The camera a fit gave and the canvas size it fitted: while the view is still
+    /// that one, a canvas that changes size (the window maximised by the system
+    /// after the first frame, a side panel dragged) is fitted again.
+    fitted: Option<(Camera, [f32; 2])>,
     canvas: Option<CanvasGpu>,
     dialog: Option<Dialog>,
     status: String,
@@ -279,6 +283,7 @@ impl EditorApp {
             core,
             settings,
             camera: None,
+            fitted: None,
             canvas: None,
             dialog,
             status,
@@ -329,7 +334,18 @@ impl EditorApp {
 
     fn fit(&mut self, viewport: [f32; 2]) {
         let m = &self.core.plate().meta;
-        self.camera = Some(Camera::fit([m.width, m.height], viewport));
+        let camera = Camera::fit([m.width, m.height], viewport);
+        self.camera = Some(camera);
+        self.fitted = Some((camera, viewport));
+    }
+
+    /// Fits the plate on the first frame, and again when the canvas changes size
+    /// while nobody has moved the view since the last fit.
+    fn keep_fitted(&mut self, viewport: [f32; 2]) {
+        let untouched = self.fitted.is_some_and(|(c, v)| self.camera == Some(c) && v != viewport);
+        if self.camera.is_none() || untouched {
+            self.fit(viewport);
+        }
     }
 
     /// Fits the selected elements in view (the whole plate when nothing is selected).
@@ -530,9 +546,7 @@ impl eframe::App for EditorApp {
             let rect = ui.available_rect_before_wrap();
             let size = [(rect.width() * ppp).round().max(1.0) as u32, (rect.height() * ppp).round().max(1.0) as u32];
             let viewport = [size[0] as f32, size[1] as f32];
-            if self.camera.is_none() {
-                self.fit(viewport);
-            }
+            self.keep_fitted(viewport);
             let response = ui.interact(rect, a11y::canvas_id(), egui::Sense::click_and_drag());
             ui.advance_cursor_after_rect(rect);
             self.follow_stop(viewport);

@@ -330,3 +330,30 @@ fn input_events(events: &[egui::Event]) -> Vec<plaatwerk_editing::input::InputEv
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use plaatwerk::i18n::Lang;
+
+    use super::super::testing::harness;
+
+    #[test]
+    fn a_window_that_grows_after_the_first_frame_still_shows_the_whole_plate() {
+        // Windows maximises a window after its first frames; the plate must not stay
+        // the size it had in the small first window.
+        let mut h = harness(Lang::Nl, |_| {});
+        h.set_size(egui::vec2(800.0, 600.0));
+        h.run_steps(3);
+        let small = h.state().camera.expect("fitted");
+        h.set_size(egui::vec2(1800.0, 1100.0));
+        h.run_steps(3);
+        let large = h.state().camera.expect("fitted");
+        assert!(large.zoom > small.zoom * 1.5, "zoom {} then {}", small.zoom, large.zoom);
+        // Once the user moved the view, a resize keeps it.
+        h.state_mut().camera.as_mut().expect("camera").zoom *= 1.1;
+        let chosen = h.state().camera;
+        h.set_size(egui::vec2(1200.0, 800.0));
+        h.run_steps(3);
+        assert_eq!(h.state().camera, chosen);
+    }
+}

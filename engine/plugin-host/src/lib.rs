@@ -307,6 +307,12 @@ impl PluginHost {
         out
     }
 
+    /// The private folder in the temp folder where this host keeps its copies of the
+    /// libraries it loads (made with the first copy, claimed while the host lives).
+    pub fn private_folder(&self) -> &Path {
+        &self.private
+    }
+
     /// The folders looked in.
     pub fn folders(&self) -> &[Folder] {
         &self.folders

@@ -389,20 +389,19 @@ fn a_host_claims_its_private_folder_while_it_lives() {
     let mut host = host_in(dir.path());
     host.scan();
     assert!(host.plugin(ID).is_some());
-    let ours: Vec<_> = std::fs::read_dir(std::env::temp_dir())
-        .expect("temp")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("plaatwerk-plugins-")))
-        .filter(|p| {
-            std::fs::read_dir(p)
-                .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("proef-"))))
+    // Only this host's folder: other tests' hosts come and go in parallel.
+    let mine = host.private_folder().to_path_buf();
+    assert!(mine.file_name().is_some_and(|n| n.to_string_lossy().starts_with("plaatwerk-plugins-")));
+    assert!(mine.starts_with(std::env::temp_dir()));
+    let copies = |folder: &Path| {
+        std::fs::read_dir(folder).map_or(0, |d| {
+            d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with("proef-")).count()
         })
-        .collect();
-    assert!(!ours.is_empty(), "the copy lives in a private folder");
-    assert!(ours.iter().all(|p| !plaatwerk_platform::alive::is_abandoned(p)), "held while the host lives");
+    };
+    assert_eq!(copies(&mine), 1, "the copy lives in the private folder");
+    assert!(!plaatwerk_platform::alive::is_abandoned(&mine), "held while the host lives");
     // A second host started now leaves it alone.
     let _other = PluginHost::new(Vec::new());
-    assert!(ours.iter().all(|p| p.exists()));
+    assert_eq!(copies(&mine), 1);
     host.generate(ID, "proef", &mode("good"), &context()).expect("still works");
 }
