@@ -66,6 +66,8 @@ fn main() -> anyhow::Result<()> {
             head_end: ArrowHead::Triangle,
             dashes: Vec::new(),
             label: "aanmelding".into(),
+            bind_from: None,
+            bind_to: None,
         }),
     );
     arrow.roles.push("inwoner".into());

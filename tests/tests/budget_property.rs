@@ -65,6 +65,8 @@ fn element(rng: &mut Rng, id: u64) -> Element {
                 head_end: ArrowHead::Triangle,
                 dashes: vec![dash; count(rng, 200.0)],
                 label: "overdracht ".repeat(count(rng, 100.0)),
+                bind_from: None,
+                bind_to: None,
             })
         }
         3 => {

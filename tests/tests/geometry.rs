@@ -96,6 +96,8 @@ fn random_element(rng: &mut Rng, id: u64) -> Element {
             head_end: ArrowHead::Triangle,
             dashes: Vec::new(),
             label: if rng.f() < 0.3 { "overdracht".into() } else { String::new() },
+            bind_from: None,
+            bind_to: None,
         }),
     };
     let mut e = Element::new(ElementId(id), kind);

@@ -340,6 +340,24 @@ mod tests {
     }
 
     #[test]
+    fn the_style_panel_has_named_controls_in_both_languages() {
+        // Everything of the basis layer: cards, texts, arrows, a sticky note: every
+        // property of the style panel shows.
+        every_control_named_in_both_languages("the style panel", |app| {
+            let ids: Vec<_> = app.core.plate().layers.iter().flat_map(|l| l.elements.iter().map(|e| e.id)).collect();
+            app.core.select(ids);
+            app.core.set_tool(plaatwerk_editing::Tool::Select);
+        });
+        let h = harness(Lang::En, |app| {
+            let ids: Vec<_> = app.core.plate().layers.iter().flat_map(|l| l.elements.iter().map(|e| e.id)).collect();
+            app.core.select(ids);
+        });
+        for label in ["Fill", "Line style", "Opacity", "Text size", "Bold", "Arrow heads"] {
+            assert!(h.query_all_by_label_contains(label).next().is_some(), "the style panel shows {label}");
+        }
+    }
+
+    #[test]
     fn every_control_of_the_presenter_view_has_a_name_in_dutch_and_in_english() {
         every_control_named_in_both_languages("presenting", |app| app.present_on_start = Some(None));
         every_control_named_in_both_languages("the end of a session", |app| {
@@ -358,6 +376,13 @@ mod tests {
         every_control_named_in_both_languages("Error", |app| app.dialog = Some(Dialog::Error("x".into())));
         every_control_named_in_both_languages("Open", |app| app.ask_open());
         every_control_named_in_both_languages("Save as", |app| app.ask_save_as(false));
+        every_control_named_in_both_languages("New", |app| app.dialog = Some(Dialog::New));
+        every_control_named_in_both_languages("Help", |app| app.dialog = Some(Dialog::Help));
+        every_control_named_in_both_languages("Export", |app| {
+            let mut form = super::super::export::ExportForm::new(None, Some("wijk.plate"));
+            form.kind = super::super::export::Kind::Pdf;
+            app.dialog = Some(Dialog::Export(Box::new(form)));
+        });
     }
 
     #[test]

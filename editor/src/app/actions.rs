@@ -3,7 +3,7 @@
 use eframe::egui;
 use plaatwerk_editing::keymap::{Action, Context, Direction};
 
-use super::{EditorApp, keys};
+use super::{Dialog, EditorApp, export, keys};
 
 impl EditorApp {
     /// This frame's editing keys and clipboard events.
@@ -62,6 +62,13 @@ impl EditorApp {
             Action::Save => self.save(false, ctx),
             Action::SaveAs => self.ask_save_as(false),
             Action::Open => self.ask_open(),
+            Action::New => self.dialog = Some(Dialog::New),
+            Action::Export => {
+                let form = export::ExportForm::new(self.core.path(), self.suggested_name.as_deref());
+                self.dialog = Some(Dialog::Export(Box::new(form)));
+            }
+            Action::Help => self.dialog = Some(Dialog::Help),
+            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             // Clipboard events carry these (see `clipboard`).
             Action::Copy | Action::Cut | Action::Paste => {}
             Action::Duplicate => {

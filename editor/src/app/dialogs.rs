@@ -15,7 +15,7 @@ use super::a11y::Named;
 use super::{Dialog, EditorApp, files};
 
 /// What became of a dialog this frame.
-enum Outcome {
+pub(super) enum Outcome {
     /// Still waiting for an answer.
     Open,
     /// Answered; nothing follows.
@@ -28,7 +28,7 @@ enum Outcome {
 /// keys until it is answered), with its title as a heading. Returns what `content`
 /// returns and whether the user asked to close it with Esc. A click beside it does
 /// nothing, as in desktop dialogs (a stray click must not answer "Save changes?").
-fn modal<R>(ctx: &egui::Context, title: &str, content: impl FnOnce(&mut egui::Ui) -> R) -> (R, bool) {
+pub(super) fn modal<R>(ctx: &egui::Context, title: &str, content: impl FnOnce(&mut egui::Ui) -> R) -> (R, bool) {
     let shown = egui::Modal::new(egui::Id::unique(("dialog", title))).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading(title);
@@ -56,6 +56,13 @@ impl EditorApp {
             Dialog::Conflict(theirs) => self.conflict(ctx, lang, theirs),
             Dialog::Recover(found) => self.recover(ctx, lang, found),
             Dialog::About => self.about(ctx, lang),
+            Dialog::New => self.new_dialog(ctx, lang),
+            Dialog::UnsavedBeforeNew(choice) => {
+                let choice = choice.clone();
+                self.unsaved_before_new(ctx, lang, &choice)
+            }
+            Dialog::Help => self.help_dialog(ctx, lang),
+            Dialog::Export(form) => self.export_dialog(ctx, lang, form),
         };
         self.dialog = match outcome {
             Outcome::Open => Some(dialog),
@@ -66,7 +73,7 @@ impl EditorApp {
     }
 
     /// Closed, followed by whatever dialog the answer's action opened.
-    fn closed(&mut self) -> Outcome {
+    pub(super) fn closed(&mut self) -> Outcome {
         match self.dialog.take() {
             Some(next) => Outcome::Then(next),
             None => Outcome::Closed,

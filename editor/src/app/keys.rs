@@ -8,6 +8,7 @@ use plaatwerk_editing::keymap::{self, Action, Context, Key, Mods};
 fn key_of(key: egui::Key) -> Option<Key> {
     use egui::Key as K;
     Some(match key {
+        K::F1 => Key::F1,
         K::F5 => Key::F5,
         K::Delete => Key::Delete,
         K::Backspace => Key::Backspace,
@@ -86,7 +87,8 @@ mod tests {
         assert_eq!(key_of(egui::Key::Z), Some(Key::Char('Z')));
         assert_eq!(key_of(egui::Key::Num7), Some(Key::Char('7')));
         assert_eq!(key_of(egui::Key::Equals), Some(Key::Plus));
-        assert_eq!(key_of(egui::Key::F1), None);
+        assert_eq!(key_of(egui::Key::F1), Some(Key::F1));
+        assert_eq!(key_of(egui::Key::F2), None);
         let press =
             |key, modifiers| egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers };
         let mut events = vec![

@@ -12,11 +12,14 @@ mod dialogs;
 mod disk;
 use disk::DiskWatch;
 pub mod displays;
+mod export;
 mod files;
 mod keys;
+mod menu;
 mod panels;
 mod plugins;
 mod presenting;
+mod style;
 #[cfg(test)]
 mod testing;
 mod text;
@@ -199,6 +202,14 @@ enum Dialog {
     Conflict(Box<Plate>),
     /// The program's version, GPU backend and folders.
     About,
+    /// File → New.
+    New,
+    /// File → New over unsaved changes.
+    UnsavedBeforeNew(menu::NewPlate),
+    /// The key tables (F1).
+    Help,
+    /// File → Export….
+    Export(Box<export::ExportForm>),
 }
 
 /// The editor's window state.
@@ -210,6 +221,10 @@ pub struct EditorApp {
     /// that one, a canvas that changes size (the window maximised by the system
     /// after the first frame, a side panel dragged) is fitted again.
     fitted: Option<(Camera, [f32; 2])>,
+    /// The opacity slider's value while it is dragged (applied when let go).
+    opacity_drag: Option<f32>,
+    /// The export under way (File → Export…).
+    export_job: Option<export::ExportJob>,
     canvas: Option<CanvasGpu>,
     dialog: Option<Dialog>,
     status: String,
@@ -284,6 +299,8 @@ impl EditorApp {
             settings,
             camera: None,
             fitted: None,
+            opacity_drag: None,
+            export_job: None,
             canvas: None,
             dialog,
             status,
@@ -591,6 +608,7 @@ impl eframe::App for EditorApp {
         self.poll_cutouts(&ctx);
         self.watch_disk(&ctx);
         self.autosave();
+        self.poll_export();
         if self.core.is_dirty() {
             // Wake up for the next autosave even when nothing moves.
             ctx.request_repaint_after(AUTOSAVE_EVERY);

@@ -12,7 +12,7 @@ use super::a11y::{self, Named};
 use super::{Dialog, EditorApp, keys};
 
 /// Colours an illustrator reaches without menus.
-const PALETTE: [Color; 10] = [
+pub(super) const PALETTE: [Color; 10] = [
     Color::rgb(0x26, 0x46, 0x53),
     Color::rgb(0x00, 0x00, 0x00),
     Color::rgb(0xe7, 0x6f, 0x51),
@@ -26,7 +26,7 @@ const PALETTE: [Color; 10] = [
 ];
 
 /// The palette's colours by name, for screen readers: Dutch, English.
-const PALETTE_NAMES: [(&str, &str); 10] = [
+pub(super) const PALETTE_NAMES: [(&str, &str); 10] = [
     ("Donker petrol", "Dark teal"),
     ("Zwart", "Black"),
     ("Oranjerood", "Burnt orange"),
@@ -50,7 +50,7 @@ enum LayerAction {
     Rename,
 }
 
-fn color32(c: Color) -> egui::Color32 {
+pub(super) fn color32(c: Color) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
 }
 
@@ -118,6 +118,7 @@ impl EditorApp {
 
     fn file_menu(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
+        self.action_entry(ui, lang.pick("Nieuw…", "New…"), Action::New, viewport);
         self.action_entry(ui, lang.pick("Openen…", "Open…"), Action::Open, viewport);
         ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
             if self.settings.recent.is_empty() {
@@ -133,6 +134,8 @@ impl EditorApp {
         self.action_entry(ui, lang.pick("Opslaan", "Save"), Action::Save, viewport);
         self.action_entry(ui, lang.pick("Opslaan als…", "Save as…"), Action::SaveAs, viewport);
         ui.separator();
+        self.action_entry(ui, lang.pick("Exporteren…", "Export…"), Action::Export, viewport);
+        ui.separator();
         self.action_entry(ui, lang.pick("Afbeelding invoegen…", "Insert picture…"), Action::InsertPicture, viewport);
         if ui.button(lang.pick("Sessie openen over de plaat…", "Open a session over the plate…")).clicked() {
             let start = self.core.path().and_then(|p| p.parent()).map(ToOwned::to_owned);
@@ -143,9 +146,12 @@ impl EditorApp {
         ui.separator();
         self.action_entry(ui, lang.pick("Presenteren", "Present"), Action::Present, viewport);
         ui.separator();
+        self.action_entry(ui, lang.pick("Hulp en toetsen", "Help and keys"), Action::Help, viewport);
         if ui.button(lang.pick("Over Plaatwerk…", "About Plaatwerk…")).clicked() {
             self.dialog = Some(Dialog::About);
         }
+        ui.separator();
+        self.action_entry(ui, lang.pick("Afsluiten", "Quit"), Action::Quit, viewport);
     }
 
     /// Language, grid and zoom, at the right of the top bar (laid out right to left).
@@ -272,7 +278,11 @@ impl EditorApp {
                     egui::WidgetInfo::selected(egui::accesskit::Role::RadioButton, true, selected, &name)
                 });
                 if resp.on_hover_text(c.to_string()).clicked() {
+                    // The colour for what is drawn next, and for the selection.
                     self.core.set_color(*c);
+                    if !self.core.selection().is_empty() {
+                        self.restyle(plaatwerk_editing::style::StyleChange::Stroke(*c));
+                    }
                 }
                 if i % 5 == 4 {
                     ui.end_row();
@@ -285,12 +295,16 @@ impl EditorApp {
                 let name = format!("{} {w}", lang.pick("Dikte", "Width"));
                 if ui.selectable_label(self.core.width() == w, format!("{w}")).named(name).clicked() {
                     self.core.set_width(w);
+                    if !self.core.selection().is_empty() {
+                        self.restyle(plaatwerk_editing::style::StyleChange::Width(w));
+                    }
                 }
             }
         });
         if !self.core.selection().is_empty() {
             ui.separator();
             ui.label(format!("{} {}", self.core.selection().len(), lang.pick("geselecteerd", "selected")));
+            self.style_panel(ui);
             if ui.button(lang.pick("Verwijderen (Del)", "Delete (Del)")).clicked() {
                 self.core.delete_selection();
                 self.overlay_dirty = true;

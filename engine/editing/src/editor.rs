@@ -61,7 +61,8 @@ pub struct EditorCore {
 
 impl EditorCore {
     /// A core on a plate loaded from `path` (or never saved).
-    pub fn new(plate: Plate, path: Option<PathBuf>) -> EditorCore {
+    pub fn new(mut plate: Plate, path: Option<PathBuf>) -> EditorCore {
+        crate::connect::drop_dangling(&mut plate);
         let ids = IdSpace::new(Source::EDITOR, &plate);
         let active_layer = plate.layers.iter().rposition(|l| !l.locked && l.visible).unwrap_or(0);
         EditorCore {
@@ -285,7 +286,15 @@ impl EditorCore {
         self.plate.layers.get(layer).is_some_and(|l| l.visible && !l.locked)
     }
 
+    /// After elements changed: their meshes are made again and the arrows bound to
+    /// them follow.
     pub(crate) fn changed(&mut self, touched: &[ElementId]) {
+        self.refresh(touched);
+        self.follow(touched, false);
+    }
+
+    /// The meshes of changed elements made again.
+    pub(crate) fn refresh(&mut self, touched: &[ElementId]) {
         self.cache.invalidate(touched);
         // Tessellate the changed elements again right away, so hit tests and handles
         // within the same gesture see them (the cost is that of the changed elements).
@@ -328,7 +337,8 @@ impl EditorCore {
     /// hub): no undo step of the facilitator's, and not in the edit log.
     pub fn apply_remote(&mut self, edit: Edit) -> Result<(), plaatwerk_model::EditError> {
         let applied = self.history.apply_remote(&mut self.plate, edit)?;
-        self.changed(&applied.touched);
+        self.refresh(&applied.touched);
+        self.follow(&applied.touched, true);
         Ok(())
     }
 

@@ -186,6 +186,15 @@ impl EditorCore {
                     let Some(e) = self.plate.layers.get(*l).and_then(|layer| layer.elements.get(*i)) else { continue };
                     let mut moved = e.clone();
                     moved.transform = Transform::translate(dx, dy).pre_concat(&moved.transform);
+                    // An arrow dragged away from what it connects comes loose from it
+                    // (it stays attached to what moves along).
+                    if let ElementKind::Arrow(a) = &mut moved.kind {
+                        for b in [&mut a.bind_from, &mut a.bind_to] {
+                            if b.is_some_and(|b| !self.moves_along(b.element)) {
+                                *b = None;
+                            }
+                        }
+                    }
                     // Applied live; the whole drag becomes one undo step on release.
                     let Some(edit) = self.plate.replace_at(*l, *i, moved) else { continue };
                     if let Ok(a) = self.history.apply_live(&mut self.plate, edit) {
@@ -389,7 +398,7 @@ impl EditorCore {
             }),
             Tool::Arrow | Tool::Line => {
                 let to = if click { [start[0] + 160.0, start[1]] } else { end };
-                ElementKind::Arrow(Arrow {
+                let mut arrow = Arrow {
                     from: start,
                     to,
                     control: None,
@@ -399,10 +408,48 @@ impl EditorCore {
                     head_end: if self.tool == Tool::Line { ArrowHead::None } else { ArrowHead::Triangle },
                     dashes: Vec::new(),
                     label: String::new(),
-                })
+                    bind_from: None,
+                    bind_to: None,
+                };
+                if !click {
+                    self.connect_new(&mut arrow);
+                }
+                ElementKind::Arrow(arrow)
             }
             _ => return None,
         })
+    }
+}
+
+impl EditorCore {
+    /// Whether the element `id` (or the group it is in) is selected, so it moves with
+    /// the selection.
+    fn moves_along(&self, id: ElementId) -> bool {
+        if self.selection.contains(&id) {
+            return true;
+        }
+        self.selection.iter().any(|s| {
+            self.plate.locate(*s).is_some_and(|(l, i)| {
+                let mut inside = false;
+                plaatwerk_model::each_element(std::slice::from_ref(&self.plate.layers[l].elements[i]), &mut |e| {
+                    inside |= e.id == id;
+                });
+                inside
+            })
+        })
+    }
+
+    /// A new arrow's ends attached to what they were drawn on, and routed there.
+    fn connect_new(&self, arrow: &mut Arrow) {
+        let target = |p: [f32; 2]| self.snap_target(p, None).map(|(b, _)| b);
+        crate::connect::attach(arrow, false, target(arrow.from));
+        crate::connect::attach(arrow, true, target(arrow.to));
+        let probe = Element::new(ElementId(u64::MAX), ElementKind::Arrow(arrow.clone()));
+        if let Some(routed) = crate::connect::route(&self.plate, &self.cache, &probe)
+            && let ElementKind::Arrow(a) = routed.kind
+        {
+            *arrow = a;
+        }
     }
 }
 

@@ -160,10 +160,19 @@ impl EditorCore {
                 let mut e = e.clone();
                 let Some(local) = e.transform.invert().map(|inv| inv.apply(now[0], now[1])) else { return e };
                 let pixel = self.pixel / e.transform.mean_scale().max(1e-6);
+                let target = self.snap_target(now, Some(e.id)).map(|(b, _)| b);
                 if let ElementKind::Arrow(a) = &mut e.kind {
                     match handle {
-                        Handle::ArrowFrom => a.from = local,
-                        Handle::ArrowTo => a.to = local,
+                        // An end dropped on an element attaches to it (and is routed
+                        // to its outline); dragged off, it comes loose.
+                        Handle::ArrowFrom => {
+                            a.from = local;
+                            crate::connect::attach(a, false, target);
+                        }
+                        Handle::ArrowTo => {
+                            a.to = local;
+                            crate::connect::attach(a, true, target);
+                        }
                         _ => {
                             // The curve's middle follows the pointer: for a quadratic
                             // Bézier that puts the control point at 2·p − (from + to)/2.
@@ -195,6 +204,8 @@ impl EditorCore {
                     head_end: plaatwerk_model::ArrowHead::None,
                     dashes: Vec::new(),
                     label: String::new(),
+                    bind_from: None,
+                    bind_to: None,
                 }),
             ));
         }

@@ -12,6 +12,8 @@ use crate::tools::Tool;
 pub enum Key {
     /// A letter or digit key.
     Char(char),
+    /// F1.
+    F1,
     /// F5.
     F5,
     /// Delete.
@@ -60,6 +62,7 @@ impl Key {
         let pick = |nl: &str, en: &str| if dutch { nl.to_owned() } else { en.to_owned() };
         match self {
             Key::Char(c) => c.to_string(),
+            Key::F1 => "F1".into(),
             Key::F5 => "F5".into(),
             Key::Delete => pick("Delete", "Delete"),
             Key::Backspace => pick("Backspace", "Backspace"),
@@ -149,6 +152,14 @@ pub enum Action {
     SaveAs,
     /// Open a plate.
     Open,
+    /// A new plate: blank or from a bundled plate.
+    New,
+    /// Export the plate, a cut-out or the stops.
+    Export,
+    /// The key tables and where to read more.
+    Help,
+    /// Close the window (asking to save first).
+    Quit,
     /// Copy the selection (the system clipboard, so also between plates).
     Copy,
     /// Cut the selection.
@@ -257,7 +268,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(E, Key::Char('Y'), Mods::CMD, Action::Redo),
     bind(E, Key::Char('S'), Mods::CMD, Action::Save),
     bind(E, Key::Char('S'), Mods::CMD_SHIFT, Action::SaveAs),
+    bind(E, Key::Char('N'), Mods::CMD, Action::New),
     bind(E, Key::Char('O'), Mods::CMD, Action::Open),
+    bind(E, Key::Char('E'), Mods::CMD, Action::Export),
+    bind(E, Key::F1, Mods::NONE, Action::Help),
+    bind(E, Key::Char('Q'), Mods::CMD, Action::Quit),
     bind(E, Key::Char('C'), Mods::CMD, Action::Copy),
     bind(E, Key::Char('X'), Mods::CMD, Action::Cut),
     bind(E, Key::Char('V'), Mods::CMD, Action::Paste),
@@ -423,6 +438,13 @@ impl Action {
             Action::Open => {
                 pick("openen (recente bestanden in het menu Bestand)", "open (recent files in the File menu)")
             }
+            Action::New => pick("nieuwe plaat (leeg of een voorbeeld)", "new plate (blank or an example)"),
+            Action::Export => pick(
+                "exporteren: plaat, uitsnede of stops als PNG, JPEG, SVG, PDF of PowerPoint",
+                "export: the plate, a cut-out or the stops as PNG, JPEG, SVG, PDF or PowerPoint",
+            ),
+            Action::Help => pick("deze toetsen en hulp", "these keys and help"),
+            Action::Quit => pick("afsluiten (vraagt eerst om op te slaan)", "quit (asks to save first)"),
             Action::Copy => pick("kopiëren (ook tussen platen)", "copy (also between plates)"),
             Action::Cut => pick("knippen", "cut"),
             Action::Paste => pick("plakken", "paste"),

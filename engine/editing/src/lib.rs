@@ -12,6 +12,7 @@
 //! `cargo tree`), so a front end without a window links none of them.
 
 pub mod camera;
+pub mod connect;
 pub mod cut;
 pub mod cutouts;
 pub mod disk;
@@ -31,6 +32,7 @@ pub mod present;
 pub mod recovery;
 mod selection;
 pub mod session;
+pub mod style;
 mod text;
 mod tools;
 

@@ -5,6 +5,7 @@ use plaatwerk_geometry::Bounds;
 use plaatwerk_model::{Color, Element, ElementId, ElementKind, Pen, Rect, Stroke, StrokeStyle};
 
 use crate::gesture::{Gesture, highlighter_ink};
+use crate::handles::Handle;
 use crate::{EditorCore, cutouts};
 
 impl EditorCore {
@@ -61,6 +62,26 @@ impl EditorCore {
             Some(Gesture::NewCutOut { start, now }) => {
                 let r = cutouts::locked_region(*start, *now, self.cutout_aspect());
                 out.push(outline(Bounds::from_region(r), u64::MAX - 1));
+            }
+            Some(Gesture::Shape { now, .. }) if matches!(self.tool, crate::Tool::Arrow | crate::Tool::Line) => {
+                if let Some(target) = self.snap_target(*now, None) {
+                    self.snap_overlay(&target, pixel, &mut out);
+                }
+            }
+            Some(Gesture::Handle { handle: end @ (Handle::ArrowFrom | Handle::ArrowTo), .. }) => {
+                let bound =
+                    self.selection.first().and_then(|id| self.plate.locate(*id)).and_then(|(l, i)| {
+                        match &self.plate.layers[l].elements[i].kind {
+                            ElementKind::Arrow(a) if *end == Handle::ArrowFrom => a.bind_from,
+                            ElementKind::Arrow(a) => a.bind_to,
+                            _ => None,
+                        }
+                    });
+                if let Some(b) = bound
+                    && let Some(outline) = crate::connect::outline_of(&self.plate, &self.cache, b.element)
+                {
+                    self.snap_overlay(&(b, outline), pixel, &mut out);
+                }
             }
             Some(Gesture::BoxSelect { start, now }) => {
                 let b = Bounds {

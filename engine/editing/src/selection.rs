@@ -68,12 +68,23 @@ impl EditorCore {
         }
         let known: Vec<String> = self.plate.roles.iter().map(|r| r.id.clone()).collect();
         let mut copies = Vec::new();
+        let mut renamed = std::collections::HashMap::new();
         for mut e in elements {
+            let mut old = Vec::new();
+            plaatwerk_model::each_element(std::slice::from_ref(&e), &mut |x| old.push(x.id));
             self.renumber(&mut e);
+            let mut new = old.iter().copied();
+            plaatwerk_model::each_element(std::slice::from_ref(&e), &mut |x| {
+                if let Some(was) = new.next() {
+                    renamed.insert(was, x.id);
+                }
+            });
             e.roles.retain(|r| known.contains(r));
             e.transform = Transform::translate(offset, offset).pre_concat(&e.transform);
             copies.push(e);
         }
+        // Arrows copied with what they connect connect the copies.
+        crate::connect::rebind_copies(&mut copies, &renamed);
         // Refuses what would make the plate invalid (say, NaN from a hand-edited clipboard).
         self.insert_checked(copies).is_ok()
     }

@@ -318,6 +318,8 @@ mod tests {
             head_end: ArrowHead::Triangle,
             dashes: Vec::new(),
             label: String::new(),
+            bind_from: None,
+            bind_to: None,
         };
         let shape = arrow_shape(&a);
         for path in [&shape.shaft, &shape.filled_heads, &shape.open_heads] {

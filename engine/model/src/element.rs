@@ -443,6 +443,67 @@ pub struct Arrow {
     /// Optional label drawn at the middle of the arrow.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
+    /// The element the start is attached to: the start follows it when it moves,
+    /// resizes or rotates. `from` stays the point drawn, so every back end draws a
+    /// bound arrow as any other; the editor keeps it on the element's outline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind_from: Option<Binding>,
+    /// The element the end is attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind_to: Option<Binding>,
+}
+
+impl Arrow {
+    /// A straight arrow from `from` to `to` with a triangle at the end, attached to
+    /// nothing.
+    pub fn straight(from: [f32; 2], to: [f32; 2], color: Color, width: f32) -> Arrow {
+        Arrow {
+            from,
+            to,
+            control: None,
+            color,
+            width,
+            head_start: ArrowHead::None,
+            head_end: ArrowHead::Triangle,
+            dashes: Vec::new(),
+            label: String::new(),
+            bind_from: None,
+            bind_to: None,
+        }
+    }
+
+    /// The elements its ends are attached to.
+    pub fn bound_to(&self) -> impl Iterator<Item = ElementId> + '_ {
+        self.bind_from.iter().chain(self.bind_to.iter()).map(|b| b.element)
+    }
+}
+
+/// Where an arrow's end is attached to an element (a connector).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    /// The element's id.
+    pub element: ElementId,
+    /// Where on the element the end sits.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub anchor: Anchor,
+}
+
+/// Where on an element a bound arrow end sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    /// On the outline, where the line towards the other end crosses it.
+    #[default]
+    Outline,
+    /// The middle of the top side.
+    Top,
+    /// The middle of the right side.
+    Right,
+    /// The middle of the bottom side.
+    Bottom,
+    /// The middle of the left side.
+    Left,
 }
 
 fn no_head() -> ArrowHead {

@@ -23,9 +23,9 @@ pub use clock::UtcTime;
 pub use color::{Color, ColorParseError};
 pub use edit::{Applied, Edit, EditError, History, LayerProps};
 pub use element::{
-    Align, Arrow, ArrowHead, BlendMode, ClipPath, ELEMENT_KINDS, Element, ElementId, ElementKind, Ellipse, Generator,
-    Group, Image, MAX_CLIP_PATHS, MAX_MASK_SHAPES, Mask, MaskKind, MaskShape, Path, Pen, Rect, Sticky, Stroke,
-    StrokePoint, Text, Weight,
+    Align, Anchor, Arrow, ArrowHead, Binding, BlendMode, ClipPath, ELEMENT_KINDS, Element, ElementId, ElementKind,
+    Ellipse, Generator, Group, Image, MAX_CLIP_PATHS, MAX_MASK_SHAPES, Mask, MaskKind, MaskShape, Path, Pen, Rect,
+    Sticky, Stroke, StrokePoint, Text, Weight,
 };
 pub use error::{PlateError, Problem};
 pub use ids::{IdSpace, Source};

@@ -379,6 +379,11 @@ impl<'a> Validator<'a> {
                 };
                 self.dashes(&place, &a.dashes, length);
                 self.text_length(&place, "label", &a.label, budget::MAX_LABEL_CHARS);
+                for (key, b) in [("bind_from", a.bind_from), ("bind_to", a.bind_to)] {
+                    if b.is_some_and(|b| b.element == e.id) {
+                        self.report(&place, format!("\"{key}\" attaches the arrow to itself"));
+                    }
+                }
             }
             ElementKind::Text(t) => {
                 self.number(&place, "x", t.x);

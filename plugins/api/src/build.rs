@@ -63,6 +63,8 @@ pub fn line(from: [f32; 2], to: [f32; 2], color: Color, width: f32) -> Element {
         head_end: ArrowHead::None,
         dashes: Vec::new(),
         label: String::new(),
+        bind_from: None,
+        bind_to: None,
     }))
 }
 
@@ -86,6 +88,8 @@ pub fn arrow(
         head_end: ArrowHead::Triangle,
         dashes: Vec::new(),
         label: label.to_owned(),
+        bind_from: None,
+        bind_to: None,
     }))
 }
 
