@@ -252,7 +252,39 @@ mod tests {
 
     /// Words that are the same in Dutch and English, so a control may carry them
     /// untranslated.
-    const SAME_IN_BOTH: &[&str] = &["Pen", "Plaatwerk"];
+    const SAME_IN_BOTH: &[&str] = &["Pen", "Plaatwerk", "Laser", "Plugins", "Plugin", "Export", "Stop", "Stops"];
+
+    /// Names of formats and units, the same in every language.
+    const TECHNICAL: &[&str] = &[
+        "PNG",
+        "JPEG",
+        "SVG",
+        "PDF",
+        "PowerPoint",
+        "px",
+        "A",
+        "UA",
+        "b",
+        "x",
+        "QR",
+        "URL",
+        "Ctrl",
+        "F1",
+        "F5",
+        "Esc",
+        // Keys, as printed on Dutch keyboards too.
+        "Shift",
+        "Alt",
+        "Delete",
+        "Backspace",
+        "Home",
+        "End",
+        "Tab",
+        "Enter",
+        "Page",
+        "Up",
+        "Down",
+    ];
 
     /// Role and name of every control a user can act on, in the tree's order.
     fn controls(h: &Harness<'_, EditorApp>) -> Vec<(Role, String)> {
@@ -271,7 +303,6 @@ mod tests {
         names.extend(p.roles.iter().map(|r| r.name.clone()));
         names.extend(p.views.iter().map(|v| v.name.clone()));
         names.extend(p.cutouts.iter().map(|c| c.name.clone()));
-        names.extend(app.core.presets().iter().map(|p| p.id.clone()));
         // A file picker lists the folder's own files and folders.
         if let Ok(dir) = std::env::current_dir().and_then(std::fs::read_dir) {
             names.extend(dir.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()));
@@ -318,6 +349,75 @@ mod tests {
         assert!(problems.is_empty(), "{state}:\n{}", problems.join("\n"));
     }
 
+    /// Every text on screen (labels, values, controls), in the tree's order.
+    fn texts(h: &Harness<'_, EditorApp>) -> Vec<(Role, String)> {
+        h.root()
+            .children_recursive()
+            .map(|n| n.accesskit_node())
+            .filter(|n| !n.is_hidden())
+            .filter_map(|n| {
+                let text = n.label().or_else(|| n.value()).map(|l| l.trim().to_owned())?;
+                (!text.is_empty()).then_some((n.role(), text))
+            })
+            .collect()
+    }
+
+    /// Every text the window shows in one state differs between Dutch and English,
+    /// unless it is the plate's own words, a number, a file name or a word that is the
+    /// same in both languages.
+    fn every_text_translated(state: &str, setup: impl Fn(&mut EditorApp)) {
+        let nl = harness(Lang::Nl, &setup);
+        let en = harness(Lang::En, &setup);
+        let (a, b) = (texts(&nl), texts(&en));
+        assert_eq!(
+            a.iter().map(|t| t.0).collect::<Vec<_>>(),
+            b.iter().map(|t| t.0).collect::<Vec<_>>(),
+            "{state}: the same texts in both languages"
+        );
+        let mut plate = plate_names(nl.state());
+        let p = nl.state().core.plate();
+        for layer in &p.layers {
+            plaatwerk_model::each_element(&layer.elements, &mut |e| {
+                let text = match &e.kind {
+                    ElementKind::Text(t) => t.text.clone(),
+                    ElementKind::Sticky(n) => n.text.clone(),
+                    ElementKind::Arrow(a) => a.label.clone(),
+                    _ => String::new(),
+                };
+                plate.extend(text.lines().map(str::to_owned));
+            });
+        }
+        plate.push(p.meta.title.clone());
+        // Plugins bring their own names (in their own languages).
+        if let Some(host) = &nl.state().plugins {
+            for f in host.files() {
+                if let Some(l) = &f.loaded {
+                    plate.push(l.info.name.pick("nl").to_owned());
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        for ((role, dutch), (_, english)) in a.iter().zip(&b) {
+            let path = !dutch.contains(' ') && (dutch.contains('/') || dutch.contains('\\'));
+            if dutch != english || !dutch.chars().any(char::is_alphabetic) || path {
+                continue;
+            }
+            let content =
+                plate.iter().any(|n| !n.is_empty() && (dutch.contains(n.as_str()) || n.contains(dutch.as_str())))
+                    || dutch.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| {
+                        SAME_IN_BOTH.iter().any(|same| same.eq_ignore_ascii_case(w))
+                        || w.chars().all(|c| c.is_ascii_digit())
+                        || TECHNICAL.contains(&w)
+                        // A key: `P  Pen`.
+                        || (w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase()))
+                    });
+            if !content {
+                problems.push(format!("{role:?} {dutch:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{state}: texts without a translation:\n{}", problems.join("\n"));
+    }
+
     /// How a text on screen is announced when it changes (`None`: no such text).
     fn live_text(h: &Harness<'_, EditorApp>, text: &str) -> Option<accesskit::Live> {
         h.root()
@@ -337,6 +437,33 @@ mod tests {
             app.core.set_tool(plaatwerk_editing::Tool::Eraser);
             app.core.set_active_cutout(Some(0));
         });
+    }
+
+    #[test]
+    fn every_text_on_screen_is_translated() {
+        every_text_translated("the editor", |_| {});
+        every_text_translated("a selection", |app| {
+            let ids: Vec<_> = app.core.plate().layers.iter().flat_map(|l| l.elements.iter().map(|e| e.id)).collect();
+            app.core.select(ids);
+            app.core.set_active_cutout(Some(0));
+        });
+        every_text_translated("presenting", |app| app.present_on_start = Some(None));
+        every_text_translated("New", |app| app.dialog = Some(Dialog::New));
+        every_text_translated("Help", |app| app.dialog = Some(Dialog::Help));
+        every_text_translated("Export", |app| {
+            let form = super::super::export::ExportForm::new(None, Some("wijk.plate"));
+            app.dialog = Some(Dialog::Export(Box::new(form)));
+        });
+        every_text_translated("About", |app| app.dialog = Some(Dialog::About));
+    }
+
+    #[test]
+    fn switching_language_leaves_no_message_in_the_other_language() {
+        let mut h = harness(Lang::Nl, |app| app.status = "Geopend: wijk.plate".into());
+        h.get_by_label("English").click();
+        h.run_steps(3);
+        assert_eq!(h.state().status, "Language: English");
+        assert!(h.query_all_by_label_contains("Geopend").next().is_none());
     }
 
     #[test]

@@ -241,7 +241,7 @@ impl EditorApp {
                     if ui.selectable_label(active, &c.name).clicked() {
                         asked.activate = Some(i);
                     }
-                    ui.weak(&c.preset);
+                    ui.weak(plaatwerk_export::cutout::preset_name(self.core.presets(), &c.preset, lang.is_dutch()));
                 });
                 if let Some((_, tex)) = self.cutouts.thumbs.iter().find(|(n, _)| *n == c.name) {
                     let size = tex.size_vec2();
@@ -279,12 +279,13 @@ impl EditorApp {
         ui.horizontal(|ui| {
             ui.label(lang.pick("Nieuw:", "New:"));
             let now = self.core.cutout_preset().to_owned();
+            let dutch = lang.is_dutch();
             egui::ComboBox::from_id_salt("new-cutout-preset")
-                .selected_text(&now)
+                .selected_text(plaatwerk_export::cutout::preset_name(self.core.presets(), &now, dutch))
                 .width(150.0)
                 .show_ui(ui, |ui| {
                     for p in self.core.presets().to_vec() {
-                        if ui.selectable_label(p.id == now, &p.id).on_hover_text(&p.name).clicked() {
+                        if ui.selectable_label(p.id == now, p.display_name(dutch)).on_hover_text(&p.id).clicked() {
                             self.core.set_cutout_preset(p.id.clone());
                         }
                     }
@@ -293,7 +294,7 @@ impl EditorApp {
                 .named(lang.pick("Formaat van een nieuwe uitsnede", "Preset of a new cut-out"));
             let draw = keys::tip(lang.pick("Teken", "Draw"), Context::Editing, Action::Tool(Tool::CutOut));
             let how = lang.pick(
-                "Sleep een uitsnede in de vorm van de preset; sleep erin om te verplaatsen, aan een hoek om te vergroten",
+                "Sleep een uitsnede in de vorm van het formaat; sleep erin om te verplaatsen, aan een hoek om te vergroten",
                 "Drag a cut-out in the preset's shape; drag inside to move, a corner to resize",
             );
             if ui.selectable_label(self.core.tool() == Tool::CutOut, draw).on_hover_text(how).clicked() {
@@ -360,9 +361,14 @@ fn cutout_fields(
     ui.horizontal(|ui| {
         let label = ui.label(lang.pick("Formaat", "Preset"));
         ui.label_inputs_by(label.id, |ui| {
-            egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(&edited.preset).show_ui(ui, |ui| {
+            let shown = plaatwerk_export::cutout::preset_name(presets, &edited.preset, lang.is_dutch()).to_owned();
+            egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(shown).show_ui(ui, |ui| {
                 for p in presets {
-                    if ui.selectable_label(p.id == edited.preset, &p.id).on_hover_text(&p.name).clicked() {
+                    if ui
+                        .selectable_label(p.id == edited.preset, p.display_name(lang.is_dutch()))
+                        .on_hover_text(&p.id)
+                        .clicked()
+                    {
                         edited.preset = p.id.clone();
                         changed = true;
                     }

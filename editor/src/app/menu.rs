@@ -4,7 +4,7 @@
 use eframe::egui;
 use plaatwerk::i18n::Lang;
 use plaatwerk_editing::keymap::{self, Context};
-use plaatwerk_model::{Color, Layer, Plate, format};
+use plaatwerk_model::{Color, Plate, format};
 
 use super::a11y::Named;
 use super::dialogs::{Outcome, modal};
@@ -43,8 +43,6 @@ impl NewPlate {
                 plate.meta.background = Color::rgb(0xfb, 0xf7, 0xef);
                 plate.meta.language = lang.pick("nl", "en").to_owned();
                 plate.layers[0].name = lang.pick("Basis", "Base").to_owned();
-                // A layer for the workshop's own marks, above the drawing.
-                plate.layers.push(Layer::new("sessie", lang.pick("Sessie", "Session")));
                 Ok((plate, lang.pick("nieuwe-plaat.plate", "new-plate.plate").to_owned()))
             }
             NewPlate::Bundled(i) => {
@@ -250,7 +248,7 @@ mod tests {
         }
         let (blank, name) = NewPlate::Blank { width: 1600.0, height: 1000.0 }.make(Lang::En).expect("blank");
         assert_eq!(name, "new-plate.plate");
-        assert_eq!(blank.layers.len(), 2);
+        assert_eq!(blank.layers.len(), 1);
         assert!(format::check(&blank, "blank").is_ok());
     }
 }

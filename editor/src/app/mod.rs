@@ -342,7 +342,7 @@ impl EditorApp {
             Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             None => match &self.suggested_name {
                 Some(name) => {
-                    format!("{name} ({})", self.lang().pick("voorbeeld, nog niet opgeslagen", "example, not saved yet"))
+                    format!("{name} ({})", self.lang().pick("nog niet opgeslagen", "not saved yet"))
                 }
                 None => self.lang().pick("naamloos", "untitled").to_owned(),
             },

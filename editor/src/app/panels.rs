@@ -154,6 +154,17 @@ impl EditorApp {
         self.action_entry(ui, lang.pick("Afsluiten", "Quit"), Action::Quit, viewport);
     }
 
+    /// Switches the window's language. The last message was said in the other one:
+    /// it makes way for one in the new language.
+    pub(super) fn switch_language(&mut self) {
+        let lang = self.lang().other();
+        self.settings.lang = lang;
+        self.status = match self.settings.save() {
+            Ok(()) => lang.pick("Taal: Nederlands", "Language: English").to_owned(),
+            Err(e) => e.to_string(),
+        };
+    }
+
     /// Language, grid and zoom, at the right of the top bar (laid out right to left).
     fn view_buttons(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
@@ -162,10 +173,7 @@ impl EditorApp {
             .on_hover_text(lang.pick("Switch to English", "Schakel naar het Nederlands"))
             .clicked()
         {
-            self.settings.lang = lang.other();
-            if let Err(e) = self.settings.save() {
-                self.status = e.to_string();
-            }
+            self.switch_language();
         }
         let mut grid = self.settings.grid;
         if ui

@@ -71,8 +71,11 @@ impl EditorApp {
                     if resp.on_hover_text(lang.pick(nl, en)).clicked() {
                         change = Some(StyleChange::Fill(Some(t)));
                     }
-                    if i % 5 == 3 {
+                    if i % 5 == 4 {
                         ui.end_row();
+                        if i == 4 {
+                            ui.label("");
+                        }
                     }
                 }
             });
@@ -134,18 +137,22 @@ impl EditorApp {
             for (at_end, current, nl, en) in [(false, start, "begin", "start"), (true, end, "eind", "end")] {
                 let label = lang.pick(nl, en);
                 let shown = HEADS.iter().find(|h| h.0 == current).map_or("", |h| lang.pick(h.1, h.2));
-                egui::ComboBox::from_id_salt(("head", at_end))
-                    .selected_text(shown)
-                    .width(110.0)
-                    .show_ui(ui, |ui| {
-                        for (h, hn, he) in HEADS {
-                            if ui.selectable_label(current == h, lang.pick(hn, he)).clicked() {
-                                change = Some(if at_end { StyleChange::HeadEnd(h) } else { StyleChange::HeadStart(h) });
+                ui.horizontal(|ui| {
+                    ui.add_sized([44.0, 18.0], egui::Label::new(label));
+                    egui::ComboBox::from_id_salt(("head", at_end))
+                        .selected_text(shown)
+                        .width(110.0)
+                        .show_ui(ui, |ui| {
+                            for (h, hn, he) in HEADS {
+                                if ui.selectable_label(current == h, lang.pick(hn, he)).clicked() {
+                                    change =
+                                        Some(if at_end { StyleChange::HeadEnd(h) } else { StyleChange::HeadStart(h) });
+                                }
                             }
-                        }
-                    })
-                    .response
-                    .named(format!("{}: {label}", lang.pick("Pijlpunt", "Arrow head")));
+                        })
+                        .response
+                        .named(format!("{}: {label}", lang.pick("Pijlpunt", "Arrow head")));
+                });
             }
         }
         if let Some(change) = change {

@@ -427,7 +427,7 @@ impl Action {
                 pick("tekst (typ ter plekke; dubbelklik bewerkt)", "text (typed in place; double-click edits)")
             }
             Action::Tool(Tool::CutOut) => pick(
-                "uitsnede: teken in de vorm van de preset, sleep om te verplaatsen, hoek om te schalen",
+                "uitsnede: teken in de vorm van het formaat, sleep om te verplaatsen, hoek om te schalen",
                 "cut-out: draw in the preset's shape, drag to move, corner to resize",
             ),
             Action::Tool(t) => t.name(dutch).to_lowercase(),

@@ -270,7 +270,7 @@ pub fn start_session_edit(plate: &Plate, name: &str, date: &str) -> (Session, Ed
         .collect();
     edits.push(Edit::InsertLayer {
         above: plate.layers.last().map(|l| l.id.clone()),
-        layer: Box::new(Layer::new(id.clone(), format!("Sessie {name} ({date})"))),
+        layer: Box::new(Layer::new(id.clone(), format!("{name} ({date})"))),
     });
     (Session { name: name.to_owned(), date: date.to_owned(), layer: id, locks }, Edit::Batch { edits })
 }

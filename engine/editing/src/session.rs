@@ -49,7 +49,7 @@ impl EditorCore {
         let Some((session, _)) = &mut self.session else { return };
         session.name = name.to_owned();
         let layer = &self.plate.layers[l];
-        let props = LayerProps { name: format!("Sessie {name} ({})", session.date), ..LayerProps::of(layer) };
+        let props = LayerProps { name: format!("{name} ({})", session.date), ..LayerProps::of(layer) };
         let edit = Edit::SetLayer { layer: layer.id.clone(), props };
         if self.history.apply_live(&mut self.plate, edit).is_ok() {
             self.revision += 1;

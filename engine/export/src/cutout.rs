@@ -110,6 +110,36 @@ pub fn builtin_presets() -> Vec<Preset> {
     ]
 }
 
+/// Dutch names of the built-in presets, by id.
+const DUTCH_NAMES: [(&str, &str); 9] = [
+    ("slide-16x9", "Dia 16:9, 1920×1080"),
+    ("slide-16x9-4k", "Dia 16:9, 3840×2160"),
+    ("teams-background", "Teams-/vergaderachtergrond 1920×1080"),
+    ("newsletter-banner", "Nieuwsbriefbanner 1200×300"),
+    ("square-social", "Vierkant voor sociale media 1080×1080"),
+    ("a4-print", "A4-drukwerk, 300 dpi"),
+    ("a4-print-bleed", "A4-drukwerk, 300 dpi, 3 mm afloop"),
+    ("a3-print", "A3-drukwerk, 300 dpi"),
+    ("a3-print-bleed", "A3-drukwerk, 300 dpi, 3 mm afloop"),
+];
+
+impl Preset {
+    /// The name shown in lists, in Dutch or English: a built-in preset's in the
+    /// language asked for, a user's own preset by the name it was given.
+    pub fn display_name(&self, dutch: bool) -> &str {
+        let builtin = builtin_presets().into_iter().find(|b| b.id == self.id).is_some_and(|b| b.name == self.name);
+        match DUTCH_NAMES.iter().find(|(id, _)| *id == self.id) {
+            Some((_, nl)) if dutch && builtin => nl,
+            _ => &self.name,
+        }
+    }
+}
+
+/// The name of preset `id` among `presets`, or the id itself when none has it.
+pub fn preset_name<'a>(presets: &'a [Preset], id: &'a str, dutch: bool) -> &'a str {
+    presets.iter().find(|p| p.id == id).map_or(id, |p| p.display_name(dutch))
+}
+
 /// The built-in presets followed by the user's (which may replace built-in ones by id).
 pub fn presets_with(user: Vec<Preset>) -> Vec<Preset> {
     let mut all = builtin_presets();
