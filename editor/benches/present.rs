@@ -10,7 +10,7 @@
 //!   each frame, since the view moves).
 //!
 //! The in-app measurement (pointer event → audience frame handed to the window system)
-//! is printed by `plaatwerk present` when the session ends, and shown in its panel.
+//! is printed to the log when the session ends.
 //! `PLAATWERK_BENCH_QUICK=1` stops at 10k strokes.
 
 use std::time::{Duration, Instant};

@@ -24,7 +24,9 @@ impl DiskWatch {
         let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         let ctx = ctx.clone();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            // Reading the plate (as checking it for changes does) is no change.
             if let Ok(ev) = res
+                && plaatwerk_plugin_host::changes_content(&ev.kind)
                 && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
             {
                 let _ = tx.send(());

@@ -178,12 +178,39 @@ pub fn audience_display(displays: &[Display], wish: Option<usize>) -> (Option<us
     }
 }
 
+/// Where the audience window goes when there is one display (a laptop before the
+/// projector is plugged in): a 16:9 window at the display's right edge, half its width
+/// (at least 960 points wide, at most what fits under the title bar), in points
+/// (`scale`: physical pixels per point). Returns position and size.
+pub fn beside_the_editor(display: &Display, scale: f32) -> ([f32; 2], [f32; 2]) {
+    let (w, h) = (display.size[0] as f32 / scale, display.size[1] as f32 / scale);
+    let (x0, y0) = (display.position[0] as f32 / scale, display.position[1] as f32 / scale);
+    let top = 40.0;
+    let fits = ((h - top - 40.0).max(270.0) * 16.0 / 9.0).min(w);
+    let width = (w * 0.5).max(960.0).min(fits).round();
+    let height = (width * 9.0 / 16.0).round();
+    ([x0 + (w - width - 20.0).max(0.0), y0 + top], [width, height])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(name: &str) -> Display {
         Display { name: name.into(), size: [1920, 1080], position: [0, 0] }
+    }
+
+    #[test]
+    fn on_one_wide_display_the_audience_window_is_half_of_it() {
+        let wide = Display { name: "eDP-1".into(), size: [3440, 1440], position: [0, 0] };
+        let (at, size) = beside_the_editor(&wide, 1.0);
+        assert_eq!(size, [1720.0, 968.0]);
+        assert_eq!(at, [3440.0 - 1720.0 - 20.0, 40.0]);
+        // A laptop screen at 150 %: at least 960 points, as much as fits.
+        let laptop = Display { name: "eDP-1".into(), size: [1920, 1080], position: [0, 0] };
+        let (_, size) = beside_the_editor(&laptop, 1.5);
+        assert_eq!(size[0], 960.0);
+        assert!(size[1] <= 1080.0 / 1.5 - 40.0);
     }
 
     #[test]

@@ -357,3 +357,26 @@ mod tests {
         assert_eq!(h.state().camera, chosen);
     }
 }
+
+#[cfg(test)]
+mod idle_tests {
+    use plaatwerk::i18n::Lang;
+
+    use super::super::testing::harness;
+
+    #[test]
+    fn an_untouched_window_stops_drawing() {
+        // Casusregie has cut-outs: their thumbnails are made once, then all is quiet.
+        let (name, text) = super::super::menu::BUNDLED[1];
+        let plate = plaatwerk_model::format::from_str(text, name).expect("casusregie");
+        let mut h = harness(Lang::Nl, |app| app.core.replace_plate(plate, None));
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        h.run_steps(20);
+        let r0 = h.state().core.revision();
+        h.run_steps(20);
+        assert_eq!(h.state().core.revision(), r0, "nothing changes the plate while nobody works");
+        // egui_kittest's `run` returns once no frame asks for another; it gives up
+        // (and fails) when the window keeps asking.
+        h.try_run().expect("the window settles");
+    }
+}

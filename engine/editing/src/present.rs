@@ -386,29 +386,60 @@ pub struct Laser {
     points: Vec<([f32; 2], f64)>,
     /// Keep the trail until cleared instead of fading.
     pub persistent: bool,
+    /// The pointer rests on the canvas: its dot stays (as in PowerPoint) while the
+    /// trail behind it fades.
+    resting: bool,
 }
 
 impl Laser {
     /// Adds a point at a moment.
     pub fn point(&mut self, at: [f32; 2], now: f64) {
         self.points.push((at, now));
+        self.resting = true;
     }
 
-    /// Drops what has faded.
+    /// The pointer left the canvas at `now`: its dot fades from then on, like the
+    /// rest of the trail.
+    pub fn lift(&mut self, now: f64) {
+        self.resting = false;
+        for (_, t) in &mut self.points {
+            if !t.is_finite() {
+                *t = now;
+            }
+        }
+    }
+
+    /// Drops what has faded; the dot under a resting pointer stays.
     pub fn fade(&mut self, now: f64) {
-        if !self.persistent {
-            self.points.retain(|(_, t)| now - t < LASER_SECONDS);
+        if self.persistent {
+            return;
+        }
+        let head = self.points.last().copied();
+        self.points.retain(|(_, t)| now - t < LASER_SECONDS);
+        if self.resting
+            && self.points.is_empty()
+            && let Some((at, _)) = head
+        {
+            // Kept at the age of a fresh dot, so it neither shrinks nor needs redrawing.
+            self.points.push((at, f64::INFINITY));
         }
     }
 
     /// Clears the trail.
     pub fn clear(&mut self) {
         self.points.clear();
+        self.resting = false;
     }
 
     /// Whether anything shows.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
+    }
+
+    /// Whether something is fading, so the picture changes by itself (a resting dot
+    /// does not: the window need not be drawn again for it).
+    pub fn is_fading(&self) -> bool {
+        !self.persistent && self.points.iter().any(|(_, t)| t.is_finite())
     }
 
     /// The trail as elements: red dots that shrink and fade with age. `pixel` is the
@@ -417,7 +448,11 @@ impl Laser {
         self.points
             .iter()
             .map(|(p, t)| {
-                let age = if self.persistent { 0.0 } else { ((now - t) / LASER_SECONDS).clamp(0.0, 1.0) as f32 };
+                let age = if self.persistent || !t.is_finite() {
+                    0.0
+                } else {
+                    ((now - t) / LASER_SECONDS).clamp(0.0, 1.0) as f32
+                };
                 let r = (9.0 - 5.0 * age) * pixel;
                 let alpha = (230.0 * (1.0 - age)) as u8;
                 Element::new(

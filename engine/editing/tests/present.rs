@@ -125,7 +125,20 @@ fn the_laser_fades_unless_persistent_and_the_spotlight_cuts_a_hole() {
     laser.point([20.0, 10.0], 1.0);
     laser.fade(LASER_SECONDS + 0.1);
     assert_eq!(laser.elements(LASER_SECONDS + 0.1, 1.0).len(), 1, "the older point faded");
+    // The pointer still rests where it last was: its dot stays, drawn whole, and
+    // nothing fades any more.
     laser.fade(10.0);
+    let rest = laser.elements(10.0, 1.0);
+    assert_eq!(rest.len(), 1, "a resting pointer keeps its dot");
+    let plaatwerk_model::ElementKind::Ellipse(dot) = &rest[0].kind else { panic!() };
+    assert_eq!((dot.cx, dot.cy, dot.rx), (20.0, 10.0, 9.0));
+    assert!(!laser.is_fading(), "a resting dot needs no redrawing");
+    laser.fade(1000.0);
+    assert_eq!(laser.elements(1000.0, 1.0).len(), 1);
+    // Off the canvas, it goes.
+    laser.lift(1000.0);
+    assert!(laser.is_fading());
+    laser.fade(1000.0 + LASER_SECONDS + 0.1);
     assert!(laser.is_empty());
     laser.persistent = true;
     laser.point([5.0, 5.0], 0.0);

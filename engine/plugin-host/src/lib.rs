@@ -41,7 +41,7 @@ use plaatwerk_plugin_api::{Context, ElementSummary, PluginInfo};
 pub use load::LoadError;
 pub use output::Output;
 pub use trust::{TrustError, TrustStore};
-pub use watch::{Change, WatchError};
+pub use watch::{Change, WatchError, changes_content};
 
 /// Why a plugin could not be loaded or called. Messages name the file or plugin.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -48,6 +48,20 @@ pub struct WatchError {
     pub message: String,
 }
 
+/// Whether an event can mean a new build of a library: made, written, renamed or
+/// removed. Reading a library (as loading it does), or a change of its access time,
+/// is not a change: counting those made every load wake the next.
+pub fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 pub(crate) struct Watcher {
     _inner: notify::RecommendedWatcher,
     events: mpsc::Receiver<()>,
@@ -59,7 +73,7 @@ impl Watcher {
         use notify::Watcher as _;
         let (tx, rx) = mpsc::channel();
         let mut inner = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if res.is_ok() {
+            if res.is_ok_and(|ev| changes_content(&ev.kind)) {
                 let _ = tx.send(());
                 wake();
             }
@@ -91,5 +105,23 @@ impl Watcher {
 
     pub(crate) fn pending(&self) -> bool {
         self.last_event.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RenameMode};
+
+    #[test]
+    fn reading_a_library_is_not_a_change_but_writing_one_is() {
+        assert!(!changes_content(&EventKind::Access(AccessKind::Open(AccessMode::Read))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!changes_content(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Name(RenameMode::To))));
+        assert!(changes_content(&EventKind::Remove(notify::event::RemoveKind::File)));
     }
 }

@@ -117,8 +117,8 @@ impl EditorApp {
             // One display: a window at its right edge, beside the editor.
             None => {
                 if let Some(d) = displays.first() {
-                    let x = d.position[0] as f32 / scale + (d.size[0] as f32 / scale - 980.0).max(0.0);
-                    builder = builder.with_position([x, d.position[1] as f32 / scale + 40.0]);
+                    let (at, size) = crate::app::displays::beside_the_editor(d, scale);
+                    builder = builder.with_position(at).with_inner_size(size);
                 }
             }
         }
@@ -209,16 +209,18 @@ impl EditorApp {
                 }
             }
             let now = p.now();
-            let trail = !p.laser.is_empty();
+            let trail = p.laser.is_fading();
             p.laser.fade(now);
             if trail {
                 // The editor's canvas shows the trail fading too.
                 self.overlay_dirty = true;
             }
-            if p.presenter.moving(now) || !p.laser.is_empty() {
+            if p.presenter.moving(now) || p.laser.is_fading() {
                 ctx.request_repaint();
             } else {
-                ctx.request_repaint_after(Duration::from_secs(1));
+                // Nothing moves: wake when the presenter's clock turns to the next minute.
+                let into_minute = p.started.elapsed().as_millis() % 60_000;
+                ctx.request_repaint_after(Duration::from_millis((60_000 - into_minute) as u64 + 50));
             }
         }
         if close && self.dialog.is_none() {

@@ -417,13 +417,19 @@ impl EditorApp {
                 }
                 // The laser follows the pointer over the canvas; held down, it draws a trail.
                 for ev in &events {
-                    if let egui::Event::PointerMoved(pos) = ev
-                        && rect.contains(*pos)
-                    {
-                        let at = to_plate(*pos);
-                        p.laser.point(at, now);
-                        p.last_point = Some(at);
-                        p.touched();
+                    match ev {
+                        egui::Event::PointerMoved(pos) if rect.contains(*pos) => {
+                            let at = to_plate(*pos);
+                            p.laser.point(at, now);
+                            p.last_point = Some(at);
+                            p.touched();
+                        }
+                        // Off the canvas or out of the window, the dot fades.
+                        egui::Event::PointerMoved(_) | egui::Event::PointerGone => {
+                            p.laser.lift(now);
+                            p.touched();
+                        }
+                        _ => {}
                     }
                 }
             }

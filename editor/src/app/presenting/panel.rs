@@ -17,10 +17,13 @@ impl EditorApp {
     pub(in crate::app) fn presenting_panel(&mut self, ui: &mut egui::Ui, frame: &eframe::Frame) {
         let lang = self.lang();
         let Some(p) = &mut self.presenting else { return };
-        let elapsed = p.started.elapsed().as_secs();
+        let minutes = p.started.elapsed().as_secs() / 60;
         ui.horizontal(|ui| {
             ui.heading(lang.pick("Presenteren", "Presenting"));
-            ui.label(egui::RichText::new(format!("⏱ {:02}:{:02}", elapsed / 60, elapsed % 60)).monospace().strong());
+            // Whole minutes: the clock wakes the window once a minute, not every second.
+            ui.label(egui::RichText::new(format!("⏱ {minutes} min")).monospace().strong()).on_hover_text(
+                lang.pick("Tijd sinds het begin van de presentatie", "Time since the presentation began"),
+            );
         });
         ui.label(format!(
             "{} {} / {}: {}",
@@ -200,12 +203,8 @@ impl EditorApp {
             }
         }
         let Some(p) = &mut self.presenting else { return };
-        if let Some((median, p95, n)) = p.latency() {
-            ui.weak(format!(
-                "{} {median:.0} ms, p95 {p95:.0} ms ({n})",
-                lang.pick("Vertraging tot het publiek: mediaan", "Latency to the audience: median")
-            ));
-        }
+        // (The latency to the audience is measured for the log, not shown.)
+        let _ = p;
         self.room_panel(ui);
         ui.separator();
         ui.strong(lang.pick("Sessie", "Session"));
