@@ -262,6 +262,7 @@ mod tests {
         "PDF",
         "PowerPoint",
         "px",
+        "min",
         "A",
         "UA",
         "b",

@@ -241,7 +241,9 @@ impl EditorApp {
                     if ui.selectable_label(active, &c.name).clicked() {
                         asked.activate = Some(i);
                     }
-                    ui.weak(plaatwerk_export::cutout::preset_name(self.core.presets(), &c.preset, lang.is_dutch()));
+                    let preset = plaatwerk_export::cutout::preset_name(self.core.presets(), &c.preset, lang.is_dutch());
+                    // Long preset names end in … rather than widen the side panel.
+                    ui.add(egui::Label::new(egui::RichText::new(preset).weak()).truncate()).on_hover_text(preset);
                 });
                 if let Some((_, tex)) = self.cutouts.thumbs.iter().find(|(n, _)| *n == c.name) {
                     let size = tex.size_vec2();
@@ -283,6 +285,7 @@ impl EditorApp {
             egui::ComboBox::from_id_salt("new-cutout-preset")
                 .selected_text(plaatwerk_export::cutout::preset_name(self.core.presets(), &now, dutch))
                 .width(150.0)
+                .truncate()
                 .show_ui(ui, |ui| {
                     for p in self.core.presets().to_vec() {
                         if ui.selectable_label(p.id == now, p.display_name(dutch)).on_hover_text(&p.id).clicked() {
@@ -362,18 +365,21 @@ fn cutout_fields(
         let label = ui.label(lang.pick("Formaat", "Preset"));
         ui.label_inputs_by(label.id, |ui| {
             let shown = plaatwerk_export::cutout::preset_name(presets, &edited.preset, lang.is_dutch()).to_owned();
-            egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(shown).show_ui(ui, |ui| {
-                for p in presets {
-                    if ui
-                        .selectable_label(p.id == edited.preset, p.display_name(lang.is_dutch()))
-                        .on_hover_text(&p.id)
-                        .clicked()
-                    {
-                        edited.preset = p.id.clone();
-                        changed = true;
+            egui::ComboBox::from_id_salt(("cutout-preset", i)).selected_text(shown).width(150.0).truncate().show_ui(
+                ui,
+                |ui| {
+                    for p in presets {
+                        if ui
+                            .selectable_label(p.id == edited.preset, p.display_name(lang.is_dutch()))
+                            .on_hover_text(&p.id)
+                            .clicked()
+                        {
+                            edited.preset = p.id.clone();
+                            changed = true;
+                        }
                     }
-                }
-            })
+                },
+            )
         });
     });
     changed |= field(ui, lang.pick("Onderschrift", "Caption"), &mut draft.caption, "");

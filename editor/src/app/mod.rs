@@ -349,6 +349,15 @@ impl EditorApp {
         }
     }
 
+    /// What the window shows, in short: when it changes after the frame was laid out,
+    /// another frame is needed.
+    fn shown_state(&self) -> (u64, u64, bool) {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.status.hash(&mut h);
+        (self.core.revision(), h.finish(), self.dialog.is_some())
+    }
+
     fn fit(&mut self, viewport: [f32; 2]) {
         let m = &self.core.plate().meta;
         let camera = Camera::fit([m.width, m.height], viewport);
@@ -495,6 +504,7 @@ impl EditorApp {
 impl eframe::App for EditorApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        let before = self.shown_state();
         if self.backend.is_none() {
             self.backend =
                 frame.wgpu_render_state().map(|rs| plaatwerk_render::backends::describe(&rs.adapter.get_info()));
@@ -609,6 +619,11 @@ impl eframe::App for EditorApp {
         self.watch_disk(&ctx);
         self.autosave();
         self.poll_export();
+        // What the polls above changed (a plate reloaded from disk, a plugin's new
+        // content, an export's message) was not drawn in this frame: draw it.
+        if self.shown_state() != before {
+            ctx.request_repaint();
+        }
         if self.core.is_dirty() {
             // Wake up for the next autosave even when nothing moves.
             ctx.request_repaint_after(AUTOSAVE_EVERY);

@@ -378,5 +378,8 @@ mod idle_tests {
         // egui_kittest's `run` returns once no frame asks for another; it gives up
         // (and fails) when the window keeps asking.
         h.try_run().expect("the window settles");
+        // With a dialog open too.
+        h.state_mut().dialog = Some(super::super::Dialog::About);
+        h.try_run().expect("the window with a dialog settles");
     }
 }
