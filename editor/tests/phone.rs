@@ -41,22 +41,39 @@ fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
     let _facilitator = lines.next();
 
     let shots = std::env::var_os("PLAATWERK_SHOTS").map_or_else(|| dir.path().to_owned(), Into::into);
-    let run = Command::new("node")
+    let mut node = Command::new("node")
         .arg(root.join("tests/browser/phone.mjs"))
         .arg(&url)
         .arg(&shots)
+        .arg("--until-closed")
         .current_dir(root.join("tests/browser"))
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("node runs");
+    // The phone is done and still connected: the facilitator stops the room.
+    let mut said = BufReader::new(node.stdout.take().expect("stdout")).lines();
+    let mut out = Vec::new();
+    for line in said.by_ref() {
+        let line = line.expect("text");
+        let waiting = line.contains("\"waiting\"");
+        out.push(line);
+        if waiting {
+            break;
+        }
+    }
     let stop = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(stop.success());
     let exit = child.wait().expect("exits");
-    let stdout = String::from_utf8_lossy(&run.stdout);
+    out.extend(said.map_while(Result::ok));
+    let run = node.wait_with_output().expect("node ends");
+    let stdout = out.join("\n");
     assert!(run.status.success(), "the browser run failed:\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
     assert!(exit.success(), "exit 0 after SIGTERM: {exit:?}");
     let done: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect(&stdout);
     assert_eq!(done["ok"], true, "{done}");
     assert_eq!(done["came_back"], true, "a reloaded page finds its notes and dots: {done}");
+    assert_eq!(done["ended_said"], true, "a closed room is said to be closed, not reconnected to: {done}");
     assert_eq!(done["unnamed"], serde_json::json!([]), "every control has an accessible name");
     assert!(done["voted"].as_u64().is_some(), "voted on an element: {done}");
 

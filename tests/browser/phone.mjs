@@ -3,10 +3,13 @@
 // control by its accessible name, as a screen reader would. Prints one JSON line with
 // what it did; writes screenshots to the folder given.
 //
-//   node phone.mjs PARTICIPANT_URL OUT_DIR
+//   node phone.mjs PARTICIPANT_URL OUT_DIR [--until-closed]
+//
+// With --until-closed it then prints {"waiting": "close"} and waits (up to a minute)
+// for the room to close: the page must say so, not try to reconnect.
 import { chromium } from 'playwright-core';
 
-const [url, out] = process.argv.slice(2);
+const [url, out, untilClosed] = process.argv.slice(2);
 if (!url || !out) {
   console.error('usage: node phone.mjs PARTICIPANT_URL OUT_DIR');
   process.exit(2);
@@ -107,6 +110,14 @@ try {
     .filter((e) => !e.closest('[hidden]'))
     .filter((e) => !(e.getAttribute('aria-label') || (e.labels && e.labels.length) || e.textContent.trim()))
     .map((e) => e.id || e.outerHTML.slice(0, 60)));
+  if (untilClosed === '--until-closed') {
+    console.log(JSON.stringify({ waiting: 'close' }));
+    await page.getByText('De gespreksleider heeft de ruimte gesloten', { exact: false }).first().waitFor({ timeout: 60000 });
+    // It stays said: no reconnecting a few seconds later.
+    await page.waitForTimeout(3000);
+    done.ended_said = await page.getByText('opnieuw verbinden', { exact: false }).count() === 0;
+    await page.screenshot({ path: `${out}/phone-room-closed.png` });
+  }
   done.ok = true;
 } finally {
   await browser.close();

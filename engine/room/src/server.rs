@@ -491,14 +491,18 @@ async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Res
     )
 }
 
-/// The close frame of an instance that stops: "service restart" (1012), so the
-/// client reconnects (through the load balancer, to another instance).
-fn going_away() -> Message {
-    Message::Close(Some(axum::extract::ws::CloseFrame {
-        code: 1012,
-        reason: Utf8Bytes::from_static("this server stops; reconnect"),
-    }))
+/// The close frame of an instance that stops. A hosted room goes on elsewhere:
+/// "service restart" (1012), so the client reconnects (through the load balancer, to
+/// another instance). A room served by one process (the facilitator's laptop, `room
+/// serve`) ends with it: [`ROOM_CLOSED`], so phones say so instead of reconnecting.
+fn going_away(room_ends: bool) -> Message {
+    let (code, reason) =
+        if room_ends { (ROOM_CLOSED, "the room is closed") } else { (1012, "this server stops; reconnect") };
+    Message::Close(Some(axum::extract::ws::CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))
 }
+
+/// The WebSocket close code of a room that has ended (an application code, 4000–4999).
+pub const ROOM_CLOSED: u16 = 4000;
 
 /// `GET /healthz`: 200 while the instance serves (with whether its store takes
 /// changes), 503 once it stops, so a load balancer sends no one new.
@@ -732,7 +736,7 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
                 }
             }
             () = async { let _ = closed.wait_for(|c| *c).await; } => {
-                let _ = tx.send(going_away()).await;
+                let _ = tx.send(going_away(shared.store.is_none())).await;
                 return;
             }
             _ = tick.tick() => {
@@ -865,7 +869,7 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                 shared.metrics.answered(arrived.elapsed());
             }
             () = async { let _ = closed.wait_for(|c| *c).await; } => {
-                let _ = tx.send(going_away()).await;
+                let _ = tx.send(going_away(shared.store.is_none())).await;
                 return;
             }
             // While changes wait for their turn the task sleeps: with hundreds of

@@ -25,6 +25,7 @@
     codeTitle: 'Doe mee', codeLabel: 'Code van de ruimte (8 cijfers, op het scherm)', codeGo: 'Verder',
     codeWrong: 'Dat is niet de code van deze ruimte.', codeSlow: 'Te vaak een verkeerde code; scan de QR-code of wacht een minuut.',
     closed: 'Deze ruimte bestaat niet (meer). Vraag de gespreksleider om een nieuwe link.',
+    ended: 'De gespreksleider heeft de ruimte gesloten. Bedankt voor het meedoen!',
     away: 'De ruimte is even niet bereikbaar. Wat je nu stuurt, wacht op je telefoon tot ze terug is.',
     posted: 'Geplaatst.', postedWaiting: 'Verstuurd; hij wacht op de gespreksleider.',
     colorNames: { yellow: 'geel', pink: 'roze', blue: 'blauw', green: 'groen', orange: 'oranje', purple: 'paars' },
@@ -55,6 +56,7 @@
     codeTitle: 'Join', codeLabel: 'Room code (8 digits, on the screen)', codeGo: 'Continue',
     codeWrong: 'That is not this room\'s code.', codeSlow: 'Too many wrong codes; scan the QR code or wait a minute.',
     closed: 'This room does not exist (any more). Ask the facilitator for a new link.',
+    ended: 'The facilitator closed the room. Thank you for taking part!',
     away: 'The room is unavailable for a moment. What you send now waits on your phone until it is back.',
     posted: 'Posted.', postedWaiting: 'Sent; it waits for the facilitator.',
     colorNames: { yellow: 'yellow', pink: 'pink', blue: 'blue', green: 'green', orange: 'orange', purple: 'purple' },
@@ -139,8 +141,14 @@
       let m; try { m = JSON.parse(e.data); } catch { return; }
       for (const x of Array.isArray(m) ? m : [m]) receive(x);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (S.ws !== ws || S.gone) return;
+      if (ev.code === 4000) {
+        // The facilitator closed the room: nothing to reconnect to. What is on the
+        // phone stays to look at.
+        S.gone = true; S.locked = true; status(T.ended, true); toast(T.ended);
+        return;
+      }
       status(T.reconnecting, true);
       const wait = Math.min(10000, 800 * 2 ** S.retry) * (0.75 + Math.random() / 2);
       S.retry = Math.min(S.retry + 1, 6);
