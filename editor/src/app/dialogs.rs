@@ -100,7 +100,7 @@ impl EditorApp {
                         self.status = format!("{opened} {} ({})", s.name, s.date);
                         self.closed()
                     }
-                    Err(e) => Outcome::Then(Dialog::Error(e.to_string())),
+                    Err(e) => Outcome::Then(Dialog::Error(e.describe(lang.is_dutch()))),
                 },
                 files::Purpose::SaveAs { then_close } => self.save_as_chosen(ctx, lang, &p, then_close),
             },
@@ -110,7 +110,7 @@ impl EditorApp {
     fn save_as_chosen(&mut self, ctx: &egui::Context, lang: Lang, p: &Path, then_close: bool) -> Outcome {
         let old = self.core.path().map(ToOwned::to_owned);
         if let Err(e) = self.core.save_as(p) {
-            return Outcome::Then(Dialog::Error(e.to_string()));
+            return Outcome::Then(Dialog::Error(e.describe(lang.is_dutch())));
         }
         if let Some(r) = &self.recovery {
             r.discard(old.as_deref());
@@ -137,7 +137,7 @@ impl EditorApp {
                 if ui.button(lang.pick("Opslaan en openen", "Save and open")).clicked() {
                     match self.core.save() {
                         Ok(_) => self.open_plate(path.to_path_buf(), true),
-                        Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+                        Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
                     }
                     outcome = self.closed();
                 }
@@ -301,7 +301,7 @@ impl EditorApp {
                 Outcome::Closed
             }
             Ok(None) => Outcome::Closed,
-            Err(e) => Outcome::Then(Dialog::Error(e.to_string())),
+            Err(e) => Outcome::Then(Dialog::Error(e.describe(lang.is_dutch()))),
         }
     }
 
@@ -340,7 +340,7 @@ impl EditorApp {
         let Some(r) = &self.recovery else { return Outcome::Closed };
         let plate = match r.load(found) {
             Ok(plate) => plate,
-            Err(e) => return Outcome::Then(Dialog::Error(e.to_string())),
+            Err(e) => return Outcome::Then(Dialog::Error(e.describe(lang.is_dutch()))),
         };
         let session = r.load_session(found);
         let path: Option<PathBuf> = self.core.path().map(ToOwned::to_owned);

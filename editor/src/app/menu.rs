@@ -136,7 +136,7 @@ impl EditorApp {
                 if self.core.path().is_some() && ui.button(lang.pick("Opslaan en nieuw", "Save and new")).clicked() {
                     match self.core.save() {
                         Ok(_) => self.new_plate(choice.clone(), true),
-                        Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+                        Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
                     }
                     outcome = self.closed();
                 }

@@ -58,6 +58,7 @@ pub fn run(
     room: Option<Option<String>>,
     trust_plugins: bool,
 ) -> anyhow::Result<()> {
+    let dutch = Settings::load().lang.is_dutch();
     let built_in = || match format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME) {
         Ok(plate) => (plate, None, None),
         Err(e) => (Plate::new("", 1600.0, 1000.0), None, Some(e.to_string())),
@@ -66,14 +67,14 @@ pub fn run(
     let (plate, path, error) = match path {
         Some(p) => match format::load(&p) {
             Ok(plate) => (plate, Some(p), None),
-            Err(e) if !p.exists() => (Plate::new(file_title(&p), 1600.0, 1000.0), Some(p), Some(e.to_string())),
+            Err(e) if !p.exists() => (Plate::new(file_title(&p), 1600.0, 1000.0), Some(p), Some(e.describe(dutch))),
             // Not a plate (a picture, a PDF, a broken file): the error says what it
             // seems to be, over the example as it opens without a file; nothing is
             // opened in the file's place under its name.
             Err(e) => {
                 example = true;
                 let (plate, path, _) = built_in();
-                (plate, path, Some(e.to_string()))
+                (plate, path, Some(e.describe(dutch)))
             }
         },
         None => built_in(),
@@ -415,7 +416,7 @@ impl EditorApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             }
-            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+            Err(e) => self.dialog = Some(Dialog::Error(e.describe(self.lang().is_dutch()))),
         }
     }
 
@@ -473,7 +474,7 @@ impl EditorApp {
                     self.dialog = Some(Dialog::Recover(found));
                 }
             }
-            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+            Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
         }
     }
 
@@ -495,7 +496,7 @@ impl EditorApp {
                     warnings.join("; ")
                 );
             }
-            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+            Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
         }
         self.overlay_dirty = true;
     }

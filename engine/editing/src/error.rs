@@ -88,6 +88,35 @@ pub enum EditingError {
 }
 
 impl EditingError {
+    /// The message in Dutch (`dutch`) or English: what went wrong in the window's
+    /// language, a system's or a check's own reason as it gave it.
+    pub fn describe(&self, dutch: bool) -> String {
+        if !dutch {
+            return self.to_string();
+        }
+        match self {
+            EditingError::Io { path, source } => format!("{}: {source}", path.display()),
+            EditingError::PictureTooBig { path, bytes } => format!(
+                "{}: het bestand is {bytes} bytes; afbeeldingen tot 64 MB kunnen worden ingevoegd",
+                path.display()
+            ),
+            EditingError::Picture { path, reason } => format!("{}: {reason}", path.display()),
+            EditingError::Plate(e) => e.describe(true),
+            EditingError::NotASession { path, reason } => {
+                format!("{}: geen sessiebestand: {reason}", path.display())
+            }
+            EditingError::SessionOnPlate { path, layer } => {
+                format!("{}: deze sessie staat al op de plaat (laag \"{layer}\")", path.display())
+            }
+            EditingError::LayerNotEditable(layer) => format!("laag \"{layer}\" is vergrendeld of verborgen"),
+            EditingError::ElementGone => "het element is er niet meer".to_owned(),
+            EditingError::NoCutout(i) => format!("er is geen uitsnede {i}"),
+            EditingError::CutoutWithoutName => "een uitsnede heeft een naam nodig".to_owned(),
+            EditingError::CutoutNameTaken(name) => format!("er is al een uitsnede met de naam \"{name}\""),
+            other => other.to_string(),
+        }
+    }
+
     /// An I/O error on `path`.
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> EditingError {
         let path = path.into();
