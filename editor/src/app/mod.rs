@@ -506,6 +506,7 @@ impl eframe::App for EditorApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         let before = self.shown_state();
+        self.core.set_language(self.lang().is_dutch());
         if self.backend.is_none() {
             self.backend =
                 frame.wgpu_render_state().map(|rs| plaatwerk_render::backends::describe(&rs.adapter.get_info()));

@@ -159,6 +159,9 @@ impl EditorApp {
     pub(super) fn switch_language(&mut self) {
         let lang = self.lang().other();
         self.settings.lang = lang;
+        self.core.set_language(lang.is_dutch());
+        // Words drawn on the canvas (cut-out labels) change language too.
+        self.overlay_dirty = true;
         self.status = match self.settings.save() {
             Ok(()) => lang.pick("Taal: Nederlands", "Language: English").to_owned(),
             Err(e) => e.to_string(),

@@ -162,17 +162,32 @@ impl EditorCore {
         }
         let blue = Color::rgb(0x1e, 0x88, 0xe5);
         let grey = Color::rgb(0x6c, 0x75, 0x7d);
+        let labels = label_places(&self.plate.cutouts, pixel, self.dutch, &self.presets);
         for (i, c) in self.plate.cutouts.iter().enumerate() {
             let active = self.active_cutout == Some(i);
             let color = if active { blue } else { grey };
             let r = c.region;
             out.push(dashed_frame(r, color, if active { 2.5 } else { 1.5 }, pixel, u64::MAX - 10));
+            let (text, place) = &labels[i];
+            // On a light backdrop, so the name reads over the plate.
+            out.push(Element::new(
+                ElementId(u64::MAX - 12),
+                ElementKind::Rect(Rect {
+                    x: place.min[0],
+                    y: place.min[1],
+                    width: place.width(),
+                    height: place.height(),
+                    radius: 3.0 * pixel,
+                    fill: Some(plaatwerk_model::Paint::Solid(Color::rgba(0xff, 0xff, 0xff, 210))),
+                    stroke: None,
+                }),
+            ));
             out.push(Element::new(
                 ElementId(u64::MAX - 11),
                 ElementKind::Text(Text {
-                    x: r.x + 4.0 * pixel,
-                    y: r.y - 18.0 * pixel,
-                    text: format!("{} · {}", c.name, c.preset),
+                    x: place.min[0] + LABEL_PAD * pixel,
+                    y: place.min[1] + 2.0 * pixel,
+                    text: text.clone(),
                     size: 13.0 * pixel,
                     color,
                     align: plaatwerk_model::Align::Left,
@@ -209,6 +224,38 @@ impl EditorCore {
     }
 }
 
+/// Padding of a cut-out's label, in screen pixels.
+const LABEL_PAD: f32 = 4.0;
+/// Height of a cut-out's label, in screen pixels.
+const LABEL_PX: f32 = 19.0;
+
+/// Each cut-out's label and where it goes: above its frame's top left corner, or, where
+/// that would cover another label (cut-outs that start at the same place, a stop and
+/// its slide), the next free row down inside the frame. `pixel`: plate units per
+/// screen pixel; widths are estimated from the text (bold 13 px).
+pub fn label_places(cutouts: &[CutOut], pixel: f32, dutch: bool, presets: &[Preset]) -> Vec<(String, Bounds)> {
+    let mut placed: Vec<Bounds> = Vec::new();
+    let mut out = Vec::with_capacity(cutouts.len());
+    for c in cutouts {
+        let text = format!("{} · {}", c.name, plaatwerk_export::cutout::preset_name(presets, &c.preset, dutch));
+        let width = (text.chars().count() as f32 * 7.6 + 2.0 * LABEL_PAD) * pixel;
+        let height = LABEL_PX * pixel;
+        let x = c.region.x + 2.0 * pixel;
+        let mut y = c.region.y - height - 1.0 * pixel;
+        let mut place = Bounds { min: [x, y], max: [x + width, y + height] };
+        for _ in 0..cutouts.len().min(32) {
+            if !placed.iter().any(|p| p.intersects(&place)) {
+                break;
+            }
+            y += height + 2.0 * pixel;
+            place = Bounds { min: [x, y], max: [x + width, y + height] };
+        }
+        placed.push(place);
+        out.push((text, place));
+    }
+    out
+}
+
 /// A dashed frame around a region, `width` and its dashes in screen pixels (`pixel`
 /// plate units each): cut-outs on the canvas, the audience's view while presenting.
 pub fn dashed_frame(r: Region, color: Color, width: f32, pixel: f32, id: u64) -> Element {
@@ -226,4 +273,35 @@ pub fn dashed_frame(r: Region, color: Color, width: f32, pixel: f32, id: u64) ->
             stroke: Some(style),
         }),
     )
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    fn cutout(name: &str, x: f32, y: f32) -> CutOut {
+        CutOut {
+            name: name.into(),
+            region: Region { x, y, width: 800.0, height: 450.0 },
+            preset: "slide-16x9".into(),
+            show: Default::default(),
+            caption: None,
+            qr_url: None,
+            background: None,
+        }
+    }
+
+    #[test]
+    fn labels_of_cut_outs_that_start_at_one_place_do_not_cover_each_other() {
+        let presets = plaatwerk_export::cutout::builtin_presets();
+        let cuts =
+            [cutout("overzicht", 100.0, 100.0), cutout("overzicht-2", 100.0, 100.0), cutout("ver", 1500.0, 900.0)];
+        let labels = label_places(&cuts, 2.0, true, &presets);
+        assert_eq!(labels[0].0, "overzicht · Dia 16:9, 1920×1080");
+        assert!(!labels[0].1.intersects(&labels[1].1), "{labels:?}");
+        assert!(labels[1].1.min[1] > labels[0].1.max[1]);
+        // A cut-out elsewhere keeps its place above its frame.
+        assert!(labels[2].1.max[1] <= 900.0);
+        assert_eq!(label_places(&cuts, 2.0, false, &presets)[0].0, "overzicht · Slide 16:9, 1920×1080");
+    }
 }

@@ -42,6 +42,8 @@ pub struct EditorCore {
     pub(crate) presets: Vec<plaatwerk_export::cutout::Preset>,
     /// Show the cut-outs' frames on the canvas (they always show with the cut-out tool).
     pub(crate) show_cutouts: bool,
+    /// The window's language, for what the core draws with words (cut-out labels).
+    pub(crate) dutch: bool,
     pub(crate) history: History,
     pub(crate) gesture: Option<Gesture>,
     pub(crate) ids: IdSpace,
@@ -82,6 +84,7 @@ impl EditorCore {
             cutout_preset: "slide-16x9".to_owned(),
             presets: plaatwerk_export::cutout::builtin_presets(),
             show_cutouts: false,
+            dutch: true,
             history: History::default(),
             gesture: None,
             ids,
@@ -92,6 +95,11 @@ impl EditorCore {
             overlays: Vec::new(),
             clean_baseline: None,
         }
+    }
+
+    /// Sets the language of what the core draws with words (cut-out labels).
+    pub fn set_language(&mut self, dutch: bool) {
+        self.dutch = dutch;
     }
 
     /// The open plate. It changes only through edits (the tools, [`EditorCore::apply`],
@@ -471,6 +479,7 @@ impl EditorCore {
             width: self.width,
             eraser: self.eraser,
             show_cutouts: self.show_cutouts,
+            dutch: self.dutch,
             presets,
             cutout_preset,
             disk_hash: self.disk_hash,
