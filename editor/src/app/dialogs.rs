@@ -127,6 +127,21 @@ impl EditorApp {
     }
 
     fn unsaved_before_open(&mut self, ctx: &egui::Context, lang: Lang, path: &Path) -> Outcome {
+        let path = path.to_path_buf();
+        let save = lang.pick("Opslaan en openen", "Save and open");
+        self.unsaved_before(ctx, lang, save, &|app| app.open_plate(path.clone(), true))
+    }
+
+    /// Asked before another plate takes the place of one with unsaved changes: save
+    /// first (when the plate has a file), go on without saving, or cancel. `go` puts
+    /// the other plate in place.
+    pub(super) fn unsaved_before(
+        &mut self,
+        ctx: &egui::Context,
+        lang: Lang,
+        save_and_go: &str,
+        go: &dyn Fn(&mut EditorApp),
+    ) -> Outcome {
         let mut outcome = Outcome::Open;
         let ((), cancel) = modal(ctx, lang.pick("Wijzigingen opslaan?", "Save changes?"), |ui| {
             ui.label(lang.pick(
@@ -134,15 +149,16 @@ impl EditorApp {
                 "This plate has changes that are not saved yet. Save them first?",
             ));
             ui.horizontal(|ui| {
-                if ui.button(lang.pick("Opslaan en openen", "Save and open")).clicked() {
+                // A plate without a file is saved with File > Save as.
+                if self.core.path().is_some() && ui.button(save_and_go).clicked() {
                     match self.core.save() {
-                        Ok(_) => self.open_plate(path.to_path_buf(), true),
+                        Ok(_) => go(self),
                         Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
                     }
                     outcome = self.closed();
                 }
                 if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
-                    self.open_plate(path.to_path_buf(), true);
+                    go(self);
                     outcome = self.closed();
                 }
                 if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() {

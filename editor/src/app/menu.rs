@@ -126,33 +126,8 @@ impl EditorApp {
 
     /// Asked before File → New replaces a plate with unsaved changes.
     pub(super) fn unsaved_before_new(&mut self, ctx: &egui::Context, lang: Lang, choice: &NewPlate) -> Outcome {
-        let mut outcome = Outcome::Open;
-        let ((), cancel) = modal(ctx, lang.pick("Wijzigingen opslaan?", "Save changes?"), |ui| {
-            ui.label(lang.pick(
-                "Deze plaat heeft wijzigingen die nog niet zijn opgeslagen. Eerst opslaan?",
-                "This plate has changes that are not saved yet. Save them first?",
-            ));
-            ui.horizontal(|ui| {
-                if self.core.path().is_some() && ui.button(lang.pick("Opslaan en nieuw", "Save and new")).clicked() {
-                    match self.core.save() {
-                        Ok(_) => self.new_plate(choice.clone(), true),
-                        Err(e) => self.dialog = Some(Dialog::Error(e.describe(lang.is_dutch()))),
-                    }
-                    outcome = self.closed();
-                }
-                if ui.button(lang.pick("Niet opslaan", "Don't save")).clicked() {
-                    self.new_plate(choice.clone(), true);
-                    outcome = self.closed();
-                }
-                if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() {
-                    outcome = Outcome::Closed;
-                }
-            });
-        });
-        if cancel {
-            outcome = Outcome::Closed;
-        }
-        outcome
+        let save = lang.pick("Opslaan en nieuw", "Save and new");
+        self.unsaved_before(ctx, lang, save, &|app| app.new_plate(choice.clone(), true))
     }
 
     /// Help (F1): the key tables of drawing, presenting and the canvas, and where the

@@ -50,6 +50,39 @@ enum LayerAction {
     Rename,
 }
 
+/// A colour swatch that acts as a radio button named `name`: `fill` painted over
+/// white (when given) with `edge` around it, or `edge` filled; a blue ring when
+/// `selected`.
+pub(super) fn swatch(
+    ui: &mut egui::Ui,
+    edge: Color,
+    fill: Option<Color>,
+    selected: bool,
+    name: &str,
+) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
+    match fill {
+        Some(f) => {
+            ui.painter().rect_filled(rect, 4.0, egui::Color32::WHITE);
+            ui.painter().rect_filled(rect, 4.0, color32(f));
+            ui.painter().rect_stroke(rect, 4.0, egui::Stroke::new(1.0, color32(edge)), egui::StrokeKind::Inside);
+        }
+        None => {
+            ui.painter().rect_filled(rect, 4.0, color32(edge));
+        }
+    }
+    if selected {
+        ui.painter().rect_stroke(
+            rect.expand(2.0),
+            4.0,
+            egui::Stroke::new(2.0, egui::Color32::from_rgb(0x1e, 0x88, 0xe5)),
+            egui::StrokeKind::Outside,
+        );
+    }
+    resp.widget_info(|| egui::WidgetInfo::selected(egui::accesskit::Role::RadioButton, true, selected, name));
+    resp
+}
+
 pub(super) fn color32(c: Color) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
 }
@@ -272,22 +305,9 @@ impl EditorApp {
         ui.label(lang.pick("Kleur", "Colour"));
         egui::Grid::new("palette").spacing([4.0, 4.0]).show(ui, |ui| {
             for (i, c) in PALETTE.iter().enumerate() {
-                let (rect, resp) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
-                ui.painter().rect_filled(rect, 4.0, color32(*c));
-                if self.core.color() == *c {
-                    ui.painter().rect_stroke(
-                        rect.expand(2.0),
-                        4.0,
-                        egui::Stroke::new(2.0, egui::Color32::from_rgb(0x1e, 0x88, 0xe5)),
-                        egui::StrokeKind::Outside,
-                    );
-                }
                 let (nl, en) = PALETTE_NAMES[i];
                 let name = format!("{} {} ({c})", lang.pick("Kleur", "Colour"), lang.pick(nl, en));
-                let selected = self.core.color() == *c;
-                resp.widget_info(|| {
-                    egui::WidgetInfo::selected(egui::accesskit::Role::RadioButton, true, selected, &name)
-                });
+                let resp = swatch(ui, *c, None, self.core.color() == *c, &name);
                 if resp.on_hover_text(c.to_string()).clicked() {
                     // The colour for what is drawn next, and for the selection.
                     self.core.set_color(*c);

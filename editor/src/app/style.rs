@@ -8,7 +8,7 @@ use plaatwerk_model::{ArrowHead, Color, Weight};
 
 use super::EditorApp;
 use super::a11y::Named;
-use super::panels::{PALETTE, PALETTE_NAMES, color32};
+use super::panels::{PALETTE, PALETTE_NAMES, swatch};
 
 /// Font sizes offered, in plate units, with their names (Dutch, English).
 const FONT_SIZES: [(f32, &str, &str); 5] = [
@@ -50,24 +50,10 @@ impl EditorApp {
                 }
                 for (i, c) in PALETTE.iter().enumerate() {
                     let t = tint(*c);
-                    let (rect, resp) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
-                    ui.painter().rect_filled(rect, 4.0, egui::Color32::WHITE);
-                    ui.painter().rect_filled(rect, 4.0, color32(t));
-                    ui.painter().rect_stroke(rect, 4.0, egui::Stroke::new(1.0, color32(*c)), egui::StrokeKind::Inside);
                     let selected = fill.is_some_and(|f| f == t || f == *c);
-                    if selected {
-                        ui.painter().rect_stroke(
-                            rect.expand(2.0),
-                            4.0,
-                            egui::Stroke::new(2.0, egui::Color32::from_rgb(0x1e, 0x88, 0xe5)),
-                            egui::StrokeKind::Outside,
-                        );
-                    }
                     let (nl, en) = PALETTE_NAMES[i];
                     let name = format!("{} {}", lang.pick("Vulling", "Fill"), lang.pick(nl, en));
-                    resp.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::accesskit::Role::RadioButton, true, selected, &name)
-                    });
+                    let resp = swatch(ui, *c, Some(t), selected, &name);
                     if resp.on_hover_text(lang.pick(nl, en)).clicked() {
                         change = Some(StyleChange::Fill(Some(t)));
                     }

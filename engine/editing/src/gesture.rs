@@ -399,17 +399,8 @@ impl EditorCore {
             Tool::Arrow | Tool::Line => {
                 let to = if click { [start[0] + 160.0, start[1]] } else { end };
                 let mut arrow = Arrow {
-                    from: start,
-                    to,
-                    control: None,
-                    color: self.color,
-                    width: self.width,
-                    head_start: ArrowHead::None,
                     head_end: if self.tool == Tool::Line { ArrowHead::None } else { ArrowHead::Triangle },
-                    dashes: Vec::new(),
-                    label: String::new(),
-                    bind_from: None,
-                    bind_to: None,
+                    ..Arrow::straight(start, to, self.color, self.width)
                 };
                 if !click {
                     self.connect_new(&mut arrow);

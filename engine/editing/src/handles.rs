@@ -195,17 +195,13 @@ impl EditorCore {
             out.push(Element::new(
                 ElementId(u64::MAX - 3),
                 ElementKind::Arrow(plaatwerk_model::Arrow {
-                    from: [knob[0], knob[1] + KNOB_PX * pixel - 4.0 * pixel],
-                    to: *knob,
-                    control: None,
-                    color: mark,
-                    width: 1.5 * pixel,
-                    head_start: plaatwerk_model::ArrowHead::None,
                     head_end: plaatwerk_model::ArrowHead::None,
-                    dashes: Vec::new(),
-                    label: String::new(),
-                    bind_from: None,
-                    bind_to: None,
+                    ..plaatwerk_model::Arrow::straight(
+                        [knob[0], knob[1] + KNOB_PX * pixel - 4.0 * pixel],
+                        *knob,
+                        mark,
+                        1.5 * pixel,
+                    )
                 }),
             ));
         }

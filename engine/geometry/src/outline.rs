@@ -308,19 +308,7 @@ mod tests {
     #[test]
     fn an_arrow_of_no_length_has_finite_parts() {
         // The first moment of dragging an arrow out: from and to are the same point.
-        let a = Arrow {
-            from: [10.0, 10.0],
-            to: [10.0, 10.0],
-            control: None,
-            color: plaatwerk_model::Color::BLACK,
-            width: 3.0,
-            head_start: ArrowHead::None,
-            head_end: ArrowHead::Triangle,
-            dashes: Vec::new(),
-            label: String::new(),
-            bind_from: None,
-            bind_to: None,
-        };
+        let a = Arrow::straight([10.0, 10.0], [10.0, 10.0], plaatwerk_model::Color::BLACK, 3.0);
         let shape = arrow_shape(&a);
         for path in [&shape.shaft, &shape.filled_heads, &shape.open_heads] {
             for ev in path.iter() {

@@ -53,19 +53,7 @@ pub fn circle_outline(cx: f32, cy: f32, r: f32, color: Color, line: f32) -> Elem
 
 /// A straight line.
 pub fn line(from: [f32; 2], to: [f32; 2], color: Color, width: f32) -> Element {
-    element(ElementKind::Arrow(Arrow {
-        from,
-        to,
-        control: None,
-        color,
-        width,
-        head_start: ArrowHead::None,
-        head_end: ArrowHead::None,
-        dashes: Vec::new(),
-        label: String::new(),
-        bind_from: None,
-        bind_to: None,
-    }))
+    element(ElementKind::Arrow(Arrow { head_end: ArrowHead::None, ..Arrow::straight(from, to, color, width) }))
 }
 
 /// An arrow with a head at `to`, bent through `control` when given, with an optional
@@ -78,19 +66,7 @@ pub fn arrow(
     width: f32,
     label: &str,
 ) -> Element {
-    element(ElementKind::Arrow(Arrow {
-        from,
-        to,
-        control,
-        color,
-        width,
-        head_start: ArrowHead::None,
-        head_end: ArrowHead::Triangle,
-        dashes: Vec::new(),
-        label: label.to_owned(),
-        bind_from: None,
-        bind_to: None,
-    }))
+    element(ElementKind::Arrow(Arrow { control, label: label.to_owned(), ..Arrow::straight(from, to, color, width) }))
 }
 
 /// An SVG path (`d` attribute syntax), filled and/or stroked.
