@@ -102,6 +102,13 @@ impl EditorApp {
                 }
             }
         }
+        if !self.drawing {
+            // The arrow tool shows what an arrow drawn from here would attach to.
+            let at = on_canvas.map(|pos| pointer(pos).pos);
+            if self.core.hover(at, pixel) {
+                self.overlay_dirty = true;
+            }
+        }
         if response.double_clicked()
             && self.core.tool() == Tool::Select
             && self.text_editing.is_none()

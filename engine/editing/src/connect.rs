@@ -297,6 +297,8 @@ pub fn target_at(
         return None;
     }
     let plate_area = (plate.meta.width * plate.meta.height).max(1.0);
+    // Top first: what is drawn over the rest.
+    let mut text_on_top: Option<(ElementId, Outline)> = None;
     for layer in plate.layers.iter().rev().filter(|l| l.visible) {
         for e in layer.elements.iter().rev() {
             if !hits.contains(&e.id) || Some(e.id) == exclude || !bindable(&e.kind) {
@@ -306,15 +308,29 @@ pub fn target_at(
             if outline.area() >= BACKGROUND_SHARE * plate_area || !outline.near(pos, reach) {
                 continue;
             }
-            let side = SIDES
-                .into_iter()
-                .zip(outline.sides)
-                .find(|(_, s)| (s[0] - pos[0]).hypot(s[1] - pos[1]) <= SIDE_SNAP_PX * pixel);
-            let anchor = side.map_or(Anchor::Outline, |(a, _)| a);
-            return Some((Binding { element: e.id, anchor }, outline));
+            let is_text = matches!(e.kind, ElementKind::Text(_));
+            match &text_on_top {
+                None if !is_text => return Some(snapped(e.id, outline, pos, pixel)),
+                None => text_on_top = Some((e.id, outline)),
+                // A text on a card (drawn as a box with a text over it): the card.
+                Some((_, text)) if !is_text && outline.near(text.center, 0.0) => {
+                    return Some(snapped(e.id, outline, pos, pixel));
+                }
+                Some(_) => {}
+            }
         }
     }
-    None
+    text_on_top.map(|(id, outline)| snapped(id, outline, pos, pixel))
+}
+
+/// The binding to an element at `pos`: the middle of a side when near one.
+fn snapped(id: ElementId, outline: Outline, pos: [f32; 2], pixel: f32) -> (Binding, Outline) {
+    let side = SIDES
+        .into_iter()
+        .zip(outline.sides)
+        .find(|(_, s)| (s[0] - pos[0]).hypot(s[1] - pos[1]) <= SIDE_SNAP_PX * pixel);
+    let anchor = side.map_or(Anchor::Outline, |(a, _)| a);
+    (Binding { element: id, anchor }, outline)
 }
 
 /// Drops the bindings of arrows to elements that are not in the plate (deleted, or
@@ -413,6 +429,22 @@ impl EditorCore {
             }
         }
         self.refresh(&followed);
+    }
+
+    /// The pointer rests at `pos` (`None`: off the canvas). With the arrow or line
+    /// tool, what an arrow drawn from there would attach to lights up before the press.
+    /// Returns whether that changed (the overlay is to be drawn again).
+    pub fn hover(&mut self, pos: Option<[f32; 2]>, pixel: f32) -> bool {
+        let target = match (pos, self.tool, &self.gesture) {
+            (Some(p), crate::Tool::Arrow | crate::Tool::Line, None) => {
+                self.pixel = pixel;
+                self.snap_target(p, None)
+            }
+            _ => None,
+        };
+        let changed = target.as_ref().map(|t| t.0) != self.hover_target.as_ref().map(|t| t.0);
+        self.hover_target = target;
+        changed
     }
 
     /// What an arrow end dragged to `pos` would attach to (for the snap indicator).

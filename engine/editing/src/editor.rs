@@ -44,6 +44,8 @@ pub struct EditorCore {
     pub(crate) show_cutouts: bool,
     /// The window's language, for what the core draws with words (cut-out labels).
     pub(crate) dutch: bool,
+    /// Where an arrow or line would attach if drawn from under the resting pointer.
+    pub(crate) hover_target: Option<(plaatwerk_model::Binding, crate::connect::Outline)>,
     pub(crate) history: History,
     pub(crate) gesture: Option<Gesture>,
     pub(crate) ids: IdSpace,
@@ -85,6 +87,7 @@ impl EditorCore {
             presets: plaatwerk_export::cutout::builtin_presets(),
             show_cutouts: false,
             dutch: true,
+            hover_target: None,
             history: History::default(),
             gesture: None,
             ids,

@@ -83,6 +83,11 @@ impl EditorCore {
                     self.snap_overlay(&(b, outline), pixel, &mut out);
                 }
             }
+            None if matches!(self.tool, crate::Tool::Arrow | crate::Tool::Line) => {
+                if let Some(target) = &self.hover_target {
+                    self.snap_overlay(target, pixel, &mut out);
+                }
+            }
             Some(Gesture::BoxSelect { start, now }) => {
                 let b = Bounds {
                     min: [start[0].min(now[0]), start[1].min(now[1])],

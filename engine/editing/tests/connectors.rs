@@ -267,3 +267,29 @@ fn a_version_3_plate_still_opens() {
     let err = format::from_str(&attached_to_itself, "zelf.plate").expect_err("refused").to_string();
     assert!(err.contains("zelf.plate") && err.contains("attaches the arrow to itself"), "{err}");
 }
+
+#[test]
+fn with_the_arrow_tool_the_card_under_the_pointer_lights_up_before_the_press() {
+    let (mut c, _, _, _) = two_cards();
+    let lit = |c: &EditorCore| c.overlay(1.0).iter().any(|e| e.id == ElementId(u64::MAX - 5));
+    c.set_tool(Tool::Arrow);
+    assert!(c.hover(Some([700.0, 450.0]), 1.0), "over a card: something to draw");
+    assert!(lit(&c));
+    assert!(!c.hover(Some([705.0, 452.0]), 1.0), "the same card: nothing to draw again");
+    assert!(c.hover(Some([1500.0, 1000.0]), 1.0), "off the card");
+    assert!(!lit(&c));
+    c.set_tool(Tool::Pen);
+    assert!(!c.hover(Some([700.0, 450.0]), 1.0), "other tools show nothing");
+    assert!(!lit(&c));
+}
+
+#[test]
+fn an_arrow_dropped_on_a_cards_text_attaches_to_the_card() {
+    let (mut c, _, b, _) = two_cards();
+    // A title written on the second card (a separate text over it, as plates draw cards).
+    c.place_text(&plaatwerk_editing::TextRequest { pos: [620.0, 410.0], sticky: false }, "Casusregie");
+    c.set_tool(Tool::Arrow);
+    straight(&mut c, [1500.0, 200.0], [640.0, 420.0]);
+    let id = c.plate().layers[c.active_layer()].elements.last().expect("arrow").id;
+    assert_eq!(arrow(&c, id).bind_to.map(|x| x.element), Some(b), "the card, not its text");
+}
