@@ -296,9 +296,17 @@ fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
     let _one_at_a_time = screen::serial();
     let Some(wine) = wine() else { return };
     let screen = screen::Screen::start();
+    // Both windows at one size: a fresh Wine prefix opens windows at 1024 × 768, and
+    // the side panels' fixed widths would make the plate's share differ. Resized after
+    // the first frames, the window fits the plate to its new size.
+    let same_size = |window: &str| {
+        screen.xdo(&["windowsize", "--sync", window, "1280", "800"]);
+        std::thread::sleep(Duration::from_secs(2));
+    };
     let linux_shot = {
         let _editor = screen.editor(&["edit", "plates/casusregie.plate"]);
         let window = screen.window("casusregie.plate");
+        same_size(&window);
         screen.screenshot(&window, "window-linux-casusregie.png")
     };
     // What the Windows program remembers, from a clean start (checked at the end).
@@ -320,7 +328,19 @@ fn the_editor_window_under_wine_draws_the_plate_as_on_linux() {
     let window = screen.window("casusregie.plate");
     // Wine's first frames on a software Vulkan driver take a while.
     std::thread::sleep(Duration::from_secs(5));
+    same_size(&window);
+    std::thread::sleep(Duration::from_secs(2));
     let wine_shot = screen.screenshot(&window, "window-wine-casusregie.png");
+    // (Wine draws its own frame: the inside is a few pixels smaller.)
+    let near = |a: u32, b: u32| a.abs_diff(b) <= 40;
+    assert!(
+        near(wine_shot.width, linux_shot.width) && near(wine_shot.height, linux_shot.height),
+        "about the same window size: {}×{} under Wine, {}×{} on Linux",
+        wine_shot.width,
+        wine_shot.height,
+        linux_shot.width,
+        linux_shot.height
+    );
     let log = screen.log("wine-editor.log");
     assert!(
         log.contains("drawing with") && log.contains("Vulkan"),
