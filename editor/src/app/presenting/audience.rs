@@ -215,7 +215,8 @@ impl EditorApp {
                 // The editor's canvas shows the trail fading too.
                 self.overlay_dirty = true;
             }
-            if p.presenter.moving(now) || p.laser.is_fading() {
+            // One frame more after a trail faded: the resting dot it leaves is drawn.
+            if p.presenter.moving(now) || p.laser.is_fading() || trail {
                 ctx.request_repaint();
             } else {
                 // Nothing moves: wake when the presenter's clock turns to the next minute.

@@ -424,8 +424,10 @@ impl EditorApp {
                             p.last_point = Some(at);
                             p.touched();
                         }
-                        // Off the canvas or out of the window, the dot fades.
-                        egui::Event::PointerMoved(_) | egui::Event::PointerGone => {
+                        // Moved off the canvas, the dot fades. (Not on PointerGone: the
+                        // window system also says that when another window takes the
+                        // focus, with the pointer still resting on the canvas.)
+                        egui::Event::PointerMoved(_) => {
                             p.laser.lift(now);
                             p.touched();
                         }
