@@ -94,42 +94,46 @@ fn screen(id: &str, name: &str, width: u32, height: u32) -> Preset {
 
 /// The presets every Plaatwerk knows.
 pub fn builtin_presets() -> Vec<Preset> {
-    let mut teams = screen("teams-background", "Teams/meeting background 1920×1080", 1920, 1080);
+    let mut teams = screen("teams-background", english("teams-background"), 1920, 1080);
     // Where a speaker's face usually sits: keep the middle calm.
     teams.keep_clear = Some([0.3, 0.15, 0.4, 0.75]);
     vec![
-        screen("slide-16x9", "Slide 16:9, 1920×1080", 1920, 1080),
-        screen("slide-16x9-4k", "Slide 16:9, 3840×2160", 3840, 2160),
+        screen("slide-16x9", english("slide-16x9"), 1920, 1080),
+        screen("slide-16x9-4k", english("slide-16x9-4k"), 3840, 2160),
         teams,
-        screen("newsletter-banner", "Newsletter banner 1200×300", 1200, 300),
-        screen("square-social", "Square for social media 1080×1080", 1080, 1080),
-        print("a4-print", "A4 print, 300 dpi", [210.0, 297.0], 0.0),
-        print("a4-print-bleed", "A4 print, 300 dpi, 3 mm bleed", [210.0, 297.0], 3.0),
-        print("a3-print", "A3 print, 300 dpi", [297.0, 420.0], 0.0),
-        print("a3-print-bleed", "A3 print, 300 dpi, 3 mm bleed", [297.0, 420.0], 3.0),
+        screen("newsletter-banner", english("newsletter-banner"), 1200, 300),
+        screen("square-social", english("square-social"), 1080, 1080),
+        print("a4-print", english("a4-print"), [210.0, 297.0], 0.0),
+        print("a4-print-bleed", english("a4-print-bleed"), [210.0, 297.0], 3.0),
+        print("a3-print", english("a3-print"), [297.0, 420.0], 0.0),
+        print("a3-print-bleed", english("a3-print-bleed"), [297.0, 420.0], 3.0),
     ]
 }
 
-/// Dutch names of the built-in presets, by id.
-const DUTCH_NAMES: [(&str, &str); 9] = [
-    ("slide-16x9", "Dia 16:9, 1920×1080"),
-    ("slide-16x9-4k", "Dia 16:9, 3840×2160"),
-    ("teams-background", "Teams-/vergaderachtergrond 1920×1080"),
-    ("newsletter-banner", "Nieuwsbriefbanner 1200×300"),
-    ("square-social", "Vierkant voor sociale media 1080×1080"),
-    ("a4-print", "A4-drukwerk, 300 dpi"),
-    ("a4-print-bleed", "A4-drukwerk, 300 dpi, 3 mm afloop"),
-    ("a3-print", "A3-drukwerk, 300 dpi"),
-    ("a3-print-bleed", "A3-drukwerk, 300 dpi, 3 mm afloop"),
+/// The built-in presets' names, by id: English, Dutch.
+const NAMES: [(&str, &str, &str); 9] = [
+    ("slide-16x9", "Slide 16:9, 1920×1080", "Dia 16:9, 1920×1080"),
+    ("slide-16x9-4k", "Slide 16:9, 3840×2160", "Dia 16:9, 3840×2160"),
+    ("teams-background", "Teams/meeting background 1920×1080", "Teams-/vergaderachtergrond 1920×1080"),
+    ("newsletter-banner", "Newsletter banner 1200×300", "Nieuwsbriefbanner 1200×300"),
+    ("square-social", "Square for social media 1080×1080", "Vierkant voor sociale media 1080×1080"),
+    ("a4-print", "A4 print, 300 dpi", "A4-drukwerk, 300 dpi"),
+    ("a4-print-bleed", "A4 print, 300 dpi, 3 mm bleed", "A4-drukwerk, 300 dpi, 3 mm afloop"),
+    ("a3-print", "A3 print, 300 dpi", "A3-drukwerk, 300 dpi"),
+    ("a3-print-bleed", "A3 print, 300 dpi, 3 mm bleed", "A3-drukwerk, 300 dpi, 3 mm afloop"),
 ];
+
+/// A built-in preset's English name.
+fn english(id: &str) -> &'static str {
+    NAMES.iter().find(|(i, _, _)| *i == id).map_or("", |(_, en, _)| en)
+}
 
 impl Preset {
     /// The name shown in lists, in Dutch or English: a built-in preset's in the
     /// language asked for, a user's own preset by the name it was given.
     pub fn display_name(&self, dutch: bool) -> &str {
-        let builtin = builtin_presets().into_iter().find(|b| b.id == self.id).is_some_and(|b| b.name == self.name);
-        match DUTCH_NAMES.iter().find(|(id, _)| *id == self.id) {
-            Some((_, nl)) if dutch && builtin => nl,
+        match NAMES.iter().find(|(id, en, _)| *id == self.id && *en == self.name) {
+            Some((_, _, nl)) if dutch => nl,
             _ => &self.name,
         }
     }
