@@ -397,7 +397,7 @@ fn a_hosted_room_behind_nginx_takes_a_phone_and_the_facilitator_over_tls() {
     let port = free_port();
     let public = format!("https://localhost:{port}/kick-off");
     let listen = [format!("127.0.0.1:{}", free_port()), format!("127.0.0.1:{}", free_port())];
-    let extra = ["--public-url", public.as_str(), "--retain-days", "7"];
+    let extra = ["--public-url", public.as_str(), "--retain-days", "7", "--trusted-proxy", "127.0.0.1"];
     let mut a = instance_with(&plate, &url, &dir.path().join("a.log"), &listen[0], &extra);
     let mut b = instance_with(&plate, &url, &dir.path().join("b.log"), &listen[1], &extra);
     assert!(a.links.0.starts_with(&format!("{public}/#")), "{}", a.links.0);

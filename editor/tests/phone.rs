@@ -99,3 +99,58 @@ fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
     assert!(people[1].get("name").is_none(), "anonymous by default");
     assert_eq!(people[0]["made"].as_array().map(Vec::len), Some(2), "Anna's note and dot");
 }
+
+/// A participant without a pointer (tests/browser/keyboard.mjs): joins, posts a note
+/// placed from a list, votes from the list of parts and picks a place with the
+/// keyboard only; every focused control shows its focus; a phone that joins later
+/// draws the notes already there; nothing scrolls sideways at 200 % zoom; axe-core
+/// (WCAG 2.0 and 2.1, A and AA) finds nothing in any state of the page. Before, voting
+/// and placing needed a pointer, the plate's focus was invisible, tabs and colours
+/// ignored the arrows, a late phone drew no notes, and the tabs scrolled sideways.
+#[test]
+fn a_keyboard_only_participant_posts_places_and_votes_and_axe_finds_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let driver = root.join("tests/browser/node_modules/axe-core/package.json");
+    if !driver.exists() || !Path::new("/usr/bin/chromium").exists() {
+        let why = "needs /usr/bin/chromium and `npm ci` in tests/browser (scripts/setup.sh, scripts/check.sh)";
+        assert!(std::env::var("CI").is_err(), "{why}");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let plate = dir.path().join("casusregie.plate");
+    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+        .args(["room", "serve"])
+        .arg(&plate)
+        .args(["--listen", "127.0.0.1:0", "--name", "Toetsenbord"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let participants = lines.next().expect("a line").expect("text");
+    let url = participants.strip_prefix("participants: ").expect(&participants).to_owned();
+    let shots = std::env::var_os("PLAATWERK_SHOTS").map_or_else(|| dir.path().to_owned(), Into::into);
+    let run = Command::new("node")
+        .arg(root.join("tests/browser/keyboard.mjs"))
+        .arg(&url)
+        .arg(&shots)
+        .current_dir(root.join("tests/browser"))
+        .output()
+        .expect("node runs");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "the browser run failed:\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    let done: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect(&stdout);
+    assert_eq!(done["ok"], true, "{done}");
+    assert_eq!(done["violations"], serde_json::json!([]), "axe-core: {done}");
+    assert_eq!(done["unfocused"], serde_json::json!([]), "focus shown on every control: {done}");
+    assert_eq!(done["sideways"], serde_json::json!([]), "no sideways scrolling at 200 %: {done}");
+    assert_eq!(done["focus_kept"], "Stip erop: School", "the focus stays on the button pressed: {done}");
+    assert_eq!(done["text_version"], true, "the plate in words lists its parts, dots and notes: {done}");
+    assert_eq!(done["zoomed"], true, "+ on the plate zooms: {done}");
+    assert_eq!(done["colour"], "pink", "the arrow moves the colour: {done}");
+    assert!(done["drawn_on_join"].as_u64().is_some_and(|n| n >= 2), "a late phone draws the notes: {done}");
+    assert!(done["place"].as_str().is_some_and(|p| !p.is_empty()), "{done}");
+}

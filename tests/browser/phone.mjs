@@ -60,7 +60,7 @@ try {
     return best;
   });
   // The dot is listed by the part's name, with a button to take it back.
-  const takeBack = page.getByRole('button', { name: /^Terugnemen: stip op ./ });
+  const takeBack = page.locator('#dots').getByRole('button', { name: /^Terugnemen: stip op ./ });
   let target = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     target = await pick();

@@ -229,6 +229,16 @@ enum RoomCommand {
         /// Log lines as text or as JSON objects (for a log collector).
         #[arg(long, env = "PLAATWERK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
         log_format: String,
+        /// The folder for the room's journal (without --redis): every change is on
+        /// disk there before a phone hears "done", and a restart after a crash takes
+        /// the room up again with the same links. By default the plate's folder.
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        /// A reverse proxy (address or network, e.g. 10.0.0.5 or 10.0.0.0/24) whose
+        /// X-Forwarded-For and X-Real-IP headers are believed; repeat for several. No
+        /// one else's are.
+        #[arg(long = "trusted-proxy", value_name = "ADDR", env = "PLAATWERK_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<plaatwerk_room::gate::Net>,
     },
     /// Delete a hosted room's data from Redis now (stop its instances first).
     Purge {
@@ -285,13 +295,16 @@ pub fn run() -> ExitCode {
             retain_days,
             public_url,
             log_format,
+            journal,
+            trusted_proxies,
         })) => {
             plaatwerk_room::ops::init_logs(if log_format == "json" {
                 plaatwerk_room::ops::LogFormat::Json
             } else {
                 plaatwerk_room::ops::LogFormat::Text
             });
-            room::serve(&plate, listen, &moderation, &name, room::Hosting { redis, retain_days, public: public_url })
+            let hosting = room::Hosting { redis, retain_days, public: public_url, journal, trusted_proxies };
+            room::serve(&plate, listen, &moderation, &name, hosting)
         }
         Some(Command::Room(RoomCommand::Purge { name, redis })) => room::purge(&name, &redis),
         Some(Command::Keys { nl }) => {

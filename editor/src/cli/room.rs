@@ -28,6 +28,9 @@ pub fn serve(
     if hosting.retain_days == 0 || hosting.retain_days > 3650 {
         anyhow::bail!("--retain-days {}: keep a room's data 1 to 3650 days", hosting.retain_days);
     }
+    if hosting.redis.is_some() && hosting.journal.is_some() {
+        anyhow::bail!("--journal is for a room without --redis: a hosted room's changes are kept in Redis");
+    }
     if let Some(public) = &hosting.public
         && !(public.starts_with("https://") || public.starts_with("http://"))
     {
@@ -41,6 +44,8 @@ pub fn serve(
         redis: hosting.redis,
         retain_days: hosting.retain_days,
         public: hosting.public,
+        journal: hosting.journal,
+        trusted_proxies: hosting.trusted_proxies,
     };
     let path = plaatwerk_room::headless::serve_plate(plate, &config, |links| {
         let mut out = std::io::stdout().lock();
@@ -61,6 +66,10 @@ pub struct Hosting {
     pub retain_days: u32,
     /// The address phones reach it at.
     pub public: Option<String>,
+    /// The journal's folder (a room without Redis).
+    pub journal: Option<std::path::PathBuf>,
+    /// Proxies whose forwarded-address headers are believed.
+    pub trusted_proxies: Vec<plaatwerk_room::gate::Net>,
 }
 
 /// Deletes a hosted room's data from Redis at once.

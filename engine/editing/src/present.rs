@@ -228,6 +228,20 @@ pub struct SessionFile {
 pub struct RoomRecord {
     /// Everyone who joined, in the order they joined.
     pub participants: Vec<RoomParticipant>,
+    /// Notes that still waited for the facilitator when the room ended (queue or
+    /// reveal): kept with their author and text, not put on the plate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<WaitingNote>,
+}
+
+/// A participant's note that waited for the facilitator's approval or reveal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingNote {
+    /// Who wrote it (their number in the room).
+    pub author: u64,
+    /// The note as it would go on the session layer.
+    pub note: Element,
 }
 
 /// One participant of a live room.

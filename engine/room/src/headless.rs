@@ -57,6 +57,20 @@ pub struct ServeConfig {
     /// The address phones reach the room at (a load balancer's or reverse proxy's,
     /// `https://kamers.example.nl`); by default this machine's.
     pub public: Option<String>,
+    /// The folder of the room's journal (a room without Redis); by default the
+    /// plate's.
+    pub journal: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For`/`X-Real-IP` headers are believed.
+    pub trusted_proxies: Vec<crate::gate::Net>,
+}
+
+/// Where a room without Redis keeps its journal: next to the plate (or in `dir`),
+/// named after the plate and the room, so a restart with the same plate and name
+/// finds it.
+pub fn journal_path(plate_path: &Path, name: &str, dir: Option<&Path>) -> PathBuf {
+    let stem = plate_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "plaat".to_owned());
+    let dir = dir.map(Path::to_owned).unwrap_or_else(|| plate_path.parent().map(Path::to_owned).unwrap_or_default());
+    dir.join(format!("{stem}.{}.room-journal", plaatwerk_model::slug(name)))
 }
 
 /// Serves a room on `plate_path` until SIGINT or SIGTERM; `on_links` gets the links
@@ -67,8 +81,9 @@ pub fn serve_plate(
     config: &ServeConfig,
     on_links: impl FnOnce(Links) + Send + 'static,
 ) -> Result<PathBuf, ServeError> {
-    let ServeConfig { listen, mode, name, date, redis, retain_days, public } = config.clone();
-    let mut plate: Plate = format::load(plate_path)?;
+    let ServeConfig { listen, mode, name, date, redis, retain_days, public, journal, trusted_proxies } = config.clone();
+    let plate: Plate = format::load(plate_path)?;
+    let journal_file = journal_path(plate_path, &name, journal.as_deref());
     let io = |what: &str| {
         let what = what.to_owned();
         move |source| ServeError::Io { what, source }
@@ -78,15 +93,9 @@ pub fn serve_plate(
     let (hub, options, session) = match &redis {
         // A hosted room: the room's order in Redis, shared with other instances.
         Some(url) => runtime.block_on(prepare_hosted(plate, url, &name, mode, &date, retain_days))?,
-        None => {
-            let session = present::start_session(&mut plate, &name, &date);
-            let hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
-                what: "the session layer".to_owned(),
-                source: std::io::Error::other("missing after starting the session"),
-            })?;
-            (hub, crate::server::Options::default(), session)
-        }
+        None => prepare_journaled(plate, &journal_file, &name, &date, mode)?,
     };
+    let options = crate::server::Options { trusted_proxies, ..options };
     let hosted = redis.as_deref().map(redact);
     let hub = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(io(&format!("listening on {listen}")))?;
@@ -119,7 +128,68 @@ pub fn serve_plate(
     };
     let path = present::session_path(plate_path, &session);
     present::save_session(&path, &file)?;
+    // Saved: the journal has done its work.
+    if redis.is_none() {
+        let _ = std::fs::remove_file(&journal_file);
+    }
     Ok(path)
+}
+
+/// Readies a room without Redis that journals every change before answering: a new
+/// one, or, when `path` holds the journal of a room that did not stop normally (a
+/// crash, `kill -9`, a power cut), that room again: the same tokens and code (the
+/// same links), its participants with their secrets, notes, dots, places and
+/// waiting notes.
+fn prepare_journaled(
+    mut plate: Plate,
+    path: &Path,
+    name: &str,
+    date: &str,
+    mode: Moderation,
+) -> Result<(Hub, crate::server::Options, present::Session), ServeError> {
+    let damaged = |e: crate::journal::JournalError| ServeError::Io {
+        what: "taking the room up again".to_owned(),
+        source: std::io::Error::other(format!(
+            "{e} (move it aside to start a new room; it holds what participants wrote)"
+        )),
+    };
+    let recovered = crate::journal::read(path).map_err(damaged)?;
+    let (name, date) = recovered.as_ref().and_then(|r| r.session.clone()).unwrap_or((name.to_owned(), date.to_owned()));
+    let session = present::start_session(&mut plate, &name, &date);
+    if let Some(r) = &recovered {
+        if r.layer != session.layer {
+            return Err(damaged(crate::journal::JournalError::new(
+                path,
+                format!("it is the journal of session layer \"{}\", not \"{}\"", r.layer, session.layer),
+            )));
+        }
+        let mut done = 0;
+        for edit in crate::journal::flatten(r.changes.clone()) {
+            done += usize::from(plate.apply(edit).is_ok());
+        }
+        tracing::info!(
+            event = "resumed",
+            participants = r.participants_states.len(),
+            changes = done,
+            waiting = r.participants_states.iter().map(|p| p.waiting.len()).sum::<usize>(),
+            "the room is taken up again from its journal: the same links, the same participants"
+        );
+    }
+    let mut hub = Hub::new(plate, &session.layer, mode, Limits::default()).ok_or_else(|| ServeError::Io {
+        what: "the session layer".to_owned(),
+        source: std::io::Error::other("missing after starting the session"),
+    })?;
+    if let Some(r) = &recovered {
+        hub.restore(r.participants_states.clone());
+    }
+    let options = crate::server::Options {
+        journal: Some(path.to_owned()),
+        resume: recovered,
+        session: Some((name, date)),
+        keep_journal: true,
+        ..Default::default()
+    };
+    Ok((hub, options, session))
 }
 
 /// Readies an instance of a hosted room: connects to its Redis, takes the room's

@@ -75,6 +75,20 @@ pub(crate) struct Participant {
     filled_at: f64,
 }
 
+impl Participant {
+    /// Takes one request from the participant's token bucket (malformed messages
+    /// pay too), or refuses when it is empty.
+    fn spend(&mut self, limits: &Limits, now: f64) -> Result<(), Rejection> {
+        self.allowance = (self.allowance + (now - self.filled_at).max(0.0) * limits.per_second).min(limits.burst);
+        self.filled_at = now;
+        if self.allowance < 1.0 {
+            return Err(Rejection::new(ErrorCode::RateLimited, "slow down a little, then try again"));
+        }
+        self.allowance -= 1.0;
+        Ok(())
+    }
+}
+
 /// A participant as the room's journal keeps them, to take the room up again after a
 /// crash on the same link: the secret their phone comes back with, what they gave,
 /// and what is theirs (waiting notes included).
@@ -343,7 +357,12 @@ impl Hub {
                 .map(|r| RoleInfo { id: r.id.clone(), name: r.name.clone(), color: r.color.to_string() })
                 .collect(),
             view: self.view.clone(),
-            marks: layer.map(|l| l.elements.iter().filter_map(mark).collect()).unwrap_or_default(),
+            marks: {
+                let on: HashMap<ElementId, ElementId> =
+                    self.participants.iter().flat_map(|x| x.dots.iter().copied()).collect();
+                layer.map(|l| l.elements.iter().filter_map(|e| mark(e, |d| on.get(&d).copied())).collect())
+            }
+            .unwrap_or_default(),
             mine,
             dots: x.dots.iter().map(|(_, e)| *e).collect(),
             votes: self.limits.votes,
@@ -371,7 +390,7 @@ impl Hub {
         while let Some(edit) = queue.pop() {
             match edit {
                 Edit::Insert { layer, element, .. } | Edit::Replace { layer, element, .. } if *layer == self.layer => {
-                    put.extend(mark(element));
+                    put.extend(mark(element, |dot| self.voted_on(dot)));
                 }
                 Edit::Remove { layer, id } if *layer == self.layer => gone.push(*id),
                 Edit::Batch { edits } => queue.extend(edits.iter().rev()),
@@ -379,6 +398,11 @@ impl Hub {
             }
         }
         Some(ServerMessage::Marks { order: *order, put, gone })
+    }
+
+    /// The part a dot is a vote on.
+    fn voted_on(&self, dot: ElementId) -> Option<ElementId> {
+        self.participants.iter().find_map(|x| x.dots.iter().find(|(d, _)| *d == dot).map(|(_, e)| *e))
     }
 
     /// The room's rules as phones are told them.
@@ -415,7 +439,9 @@ impl Hub {
                     },
                 })
                 .collect(),
-            record: self.record(),
+            // The waiting notes are in `pending` (the first 50); the full list goes
+            // only into the saved session, not into a status sent every second.
+            record: plaatwerk_editing::present::RoomRecord { waiting: Vec::new(), ..self.record() },
             hosting: None,
         }
     }
@@ -502,6 +528,17 @@ impl Hub {
         }
     }
 
+    /// A message from a participant that was not a room message: it costs them a
+    /// request like any other, so a client cannot flood the room with garbage.
+    /// `Err` (rate limited) once their bucket is empty.
+    pub fn malformed(&mut self, p: ParticipantId, now: f64) -> Result<(), Rejection> {
+        let limits = self.limits.clone();
+        match self.participants.get_mut(p.0 as usize) {
+            Some(x) => x.spend(&limits, now),
+            None => Ok(()),
+        }
+    }
+
     /// The order of the last change.
     pub fn order(&self) -> u64 {
         self.order
@@ -528,12 +565,7 @@ impl Hub {
         if seq <= x.last_seq {
             return Err(Rejection::new(ErrorCode::Replayed, format!("request {seq} was handled already")));
         }
-        x.allowance = (x.allowance + (now - x.filled_at).max(0.0) * limits.per_second).min(limits.burst);
-        x.filled_at = now;
-        if x.allowance < 1.0 {
-            return Err(Rejection::new(ErrorCode::RateLimited, "slow down a little, then try again"));
-        }
-        x.allowance -= 1.0;
+        x.spend(&limits, now)?;
         if self.locked {
             return Err(Rejection::new(ErrorCode::Locked, "the facilitator closed the room for changes"));
         }
@@ -562,19 +594,24 @@ impl Hub {
         let at_given = at.is_some();
         let (w, h) = (self.plate.meta.width, self.plate.meta.height);
         let side = NOTE_SIDE * w.max(h) / 2400.0;
+        let on_plate =
+            |[px, py]: [f32; 2]| px.is_finite() && py.is_finite() && (0.0..=w).contains(&px) && (0.0..=h).contains(&py);
+        if at.is_some_and(|a| !on_plate(a)) {
+            return Err(Rejection::new(ErrorCode::BadPlace, "that place is not on the plate"));
+        }
+        // Every check before anything moves: a refused post changes nothing (not the
+        // slot the next note without a place takes, not the id space).
+        if self.participants[p.0 as usize].notes.len() >= self.limits.notes {
+            return Err(Rejection::new(ErrorCode::TooManyNotes, format!("at most {} notes each", self.limits.notes)));
+        }
+        if self.plate.layer(&self.layer).is_none() {
+            return Err(gone());
+        }
         let at = match at {
-            Some([px, py])
-                if px.is_finite() && py.is_finite() && (0.0..=w).contains(&px) && (0.0..=h).contains(&py) =>
-            {
-                [px, py]
-            }
-            Some(_) => return Err(Rejection::new(ErrorCode::BadPlace, "that place is not on the plate")),
+            Some(a) => a,
             None => self.unplaced_spot(side),
         };
         let x = &self.participants[p.0 as usize];
-        if x.notes.len() >= self.limits.notes {
-            return Err(Rejection::new(ErrorCode::TooManyNotes, format!("at most {} notes each", self.limits.notes)));
-        }
         let sticky = Sticky {
             x: (at[0] - side / 2.0).clamp(0.0, (w - side).max(0.0)),
             y: (at[1] - side / 2.0).clamp(0.0, (h - side).max(0.0)),
@@ -884,7 +921,12 @@ impl Hub {
                 }
             })
             .collect();
-        plaatwerk_editing::present::RoomRecord { participants }
+        let waiting = self
+            .pending
+            .iter()
+            .map(|w| plaatwerk_editing::present::WaitingNote { author: w.author.0, note: w.note.clone() })
+            .collect();
+        plaatwerk_editing::present::RoomRecord { participants, waiting }
     }
 
     /// Takes a note away (on the plate or waiting): the facilitator's "hide".
@@ -950,8 +992,9 @@ pub fn part_labels(plate: &Plate, leave_out: &str, limit: usize) -> Vec<(Element
     out
 }
 
-/// A session-layer element as a phone draws it: notes and dots (tokens are dots).
-fn mark(e: &Element) -> Option<Mark> {
+/// A session-layer element as a phone draws it: notes and dots (tokens are dots);
+/// `voted_on` says what a dot is a vote on.
+fn mark(e: &Element, voted_on: impl Fn(ElementId) -> Option<ElementId>) -> Option<Mark> {
     let shape = match &e.kind {
         ElementKind::Sticky(s) => MarkShape::Note {
             x: s.x,
@@ -969,6 +1012,7 @@ fn mark(e: &Element) -> Option<Mark> {
                 Some(plaatwerk_model::Paint::Solid(c)) => c.to_string(),
                 _ => "#d62828".to_owned(),
             },
+            on: voted_on(e.id),
         },
         _ => return None,
     };

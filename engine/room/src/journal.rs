@@ -6,8 +6,11 @@
 //!
 //! One JSON object a line: first the room (its tokens, code, layer), then changes in
 //! the hub's order and participants' states as they change (the last one counts). A
-//! line is written with one `write` before the answer goes out; the operating system
-//! keeps it when the process dies. A last line cut short by a crash is ignored.
+//! line is written with one `write` under the hub's lock, and the answer goes out only
+//! once the line is on disk: a flusher syncs the file (`fdatasync`) outside the lock,
+//! one sync for every line written meanwhile (group commit), so neither a killed
+//! process nor a power cut loses an acknowledged note. A last line cut short by a
+//! crash is ignored.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -24,15 +27,32 @@ use crate::token::{JoinCode, Token};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Line {
-    Room { participants: String, facilitator: String, code: String, layer: String },
-    Change { order: u64, edits: Vec<Edit> },
-    Participant { number: u64, state: Box<ParticipantState> },
+    Room {
+        participants: String,
+        facilitator: String,
+        code: String,
+        layer: String,
+        /// The session's name and day (a headless room starts its session from them
+        /// again, so the session layer and the session file keep their names).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<(String, String)>,
+    },
+    Change {
+        order: u64,
+        edits: Vec<Edit>,
+    },
+    Participant {
+        number: u64,
+        state: Box<ParticipantState>,
+    },
 }
 
 /// An open journal.
 pub struct Journal {
     file: std::fs::File,
     path: PathBuf,
+    /// Lines written so far.
+    written: u64,
 }
 
 /// Why a journal could not be written or read.
@@ -54,10 +74,18 @@ pub struct Recovered {
     pub code: JoinCode,
     /// The session layer the room wrote to.
     pub layer: String,
+    /// The session's name and day, where the journal has them.
+    pub session: Option<(String, String)>,
     /// Every change, in the hub's order.
     pub changes: Vec<Edit>,
     /// Each participant's last state, numbered from 0.
     pub participants_states: Vec<ParticipantState>,
+}
+
+impl JournalError {
+    pub(crate) fn new(path: &Path, why: String) -> JournalError {
+        JournalError { path: path.to_owned(), why }
+    }
 }
 
 impl Journal {
@@ -68,18 +96,20 @@ impl Journal {
         facilitator: &Token,
         code: &JoinCode,
         layer: &str,
+        session: Option<(String, String)>,
     ) -> Result<Journal, JournalError> {
         let err = |e: std::io::Error| JournalError { path: path.to_owned(), why: e.to_string() };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
         let file = std::fs::File::create(path).map_err(err)?;
-        let mut j = Journal { file, path: path.to_owned() };
+        let mut j = Journal { file, path: path.to_owned(), written: 0 };
         j.write(&Line::Room {
             participants: participants.to_string(),
             facilitator: facilitator.to_string(),
             code: code.digits().to_owned(),
             layer: layer.to_owned(),
+            session,
         })?;
         Ok(j)
     }
@@ -90,14 +120,26 @@ impl Journal {
             .append(true)
             .open(path)
             .map_err(|e| JournalError { path: path.to_owned(), why: e.to_string() })?;
-        Ok(Journal { file, path: path.to_owned() })
+        Ok(Journal { file, path: path.to_owned(), written: 0 })
     }
 
     fn write(&mut self, line: &Line) -> Result<(), JournalError> {
         let mut text = serde_json::to_string(line).map_err(|e| self.error(e.to_string()))?;
         text.push('\n');
         // One write: a line is whole in the file or (cut by a crash) ignored.
-        self.file.write_all(text.as_bytes()).map_err(|e| self.error(e.to_string()))
+        self.file.write_all(text.as_bytes()).map_err(|e| self.error(e.to_string()))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Lines written so far (what a sync that starts now makes durable).
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// A handle on the same file for syncing it to disk outside the journal's lock.
+    pub fn sync_handle(&self) -> Result<std::fs::File, JournalError> {
+        self.file.try_clone().map_err(|e| self.error(e.to_string()))
     }
 
     fn error(&self, why: String) -> JournalError {
@@ -130,7 +172,7 @@ pub fn read(path: &Path) -> Result<Option<Recovered>, JournalError> {
     };
     let mut lines = text.lines().enumerate();
     let Some((_, first)) = lines.next() else { return Ok(None) };
-    let Ok(Line::Room { participants, facilitator, code, layer }) = serde_json::from_str(first) else {
+    let Ok(Line::Room { participants, facilitator, code, layer, session }) = serde_json::from_str(first) else {
         return Err(err("the first line is not the room's".to_owned()));
     };
     let token = |t: &str| Token::parse(t).ok_or_else(|| err("a token is damaged".to_owned()));
@@ -158,6 +200,7 @@ pub fn read(path: &Path) -> Result<Option<Recovered>, JournalError> {
         facilitator: token(&facilitator)?,
         code: JoinCode::parse(&code).ok_or_else(|| err("the join code is damaged".to_owned()))?,
         layer,
+        session,
         changes,
         participants_states,
     }))
@@ -192,7 +235,8 @@ pub fn replay(core: &mut EditorCore, recovered: &Recovered) -> usize {
     done
 }
 
-fn flatten(edits: Vec<Edit>) -> Vec<Edit> {
+/// Edits with their batches opened, in order.
+pub(crate) fn flatten(edits: Vec<Edit>) -> Vec<Edit> {
     let mut out = Vec::new();
     for e in edits {
         match e {

@@ -13,6 +13,7 @@
 //! page build on this crate. Nothing here opens a socket, so every rule is tested
 //! without one.
 
+pub mod gate;
 pub mod headless;
 pub mod hosted;
 pub mod hub;

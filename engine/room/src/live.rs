@@ -81,7 +81,7 @@ impl LiveRoom {
                     async move {
                         let _ = stopped.await;
                     },
-                    server::Options { wake: Some(wake), journal, resume, hosted: None },
+                    server::Options { wake: Some(wake), journal, resume, ..Default::default() },
                     move |s| {
                         let _ = ready.send(s.clone());
                     },

@@ -26,6 +26,8 @@ pub struct Metrics {
     rooms: Gauge,
     store_up: Gauge,
     refused: Counter,
+    /// Connections and requests turned away at the door, by why.
+    turned_away: Family<Vec<(String, String)>, Counter>,
 }
 
 impl Default for Metrics {
@@ -48,7 +50,15 @@ impl Default for Metrics {
         registry.register("rooms", "Rooms this instance serves", rooms.clone());
         registry.register("room_store_up", "1 while the rooms' store (Redis) takes changes, else 0", store_up.clone());
         registry.register("room_refused", "Requests refused because the store was away", refused.clone());
-        Metrics { registry, messages, latency, participants, connections, rooms, store_up, refused }
+        let turned_away = Family::<Vec<(String, String)>, Counter>::default();
+        registry.register(
+            "room_turned_away",
+            "Connections and requests turned away at the door, by why (busy: no descriptors left; address: \
+             one address's limit; code: wrong join codes too fast; slow: headers, body or join too late; \
+             too_large: a body or message over its limit)",
+            turned_away.clone(),
+        );
+        Metrics { registry, messages, latency, participants, connections, rooms, store_up, refused, turned_away }
     }
 }
 
@@ -71,6 +81,12 @@ impl Metrics {
     /// A request was refused because the store was away.
     pub fn refused(&self) {
         self.refused.inc();
+    }
+
+    /// A connection or request was turned away (`why`: busy, address, code, slow,
+    /// too_large).
+    pub fn turned_away(&self, why: &str) {
+        self.turned_away.get_or_create(&vec![("why".to_owned(), why.to_owned())]).inc();
     }
 
     /// The text Prometheus scrapes, with the gauges as they are now.

@@ -412,6 +412,10 @@ pub enum MarkShape {
         r: f32,
         /// Colour.
         color: String,
+        /// The part of the plate it is a vote on (absent for a place token), so a
+        /// page can say how many dots each part has.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<ElementId>,
     },
 }
 
@@ -492,8 +496,21 @@ impl Rejection {
 /// Never panics, whatever the bytes.
 pub fn decode(bytes: &[u8]) -> Result<ClientMessage, Rejection> {
     let value = checked(bytes, MAX_MESSAGE_BYTES)?;
-    serde_json::from_value(value).map_err(|e| Rejection::new(ErrorCode::BadMessage, format!("not a room message: {e}")))
+    let message: ClientMessage = serde_json::from_value(value)
+        .map_err(|e| Rejection::new(ErrorCode::BadMessage, format!("not a room message: {e}")))?;
+    // A browser's numbers are exact up to 2^53 - 1; a larger seq could never be
+    // followed by another.
+    match crate::hub::seq_of(&message) {
+        Some(seq) if seq > MAX_SEQ => Err(Rejection::new(
+            ErrorCode::BadMessage,
+            format!("seq {seq} is above {MAX_SEQ} (2^53 - 1), the largest a browser counts exactly"),
+        )),
+        _ => Ok(message),
+    }
 }
+
+/// The largest `seq` a request may carry: 2^53 - 1, JavaScript's largest exact integer.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 /// Size, JSON object, version: the object without `v`.
 fn checked(bytes: &[u8], max: usize) -> Result<serde_json::Value, Rejection> {

@@ -75,12 +75,23 @@ enum Ended {
 /// it ends. `joined` is set once the room let the facilitator in.
 async fn session(
     url: &str,
+    token: &str,
     join: &str,
     outgoing: &mut tokio::sync::mpsc::UnboundedReceiver<Command>,
     tell: &impl Fn(Incoming),
     joined: &mut bool,
 ) -> Ended {
-    let ws = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let mut request = match url.into_client_request() {
+        Ok(r) => r,
+        Err(e) => return Ended::Broken(e.to_string()),
+    };
+    // The token in the upgrade's header too: the room admits its facilitator past the
+    // limits that keep strangers from filling it.
+    if let Ok(v) = token.parse() {
+        request.headers_mut().insert(crate::server::TOKEN_HEADER, v);
+    }
+    let ws = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(request)).await;
     let mut ws = match ws {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(e)) => return Ended::Broken(e.to_string()),
@@ -156,6 +167,7 @@ impl RemoteRoom {
         let scheme = if secure { "https" } else { "http" };
         let url = format!("{}://{root}facilitate", if secure { "wss" } else { "ws" });
         let join = format!(r#"{{"v":1,"type":"join","room":"{token}"}}"#);
+        let token = token.to_owned();
         let thread = std::thread::Builder::new()
             .name("plaatwerk-facilitate".to_owned())
             .spawn(move || {
@@ -170,7 +182,7 @@ impl RemoteRoom {
                     let mut joined = false;
                     let mut wait = Duration::from_millis(500);
                     loop {
-                        let why = match session(&url, &join, &mut outgoing, &tell, &mut joined).await {
+                        let why = match session(&url, &token, &join, &mut outgoing, &tell, &mut joined).await {
                             Ended::Closed => return,
                             Ended::Refused(why) => return tell(Incoming::Lost(why)),
                             Ended::Broken(why) if !joined => return tell(Incoming::Lost(why)),

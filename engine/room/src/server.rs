@@ -12,17 +12,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast;
 
-use crate::hub::{Hub, ParticipantId};
+use crate::gate::{Refusal, Slot};
+use crate::hub::{Hub, Limits, ParticipantId};
 use crate::journal::Journal;
 use crate::page::{Asset, Assets};
 use crate::protocol::{
@@ -39,8 +41,6 @@ const MAX_BATCH: usize = 256;
 /// How often at most a phone is sent changes while the room is busy (a quiet room's
 /// go at once).
 const FANOUT_EVERY: Duration = Duration::from_millis(60);
-/// How long a new connection may take to join.
-const JOIN_WITHIN: Duration = Duration::from_secs(10);
 /// Open WebSockets at most (phones that reconnect briefly count twice).
 const MAX_CONNECTIONS: usize = 2_500;
 /// The header that carries the room's token to `GET /plate.svg` (never the URL).
@@ -58,6 +58,8 @@ struct Shared {
     connections: AtomicUsize,
     code: JoinCode,
     tries: Mutex<Tries>,
+    /// The door: connections per address and in all.
+    gate: Arc<crate::gate::Gate>,
     /// Called when something changed (the editor hosting the room asks for a frame).
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
     /// Set when the server stops: every connection ends (phones go elsewhere).
@@ -66,8 +68,12 @@ struct Shared {
     stopped: tokio::sync::watch::Sender<bool>,
     /// What the operators see.
     metrics: crate::ops::Metrics,
-    /// Written before any answer goes out (a room the editor hosts).
+    /// Written before any answer goes out (a room the editor hosts, `room serve`).
     journal: Option<Mutex<Journal>>,
+    /// Journal lines synced to disk so far (answers wait for theirs).
+    synced: tokio::sync::watch::Sender<u64>,
+    /// Wakes the flusher when lines were written.
+    unsynced: tokio::sync::Notify,
     /// A hosted room's shared order (Redis).
     store: Option<Arc<crate::hosted::Store>>,
     /// Why a hosted room's store cannot take changes now.
@@ -88,6 +94,13 @@ pub struct Options {
     /// A hosted room: its order kept in Redis, shared with other instances (the hub
     /// must already have applied the stream; reading goes on from `reader`).
     pub hosted: Option<(Arc<crate::hosted::Store>, crate::hosted::Shared, crate::hosted::Reader)>,
+    /// The session's name and day, for a new journal.
+    pub session: Option<(String, String)>,
+    /// Leave the journal when the room stops (the caller deletes it once what the
+    /// room holds is saved elsewhere).
+    pub keep_journal: bool,
+    /// Addresses of reverse proxies whose `X-Forwarded-For`/`X-Real-IP` are believed.
+    pub trusted_proxies: Vec<crate::gate::Net>,
 }
 
 /// One change, as phones and as facilitators get it.
@@ -98,18 +111,34 @@ struct Fanout {
     origin: usize,
 }
 
-/// Wrong join codes: per address in the current minute, and in all.
-#[derive(Default)]
+/// Wrong join codes: a bucket per address (IPv6: per /64) and one for the room. A
+/// wrong code takes a token from both; with either empty, codes wait (`429` with
+/// `Retry-After` in seconds), right or wrong, so nobody learns anything from them. A
+/// right code takes nothing, so the honest people behind a busy address get in once
+/// a token is back, and nothing ever switches code entry off for good. With the
+/// room's rate, guessing one of 10^8 codes takes years.
 struct Tries {
-    minute: u64,
-    per_address: HashMap<IpAddr, u32>,
-    wrong: u32,
+    per_address: HashMap<IpAddr, crate::gate::Bucket>,
+    room: crate::gate::Bucket,
 }
 
-/// Wrong codes an address may type per minute.
-const TRIES_PER_MINUTE: u32 = 10;
-/// Wrong codes after which the room takes no more codes (the link still works).
-const WRONG_CODES_AT_MOST: u32 = 5_000;
+impl Default for Tries {
+    fn default() -> Tries {
+        Tries { per_address: HashMap::new(), room: crate::gate::Bucket::new(WRONG_CODES_BURST, WRONG_CODES_PER_SECOND) }
+    }
+}
+
+/// Wrong codes an address may type in a row (a venue's many phones share one).
+const ADDRESS_CODES_BURST: f64 = 20.0;
+/// Wrong codes per second an address may keep up (one every 3 s).
+const ADDRESS_CODES_PER_SECOND: f64 = 1.0 / 3.0;
+/// Wrong codes the whole room takes in a row.
+const WRONG_CODES_BURST: f64 = 100.0;
+/// Wrong codes per second the whole room takes after that: 10^8 codes at 2 a second
+/// are 1.6 years of guessing for an even chance.
+const WRONG_CODES_PER_SECOND: f64 = 2.0;
+/// Addresses remembered for wrong codes at most (full buckets are forgotten first).
+const CODE_ADDRESSES: usize = 20_000;
 
 impl Shared {
     /// Marks a hosted room's store away (with why) or back, and tells everyone when
@@ -164,6 +193,7 @@ impl Shared {
             if let Err(e) = j.change(*order, edits) {
                 tracing::error!(event = "journal", error = %e, "the journal could not be written");
             }
+            self.unsynced.notify_one();
         }
         if let Some(wake) = &self.wake {
             wake();
@@ -171,15 +201,31 @@ impl Shared {
     }
 
     /// Writes the participants whose state changed to the journal (before their
-    /// answer goes out).
-    fn keep(&self, hub: &mut Hub) {
+    /// answer goes out); the journal's lines so far, for [`Shared::durable`].
+    fn keep(&self, hub: &mut Hub) -> u64 {
         let touched = hub.take_touched();
-        let Some(j) = &self.journal else { return };
+        let Some(j) = &self.journal else { return 0 };
         let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
         for (n, state) in touched {
             if let Err(e) = j.participant(n, state) {
                 tracing::error!(event = "journal", error = %e, "the journal could not be written");
             }
+        }
+        if j.written() > *self.synced.borrow() {
+            self.unsynced.notify_one();
+        }
+        j.written()
+    }
+
+    /// Waits until the journal's first `lines` lines are on disk (at once without a
+    /// journal): an answer goes out only after what it acknowledges is durable.
+    async fn durable(&self, lines: u64) {
+        if self.journal.is_none() {
+            return;
+        }
+        let mut synced = self.synced.subscribe();
+        if tokio::time::timeout(Duration::from_secs(10), synced.wait_for(|s| *s >= lines)).await.is_err() {
+            tracing::error!(event = "journal", "the journal took over 10 s to reach the disk");
         }
     }
 }
@@ -215,6 +261,7 @@ impl Serving {
         for c in &changed {
             self.shared.publish(&hub, c, 0);
         }
+        // The facilitator's side answers nobody: the flusher syncs it soon.
         self.shared.keep(&mut hub);
         r
     }
@@ -245,6 +292,7 @@ pub async fn serve_with(
     on_ready: impl FnOnce(&Serving),
 ) -> std::io::Result<Hub> {
     let addr = listener.local_addr()?;
+    let keep_journal = options.keep_journal;
     let token = || Token::random().map_err(std::io::Error::other);
     let (participants, facilitator, code) = match (&options.resume, &options.hosted) {
         (_, Some((_, s, _))) => (s.participants.clone(), s.facilitator.clone(), s.code.clone()),
@@ -257,10 +305,19 @@ pub async fn serve_with(
     };
     let journal = match (&options.journal, &options.resume) {
         (Some(path), Some(_)) => Some(Journal::reopen(path)),
-        (Some(path), None) => Some(Journal::create(path, &participants, &facilitator, &code, hub.session_layer())),
+        (Some(path), None) => Some(Journal::create(
+            path,
+            &participants,
+            &facilitator,
+            &code,
+            hub.session_layer(),
+            options.session.clone(),
+        )),
         (None, _) => None,
     };
-    let journal = journal.transpose().map_err(std::io::Error::other)?.map(Mutex::new);
+    let journal = journal.transpose().map_err(std::io::Error::other)?;
+    let sync_handle = journal.as_ref().map(Journal::sync_handle).transpose().map_err(std::io::Error::other)?;
+    let journal = journal.map(Mutex::new);
     let journal_path = options.journal.clone();
     let (changes, _) = broadcast::channel(BACKLOG);
     let assets = Assets::new(plaatwerk_export::plate_to_room_svg(hub.plate(), hub.session_layer()), encode_about(&hub));
@@ -275,14 +332,20 @@ pub async fn serve_with(
         connections: AtomicUsize::new(0),
         code,
         tries: Mutex::new(Tries::default()),
+        gate: crate::gate::Gate::new(crate::gate::connection_budget(), options.trusted_proxies.clone()),
         wake: options.wake,
         closed: tokio::sync::watch::Sender::new(false),
         stopped: tokio::sync::watch::Sender::new(false),
         metrics: crate::ops::Metrics::default(),
         journal,
+        synced: tokio::sync::watch::Sender::new(0),
+        unsynced: tokio::sync::Notify::new(),
         store,
         away: Mutex::new(None),
     });
+    if let Some(file) = sync_handle {
+        tokio::spawn(flush_journal(file, shared.clone()));
+    }
     if let Some(reader) = reader {
         tokio::spawn(follow(reader, shared.clone()));
     }
@@ -300,7 +363,7 @@ pub async fn serve_with(
         .route("/app.css", get(|h: HeaderMap| async move { page(&h, Asset::Style) }))
         .route("/plate.svg", get(plate))
         .route("/room.json", get(roles))
-        .route("/code", post(typed_code).layer(DefaultBodyLimit::max(64)))
+        .route("/code", post(typed_code))
         .route("/ws", get(upgrade))
         .route("/facilitate", get(upgrade_facilitator))
         .route("/facilitator", get(facilitator_page))
@@ -319,9 +382,7 @@ pub async fn serve_with(
         // restart", and their phones come back through the load balancer.
         closing.closed.send_replace(true);
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    accept(listener, app, shared.clone(), shutdown).await;
     shared.closed.send_replace(true);
     // Requests under way get their answers (a hosted room's come from its log) before
     // the log is let go; at most a few seconds.
@@ -331,8 +392,8 @@ pub async fn serve_with(
     }
     shared.stopped.send_replace(true);
     tracing::info!(event = "stopped", "the room stopped on this instance");
-    // Closed as it should be: nothing to recover.
-    if let Some(path) = journal_path {
+    // Closed as it should be: nothing to recover (unless the caller saves first).
+    if let Some(path) = journal_path.filter(|_| !keep_journal) {
         let _ = std::fs::remove_file(path);
     }
     drop(serving);
@@ -381,43 +442,75 @@ fn send(headers: &HeaderMap, plain: Bytes, gz: Bytes, kind: &'static str) -> Res
     r
 }
 
-/// The join code typed on the page: the room's token for the right code. Few wrong
-/// tries per address and minute, and none at all after many wrong ones in all.
+/// The join code typed on the page: the room's token for the right code. Wrong codes
+/// are limited per address and for the room ([`Tries`]); the body is small and must
+/// come quickly (`413` and `408` otherwise).
 async fn typed_code(
     State(shared): State<Arc<Shared>>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Bytes,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
 ) -> Response {
-    // Behind a reverse proxy on this machine, the phone's address is in X-Real-IP
-    // (only a proxy on loopback is believed).
-    let from = match headers.get("x-real-ip").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()) {
-        Some(ip) if from.ip().is_loopback() => SocketAddr::new(ip, 0),
-        _ => from,
+    let from = crate::gate::key(crate::gate::client(peer.ip(), request.headers(), shared.gate.trusted()));
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > CODE_BODY_BYTES as u64) {
+        shared.metrics.turned_away("too_large");
+        return (StatusCode::PAYLOAD_TOO_LARGE, "a code has 8 digits").into_response();
+    }
+    let read = axum::body::to_bytes(request.into_body(), CODE_BODY_BYTES);
+    let body = match tokio::time::timeout(crate::gate::BODY_WITHIN, read).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
+            shared.metrics.turned_away("too_large");
+            return (StatusCode::PAYLOAD_TOO_LARGE, "a code has 8 digits").into_response();
+        }
+        Err(_) => {
+            shared.metrics.turned_away("slow");
+            return (StatusCode::REQUEST_TIMEOUT, "the code came too slowly").into_response();
+        }
     };
-    let minute = shared.started.elapsed().as_secs() / 60;
     let typed = std::str::from_utf8(&body).unwrap_or_default();
+    let now = Instant::now();
     let mut tries = shared.tries.lock().unwrap_or_else(|p| p.into_inner());
-    if tries.minute != minute || tries.per_address.len() > 10_000 {
-        tries.minute = minute;
-        tries.per_address.clear();
+    if tries.per_address.len() >= CODE_ADDRESSES {
+        tries.per_address.retain(|_, b| !b.full(now));
+        if tries.per_address.len() >= CODE_ADDRESSES {
+            tries.per_address.clear();
+        }
     }
-    let mine = tries.per_address.get(&from.ip()).copied().unwrap_or(0);
-    if mine >= TRIES_PER_MINUTE || tries.wrong >= WRONG_CODES_AT_MOST {
-        return (StatusCode::TOO_MANY_REQUESTS, "too many wrong codes; scan the QR code or wait a minute")
+    let Tries { per_address, room } = &mut *tries;
+    let mine = per_address
+        .entry(from)
+        .or_insert_with(|| crate::gate::Bucket::new(ADDRESS_CODES_BURST, ADDRESS_CODES_PER_SECOND));
+    let wait = mine.wait(now).max(room.wait(now));
+    if !wait.is_zero() {
+        shared.metrics.turned_away("code");
+        let seconds = wait.as_secs() + 1;
+        let mut r = (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many wrong codes from here; try again in {seconds} s, or scan the QR code"),
+        )
             .into_response();
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return r;
     }
-    if body.len() <= 32 && shared.code.matches(typed) {
+    if shared.code.matches(typed) {
         let json = format!("{{\"room\":\"{}\"}}", shared.participants);
         let mut r = Response::new(Body::from(json));
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return r;
     }
-    *tries.per_address.entry(from.ip()).or_insert(0) += 1;
-    tries.wrong += 1;
+    mine.take(now);
+    room.take(now);
     (StatusCode::NOT_FOUND, "that is not this room's code").into_response()
 }
+
+/// The most bytes a typed code's body may have.
+const CODE_BODY_BYTES: usize = 64;
 
 /// Whether a request carries one of the room's tokens in [`TOKEN_HEADER`].
 fn admitted(headers: &HeaderMap, shared: &Shared) -> bool {
@@ -476,19 +569,156 @@ fn full(shared: &Shared) -> Option<Response> {
     Some((StatusCode::SERVICE_UNAVAILABLE, "the room has as many connections as it takes").into_response())
 }
 
-async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
+/// What a WebSocket holds of the door: its TCP connection's slot, and behind a
+/// trusted proxy its client's; both stop counting as unjoined once it joined.
+struct Door(Vec<Arc<Slot>>);
+
+impl Door {
+    fn joined(&self) {
+        for slot in &self.0 {
+            slot.joined();
+        }
+    }
+}
+
+/// Counts a WebSocket upgrade in at the door: the client's address may not upgrade
+/// too fast or hold too many sockets that have not joined.
+fn enter(
+    shared: &Shared,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    slot: Option<Extension<Arc<Slot>>>,
+) -> Result<Door, Refusal> {
+    let client = crate::gate::client(peer.ip(), headers, shared.gate.trusted());
+    let proxied = shared.gate.upgrade(client, peer.ip()).inspect_err(|_| shared.metrics.turned_away("address"))?;
+    Ok(Door(slot.map(|Extension(s)| s).into_iter().chain(proxied).collect()))
+}
+
+/// The answer to a connection turned away at the door.
+fn refusal(r: Refusal) -> Response {
+    let (code, retry, why) = match r {
+        Refusal::Busy => (StatusCode::SERVICE_UNAVAILABLE, 2, "the server has as many connections as it can hold"),
+        Refusal::TooMany { retry } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            retry.as_secs().max(1),
+            "too many connections from this address at once; the page tries again by itself",
+        ),
+    };
+    let mut response = (code, why).into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry));
+    response
+}
+
+async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    slot: Option<Extension<Arc<Slot>>>,
+    headers: HeaderMap,
+) -> Response {
+    let door = match enter(&shared, peer, &headers, slot) {
+        Ok(d) => d,
+        Err(r) => return refusal(r),
+    };
     if let Some(full) = full(&shared) {
         return full;
     }
-    // axum's default allows 64 MB messages; a note needs far less.
+    // axum's default allows 64 MB messages; a note needs far less. Messages up to four
+    // times the protocol's limit are read and refused with `too_large` (so the page
+    // learns why); larger ones end the socket after saying so.
     // The read buffer is zeroed up to its size on every read (tungstenite): 128 KiB by
     // default, which cost a fifth of the server's time with hundreds of phones.
-    ws.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).read_buffer_size(READ_BUFFER).on_upgrade(
-        move |socket| async move {
-            connection(socket, &shared).await;
+    ws.max_message_size(4 * MAX_MESSAGE_BYTES)
+        .max_frame_size(4 * MAX_MESSAGE_BYTES)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| async move {
+            connection(socket, &shared, &door).await;
             shared.connections.fetch_sub(1, Ordering::Relaxed);
-        },
-    )
+        })
+}
+
+/// Serves HTTP on `listener` until `shutdown`: every connection is counted in at the
+/// door first ([`crate::gate`]); its request headers must come within
+/// [`crate::gate::HEADER_WITHIN`] (also between requests on a kept-alive connection).
+/// Upgraded WebSockets live on after this returns; the caller closes them.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(crate::gate::HEADER_WITHIN)
+        .max_buf_size(64 * 1024);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors (another part of the process used them) or a
+                    // connection that died before it was taken: wait, never spin.
+                    tracing::warn!(event = "accept", error = %e, "a connection could not be accepted");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let slot = match shared.gate.accept(peer.ip()) {
+            Ok(slot) => slot,
+            Err(r) => {
+                shared.metrics.turned_away(if r == Refusal::Busy { "busy" } else { "address" });
+                tokio::spawn(turn_away(stream, r));
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let (app, http, mut closed, room) = (app.clone(), http.clone(), shared.closed.subscribe(), shared.clone());
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                // A connection past its address's cap serves the facilitator only.
+                if slot.over() && !facilitator_upgrade(&room, request.uri().path(), request.headers()) {
+                    room.metrics.turned_away("address");
+                    let refused = refusal(Refusal::TooMany { retry: Duration::from_secs(2) });
+                    return futures_util::future::Either::Right(std::future::ready(Ok(refused)));
+                }
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request.extensions_mut().insert(slot.clone());
+                futures_util::future::Either::Left(tower::ServiceExt::oneshot(app.clone(), request))
+            });
+            let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).with_upgrades();
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = async { let _ = closed.wait_for(|c| *c).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(5), connection).await;
+                }
+            }
+        });
+    }
+}
+
+/// Whether a request is the facilitator's upgrade, its token in the header.
+fn facilitator_upgrade(shared: &Shared, path: &str, headers: &HeaderMap) -> bool {
+    let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).and_then(Token::parse);
+    path.ends_with("/facilitate") && token.is_some_and(|t| t.matches(&shared.facilitator))
+}
+
+/// Tells a connection turned away at the door why, briefly, and closes it.
+async fn turn_away(mut stream: tokio::net::TcpStream, r: Refusal) {
+    use tokio::io::AsyncWriteExt as _;
+    let (status, retry) = match r {
+        Refusal::Busy => ("503 Service Unavailable", 2),
+        Refusal::TooMany { retry } => ("429 Too Many Requests", retry.as_secs().max(1)),
+    };
+    let text = format!(
+        "HTTP/1.1 {status}\r\nRetry-After: {retry}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy"
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(text.as_bytes())).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.shutdown()).await;
 }
 
 /// The close frame of an instance that stops. A hosted room goes on elsewhere:
@@ -639,15 +869,37 @@ async fn facilitator_page() -> Response {
 }
 
 /// The facilitator's editor: larger messages (its edits carry ink).
-async fn upgrade_facilitator(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
-    if let Some(full) = full(&shared) {
-        return full;
-    }
+/// The facilitator's editor: larger messages (its edits carry ink). With the
+/// facilitator's token in the upgrade's header it is admitted past the room's
+/// connection cap and the per-address limits: a flood never locks the facilitator out.
+async fn upgrade_facilitator(
+    ws: WebSocketUpgrade,
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    slot: Option<Extension<Arc<Slot>>>,
+    headers: HeaderMap,
+) -> Response {
+    let door = if facilitator_upgrade(&shared, "/facilitate", &headers) {
+        if let Some(Extension(s)) = &slot {
+            s.joined();
+        }
+        shared.connections.fetch_add(1, Ordering::Relaxed);
+        Door(slot.map(|Extension(s)| s).into_iter().collect())
+    } else {
+        let door = match enter(&shared, peer, &headers, slot) {
+            Ok(d) => d,
+            Err(r) => return refusal(r),
+        };
+        if let Some(full) = full(&shared) {
+            return full;
+        }
+        door
+    };
     ws.max_message_size(MAX_FACILITATOR_BYTES)
         .max_frame_size(MAX_FACILITATOR_BYTES)
         .read_buffer_size(READ_BUFFER * 16)
         .on_upgrade(move |socket| async move {
-            facilitator(socket, &shared).await;
+            facilitator(socket, &shared, &door).await;
             shared.connections.fetch_sub(1, Ordering::Relaxed);
         })
 }
@@ -655,9 +907,9 @@ async fn upgrade_facilitator(ws: WebSocketUpgrade, State(shared): State<Arc<Shar
 /// A facilitator's connection: joins with the facilitator's token, gets the session
 /// layer and the room's state, sends commands, gets every change as edits and the
 /// state when it changed (checked every second).
-async fn facilitator(socket: WebSocket, shared: &Shared) {
+async fn facilitator(socket: WebSocket, shared: &Shared, door: &Door) {
     let (mut tx, mut rx) = socket.split();
-    let first = tokio::time::timeout(JOIN_WITHIN, rx.next()).await;
+    let first = tokio::time::timeout(crate::gate::JOIN_WITHIN, rx.next()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else { return };
     let token = match decode(text.as_bytes()) {
         Ok(ClientMessage::Join { room, .. }) => room.as_deref().and_then(Token::parse),
@@ -667,6 +919,7 @@ async fn facilitator(socket: WebSocket, shared: &Shared) {
         let _ = tx.send(reject(ErrorCode::UnknownParticipant, "this is not the facilitator's link of this room")).await;
         return;
     }
+    door.joined();
     let me = shared.next_facilitator.fetch_add(1, Ordering::Relaxed);
     let mut changes = shared.changes.subscribe();
     let mut closed = shared.closed.subscribe();
@@ -773,11 +1026,14 @@ impl Drop for Left {
     }
 }
 
-async fn connection(socket: WebSocket, shared: &Shared) {
+async fn connection(socket: WebSocket, shared: &Shared, door: &Door) {
     let (mut tx, mut rx) = socket.split();
-    // The first message joins, with the room's token.
-    let first = tokio::time::timeout(JOIN_WITHIN, rx.next()).await;
+    // The first message joins, with the room's token, within a few seconds.
+    let first = tokio::time::timeout(crate::gate::JOIN_WITHIN, rx.next()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else {
+        if first.is_err() {
+            shared.metrics.turned_away("slow");
+        }
         let _ = tx.send(reject(ErrorCode::NotJoined, "join the room first")).await;
         return;
     };
@@ -809,9 +1065,14 @@ async fn connection(socket: WebSocket, shared: &Shared) {
             crate::hub::Outcome { reply, changed: None }
         }
         None => {
-            let mut hub = shared.hub();
-            let w = hub.handle(None, join, now());
-            shared.keep(&mut hub);
+            let (w, lines) = {
+                let mut hub = shared.hub();
+                let w = hub.handle(None, join, now());
+                let lines = shared.keep(&mut hub);
+                (w, lines)
+            };
+            // The secret is on disk before the phone has it.
+            shared.durable(lines).await;
             w
         }
     };
@@ -825,8 +1086,12 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     if tx.send(Message::Text(Utf8Bytes::from(encode(&welcome.reply)))).await.is_err() {
         return;
     }
+    door.joined();
     tracing::info!(event = "joined", participant = me.0);
     let _left = Left(me);
+    // Malformed messages of a hosted room's participant (the shared hub never sees
+    // them): the same bucket as the hub's.
+    let mut garbage = crate::gate::Bucket::new(Limits::default().burst, Limits::default().per_second);
     // Changes not yet sent, and when they go.
     let mut waiting: Vec<Arc<Fanout>> = Vec::new();
     let mut flush_at: Option<tokio::time::Instant> = None;
@@ -834,7 +1099,19 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     loop {
         tokio::select! {
             incoming = rx.next() => {
-                let Some(Ok(message)) = incoming else { return };
+                let message = match incoming {
+                    Some(Ok(m)) => m,
+                    Some(Err(e)) => {
+                        // Over even the socket's limit: still say why before closing.
+                        if is_capacity(&e) {
+                            let why = format!("a message may have at most {MAX_MESSAGE_BYTES} bytes");
+                            let _ = tx.send(reject(ErrorCode::TooLarge, &why)).await;
+                            let _ = tx.send(close(CLOSE_TOO_BIG, "message too large")).await;
+                        }
+                        return;
+                    }
+                    None => return,
+                };
                 let arrived = Instant::now();
                 let reply = match message {
                     Message::Text(text) => {
@@ -845,20 +1122,32 @@ async fn connection(socket: WebSocket, shared: &Shared) {
                                 through_store(shared, store, crate::hub::seq_of(&m), what).await.0
                             }
                             (Ok(m), None) => {
-                                let mut hub = shared.hub();
-                                let outcome = hub.handle(Some(me), m, now());
-                                if let Some(c) = &outcome.changed {
-                                    shared.publish(&hub, c, 0);
-                                }
-                                // In the journal before the phone hears "done".
-                                shared.keep(&mut hub);
-                                outcome.reply
+                                let (reply, lines) = {
+                                    let mut hub = shared.hub();
+                                    let outcome = hub.handle(Some(me), m, now());
+                                    if let Some(c) = &outcome.changed {
+                                        shared.publish(&hub, c, 0);
+                                    }
+                                    (outcome.reply, shared.keep(&mut hub))
+                                };
+                                // On disk before the phone hears "done".
+                                shared.durable(lines).await;
+                                reply
                             }
-                            (Err(r), _) => ServerMessage::Rejected { seq: None, code: r.code, message: r.message },
+                            (Err(r), _) if r.code == ErrorCode::TooLarge => {
+                                // Said before the connection ends, so the page can tell why.
+                                let _ = tx.send(reject(r.code, &r.message)).await;
+                                let _ = tx.send(close(CLOSE_TOO_BIG, "message too large")).await;
+                                return;
+                            }
+                            (Err(r), _) => malformed(shared, me, &mut garbage, r),
                         };
                         Message::Text(Utf8Bytes::from(encode(&reply)))
                     }
-                    Message::Binary(_) => reject(ErrorCode::BadMessage, "messages are JSON text"),
+                    Message::Binary(_) => {
+                        let r = crate::protocol::Rejection::new(ErrorCode::BadMessage, "messages are JSON text");
+                        Message::Text(Utf8Bytes::from(encode(&malformed(shared, me, &mut garbage, r))))
+                    }
                     Message::Close(_) => return,
                     Message::Ping(_) | Message::Pong(_) => continue,
                 };
@@ -921,6 +1210,37 @@ async fn connection(socket: WebSocket, shared: &Shared) {
     }
 }
 
+/// The answer to a message that is not a room message: it costs the participant a
+/// request (in the hub's bucket, or the connection's for a hosted room), and once
+/// that is empty the answer is `rate_limited`.
+fn malformed(
+    shared: &Shared,
+    me: ParticipantId,
+    garbage: &mut crate::gate::Bucket,
+    r: crate::protocol::Rejection,
+) -> ServerMessage {
+    let paid = match &shared.store {
+        None => shared.hub().malformed(me, shared.started.elapsed().as_secs_f64()),
+        Some(_) if garbage.take(Instant::now()) => Ok(()),
+        Some(_) => Err(crate::protocol::Rejection::new(ErrorCode::RateLimited, "slow down a little, then try again")),
+    };
+    let r = paid.err().unwrap_or(r);
+    ServerMessage::Rejected { seq: None, code: r.code, message: r.message }
+}
+
+/// Whether a WebSocket error is a message or frame over the socket's limit.
+fn is_capacity(e: &axum::Error) -> bool {
+    let text = e.to_string();
+    text.contains("Space limit exceeded") || text.contains("too long") || text.contains("Message too big")
+}
+
+/// The close code for a message that is too big (RFC 6455).
+const CLOSE_TOO_BIG: u16 = 1009;
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(axum::extract::ws::CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))
+}
+
 /// Sends a phone the changes waiting for it, as one message (a JSON array, in order;
 /// a single change as itself): with hundreds of phones, a frame per change per phone
 /// is what costs, on the server and on the phone. Whether the phone is still there.
@@ -953,4 +1273,28 @@ async fn flush(
     }
     waiting.clear();
     true
+}
+
+/// Syncs the journal to disk whenever lines were written, one `fdatasync` for all the
+/// lines written meanwhile (group commit), and tells waiting answers how far it got.
+async fn flush_journal(file: std::fs::File, shared: Arc<Shared>) {
+    let file = Arc::new(file);
+    let mut stopped = shared.stopped.subscribe();
+    loop {
+        let written = shared.journal.as_ref().map_or(0, |j| j.lock().unwrap_or_else(|p| p.into_inner()).written());
+        if written > *shared.synced.borrow() {
+            let f = file.clone();
+            match tokio::task::spawn_blocking(move || f.sync_data()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(event = "journal", error = %e, "the journal could not be synced to disk"),
+                Err(e) => tracing::error!(event = "journal", error = %e, "the journal's sync stopped"),
+            }
+            shared.synced.send_replace(written);
+            continue;
+        }
+        tokio::select! {
+            () = shared.unsynced.notified() => {}
+            () = async { let _ = stopped.wait_for(|s| *s).await; } => return,
+        }
+    }
 }

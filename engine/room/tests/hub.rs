@@ -491,3 +491,48 @@ fn two_hubs_applying_the_same_log_make_the_same_room() {
     assert_eq!(a.record(), b.record());
     assert!(a.record().participants.iter().map(|p| p.made.len()).sum::<usize>() > 10, "the log did things");
 }
+
+/// A refused post used to take the slot where the next note without a place waits:
+/// refusals change nothing, counters included.
+#[test]
+fn a_refused_post_takes_no_slot_from_the_next_note() {
+    let unplaced = |seq: u64| format!(r#"{{"v":1,"type":"post_note","seq":{seq},"text":"n{seq}","color":"yellow"}}"#);
+    let limits = Limits { notes: 1, ..Limits::default() };
+    let boxes_after = |refusals: u64| {
+        let mut hub = Hub::new(plate(), "sessie", Moderation::Direct, limits.clone()).expect("hub");
+        let (a, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+        let (b, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+        assert!(code(&hub.handle(Some(a), msg(&unplaced(1)), 0.0)).is_none());
+        for seq in 2..2 + refusals {
+            assert_eq!(code(&hub.handle(Some(a), msg(&unplaced(seq)), 0.0)), Some(ErrorCode::TooManyNotes));
+        }
+        assert!(code(&hub.handle(Some(b), msg(&unplaced(1)), 0.0)).is_none());
+        room_note_boxes(&hub)
+    };
+    assert_eq!(boxes_after(3), boxes_after(0), "b's note lands where it would without a's refused posts");
+}
+
+/// A seq of 2^64 - 1 used to be accepted, after which that participant could never
+/// send again; a browser counts exactly only up to 2^53 - 1.
+#[test]
+fn seq_is_bounded_to_what_a_browser_counts_exactly() {
+    let vote = |seq: u64| format!(r#"{{"v":1,"type":"vote","seq":{seq},"element":9}}"#);
+    assert_eq!(decode(vote(u64::MAX).as_bytes()).expect_err("2^64 - 1").code, ErrorCode::BadMessage);
+    assert_eq!(decode(vote(1 << 53).as_bytes()).expect_err("2^53").code, ErrorCode::BadMessage);
+    assert!(decode(vote((1 << 53) - 1).as_bytes()).is_ok());
+}
+
+/// Malformed messages were free; they cost a request like any other.
+#[test]
+fn malformed_messages_count_toward_the_rate_limit() {
+    let mut hub = hub(Moderation::Direct);
+    let (p, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let burst = Limits::default().burst as usize;
+    for i in 0..burst {
+        assert!(hub.malformed(p, 0.0).is_ok(), "malformed {i} within the burst");
+    }
+    assert_eq!(hub.malformed(p, 0.0).expect_err("over the burst").code, ErrorCode::RateLimited);
+    assert_eq!(code(&post(&mut hub, p, 1, "echt", 0.0)), Some(ErrorCode::RateLimited));
+    // The bucket fills again with time.
+    assert!(code(&post(&mut hub, p, 2, "echt", 10.0)).is_none());
+}

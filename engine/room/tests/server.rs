@@ -67,12 +67,21 @@ async fn pages_and_codes(addr: std::net::SocketAddr, token: &str, code: &str) {
     assert_eq!(answer["room"], token);
     let wrong = if code.starts_with('1') { code.replacen('1', "2", 1) } else { format!("1{}", &code[1..]) };
     let mut statuses = Vec::new();
-    for _ in 0..11 {
+    for _ in 0..21 {
         statuses.push(http(addr, &post("/code", &wrong)).await.0);
     }
-    assert_eq!(&statuses[..10], &[404; 10]);
-    assert_eq!(statuses[10], 429, "ten wrong codes a minute from one address, then no more");
-    assert_eq!(http(addr, &post("/code", code)).await.0, 429, "not even the right one, for a minute");
+    assert_eq!(&statuses[..20], &[404; 20]);
+    assert_eq!(statuses[20], 429, "twenty wrong codes in a row from one address, then they wait");
+    let (status, head, _) = http(addr, &post("/code", code)).await;
+    assert_eq!(status, 429, "the right one waits too (else the answer would give it away)");
+    let retry: u64 = head
+        .lines()
+        .find_map(|l| l.strip_prefix("retry-after: "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("a Retry-After");
+    assert!(retry <= 4, "seconds, not a minute: {retry}");
+    tokio::time::sleep(Duration::from_secs(retry)).await;
+    assert_eq!(http(addr, &post("/code", code)).await.0, 200, "after the wait the right code works");
     let big = "1".repeat(100);
     assert_eq!(http(addr, &post("/code", &big)).await.0, 413, "a body beyond 64 bytes");
 }

@@ -14,7 +14,7 @@
     whereSet: 'Je notitie komt op de plek van de stip.', unplace: 'Plek vergeten',
     mine: 'Mijn notities', noneYet: 'Nog geen notities.', edit: 'Wijzigen', del: 'Weghalen',
     waiting: 'wacht op de gespreksleider', onPlate: 'op de plaat',
-    voteHint: (n, b) => `Tik op de plaat op wat knelt. Je hebt nog ${n} van ${b} stippen.`,
+    voteHint: (n, b) => `Tik op de plaat op wat knelt, of kies het hieronder. Je hebt nog ${n} van ${b} stippen.`,
     takeBack: 'Terugnemen', dotOn: (part) => `stip op ${part}`, part: (id) => `onderdeel ${id}`,
     placeHint: 'Welke plek heb jij?', plate: 'De plaat',
     connecting: 'Verbinden…', connected: 'Verbonden', reconnecting: 'Verbinding weg; opnieuw verbinden…',
@@ -23,18 +23,28 @@
     reveal: 'Iedereen schrijft eerst voor zich; de gespreksleider laat alles tegelijk zien.',
     badLink: 'Deze link is niet compleet. Scan de QR-code opnieuw.',
     codeTitle: 'Doe mee', codeLabel: 'Code van de ruimte (8 cijfers, op het scherm)', codeGo: 'Verder',
-    codeWrong: 'Dat is niet de code van deze ruimte.', codeSlow: 'Te vaak een verkeerde code; scan de QR-code of wacht een minuut.',
+    codeWrong: 'Dat is niet de code van deze ruimte.', codeSlow: (s) => `Te vaak een verkeerde code; probeer het over ${s} seconden weer, of scan de QR-code.`,
     closed: 'Deze ruimte bestaat niet (meer). Vraag de gespreksleider om een nieuwe link.',
     ended: 'De gespreksleider heeft de ruimte gesloten. Bedankt voor het meedoen!',
     away: 'De ruimte is even niet bereikbaar. Wat je nu stuurt, wacht op je telefoon tot ze terug is.',
     posted: 'Geplaatst.', postedWaiting: 'Verstuurd; hij wacht op de gespreksleider.',
     colorNames: { yellow: 'geel', pink: 'roze', blue: 'blauw', green: 'groen', orange: 'oranje', purple: 'paars' },
     plateLabel: (t) => `De plaat: ${t}. Sleep om te schuiven, knijp om te zoomen, dubbeltik om terug te gaan.`,
+    plateKeys: 'Met het toetsenbord: pijltjes schuiven, plus en min zoomen, 0 toont alles.',
+    plateText: 'De plaat in woorden', parts: 'Onderdelen', notesOn: 'Notities op de plaat', noNotes: 'Nog geen notities op de plaat.',
+    dots: (n) => (n === 1 ? '1 stip' : `${n} stippen`), yours: (n) => `${n} van jou`,
+    voteOn: 'Stip erop', voteOnLabel: (p) => `Stip erop: ${p}`, myDots: 'Mijn stippen', noDots: 'Nog geen stippen gezet.',
+    filter: 'Zoek een onderdeel', partsTitle: 'Waar zet je een stip op?',
+    placeLabel: 'Plek op de plaat', placeNone: 'De gespreksleider kiest de plek', placeTapped: 'Waar ik op de plaat tikte',
+    regions: 'Gebied', onPart: 'Op een onderdeel',
+    regionNames: ['linksboven', 'boven', 'rechtsboven', 'links', 'midden', 'rechts', 'linksonder', 'onder', 'rechtsonder'],
+    takenPlace: (r) => `Jouw plek: ${r}`,
     errors: {
       locked: 'De ruimte is gesloten voor wijzigingen.', rate_limited: 'Even rustig aan; probeer het zo weer.',
       too_many_notes: 'Je hebt het maximum aantal notities.', bad_text: 'Schrijf 1 tot 280 tekens.',
       no_votes: 'Je stippen zijn op; neem er eerst een terug.', no_such_element: 'Daar kun je niet op stemmen.',
       room_full: 'De ruimte is vol.', not_yours: 'Dat is niet jouw notitie.', bad_place: 'Die plek ligt niet op de plaat.',
+      too_large: 'Dat bericht is te groot voor de ruimte.', bad_message: 'De ruimte begreep dat bericht niet; herlaad de pagina.',
     },
   } : {
     join: 'Join', joinIntro: 'You take part anonymously. A name and a role are optional.',
@@ -45,7 +55,7 @@
     whereSet: 'Your note goes where the dot is.', unplace: 'Forget the place',
     mine: 'My notes', noneYet: 'No notes yet.', edit: 'Edit', del: 'Remove',
     waiting: 'waiting for the facilitator', onPlate: 'on the plate',
-    voteHint: (n, b) => `Tap what pinches on the plate. You have ${n} of ${b} dots left.`,
+    voteHint: (n, b) => `Tap what pinches on the plate, or choose it below. You have ${n} of ${b} dots left.`,
     takeBack: 'Take back', dotOn: (part) => `dot on ${part}`, part: (id) => `part ${id}`,
     placeHint: 'Which place is yours?', plate: 'The plate',
     connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Connection lost; reconnecting…',
@@ -54,13 +64,22 @@
     reveal: 'Everyone writes privately first; the facilitator reveals all at once.',
     badLink: 'This link is incomplete. Scan the QR code again.',
     codeTitle: 'Join', codeLabel: 'Room code (8 digits, on the screen)', codeGo: 'Continue',
-    codeWrong: 'That is not this room\'s code.', codeSlow: 'Too many wrong codes; scan the QR code or wait a minute.',
+    codeWrong: 'That is not this room\'s code.', codeSlow: (s) => `Too many wrong codes; try again in ${s} seconds, or scan the QR code.`,
     closed: 'This room does not exist (any more). Ask the facilitator for a new link.',
     ended: 'The facilitator closed the room. Thank you for taking part!',
     away: 'The room is unavailable for a moment. What you send now waits on your phone until it is back.',
     posted: 'Posted.', postedWaiting: 'Sent; it waits for the facilitator.',
     colorNames: { yellow: 'yellow', pink: 'pink', blue: 'blue', green: 'green', orange: 'orange', purple: 'purple' },
     plateLabel: (t) => `The plate: ${t}. Drag to pan, pinch to zoom, double-tap to go back.`,
+    plateKeys: 'With the keyboard: arrows pan, plus and minus zoom, 0 shows it all.',
+    plateText: 'The plate in words', parts: 'Parts', notesOn: 'Notes on the plate', noNotes: 'No notes on the plate yet.',
+    dots: (n) => (n === 1 ? '1 dot' : `${n} dots`), yours: (n) => `${n} yours`,
+    voteOn: 'Add a dot', voteOnLabel: (p) => `Add a dot: ${p}`, myDots: 'My dots', noDots: 'No dots placed yet.',
+    filter: 'Find a part', partsTitle: 'What do you put a dot on?',
+    placeLabel: 'Place on the plate', placeNone: 'The facilitator chooses the place', placeTapped: 'Where I tapped the plate',
+    regions: 'Area', onPart: 'On a part',
+    regionNames: ['top left', 'top', 'top right', 'left', 'middle', 'right', 'bottom left', 'bottom', 'bottom right'],
+    takenPlace: (r) => `Your place: ${r}`,
     errors: {},
   };
   const COLORS = { yellow: '#ffe87c', pink: '#ffc1d6', blue: '#b9dcff', green: '#c6f0b8', orange: '#ffcf9e', purple: '#ddc9f5' };
@@ -93,28 +112,52 @@
   text('note-label', T.note); text('colors-legend', T.colors); text('note-post', T.post);
   text('note-unplace', T.unplace); text('mine-title', T.mine); text('place-hint', T.placeHint);
   text('plate-label', T.plate); text('code-title', T.codeTitle); text('code-label', T.codeLabel); text('code-go', T.codeGo);
+  text('plate-keys', T.plateKeys); text('plate-text-summary', T.plateText); text('note-place-label', T.placeLabel);
+  text('parts-filter-label', T.filter); text('parts-title', T.partsTitle); text('dots-title', T.myDots);
   for (const [name, hex] of Object.entries(COLORS)) {
     const b = document.createElement('button');
     b.type = 'button'; b.className = 'swatch'; b.style.background = hex;
     b.setAttribute('role', 'radio'); b.setAttribute('aria-label', T.colorNames[name]);
     b.setAttribute('aria-checked', String(name === S.color)); b.dataset.color = name;
-    b.addEventListener('click', () => { S.color = name; for (const x of $('colors').querySelectorAll('.swatch')) x.setAttribute('aria-checked', String(x === b)); });
+    b.tabIndex = name === S.color ? 0 : -1;
+    b.addEventListener('click', () => pickColor(b));
     $('colors').appendChild(b);
   }
   $('colors').setAttribute('role', 'radiogroup');
+  $('colors').setAttribute('aria-labelledby', 'colors-legend');
+  function pickColor(b) {
+    S.color = b.dataset.color;
+    for (const x of $('colors').querySelectorAll('.swatch')) { x.setAttribute('aria-checked', String(x === b)); x.tabIndex = x === b ? 0 : -1; }
+  }
+  // Arrow keys move along a row of items (the ARIA radio group and tabs patterns).
+  function arrows(items, e) {
+    const i = items.indexOf(document.activeElement); if (i < 0) return null;
+    const n = items.length;
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1 + n, ArrowUp: i - 1 + n, Home: 0, End: n - 1 }[e.key];
+    if (to === undefined) return null;
+    e.preventDefault();
+    const next = items[to % n]; next.focus(); return next;
+  }
+  $('colors').addEventListener('keydown', (e) => {
+    const next = arrows([...$('colors').querySelectorAll('.swatch')], e); if (next) pickColor(next);
+  });
 
   // --- Tabs -----------------------------------------------------------------------
   let tab = 'note';
-  for (const name of ['note', 'vote', 'place']) {
-    $(`tab-${name}`).addEventListener('click', () => {
-      tab = name;
-      for (const n of ['note', 'vote', 'place']) {
-        $(`tab-${n}`).setAttribute('aria-selected', String(n === name));
-        $(`panel-${n}`).hidden = n !== name;
-      }
-      drawMarks();
-    });
+  function showTab(name) {
+    tab = name;
+    for (const n of ['note', 'vote', 'place']) {
+      $(`tab-${n}`).setAttribute('aria-selected', String(n === name));
+      $(`tab-${n}`).tabIndex = n === name ? 0 : -1;
+      $(`panel-${n}`).hidden = n !== name;
+    }
+    renderAll();
   }
+  for (const name of ['note', 'vote', 'place']) $(`tab-${name}`).addEventListener('click', () => showTab(name));
+  $('tabs').addEventListener('keydown', (e) => {
+    const tabs = [...$('tabs').querySelectorAll('[role=tab]')].filter((t) => !t.hidden);
+    const next = arrows(tabs, e); if (next) showTab(next.id.slice(4));
+  });
 
   // --- Connection -------------------------------------------------------------------
   function send(msg) {
@@ -172,7 +215,9 @@
         text('title', r.title || 'Plaatwerk');
         $('plate').setAttribute('aria-label', T.plateLabel(r.title || ''));
         $('join').hidden = true; $('work').hidden = false;
-        loadPlate().then(() => setView(r.view));
+        // The marks already there are drawn once the picture is in (it arrives after
+        // the welcome).
+        loadPlate().then(() => { setView(r.view); renderAll(); });
         // Requests the hub had not done before the connection broke go again.
         S.outbox = S.outbox.filter((o) => o.seq > m.last_seq);
         for (const o of S.outbox) send(o);
@@ -345,6 +390,20 @@
     S.vb = [p[0] - (p[0] - S.vb[0]) * k, p[1] - (p[1] - S.vb[1]) * k, S.vb[2] * k, S.vb[3] * k]; applyView();
   }, { passive: false });
 
+  // The keyboard: arrows pan a tenth of the view, plus and minus zoom about its
+  // centre, 0 goes back to the whole stop.
+  plate.addEventListener('keydown', (e) => {
+    if (!S.vb || e.altKey || e.ctrlKey || e.metaKey) return;
+    const [x, y, w, h] = S.vb;
+    const pan = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] }[e.key];
+    const zoom = { '+': 0.8, '=': 0.8, '-': 1.25, _: 1.25 }[e.key];
+    if (pan) S.vb = [x + pan[0] * w, y + pan[1] * h, w, h];
+    else if (zoom) S.vb = [x + (w - w * zoom) / 2, y + (h - h * zoom) / 2, w * zoom, h * zoom];
+    else if (e.key === '0') S.vb = S.base && S.base.slice();
+    else return;
+    e.preventDefault(); applyView();
+  });
+
   function tap(e) {
     if (!S.svg) return;
     const now = Date.now();
@@ -352,7 +411,7 @@
     lastTap = now;
     const p = platePoint(e.clientX, e.clientY); if (!p) return;
     if (tab === 'note') {
-      if (p[0] >= 0 && p[1] >= 0 && p[0] <= S.room.width && p[1] <= S.room.height) { S.at = p; renderNote(); drawMarks(); }
+      if (p[0] >= 0 && p[1] >= 0 && p[0] <= S.room.width && p[1] <= S.room.height) { S.at = p; S.atChoice = 'tap'; renderNote(); drawMarks(); }
     } else if (tab === 'vote') {
       const hit = document.elementFromPoint(e.clientX, e.clientY);
       const part = hit && hit.closest && hit.closest('[data-id]');
@@ -361,63 +420,150 @@
   }
 
   // --- Panels ---------------------------------------------------------------------------------
-  function renderAll() { renderNote(); renderVote(); renderPlace(); renderBanner(); drawMarks(); }
+  // A list drawn again keeps the keyboard's focus on the same item (by its key).
+  function redraw(list, items) {
+    const had = list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    list.replaceChildren(...items);
+    if (had) { const again = list.querySelector(`[data-key="${CSS.escape(had)}"]`); if (again && !again.disabled) again.focus(); }
+  }
+  function button(label, key, onClick, aria) {
+    const b = document.createElement('button'); b.type = 'button'; b.textContent = label; b.dataset.key = key;
+    if (aria) b.setAttribute('aria-label', aria);
+    b.addEventListener('click', onClick); return b;
+  }
+  function item(...children) { const li = document.createElement('li'); li.append(...children); return li; }
+  function span(cls, words) { const e = document.createElement('span'); e.className = cls; e.textContent = words; return e; }
+  function renderAll() { renderNote(); renderVote(); renderPlace(); renderBanner(); renderText(); drawMarks(); }
   function renderBanner() {
     const b = $('banner');
     const say = S.locked ? T.locked : S.moderation === 'queue' ? T.queue : S.moderation === 'reveal' ? T.reveal : '';
     b.textContent = say; b.hidden = !say;
-    for (const id of ['note-post', 'note-text']) $(id).disabled = S.locked;
+    for (const id of ['note-post', 'note-text', 'note-place']) $(id).disabled = S.locked;
   }
+  // The parts one can vote on or put a note on, in the plate's order, with their dots.
+  function partList() {
+    const counts = new Map();
+    for (const k of S.marks.values()) if (k.kind === 'dot' && k.on != null) counts.set(k.on, (counts.get(k.on) || 0) + 1);
+    return Object.entries(S.parts).map(([id, label]) => ({ id: Number(id), label, dots: counts.get(Number(id)) || 0 }));
+  }
+  const REGIONS = [[0.2, 0.2], [0.5, 0.2], [0.8, 0.2], [0.2, 0.5], [0.5, 0.5], [0.8, 0.5], [0.2, 0.8], [0.5, 0.8], [0.8, 0.8]];
+  function renderPlaces() {
+    const sel = $('note-place');
+    const want = S.atChoice || '';
+    const opts = [new Option(T.placeNone, '')];
+    if (S.atChoice === 'tap') opts.push(new Option(T.placeTapped, 'tap'));
+    const regions = document.createElement('optgroup'); regions.label = T.regions;
+    T.regionNames.forEach((name, i) => regions.appendChild(new Option(name, `region:${i}`)));
+    const parts = document.createElement('optgroup'); parts.label = T.onPart;
+    for (const p of partList()) parts.appendChild(new Option(p.label, `part:${p.id}`));
+    if (sel.dataset.built !== String(Object.keys(S.parts).length) || sel.querySelector('[value=tap]') == null !== (S.atChoice !== 'tap')) {
+      sel.replaceChildren(...opts, regions, ...(parts.children.length ? [parts] : []));
+      sel.dataset.built = String(Object.keys(S.parts).length);
+    }
+    sel.value = want;
+  }
+  // Where a choice from the list puts the note: a region of what the room looks at, or
+  // the middle of a part of the plate.
+  function placeOf(choice) {
+    if (!choice || !S.room) return null;
+    if (choice.startsWith('region:')) {
+      const [fx, fy] = REGIONS[Number(choice.slice(7))] || [0.5, 0.5];
+      const [x, y, w, h] = S.base || [0, 0, S.room.width, S.room.height];
+      return [x + fx * w, y + fy * h];
+    }
+    if (choice.startsWith('part:') && S.svg) {
+      const e = S.svg.querySelector(`[data-id="${CSS.escape(choice.slice(5))}"]`); if (!e) return null;
+      const r = e.getBoundingClientRect(); const p = platePoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!p) return null;
+      return [Math.min(S.room.width, Math.max(0, p[0])), Math.min(S.room.height, Math.max(0, p[1]))];
+    }
+    return S.at;
+  }
+  $('note-place').addEventListener('change', () => {
+    const choice = $('note-place').value;
+    S.atChoice = choice || null; S.at = choice ? placeOf(choice) : null;
+    if (choice === 'tap' && !S.at) S.atChoice = null;
+    renderNote(); drawMarks();
+  });
   function renderNote() {
+    renderPlaces();
     text('note-where', S.at ? T.whereSet : T.whereNone);
     $('note-unplace').hidden = !S.at;
     text('note-count', `${$('note-text').value.length}/280`);
     text('note-post', S.editing ? T.save : T.post);
-    const list = $('mine'); list.replaceChildren();
-    if (S.mine.size === 0) { const li = document.createElement('li'); li.textContent = T.noneYet; list.appendChild(li); }
+    const rows = [];
+    if (S.mine.size === 0) { const li = document.createElement('li'); li.textContent = T.noneYet; rows.push(li); }
     for (const n of S.mine.values()) {
-      const li = document.createElement('li');
-      const chip = document.createElement('span'); chip.className = 'chip'; chip.style.background = n.color;
-      const words = document.createElement('span'); words.className = 'words'; words.textContent = n.text;
-      const st = document.createElement('span'); st.className = 'state'; st.textContent = n.pending ? T.waiting : T.onPlate;
-      const edit = document.createElement('button'); edit.type = 'button'; edit.textContent = T.edit;
-      edit.setAttribute('aria-label', `${T.edit}: ${n.text}`); edit.disabled = S.locked;
-      edit.addEventListener('click', () => { S.editing = n.note; $('note-text').value = n.text; renderNote(); $('note-text').focus(); });
-      const del = document.createElement('button'); del.type = 'button'; del.textContent = T.del;
-      del.setAttribute('aria-label', `${T.del}: ${n.text}`); del.disabled = S.locked;
-      del.addEventListener('click', () => request({ type: 'delete_note', note: n.note }));
-      li.append(chip, words, st, edit, del); list.appendChild(li);
+      const chip = span('chip', ''); chip.style.background = n.color;
+      const edit = button(T.edit, `edit-${n.note}`, () => { S.editing = n.note; $('note-text').value = n.text; renderNote(); $('note-text').focus(); }, `${T.edit}: ${n.text}`);
+      edit.disabled = S.locked;
+      const del = button(T.del, `del-${n.note}`, () => request({ type: 'delete_note', note: n.note }), `${T.del}: ${n.text}`);
+      del.disabled = S.locked;
+      rows.push(item(chip, span('words', n.text), span('state', n.pending ? T.waiting : T.onPlate), edit, del));
     }
+    redraw($('mine'), rows);
   }
   function renderVote() {
-    text('vote-hint', T.voteHint(Math.max(0, S.votes - S.dots.length), S.votes));
-    const list = $('dots'); list.replaceChildren();
-    for (const id of S.dots) {
-      const li = document.createElement('li');
+    const left = Math.max(0, S.votes - S.dots.length);
+    const hint = T.voteHint(left, S.votes);
+    if ($('vote-hint').textContent !== hint) text('vote-hint', hint);
+    if (tab !== 'vote') return;
+    const all = partList();
+    $('parts-search').hidden = all.length <= 12;
+    const find = $('parts-filter').value.trim().toLowerCase();
+    const rows = [];
+    for (const p of all) {
+      if (find && !p.label.toLowerCase().includes(find)) continue;
+      const mine = S.dots.filter((d) => d === p.id).length;
+      const state = p.dots ? `${T.dots(p.dots)}${mine ? ` (${T.yours(mine)})` : ''}` : '';
+      const add = button(T.voteOn, `vote-${p.id}`, () => request({ type: 'vote', element: p.id }), T.voteOnLabel(p.label));
+      add.disabled = S.locked || left === 0;
+      const row = [span('words', p.label), span('state', state), add];
+      if (mine) {
+        const back = button(T.takeBack, `unvote-${p.id}`, () => request({ type: 'unvote', element: p.id }), `${T.takeBack}: ${T.dotOn(p.label)}`);
+        back.disabled = S.locked; row.push(back);
+      }
+      rows.push(item(...row));
+    }
+    redraw($('parts'), rows);
+    const dots = [];
+    if (S.dots.length === 0) { const li = document.createElement('li'); li.textContent = T.noDots; dots.push(li); }
+    S.dots.forEach((id, i) => {
       const label = T.dotOn(S.parts[id] || T.part(id));
-      const words = document.createElement('span'); words.className = 'words'; words.textContent = label;
-      const back = document.createElement('button'); back.type = 'button'; back.textContent = T.takeBack;
-      back.setAttribute('aria-label', `${T.takeBack}: ${label}`); back.disabled = S.locked;
-      back.addEventListener('click', () => request({ type: 'unvote', element: id }));
-      li.append(words, back); list.appendChild(li);
-    }
+      const back = button(T.takeBack, `mydot-${id}-${i}`, () => request({ type: 'unvote', element: id }), `${T.takeBack}: ${label}`);
+      back.disabled = S.locked;
+      dots.push(item(span('words', label), back));
+    });
+    redraw($('dots'), dots);
   }
+  $('parts-filter').addEventListener('input', renderVote);
   function renderPlace() {
-    const box = $('places'); box.replaceChildren();
+    const rows = [];
     for (const r of (S.room ? S.room.roles : [])) {
-      const b = document.createElement('button'); b.type = 'button'; b.setAttribute('role', 'radio');
-      b.setAttribute('aria-checked', String(S.place === r.id)); b.disabled = S.locked;
-      const chip = document.createElement('span'); chip.className = 'chip'; chip.style.cssText = 'width:16px;height:16px;border-radius:50%';
-      chip.style.background = r.color;
-      const name = document.createElement('span'); name.textContent = r.name;
-      b.append(chip, name);
-      b.addEventListener('click', () => request({ type: 'pick_place', role: r.id }));
-      box.appendChild(b);
+      const chip = span('chip', ''); chip.style.cssText = 'width:16px;height:16px;border-radius:50%'; chip.style.background = r.color;
+      const b = button('', `place-${r.id}`, () => request({ type: 'pick_place', role: r.id }));
+      b.setAttribute('aria-pressed', String(S.place === r.id)); b.disabled = S.locked;
+      b.append(chip, span('', r.name));
+      rows.push(b);
     }
+    redraw($('places'), rows);
     $('tab-place').hidden = !S.room || S.room.roles.length === 0;
   }
+  // The plate in words, for screen readers and anyone who prefers a list: its title,
+  // its parts with their dots, and the notes on it.
+  function renderText() {
+    const body = $('plate-text-body');
+    if (!$('plate-text').open && body.childElementCount) return;
+    const head = (words) => { const h = document.createElement('h3'); h.textContent = words; return h; };
+    const list = (rows) => { const ul = document.createElement('ul'); ul.append(...rows); return ul; };
+    const title = document.createElement('p'); title.textContent = (S.room && S.room.title) || $('title').textContent;
+    const parts = partList().map((p) => item(`${p.label}${p.dots ? ` (${T.dots(p.dots)})` : ''}`));
+    const notes = [...S.marks.values()].filter((k) => k.kind === 'note').map((k) => item(k.text));
+    body.replaceChildren(title, head(T.parts), list(parts), head(T.notesOn), notes.length ? list(notes) : document.createTextNode(T.noNotes));
+  }
+  $('plate-text').addEventListener('toggle', renderText);
   $('note-text').addEventListener('input', () => text('note-count', `${$('note-text').value.length}/280`));
-  $('note-unplace').addEventListener('click', () => { S.at = null; renderNote(); drawMarks(); });
+  $('note-unplace').addEventListener('click', () => { S.at = null; S.atChoice = null; renderNote(); drawMarks(); });
   $('note-post').addEventListener('click', () => {
     const words = $('note-text').value.trim();
     if (!words) { toast(T.errors.bad_text || 'Write 1 to 280 characters.'); return; }
@@ -428,7 +574,7 @@
       const m = { type: 'post_note', text: words, color: S.color };
       if (S.at) m.at = S.at.map((n) => Math.round(n * 10) / 10);
       request(m);
-      S.at = null;
+      S.at = null; S.atChoice = null;
     }
     $('note-text').value = ''; renderNote(); drawMarks();
   });
@@ -452,7 +598,7 @@
       token = (await r.json()).room; store = `plaatwerk-room:${token}`;
       history.replaceState(null, '', `#${token}`);
       $('code').hidden = true; start();
-    } else toast(r.status === 429 ? T.codeSlow : T.codeWrong);
+    } else toast(r.status === 429 ? T.codeSlow(Number(r.headers.get('Retry-After')) || 10) : T.codeWrong);
   }
   $('code-go').addEventListener('click', typedCode);
   $('code-input').addEventListener('keydown', (e) => { if (e.key === 'Enter') typedCode(); });
