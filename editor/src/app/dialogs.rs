@@ -249,11 +249,26 @@ impl EditorApp {
             .into_iter()
             .find_map(|(k, how)| key(k).then_some(how))
         });
+        let waiting = self.room_waiting();
         let ((), go_on) = modal(ctx, lang.pick("Sessie afsluiten", "End the session"), |ui| {
             ui.label(lang.pick(
                 "Wat moet er met de aantekeningen van deze sessie gebeuren?",
                 "What should happen to this session's annotations?",
             ));
+            if waiting > 0 {
+                // Notes participants were told are sent: said before they are let go.
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    match lang {
+                        Lang::Nl => format!(
+                            "{waiting} notitie(s) van deelnemers wachten nog op jou en staan niet op de plaat.                              Toon ze eerst (Alles tonen), of kies Apart opslaan: dan staan ze, gemarkeerd als                              wachtend, in het sessiebestand."
+                        ),
+                        Lang::En => format!(
+                            "{waiting} participants' note(s) still wait for you and are not on the plate. Show                              them first (Reveal all), or choose Save apart: the session file keeps them, marked                              as waiting."
+                        ),
+                    },
+                );
+            }
             ui.horizontal(|ui| {
                 let keep_tip = lang.pick(
                     "Ze blijven op de plaat, in een eigen laag",

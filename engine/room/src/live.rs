@@ -156,6 +156,11 @@ impl LiveRoom {
         self.serving.with_hub(|h| (h.status(connections), None))
     }
 
+    /// Who took part, what each made, and the notes that still wait.
+    pub fn record(&self) -> plaatwerk_editing::present::RoomRecord {
+        self.serving.with_hub(|h| (h.record(), None))
+    }
+
     /// Does what the facilitator asked; the changes go to everyone.
     pub fn command(&self, command: Command) {
         self.serving.with_hub_all(|h| ((), h.command(command)));

@@ -365,6 +365,15 @@ impl Room {
         }
     }
 
+    /// Who took part and what each made, with the notes that still wait (a remote
+    /// room's server keeps its own waiting notes in the session it saves).
+    pub fn record(&self) -> plaatwerk_editing::present::RoomRecord {
+        match self {
+            Room::Hosted(r) => r.record(),
+            Room::Remote(r) => r.status.record.clone(),
+        }
+    }
+
     /// Does what the facilitator asked.
     pub fn command(&self, command: Command) {
         match self {

@@ -536,3 +536,27 @@ fn malformed_messages_count_toward_the_rate_limit() {
     // The bucket fills again with time.
     assert!(code(&post(&mut hub, p, 2, "echt", 10.0)).is_none());
 }
+
+/// Notes that wait for the facilitator used to be missing from the room's record (and
+/// so from every saved session): they are kept with their author and text.
+#[test]
+fn the_record_keeps_notes_that_still_wait_with_their_author() {
+    let mut hub = hub(Moderation::Reveal);
+    let (_, _) = join(&mut hub, r#"{"v":1,"type":"join","name":"Anna"}"#);
+    let (bo, _) = join(&mut hub, r#"{"v":1,"type":"join"}"#);
+    let out = post(&mut hub, bo, 1, "Privé gedachte", 0.0);
+    assert!(matches!(out.reply, ServerMessage::Ack { pending: true, .. }), "{out:?}");
+    let record = hub.record();
+    assert_eq!(record.waiting.len(), 1);
+    assert_eq!(record.waiting[0].author, bo.0);
+    match &record.waiting[0].note.kind {
+        ElementKind::Sticky(s) => assert_eq!(s.text, "Privé gedachte"),
+        other => panic!("{other:?}"),
+    }
+    // Not in the status sent every second (its first 50 are in `pending`).
+    assert!(hub.status(0).record.waiting.is_empty());
+    assert_eq!(hub.status(0).pending.len(), 1);
+    // Revealed: on the plate, no longer waiting.
+    hub.reveal().expect("reveal");
+    assert!(hub.record().waiting.is_empty());
+}

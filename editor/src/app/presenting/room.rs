@@ -198,8 +198,16 @@ impl EditorApp {
     pub(super) fn room_record(&self) -> Option<plaatwerk_editing::present::RoomRecord> {
         let p = self.presenting.as_ref()?;
         match &p.room {
-            RoomSlot::Open(room) => Some(room.live.status().record),
+            RoomSlot::Open(room) => Some(room.live.record()),
             _ => p.record.clone(),
+        }
+    }
+
+    /// Notes in the open room that still wait for the facilitator (queue, reveal).
+    pub(in crate::app) fn room_waiting(&self) -> usize {
+        match self.presenting.as_ref().map(|p| &p.room) {
+            Some(RoomSlot::Open(room)) => room.live.status().waiting,
+            _ => 0,
         }
     }
 
