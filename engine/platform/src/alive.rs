@@ -21,6 +21,12 @@ pub const MARKER: &str = ".alive";
 /// yet marked; only older ones count as abandoned.
 const UNMARKED_GRACE: Duration = Duration::from_secs(60);
 
+/// A marker younger than this is never looked at: its process may be between making
+/// it and locking it (and looking takes the lock for a moment, which would make that
+/// process's own lock fail). A process that dies that young leaves its folder to a
+/// later sweep.
+pub const MARKED_GRACE: Duration = Duration::from_secs(30);
+
 /// A held claim on a folder: the folder counts as in use while this lives.
 #[derive(Debug)]
 pub struct Claim {
@@ -48,18 +54,19 @@ impl Claim {
     }
 }
 
-/// Whether `folder` was left by a process that is gone: its marker is not locked, or
-/// it has no marker and is older than a minute. A folder that cannot be looked at
-/// counts as in use.
+/// Whether `folder` was left by a process that is gone: its marker (older than
+/// [`MARKED_GRACE`]) is not locked, or it has no marker and is older than a minute. A
+/// folder that cannot be looked at counts as in use.
 pub fn is_abandoned(folder: &Path) -> bool {
+    let old = |m: &std::fs::Metadata, grace: Duration| {
+        m.modified().ok().and_then(|t| SystemTime::now().duration_since(t).ok()).is_some_and(|age| age >= grace)
+    };
     match File::open(folder.join(MARKER)) {
         // The lock is released when `marker` is dropped at the end of this arm.
-        Ok(marker) => marker.try_lock().is_ok(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::metadata(folder)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .is_some_and(|age| age >= UNMARKED_GRACE),
+        Ok(marker) => marker.metadata().is_ok_and(|m| old(&m, MARKED_GRACE)) && marker.try_lock().is_ok(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::metadata(folder).is_ok_and(|m| old(&m, UNMARKED_GRACE))
+        }
         Err(_) => false,
     }
 }
@@ -73,10 +80,32 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp");
         let folder = dir.path().join("proc-a");
         let claim = Claim::hold(&folder).expect("claim");
+        backdate(&folder);
         assert!(!is_abandoned(&folder), "held by this process");
         assert!(Claim::hold(&folder).is_err(), "one claim at a time");
         drop(claim);
         assert!(is_abandoned(&folder), "released");
+    }
+
+    /// Sets the marker's time back past the grace, as if made long ago.
+    fn backdate(folder: &Path) {
+        let marker = OpenOptions::new().write(true).open(folder.join(MARKER)).expect("marker");
+        marker.set_modified(SystemTime::now() - MARKED_GRACE * 2).expect("set time");
+    }
+
+    /// A sweeper that looked at a folder its process had just made took the marker's
+    /// lock for a moment, so that process's own claim could fail, or the folder was
+    /// swept between its making and its locking (a test that failed now and then
+    /// when plugin hosts started in parallel). A fresh marker is not looked at.
+    #[test]
+    fn a_fresh_folder_is_never_taken_for_abandoned() {
+        let dir = tempfile::tempdir().expect("temp");
+        let folder = dir.path().join("proc-b");
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join(MARKER), b"").expect("marker, not yet locked");
+        assert!(!is_abandoned(&folder), "made a moment ago: its process may be about to lock it");
+        backdate(&folder);
+        assert!(is_abandoned(&folder), "unlocked long after it was made");
     }
 
     #[test]

@@ -370,6 +370,13 @@ fn copies_left_by_a_killed_host_are_removed_when_the_next_one_starts() {
     let stale = std::env::temp_dir().join(format!("plaatwerk-plugins-stale-{}", std::process::id()));
     std::fs::create_dir_all(&stale).expect("stale folder");
     std::fs::write(stale.join(plaatwerk_platform::alive::MARKER), b"").expect("marker");
+    // Made by a process that died long ago (a fresh marker is left alone: its process
+    // may be about to lock it).
+    std::fs::File::options()
+        .write(true)
+        .open(stale.join(plaatwerk_platform::alive::MARKER))
+        .and_then(|m| m.set_modified(std::time::SystemTime::now() - plaatwerk_platform::alive::MARKED_GRACE * 2))
+        .expect("backdated");
     std::fs::write(stale.join(lib_name("oud-1")), b"copy of a library").expect("stale copy");
     // A folder whose marker is held belongs to a running host (here: this test).
     let live = std::env::temp_dir().join(format!("plaatwerk-plugins-live-{}", std::process::id()));
@@ -399,6 +406,12 @@ fn a_host_claims_its_private_folder_while_it_lives() {
         })
     };
     assert_eq!(copies(&mine), 1, "the copy lives in the private folder");
+    // Old enough to be looked at: it is held, so not abandoned.
+    std::fs::File::options()
+        .write(true)
+        .open(mine.join(plaatwerk_platform::alive::MARKER))
+        .and_then(|m| m.set_modified(std::time::SystemTime::now() - plaatwerk_platform::alive::MARKED_GRACE * 2))
+        .expect("backdated");
     assert!(!plaatwerk_platform::alive::is_abandoned(&mine), "held while the host lives");
     // A second host started now leaves it alone.
     let _other = PluginHost::new(Vec::new());

@@ -317,7 +317,20 @@ async fn phone(i: usize, n: usize, host: &str, token: &str, parts: &[u64], start
     // A phone reads a little at a time (tungstenite zeroes its whole read buffer on
     // each read: 128 KiB by default).
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(8 * 1024);
-    let connected = tokio_tungstenite::connect_async_with_config(format!("ws://{host}/ws"), Some(config), false).await;
+    // Phones on a venue's network have addresses of their own; on loopback they take
+    // addresses of 127.1.0.0/16, eight phones each (the room's door limits what one
+    // address may do at once, as it should).
+    let group = i / 8 + 1;
+    let from = std::net::SocketAddr::from(([127, 1, (group >> 8) as u8, (group & 255) as u8], 0));
+    let stream = async {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(from)?;
+        socket.connect(host.parse().map_err(std::io::Error::other)?).await
+    };
+    let Ok(stream) = stream.await else {
+        return (sent, received, messages, last);
+    };
+    let connected = tokio_tungstenite::client_async_with_config(format!("ws://{host}/ws"), stream, Some(config)).await;
     let Ok((ws, _)) = connected else {
         return (sent, received, messages, last);
     };

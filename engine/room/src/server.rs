@@ -539,12 +539,12 @@ fn encode_about(hub: &Hub) -> String {
         .iter()
         .map(|r| serde_json::json!({"id": r.id, "name": r.name, "color": r.color.to_string()}))
         .collect();
+    let labels = crate::hub::part_labels(plate, hub.session_layer(), MAX_PART_LABELS);
+    // The ids in the plate's order (a JSON object's keys come back sorted by number).
+    let order: Vec<u64> = labels.iter().map(|(id, _)| id.0).collect();
     let parts: serde_json::Map<String, serde_json::Value> =
-        crate::hub::part_labels(plate, hub.session_layer(), MAX_PART_LABELS)
-            .into_iter()
-            .map(|(id, label)| (id.0.to_string(), serde_json::Value::String(label)))
-            .collect();
-    serde_json::json!({"title": plate.meta.title, "roles": roles, "parts": parts}).to_string()
+        labels.into_iter().map(|(id, label)| (id.0.to_string(), serde_json::Value::String(label))).collect();
+    serde_json::json!({"title": plate.meta.title, "roles": roles, "parts": parts, "order": order}).to_string()
 }
 
 /// Parts of the plate named for the page at most.

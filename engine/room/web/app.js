@@ -91,7 +91,7 @@
   const S = {
     ws: null, secret: null, seq: 0, outbox: [], room: null, marks: new Map(), mine: new Map(),
     dots: [], place: null, locked: false, away: false, moderation: 'direct', votes: 3, color: 'yellow', at: null,
-    editing: null, retry: 0, svg: null, base: null, vb: null, plateLoaded: false, parts: {},
+    editing: null, retry: 0, svg: null, base: null, vb: null, plateLoaded: false, parts: {}, order: [],
   };
 
   function text(id, s) { $(id).textContent = s; }
@@ -441,10 +441,19 @@
     for (const id of ['note-post', 'note-text', 'note-place']) $(id).disabled = S.locked;
   }
   // The parts one can vote on or put a note on, in the plate's order, with their dots.
+  // Elements with the same name (a role's card, its label and its figure) are one
+  // part: a vote goes to the first of them, and the dots on any of them count.
   function partList() {
     const counts = new Map();
     for (const k of S.marks.values()) if (k.kind === 'dot' && k.on != null) counts.set(k.on, (counts.get(k.on) || 0) + 1);
-    return Object.entries(S.parts).map(([id, label]) => ({ id: Number(id), label, dots: counts.get(Number(id)) || 0 }));
+    const byLabel = new Map();
+    for (const id of S.order.length ? S.order : Object.keys(S.parts).map(Number)) {
+      const label = S.parts[id]; if (label == null) continue;
+      const p = byLabel.get(label) || { id, label, ids: [], dots: 0 };
+      p.ids.push(id); p.dots += counts.get(id) || 0;
+      byLabel.set(label, p);
+    }
+    return [...byLabel.values()];
   }
   const REGIONS = [[0.2, 0.2], [0.5, 0.2], [0.8, 0.2], [0.2, 0.5], [0.5, 0.5], [0.8, 0.5], [0.2, 0.8], [0.5, 0.8], [0.8, 0.8]];
   function renderPlaces() {
@@ -514,13 +523,14 @@
     const rows = [];
     for (const p of all) {
       if (find && !p.label.toLowerCase().includes(find)) continue;
-      const mine = S.dots.filter((d) => d === p.id).length;
+      const mine = S.dots.filter((d) => p.ids.includes(d)).length;
       const state = p.dots ? `${T.dots(p.dots)}${mine ? ` (${T.yours(mine)})` : ''}` : '';
       const add = button(T.voteOn, `vote-${p.id}`, () => request({ type: 'vote', element: p.id }), T.voteOnLabel(p.label));
       add.disabled = S.locked || left === 0;
       const row = [span('words', p.label), span('state', state), add];
       if (mine) {
-        const back = button(T.takeBack, `unvote-${p.id}`, () => request({ type: 'unvote', element: p.id }), `${T.takeBack}: ${T.dotOn(p.label)}`);
+        const on = S.dots.slice().reverse().find((d) => p.ids.includes(d));
+        const back = button(T.takeBack, `unvote-${p.id}`, () => request({ type: 'unvote', element: on }), `${T.takeBack}: ${T.dotOn(p.label)}`);
         back.disabled = S.locked; row.push(back);
       }
       rows.push(item(...row));
@@ -613,7 +623,7 @@
       const r = await fetch('room.json', { headers: { 'X-Plaatwerk-Room': token }, cache: 'no-store' });
       if (r.ok) {
         const info = await r.json();
-        S.parts = info.parts || {};
+        S.parts = info.parts || {}; S.order = Array.isArray(info.order) ? info.order : [];
         text('title', info.title || 'Plaatwerk');
         for (const role of info.roles) { const o = document.createElement('option'); o.value = role.id; o.textContent = role.name; $('join-role').appendChild(o); }
       } else if (r.status === 403) { S.gone = true; status(T.closed, true); toast(T.closed); return; }
