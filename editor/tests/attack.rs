@@ -147,3 +147,52 @@ fn a_phone_joins_within_five_seconds_during_a_slowloris_and_an_upgrade_flood() {
     assert!(matches!(health_after, Some((200, _))), "/healthz after the phone: {health_after:?}");
     assert!(exit.success(), "the server survived and stopped normally: {exit:?}");
 }
+
+/// With more connections than the process may open (here its limit is 256, so the
+/// budget is 192), the server stays up: a connection past the budget gets a short
+/// `503` at once instead of a hang, and once the attack stops everything works.
+#[test]
+fn past_the_descriptor_budget_connections_get_a_clear_refusal_and_the_server_recovers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("dir");
+    let plate = dir.path().join("casusregie.plate");
+    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 256 && exec \"$0\" room serve \"$1\" --listen 127.0.0.1:0 --name Vol")
+        .arg(env!("CARGO_BIN_EXE_plaatwerk"))
+        .arg(&plate)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let link = lines.next().expect("a line").expect("text");
+    let url = link.strip_prefix("participants: ").expect(&link).to_owned();
+    let addr: SocketAddr = url.trim_start_matches("http://").split('/').next().expect("host").parse().expect("addr");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    // Five addresses, each up to its own cap: more than the budget in all.
+    let held = runtime.block_on(async {
+        use tokio::io::AsyncWriteExt;
+        let mut held = Vec::new();
+        for a in 0..5u8 {
+            for _ in 0..64 {
+                if let Ok(mut s) = connect_from([127, 0, 3, a + 1], addr).await {
+                    let _ = s.write_all(b"GET / HTTP/1.1\r\n").await;
+                    held.push(s);
+                }
+            }
+        }
+        held
+    });
+    let busy = get(addr, "/healthz");
+    assert!(
+        matches!(busy, Some((503, t)) if t < Duration::from_secs(2)),
+        "past the budget: a quick 503, not a hang: {busy:?}"
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(matches!(get(addr, "/healthz"), Some((200, _))), "the server recovers once they are gone");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(child.wait().expect("exits").success());
+}
