@@ -26,6 +26,31 @@ async fn connect_from(from: [u8; 4], to: SocketAddr) -> std::io::Result<tokio::n
     tokio::time::timeout(Duration::from_secs(2), socket.connect(to)).await.map_err(std::io::Error::other)?
 }
 
+/// `room serve` on a copy of the example plate with its open-file limit (soft and
+/// hard) at `nofile`, as on a stock server: the child, its output (kept open: it
+/// prints the session's path when it stops), the participants' link and the address.
+fn serve_limited(dir: &Path, nofile: u32, name: &str) -> (std::process::Child, Lines, String, SocketAddr) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let plate = dir.join("casusregie.plate");
+    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {nofile} && exec \"$0\" room serve \"$1\" --listen 127.0.0.1:0 --name {name}"))
+        .arg(env!("CARGO_BIN_EXE_plaatwerk"))
+        .arg(&plate)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let link = lines.next().expect("a line").expect("text");
+    let url = link.strip_prefix("participants: ").expect(&link).to_owned();
+    let addr: SocketAddr = url.trim_start_matches("http://").split('/').next().expect("host").parse().expect("addr");
+    (child, lines, url, addr)
+}
+
+type Lines = std::io::Lines<BufReader<std::process::ChildStdout>>;
+
 fn get(to: SocketAddr, path: &str) -> Option<(u16, Duration)> {
     let started = Instant::now();
     let mut s = TcpStream::connect_timeout(&to, Duration::from_secs(5)).ok()?;
@@ -48,23 +73,7 @@ fn a_phone_joins_within_five_seconds_during_a_slowloris_and_an_upgrade_flood() {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");
-    let plate = dir.path().join("casusregie.plate");
-    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
-    // A stock server's limit of open files.
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 1024 && exec \"$0\" room serve \"$1\" --listen 127.0.0.1:0 --name Aanval")
-        .arg(env!("CARGO_BIN_EXE_plaatwerk"))
-        .arg(&plate)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let link = lines.next().expect("a line").expect("text");
-    let url = link.strip_prefix("participants: ").expect(&link).to_owned();
-    let addr: SocketAddr = url.trim_start_matches("http://").split('/').next().expect("host").parse().expect("addr");
-
+    let (mut child, _output, url, addr) = serve_limited(dir.path(), 1024, "Aanval");
     let stop = Arc::new(AtomicBool::new(false));
     let held = Arc::new(AtomicUsize::new(0));
     let flooded = Arc::new(AtomicUsize::new(0));
@@ -153,23 +162,8 @@ fn a_phone_joins_within_five_seconds_during_a_slowloris_and_an_upgrade_flood() {
 /// `503` at once instead of a hang, and once the attack stops everything works.
 #[test]
 fn past_the_descriptor_budget_connections_get_a_clear_refusal_and_the_server_recovers() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().expect("dir");
-    let plate = dir.path().join("casusregie.plate");
-    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 256 && exec \"$0\" room serve \"$1\" --listen 127.0.0.1:0 --name Vol")
-        .arg(env!("CARGO_BIN_EXE_plaatwerk"))
-        .arg(&plate)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let link = lines.next().expect("a line").expect("text");
-    let url = link.strip_prefix("participants: ").expect(&link).to_owned();
-    let addr: SocketAddr = url.trim_start_matches("http://").split('/').next().expect("host").parse().expect("addr");
+    let (mut child, _output, _, addr) = serve_limited(dir.path(), 256, "Vol");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     // Five addresses, each up to its own cap: more than the budget in all.
     let held = runtime.block_on(async {

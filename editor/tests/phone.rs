@@ -14,24 +14,33 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-#[test]
-fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
+/// Whether Chromium or the browser tests' packages are missing (said; in CI a
+/// failure).
+fn browser_missing() -> bool {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let driver = root.join("tests/browser/node_modules/playwright-core/package.json");
-    let chromium = Path::new("/usr/bin/chromium");
-    if !driver.exists() || !chromium.exists() {
-        let why = "needs /usr/bin/chromium and `npm ci` in tests/browser (scripts/setup.sh, scripts/check.sh)";
-        assert!(std::env::var("CI").is_err(), "{why}");
-        eprintln!("skipped: {why}");
-        return;
+    let packages =
+        ["playwright-core", "axe-core"].map(|p| root.join(format!("tests/browser/node_modules/{p}/package.json")));
+    if packages.iter().all(|p| p.exists()) && Path::new("/usr/bin/chromium").exists() {
+        return false;
     }
-    let dir = tempfile::tempdir().expect("dir");
-    let plate = dir.path().join("casusregie.plate");
+    let why = "needs /usr/bin/chromium and `npm ci` in tests/browser (scripts/setup.sh, scripts/check.sh)";
+    assert!(std::env::var("CI").is_err(), "{why}");
+    eprintln!("skipped: {why}");
+    true
+}
+
+type Lines = std::io::Lines<BufReader<std::process::ChildStdout>>;
+
+/// `room serve` on a copy of the example plate in `dir`: the child, its output after
+/// the links, and the participants' link.
+fn room_serve(dir: &Path, name: &str) -> (std::process::Child, Lines, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let plate = dir.join("casusregie.plate");
     std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
     let mut child = Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
         .args(["room", "serve"])
         .arg(&plate)
-        .args(["--listen", "127.0.0.1:0", "--name", "Werksessie"])
+        .args(["--listen", "127.0.0.1:0", "--name", name])
         .stdout(Stdio::piped())
         .spawn()
         .expect("starts");
@@ -39,6 +48,17 @@ fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
     let participants = lines.next().expect("a line").expect("text");
     let url = participants.strip_prefix("participants: ").expect(&participants).to_owned();
     let _facilitator = lines.next();
+    (child, lines, url)
+}
+
+#[test]
+fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if browser_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut child, mut lines, url) = room_serve(dir.path(), "Werksessie");
 
     let shots = std::env::var_os("PLAATWERK_SHOTS").map_or_else(|| dir.path().to_owned(), Into::into);
     let mut node = Command::new("node")
@@ -110,26 +130,11 @@ fn a_phone_in_chromium_posts_a_note_and_votes_and_both_are_in_the_session() {
 #[test]
 fn a_keyboard_only_participant_posts_places_and_votes_and_axe_finds_nothing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let driver = root.join("tests/browser/node_modules/axe-core/package.json");
-    if !driver.exists() || !Path::new("/usr/bin/chromium").exists() {
-        let why = "needs /usr/bin/chromium and `npm ci` in tests/browser (scripts/setup.sh, scripts/check.sh)";
-        assert!(std::env::var("CI").is_err(), "{why}");
-        eprintln!("skipped: {why}");
+    if browser_missing() {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");
-    let plate = dir.path().join("casusregie.plate");
-    std::fs::copy(root.join("plates/casusregie.plate"), &plate).expect("copy");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
-        .args(["room", "serve"])
-        .arg(&plate)
-        .args(["--listen", "127.0.0.1:0", "--name", "Toetsenbord"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let participants = lines.next().expect("a line").expect("text");
-    let url = participants.strip_prefix("participants: ").expect(&participants).to_owned();
+    let (mut child, _output, url) = room_serve(dir.path(), "Toetsenbord");
     let shots = std::env::var_os("PLAATWERK_SHOTS").map_or_else(|| dir.path().to_owned(), Into::into);
     let run = Command::new("node")
         .arg(root.join("tests/browser/keyboard.mjs"))

@@ -868,7 +868,6 @@ async fn facilitator_page() -> Response {
     r
 }
 
-/// The facilitator's editor: larger messages (its edits carry ink).
 /// The facilitator's editor: larger messages (its edits carry ink). With the
 /// facilitator's token in the upgrade's header it is admitted past the room's
 /// connection cap and the per-address limits: a flood never locks the facilitator out.
