@@ -176,3 +176,30 @@ async fn next(ws: &mut Socket) -> serde_json::Value {
         }
     }
 }
+
+/// A second `room serve` on the same plate and name would have taken the first's
+/// journal for a crashed room's and written into it: it is refused, saying why, and
+/// the first goes on.
+#[test]
+fn a_second_room_serve_on_the_same_room_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().expect("dir");
+    let plate = dir.path().join("casusregie.plate");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../plates/casusregie.plate"), &plate).expect("copy");
+    let (mut first, link, mut lines) = serve_queue(&plate, free_port());
+    let second = Command::new(env!("CARGO_BIN_EXE_plaatwerk"))
+        .args(["room", "serve"])
+        .arg(&plate)
+        .args(["--listen", "127.0.0.1:0", "--name", "Werksessie"])
+        .output()
+        .expect("runs");
+    assert!(!second.status.success(), "refused");
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another process serves it now") && said.contains(".room-journal"), "{said}");
+    // The first still serves its room, with its journal intact.
+    let host = link.strip_prefix("participants: http://").and_then(|l| l.split_once('/')).expect("host").0;
+    let health = std::net::TcpStream::connect(host).is_ok();
+    assert!(health, "the first room still listens");
+    let stopped = Command::new("kill").args(["-TERM", &first.id().to_string()]).status().expect("kill");
+    assert!(stopped.success() && first.wait().expect("exits").success());
+    assert!(lines.next().is_some_and(|l| l.starts_with("session: ")));
+}

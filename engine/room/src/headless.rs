@@ -153,6 +153,16 @@ fn prepare_journaled(
             "{e} (move it aside to start a new room; it holds what participants wrote)"
         )),
     };
+    if crate::journal::in_use(path) {
+        return Err(ServeError::Io {
+            what: format!("the room \"{}\"", plaatwerk_model::clip(name)),
+            source: std::io::Error::other(format!(
+                "another process serves it now: its journal {} is in use (stop that process first, or give this \
+                 one another --name)",
+                plaatwerk_platform::paths::shown(path)
+            )),
+        });
+    }
     let recovered = crate::journal::read(path).map_err(damaged)?;
     let (name, date) = recovered.as_ref().and_then(|r| r.session.clone()).unwrap_or((name.to_owned(), date.to_owned()));
     let session = present::start_session(&mut plate, &name, &date);

@@ -102,7 +102,10 @@ impl Journal {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
-        let file = std::fs::File::create(path).map_err(err)?;
+        // Locked before it is emptied: another process's journal is never cut.
+        let file = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path).map_err(err)?;
+        lock(&file, path)?;
+        file.set_len(0).map_err(err)?;
         let mut j = Journal { file, path: path.to_owned(), written: 0 };
         j.write(&Line::Room {
             participants: participants.to_string(),
@@ -120,6 +123,7 @@ impl Journal {
             .append(true)
             .open(path)
             .map_err(|e| JournalError { path: path.to_owned(), why: e.to_string() })?;
+        lock(&file, path)?;
         Ok(Journal { file, path: path.to_owned(), written: 0 })
     }
 
@@ -160,6 +164,27 @@ impl Journal {
     pub fn finish(self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// Holds the journal for this process while it lives (the system lets go when the
+/// process ends, however it ends): a second room on the same journal is refused.
+fn lock(file: &std::fs::File, path: &Path) -> Result<(), JournalError> {
+    file.try_lock().map_err(|e| JournalError {
+        path: path.to_owned(),
+        why: match e {
+            std::fs::TryLockError::WouldBlock => IN_USE.to_owned(),
+            std::fs::TryLockError::Error(e) => e.to_string(),
+        },
+    })
+}
+
+/// Why a journal cannot be taken: a live room writes it.
+const IN_USE: &str = "another process serves this room now (it holds the journal); stop it first, or give this one \
+                      another --name";
+
+/// Whether a live process holds the journal at `path` (its room is being served).
+pub fn in_use(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)))
 }
 
 /// Reads a journal; `Ok(None)` when there is none.
