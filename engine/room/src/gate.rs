@@ -384,7 +384,7 @@ pub fn connection_budget() -> usize {
     }
     #[cfg(not(unix))]
     {
-        8192
+        8192 - FD_RESERVE
     }
 }
 
