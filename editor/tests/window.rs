@@ -316,8 +316,13 @@ fn present_in_two_windows_step_through_stops_point_with_the_laser_and_save_the_s
     assert!(red > before + 200, "the laser shows on the audience window ({before} → {red} red pixels)");
     std::thread::sleep(Duration::from_secs(3));
     let faded = laser_pixels(&screen.screenshot(&audience, "present-audience-laser-faded.png"));
-    // The trail fades; the dot where the pointer rests stays (as in PowerPoint).
-    assert!(faded <= before + red / 4, "the laser trail fades ({red} → {faded} red pixels)");
+    // The trail fades; the dot where the pointer rests stays (as in PowerPoint). One
+    // dot is a disc of 9 screen pixels' radius (about 254 pixels, 400 with its
+    // antialiased rim): what is left is at most that, whatever the trail's length (a
+    // slow machine draws fewer of its points; a fourth of the trail was less than the
+    // resting dot itself, and the test failed now and then).
+    const ONE_DOT: usize = 400;
+    assert!(faded <= before + ONE_DOT && faded < red, "the laser trail fades ({red} → {faded} red pixels)");
     assert!(faded >= before + 50, "the resting pointer keeps its dot ({before} → {faded} red pixels)");
 
     // Back to drawing: a pen stroke on the session layer shows on the audience window.
