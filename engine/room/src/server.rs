@@ -719,6 +719,23 @@ async fn turn_away(mut stream: tokio::net::TcpStream, r: Refusal) {
     );
     let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(text.as_bytes())).await;
     let _ = tokio::time::timeout(Duration::from_secs(1), stream.shutdown()).await;
+    // Closing with the client's request unread would reset the connection, and a reset
+    // can throw the answer away before the client reads it: read what it sent, for a
+    // moment, unless many are already waiting like this (each holds a descriptor).
+    static LINGERING: AtomicUsize = AtomicUsize::new(0);
+    if LINGERING.fetch_add(1, Ordering::Relaxed) < 32 {
+        use tokio::io::AsyncReadExt as _;
+        let mut sink = [0u8; 1024];
+        let drain = async {
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
+    }
+    LINGERING.fetch_sub(1, Ordering::Relaxed);
 }
 
 /// The close frame of an instance that stops. A hosted room goes on elsewhere:
