@@ -458,18 +458,19 @@
   const REGIONS = [[0.2, 0.2], [0.5, 0.2], [0.8, 0.2], [0.2, 0.5], [0.5, 0.5], [0.8, 0.5], [0.2, 0.8], [0.5, 0.8], [0.8, 0.8]];
   function renderPlaces() {
     const sel = $('note-place');
-    const want = S.atChoice || '';
-    const opts = [new Option(T.placeNone, '')];
-    if (S.atChoice === 'tap') opts.push(new Option(T.placeTapped, 'tap'));
-    const regions = document.createElement('optgroup'); regions.label = T.regions;
-    T.regionNames.forEach((name, i) => regions.appendChild(new Option(name, `region:${i}`)));
-    const parts = document.createElement('optgroup'); parts.label = T.onPart;
-    for (const p of partList()) parts.appendChild(new Option(p.label, `part:${p.id}`));
-    if (sel.dataset.built !== String(Object.keys(S.parts).length) || sel.querySelector('[value=tap]') == null !== (S.atChoice !== 'tap')) {
+    const built = `${Object.keys(S.parts).length}:${S.atChoice === 'tap'}`;
+    // Built again only when the parts or the tapped entry change, not on every note.
+    if (sel.dataset.built !== built) {
+      const opts = [new Option(T.placeNone, '')];
+      if (S.atChoice === 'tap') opts.push(new Option(T.placeTapped, 'tap'));
+      const regions = document.createElement('optgroup'); regions.label = T.regions;
+      T.regionNames.forEach((name, i) => regions.appendChild(new Option(name, `region:${i}`)));
+      const parts = document.createElement('optgroup'); parts.label = T.onPart;
+      for (const p of partList()) parts.appendChild(new Option(p.label, `part:${p.id}`));
       sel.replaceChildren(...opts, regions, ...(parts.children.length ? [parts] : []));
-      sel.dataset.built = String(Object.keys(S.parts).length);
+      sel.dataset.built = built;
     }
-    sel.value = want;
+    sel.value = S.atChoice || '';
   }
   // Where a choice from the list puts the note: a region of what the room looks at, or
   // the middle of a part of the plate.
