@@ -88,6 +88,7 @@ fn cut(name: &str, preset: &str, region: Region) -> CutOut {
         show: Default::default(),
         caption: None,
         qr_url: None,
+        qr_to_plate: false,
         background: None,
     }
 }

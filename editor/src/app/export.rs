@@ -172,6 +172,7 @@ impl ExportForm {
                     show: Visibility { layers: Vec::new(), roles: self.roles.clone() },
                     caption: None,
                     qr_url: None,
+                    qr_to_plate: false,
                     background: None,
                 };
                 (vec![whole], true)

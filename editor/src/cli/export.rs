@@ -118,6 +118,7 @@ fn plate_pdf(plate: Plate, view: ExportView, out: &Path, plate_path: &Path, pdf:
         show: Default::default(),
         caption: None,
         qr_url: None,
+        qr_to_plate: false,
         background: None,
     };
     let alt = describe_cutout(&plate, &whole);

@@ -66,6 +66,7 @@ impl EditorCore {
             show: Default::default(),
             caption: None,
             qr_url: None,
+            qr_to_plate: false,
             background: None,
         });
         let index = all.len() - 1;
@@ -287,6 +288,7 @@ mod label_tests {
             show: Default::default(),
             caption: None,
             qr_url: None,
+            qr_to_plate: false,
             background: None,
         }
     }

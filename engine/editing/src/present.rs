@@ -157,6 +157,7 @@ pub fn stop_cutout(plate: &Plate, stop: &View) -> plaatwerk_model::CutOut {
         show,
         caption: None,
         qr_url: None,
+        qr_to_plate: false,
         background: None,
     }
 }

@@ -388,115 +388,17 @@ pub fn prepare_cutout(
     })
 }
 
-/// Longest alternative text a cut-out gets by default, in characters.
-const MAX_DESCRIPTION: usize = 1500;
-
 /// The alternative text of a cut-out, for screen readers (a slide's picture, a PDF's
-/// figure): its caption where it has one; otherwise the plate's title, the roles it
-/// shows and the texts inside it in reading order (top to bottom, left to right), in
-/// the plate's language.
+/// figure): its caption where it has one; otherwise the description of the part it
+/// shows ([`crate::describe`]: the title, what each role in it does, the other texts in
+/// reading order).
 pub fn describe_cutout(plate: &Plate, cutout: &CutOut) -> String {
     if let Some(c) = cutout.caption.as_ref().filter(|c| !c.trim().is_empty()) {
         return c.trim().to_owned();
     }
-    let dutch = plate.meta.language.starts_with("nl");
-    let mut parts = vec![plate.meta.title.trim().to_owned()];
-    let roles: Vec<&str> = cutout
-        .show
-        .roles
-        .iter()
-        .filter_map(|id| plate.roles.iter().find(|r| &r.id == id).map(|r| r.name.as_str()))
-        .collect();
-    if !roles.is_empty() {
-        parts.push(format!("{}: {}", if dutch { "Rollen" } else { "Roles" }, roles.join(", ")));
-    }
-    let region = cutout.region;
-    let inside = |p: [f32; 2]| {
-        p[0] >= region.x && p[0] <= region.x + region.width && p[1] >= region.y && p[1] <= region.y + region.height
-    };
-    let mut texts: Vec<Snippet> = Vec::new();
-    fn walk(e: &Element, parent: &plaatwerk_model::Transform, out: &mut Vec<Snippet>) {
-        let world = parent.pre_concat(&e.transform);
-        let (x, y, size, text) = match &e.kind {
-            ElementKind::Text(t) => (t.x, t.y, t.size, &t.text),
-            ElementKind::Sticky(s) => (s.x, s.y, s.size, &s.text),
-            ElementKind::Group(g) => {
-                for c in &g.children {
-                    walk(c, &world, out);
-                }
-                return;
-            }
-            _ => return,
-        };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() {
-            out.push(Snippet { at: world.apply(x, y), size: size * world.mean_scale(), text });
-        }
-    }
-    for layer in &plate.layers {
-        let shown = if cutout.show.layers.is_empty() { layer.visible } else { cutout.show.layers.contains(&layer.id) };
-        if shown {
-            for e in &layer.elements {
-                walk(e, &plaatwerk_model::Transform::IDENTITY, &mut texts);
-            }
-        }
-    }
-    let title = plate.meta.title.trim();
-    texts.retain(|t| inside(t.at) && t.text != title);
-    let body: Vec<String> = reading_order(texts, region.height / 20.0).into_iter().map(|t| t.text).collect();
-    if !body.is_empty() {
-        parts.push(body.join("; "));
-    }
-    // Sentences: a part that ends in its own punctuation gets no full stop after it.
-    let mut out = String::new();
-    for part in parts.into_iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out += if out.ends_with(['.', '?', '!', ':', '…']) { " " } else { ". " };
-        }
-        out += &part;
-    }
-    if out.chars().count() > MAX_DESCRIPTION {
-        out = out.chars().take(MAX_DESCRIPTION - 1).collect::<String>() + "…";
-    }
-    out
-}
-
-/// A piece of text on a plate: where it starts, its size and what it says.
-struct Snippet {
-    at: [f32; 2],
-    size: f32,
-    text: String,
-}
-
-/// Texts in reading order: the top-most line first (lines `line` high), left to right;
-/// a text that starts just below the one read, at about the same left edge (a card's
-/// body under its heading, which may sit beside an icon), is read next, before the
-/// rest of the line.
-fn reading_order(mut left: Vec<Snippet>, line: f32) -> Vec<Snippet> {
-    let line = line.max(1e-3);
-    let key = |t: &Snippet| ((t.at[1] / line).floor(), t.at[0]);
-    left.sort_by(|a, b| key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal));
-    // `t` reads on from `cur`: it starts just below it, at about its left edge.
-    let follows = |cur: &Snippet, t: &Snippet| {
-        let reach = cur.size.max(t.size);
-        let dy = t.at[1] - cur.at[1];
-        (t.at[0] - cur.at[0]).abs() <= 2.0 * reach && dy > 0.0 && dy <= 4.0 * reach
-    };
-    let mut out: Vec<Snippet> = Vec::with_capacity(left.len());
-    while !left.is_empty() {
-        let below = out.last().and_then(|cur| {
-            left.iter()
-                .enumerate()
-                .filter(|(_, t)| follows(cur, t))
-                .min_by(|a, b| a.1.at[1].partial_cmp(&b.1.at[1]).unwrap_or(std::cmp::Ordering::Equal))
-                .map(|(i, _)| i)
-        });
-        // Otherwise the first text in line order that does not read on from another
-        // one still to come (a body sitting a little left of its heading).
-        let next = below.or_else(|| (0..left.len()).find(|&i| !left.iter().any(|h| follows(h, &left[i])))).unwrap_or(0);
-        out.push(left.remove(next));
-    }
-    out
+    let part =
+        crate::describe::Part { region: Some(cutout.region), layers: &cutout.show.layers, roles: &cutout.show.roles };
+    crate::describe::describe(plate, part).sentences()
 }
 
 /// The dark modules of a QR code for `text` (error correction level M), row by row.
@@ -644,19 +546,22 @@ mod tests {
             text(3, 120.0, 200.0, 16.0, "School"),
             text(4, 100.0, 212.0, 12.0, "Ziet   het kind\nelke dag."),
             text(5, 500.0, 230.0, 12.0, "Signaleert zorgen."),
-            Element::new(
-                ElementId(6),
-                ElementKind::Sticky(Sticky {
-                    x: 300.0,
-                    y: 600.0,
-                    width: 100.0,
-                    height: 100.0,
-                    text: "Vakantie?".into(),
-                    color: Color::WHITE,
-                    text_color: Color::BLACK,
-                    size: 14.0,
-                }),
-            ),
+            Element {
+                roles: vec!["coach".into()],
+                ..Element::new(
+                    ElementId(6),
+                    ElementKind::Sticky(Sticky {
+                        x: 300.0,
+                        y: 600.0,
+                        width: 100.0,
+                        height: 100.0,
+                        text: "Vakantie?".into(),
+                        color: Color::WHITE,
+                        text_color: Color::BLACK,
+                        size: 14.0,
+                    }),
+                )
+            },
             // Outside the cut-out.
             text(7, 900.0, 780.0, 12.0, "Elders"),
         ];
@@ -668,11 +573,12 @@ mod tests {
             show: Visibility { layers: Vec::new(), roles: vec!["coach".into()] },
             caption: None,
             qr_url: None,
+            qr_to_plate: false,
             background: None,
         };
         assert_eq!(
             describe_cutout(&plate, &cutout),
-            "Wie doet wat? Rollen: Gezinscoach. School; Ziet het kind elke dag.; Huisarts; Signaleert zorgen.; Vakantie?"
+            "Wie doet wat? Gezinscoach: Vakantie? School; Ziet het kind elke dag.; Huisarts; Signaleert zorgen."
         );
         plate.meta.language = "en".into();
         cutout.show.roles.clear();

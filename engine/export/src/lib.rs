@@ -6,9 +6,11 @@
 //! crate without a GPU (the editing core, a room server) can prepare cut-outs and
 //! write SVG.
 
+pub mod address;
 #[cfg(feature = "raster")]
 pub mod batch;
 pub mod cutout;
+pub mod describe;
 #[cfg(feature = "raster")]
 pub mod formats;
 pub mod pdf;

@@ -40,6 +40,11 @@ pub struct Meta {
     /// Canvas colour; exports may replace it.
     #[serde(default = "white", skip_serializing_if = "is_white")]
     pub background: Color,
+    /// Where the plate's digital version is published (`plaatwerk publish
+    /// --base-url`): the site's folder, an absolute `http(s)` address. Cut-outs with
+    /// a QR code to the plate point to the plate's page there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
 }
 
 fn default_language() -> String {
@@ -200,6 +205,10 @@ fn yes() -> bool {
     true
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -266,9 +275,14 @@ pub struct CutOut {
     /// Caption band text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
-    /// URL for a QR code to the digital plate.
+    /// An address of its own for the QR code in the caption band (wins over
+    /// `qr_to_plate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_url: Option<String>,
+    /// A QR code to the plate's published page (at the plate's `base_url`, or the one
+    /// `publish` is given), showing this cut-out's region and roles.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub qr_to_plate: bool,
     /// Background override for this cut-out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<Color>,
@@ -304,7 +318,14 @@ impl Plate {
     /// An empty plate with one layer called "basis".
     pub fn new(title: impl Into<String>, width: f32, height: f32) -> Self {
         Plate {
-            meta: Meta { title: title.into(), language: default_language(), width, height, background: Color::WHITE },
+            meta: Meta {
+                title: title.into(),
+                language: default_language(),
+                width,
+                height,
+                background: Color::WHITE,
+                base_url: None,
+            },
             roles: Vec::new(),
             layers: vec![Layer::new("basis", "Basis")],
             cutouts: Vec::new(),

@@ -22,6 +22,40 @@ pub const MAX_GROUP_DEPTH: usize = 32;
 /// Largest coordinate magnitude anywhere.
 pub const MAX_COORDINATE: f32 = 10_000_000.0;
 
+/// Longest web address a plate holds (a QR code's, the base URL), in characters.
+pub const MAX_ADDRESS_CHARS: usize = 2000;
+
+/// Checks that `url` is where a site can live: an absolute `http` or `https` address
+/// with a host, without spaces or control characters, at most [`MAX_ADDRESS_CHARS`]
+/// long. The error says what is wrong, quoting at most the start of the address.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let shown: String = url.chars().take(80).collect();
+    let shown = if url.chars().count() > 80 { format!("\"{shown}…\"") } else { format!("\"{shown}\"") };
+    if url.chars().count() > MAX_ADDRESS_CHARS {
+        return Err(format!("{shown} is {} characters long; the limit is {MAX_ADDRESS_CHARS}", url.chars().count()));
+    }
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") => rest,
+        _ => {
+            return Err(format!(
+                "{shown} is not an absolute http(s) address; write it like https://intranet.example.nl/praatplaten/"
+            ));
+        }
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{shown} holds spaces or control characters; encode them (%20)"));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("{shown} names no host"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(format!("{shown} holds a query or fragment; give the folder the pages live in"));
+    }
+    Ok(())
+}
+
 /// Returns every problem found in the plate; empty when it is valid.
 pub fn validate(plate: &Plate) -> Vec<Problem> {
     let mut v = Validator::new(true);
@@ -119,6 +153,12 @@ impl<'a> Validator<'a> {
             }
         }
 
+        if let Some(url) = &m.base_url
+            && let Err(why) = check_base_url(url)
+        {
+            self.report(place, format!("base_url: {why}"));
+        }
+
         for (i, r) in plate.roles.iter().enumerate() {
             let place = format!("role {}", i + 1);
             if r.id.trim().is_empty() {
@@ -165,6 +205,17 @@ impl<'a> Validator<'a> {
             }
             if c.preset.trim().is_empty() {
                 self.report(&place, "preset is empty");
+            }
+            if let Some(url) = &c.qr_url
+                && url.chars().count() > MAX_ADDRESS_CHARS
+            {
+                self.report(
+                    &place,
+                    format!(
+                        "the QR code's address is {} characters long; the limit is {MAX_ADDRESS_CHARS}",
+                        url.chars().count()
+                    ),
+                );
             }
             self.visibility(&place, &c.show, &layer_ids);
         }
@@ -666,4 +717,52 @@ fn segment_is_finite(seg: &svgtypes::PathSegment) -> bool {
         S::ClosePath { .. } => vec![],
     };
     nums.iter().all(|v| v.is_finite() && v.abs() < f64::from(MAX_COORDINATE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_is_an_absolute_web_address_of_a_folder() {
+        for good in ["https://intranet.example.nl/praatplaten/", "http://localhost:8080", "HTTPS://a.b/c"] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for (bad, says) in [
+            ("intranet.example.nl/praatplaten", "not an absolute http(s) address"),
+            ("file:///home/x", "not an absolute http(s) address"),
+            ("javascript:alert(1)", "not an absolute http(s) address"),
+            ("https:///pad", "names no host"),
+            ("https://a.nl/mijn platen/", "spaces"),
+            ("https://a.nl/x?y=1", "query or fragment"),
+        ] {
+            let why = check_base_url(bad).expect_err(bad);
+            assert!(why.contains(says), "{bad}: {why}");
+        }
+        let long = format!("https://a.nl/{}", "x".repeat(100_000));
+        let why = check_base_url(&long).expect_err("long");
+        assert!(why.len() < 300 && why.contains("characters long"), "{why}");
+    }
+
+    #[test]
+    fn a_plate_with_a_bad_base_url_or_a_huge_qr_address_is_refused_with_its_place() {
+        let mut plate = Plate::new("t", 100.0, 100.0);
+        plate.meta.base_url = Some("intranet/platen".into());
+        plate.cutouts.push(crate::CutOut {
+            name: "a4".into(),
+            region: crate::Region { x: 0.0, y: 0.0, width: 10.0, height: 10.0 },
+            preset: "a4-print".into(),
+            show: Default::default(),
+            caption: None,
+            qr_url: Some("https://a.nl/".repeat(1000)),
+            qr_to_plate: false,
+            background: None,
+        });
+        let problems = validate(&plate);
+        assert!(problems.iter().any(|p| p.place == "meta" && p.message.starts_with("base_url:")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.place == "cut-out \"a4\"" && p.message.contains("limit is 2000")),
+            "{problems:?}"
+        );
+    }
 }

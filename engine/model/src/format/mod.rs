@@ -11,6 +11,7 @@ mod atomic;
 mod v1;
 mod v2;
 mod v3;
+mod v4;
 
 pub use atomic::{TEMP_SUFFIX, sweep_temporaries, sweep_temporaries_in, write_atomically};
 
@@ -25,7 +26,7 @@ use crate::{Plate, PlateError, Problem, validate};
 /// The value of the `format` key of every plate file.
 pub const FORMAT_NAME: &str = "plaatwerk.plate";
 /// The version this build writes, and the newest it reads.
-pub const CURRENT_VERSION: u32 = 4;
+pub const CURRENT_VERSION: u32 = 5;
 /// Largest plate file this build reads, in bytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -183,8 +184,8 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
         return Err(PlateError::TooNew { file: file.to_owned(), found: version, supported: CURRENT_VERSION });
     }
 
-    // Versions 2 and 3 differ from 4 only in what they cannot hold (see `v2.rs`,
-    // `v3.rs`): they are read directly, so errors keep their line and column.
+    // Versions 2 to 4 differ from 5 only in what they cannot hold (see `v2.rs`,
+    // `v3.rs`, `v4.rs`): they are read directly, so errors keep their line and column.
     let parsed: FileIn = if version >= 2 {
         let de = &mut serde_json::Deserializer::from_str(text);
         match serde_path_to_error::deserialize(de) {
@@ -201,6 +202,7 @@ pub fn from_str(text: &str, file: &str) -> Result<Plate, PlateError> {
                 1 => v1::upgrade(value),
                 2 => v2::upgrade(value),
                 3 => v3::upgrade(value),
+                4 => v4::upgrade(value),
                 _ => Err(format!("no upgrade from version {v} exists")),
             }
             .map_err(|m| syntax(format!("upgrading from format version {v}"), m))?;
