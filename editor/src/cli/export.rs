@@ -109,24 +109,11 @@ pub(super) fn plate(
 /// A plate region as a one-page vector PDF at the export's size (96 dpi), with the
 /// plate's description as the page's alternative text.
 fn plate_pdf(plate: Plate, view: ExportView, out: &Path, plate_path: &Path, pdf: &PdfArgs) -> anyhow::Result<()> {
-    use plaatwerk_export::cutout::{CutoutRender, builtin_presets, describe_cutout};
-    let name = plate.meta.title.clone();
-    let whole = plaatwerk_model::CutOut {
-        name: name.clone(),
-        region: view.region,
-        preset: String::new(),
-        show: Default::default(),
-        caption: None,
-        qr_url: None,
-        qr_to_plate: false,
-        background: None,
-    };
-    let alt = describe_cutout(&plate, &whole);
-    let mut preset = builtin_presets().remove(0);
-    (preset.id, preset.name, preset.width, preset.height, preset.format) =
-        ("plate".into(), name.clone(), view.width, view.height, "pdf".into());
+    use plaatwerk_export::describe::{Part, describe};
+    let part = Part { region: Some(view.region), ..Part::WHOLE };
+    let alt = describe(&plate, part).sentences();
     let (title, language) = (plate.meta.title.clone(), plate.meta.language.clone());
-    let render = CutoutRender { name, plate, view, preset, extra_ids_from: u64::MAX, alt };
+    let render = plaatwerk_export::cutout::plate_render(plate, view, alt);
     let mut exporter = Exporter::cpu();
     exporter.pdf = pdf.options.clone();
     let file = shown(out);

@@ -5,6 +5,7 @@
 mod export;
 mod plate;
 mod plugins;
+mod publish;
 mod room;
 mod watch;
 
@@ -172,6 +173,36 @@ enum Command {
         /// Write every cut-out in this format instead of its preset's (png, jpg, svg, pdf).
         #[arg(long)]
         format: Option<String>,
+    },
+    /// Publish plates as a web site: an index page and a page per plate (the plate to
+    /// pan and zoom, its roles, its stops as a guided tour, search, the plate in words,
+    /// downloads), plain files that work on any web server, an intranet, a file share
+    /// or from disk. Writes only its own files into the folder (listed in
+    /// plaatwerk-publish.json).
+    ///
+    /// Example: plaatwerk publish plates/*.plate -o site --base-url https://intranet.example.nl/praatplaten/
+    Publish {
+        /// Plate files, in the order the index shows them.
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+        /// The folder for the site.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Where the site will live (an absolute http(s) address): the QR codes of
+        /// cut-outs that point to the digital plate get their page's address.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// One self-contained HTML file per plate (everything inlined), for places
+        /// that accept only a file.
+        #[arg(long)]
+        single_file: bool,
+        /// The index page's title (default: the first plate's title).
+        #[arg(long)]
+        title: Option<String>,
+        /// Keep publishing: whenever a plate file changes, its page is made again
+        /// (files replaced atomically). Stops with Ctrl+C.
+        #[arg(long)]
+        watch: bool,
     },
     /// Plugins: list them, put a metaphor on a plate, make generated content again.
     #[command(subcommand)]
@@ -360,6 +391,9 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Import { svg, output, force }) => plate::import(&svg, &output, force),
         Some(Command::Plugins(command)) => plugins::run(command, cli.trust_plugins),
+        Some(Command::Publish { plates, output, base_url, single_file, title, watch }) => {
+            publish::run(publish::PublishArgs { plates, out: output, base_url, single_file, title, watch })
+        }
         Some(Command::Watch { plate, output, format }) => watch::run(&plate, &output, format.as_deref()),
     };
     match result {

@@ -107,11 +107,13 @@ pub fn builtin_presets() -> Vec<Preset> {
         print("a4-print-bleed", english("a4-print-bleed"), [210.0, 297.0], 3.0),
         print("a3-print", english("a3-print"), [297.0, 420.0], 0.0),
         print("a3-print-bleed", english("a3-print-bleed"), [297.0, 420.0], 3.0),
+        print("a4-landscape", english("a4-landscape"), [297.0, 210.0], 0.0),
+        print("a3-landscape", english("a3-landscape"), [420.0, 297.0], 0.0),
     ]
 }
 
 /// The built-in presets' names, by id: English, Dutch.
-const NAMES: [(&str, &str, &str); 9] = [
+const NAMES: [(&str, &str, &str); 11] = [
     ("slide-16x9", "Slide 16:9, 1920×1080", "Dia 16:9, 1920×1080"),
     ("slide-16x9-4k", "Slide 16:9, 3840×2160", "Dia 16:9, 3840×2160"),
     ("teams-background", "Teams/meeting background 1920×1080", "Teams-/vergaderachtergrond 1920×1080"),
@@ -121,6 +123,8 @@ const NAMES: [(&str, &str, &str); 9] = [
     ("a4-print-bleed", "A4 print, 300 dpi, 3 mm bleed", "A4-drukwerk, 300 dpi, 3 mm afloop"),
     ("a3-print", "A3 print, 300 dpi", "A3-drukwerk, 300 dpi"),
     ("a3-print-bleed", "A3 print, 300 dpi, 3 mm bleed", "A3-drukwerk, 300 dpi, 3 mm afloop"),
+    ("a4-landscape", "A4 landscape print, 300 dpi", "A4 liggend drukwerk, 300 dpi"),
+    ("a3-landscape", "A3 landscape print, 300 dpi", "A3 liggend drukwerk, 300 dpi"),
 ];
 
 /// A built-in preset's English name.
@@ -263,6 +267,15 @@ pub struct CutoutRender {
     pub extra_ids_from: u64,
     /// What the cut-out shows, for screen readers ([`describe_cutout`]).
     pub alt: String,
+}
+
+/// A plate or a region of it as one page (for a PDF of the plate): no preset of its
+/// own, the view's pixel size at 96 dpi, `alt` as the page's alternative text.
+pub fn plate_render(plate: Plate, view: ExportView, alt: String) -> CutoutRender {
+    let name = plate.meta.title.clone();
+    let mut preset = screen("plate", &name, view.width, view.height);
+    preset.format = "pdf".to_owned();
+    CutoutRender { name, plate, view, preset, extra_ids_from: u64::MAX, alt }
 }
 
 /// Image size and caption band height in pixels.

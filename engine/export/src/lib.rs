@@ -31,7 +31,7 @@ pub use png::encode_png;
 #[cfg(feature = "raster")]
 pub use raster::{Exporter, GpuRasterizer, Rasterizer, RasterizerChoice};
 pub use size::{SizeError, SizeRequest, resolve};
-pub use svg::{plate_to_room_svg, plate_to_svg};
+pub use svg::{plate_to_page_svg, plate_to_room_svg, plate_to_svg};
 
 /// Largest side of an export in pixels.
 pub const MAX_SIDE: u32 = 100_000;

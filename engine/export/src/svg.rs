@@ -27,7 +27,7 @@ pub fn plate_to_svg(
     background: Option<Color>,
     layers: Option<&[bool]>,
 ) -> String {
-    write_svg(plate, region, width, height, background, layers, false)
+    write_svg(plate, region, width, height, background, layers, Mode::Export)
 }
 
 /// The whole plate's visible layers, without the layer `leave_out`, for a live
@@ -37,7 +37,28 @@ pub fn plate_to_room_svg(plate: &Plate, leave_out: &str) -> String {
     let layers: Vec<bool> = plate.layers.iter().map(|l| l.visible && l.id != leave_out).collect();
     let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
     let (w, h) = (plate.meta.width.round().max(1.0) as u32, plate.meta.height.round().max(1.0) as u32);
-    write_svg(plate, whole, w, h, Some(plate.meta.background), Some(&layers), true)
+    write_svg(plate, whole, w, h, Some(plate.meta.background), Some(&layers), Mode::Tagged)
+}
+
+/// The whole plate for its published page: as [`plate_to_room_svg`], each top-level
+/// element also with an `id` (`e-ID`, for `<use>`), and every layer written, the
+/// hidden ones with `display="none"` (a stop may show them).
+pub fn plate_to_page_svg(plate: &Plate) -> String {
+    let whole = Region { x: 0.0, y: 0.0, width: plate.meta.width, height: plate.meta.height };
+    let (w, h) = (plate.meta.width.round().max(1.0) as u32, plate.meta.height.round().max(1.0) as u32);
+    let layers = vec![true; plate.layers.len()];
+    write_svg(plate, whole, w, h, Some(plate.meta.background), Some(&layers), Mode::Page)
+}
+
+/// What an SVG is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A file: only the picture.
+    Export,
+    /// A room's phones: top-level elements carry `data-id`.
+    Tagged,
+    /// A published page: `data-id` and `id`, hidden layers present but not shown.
+    Page,
 }
 
 fn write_svg(
@@ -47,8 +68,9 @@ fn write_svg(
     height: u32,
     background: Option<Color>,
     layers: Option<&[bool]>,
-    tagged: bool,
+    mode: Mode,
 ) -> String {
+    let tagged = mode != Mode::Export;
     let mut w = SvgWriter {
         out: String::new(),
         defs: String::new(),
@@ -63,13 +85,18 @@ fn write_svg(
         if !shown || layer.opacity <= 0.0 {
             continue;
         }
-        let fade =
+        let mut fade =
             if layer.opacity < 1.0 { format!(" opacity=\"{}\"", num_opacity(layer.opacity)) } else { String::new() };
+        if mode == Mode::Page && !layer.visible {
+            fade.push_str(" display=\"none\"");
+        }
         let _ = writeln!(w.out, "<g id=\"{}\"{fade}>", attr(&format!("layer-{}", layer.id)));
         // Highlighter ink under the rest of the layer, as on screen.
         for under in [true, false] {
             for e in layer.elements.iter().filter(|e| plaatwerk_geometry::is_highlighter(e) == under) {
-                if tagged {
+                if mode == Mode::Page {
+                    let _ = writeln!(w.out, "<g id=\"e-{0}\" data-id=\"{0}\">", e.id.0);
+                } else if tagged {
                     let _ = writeln!(w.out, "<g data-id=\"{}\">", e.id.0);
                 }
                 w.element(e, 1.0);
