@@ -7,60 +7,21 @@
 // every state of the page. Prints one JSON line.
 //
 //   node keyboard.mjs PARTICIPANT_URL OUT_DIR
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { axe as runAxe, launch, noSideways as sideways, tabTo as tab } from './common.mjs';
 
 const [url, out] = process.argv.slice(2);
 if (!url || !out) {
   console.error('usage: node keyboard.mjs PARTICIPANT_URL OUT_DIR');
   process.exit(2);
 }
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const done = { unfocused: [], violations: [], sideways: [] };
 // axe is injected past the page's content policy (the page itself runs no inline code).
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true };
 
-async function axe(page, state) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  for (const v of result.violations) {
-    done.violations.push({ state, id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) });
-  }
-}
-
-// Presses Tab until the focused element matches `want` (a CSS selector or a
-// function of the element, run in the page); fails after 80 presses. Every element
-// passed on the way must show its focus.
-async function tabTo(page, want, label) {
-  for (let i = 0; i < 80; i++) {
-    await page.keyboard.press('Tab');
-    const at = await page.evaluate((sel) => {
-      const e = document.activeElement;
-      if (!e || e === document.body) return { hit: false, shown: true, id: 'body' };
-      const s = getComputedStyle(e);
-      const shown = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-      const hit = sel.startsWith('name=') ? (e.getAttribute('aria-label') || e.textContent.trim()) === sel.slice(5)
-        : e.matches(sel);
-      return { hit, shown, id: e.id || e.dataset.key || e.tagName };
-    }, want);
-    if (!at.shown) done.unfocused.push(at.id);
-    if (at.hit) return;
-  }
-  throw new Error(`Tab never reached ${label || want}`);
-}
-
-async function noSideways(page, state) {
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  if (wide > 1) done.sideways.push({ state, by: wide });
-}
+const axe = (page, state) => runAxe(page, done, state);
+const tabTo = (page, want, label) => tab(page, done, want, label);
+const noSideways = (page, state) => sideways(page, done, state);
 
 try {
   const ctx = await browser.newContext({ ...phone, locale: 'nl-NL' });

@@ -8,8 +8,13 @@ use plaatwerk_export::cutout::{builtin_presets, prepare_cutout, qr_modules};
 use plaatwerk_model::{CutOut, Plate, format};
 use plaatwerk_tests::{Rasterizing, assert_golden_everywhere, exporter_on, repo_root};
 
+/// The plate, its QR codes pointing to its published page (as `export` does).
 fn casusregie() -> Plate {
-    format::load(&repo_root().join("plates/casusregie.plate")).unwrap_or_else(|e| panic!("{e}"))
+    let path = repo_root().join("plates/casusregie.plate");
+    let mut plate = format::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let page = plaatwerk_export::address::plate_page_url(&plate, &path, None);
+    assert!(plaatwerk_export::address::point_qr_codes(&mut plate, page.as_deref()).is_empty());
+    plate
 }
 
 fn cutout<'a>(plate: &'a Plate, name: &str) -> &'a CutOut {
@@ -70,8 +75,12 @@ fn the_qr_code_decodes_to_its_url() {
     assert_eq!(grids.len(), 1, "one QR code on the page");
     let (_, content) = grids[0].decode().expect("the QR code decodes");
     assert_eq!(content, url);
-    // The modules come from a real QR encoder: version 4 (33 × 33) for this URL.
-    assert_eq!(qr_modules(&url).expect("modules").len(), 33);
+    assert!(
+        url.starts_with("https://intranet.example.nl/praatplaten/casusregie.html#region="),
+        "the digital plate's page at the cut-out's region: {url}"
+    );
+    // The modules come from a real QR encoder: version 5 (37 × 37) for this URL.
+    assert_eq!(qr_modules(&url).expect("modules").len(), 37);
 }
 
 #[test]

@@ -346,7 +346,17 @@ impl EditorApp {
     /// Starts the export on a thread.
     fn run_export(&mut self, form: &ExportForm, ctx: &egui::Context) -> Result<(), String> {
         let mut presets = self.core.presets().to_vec();
-        let (plate, cutouts, destination) = form.plan(&self.core.file_plate(), &mut presets)?;
+        let (plate, mut cutouts, destination) = form.plan(&self.core.file_plate(), &mut presets)?;
+        // QR codes to the digital plate point to its page at the plate's base URL.
+        let page = self.core.path().and_then(|p| plaatwerk_export::address::plate_page_url(&plate, p, None));
+        for c in &mut cutouts {
+            if plaatwerk_export::address::point_qr_code(c, page.as_deref()).is_some() {
+                self.status = self.lang().pick(
+                    &format!("Uitsnede \"{}\" krijgt geen QR-code: de plaat heeft geen basis-URL (zet die in het uitsnedenpaneel).", c.name),
+                    &format!("Cut-out \"{}\" gets no QR code: the plate has no base URL (set it in the cut-outs panel).", c.name),
+                ).to_owned();
+            }
+        }
         let standards: Vec<PdfStandard> = form.standard.into_iter().collect();
         let plate_file = self.core.path().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         let plate_file = plate_file.or_else(|| self.suggested_name.clone()).unwrap_or_default();

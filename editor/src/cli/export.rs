@@ -151,11 +151,22 @@ pub(super) fn cutouts(
     format: Option<&str>,
     pdf: &PdfArgs,
 ) -> anyhow::Result<ExitCode> {
-    let plate = load(plate_path)?;
+    let mut plate = load(plate_path)?;
     if plate.cutouts.is_empty() {
         bail!("{}: the plate has no cut-outs; draw one in the editor or add it to the plate", shown(plate_path));
     }
+    point_qr_codes(&mut plate, plate_path);
     export_cutouts_of(&plate, plate_path, out, only, format, "cut-out", pdf)
+}
+
+/// Points the QR codes of cut-outs that ask for the digital plate to the plate's
+/// published page (at its base URL); says which get none.
+pub(super) fn point_qr_codes(plate: &mut Plate, plate_path: &Path) {
+    use plaatwerk_export::address;
+    let page = address::plate_page_url(plate, plate_path, None);
+    for w in address::point_qr_codes(plate, page.as_deref()) {
+        eprintln!("{}: warning: {w}", shown(plate_path));
+    }
 }
 
 /// The plate's stops (saved views) exported as 16:9 cut-outs, with a session's

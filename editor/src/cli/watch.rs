@@ -142,13 +142,14 @@ impl Watch {
             let problems = plaatwerk_render::check_pictures(&p);
             if problems.is_empty() { Ok(p) } else { Err(plaatwerk_model::PlateError::Invalid { file, problems }) }
         });
-        let plate = match checked {
+        let mut plate = match checked {
             Ok(p) => p,
             Err(e) => {
                 log!("the plate is not valid now, the last good exports stay: {e}");
                 return Ok(());
             }
         };
+        super::export::point_qr_codes(&mut plate, &self.plate_path);
         let n = self.update(&plate)?;
         let since = changed_at
             .and_then(|t| t.elapsed().ok())

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use plaatwerk_model::{Plate, Region};
+use plaatwerk_model::{CutOut, Plate, Region};
 
 /// The page name of a plate file: its file name without `.plate`, with every character
 /// but letters, digits, `-` and `_` made a `-` (so it is a safe file name and address
@@ -80,20 +80,25 @@ pub fn encode(s: &str) -> String {
 /// page), at the cut-out's region and roles. Without a page they get no QR code;
 /// the returned lines say which (for a warning).
 pub fn point_qr_codes(plate: &mut Plate, page: Option<&str>) -> Vec<String> {
-    let mut unset = Vec::new();
-    for c in plate.cutouts.iter_mut().filter(|c| c.qr_to_plate && c.qr_url.is_none()) {
-        match page {
-            Some(page) => {
-                let link = ViewLink { stop: None, roles: c.show.roles.clone(), region: Some(c.region) };
-                c.qr_url = Some(format!("{page}{}", link.fragment()));
-            }
-            None => unset.push(format!(
-                "cut-out \"{}\" gets no QR code: it points to the digital plate, but the plate has no base URL (set it in the cut-outs panel, or publish with --base-url)",
-                c.name
-            )),
-        }
+    plate.cutouts.iter_mut().filter_map(|c| point_qr_code(c, page)).collect()
+}
+
+/// [`point_qr_codes`] for one cut-out; returns the warning when it gets no QR code.
+pub fn point_qr_code(c: &mut CutOut, page: Option<&str>) -> Option<String> {
+    if !c.qr_to_plate || c.qr_url.is_some() {
+        return None;
     }
-    unset
+    match page {
+        Some(page) => {
+            let link = ViewLink { stop: None, roles: c.show.roles.clone(), region: Some(c.region) };
+            c.qr_url = Some(format!("{page}{}", link.fragment()));
+            None
+        }
+        None => Some(format!(
+            "cut-out \"{}\" gets no QR code: it points to the digital plate, but the plate has no base URL (set it in the cut-outs panel, or publish with --base-url)",
+            c.name
+        )),
+    }
 }
 
 /// The published page of a plate file: at `base` when given, else at the plate's
@@ -133,7 +138,7 @@ mod tests {
     #[test]
     fn qr_codes_to_the_plate_point_at_its_page_unless_a_cut_out_names_its_own() {
         let mut plate = Plate::new("t", 100.0, 100.0);
-        let cut = |name: &str, own: Option<&str>, to_plate: bool| plaatwerk_model::CutOut {
+        let cut = |name: &str, own: Option<&str>, to_plate: bool| CutOut {
             name: name.into(),
             region: Region { x: 0.0, y: 0.0, width: 50.0, height: 40.0 },
             preset: "a4-print".into(),

@@ -166,11 +166,8 @@ pub fn publish(
     // The pages, made in parallel (each with a rasterizer of its own).
     let jobs: Vec<(usize, &Source)> = sources.iter().enumerate().filter(|(k, _)| wanted(&names[*k])).collect();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let index_entries: Vec<page::Card> = sources
-        .iter()
-        .zip(&names)
-        .map(|(s, name)| page::Card::of(&s.plate, name))
-        .collect();
+    let index_entries: Vec<page::Card> =
+        sources.iter().zip(&names).map(|(s, name)| page::Card::of(&s.plate, name)).collect();
     let title = options
         .title
         .clone()
@@ -205,14 +202,11 @@ pub fn publish(
             })
             .collect();
         for h in handles {
-            match h.join() {
-                Ok(results) => {
-                    for (i, r) in results {
-                        made[i] = Some(r);
-                    }
+            // A page's thread that failed is reported as that plate's error below.
+            if let Ok(results) = h.join() {
+                for (i, r) in results {
+                    made[i] = Some(r);
                 }
-                // A page's thread failed: it is reported as that plate's error below.
-                Err(_) => {}
             }
         }
     });

@@ -514,7 +514,10 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_html() {
-        assert_eq!(html("<script>alert('x')</script> & \"q\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+        assert_eq!(
+            html("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
         assert_eq!(size(999), "1 kB");
         assert_eq!(size(2_500_000), "2.5 MB");
     }

@@ -63,9 +63,7 @@ pub(crate) fn read_manifest(folder: &Path) -> Result<Option<Manifest>, PublishEr
 
 /// Whether a manifest path stays inside the folder (no `..`, no root, no drive).
 fn safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains('\\')
-        && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+    !path.is_empty() && !path.contains('\\') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// Whether a site path belongs to the page `name`.
@@ -181,7 +179,8 @@ mod tests {
 
         // Again: what did not change is not written; what is gone is removed, with
         // the folder it leaves empty; the other file stays.
-        let second = write(folder, Some(&old), vec![file("index.html", "b"), file("p.html", "p")], &[]).expect("second");
+        let second =
+            write(folder, Some(&old), vec![file("index.html", "b"), file("p.html", "p")], &[]).expect("second");
         assert_eq!(second.written, vec!["index.html".to_owned()]);
         assert_eq!(second.unchanged, 1);
         assert_eq!(second.removed, vec!["p/x.png".to_owned()]);
@@ -199,7 +198,8 @@ mod tests {
     #[test]
     fn a_manifest_that_leads_outside_the_folder_is_refused() {
         let dir = tempfile::tempdir().expect("dir");
-        let m = serde_json::json!({"format": FORMAT, "version": 1, "files": [{"path": "../etc/passwd", "sha256": "0"}]});
+        let m =
+            serde_json::json!({"format": FORMAT, "version": 1, "files": [{"path": "../etc/passwd", "sha256": "0"}]});
         std::fs::write(dir.path().join(MANIFEST), m.to_string()).expect("write");
         let err = read_manifest(dir.path()).expect_err("outside");
         assert!(err.to_string().contains("not a file inside the folder"), "{err}");
