@@ -258,3 +258,94 @@ fn the_published_site_works_in_chromium_over_file_and_http_and_axe_finds_nothing
     assert_eq!(s["fetched"].as_array().map(Vec::len), Some(1), "the single file loads nothing else: {s}");
     assert_eq!(s["downloads"], 7, "{s}");
 }
+
+/// A tool's output, or `None` (said; in CI a failure) when the tool is missing.
+/// pdftotext is told to write to its output.
+fn tool(name: &str, args: &[&str], file: &Path) -> Option<String> {
+    let to_stdout: &[&str] = if name == "pdftotext" { &["-"] } else { &[] };
+    match Command::new(name).args(args).arg(file).args(to_stdout).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(e) => {
+            assert!(std::env::var("CI").is_err(), "{name} is needed: {e}");
+            eprintln!("skipped the {name} check: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn the_handbook_has_a_cover_contents_bookmarks_numbered_pages_and_qr_codes_to_each_plate() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("handboek.pdf");
+    // Bad input first: not a print page, a base URL that is not one.
+    let (ok, said) =
+        run(plaatwerk(dir.path()).arg("handbook").args(plates()).arg("-o").arg(&book).args(["--page", "slide-16x9"]));
+    assert!(!ok && said.contains("--page slide-16x9") && !book.exists(), "{said}");
+    let (ok, said) =
+        run(plaatwerk(dir.path()).arg("handbook").args(plates()).arg("-o").arg(&book).args(["--base-url", "ftp://x"]));
+    assert!(!ok && said.contains("--base-url") && !book.exists(), "{said}");
+
+    let (ok, said) = run(plaatwerk(dir.path()).arg("handbook").args(plates()).arg("-o").arg(&book).args([
+        "--base-url",
+        BASE,
+        "--title",
+        "Werken in het Wijkteam, de basis",
+    ]));
+    assert!(ok, "{said}");
+    assert!(said.contains("13 pages, checked for PDF/A-2b and PDF/UA-1"), "krilla's validators passed: {said}");
+    let Some(info) = tool("pdfinfo", &[], &book) else { return };
+    assert!(
+        info.contains("Pages:           13") && info.contains("Title:           Werken in het Wijkteam, de basis"),
+        "{info}"
+    );
+    assert!(info.contains("Tagged:          yes") && info.contains("(A3)"), "{info}");
+
+    // Bookmarks: the cover, the contents, each plate with its stops under it.
+    let Some(json) = tool("qpdf", &["--json", "--json-key=outlines"], &book) else { return };
+    let json: serde_json::Value = serde_json::from_str(&json).expect("qpdf json");
+    let top: Vec<(String, u64, usize)> = json["outlines"]
+        .as_array()
+        .expect("outlines")
+        .iter()
+        .map(|o| {
+            let kids = o["kids"].as_array().map_or(0, Vec::len);
+            (o["title"].as_str().unwrap_or("").to_owned(), o["destpageposfrom1"].as_u64().unwrap_or(0), kids)
+        })
+        .collect();
+    let expected = [
+        ("Werken in het Wijkteam, de basis", 1, 0),
+        ("Inhoud", 2, 0),
+        ("Werken in het wijkteam — de basis", 3, 4),
+        ("Casusregie — wie doet wat rond het gezin?", 8, 4),
+        ("Aftrap — welke plek heb jij op het veld?", 13, 0),
+    ];
+    assert_eq!(top, expected.map(|(t, p, k)| (t.to_owned(), p, k)).to_vec());
+
+    // The contents page lists the plates with their page numbers; the plates' texts
+    // are text.
+    let Some(contents) = tool("pdftotext", &["-f", "2", "-l", "2", "-layout"], &book).map(|t| t.replace('\n', " "))
+    else {
+        return;
+    };
+    assert!(
+        contents.contains("Inhoud") && contents.contains("Casusregie — wie doet wat rond het gezin?"),
+        "{contents}"
+    );
+    let casus = tool("pdftotext", &["-f", "8", "-l", "8"], &book).unwrap_or_default();
+    assert!(casus.contains("Begeleidt het gezin bij opvoeden"), "{casus}");
+
+    // Each plate page's QR code decodes to that plate's published page.
+    for (page, name) in [(3, "wijkteam-basis"), (8, "casusregie"), (13, "aftrap-voetbal")] {
+        let png = dir.path().join(format!("p{page}"));
+        let (ok, said) = run(Command::new("pdftoppm")
+            .args(["-r", "100", "-png", "-singlefile", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(&book)
+            .arg(&png));
+        assert!(ok, "{said}");
+        let Some(code) = tool("zbarimg", &["--quiet", "--raw"], &png.with_extension("png")) else { return };
+        assert_eq!(code.trim(), format!("{BASE}{name}.html"), "page {page}");
+    }
+}

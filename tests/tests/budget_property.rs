@@ -212,8 +212,7 @@ fn every_plate_that_passes_check_exports_within_the_memory_budget() {
             extra_ids_from: u64::MAX,
             alt: format!("geval {case}"),
         };
-        let page =
-            plaatwerk_export::pdf::PdfPage { render: &render, name: render.name.clone(), alt: render.alt.clone() };
+        let page = plaatwerk_export::pdf::PdfPage::of(&render);
         let mut warnings = Vec::new();
         let options = plaatwerk_export::pdf::PdfOptions::default();
         match plaatwerk_export::pdf::write_pdf(&[page], "geval", "nl", &options, &mut warnings) {

@@ -160,8 +160,7 @@ fn pictures_go_into_a_pdf_once_at_their_own_resolution() {
     }
     let renders: Vec<_> =
         ["dia-overzicht", "a4-casusregie", "teams-achtergrond"].iter().map(|name| prepared(&plate, name)).collect();
-    let pages: Vec<PdfPage<'_>> =
-        renders.iter().map(|r| PdfPage { render: r, name: r.name.clone(), alt: r.alt.clone() }).collect();
+    let pages: Vec<PdfPage<'_>> = renders.iter().map(PdfPage::of).collect();
     let mut warnings = Vec::new();
     let pdf = write_pdf(&pages, "Casusregie", "nl", &PdfOptions::default(), &mut warnings).expect("pdf");
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -193,7 +192,7 @@ fn a_broken_picture_is_left_out_of_a_pdf_and_named() {
         plate.layers[0].elements.push(Element::new(id, ElementKind::Image(img)));
     }
     let r = prepared(&plate, "a4-casusregie");
-    let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
+    let page = PdfPage::of(&r);
     let mut warnings = Vec::new();
     let pdf =
         write_pdf(&[page], "Casusregie", "nl", &PdfOptions::default(), &mut warnings).expect("the rest is written");
@@ -235,7 +234,7 @@ fn letters_the_font_lacks_and_pictures_do_not_stop_pdf_a_and_ua() {
     };
     plate.layers[0].elements.push(Element::new(id, ElementKind::Text(text)));
     let r = prepared(&plate, "a4-casusregie");
-    let page = PdfPage { render: &r, name: r.name.clone(), alt: r.alt.clone() };
+    let page = PdfPage::of(&r);
     let options = PdfOptions { standards: vec![PdfStandard::A2b, PdfStandard::Ua1], crop_marks: false };
     let mut warnings = Vec::new();
     let pdf = write_pdf(&[page], "Casusregie", "nl", &options, &mut warnings).unwrap_or_else(|e| panic!("{e}"));

@@ -242,7 +242,7 @@ fn through_pdf(plate: &Plate, w: u32, h: u32, name: &str) -> Result<RgbaImage, S
         extra_ids_from: u64::MAX,
         alt: name.to_owned(),
     };
-    let page = PdfPage { render: &render, name: name.to_owned(), alt: name.to_owned() };
+    let page = PdfPage { name: name.to_owned(), alt: name.to_owned(), ..PdfPage::of(&render) };
     let mut warnings = Vec::new();
     let pdf = write_pdf(&[page], name, "en", &PdfOptions::default(), &mut warnings)?;
     if !warnings.is_empty() {

@@ -204,6 +204,33 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// Bundle plates into one print-ready PDF handbook: a cover, a contents page (and
+    /// bookmarks), and per plate its whole plate with a QR code to its published page,
+    /// followed by its stops; every page numbered.
+    ///
+    /// Example: plaatwerk handbook plates/*.plate -o handboek.pdf --base-url https://intranet.example.nl/praatplaten/
+    Handbook {
+        /// Plate files, in the order the handbook shows them.
+        #[arg(required = true)]
+        plates: Vec<PathBuf>,
+        /// The PDF to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The cover's title (default: the first plate's title).
+        #[arg(long)]
+        title: Option<String>,
+        /// Where the plates are published (as given to `publish --base-url`): the QR
+        /// codes point to their pages there.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Standards the PDF meets (comma-separated): a2b, a3b, ua1.
+        #[arg(long, value_name = "a2b|a3b|ua1", default_value = "a2b,ua1")]
+        pdf_standard: String,
+        /// The page: a print preset (a3-landscape, a4-landscape, a3-print, a4-print, or
+        /// one of your own).
+        #[arg(long, default_value = "a3-landscape")]
+        page: String,
+    },
     /// Plugins: list them, put a metaphor on a plate, make generated content again.
     #[command(subcommand)]
     Plugins(plugins::PluginsCommand),
@@ -391,6 +418,9 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Import { svg, output, force }) => plate::import(&svg, &output, force),
         Some(Command::Plugins(command)) => plugins::run(command, cli.trust_plugins),
+        Some(Command::Handbook { plates, output, title, base_url, pdf_standard, page }) => {
+            publish::handbook(publish::HandbookArgs { plates, out: output, title, base_url, pdf_standard, page })
+        }
         Some(Command::Publish { plates, output, base_url, single_file, title, watch }) => {
             publish::run(publish::PublishArgs { plates, out: output, base_url, single_file, title, watch })
         }

@@ -153,3 +153,56 @@ fn watch(sources: &mut [Source], options: &mut Options) -> anyhow::Result<ExitCo
         }
     }
 }
+
+/// What `plaatwerk handbook` was asked.
+pub(super) struct HandbookArgs {
+    pub plates: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub title: Option<String>,
+    pub base_url: Option<String>,
+    pub pdf_standard: String,
+    pub page: String,
+}
+
+pub(super) fn handbook(args: HandbookArgs) -> anyhow::Result<ExitCode> {
+    use plaatwerk_export::pdf::PdfStandard;
+    use plaatwerk_publish::handbook::{HandbookOptions, handbook};
+    if let Some(b) = &args.base_url {
+        plaatwerk_model::check_base_url(b).map_err(|e| anyhow::anyhow!("--base-url: {e}"))?;
+    }
+    let standards = PdfStandard::parse_list(&args.pdf_standard).map_err(|e| anyhow::anyhow!("--pdf-standard: {e}"))?;
+    let presets = plaatwerk::settings::Settings::presets().map_err(anyhow::Error::from)?;
+    let page = presets.iter().find(|p| p.id == args.page).cloned().with_context(|| {
+        let print: Vec<&str> = presets.iter().filter(|p| p.page_mm.is_some()).map(|p| p.id.as_str()).collect();
+        format!("--page {}: not a print preset; use one of {}", args.page, print.join(", "))
+    })?;
+    if page.page_mm.is_none() {
+        anyhow::bail!(
+            "--page {}: a handbook is printed; pick a preset with a page size (a3-landscape, a4-landscape, …)",
+            args.page
+        );
+    }
+    let sources = load_all(&args.plates)?;
+    let options = HandbookOptions { title: args.title, base_url: args.base_url, standards: standards.clone(), page };
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let book = handbook(&sources, &options, &|done, total| {
+        if terminal && done < total {
+            eprint!("\rpage {}/{total}", done + 1);
+        } else if terminal {
+            eprintln!("\rpage {total}/{total}");
+        }
+    })?;
+    for w in &book.warnings {
+        eprintln!("warning: {w}");
+    }
+    plaatwerk_export::write_file(&args.out, &book.bytes)?;
+    let checked: Vec<&str> = standards.iter().map(|s| s.name()).collect();
+    eprintln!(
+        "wrote {} ({} pages{}) in {:.2} s",
+        shown(&args.out),
+        book.pages,
+        if checked.is_empty() { String::new() } else { format!(", checked for {}", checked.join(" and ")) },
+        book.seconds
+    );
+    Ok(ExitCode::SUCCESS)
+}

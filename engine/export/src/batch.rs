@@ -271,7 +271,7 @@ impl crate::pdf::PageSource for CutoutPages<'_> {
         (self.progress)(Step { done: k, total, name: &cutout.name, finished: None });
         let start = Instant::now();
         let r = prepare_cutout(self.plate, cutout, preset, 1.0).map_err(|e| e.to_string())?;
-        draw(&crate::pdf::PdfPage { render: &r, name: cutout.name.clone(), alt: r.alt.clone() });
+        draw(&crate::pdf::PdfPage { name: cutout.name.clone(), ..crate::pdf::PdfPage::of(&r) });
         let finished = Some((None, r.view.width, r.view.height, start.elapsed().as_secs_f32()));
         (self.progress)(Step { done: k + 1, total, name: &cutout.name, finished });
         Ok(())

@@ -25,7 +25,7 @@ use krilla::mask::{Mask, MaskType};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
-use krilla::page::{PageLabel, PageSettings};
+use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{
     Fill, FillRule as PdfFillRule, LineCap as PdfCap, LineJoin as PdfJoin, LinearGradient, Paint as PdfPaint,
     Pattern as PdfPattern, RadialGradient, SpreadMethod, Stop, Stroke,
@@ -115,6 +115,18 @@ pub struct PdfPage<'a> {
     pub name: String,
     /// Alternative text of the page's figure.
     pub alt: String,
+    /// Where its bookmark sits: 0 at the top of the outline, 1 under the last
+    /// bookmark at depth 0 (a plate's stops under the plate).
+    pub depth: u8,
+    /// The page's number as viewers show it, instead of its name.
+    pub number: Option<u32>,
+}
+
+impl<'a> PdfPage<'a> {
+    /// A page named and described as its cut-out is, with a bookmark at the top.
+    pub fn of(render: &'a CutoutRender) -> PdfPage<'a> {
+        PdfPage { render, name: render.name.clone(), alt: render.alt.clone(), depth: 0, number: None }
+    }
 }
 
 /// Where the parts of a page lie, in points, y down from the media box's top left.
@@ -309,7 +321,7 @@ impl Job<'_> {
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut doc = Document::new_with(settings);
             let mut tree = TagTree::new().with_lang(Some(language.to_owned()));
-            let mut outline = Outline::new();
+            let mut bookmarks: Vec<(u8, String, usize)> = Vec::new();
             let mut images: HashMap<ElementId, Option<Image>> = HashMap::new();
             let mut used: Vec<(ElementId, Image)> = Vec::new();
             for k in 0..pages.count() {
@@ -321,7 +333,11 @@ impl Job<'_> {
                         failed = Some(Failure::Other(format!("{}: the page has no size", page.name)));
                         return;
                     };
-                    let mut ps = ps.with_page_label(PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)));
+                    let label = match page.number {
+                        Some(n) => PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new(n)),
+                        None => PageLabel::new(None, Some(page.name.clone()), NonZeroU32::new(1)),
+                    };
+                    let mut ps = ps.with_page_label(label);
                     if let Some(trim) = boxes.trim {
                         ps = ps.with_trim_box(rect(trim)).with_bleed_box(rect(boxes.art));
                     }
@@ -346,15 +362,14 @@ impl Job<'_> {
                     let mut figure = TagGroup::new(Tag::Figure(Some(alt)));
                     figure.push(id);
                     tree.push(figure);
-                    let to = XyzDestination::new(k, Point::from_xy(0.0, 0.0));
-                    outline.push_child(OutlineNode::new(page.name.clone(), to));
+                    bookmarks.push((page.depth, page.name.clone(), k));
                 };
                 pages.page(k, &mut draw).map_err(Failure::Other)?;
                 if let Some(f) = failed {
                     return Err(f);
                 }
             }
-            doc.set_outline(outline);
+            doc.set_outline(outline(&bookmarks));
             doc.set_tag_tree(tree);
             let mut metadata = Metadata::new()
                 .title(title.to_owned())
@@ -379,6 +394,30 @@ impl Job<'_> {
         }));
         out.unwrap_or_else(|_| Err(Failure::Other("the PDF library failed on this plate (an internal error)".into())))
     }
+}
+
+/// The document's bookmarks: each at depth 0, with the ones at depth 1 after it as its
+/// children.
+fn outline(bookmarks: &[(u8, String, usize)]) -> Outline {
+    let node =
+        |name: &str, k: usize| OutlineNode::new(name.to_owned(), XyzDestination::new(k, Point::from_xy(0.0, 0.0)));
+    let mut out = Outline::new();
+    let mut open: Option<OutlineNode> = None;
+    for (depth, name, k) in bookmarks {
+        match (depth, open.as_mut()) {
+            (1.., Some(parent)) => parent.push_child(node(name, *k)),
+            _ => {
+                if let Some(done) = open.take() {
+                    out.push_child(done);
+                }
+                open = Some(node(name, *k));
+            }
+        }
+    }
+    if let Some(done) = open {
+        out.push_child(done);
+    }
+    out
 }
 
 /// When the document was made: now, or `SOURCE_DATE_EPOCH` (seconds since 1970) for

@@ -194,8 +194,7 @@ impl Exporter {
         language: &str,
         file: &str,
     ) -> Result<Vec<u8>, ExportError> {
-        let pages: Vec<PdfPage<'_>> =
-            renders.iter().map(|r| PdfPage { render: r, name: r.name.clone(), alt: r.alt.clone() }).collect();
+        let pages: Vec<PdfPage<'_>> = renders.iter().map(|r| PdfPage::of(r)).collect();
         write_pdf(&pages, title, language, &self.pdf, &mut self.warnings)
             .map_err(|message| ExportError::Encode { file: file.to_owned(), message })
     }

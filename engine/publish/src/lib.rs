@@ -13,6 +13,7 @@
 //! writes with `textContent`, never as markup.
 
 mod data;
+pub mod handbook;
 mod page;
 mod site;
 
