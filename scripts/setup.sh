@@ -2,7 +2,8 @@
 # Installs the system packages Plaatwerk's tests need on Debian/Ubuntu: Mesa's software
 # Vulkan and GL drivers (headless rendering without a GPU), Xvfb and friends (window
 # tests), ImageMagick and xdotool (screenshots, clicks), LibreOffice Impress, poppler
-# and qpdf (slide decks and PDFs are opened and checked as users and print shops do), procps (`kill`: the room server is
+# and qpdf (slide decks and PDFs are opened and checked as users and print shops do), zbar
+# (the QR codes of cut-outs and the handbook are read back as a phone camera would), procps (`kill`: the room server is
 # stopped with SIGTERM as a service manager would), Chromium (the participant page is
 # tested in a real browser, driven by playwright-core from npm), Redis (hosted rooms;
 # the tests start their own redis-server on a free loopback port), nginx and openssl (a
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 packages=(
   mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2
-  imagemagick xdotool libreoffice-impress poppler-utils qpdf
+  imagemagick xdotool libreoffice-impress poppler-utils qpdf zbar-tools
   procps chromium redis-server nginx-light openssl python3-venv
   gcc-mingw-w64-x86-64 wine wine64 wixl osslsigncode zip unzip
 )

@@ -39,6 +39,8 @@ pub(super) struct CutoutsState {
     rx: Option<mpsc::Receiver<Work>>,
     /// What is being typed into the active cut-out's fields.
     draft: Option<Draft>,
+    /// What is being typed into the base URL field (kept while it has the keyboard).
+    base_url: Option<String>,
 }
 
 /// The active cut-out's text fields while they are typed in: kept across frames (the
@@ -70,10 +72,14 @@ fn image_of(img: &plaatwerk_render::RgbaImage) -> egui::ColorImage {
     egui::ColorImage::from_rgba_unmultiplied([img.width as usize, img.height as usize], &img.pixels)
 }
 
-/// Renders every cut-out small (on its own GPU device, off the window's thread).
-fn thumbnails(plate: &Plate, presets: &[Preset]) -> Vec<(String, egui::ColorImage)> {
+/// Renders every cut-out small (on its own GPU device, off the window's thread), QR
+/// codes to the digital plate pointing at `page`.
+fn thumbnails(plate: &Plate, presets: &[Preset], page: Option<&str>) -> Vec<(String, egui::ColorImage)> {
     let Ok(mut exporter) = plaatwerk_export::Exporter::new(1) else { return Vec::new() };
     let mut out = Vec::new();
+    let mut plate = plate.clone();
+    plaatwerk_export::address::point_qr_codes(&mut plate, page);
+    let plate = &plate;
     for c in &plate.cutouts {
         let Some(preset) = presets.iter().find(|p| p.id == c.preset) else { continue };
         let scale = THUMB / preset.width.max(preset.height) as f32;
@@ -183,10 +189,11 @@ impl EditorApp {
         self.cutouts.thumbs_running = true;
         let plate = self.core.plate().clone();
         let presets = self.core.presets().to_vec();
+        let page = self.page_url();
         let tx = self.cutout_channel();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let images = thumbnails(&plate, &presets);
+            let images = thumbnails(&plate, &presets, page.as_deref());
             let _ = tx.send(Work::Thumbs(revision, images));
             ctx.request_repaint();
         });
@@ -200,7 +207,8 @@ impl EditorApp {
             }
             None => PathBuf::from("uitsneden"),
         };
-        let plate = self.core.plate().clone();
+        let mut plate = self.core.plate().clone();
+        plaatwerk_export::address::point_qr_codes(&mut plate, self.page_url().as_deref());
         let plate_file = self.file_name();
         let presets = self.core.presets().to_vec();
         let tx = self.cutout_channel();
@@ -211,10 +219,21 @@ impl EditorApp {
         });
     }
 
+    /// The plate's published page (at its base URL), when it has one and a file.
+    pub(super) fn page_url(&self) -> Option<String> {
+        let path = self
+            .core
+            .path()
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| self.suggested_name.as_ref().map(PathBuf::from))?;
+        plaatwerk_export::address::plate_page_url(self.core.plate(), &path, None)
+    }
+
     /// The panel.
     pub(super) fn cutouts_panel(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.pick("Uitsneden", "Cut-outs"));
+        self.digital_plate_row(ui);
         self.new_cutout_row(ui);
         let mut show = self.core.show_cutouts();
         if ui.checkbox(&mut show, lang.pick("Kaders tonen", "Show frames")).changed() {
@@ -273,6 +292,47 @@ impl EditorApp {
             self.start_export(None);
         }
         self.answer(asked);
+    }
+
+    /// Where the plate is published: its base URL (typed, put on the plate as one
+    /// edit when the field is left) and the page address QR codes point to.
+    fn digital_plate_row(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let stored = self.core.plate().meta.base_url.clone().unwrap_or_default();
+        let mut text = self.cutouts.base_url.take().unwrap_or(stored);
+        let mut leave = false;
+        let typing = ui
+            .horizontal(|ui| {
+                let label = ui.label(lang.pick("Basis-URL", "Base URL"));
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut text)
+                            .desired_width(170.0)
+                            .hint_text("https://intranet.example.nl/praatplaten/"),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(lang.pick(
+                        "Waar de digitale plaat komt te staan (plaatwerk publish --base-url): QR-codes naar de plaat wijzen daarheen",
+                        "Where the digital plate will live (plaatwerk publish --base-url): QR codes to the plate point there",
+                    ));
+                leave = r.lost_focus();
+                r.has_focus()
+            })
+            .inner;
+        if leave && let Err(e) = self.core.set_base_url(&text) {
+            self.status = e.describe(lang.is_dutch());
+        }
+        if typing {
+            self.cutouts.base_url = Some(text);
+        }
+        let page = self.page_url();
+        let shown = match &page {
+            Some(p) => format!("{} {p}", lang.pick("Digitale plaat:", "Digital plate:")),
+            None => lang
+                .pick("Nog geen digitale plaat: geef een basis-URL", "No digital plate yet: give a base URL")
+                .to_owned(),
+        };
+        ui.add(egui::Label::new(egui::RichText::new(shown).weak()).wrap());
     }
 
     /// The preset new cut-outs get, and the tool to draw one.
@@ -383,6 +443,16 @@ fn cutout_fields(
         });
     });
     changed |= field(ui, lang.pick("Onderschrift", "Caption"), &mut draft.caption, "");
+    if ui
+        .checkbox(&mut edited.qr_to_plate, lang.pick("QR-code naar de digitale plaat", "QR code to the digital plate"))
+        .on_hover_text(lang.pick(
+            "De QR-code wijst naar de gepubliceerde pagina van de plaat, op dit deel; een eigen QR-link gaat voor",
+            "The QR code points to the plate's published page, at this part; a QR link of its own comes first",
+        ))
+        .changed()
+    {
+        changed = true;
+    }
     changed |= field(ui, lang.pick("QR-link", "QR link"), &mut draft.qr, "https://…");
     draft.typing = typing;
     if changed {
@@ -445,5 +515,43 @@ mod tests {
         h.state_mut().core.undo();
         assert!(!h.state().core.plate().cutouts[0].qr_url.as_deref().is_some_and(|q| q.ends_with("casusregie")));
         assert_eq!(h.state().core.plate().cutouts[0].caption.as_deref(), Some("Wie belt wie"));
+    }
+
+    /// The base URL is typed like the other fields, checked, one undo step; the panel
+    /// shows the page QR codes point to; the checkbox makes a cut-out's QR code point
+    /// there.
+    #[test]
+    fn the_base_url_is_set_checked_and_undone_and_a_cut_out_points_its_qr_code_to_the_plate() {
+        let mut h = harness(Lang::Nl, |app| app.core.set_active_cutout(Some(0)));
+        let type_into = |h: &mut egui_kittest::Harness<'_, super::EditorApp>, label: &str, typed: &str| {
+            h.get_by_label(label).focus();
+            h.run_steps(2);
+            h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+            h.run_steps(1);
+            for ch in typed.chars() {
+                h.event(egui::Event::Text(ch.to_string()));
+                h.run_steps(1);
+            }
+            h.key_press(egui::Key::Enter);
+            h.run_steps(3);
+        };
+        let before = h.state().core.plate().meta.base_url.clone();
+        type_into(&mut h, "Basis-URL", "intranet/platen");
+        assert_eq!(h.state().core.plate().meta.base_url, before, "refused");
+        assert!(h.state().status.contains("basis-URL") && h.state().status.contains("http"), "{}", h.state().status);
+        type_into(&mut h, "Basis-URL", "https://intranet.gemeente.nl/platen");
+        assert_eq!(h.state().core.plate().meta.base_url.as_deref(), Some("https://intranet.gemeente.nl/platen"));
+        h.run_steps(2);
+        let page = h.state().page_url().expect("a page");
+        assert!(page.starts_with("https://intranet.gemeente.nl/platen/") && page.ends_with(".html"), "{page}");
+        assert!(h.query_by_label_contains(&page).is_some() || h.query_by_label_contains("Digitale plaat:").is_some());
+        // The QR code of the active cut-out points to the digital plate.
+        let was = h.state().core.plate().cutouts[0].qr_to_plate;
+        h.get_by_label("QR-code naar de digitale plaat").click();
+        h.run_steps(3);
+        assert_eq!(h.state().core.plate().cutouts[0].qr_to_plate, !was);
+        h.state_mut().core.undo();
+        h.state_mut().core.undo();
+        assert_eq!(h.state().core.plate().meta.base_url, before, "undone");
     }
 }

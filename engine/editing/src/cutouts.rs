@@ -116,6 +116,20 @@ impl EditorCore {
         Ok(())
     }
 
+    /// Sets where the plate is published (an absolute http(s) address), or clears it
+    /// (empty): cut-outs with a QR code to the plate point to its page there. One
+    /// undo step.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), EditingError> {
+        let url = Some(url.trim().to_owned()).filter(|u| !u.is_empty());
+        if let Some(u) = &url {
+            plaatwerk_model::check_base_url(u).map_err(EditingError::BaseUrl)?;
+        }
+        if url != self.plate.meta.base_url {
+            self.apply(Edit::SetBaseUrl { url });
+        }
+        Ok(())
+    }
+
     /// Removes a cut-out (one undo step).
     pub fn remove_cutout(&mut self, index: usize) {
         if index >= self.plate.cutouts.len() {

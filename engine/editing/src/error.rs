@@ -76,6 +76,9 @@ pub enum EditingError {
     /// A cut-out name that another cut-out has.
     #[error("there is already a cut-out called \"{0}\"")]
     CutoutNameTaken(String),
+    /// A base URL that is not where a site can live.
+    #[error("base URL: {0}")]
+    BaseUrl(String),
     /// Something could not be written as JSON.
     #[error("{}: {source}", path.display())]
     Json {
@@ -113,6 +116,7 @@ impl EditingError {
             EditingError::NoCutout(i) => format!("er is geen uitsnede {i}"),
             EditingError::CutoutWithoutName => "een uitsnede heeft een naam nodig".to_owned(),
             EditingError::CutoutNameTaken(name) => format!("er is al een uitsnede met de naam \"{name}\""),
+            EditingError::BaseUrl(why) => format!("basis-URL: {why}"),
             other => other.to_string(),
         }
     }

@@ -59,6 +59,11 @@ pub enum Edit {
         /// The new list.
         cutouts: Vec<CutOut>,
     },
+    /// Set where the plate is published (its base URL), or clear it.
+    SetBaseUrl {
+        /// An absolute http(s) address (checked), or `None`.
+        url: Option<String>,
+    },
     /// Put a whole layer in, with its elements.
     InsertLayer {
         /// The layer it goes directly above; `None`: the bottom.
@@ -224,6 +229,13 @@ impl Plate {
             Edit::SetCutouts { cutouts } => {
                 let old = std::mem::replace(&mut self.cutouts, cutouts);
                 Ok(Applied { inverse: Edit::SetCutouts { cutouts: old }, touched: Vec::new() })
+            }
+            Edit::SetBaseUrl { url } => {
+                if let Some(u) = &url {
+                    crate::check_base_url(u).map_err(EditError::Invalid)?;
+                }
+                let old = std::mem::replace(&mut self.meta.base_url, url);
+                Ok(Applied { inverse: Edit::SetBaseUrl { url: old }, touched: Vec::new() })
             }
             Edit::InsertLayer { above, mut layer } => {
                 if self.layer_index(&layer.id).is_some() {
