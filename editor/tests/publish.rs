@@ -349,3 +349,68 @@ fn the_handbook_has_a_cover_contents_bookmarks_numbered_pages_and_qr_codes_to_ea
         assert_eq!(code.trim(), format!("{BASE}{name}.html"), "page {page}");
     }
 }
+
+#[test]
+fn publish_watch_makes_a_changed_plate_page_again_and_keeps_the_last_good_one() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("dir");
+    let plate = dir.path().join("casusregie.plate");
+    let original = std::fs::read_to_string(root().join("plates/casusregie.plate")).expect("read");
+    std::fs::write(&plate, &original).expect("write");
+    let site = dir.path().join("site");
+    let mut child = plaatwerk(dir.path())
+        .arg("publish")
+        .arg(&plate)
+        .arg("-o")
+        .arg(&site)
+        .arg("--watch")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |what: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        let until = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < until {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                let hit = line.contains(what);
+                seen.push(line);
+                if hit {
+                    return seen;
+                }
+            }
+        }
+        panic!("no \"{what}\" within 30 s: {seen:?}");
+    };
+    wait_for("watching 1 plate(s)");
+    let page = site.join("casusregie.html");
+    assert!(std::fs::read_to_string(&page).expect("page").contains("Casusregie — wie doet wat rond het gezin?"));
+    let pdf_before = std::fs::read(site.join("casusregie/casusregie.pdf")).expect("pdf");
+
+    // A save with a new title: the page is made again (written whole, atomically).
+    let saved = |text: &str| {
+        let tmp = dir.path().join("casusregie.plate.tmp");
+        std::fs::write(&tmp, text).expect("write");
+        std::fs::rename(&tmp, &plate).expect("rename");
+    };
+    saved(&original.replacen("Casusregie — wie doet wat rond het gezin?", "Casusregie — nieuwe titel", 1));
+    wait_for("published again");
+    let html = std::fs::read_to_string(&page).expect("page");
+    assert!(html.contains("Casusregie — nieuwe titel") && html.trim_end().ends_with("</html>"), "the new page, whole");
+    assert_ne!(std::fs::read(site.join("casusregie/casusregie.pdf")).expect("pdf"), pdf_before, "its PDF follows");
+
+    // A broken save: said, and the last good page stays.
+    saved("{ \"format\": \"plaatwerk.plate\", \"version\": 5, \"meta\": ");
+    let said = wait_for("not valid now");
+    assert!(said.iter().any(|l| l.contains("last good page stays")), "{said:?}");
+    assert!(std::fs::read_to_string(&page).expect("page").contains("Casusregie — nieuwe titel"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
