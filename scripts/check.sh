@@ -38,6 +38,11 @@ for crate in plaatwerk-editing plaatwerk-room; do
     exit 1
   fi
 done
+# Publishing renders through export's renderer (wgpu) but never needs a window.
+if cargo tree -e normal -p plaatwerk-publish | grep -E 'egui|eframe|winit'; then
+  echo "check: plaatwerk-publish depends on a window crate (above)" >&2
+  exit 1
+fi
 # The Windows program and plugin DLL, cross-built for the Wine tests (editor/tests/windows.rs).
 scripts/windows.sh build
 log="$(mktemp)"

@@ -1,7 +1,9 @@
 // What the browser tests share: Debian's Chromium, axe-core (WCAG 2.0/2.1 A and AA),
 // walking the page with Tab while checking that focus shows, and the check that
 // nothing scrolls sideways. Findings go into the `done` object a test prints.
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
@@ -52,4 +54,23 @@ export async function tabTo(page, done, want, label) {
 export async function noSideways(page, done, state) {
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   if (wide > 1) done.sideways.push({ state, by: wide });
+}
+
+// A plain static file server on a free loopback port, as an intranet's would be:
+// serves the files under `root` (nothing outside it), 404 for the rest.
+export async function serve(root) {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.pdf': 'application/pdf', '.json': 'application/json', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml' };
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      if (!file.startsWith(root) || !statSync(file).isFile()) throw new Error('no');
+      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404); res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return server;
 }

@@ -4,38 +4,21 @@
 // with the keyboard, switches the language and reads the plate in words; axe-core runs
 // on the index, the page, with an overlay on and during the tour; at 200 % zoom
 // nothing scrolls sideways. A hostile plate's texts show as text and run nothing. The
-// single-file page works on its own. With --bench, it also times casusregie's page on
-// a phone viewport with the CPU slowed 4×. Prints one JSON line.
+// single-file page works on its own. Prints one JSON line.
 //
-//   node publish.mjs SITE_DIR SINGLE_FILE_DIR OUT_DIR [--bench]
-import { createReadStream, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+//   node publish.mjs SITE_DIR SINGLE_FILE_DIR OUT_DIR
 import { pathToFileURL } from 'node:url';
-import { axe as runAxe, launch, noSideways, tabTo } from './common.mjs';
+import { axe as runAxe, launch, noSideways, serve, tabTo } from './common.mjs';
 
-const [site, single, out, bench] = process.argv.slice(2);
+const [site, single, out] = process.argv.slice(2);
 if (!site || !single || !out) {
-  console.error('usage: node publish.mjs SITE_DIR SINGLE_FILE_DIR OUT_DIR [--bench]');
+  console.error('usage: node publish.mjs SITE_DIR SINGLE_FILE_DIR OUT_DIR');
   process.exit(2);
 }
 const done = { violations: [], unfocused: [], sideways: [], runs: {} };
 const axe = (page, state) => runAxe(page, done, state);
 
-// A plain static file server, as an intranet's would be.
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.pdf': 'application/pdf', '.json': 'application/json', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml' };
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
-  try {
-    if (!file.startsWith(site) || !statSync(file).isFile()) throw new Error('no');
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  } catch {
-    res.writeHead(404); res.end('not found');
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await serve(site);
 const http = `http://127.0.0.1:${server.address().port}/`;
 const file = `${pathToFileURL(site).href}/`;
 
@@ -197,22 +180,6 @@ try {
     downloads: await s.locator('.pw-downloads a[href^="data:"]').count(),
   };
 
-  if (bench) {
-    // Casusregie's page on a phone with the CPU slowed 4×: from navigation to the
-    // plate drawn (the script done and a frame painted).
-    const times = [];
-    for (let i = 0; i < 5; i++) {
-      const ctx = await browser.newContext(phone);
-      const page = await ctx.newPage();
-      const cdp = await ctx.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-      await page.goto(`${http}casusregie.html`, { waitUntil: 'load' });
-      times.push(await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now()))))));
-      await ctx.close();
-    }
-    times.sort((a, b) => a - b);
-    done.bench = { drawn_ms: times, median_ms: times[2] };
-  }
   done.ok = true;
 } catch (e) {
   done.ok = false;

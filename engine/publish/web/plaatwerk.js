@@ -46,6 +46,8 @@
   const view = $('pw-view');
   const svg = $('pw-svg');
   svg.removeAttribute('width'); svg.removeAttribute('height');
+  // The view takes the plate's shape (no empty bands on a phone).
+  view.style.aspectRatio = `${D.width} / ${D.height}`;
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   const whole = [0, 0, D.width, D.height];
   let vb = whole.slice();
