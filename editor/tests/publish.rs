@@ -207,6 +207,15 @@ fn the_published_site_works_in_chromium_over_file_and_http_and_axe_finds_nothing
         assert!(["#e-25", "#e-28", "#e-45", "#e-46"].iter().all(|e| lit.contains(e)), "{how}: {o}");
         assert!(o["dimmed"].as_u64().is_some_and(|n| n > 40), "{how}: the rest is dimmed: {o}");
         assert!(o["legend"].as_str().is_some_and(|l| l.contains("Begeleidt het gezin")), "{how}: {o}");
+        let c = &r["compare"];
+        assert_eq!(c["pressed"], serde_json::json!(["gezinscoach", "casusregisseur"]), "{how}: {c}");
+        assert_eq!(c["outlines"], serde_json::json!(["#264653", "#e9c46a"]), "{how}: each in its colour: {c}");
+        assert_eq!(c["legend"], "Twee rollen naast elkaar", "{how}: {c}");
+        let a = &r["all"];
+        assert!(
+            a["veil"] == false && a["badges"].as_u64().is_some_and(|n| n > 8) && a["pressed"] == "true",
+            "{how}: {a}"
+        );
         let t = &r["tour"];
         assert_eq!(t["stop"], "Signalen", "{how}: {t}");
         assert!(t["notes"].as_str().is_some_and(|n| n.starts_with("School en huisarts")), "{how}: {t}");

@@ -57,6 +57,23 @@ async function reader(base, name) {
   }));
   await axe(page, `${name}: overlay`);
   if (name === 'http') await page.screenshot({ path: `${out}/publish-overlay.png` });
+  // Compare two: both pressed, each role's areas outlined in its colour.
+  await page.getByLabel('Twee rollen vergelijken').check();
+  await page.getByRole('button', { name: 'Casusregisseur', exact: true }).click();
+  const outlined = () => page.evaluate(() => [...document.querySelectorAll('#pw-overlay rect[stroke]')].map((r) => r.getAttribute('stroke')));
+  run.compare = {
+    pressed: await page.evaluate(() => [...document.querySelectorAll('[data-role][aria-pressed="true"]')].map((b) => b.dataset.role)),
+    outlines: [...new Set(await outlined())].sort(),
+    legend: await page.locator('#pw-legend h3').textContent(),
+  };
+  await page.getByLabel('Twee rollen vergelijken').uncheck();
+  // All roles: nothing dimmed, badges on.
+  await page.getByRole('button', { name: 'Alle rollen' }).click();
+  run.all = await page.evaluate(() => ({
+    veil: !!document.querySelector('#pw-overlay .pw-veil'),
+    badges: document.querySelectorAll('#pw-overlay circle').length,
+    pressed: document.getElementById('pw-all').getAttribute('aria-pressed'),
+  }));
   await page.getByRole('button', { name: 'Geen rol' }).click();
 
   // The tour: the next stop moves the view and shows its notes.
