@@ -483,6 +483,21 @@ mod tests {
 
     use super::super::testing::harness;
 
+    /// Replaces a labelled field's text, one letter a frame as a person types, and
+    /// leaves it with Enter.
+    fn type_into(h: &mut egui_kittest::Harness<'_, super::super::EditorApp>, label: &str, typed: &str) {
+        h.get_by_label(label).focus();
+        h.run_steps(2);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_steps(1);
+        for ch in typed.chars() {
+            h.event(egui::Event::Text(ch.to_string()));
+            h.run_steps(1);
+        }
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+    }
+
     /// Typing into the cut-out's fields used to lose every letter but the last frame's
     /// (the cut-out was copied afresh each frame); letters must not reach the tools.
     #[test]
@@ -494,17 +509,7 @@ mod tests {
             ("Onderschrift", "Wie belt wie"),
             ("QR-link", "https://intranet.example.nl/casusregie"),
         ] {
-            h.get_by_label(label).focus();
-            h.run_steps(2);
-            h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-            h.run_steps(1);
-            // One letter a frame, as a person types.
-            for ch in typed.chars() {
-                h.event(egui::Event::Text(ch.to_string()));
-                h.run_steps(1);
-            }
-            h.key_press(egui::Key::Enter);
-            h.run_steps(3);
+            type_into(&mut h, label, typed);
         }
         let c = &h.state().core.plate().cutouts[0];
         assert_eq!(c.name, "Nieuwsbrief maart");
@@ -523,18 +528,6 @@ mod tests {
     #[test]
     fn the_base_url_is_set_checked_and_undone_and_a_cut_out_points_its_qr_code_to_the_plate() {
         let mut h = harness(Lang::Nl, |app| app.core.set_active_cutout(Some(0)));
-        let type_into = |h: &mut egui_kittest::Harness<'_, super::EditorApp>, label: &str, typed: &str| {
-            h.get_by_label(label).focus();
-            h.run_steps(2);
-            h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-            h.run_steps(1);
-            for ch in typed.chars() {
-                h.event(egui::Event::Text(ch.to_string()));
-                h.run_steps(1);
-            }
-            h.key_press(egui::Key::Enter);
-            h.run_steps(3);
-        };
         let before = h.state().core.plate().meta.base_url.clone();
         type_into(&mut h, "Basis-URL", "intranet/platen");
         assert_eq!(h.state().core.plate().meta.base_url, before, "refused");

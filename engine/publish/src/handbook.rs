@@ -17,7 +17,7 @@ use plaatwerk_model::{
     Align, Color, CutOut, Element, ElementId, ElementKind, Layer, Paint, Plate, Rect, Region, Text, Weight,
 };
 
-use crate::{PublishError, Source, page_address};
+use crate::{PublishError, Source, checked_base, page_address};
 
 /// Longest stop notes printed under a stop, in characters.
 const MAX_NOTES: usize = 300;
@@ -83,13 +83,7 @@ pub fn handbook(
     progress: &dyn Fn(usize, usize),
 ) -> Result<Handbook, PublishError> {
     let start = Instant::now();
-    let base = match &options.base_url {
-        Some(b) => {
-            plaatwerk_model::check_base_url(b).map_err(PublishError::BaseUrl)?;
-            Some(plaatwerk_export::address::folder_url(b))
-        }
-        None => None,
-    };
+    let base = checked_base(options.base_url.as_deref())?;
     crate::page_names(sources)?;
     if options.page.page_mm.is_none() {
         return Err(PublishError::Plate {

@@ -151,13 +151,7 @@ pub fn publish(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report, PublishError> {
     let start = Instant::now();
-    let base = match &options.base_url {
-        Some(b) => {
-            plaatwerk_model::check_base_url(b).map_err(PublishError::BaseUrl)?;
-            Some(plaatwerk_export::address::folder_url(b))
-        }
-        None => None,
-    };
+    let base = checked_base(options.base_url.as_deref())?;
     let names = page_names(sources)?;
     let manifest = site::read_manifest(&options.out)?;
     // A single-file site inlines each page's thumbnail in the index: every page is made.
@@ -249,6 +243,15 @@ pub fn publish(
     report.pages = sources.iter().zip(&names).map(|(s, n)| (n.clone(), s.plate.meta.title.clone())).collect();
     report.seconds = start.elapsed().as_secs_f32();
     Ok(report)
+}
+
+/// A base URL checked, with one `/` at its end.
+pub(crate) fn checked_base(base: Option<&str>) -> Result<Option<String>, PublishError> {
+    base.map(|b| {
+        plaatwerk_model::check_base_url(b).map_err(PublishError::BaseUrl)?;
+        Ok(plaatwerk_export::address::folder_url(b))
+    })
+    .transpose()
 }
 
 /// The page names of the sources, or the two that would share one.
