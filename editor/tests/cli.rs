@@ -61,8 +61,8 @@ fn check_rejects_each_kind_of_broken_file() {
     let truncated = write(dir.path(), "afgebroken.plate", &good[..good.len() / 3]);
     assert_check_fails(&truncated, "line ");
 
-    let newer = write(dir.path(), "nieuwer.plate", &base("", meta).replace("\"version\": 2", "\"version\": 5"));
-    assert_check_fails(&newer, "format version 5");
+    let newer = write(dir.path(), "nieuwer.plate", &base("", meta).replace("\"version\": 2", "\"version\": 6"));
+    assert_check_fails(&newer, "format version 6");
 
     let nan = write(
         dir.path(),

@@ -208,6 +208,52 @@ fn all_cut_outs_are_the_same_files_on_windows() {
     same_files(&w, &l);
 }
 
+/// The digital plate and the handbook are the same files from Windows (paths inside
+/// the site use `/` on every system); dates come from SOURCE_DATE_EPOCH.
+#[test]
+fn publish_and_the_handbook_give_the_same_files_on_windows() {
+    let _one_at_a_time = screen::serial();
+    let Some(wine) = wine() else { return };
+    let dir = tempfile::tempdir().expect("temp");
+    let plates = ["plates/wijkteam-basis.plate", "plates/casusregie.plate"];
+    let base = "https://intranet.example.nl/praatplaten/";
+    for (who, folder) in [("win", dir.path().join("win-site")), ("lin", dir.path().join("lin-site"))] {
+        let mut args = vec!["publish"];
+        args.extend(plates);
+        args.extend(["-o", path(&folder), "--base-url", base]);
+        let book = dir.path().join(format!("{who}-handboek.pdf"));
+        let mut hb = vec!["handbook"];
+        hb.extend(plates);
+        hb.extend(["-o", path(&book), "--base-url", base]);
+        for a in [&args, &hb] {
+            if who == "win" {
+                let mut c = wine.command(a);
+                c.env("SOURCE_DATE_EPOCH", "1796256000");
+                let out = finish(c, Duration::from_secs(300));
+                assert!(out.status.success(), "plaatwerk.exe {a:?} under Wine failed:\n{}", text(&out));
+            } else {
+                let mut c = Command::new(env!("CARGO_BIN_EXE_plaatwerk"));
+                c.args(a.iter())
+                    .current_dir(repo())
+                    .env("PLAATWERK_RASTERIZER", "cpu")
+                    .env("SOURCE_DATE_EPOCH", "1796256000");
+                let out = finish(c, Duration::from_secs(300));
+                assert!(out.status.success(), "plaatwerk {a:?} failed:\n{}", text(&out));
+            }
+        }
+    }
+    // The manifests list every file with its SHA-256: equal manifests, equal sites.
+    same_files(
+        &dir.path().join("win-site/plaatwerk-publish.json"),
+        &dir.path().join("lin-site/plaatwerk-publish.json"),
+    );
+    same_files(
+        &dir.path().join("win-site/casusregie/uitsneden/a4-casusregie.pdf"),
+        &dir.path().join("lin-site/casusregie/uitsneden/a4-casusregie.pdf"),
+    );
+    same_files(&dir.path().join("win-handboek.pdf"), &dir.path().join("lin-handboek.pdf"));
+}
+
 #[test]
 fn plugins_load_as_dlls_from_the_windows_users_folder_and_draw_alike() {
     let _one_at_a_time = screen::serial();

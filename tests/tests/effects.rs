@@ -68,7 +68,7 @@ fn clip_paths_and_blend_modes_survive_import_and_the_plate_file() {
     assert!(matches!(two.kind, ElementKind::Group(_)));
 
     let text = round_trip(&plate, "uitgeknipt.plate");
-    assert!(text.contains("\"version\": 4") && text.contains("\"clip\"") && text.contains("\"blend\": \"multiply\""));
+    assert!(text.contains("\"version\": 5") && text.contains("\"clip\"") && text.contains("\"blend\": \"multiply\""));
 }
 
 #[test]

@@ -102,7 +102,7 @@ fn version_1_upgrades_on_load() {
     let ElementKind::Stroke(inner) = &g.children[0].kind else { panic!("stroke in group") };
     assert_eq!(inner.points.len(), 2);
     // Saving writes the current version.
-    assert!(format::to_string(&plate).contains("\"version\": 4"));
+    assert!(format::to_string(&plate).contains("\"version\": 5"));
 }
 
 #[test]

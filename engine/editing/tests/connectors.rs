@@ -192,7 +192,7 @@ fn bindings_survive_saving_and_loading_and_copies_connect_the_copies() {
     let path = dir.path().join("kaarten.plate");
     c.save_as(&path).expect("save");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains("\"version\": 4") && text.contains("\"bind_from\"") && text.contains("\"bind_to\""));
+    assert!(text.contains("\"version\": 5") && text.contains("\"bind_from\"") && text.contains("\"bind_to\""));
     let loaded = format::load(&path).expect("load");
     assert_eq!(&loaded, c.plate());
     // Copy all three and paste: the pasted arrow connects the pasted cards.
