@@ -29,6 +29,7 @@ pub mod metaphor;
 pub mod outline;
 pub mod pen;
 pub mod present;
+pub mod recognize;
 pub mod recovery;
 mod selection;
 pub mod session;
