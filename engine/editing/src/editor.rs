@@ -32,6 +32,8 @@ pub struct EditorCore {
     pub(crate) notice: Option<Notice>,
     /// What the eraser takes.
     pub(crate) eraser: EraserMode,
+    /// Seconds the pen is held still at a stroke's end to turn it into a shape; 0: off.
+    pub(crate) shape_hold: f64,
     /// Plate units per screen pixel at the last pointer event (handle sizes, tolerance).
     pub(crate) pixel: f32,
     /// The cut-out being worked on (its frame has handles).
@@ -81,6 +83,7 @@ impl EditorCore {
             text_request: None,
             notice: None,
             eraser: EraserMode::Whole,
+            shape_hold: crate::recognize::HOLD_SECONDS,
             pixel: 1.0,
             active_cutout: None,
             cutout_preset: "slide-16x9".to_owned(),
@@ -195,6 +198,17 @@ impl EditorCore {
     /// Sets what the eraser takes.
     pub fn set_eraser(&mut self, mode: EraserMode) {
         self.eraser = mode;
+    }
+
+    /// How long the pen is held still at a stroke's end to make it a shape (seconds;
+    /// 0: never).
+    pub fn shape_hold(&self) -> f64 {
+        self.shape_hold
+    }
+
+    /// Sets it (0 turns shapes from a gesture off).
+    pub fn set_shape_hold(&mut self, seconds: f64) {
+        self.shape_hold = if seconds.is_finite() { seconds.clamp(0.0, 5.0) } else { 0.0 };
     }
 
     /// Plate units per screen pixel at the last pointer event.

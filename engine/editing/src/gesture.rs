@@ -212,6 +212,7 @@ impl EditorCore {
         let Some(gesture) = self.gesture.take() else { return };
         match gesture {
             Gesture::Ink(input, pen) => {
+                let held = input.held(p.pos, p.time);
                 let points = input.finish(p.pos);
                 let (color, width) = if pen == Pen::Highlighter {
                     highlighter_ink(self.color, self.width)
@@ -219,7 +220,21 @@ impl EditorCore {
                     (self.color, self.width)
                 };
                 let id = self.new_id();
+                let drawn: Vec<[f32; 2]> = points.iter().map(|q| [q.x, q.y]).collect();
                 self.insert(Element::new(id, ElementKind::Stroke(Stroke { color, width, pen, points })));
+                // Held still at the end: the ink becomes the shape it was, one undo
+                // step after the ink itself.
+                if pen == Pen::Ink
+                    && self.shape_hold > 0.0
+                    && held >= self.shape_hold
+                    && let Some(shape) = crate::recognize::recognize(&drawn)
+                    && let Some(edit) = self.plate.locate(id).and_then(|(l, i)| {
+                        let element = crate::recognize::shape_element(&shape, self.new_id(), self.color, self.width);
+                        self.plate.replace_at(l, i, element)
+                    })
+                {
+                    self.apply(edit);
+                }
             }
             Gesture::Erase(removed, _) => {
                 if !removed.is_empty() {

@@ -10,7 +10,14 @@ pub struct PenInput {
     /// Smoothed pointer position (exponential moving average).
     smooth: Option<[f32; 2]>,
     min_step: f32,
+    /// Where the pen has stayed (within [`STILL_STEPS`] steps) since `still_since`.
+    still_at: [f32; 2],
+    still_since: f64,
 }
+
+/// How far (in sample steps, half a screen pixel each) the pen may wander while it
+/// is held still.
+const STILL_STEPS: f32 = 8.0;
 
 /// How much of each new sample goes into the smoothed position (1 = no smoothing).
 const SMOOTHING: f32 = 0.55;
@@ -19,7 +26,14 @@ impl PenInput {
     /// Starts a stroke. `min_step` is the smallest distance (plate units) between kept
     /// samples, usually half a screen pixel.
     pub fn start(pos: [f32; 2], pressure: Option<f32>, time: f64, min_step: f32) -> PenInput {
-        let mut p = PenInput { points: Vec::new(), last_time: time, smooth: Some(pos), min_step: min_step.max(1e-3) };
+        let mut p = PenInput {
+            points: Vec::new(),
+            last_time: time,
+            smooth: Some(pos),
+            min_step: min_step.max(1e-3),
+            still_at: pos,
+            still_since: time,
+        };
         p.points.push(StrokePoint {
             x: q(pos[0]),
             y: q(pos[1]),
@@ -31,6 +45,12 @@ impl PenInput {
     /// Adds a sample. Without device pressure the width follows the speed: slow lines
     /// are full, fast lines thin, like a brush pen.
     pub fn push(&mut self, pos: [f32; 2], pressure: Option<f32>, time: f64) {
+        if ((pos[0] - self.still_at[0]).powi(2) + (pos[1] - self.still_at[1]).powi(2)).sqrt()
+            > STILL_STEPS * self.min_step
+        {
+            self.still_at = pos;
+            self.still_since = time;
+        }
         let s = self.smooth.unwrap_or(pos);
         let s = [s[0] + (pos[0] - s[0]) * SMOOTHING, s[1] + (pos[1] - s[1]) * SMOOTHING];
         self.smooth = Some(s);
@@ -68,6 +88,13 @@ impl PenInput {
             }
         }
         self.points
+    }
+
+    /// How long the pen has been held still at `now`, in seconds (ended at `pos`, where
+    /// it was released).
+    pub fn held(&self, pos: [f32; 2], now: f64) -> f64 {
+        let moved = ((pos[0] - self.still_at[0]).powi(2) + (pos[1] - self.still_at[1]).powi(2)).sqrt();
+        if moved > STILL_STEPS * self.min_step { 0.0 } else { (now - self.still_since).max(0.0) }
     }
 
     /// The samples so far (for drawing the wet stroke).

@@ -13,6 +13,14 @@
 
 use std::f32::consts::PI;
 
+use plaatwerk_model::{
+    Arrow, ArrowHead, Color, Element, ElementId, ElementKind, Ellipse, FillRule, Path, Rect, StrokeStyle, Transform,
+};
+
+/// Seconds the pen is held still at a stroke's end before it becomes a shape, unless
+/// set otherwise.
+pub const HOLD_SECONDS: f64 = 0.5;
+
 /// What a stroke was recognised as, in the stroke's coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
@@ -76,6 +84,64 @@ impl Shape {
             Shape::Polygon { .. } => "polygon",
         }
     }
+}
+
+/// The element a recognised shape becomes: clean geometry in the ink's colour and
+/// width, unfilled; a rotated rectangle or ellipse keeps its rotation (a transform
+/// about its centre).
+pub fn shape_element(shape: &Shape, id: ElementId, color: Color, width: f32) -> Element {
+    let stroke = Some(StrokeStyle::solid(color, width));
+    let turned = |center: [f32; 2], angle: f32| {
+        if angle.abs() < 0.5f32.to_radians() {
+            Transform::IDENTITY
+        } else {
+            Transform::about(center, &Transform::rotate(angle))
+        }
+    };
+    let (kind, transform) = match shape {
+        Shape::Line { from, to } => (
+            ElementKind::Arrow(Arrow { head_end: ArrowHead::None, ..Arrow::straight(*from, *to, color, width) }),
+            Transform::IDENTITY,
+        ),
+        Shape::Arrow { from, to } => (
+            ElementKind::Arrow(Arrow { head_end: ArrowHead::Triangle, ..Arrow::straight(*from, *to, color, width) }),
+            Transform::IDENTITY,
+        ),
+        Shape::Rect { center, width: w, height: h, angle } => (
+            ElementKind::Rect(Rect {
+                x: center[0] - w / 2.0,
+                y: center[1] - h / 2.0,
+                width: *w,
+                height: *h,
+                radius: 0.0,
+                fill: None,
+                stroke,
+            }),
+            turned(*center, *angle),
+        ),
+        Shape::Ellipse { center, rx, ry, angle } => (
+            ElementKind::Ellipse(Ellipse { cx: center[0], cy: center[1], rx: *rx, ry: *ry, fill: None, stroke }),
+            turned(*center, *angle),
+        ),
+        Shape::Triangle { points } => (outline(points, stroke), Transform::IDENTITY),
+        Shape::Polygon { points } => (outline(points, stroke), Transform::IDENTITY),
+    };
+    Element { transform, ..Element::new(id, kind) }
+}
+
+/// A closed path through corners.
+fn outline(points: &[[f32; 2]], stroke: Option<StrokeStyle>) -> ElementKind {
+    let mut d = String::new();
+    for (k, p) in points.iter().enumerate() {
+        d.push_str(&format!("{}{} {} ", if k == 0 { "M" } else { "L" }, round(p[0]), round(p[1])));
+    }
+    d.push('Z');
+    ElementKind::Path(Path { d, fill: None, fill_rule: FillRule::Nonzero, stroke })
+}
+
+/// A coordinate to a hundredth, as ink is kept.
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
 
 /// Samples a stroke is resampled to.

@@ -371,3 +371,85 @@ fn clean_geometry_comes_out() {
     assert_eq!(recognize(&[[1.0, 1.0]]), None);
     assert_eq!(recognize(&[[0.0, 0.0], [f32::NAN, 1.0]]), None);
 }
+
+mod in_the_editor {
+    use super::*;
+    use plaatwerk_editing::{EditorCore, Pointer, Tool};
+    use plaatwerk_model::{ElementKind, Plate};
+
+    fn at(p: [f32; 2], t: f64) -> Pointer {
+        Pointer { pos: p, pressure: None, time: t, shift: false, pixel: 1.0 }
+    }
+
+    /// Draws a stroke through `points` (a sample every 10 ms), then holds the pen still
+    /// at its end for `hold` seconds (a few trembling samples) and lifts it.
+    fn draw(c: &mut EditorCore, points: &[[f32; 2]], hold: f64) {
+        c.pointer_down(at(points[0], 0.0));
+        let mut t = 0.0;
+        for p in &points[1..] {
+            t += 0.01;
+            c.pointer_move(at(*p, t));
+        }
+        let end = points[points.len() - 1];
+        let steps = (hold / 0.05) as usize;
+        for k in 0..steps {
+            t += 0.05;
+            c.pointer_move(at([end[0] + (k % 2) as f32 * 0.4, end[1]], t));
+        }
+        c.pointer_up(at(end, t + 0.01));
+    }
+
+    fn rough_rectangle() -> Vec<[f32; 2]> {
+        let mut rng = Rng(11);
+        let r = [[100.0, 100.0], [400.0, 100.0], [400.0, 300.0], [100.0, 300.0]];
+        closed_by_hand(&mut rng, &r, 360.0)
+    }
+
+    fn last(c: &EditorCore) -> ElementKind {
+        c.plate().layers[c.active_layer()].elements.last().expect("an element").kind.clone()
+    }
+
+    #[test]
+    fn a_rough_rectangle_held_at_its_end_becomes_a_rectangle_with_the_ink_one_undo_away() {
+        let mut c = EditorCore::new(Plate::new("p", 1000.0, 800.0), None);
+        c.set_tool(Tool::Pen);
+        let before = c.plate().element_count();
+        draw(&mut c, &rough_rectangle(), 0.7);
+        let ElementKind::Rect(r) = last(&c) else { panic!("a rectangle: {:?}", last(&c)) };
+        assert!((r.width - 300.0).abs() < 20.0 && (r.height - 200.0).abs() < 20.0, "{r:?}");
+        assert!(r.fill.is_none() && r.stroke.is_some_and(|s| s.width == c.width()), "clean, in the pen's width");
+        assert_eq!(c.plate().element_count(), before + 1);
+        c.undo();
+        assert!(matches!(last(&c), ElementKind::Stroke(_)), "the ink is one undo away");
+        c.undo();
+        assert_eq!(c.plate().element_count(), before);
+        c.redo();
+        c.redo();
+        assert!(matches!(last(&c), ElementKind::Rect(_)));
+    }
+
+    #[test]
+    fn without_holding_or_with_holding_off_ink_stays_ink() {
+        let mut c = EditorCore::new(Plate::new("p", 1000.0, 800.0), None);
+        c.set_tool(Tool::Pen);
+        draw(&mut c, &rough_rectangle(), 0.1);
+        assert!(matches!(last(&c), ElementKind::Stroke(_)), "a short pause is no hold");
+        c.set_shape_hold(0.0);
+        draw(&mut c, &rough_rectangle(), 1.0);
+        assert!(matches!(last(&c), ElementKind::Stroke(_)), "shapes from a gesture turned off");
+        c.set_shape_hold(0.5);
+        // Handwriting held at its end stays ink.
+        let mut rng = Rng(5);
+        draw(&mut c, &no_shape(&mut rng, "word"), 0.8);
+        assert!(matches!(last(&c), ElementKind::Stroke(_)));
+        // A held arrow gets its head where the stroke ended its shaft.
+        let arrow: Vec<[f32; 2]> = (0..=40)
+            .map(|k| [100.0 + 10.0 * k as f32, 500.0])
+            .chain((1..=10).map(|k| [500.0 - 3.0 * k as f32, 500.0 - 2.5 * k as f32]))
+            .collect();
+        draw(&mut c, &arrow, 0.7);
+        let ElementKind::Arrow(a) = last(&c) else { panic!("an arrow: {:?}", last(&c)) };
+        assert_eq!(a.head_end, plaatwerk_model::ArrowHead::Triangle);
+        assert!(dist(a.to, [500.0, 500.0]) < 8.0 && dist(a.from, [100.0, 500.0]) < 2.0, "{a:?}");
+    }
+}
