@@ -34,6 +34,9 @@ pub struct EditorCore {
     pub(crate) eraser: EraserMode,
     /// Seconds the pen is held still at a stroke's end to turn it into a shape; 0: off.
     pub(crate) shape_hold: f64,
+    /// The pen preset the pen tool draws with; `None`: the classic pen (the width
+    /// setting, pressure or speed).
+    pub(crate) pen: Option<crate::pens::PenPreset>,
     /// Plate units per screen pixel at the last pointer event (handle sizes, tolerance).
     pub(crate) pixel: f32,
     /// The cut-out being worked on (its frame has handles).
@@ -84,6 +87,7 @@ impl EditorCore {
             notice: None,
             eraser: EraserMode::Whole,
             shape_hold: crate::recognize::HOLD_SECONDS,
+            pen: None,
             pixel: 1.0,
             active_cutout: None,
             cutout_preset: "slide-16x9".to_owned(),
@@ -198,6 +202,24 @@ impl EditorCore {
     /// Sets what the eraser takes.
     pub fn set_eraser(&mut self, mode: EraserMode) {
         self.eraser = mode;
+    }
+
+    /// The pen preset the pen tool draws with (`None`: the classic pen).
+    pub fn pen(&self) -> Option<&crate::pens::PenPreset> {
+        self.pen.as_ref()
+    }
+
+    /// Picks a pen preset (checked: a broken one is refused and the pen stays), or the
+    /// classic pen.
+    pub fn set_pen(&mut self, pen: Option<crate::pens::PenPreset>) -> Result<(), String> {
+        if let Some(p) = &pen {
+            let problems = p.problems(&format!("pen \"{}\"", p.id));
+            if !problems.is_empty() {
+                return Err(problems.join("; "));
+            }
+        }
+        self.pen = pen;
+        Ok(())
     }
 
     /// How long the pen is held still at a stroke's end to make it a shape (seconds;

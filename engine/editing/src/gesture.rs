@@ -62,7 +62,16 @@ impl EditorCore {
                     return;
                 }
                 let pen = if self.tool == Tool::Pen { Pen::Ink } else { Pen::Highlighter };
-                Some(Gesture::Ink(PenInput::start(p.pos, p.pressure, p.time, p.pixel * 0.5), pen))
+                let input = match (&self.pen, self.tool) {
+                    (Some(preset), Tool::Pen) => PenInput::with_pen(preset, p.pos, p.pressure, p.time, p.pixel),
+                    _ => PenInput::start(p.pos, p.pressure, p.time, p.pixel * 0.5),
+                };
+                let pen = if self.pen.as_ref().is_some_and(|x| x.highlighter) && pen == Pen::Ink {
+                    Pen::Highlighter
+                } else {
+                    pen
+                };
+                Some(Gesture::Ink(input, pen))
             }
             Tool::Eraser => {
                 let mut removed = Vec::new();
@@ -214,10 +223,15 @@ impl EditorCore {
             Gesture::Ink(input, pen) => {
                 let held = input.held(p.pos, p.time);
                 let points = input.finish(p.pos);
-                let (color, width) = if pen == Pen::Highlighter {
-                    highlighter_ink(self.color, self.width)
-                } else {
-                    (self.color, self.width)
+                let (color, width) = match (&self.pen, self.tool) {
+                    // A pen preset: its widest line, its opacity in the colour.
+                    (Some(preset), Tool::Pen) => {
+                        let base =
+                            if pen == Pen::Highlighter { highlighter_ink(self.color, 1.0).0 } else { self.color };
+                        (base.with_opacity(preset.opacity), preset.max_width)
+                    }
+                    _ if pen == Pen::Highlighter => highlighter_ink(self.color, self.width),
+                    _ => (self.color, self.width),
                 };
                 let id = self.new_id();
                 let drawn: Vec<[f32; 2]> = points.iter().map(|q| [q.x, q.y]).collect();

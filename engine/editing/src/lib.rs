@@ -28,6 +28,7 @@ mod marks;
 pub mod metaphor;
 pub mod outline;
 pub mod pen;
+pub mod pens;
 pub mod present;
 pub mod recognize;
 pub mod recovery;
