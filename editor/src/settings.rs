@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use plaatwerk_editing::pens::PenPreset;
+
 use crate::i18n::Lang;
 
 /// What the editor remembers.
@@ -18,6 +20,23 @@ pub struct Settings {
     /// Whether the canvas shows a dot grid.
     #[serde(default = "yes")]
     pub grid: bool,
+    /// The pens (presets) in the toolbar's row, in order.
+    #[serde(default = "PenPreset::bundled")]
+    pub pens: Vec<PenPreset>,
+    /// The pen the pen tool draws with, by id; `None`: the classic pen (the width
+    /// buttons, pressure or speed).
+    #[serde(default)]
+    pub pen: Option<String>,
+    /// Seconds the pen is held still at a stroke's end to make it a shape; 0: off.
+    #[serde(default = "hold")]
+    pub shape_hold: f64,
+    /// Where these settings are saved instead of the config folder (tests).
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
+}
+
+fn hold() -> f64 {
+    plaatwerk_editing::recognize::HOLD_SECONDS
 }
 
 fn yes() -> bool {
@@ -28,6 +47,19 @@ fn yes() -> bool {
 pub const MAX_RECENT: usize = 10;
 
 impl Settings {
+    /// Settings as a first run has them, in a language.
+    pub fn new(lang: Lang) -> Settings {
+        Settings {
+            lang,
+            recent: Vec::new(),
+            grid: true,
+            pens: PenPreset::bundled(),
+            pen: None,
+            shape_hold: hold(),
+            file: None,
+        }
+    }
+
     /// `settings.json` in the user's config folder ([`plaatwerk_platform::folders`]:
     /// `%APPDATA%\Plaatwerk`, `~/Library/Application Support/Plaatwerk`,
     /// `~/.config/plaatwerk`, or `$PLAATWERK_CONFIG_DIR`).
@@ -38,7 +70,7 @@ impl Settings {
     /// Reads the settings; defaults (language from the system locale) when there are none
     /// or they cannot be read.
     pub fn load() -> Settings {
-        let fallback = Settings { lang: Lang::from_environment(), recent: Vec::new(), grid: true };
+        let fallback = Settings::new(Lang::from_environment());
         let Some(path) = Self::path() else { return fallback };
         std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(fallback)
     }
@@ -72,7 +104,7 @@ impl Settings {
 
     /// Writes the settings atomically; failures are returned for the status bar.
     pub fn save(&self) -> Result<(), SettingsError> {
-        let path = Self::path().ok_or(SettingsError::NoConfigFolder)?;
+        let path = self.file.clone().or_else(Self::path).ok_or(SettingsError::NoConfigFolder)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| SettingsError::Io { path: dir.to_path_buf(), source })?;
         }
@@ -114,7 +146,7 @@ mod tests {
 
     #[test]
     fn recent_files_are_newest_first_without_doubles_and_bounded() {
-        let mut s = Settings { lang: Lang::En, recent: Vec::new(), grid: true };
+        let mut s = Settings::new(Lang::En);
         for i in 0..15 {
             s.remember(std::path::Path::new(&format!("/nergens/{i}.plate")));
         }
@@ -126,5 +158,6 @@ mod tests {
         // Old settings files without the new fields still load.
         let old: Settings = serde_json::from_str(r#"{"lang":"Nl"}"#).expect("old settings");
         assert!(old.grid && old.recent.is_empty());
+        assert_eq!((old.pens.len(), old.pen.as_deref(), old.shape_hold), (5, None, 0.5), "the bundled pens");
     }
 }

@@ -252,7 +252,8 @@ mod tests {
 
     /// Words that are the same in Dutch and English, so a control may carry them
     /// untranslated.
-    const SAME_IN_BOTH: &[&str] = &["Pen", "Plaatwerk", "Laser", "Plugins", "Plugin", "Export", "Stop", "Stops"];
+    const SAME_IN_BOTH: &[&str] =
+        &["Pen", "Plaatwerk", "Laser", "Plugins", "Plugin", "Export", "Stop", "Stops", "Fineliner"];
 
     /// Names of formats and units, the same in every language.
     const TECHNICAL: &[&str] = &[

@@ -90,6 +90,8 @@ impl EditorApp {
                     c.zoom = ctx.pixels_per_point();
                 }
             }
+            Action::NextPen => self.step_pen(true),
+            Action::PreviousPen => self.step_pen(false),
             Action::Grid => {
                 self.settings.grid = !self.settings.grid;
                 let _ = self.settings.save();

@@ -103,6 +103,14 @@ impl EditorApp {
                     Err(e) => Outcome::Then(Dialog::Error(e.describe(lang.is_dutch()))),
                 },
                 files::Purpose::SaveAs { then_close } => self.save_as_chosen(ctx, lang, &p, then_close),
+                files::Purpose::ExportPens => match self.export_pens(&p) {
+                    Ok(()) => self.closed(),
+                    Err(e) => Outcome::Then(Dialog::Error(e)),
+                },
+                files::Purpose::ImportPens => match self.import_pens(&p) {
+                    Ok(()) => self.closed(),
+                    Err(e) => Outcome::Then(Dialog::Error(e)),
+                },
             },
         }
     }

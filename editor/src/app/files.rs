@@ -20,6 +20,10 @@ pub(super) enum Purpose {
     Insert { at: [f32; 2] },
     /// Open a session saved apart over the plate.
     OpenSession,
+    /// Share the pens as a file.
+    ExportPens,
+    /// Load pens from a file.
+    ImportPens,
 }
 
 /// The chooser's state.
@@ -77,6 +81,7 @@ impl FilePicker {
             Purpose::Open | Purpose::SaveAs { .. } => &["plate"],
             Purpose::Insert { .. } => &["png", "jpg", "jpeg", "svg"],
             Purpose::OpenSession => &["json"],
+            Purpose::ExportPens | Purpose::ImportPens => &[super::pens::PENS_EXTENSION],
         }
     }
 
@@ -119,6 +124,9 @@ impl FilePicker {
         if matches!(self.purpose, Purpose::SaveAs { .. }) && p.extension().is_none() {
             p.set_extension("plate");
         }
+        if matches!(self.purpose, Purpose::ExportPens) && p.extension().is_none() {
+            p.set_extension(super::pens::PENS_EXTENSION);
+        }
         Some(p)
     }
 
@@ -129,6 +137,8 @@ impl FilePicker {
             Purpose::SaveAs { .. } => lang.pick("Opslaan als", "Save as"),
             Purpose::Insert { .. } => lang.pick("Afbeelding invoegen", "Insert picture"),
             Purpose::OpenSession => lang.pick("Sessie openen over de plaat", "Open a session over the plate"),
+            Purpose::ExportPens => lang.pick("Pennen delen als bestand", "Share the pens as a file"),
+            Purpose::ImportPens => lang.pick("Pennen laden", "Load pens"),
         };
         let mut result = Picked::Open;
         let mut go_to: Option<PathBuf> = None;
@@ -201,7 +211,8 @@ impl FilePicker {
                         Purpose::Open => lang.pick("Openen (Enter)", "Open (Enter)"),
                         Purpose::SaveAs { .. } => lang.pick("Opslaan (Enter)", "Save (Enter)"),
                         Purpose::Insert { .. } => lang.pick("Invoegen (Enter)", "Insert (Enter)"),
-                        Purpose::OpenSession => lang.pick("Openen (Enter)", "Open (Enter)"),
+                        Purpose::OpenSession | Purpose::ImportPens => lang.pick("Openen (Enter)", "Open (Enter)"),
+                        Purpose::ExportPens => lang.pick("Opslaan (Enter)", "Save (Enter)"),
                     };
                     if (ui.button(ok).clicked() || enter)
                         && let Some(p) = self.chosen()

@@ -17,6 +17,7 @@ mod files;
 mod keys;
 mod menu;
 mod panels;
+mod pens;
 mod plugins;
 mod presenting;
 mod style;
@@ -295,7 +296,7 @@ impl EditorApp {
             Ok(p) => core.set_presets(p),
             Err(e) => status = e.to_string(),
         }
-        EditorApp {
+        let mut app = EditorApp {
             core,
             settings,
             camera: None,
@@ -331,7 +332,9 @@ impl EditorApp {
             presenting: None,
             backend: None,
             outline: a11y::OutlineCache::default(),
-        }
+        };
+        app.apply_pen_settings();
+        app
     }
 
     fn lang(&self) -> Lang {

@@ -270,6 +270,10 @@ impl EditorApp {
                 self.overlay_dirty = true;
             }
         }
+        if self.core.tool() == Tool::Pen {
+            ui.separator();
+            self.pens_panel(ui);
+        }
         if self.core.tool() == Tool::Eraser {
             let mut mode = self.core.eraser();
             ui.horizontal(|ui| {

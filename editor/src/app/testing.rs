@@ -11,7 +11,11 @@ use super::{BUILT_IN_EXAMPLE, EXAMPLE_NAME, EditorApp};
 /// The editor on the example, in a language, as a user meets it.
 pub(super) fn app(lang: Lang) -> EditorApp {
     let plate = format::from_str(BUILT_IN_EXAMPLE, EXAMPLE_NAME).expect("the example loads");
-    let settings = Settings { lang, recent: Vec::new(), grid: true };
+    // Settings a test changes are saved in a file of its own, never the user's.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!("plaatwerk-test-{}-{n}", std::process::id())).join("settings.json");
+    let settings = Settings { file: Some(file), ..Settings::new(lang) };
     let mut app = EditorApp::new(plate, None, None, settings);
     // Nothing from this machine's folders: no recovery offer over the window.
     app.recovery = None;

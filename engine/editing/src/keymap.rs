@@ -227,6 +227,10 @@ pub enum Action {
     EditText,
     /// Give the keyboard back to the window's controls.
     LeaveCanvas,
+    /// The next pen in the pens row (and the pen tool).
+    NextPen,
+    /// The previous pen.
+    PreviousPen,
 }
 
 /// One key binding.
@@ -287,6 +291,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(E, Key::Minus, Mods::NONE, Action::ZoomOut),
     bind(E, Key::Char('0'), Mods::NONE, Action::ActualSize),
     bind(E, Key::Char('G'), Mods::NONE, Action::Grid),
+    bind(E, Key::CloseBracket, Mods::NONE, Action::NextPen),
+    bind(E, Key::OpenBracket, Mods::NONE, Action::PreviousPen),
     bind(E, Key::Char('1'), Mods::ALT, Action::Role(1)),
     bind(E, Key::Char('2'), Mods::ALT, Action::Role(2)),
     bind(E, Key::Char('3'), Mods::ALT, Action::Role(3)),
@@ -462,6 +468,8 @@ impl Action {
             Action::ZoomOut => pick("uitzoomen", "zoom out"),
             Action::ActualSize => "100%".to_owned(),
             Action::Grid => pick("puntenraster aan/uit", "dot grid on/off"),
+            Action::NextPen => pick("volgende pen", "next pen"),
+            Action::PreviousPen => pick("vorige pen", "previous pen"),
             Action::Role(n) => {
                 if dutch {
                     format!("toon wat rol {n} doet")
