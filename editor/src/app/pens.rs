@@ -86,6 +86,7 @@ impl EditorApp {
             self.choose_pen(id);
         }
         let mut hold = self.settings.shape_hold as f32;
+        ui.label(lang.pick("Vorm bij stilhouden (0: uit)", "Shape when held still (0: off)"));
         let r = ui
             .add(egui::Slider::new(&mut hold, 0.0..=2.0).step_by(0.1).suffix(" s"))
             .named(lang.pick("Vorm bij stilhouden (0: uit)", "Shape when held still (0: off)"))
@@ -93,7 +94,6 @@ impl EditorApp {
                 "Houd de pen stil aan het eind van een lijn: een lijn, pijl, rechthoek, ellips, driehoek of veelhoek wordt een nette vorm (Ctrl+Z: weer inkt)",
                 "Hold the pen still at a stroke's end: a line, arrow, rectangle, ellipse, triangle or polygon becomes a clean shape (Ctrl+Z: ink again)",
             ));
-        ui.label(lang.pick("Vorm bij stilhouden (0: uit)", "Shape when held still (0: off)"));
         if r.changed() {
             self.settings.shape_hold = f64::from(hold);
             self.core.set_shape_hold(self.settings.shape_hold);
@@ -181,17 +181,8 @@ impl EditorApp {
 /// The chosen pen's settings; returns whether to save (an edit ended).
 fn pen_settings(ui: &mut egui::Ui, lang: Lang, pen: &mut PenPreset) -> bool {
     let mut save = false;
-    let done = |r: &egui::Response| r.drag_stopped() || (r.changed() && !r.dragged());
-    let r = ui
-        .add(egui::Slider::new(&mut pen.min_width, 0.5..=60.0).logarithmic(true))
-        .named(lang.pick("Dunste lijn", "Thinnest line"));
-    ui.label(lang.pick("Dunste lijn", "Thinnest line"));
-    save |= done(&r);
-    let r = ui
-        .add(egui::Slider::new(&mut pen.max_width, 0.5..=60.0).logarithmic(true))
-        .named(lang.pick("Dikste lijn", "Widest line"));
-    ui.label(lang.pick("Dikste lijn", "Widest line"));
-    save |= done(&r);
+    save |= slider(ui, lang.pick("Dunste lijn", "Thinnest line"), &mut pen.min_width, 0.5..=60.0, true);
+    save |= slider(ui, lang.pick("Dikste lijn", "Widest line"), &mut pen.max_width, 0.5..=60.0, true);
     pen.min_width = pen.min_width.min(pen.max_width);
     ui.label(lang.pick("Drukcurve (sleep de punten)", "Pressure curve (drag the points)"));
     save |= curve_editor(ui, lang, &mut pen.curve);
@@ -210,13 +201,8 @@ fn pen_settings(ui: &mut egui::Ui, lang: Lang, pen: &mut PenPreset) -> bool {
     });
     let r = ui.checkbox(&mut pen.speed, lang.pick("Snelheid zonder druk (muis)", "Speed without pressure (mouse)"));
     save |= r.changed();
-    let r =
-        ui.add(egui::Slider::new(&mut pen.taper_start, 0.0..=200.0)).named(lang.pick("Aanzet", "Taper at the start"));
-    ui.label(lang.pick("Aanzet", "Taper at the start"));
-    save |= done(&r);
-    let r = ui.add(egui::Slider::new(&mut pen.taper_end, 0.0..=200.0)).named(lang.pick("Uitloop", "Taper at the end"));
-    ui.label(lang.pick("Uitloop", "Taper at the end"));
-    save |= done(&r);
+    save |= slider(ui, lang.pick("Aanzet", "Taper at the start"), &mut pen.taper_start, 0.0..=200.0, false);
+    save |= slider(ui, lang.pick("Uitloop", "Taper at the end"), &mut pen.taper_end, 0.0..=200.0, false);
     ui.label(lang.pick("Stabilisator", "Stabilizer"));
     ui.horizontal(|ui| {
         for (s, nl, en) in [
@@ -227,13 +213,16 @@ fn pen_settings(ui: &mut egui::Ui, lang: Lang, pen: &mut PenPreset) -> bool {
             save |= ui.radio_value(&mut pen.stabilizer, s, lang.pick(nl, en)).changed();
         }
     });
-    let r = ui.add(egui::Slider::new(&mut pen.smoothing, 0.0..=0.9)).named(lang.pick("Gladmaken", "Smoothing"));
-    ui.label(lang.pick("Gladmaken", "Smoothing"));
-    save |= done(&r);
-    let r = ui.add(egui::Slider::new(&mut pen.opacity, 0.05..=1.0)).named(lang.pick("Dekking", "Opacity"));
-    ui.label(lang.pick("Dekking", "Opacity"));
-    save |= done(&r);
+    save |= slider(ui, lang.pick("Gladmaken", "Smoothing"), &mut pen.smoothing, 0.0..=0.9, false);
+    save |= slider(ui, lang.pick("Dekking", "Opacity"), &mut pen.opacity, 0.05..=1.0, false);
     save
+}
+
+/// A named slider with its label above it; returns whether an edit ended.
+fn slider(ui: &mut egui::Ui, name: &str, value: &mut f32, range: std::ops::RangeInclusive<f32>, log: bool) -> bool {
+    ui.label(name);
+    let r = ui.add(egui::Slider::new(value, range).logarithmic(log)).named(name);
+    r.drag_stopped() || (r.changed() && !r.dragged())
 }
 
 /// The pressure curve as a small graph whose points can be dragged (the end points

@@ -386,6 +386,8 @@ fn fit_ellipse(p: &[[f32; 2]]) -> Option<(Shape, f32)> {
     if rx < 1e-4 || ry < 0.08 * rx {
         return None;
     }
+    // Nearly upright (or nearly a circle, whose turn does not show): upright.
+    let angle = if angle.abs() <= SNAP || ry > 0.95 * rx { 0.0 } else { angle };
     let (s, co) = angle.sin_cos();
     let err = p
         .iter()
@@ -400,10 +402,14 @@ fn fit_ellipse(p: &[[f32; 2]]) -> Option<(Shape, f32)> {
     Some((Shape::Ellipse { center: c, rx, ry, angle }, err))
 }
 
+/// Rotations smaller than this are taken as none (a hand's square is rarely square).
+const SNAP: f32 = 4.0 * PI / 180.0;
+
 /// The smallest rectangle around the points over all rotations (a degree apart):
-/// centre, width, height, angle in (-π/4, π/4].
+/// centre, width, height, angle in (-π/4, π/4]; within [`SNAP`] of upright, upright.
 fn min_area_rect(p: &[[f32; 2]]) -> ([f32; 2], f32, f32, f32) {
     let mut best = ([0.0, 0.0], 0.0, 0.0, 0.0, f32::INFINITY);
+    let mut upright = best;
     for step in -44..=45 {
         let angle = (step as f32).to_radians();
         let (s, c) = angle.sin_cos();
@@ -414,11 +420,16 @@ fn min_area_rect(p: &[[f32; 2]]) -> ([f32; 2], f32, f32, f32) {
             hi = [hi[0].max(u), hi[1].max(v)];
         }
         let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
+        let (cu, cv) = ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0);
+        let this = ([cu * c - cv * s, cu * s + cv * c], w, h, angle, w * h);
+        if step == 0 {
+            upright = this;
+        }
         if w * h < best.4 {
-            let (cu, cv) = ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0);
-            best = ([cu * c - cv * s, cu * s + cv * c], w, h, angle, w * h);
+            best = this;
         }
     }
+    let best = if best.3.abs() <= SNAP { upright } else { best };
     (best.0, best.1, best.2, best.3)
 }
 

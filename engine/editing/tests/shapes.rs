@@ -337,6 +337,13 @@ fn clean_geometry_comes_out() {
         }
         other => panic!("a square: {other:?}"),
     }
+    // A hand's slightly tilted rectangle is upright.
+    let tilted = place(&[[-80.0, -30.0], [80.0, -30.0], [80.0, 30.0], [-80.0, 30.0]], 0.04, [0.0, 0.0]);
+    let mut rng = Rng(9);
+    match recognize(&closed_by_hand(&mut rng, &tilted, 170.0)) {
+        Some(Shape::Rect { angle, .. }) => assert_eq!(angle, 0.0),
+        other => panic!("a rectangle: {other:?}"),
+    }
     // A rotated rectangle stays rotated.
     let r = place(&[[-80.0, -30.0], [80.0, -30.0], [80.0, 30.0], [-80.0, 30.0]], 0.5, [0.0, 0.0]);
     let mut rng = Rng(7);
