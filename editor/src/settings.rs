@@ -30,6 +30,9 @@ pub struct Settings {
     /// Seconds the pen is held still at a stroke's end to make it a shape; 0: off.
     #[serde(default = "hold")]
     pub shape_hold: f64,
+    /// Colours used lately, newest first.
+    #[serde(default)]
+    pub recent_colors: Vec<plaatwerk_model::Color>,
     /// Where these settings are saved instead of the config folder (tests).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -45,6 +48,8 @@ fn yes() -> bool {
 
 /// How many recent files are remembered.
 pub const MAX_RECENT: usize = 10;
+/// How many recent colours are remembered.
+pub const MAX_RECENT_COLORS: usize = 8;
 
 impl Settings {
     /// Settings as a first run has them, in a language.
@@ -56,6 +61,7 @@ impl Settings {
             pens: PenPreset::bundled(),
             pen: None,
             shape_hold: hold(),
+            recent_colors: Vec::new(),
             file: None,
         }
     }
@@ -100,6 +106,13 @@ impl Settings {
         self.recent.retain(|p| *p != path);
         self.recent.insert(0, path);
         self.recent.truncate(MAX_RECENT);
+    }
+
+    /// Puts a colour first among the recent colours (once; the oldest drop off).
+    pub fn used_color(&mut self, color: plaatwerk_model::Color) {
+        self.recent_colors.retain(|c| *c != color);
+        self.recent_colors.insert(0, color);
+        self.recent_colors.truncate(MAX_RECENT_COLORS);
     }
 
     /// Writes the settings atomically; failures are returned for the status bar.

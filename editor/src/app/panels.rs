@@ -259,6 +259,43 @@ impl EditorApp {
         });
     }
 
+    /// The plate's own colours (its house style): pick one, add the colour in use (+),
+    /// take one out (its menu). Returns the colour picked.
+    fn plate_colors(&mut self, ui: &mut egui::Ui) -> Option<Color> {
+        let lang = self.lang();
+        ui.label(lang.pick("Kleuren van de plaat", "The plate's colours"));
+        let mut picked = None;
+        let mut remove = None;
+        let mut add = false;
+        ui.horizontal_wrapped(|ui| {
+            for c in self.core.plate().meta.palette.clone() {
+                let name = format!("{} {c}", lang.pick("Kleur van de plaat", "Plate colour"));
+                let resp = swatch(ui, c, None, self.core.color() == c, &name).on_hover_text(c.to_string());
+                if resp.clicked() {
+                    picked = Some(c);
+                }
+                resp.context_menu(|ui| {
+                    if ui.button(lang.pick("Uit de kleuren van de plaat", "Out of the plate's colours")).clicked() {
+                        remove = Some(c);
+                        ui.close();
+                    }
+                });
+            }
+            let tip = lang.pick(
+                "De kleur in gebruik bij de kleuren van de plaat (huisstijl)",
+                "The colour in use to the plate's colours (house style)",
+            );
+            add = ui.button("+").on_hover_text(tip).named(tip).clicked();
+        });
+        if add {
+            self.core.add_to_palette(self.core.color());
+        }
+        if let Some(c) = remove {
+            self.core.remove_from_palette(c);
+        }
+        picked
+    }
+
     pub(super) fn tools_panel(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.pick("Gereedschap", "Tools"));
@@ -307,23 +344,41 @@ impl EditorApp {
         }
         ui.separator();
         ui.label(lang.pick("Kleur", "Colour"));
+        let mut picked = None;
         egui::Grid::new("palette").spacing([4.0, 4.0]).show(ui, |ui| {
             for (i, c) in PALETTE.iter().enumerate() {
                 let (nl, en) = PALETTE_NAMES[i];
                 let name = format!("{} {} ({c})", lang.pick("Kleur", "Colour"), lang.pick(nl, en));
                 let resp = swatch(ui, *c, None, self.core.color() == *c, &name);
                 if resp.on_hover_text(c.to_string()).clicked() {
-                    // The colour for what is drawn next, and for the selection.
-                    self.core.set_color(*c);
-                    if !self.core.selection().is_empty() {
-                        self.restyle(plaatwerk_editing::style::StyleChange::Stroke(*c));
-                    }
+                    picked = Some(*c);
                 }
                 if i % 5 == 4 {
                     ui.end_row();
                 }
             }
         });
+        picked = picked.or(self.plate_colors(ui));
+        if !self.settings.recent_colors.is_empty() {
+            ui.label(lang.pick("Laatst gebruikt", "Recently used"));
+            ui.horizontal_wrapped(|ui| {
+                for c in self.settings.recent_colors.clone() {
+                    let name = format!("{} {c}", lang.pick("Laatst gebruikte kleur", "Recent colour"));
+                    if swatch(ui, c, None, self.core.color() == c, &name).on_hover_text(c.to_string()).clicked() {
+                        picked = Some(c);
+                    }
+                }
+            });
+        }
+        if let Some(c) = picked {
+            // The colour for what is drawn next, and for the selection.
+            self.core.set_color(c);
+            self.settings.used_color(c);
+            let _ = self.settings.save();
+            if !self.core.selection().is_empty() {
+                self.restyle(plaatwerk_editing::style::StyleChange::Stroke(c));
+            }
+        }
         ui.label(lang.pick("Dikte", "Width"));
         ui.horizontal(|ui| {
             for w in WIDTHS {

@@ -348,4 +348,22 @@ mod tests {
         assert!(err.contains("kapot.plaatpens") && err.contains("pens[0]"), "{err}");
         assert_eq!(h.state().settings.pens, pens, "nothing changed");
     }
+
+    #[test]
+    fn the_plates_colours_are_added_picked_and_remembered_as_recent() {
+        let mut h = harness(Lang::Nl, |_| {});
+        let before = h.state().core.plate().meta.palette.clone();
+        let colour = plaatwerk_model::Color::rgb(0x12, 0x34, 0x56);
+        h.state_mut().core.set_color(colour);
+        h.get_by_label("De kleur in gebruik bij de kleuren van de plaat (huisstijl)").click();
+        h.run_steps(2);
+        assert_eq!(h.state().core.plate().meta.palette.last(), Some(&colour));
+        h.state_mut().core.set_color(plaatwerk_model::Color::BLACK);
+        h.get_by_label(&format!("Kleur van de plaat {colour}")).click();
+        h.run_steps(2);
+        assert_eq!(h.state().core.color(), colour, "picked from the plate's colours");
+        assert_eq!(h.state().settings.recent_colors.first(), Some(&colour), "and recent");
+        h.state_mut().core.undo();
+        assert_eq!(h.state().core.plate().meta.palette, before, "one undo step");
+    }
 }

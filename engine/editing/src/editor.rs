@@ -181,6 +181,26 @@ impl EditorCore {
         self.color = color;
     }
 
+    /// Adds a colour to the plate's own colours (its house style), once; one undo
+    /// step. Refused (a notice) when the palette is full.
+    pub fn add_to_palette(&mut self, color: Color) {
+        if self.plate.meta.palette.contains(&color) {
+            return;
+        }
+        let mut colors = self.plate.meta.palette.clone();
+        colors.push(color);
+        self.apply(Edit::SetPalette { colors });
+    }
+
+    /// Takes a colour out of the plate's own colours; one undo step.
+    pub fn remove_from_palette(&mut self, color: Color) {
+        if !self.plate.meta.palette.contains(&color) {
+            return;
+        }
+        let colors = self.plate.meta.palette.iter().copied().filter(|c| *c != color).collect();
+        self.apply(Edit::SetPalette { colors });
+    }
+
     /// The line width new elements get, in plate units.
     pub fn width(&self) -> f32 {
         self.width

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CutOut, Element, ElementId, Layer, Plate, Position, Role};
+use crate::{Color, CutOut, Element, ElementId, Layer, Plate, Position, Role};
 
 /// One change to a plate.
 ///
@@ -63,6 +63,11 @@ pub enum Edit {
     SetBaseUrl {
         /// An absolute http(s) address (checked), or `None`.
         url: Option<String>,
+    },
+    /// Replace the plate's own colours.
+    SetPalette {
+        /// The new list.
+        colors: Vec<Color>,
     },
     /// Put a whole layer in, with its elements.
     InsertLayer {
@@ -236,6 +241,13 @@ impl Plate {
                 }
                 let old = std::mem::replace(&mut self.meta.base_url, url);
                 Ok(Applied { inverse: Edit::SetBaseUrl { url: old }, touched: Vec::new() })
+            }
+            Edit::SetPalette { colors } => {
+                if colors.len() > crate::MAX_PALETTE {
+                    return Err(EditError::Invalid(format!("a palette holds at most {} colours", crate::MAX_PALETTE)));
+                }
+                let old = std::mem::replace(&mut self.meta.palette, colors);
+                Ok(Applied { inverse: Edit::SetPalette { colors: old }, touched: Vec::new() })
             }
             Edit::InsertLayer { above, mut layer } => {
                 if self.layer_index(&layer.id).is_some() {

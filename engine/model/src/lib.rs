@@ -40,7 +40,7 @@ pub use plate::{
 pub use position::{Position, PositionError};
 pub use transform::Transform;
 pub use validate::{
-    MAX_ADDRESS_CHARS, MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES,
+    MAX_ADDRESS_CHARS, MAX_CANVAS_AREA, MAX_CANVAS_SIDE, MAX_COORDINATE, MAX_GROUP_DEPTH, MAX_IMAGE_BYTES, MAX_PALETTE,
     MAX_STROKE_POINTS, check_base_url, check_path_data, clip, sniff_image, validate, validate_element,
 };
 pub use walk::{count_elements, each_element, each_element_mut, renumber};

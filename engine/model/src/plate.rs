@@ -45,6 +45,9 @@ pub struct Meta {
     /// a QR code to the plate point to the plate's page there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// The plate's own colours (a house style), offered beside the standard ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub palette: Vec<Color>,
 }
 
 fn default_language() -> String {
@@ -325,6 +328,7 @@ impl Plate {
                 height,
                 background: Color::WHITE,
                 base_url: None,
+                palette: Vec::new(),
             },
             roles: Vec::new(),
             layers: vec![Layer::new("basis", "Basis")],

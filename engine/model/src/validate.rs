@@ -22,6 +22,9 @@ pub const MAX_GROUP_DEPTH: usize = 32;
 /// Largest coordinate magnitude anywhere.
 pub const MAX_COORDINATE: f32 = 10_000_000.0;
 
+/// Most colours of a plate's palette.
+pub const MAX_PALETTE: usize = 64;
+
 /// Longest web address a plate holds (a QR code's, the base URL), in characters.
 pub const MAX_ADDRESS_CHARS: usize = 2000;
 
@@ -157,6 +160,9 @@ impl<'a> Validator<'a> {
             && let Err(why) = check_base_url(url)
         {
             self.report(place, format!("base_url: {why}"));
+        }
+        if m.palette.len() > MAX_PALETTE {
+            self.report(place, format!("palette holds {} colours; at most {MAX_PALETTE}", m.palette.len()));
         }
 
         for (i, r) in plate.roles.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! Format version 4 (2026, up to issue 26).
 //!
 //! Version 5 adds the digital plate: where the plate is published (`meta.base_url`)
-//! and cut-outs whose QR code points to it (`qr_to_plate`). A version 4 file has
-//! neither and reads as it was; its number changes so that an older build refuses a
+//! and cut-outs whose QR code points to it (`qr_to_plate`); and the plate's own
+//! colours (`meta.palette`). A version 4 file has none of them and reads as it was; its number changes so that an older build refuses a
 //! version 5 file instead of losing them.
 
 use serde_json::Value;
