@@ -223,16 +223,7 @@ impl EditorCore {
             Gesture::Ink(input, pen) => {
                 let held = input.held(p.pos, p.time);
                 let points = input.finish(p.pos);
-                let (color, width) = match (&self.pen, self.tool) {
-                    // A pen preset: its widest line, its opacity in the colour.
-                    (Some(preset), Tool::Pen) => {
-                        let base =
-                            if pen == Pen::Highlighter { highlighter_ink(self.color, 1.0).0 } else { self.color };
-                        (base.with_opacity(preset.opacity), preset.max_width)
-                    }
-                    _ if pen == Pen::Highlighter => highlighter_ink(self.color, self.width),
-                    _ => (self.color, self.width),
-                };
+                let (color, width) = self.ink_style(pen);
                 let id = self.new_id();
                 let drawn: Vec<[f32; 2]> = points.iter().map(|q| [q.x, q.y]).collect();
                 self.insert(Element::new(id, ElementKind::Stroke(Stroke { color, width, pen, points })));
@@ -305,6 +296,19 @@ impl EditorCore {
                     }
                 }
             }
+        }
+    }
+
+    /// The colour and width ink of `pen` gets: a pen preset's widest line and its
+    /// opacity in the colour; else the width setting (a highlighter's own).
+    pub(crate) fn ink_style(&self, pen: Pen) -> (Color, f32) {
+        match (&self.pen, self.tool) {
+            (Some(preset), Tool::Pen) => {
+                let base = if pen == Pen::Highlighter { highlighter_ink(self.color, 1.0).0 } else { self.color };
+                (base.with_opacity(preset.opacity), preset.max_width)
+            }
+            _ if pen == Pen::Highlighter => highlighter_ink(self.color, self.width),
+            _ => (self.color, self.width),
         }
     }
 

@@ -2,9 +2,9 @@
 //! the overlay (selection, handles, cut-out frames).
 
 use plaatwerk_geometry::Bounds;
-use plaatwerk_model::{Color, Element, ElementId, ElementKind, Pen, Rect, Stroke, StrokeStyle};
+use plaatwerk_model::{Color, Element, ElementId, ElementKind, Rect, Stroke, StrokeStyle};
 
-use crate::gesture::{Gesture, highlighter_ink};
+use crate::gesture::Gesture;
 use crate::handles::Handle;
 use crate::{EditorCore, cutouts};
 
@@ -15,11 +15,7 @@ impl EditorCore {
         let mut out = Vec::new();
         match &self.gesture {
             Some(Gesture::Ink(input, pen)) => {
-                let (color, width) = if *pen == Pen::Highlighter {
-                    highlighter_ink(self.color, self.width)
-                } else {
-                    (self.color, self.width)
-                };
+                let (color, width) = self.ink_style(*pen);
                 out.push(Element::new(
                     ElementId(u64::MAX),
                     ElementKind::Stroke(Stroke { color, width, pen: *pen, points: input.points().to_vec() }),
