@@ -115,6 +115,7 @@ fn main() {
             pressure: None,
             time: i as f64 * 0.008,
             shift: false,
+            alt: false,
             pixel,
         };
         core.pointer_down(at(0));

@@ -73,6 +73,7 @@ fn a_finished_stroke_is_added_without_preparing_the_plate_again_and_looks_the_sa
             pressure: None,
             time: t,
             shift: false,
+            alt: false,
             pixel: 2.5,
         };
         core.pointer_down(p(200.0, 0.0));
@@ -120,6 +121,7 @@ fn a_wet_stroke_is_drawn_over_the_last_picture_of_the_plate_and_looks_the_same()
         pressure: None,
         time: t,
         shift: false,
+        alt: false,
         pixel: 2.5,
     };
     core.pointer_down(p(200.0, 0.0));

@@ -253,7 +253,7 @@ mod tests {
     /// Words that are the same in Dutch and English, so a control may carry them
     /// untranslated.
     const SAME_IN_BOTH: &[&str] =
-        &["Pen", "Plaatwerk", "Laser", "Plugins", "Plugin", "Export", "Stop", "Stops", "Fineliner"];
+        &["Pen", "Plaatwerk", "Laser", "Plugins", "Plugin", "Export", "Stop", "Stops", "Fineliner", "Lasso"];
 
     /// Names of formats and units, the same in every language.
     const TECHNICAL: &[&str] = &[

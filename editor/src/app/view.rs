@@ -52,14 +52,14 @@ impl EditorApp {
             let p = (p - rect.min) * ppp;
             [p.x, p.y]
         };
-        let (space, hover, events, pressed, released, shift, time) = ui.input(|i| {
+        let (space, hover, events, pressed, released, (shift, alt), time) = ui.input(|i| {
             (
                 i.key_down(egui::Key::Space),
                 i.pointer.hover_pos(),
                 i.events.clone(),
                 i.pointer.primary_pressed(),
                 i.pointer.primary_released(),
-                i.modifiers.shift,
+                (i.modifiers.shift, i.modifiers.alt),
                 i.time,
             )
         });
@@ -71,6 +71,7 @@ impl EditorApp {
             pressure: None,
             time,
             shift,
+            alt,
             pixel,
         };
         let dropped_at = hover.map(|p| camera.plate_point(to_screen(p), viewport));

@@ -43,6 +43,15 @@ pub(crate) enum Gesture {
         last: [f32; 2],
         originals: Vec<(usize, usize, Element)>,
     },
+    /// A free-form outline round what to select; `add`/`remove` with Shift/Alt.
+    Lasso {
+        /// The outline so far.
+        points: Vec<[f32; 2]>,
+        /// Shift: added to the selection.
+        add: bool,
+        /// Alt: taken out of it.
+        remove: bool,
+    },
     BoxSelect {
         start: [f32; 2],
         now: [f32; 2],
@@ -107,6 +116,7 @@ impl EditorCore {
                     }
                 }
             },
+            Tool::Lasso => Some(Gesture::Lasso { points: vec![p.pos], add: p.shift, remove: p.alt }),
             Tool::Select => {
                 if let Some(handle) = self.handle_at(p.pos, p.pixel) {
                     let frame = self.selection_bounds();
@@ -169,6 +179,12 @@ impl EditorCore {
             }
             Gesture::Shape { now, .. } | Gesture::BoxSelect { now, .. } | Gesture::NewCutOut { now, .. } => {
                 *now = p.pos
+            }
+            Gesture::Lasso { points, .. } => {
+                let last = points[points.len() - 1];
+                if (p.pos[0] - last[0]).hypot(p.pos[1] - last[1]) >= 2.0 * p.pixel && points.len() < 100_000 {
+                    points.push(p.pos);
+                }
             }
             Gesture::EditCutOut { index, handle, start, before } => {
                 if let Some(original) = before.get(*index).map(|c| c.region) {
@@ -277,6 +293,22 @@ impl EditorCore {
                     self.history.record(Edit::Batch { edits });
                 }
             }
+            Gesture::Lasso { mut points, add, remove } => {
+                points.push(p.pos);
+                let inside = self.inside_lasso(&points);
+                if !add && !remove {
+                    self.selection.clear();
+                }
+                if remove {
+                    self.selection.retain(|id| !inside.contains(id));
+                } else {
+                    for id in inside {
+                        if !self.selection.contains(&id) {
+                            self.selection.push(id);
+                        }
+                    }
+                }
+            }
             Gesture::BoxSelect { start, now } => {
                 let b = Bounds {
                     min: [start[0].min(now[0]), start[1].min(now[1])],
@@ -297,6 +329,38 @@ impl EditorCore {
                 }
             }
         }
+    }
+
+    /// The elements (top level, on visible unlocked layers) a lasso goes round: the
+    /// middle of their bounds inside it, and at least six of the eight points of
+    /// their bounds' outline (corners and mid-sides), so one that only sticks into it
+    /// is not taken.
+    fn inside_lasso(&self, outline: &[[f32; 2]]) -> Vec<ElementId> {
+        if outline.len() < 3 {
+            return Vec::new();
+        }
+        let mut b = Bounds::EMPTY;
+        for p in outline {
+            b.add_point(*p);
+        }
+        let hits = self.cache.query(&b);
+        let mut out = Vec::new();
+        for layer in self.plate.layers.iter().filter(|l| l.visible && !l.locked) {
+            for e in &layer.elements {
+                if !hits.contains(&e.id) {
+                    continue;
+                }
+                let Some(eb) = self.cache.mesh(e.id).map(|m| m.bounds) else { continue };
+                let (x0, y0, x1, y1) = (eb.min[0], eb.min[1], eb.max[0], eb.max[1]);
+                let (xm, ym) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+                let ring = [[x0, y0], [xm, y0], [x1, y0], [x1, ym], [x1, y1], [xm, y1], [x0, y1], [x0, ym]];
+                let count = ring.iter().filter(|p| point_in_polygon(**p, outline)).count();
+                if point_in_polygon([xm, ym], outline) && count >= 6 {
+                    out.push(e.id);
+                }
+            }
+        }
+        out
     }
 
     /// The colour and width ink of `pen` gets: a pen preset's widest line and its
@@ -498,4 +562,19 @@ pub(crate) fn highlighter_ink(c: Color, width: f32) -> (Color, f32) {
         Color::rgb(c.r, c.g, c.b)
     };
     (color, (width * 3.0).max(12.0))
+}
+
+/// Whether a point lies inside a closed outline (even-odd).
+fn point_in_polygon(p: [f32; 2], poly: &[[f32; 2]]) -> bool {
+    let mut inside = false;
+    let n = poly.len();
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (poly[i], poly[j]);
+        if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0] {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
 }

@@ -256,6 +256,7 @@ use Context::{Canvas as C, Editing as E, Presenting as P};
 /// tooltips.
 pub const BINDINGS: &[Binding] = &[
     bind(E, Key::Char('V'), Mods::NONE, Action::Tool(Tool::Select)),
+    bind(E, Key::Char('Q'), Mods::NONE, Action::Tool(Tool::Lasso)),
     bind(E, Key::Char('P'), Mods::NONE, Action::Tool(Tool::Pen)),
     bind(E, Key::Char('H'), Mods::NONE, Action::Tool(Tool::Highlighter)),
     bind(E, Key::Char('E'), Mods::NONE, Action::Tool(Tool::Eraser)),
@@ -402,6 +403,7 @@ impl Tool {
     pub fn name(self, dutch: bool) -> &'static str {
         let (nl, en) = match self {
             Tool::Select => ("Selecteren", "Select"),
+            Tool::Lasso => ("Lasso", "Lasso"),
             Tool::Pen => ("Pen", "Pen"),
             Tool::Highlighter => ("Markeerstift", "Highlighter"),
             Tool::Eraser => ("Gum", "Eraser"),
@@ -425,6 +427,10 @@ impl Action {
             Action::Tool(Tool::Select) => pick(
                 "selecteren, verplaatsen, kader trekken; grepen schalen, draaien, buigen pijlen",
                 "select, move, box-select; handles resize, rotate, bend arrows",
+            ),
+            Action::Tool(Tool::Lasso) => pick(
+                "lasso: trek een lijn om wat je wilt selecteren (Shift erbij, Alt eraf)",
+                "lasso: draw round what to select (Shift adds, Alt takes out)",
             ),
             Action::Tool(Tool::Eraser) => {
                 pick("gum (E nogmaals: precies, knipt lijnen)", "eraser (E again: precise, cuts strokes)")

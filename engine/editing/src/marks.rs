@@ -84,6 +84,24 @@ impl EditorCore {
                     self.snap_overlay(target, pixel, &mut out);
                 }
             }
+            Some(Gesture::Lasso { points, .. }) if points.len() > 1 => {
+                let mut s = StrokeStyle::solid(mark, 1.5 * pixel);
+                s.dashes = vec![6.0 * pixel, 4.0 * pixel];
+                let d: Vec<String> = points
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| format!("{}{} {}", if k == 0 { "M" } else { "L" }, p[0], p[1]))
+                    .collect();
+                out.push(Element::new(
+                    ElementId(u64::MAX - 1),
+                    ElementKind::Path(plaatwerk_model::Path {
+                        d: format!("{} Z", d.join(" ")),
+                        fill: Some(plaatwerk_model::Paint::Solid(mark.with_opacity(0.06))),
+                        fill_rule: plaatwerk_model::FillRule::Evenodd,
+                        stroke: Some(s),
+                    }),
+                ));
+            }
             Some(Gesture::BoxSelect { start, now }) => {
                 let b = Bounds {
                     min: [start[0].min(now[0]), start[1].min(now[1])],

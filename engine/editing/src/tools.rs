@@ -16,6 +16,8 @@ pub enum EraserMode {
 pub enum Tool {
     /// Select, move and delete elements (V).
     Select,
+    /// Select by drawing round: a free-form outline (Q; Shift adds, Alt takes out).
+    Lasso,
     /// Pressure ink (P).
     Pen,
     /// Translucent marker drawn under the ink (H).
@@ -41,8 +43,9 @@ pub enum Tool {
 
 impl Tool {
     /// All tools in toolbar order.
-    pub const ALL: [Tool; 11] = [
+    pub const ALL: [Tool; 12] = [
         Tool::Select,
+        Tool::Lasso,
         Tool::Pen,
         Tool::Highlighter,
         Tool::Eraser,
@@ -79,6 +82,8 @@ pub struct Pointer {
     pub time: f64,
     /// Shift held (adds to the selection).
     pub shift: bool,
+    /// Alt held (the lasso takes out of the selection).
+    pub alt: bool,
     /// Plate units per screen pixel (hit radius, sample spacing).
     pub pixel: f32,
 }

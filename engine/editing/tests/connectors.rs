@@ -7,7 +7,7 @@ use plaatwerk_editing::{EditorCore, Pointer, Tool};
 use plaatwerk_model::{Anchor, Arrow, Edit, Element, ElementId, ElementKind, Plate, Transform, format};
 
 fn at(x: f32, y: f32) -> Pointer {
-    Pointer { pos: [x, y], pressure: None, time: 0.0, shift: false, pixel: 1.0 }
+    Pointer { pos: [x, y], pressure: None, time: 0.0, shift: false, alt: false, pixel: 1.0 }
 }
 
 fn straight(core: &mut EditorCore, a: [f32; 2], b: [f32; 2]) {

@@ -14,7 +14,7 @@ fn example() -> Plate {
 }
 
 fn at(x: f32, y: f32, t: f64) -> Pointer {
-    Pointer { pos: [x, y], pressure: None, time: t, shift: false, pixel: 1.0 }
+    Pointer { pos: [x, y], pressure: None, time: t, shift: false, alt: false, pixel: 1.0 }
 }
 
 /// Drags from `a` to `b` in steps, as a hand would.

@@ -14,7 +14,7 @@ fn plate_bytes() -> Vec<u8> {
 }
 
 fn at(x: f32, y: f32, t: f64) -> Pointer {
-    Pointer { pos: [x, y], pressure: Some(0.6), time: t, shift: false, pixel: 1.0 }
+    Pointer { pos: [x, y], pressure: Some(0.6), time: t, shift: false, alt: false, pixel: 1.0 }
 }
 
 fn drag(core: &mut EditorCore, a: [f32; 2], b: [f32; 2]) {

@@ -7,7 +7,7 @@ use plaatwerk_editing::{EditorCore, Pointer, Tool};
 use plaatwerk_model::{ElementKind, Pen, Plate};
 
 fn at(x: f32, t: f64, pressure: Option<f32>) -> Pointer {
-    Pointer { pos: [x, 300.0], pressure, time: t, shift: false, pixel: 1.0 }
+    Pointer { pos: [x, 300.0], pressure, time: t, shift: false, alt: false, pixel: 1.0 }
 }
 
 fn line(c: &mut EditorCore, pressure: Option<f32>) {

@@ -173,7 +173,7 @@ fn the_laser_fades_unless_persistent_and_the_spotlight_cuts_a_hole() {
 }
 
 fn at(x: f32, y: f32, t: f64) -> plaatwerk_editing::Pointer {
-    plaatwerk_editing::Pointer { pos: [x, y], pressure: None, time: t, shift: false, pixel: 1.0 }
+    plaatwerk_editing::Pointer { pos: [x, y], pressure: None, time: t, shift: false, alt: false, pixel: 1.0 }
 }
 
 fn stroke(core: &mut plaatwerk_editing::EditorCore, a: [f32; 2], b: [f32; 2]) {

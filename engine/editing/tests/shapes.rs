@@ -385,7 +385,7 @@ mod in_the_editor {
     use plaatwerk_model::{ElementKind, Plate};
 
     fn at(p: [f32; 2], t: f64) -> Pointer {
-        Pointer { pos: p, pressure: None, time: t, shift: false, pixel: 1.0 }
+        Pointer { pos: p, pressure: None, time: t, shift: false, alt: false, pixel: 1.0 }
     }
 
     /// Draws a stroke through `points` (a sample every 10 ms), then holds the pen still

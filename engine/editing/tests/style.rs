@@ -6,7 +6,7 @@ use plaatwerk_editing::{EditorCore, Pointer, Tool};
 use plaatwerk_model::{ArrowHead, Color, ElementId, ElementKind, Paint, Plate, Weight};
 
 fn at(x: f32, y: f32) -> Pointer {
-    Pointer { pos: [x, y], pressure: None, time: 0.0, shift: false, pixel: 1.0 }
+    Pointer { pos: [x, y], pressure: None, time: 0.0, shift: false, alt: false, pixel: 1.0 }
 }
 
 fn draw(c: &mut EditorCore, tool: Tool, a: [f32; 2], b: [f32; 2]) -> ElementId {

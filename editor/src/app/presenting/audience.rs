@@ -36,6 +36,7 @@ impl EditorApp {
                 pressure: None,
                 time,
                 shift,
+                alt: false,
                 pixel: 1.0 / camera.zoom,
             }
         };
