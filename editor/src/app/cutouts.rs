@@ -540,8 +540,9 @@ mod tests {
         assert!(h.query_by_label_contains(&page).is_some() || h.query_by_label_contains("Digitale plaat:").is_some());
         // The QR code of the active cut-out points to the digital plate.
         let was = h.state().core.plate().cutouts[0].qr_to_plate;
-        h.get_by_label("QR-code naar de digitale plaat").click();
         h.run_steps(3);
+        h.get_by_label("QR-code naar de digitale plaat").click();
+        h.run_steps(5);
         assert_eq!(h.state().core.plate().cutouts[0].qr_to_plate, !was);
         h.state_mut().core.undo();
         h.state_mut().core.undo();

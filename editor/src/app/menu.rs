@@ -1,5 +1,6 @@
-//! File → New (a blank plate or a copy of a bundled one) and Help (the key tables,
-//! from the same table as the README's).
+//! File → New from template (a blank plate in a size, a copy of a bundled plate, or
+//! of one of the user's own templates) and Help (the key tables, from the same table
+//! as the README's).
 
 use eframe::egui;
 use plaatwerk::i18n::Lang;
@@ -24,12 +25,36 @@ pub(super) enum NewPlate {
     Blank { width: f32, height: f32 },
     /// A copy of bundled plate `n`, not saved yet.
     Bundled(usize),
+    /// A copy of one of the user's templates (a plate file in the templates folder).
+    Template(std::path::PathBuf),
+}
+
+/// The user's templates folder: `templates` in the data folder
+/// (`%LOCALAPPDATA%\Plaatwerk\templates`, `~/.local/share/plaatwerk/templates`).
+pub(super) fn templates_dir() -> Option<std::path::PathBuf> {
+    plaatwerk_platform::folders::data_dir().map(|d| d.join("templates"))
+}
+
+/// The user's templates: plate files in the templates folder, by name (at most 200).
+fn user_templates() -> Vec<std::path::PathBuf> {
+    let Some(dir) = templates_dir() else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("plate")) && p.is_file())
+        .collect();
+    out.sort();
+    out.truncate(200);
+    out
 }
 
 /// Blank plate sizes: name (Dutch, English) and size.
-const SIZES: [(&str, &str, f32, f32); 3] = [
+const SIZES: [(&str, &str, f32, f32); 5] = [
     ("Breed (16:10)", "Wide (16:10)", 1600.0, 1000.0),
     ("Groot breed (16:10)", "Large wide (16:10)", 2400.0, 1500.0),
+    ("Dia (16:9)", "Slide (16:9)", 1920.0, 1080.0),
+    ("A3 liggend", "A3 landscape", 2380.0, 1684.0),
     ("Staand (A-formaat)", "Portrait (A size)", 1000.0, 1414.0),
 ];
 
@@ -49,6 +74,13 @@ impl NewPlate {
                 let (name, text) = BUNDLED.get(*i).ok_or("no such bundled plate")?;
                 format::from_str(text, name).map(|p| (p, (*name).to_owned())).map_err(|e| e.to_string())
             }
+            // A template is copied: the new plate is not saved over it.
+            NewPlate::Template(path) => format::load(path)
+                .map(|p| {
+                    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    (p, format!("{stem}-{}.plate", lang.pick("kopie", "copy")))
+                })
+                .map_err(|e| e.describe(lang.is_dutch())),
         }
     }
 }
@@ -88,7 +120,8 @@ impl EditorApp {
     pub(super) fn new_dialog(&mut self, ctx: &egui::Context, lang: Lang) -> Outcome {
         let mut outcome = Outcome::Open;
         let mut chosen = None;
-        let (_, close) = modal(ctx, lang.pick("Nieuwe plaat", "New plate"), |ui| {
+        let templates = user_templates();
+        let (_, close) = modal(ctx, lang.pick("Nieuw uit sjabloon", "New from template"), |ui| {
             ui.label(lang.pick("Leeg, in een formaat:", "Blank, in a size:"));
             ui.horizontal_wrapped(|ui| {
                 for (nl, en, w, h) in SIZES {
@@ -109,6 +142,25 @@ impl EditorApp {
                     chosen = Some(NewPlate::Bundled(i));
                 }
             }
+            ui.add_space(6.0);
+            ui.label(lang.pick("Je eigen sjablonen:", "Your own templates:"));
+            for path in &templates {
+                let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                if ui.button(&name).named(format!("{} {name}", lang.pick("Sjabloon:", "Template:"))).clicked() {
+                    chosen = Some(NewPlate::Template(path.clone()));
+                }
+            }
+            let folder = templates_dir().map_or_else(String::new, |d| plaatwerk_platform::paths::shown(&d));
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {folder}",
+                    lang.pick(
+                        "Zet platen in deze map om ze als sjabloon te gebruiken:",
+                        "Put plates in this folder to use them as templates:"
+                    )
+                ))
+                .weak(),
+            );
             ui.add_space(6.0);
             if ui.button(lang.pick("Annuleren (Esc)", "Cancel (Esc)")).clicked() {
                 outcome = Outcome::Closed;
@@ -203,7 +255,7 @@ mod tests {
     fn the_help_lists_every_binding_of_the_table() {
         let rows = rows(Context::Editing, false);
         assert!(rows.iter().any(|(k, w)| k == "F1" && w.contains("these keys")), "{rows:?}");
-        assert!(rows.iter().any(|(k, w)| k == "Ctrl+N" && w.contains("new plate")), "{rows:?}");
+        assert!(rows.iter().any(|(k, w)| k == "Ctrl+N" && w.contains("new from template")), "{rows:?}");
         assert_eq!(rows.len(), keymap::markdown(Context::Editing, false).lines().count() - 2);
         let canvas = rows_text(Context::Canvas);
         assert!(!canvas.contains('←') && canvas.contains("pijl links"), "{canvas}");
@@ -225,5 +277,31 @@ mod tests {
         assert_eq!(name, "new-plate.plate");
         assert_eq!(blank.layers.len(), 1);
         assert!(format::check(&blank, "blank").is_ok());
+    }
+
+    #[test]
+    fn a_template_is_opened_as_a_copy_and_a_broken_one_is_named() {
+        use plaatwerk::i18n::Lang;
+
+        use super::super::testing::harness;
+        let dir = tempfile::tempdir().expect("dir");
+        let template = dir.path().join("huisstijl.plate");
+        let mut plate = Plate::new("Huisstijl", 1600.0, 1000.0);
+        plate.meta.palette = vec![Color::rgb(1, 2, 3)];
+        format::save(&plate, &template).expect("save");
+        let mut h = harness(Lang::Nl, |_| {});
+        h.state_mut().new_plate(NewPlate::Template(template.clone()), true);
+        h.run_steps(2);
+        assert_eq!(h.state().core.plate().meta.title, "Huisstijl");
+        assert_eq!(h.state().core.plate().meta.palette, vec![Color::rgb(1, 2, 3)], "the house style comes along");
+        assert_eq!(h.state().core.path(), None, "a copy: never saved over the template");
+        assert_eq!(h.state().suggested_name.as_deref(), Some("huisstijl-kopie.plate"));
+        let broken = dir.path().join("kapot.plate");
+        std::fs::write(&broken, "{ nee").expect("write");
+        h.state_mut().new_plate(NewPlate::Template(broken), true);
+        match &h.state().dialog {
+            Some(Dialog::Error(e)) => assert!(e.contains("kapot.plate"), "{e}"),
+            _ => panic!("an error naming the file"),
+        }
     }
 }

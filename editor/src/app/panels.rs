@@ -151,7 +151,7 @@ impl EditorApp {
 
     fn file_menu(&mut self, ui: &mut egui::Ui, viewport: [f32; 2]) {
         let lang = self.lang();
-        self.action_entry(ui, lang.pick("Nieuw…", "New…"), Action::New, viewport);
+        self.action_entry(ui, lang.pick("Nieuw uit sjabloon…", "New from template…"), Action::New, viewport);
         self.action_entry(ui, lang.pick("Openen…", "Open…"), Action::Open, viewport);
         ui.menu_button(lang.pick("Recent geopend", "Open recent"), |ui| {
             if self.settings.recent.is_empty() {

@@ -450,7 +450,10 @@ impl Action {
             Action::Open => {
                 pick("openen (recente bestanden in het menu Bestand)", "open (recent files in the File menu)")
             }
-            Action::New => pick("nieuwe plaat (leeg of een voorbeeld)", "new plate (blank or an example)"),
+            Action::New => pick(
+                "nieuw uit sjabloon (leeg, een voorbeeld of je eigen sjabloon)",
+                "new from template (blank, an example or your own template)",
+            ),
             Action::Export => pick(
                 "exporteren: plaat, uitsnede of stops als PNG, JPEG, SVG, PDF of PowerPoint",
                 "export: the plate, a cut-out or the stops as PNG, JPEG, SVG, PDF or PowerPoint",
