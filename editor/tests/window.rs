@@ -70,6 +70,70 @@ fn draw_a_stroke_and_save_it_with_the_keyboard() {
     plaatwerk_model::format::load(&plate).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// An illustrator's gestures: `]` picks the brush pen (remembered in the settings), a
+/// rough circle held still at its end becomes an ellipse, and the saved plate has it
+/// and no new ink.
+#[test]
+fn a_rough_circle_held_still_becomes_an_ellipse_with_the_pen_picked_by_key() {
+    if skip() {
+        return;
+    }
+    let _one_at_a_time = serial();
+    let screen = Screen::start();
+    let plate = screen.home.path().join("vormen.plate");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plates/wijkteam-basis.plate");
+    std::fs::copy(&example, &plate).expect("copy");
+    // Elements of each kind on the saved plate.
+    let count = |ink: bool| {
+        let p = plaatwerk_model::format::load(&plate).unwrap_or_else(|e| panic!("{e}"));
+        let mut n = 0;
+        for l in &p.layers {
+            plaatwerk_model::each_element(&l.elements, &mut |e| {
+                n += usize::from(if ink {
+                    matches!(e.kind, plaatwerk_model::ElementKind::Stroke(_))
+                } else {
+                    matches!(e.kind, plaatwerk_model::ElementKind::Ellipse(_))
+                });
+            });
+        }
+        n
+    };
+    let (ellipses, strokes) = (count(false), count(true));
+    let _editor = screen.editor(&["edit", &plate.display().to_string()]);
+    let window = screen.window("vormen.plate");
+    screen.xdo(&["mousemove", "650", "500"]);
+    // Classic → fineliner → marker → brush pen.
+    for _ in 0..3 {
+        screen.xdo(&["key", "bracketright"]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // A rough circle, a little past its start, then held still.
+    let point = |k: usize| {
+        let t = k as f32 / 40.0 * std::f32::consts::TAU * 1.08;
+        let r = 70.0 + (k as f32 * 1.7).sin() * 3.0;
+        ((650.0 + r * t.cos()).round().to_string(), (500.0 + r * 0.8 * t.sin()).round().to_string())
+    };
+    let (x, y) = point(0);
+    screen.xdo(&["mousemove", &x, &y]);
+    std::thread::sleep(Duration::from_millis(300));
+    screen.xdo(&["mousedown", "1"]);
+    for k in 1..=40 {
+        let (x, y) = point(k);
+        screen.xdo(&["mousemove", &x, &y]);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(900));
+    screen.xdo(&["mouseup", "1"]);
+    std::thread::sleep(Duration::from_millis(800));
+    screen.screenshot(&window, "window-shape-from-gesture.png");
+    screen.xdo(&["key", "ctrl+s"]);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(count(false), ellipses + 1, "the saved plate has the ellipse");
+    assert_eq!(count(true), strokes, "and not the ink");
+    let settings = std::fs::read_to_string(screen.home.path().join("config/settings.json")).unwrap_or_default();
+    assert!(settings.contains("\"pen\": \"brush-pen\""), "the pen is remembered: {settings}");
+}
+
 #[test]
 fn unsaved_work_survives_a_crash() {
     if skip() {
