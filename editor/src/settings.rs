@@ -30,6 +30,9 @@ pub struct Settings {
     /// Seconds the pen is held still at a stroke's end to make it a shape; 0: off.
     #[serde(default = "hold")]
     pub shape_hold: f64,
+    /// Pen-only mode: whether fingers draw or pan.
+    #[serde(default)]
+    pub pen_only: plaatwerk_editing::input::PenOnly,
     /// Colours used lately, newest first.
     #[serde(default)]
     pub recent_colors: Vec<plaatwerk_model::Color>,
@@ -62,6 +65,7 @@ impl Settings {
             pen: None,
             shape_hold: hold(),
             recent_colors: Vec::new(),
+            pen_only: Default::default(),
             file: None,
         }
     }

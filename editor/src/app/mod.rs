@@ -248,6 +248,10 @@ pub struct EditorApp {
     suggested_name: Option<String>,
     /// Which input the canvas gesture under way follows (pen or pointer).
     gesture_input: plaatwerk_editing::input::GestureInput,
+    /// Whether a pen was seen, and so whether fingers pan (pen-only mode).
+    fingers: plaatwerk_editing::input::Fingers,
+    /// A finger is moving the plate (pen-only mode): nothing is drawn.
+    finger_pan: bool,
     /// Plugins (started on the first frame, again after opening another plate).
     plugins: Option<plaatwerk_plugin_host::PluginHost>,
     /// The selected metaphor's parameters being edited.
@@ -317,6 +321,8 @@ impl EditorApp {
             watch: None,
             text_editing: None,
             gesture_input: Default::default(),
+            fingers: Default::default(),
+            finger_pan: false,
             suggested_name: None,
             plugins: None,
             form: None,

@@ -101,6 +101,7 @@ impl EditorApp {
         if r.drag_stopped() || (r.changed() && !r.dragged()) {
             let _ = self.settings.save();
         }
+        self.pen_only_row(ui);
         let Some(index) = self.settings.pen.as_ref().and_then(|id| self.settings.pens.iter().position(|p| &p.id == id))
         else {
             self.pens_file_row(ui);
@@ -121,6 +122,29 @@ impl EditorApp {
             let _ = self.settings.save();
         }
         self.pens_file_row(ui);
+    }
+
+    /// Pen-only mode: whether fingers draw, or pan and zoom (a resting palm then does
+    /// nothing either).
+    fn pen_only_row(&mut self, ui: &mut egui::Ui) {
+        use plaatwerk_editing::input::PenOnly;
+        let lang = self.lang();
+        ui.label(lang.pick("Vingers", "Fingers"));
+        let mut mode = self.settings.pen_only;
+        for (m, nl, en) in [
+            (PenOnly::Auto, "schuiven zodra er een pen is", "pan once a pen is seen"),
+            (PenOnly::On, "schuiven en zoomen: alleen de pen tekent", "pan and zoom: only the pen draws"),
+            (PenOnly::Off, "tekenen", "draw"),
+        ] {
+            ui.radio_value(&mut mode, m, lang.pick(nl, en));
+        }
+        if mode != self.settings.pen_only {
+            self.settings.pen_only = mode;
+            let _ = self.settings.save();
+        }
+        if self.fingers.active(mode) {
+            ui.label(egui::RichText::new(lang.pick("Alleen de pen tekent nu", "Only the pen draws now")).weak());
+        }
     }
 
     fn pens_file_row(&mut self, ui: &mut egui::Ui) {

@@ -63,7 +63,10 @@ impl EditorApp {
                 i.time,
             )
         });
-        move_camera(ui, response, &mut camera, viewport, ppp);
+        move_camera(ui, response, &mut camera, viewport, ppp, self.finger_pan);
+        if released {
+            self.finger_pan = false;
+        }
         self.camera = Some(camera);
         let pixel = 1.0 / camera.zoom;
         let pointer = |pos: egui::Pos2| Pointer {
@@ -82,6 +85,16 @@ impl EditorApp {
         if pressed && self.text_editing.is_some() && on_canvas.is_some() {
             // A click beside the text field finishes the text; it draws nothing.
             self.commit_text();
+        } else if pressed
+            && !space
+            && !self.drawing
+            && self.dialog.is_none()
+            && on_canvas.is_some()
+            && self.fingers.press(self.settings.pen_only, &input_events(&events))
+                == plaatwerk_editing::input::Press::Navigate
+        {
+            // Pen-only mode: a finger (or a resting palm) moves the plate, never draws.
+            self.finger_pan = true;
         } else if pressed
             && !space
             && !self.drawing
@@ -292,12 +305,19 @@ impl EditorApp {
 }
 
 /// Pan (middle or right drag, or space + drag) and zoom (scroll, pinch) the camera.
-fn move_camera(ui: &egui::Ui, response: &egui::Response, camera: &mut Camera, viewport: [f32; 2], ppp: f32) {
+fn move_camera(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    camera: &mut Camera,
+    viewport: [f32; 2],
+    ppp: f32,
+    finger: bool,
+) {
     let (space, scroll, zoom, hover) =
         ui.input(|i| (i.key_down(egui::Key::Space), i.smooth_scroll_delta, i.zoom_delta(), i.pointer.hover_pos()));
     let panning = response.dragged_by(egui::PointerButton::Middle)
         || response.dragged_by(egui::PointerButton::Secondary)
-        || (space && response.dragged_by(egui::PointerButton::Primary));
+        || ((space || finger) && response.dragged_by(egui::PointerButton::Primary));
     if panning {
         let d = response.drag_delta() * ppp;
         camera.pan([d.x, d.y]);

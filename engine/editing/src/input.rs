@@ -98,6 +98,61 @@ impl GestureInput {
     }
 }
 
+/// Pen-only mode: whether a finger draws or moves the plate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PenOnly {
+    /// Fingers draw until a pen has been seen; from then on they pan and zoom.
+    #[default]
+    Auto,
+    /// Fingers always pan and zoom; only a pen (or a mouse) draws.
+    On,
+    /// Fingers draw.
+    Off,
+}
+
+/// What a press on the canvas starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Press {
+    /// The tool's gesture (drawing, selecting).
+    Draw,
+    /// Panning (one finger) and zooming (two): nothing is drawn or selected.
+    Navigate,
+}
+
+/// Remembers whether a pen was ever seen in this window, and tells presses apart.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fingers {
+    pen_seen: bool,
+}
+
+impl Fingers {
+    /// Whether a pen (a touch with force) has been seen.
+    pub fn pen_seen(&self) -> bool {
+        self.pen_seen
+    }
+
+    /// Whether fingers pan rather than draw now.
+    pub fn active(&self, mode: PenOnly) -> bool {
+        match mode {
+            PenOnly::On => true,
+            PenOnly::Off => false,
+            PenOnly::Auto => self.pen_seen,
+        }
+    }
+
+    /// What a press in this frame starts: a pen's touch (with force) or a mouse draws;
+    /// a finger (a touch without force) pans once pen-only mode is on; a palm resting
+    /// beside the pen is a finger too.
+    pub fn press(&mut self, mode: PenOnly, events: &[InputEvent]) -> Press {
+        let pen = events.iter().any(|e| matches!(e, InputEvent::Touch { force: Some(_), .. }));
+        self.pen_seen |= pen;
+        let finger =
+            events.iter().any(|e| matches!(e, InputEvent::Touch { force: None, phase: TouchPhase::Start, .. }));
+        if !pen && finger && self.active(mode) { Press::Navigate } else { Press::Draw }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +204,21 @@ mod tests {
         let mut g = GestureInput::new();
         let s = g.samples(&[touch(3, TouchPhase::Move, 5.0, None), InputEvent::PointerMoved([5.0, 0.0])]);
         assert_eq!(s, vec![Sample { pos: [5.0, 0.0], pressure: None }]);
+    }
+
+    #[test]
+    fn once_a_pen_was_seen_fingers_pan_and_never_draw() {
+        let finger = [touch(4, TouchPhase::Start, 10.0, None), InputEvent::PointerMoved([10.0, 0.0])];
+        let pen = [touch(9, TouchPhase::Start, 10.0, Some(0.4)), InputEvent::PointerMoved([10.0, 0.0])];
+        let mouse = [InputEvent::PointerMoved([10.0, 0.0])];
+        let mut f = Fingers::default();
+        assert_eq!(f.press(PenOnly::Auto, &finger), Press::Draw, "no pen yet: a finger draws");
+        assert_eq!(f.press(PenOnly::Auto, &pen), Press::Draw);
+        assert!(f.pen_seen());
+        assert_eq!(f.press(PenOnly::Auto, &finger), Press::Navigate, "after the pen: fingers pan");
+        assert_eq!(f.press(PenOnly::Auto, &mouse), Press::Draw, "a mouse still draws");
+        assert_eq!(f.press(PenOnly::Off, &finger), Press::Draw, "turned off");
+        let mut g = Fingers::default();
+        assert_eq!(g.press(PenOnly::On, &finger), Press::Navigate, "turned on before any pen");
     }
 }
