@@ -390,4 +390,64 @@ mod tests {
         h.state_mut().core.undo();
         assert_eq!(h.state().core.plate().meta.palette, before, "one undo step");
     }
+
+    /// Pen-only mode as a tablet delivers it (a touch with or without force, and the
+    /// pointer egui emulates from it): after the pen, a finger moves the plate.
+    #[test]
+    fn once_a_pen_was_seen_a_finger_pans_and_draws_nothing() {
+        // (A straight test stroke stays ink: no shapes from a gesture here.)
+        let mut h = harness(Lang::Nl, |app| {
+            app.core.set_tool(Tool::Pen);
+            app.core.set_shape_hold(0.0);
+        });
+        let strokes = |h: &egui_kittest::Harness<'_, super::super::EditorApp>| {
+            let mut n = 0;
+            for l in &h.state().core.plate().layers {
+                plaatwerk_model::each_element(&l.elements, &mut |e| {
+                    n += usize::from(matches!(e.kind, plaatwerk_model::ElementKind::Stroke(_)));
+                });
+            }
+            n
+        };
+        let touch = |id: u64, phase: egui::TouchPhase, pos: egui::Pos2, force: Option<f32>| egui::Event::Touch {
+            device_id: egui::TouchDeviceId(1),
+            id: egui::TouchId(id),
+            phase,
+            pos,
+            force,
+        };
+        let button = |pos: egui::Pos2, pressed: bool| egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        let c = h.get_by_role(egui::accesskit::Role::Canvas).rect().center();
+        let stroke = |h: &mut egui_kittest::Harness<'_, super::super::EditorApp>, id: u64, force: Option<f32>| {
+            let start = c - egui::vec2(60.0, 20.0);
+            h.event(egui::Event::PointerMoved(start));
+            h.run_steps(1);
+            h.event(touch(id, egui::TouchPhase::Start, start, force));
+            h.event(button(start, true));
+            h.run_steps(1);
+            for k in 1..=10 {
+                let p = start + egui::vec2(12.0 * k as f32, 4.0 * k as f32);
+                h.event(touch(id, egui::TouchPhase::Move, p, force));
+                h.event(egui::Event::PointerMoved(p));
+                h.run_steps(1);
+            }
+            let end = start + egui::vec2(120.0, 40.0);
+            h.event(touch(id, egui::TouchPhase::End, end, force));
+            h.event(button(end, false));
+            h.run_steps(2);
+        };
+        let before = strokes(&h);
+        stroke(&mut h, 1, Some(0.6));
+        assert_eq!(strokes(&h), before + 1, "the pen draws");
+        assert!(h.state().fingers.pen_seen(), "a pen was seen");
+        let camera = h.state().camera.map(|c| c.center);
+        stroke(&mut h, 2, None);
+        assert_eq!(strokes(&h), before + 1, "the finger draws nothing");
+        assert_ne!(h.state().camera.map(|c| c.center), camera, "the finger moved the plate");
+    }
 }

@@ -77,6 +77,8 @@ impl EditorApp {
             alt,
             pixel,
         };
+        // Touches are followed every frame: a press may arrive in a pass of its own.
+        self.fingers.observe(&input_events(&events));
         let dropped_at = hover.map(|p| camera.plate_point(to_screen(p), viewport));
         self.take_dropped_files(ui, dropped_at);
         // On the canvas and not under a window or the text field (works also when the

@@ -124,6 +124,8 @@ pub enum Press {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fingers {
     pen_seen: bool,
+    /// The touch down now and whether it has force (a pen), once seen.
+    down: Option<(u64, bool)>,
 }
 
 impl Fingers {
@@ -141,15 +143,38 @@ impl Fingers {
         }
     }
 
-    /// What a press in this frame starts: a pen's touch (with force) or a mouse draws;
-    /// a finger (a touch without force) pans once pen-only mode is on; a palm resting
-    /// beside the pen is a finger too.
+    /// Follows a frame's touches (call it every frame: a window may deliver a press in
+    /// a pass of its own, after the touch that caused it).
+    pub fn observe(&mut self, events: &[InputEvent]) {
+        for e in events {
+            if let InputEvent::Touch { id, phase, force, .. } = *e {
+                self.pen_seen |= force.is_some();
+                match phase {
+                    TouchPhase::Start | TouchPhase::Move => {
+                        // A pen wins over a finger down at the same time (a palm).
+                        if self.down.is_none_or(|(_, pen)| !pen || force.is_some()) {
+                            self.down = Some((id, force.is_some()));
+                        }
+                    }
+                    TouchPhase::End | TouchPhase::Cancel => {
+                        if self.down.is_some_and(|(d, _)| d == id) {
+                            self.down = None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a press starts: a pen's touch (with force) or a mouse draws; a finger (a
+    /// touch without force) pans once pen-only mode is on; a palm resting beside the
+    /// pen is a finger too.
     pub fn press(&mut self, mode: PenOnly, events: &[InputEvent]) -> Press {
-        let pen = events.iter().any(|e| matches!(e, InputEvent::Touch { force: Some(_), .. }));
-        self.pen_seen |= pen;
-        let finger =
-            events.iter().any(|e| matches!(e, InputEvent::Touch { force: None, phase: TouchPhase::Start, .. }));
-        if !pen && finger && self.active(mode) { Press::Navigate } else { Press::Draw }
+        self.observe(events);
+        match self.down {
+            Some((_, false)) if self.active(mode) => Press::Navigate,
+            _ => Press::Draw,
+        }
     }
 }
 
@@ -209,14 +234,26 @@ mod tests {
     #[test]
     fn once_a_pen_was_seen_fingers_pan_and_never_draw() {
         let finger = [touch(4, TouchPhase::Start, 10.0, None), InputEvent::PointerMoved([10.0, 0.0])];
+        let lift = |id| [touch(id, TouchPhase::End, 10.0, None)];
         let pen = [touch(9, TouchPhase::Start, 10.0, Some(0.4)), InputEvent::PointerMoved([10.0, 0.0])];
         let mouse = [InputEvent::PointerMoved([10.0, 0.0])];
         let mut f = Fingers::default();
         assert_eq!(f.press(PenOnly::Auto, &finger), Press::Draw, "no pen yet: a finger draws");
+        f.observe(&lift(4));
         assert_eq!(f.press(PenOnly::Auto, &pen), Press::Draw);
         assert!(f.pen_seen());
+        f.observe(&lift(9));
         assert_eq!(f.press(PenOnly::Auto, &finger), Press::Navigate, "after the pen: fingers pan");
+        f.observe(&lift(4));
         assert_eq!(f.press(PenOnly::Auto, &mouse), Press::Draw, "a mouse still draws");
+        // The touch came a frame before its press.
+        f.observe(&finger);
+        assert_eq!(f.press(PenOnly::Auto, &[]), Press::Navigate);
+        f.observe(&lift(4));
+        // A palm down while the pen draws: the pen's press draws.
+        f.observe(&finger);
+        assert_eq!(f.press(PenOnly::Auto, &pen), Press::Draw);
+        f.observe(&[touch(9, TouchPhase::End, 10.0, Some(0.4)), touch(4, TouchPhase::End, 10.0, None)]);
         assert_eq!(f.press(PenOnly::Off, &finger), Press::Draw, "turned off");
         let mut g = Fingers::default();
         assert_eq!(g.press(PenOnly::On, &finger), Press::Navigate, "turned on before any pen");
