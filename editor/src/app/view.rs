@@ -78,7 +78,8 @@ impl EditorApp {
             pixel,
         };
         // Touches are followed every frame: a press may arrive in a pass of its own.
-        self.fingers.observe(&input_events(&events));
+        let touches = input_events(&events);
+        self.fingers.observe(&touches);
         let dropped_at = hover.map(|p| camera.plate_point(to_screen(p), viewport));
         self.take_dropped_files(ui, dropped_at);
         // On the canvas and not under a window or the text field (works also when the
@@ -92,8 +93,7 @@ impl EditorApp {
             && !self.drawing
             && self.dialog.is_none()
             && on_canvas.is_some()
-            && self.fingers.press(self.settings.pen_only, &input_events(&events))
-                == plaatwerk_editing::input::Press::Navigate
+            && self.fingers.press(self.settings.pen_only, &[]) == plaatwerk_editing::input::Press::Navigate
         {
             // Pen-only mode: a finger (or a resting palm) moves the plate, never draws.
             self.finger_pan = true;
@@ -105,7 +105,7 @@ impl EditorApp {
         {
             let mut p = pointer(pos);
             self.gesture_input = plaatwerk_editing::input::GestureInput::new();
-            p.pressure = self.gesture_input.start_pressure(&input_events(&events));
+            p.pressure = self.gesture_input.start_pressure(&touches);
             self.core.pointer_down(p);
             self.drawing = true;
             self.overlay_dirty = true;
@@ -137,7 +137,7 @@ impl EditorApp {
             // Every sample of this frame, not only the last: smooth lines at low frame rates.
             // A pen on Windows comes as a touch with force and as an emulated mouse:
             // the gesture follows one of them (`plaatwerk_editing::input`).
-            for sample in self.gesture_input.samples(&input_events(&events)) {
+            for sample in self.gesture_input.samples(&touches) {
                 let mut p = pointer(egui::pos2(sample.pos[0], sample.pos[1]));
                 p.pressure = sample.pressure;
                 self.core.pointer_move(p);
